@@ -1,0 +1,67 @@
+using System.Runtime.InteropServices;
+
+namespace Analytics.Storage.ClickHouse.Embedded;
+
+/// <summary>
+/// The process-wide embedded engine. chDB serves one storage path per process, and closing its last
+/// connection shuts the engine down, so the first connection is kept open as an anchor for the
+/// process's lifetime and every store opens further connections to the same path.
+/// </summary>
+internal static class ChDbEngine
+{
+    private static readonly Lock Gate = new();
+    private static string? _dataPath;
+    private static IntPtr _anchor;
+
+    public static string? DataPath => _dataPath;
+
+    /// <summary>Opens a new connection (a session of its own) to the process's engine.</summary>
+    public static IntPtr Connect(string dataPath)
+    {
+        var fullPath = Path.GetFullPath(dataPath);
+        lock (Gate)
+        {
+            if (_dataPath is null)
+            {
+                ChDbLibrary.EnsureLoaded();
+                // Without this, chDB's signal handlers turn the first managed NullReferenceException into a hang.
+                ChDbNative.SetSignalHandlersEnabled(0);
+                Directory.CreateDirectory(fullPath);
+                _anchor = ConnectOrThrow(fullPath);
+                _dataPath = fullPath;
+            }
+            else if (_dataPath != fullPath)
+            {
+                throw new InvalidOperationException(
+                    $"The embedded engine is already open at '{_dataPath}'; chDB serves one storage path per process, so '{fullPath}' cannot be opened too.");
+            }
+            return ConnectOrThrow(fullPath);
+        }
+    }
+
+    public static void Close(IntPtr connectionPointer)
+    {
+        if (connectionPointer != IntPtr.Zero)
+        {
+            ChDbNative.CloseConnection(connectionPointer);
+        }
+    }
+
+    private static IntPtr ConnectOrThrow(string path)
+    {
+        string[] arguments =
+        [
+            "analytics",
+            "--path=" + path,
+            // Row mapping reads JSON: numbers as numbers, timestamps as ISO 8601 in UTC.
+            "--output_format_json_quote_64bit_integers=0",
+            "--date_time_output_format=iso",
+        ];
+        var connectionPointer = ChDbNative.Connect(arguments.Length, arguments);
+        if (connectionPointer == IntPtr.Zero || Marshal.ReadIntPtr(connectionPointer) == IntPtr.Zero)
+        {
+            throw new InvalidOperationException($"chDB could not open storage path '{path}'.");
+        }
+        return connectionPointer;
+    }
+}
