@@ -9,7 +9,6 @@ namespace Analytics.Storage.ClickHouse.Embedded;
 /// </summary>
 public sealed class ChDbStore : IClickHouseStore
 {
-    private const int InsertChunkBytes = 4 * 1024 * 1024;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IntPtr _connectionPointer;
 
@@ -42,18 +41,44 @@ public sealed class ChDbStore : IClickHouseStore
     }
 
     public async Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
-        await RunAsync(sql, "TabSeparated", parameters, static _ => 0, cancellationToken).ConfigureAwait(false);
+        await RunAsync(sql, "TabSeparated", AsText(parameters), static _ => 0, cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
-        RunAsync(sql, "JSONEachRow", parameters, static output => RowMapper.FromJsonLines<TRow>(output), cancellationToken);
+        RunAsync(sql, "JSONEachRow", AsText(parameters), static output => RowMapper.FromJsonLines<TRow>(output), cancellationToken);
 
-    public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
+    /// <summary>Runs a statement with parameters already in ClickHouse's text form and returns the raw output in <paramref name="format"/>.</summary>
+    internal Task<byte[]> QueryRawAsync(string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, CancellationToken cancellationToken = default) =>
+        RunAsync(sql, format, parameters, static output => output.ToArray(), cancellationToken);
+
+    /// <summary>Streams already-encoded <paramref name="data"/> in <paramref name="format"/> into an INSERT statement (without FORMAT clause).</summary>
+    internal async Task InsertRawAsync(string statement, string format, byte[] data, CancellationToken cancellationToken = default)
     {
-        var statement = $"INSERT INTO {ClickHouseText.QuoteIdentifier(table)} ({string.Join(", ", columns.Select(ClickHouseText.QuoteIdentifier))})";
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => StreamInsert(statement, columns.Count, rows, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => StreamInsert(statement, format, [data]), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static IReadOnlyList<(string Name, string Text)> AsText(QueryParameters? parameters) =>
+        parameters is null ? [] : parameters.Select(pair => (pair.Key, ClickHouseText.FormatParameter(pair.Value))).ToList();
+
+    public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
+    {
+        var statement = TsvRowWriter.InsertStatement(table, columns);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() =>
+            {
+                var rowCount = new StrongBox<long>(0);
+                StreamInsert(statement, "TabSeparated", TsvRowWriter.Chunks(rows, columns.Count, rowCount, cancellationToken));
+                return rowCount.Value;
+            }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -62,47 +87,29 @@ public sealed class ChDbStore : IClickHouseStore
     }
 
     // Inline INSERT data is silently truncated at max_query_size, so rows always go through the insert stream.
-    private unsafe long StreamInsert(string statement, int columnCount, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    private unsafe void StreamInsert(string statement, string formatName, IEnumerable<byte[]> chunks)
     {
-        var connection = Connection;
         var statementBytes = Encoding.UTF8.GetBytes(statement);
-        var formatBytes = "TabSeparated"u8.ToArray();
+        var formatBytes = Encoding.UTF8.GetBytes(formatName);
         IntPtr stream;
         fixed (byte* query = statementBytes)
         fixed (byte* format = formatBytes)
         {
-            stream = ChDbNative.StreamInsert(connection, query, (nuint)statementBytes.Length, format, (nuint)formatBytes.Length);
+            stream = ChDbNative.StreamInsert(Connection, query, (nuint)statementBytes.Length, format, (nuint)formatBytes.Length);
         }
         try
         {
             ThrowIfStreamFailed(stream, statement);
-            var text = new StringBuilder(InsertChunkBytes + 4096);
-            long rowCount = 0;
-            foreach (var row in rows)
+            foreach (var chunk in chunks)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (row.Length != columnCount)
+                fixed (byte* data = chunk)
                 {
-                    throw new ArgumentException($"Row {rowCount + 1} for {statement} has {row.Length} values; {columnCount} columns were named.");
-                }
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (i > 0)
+                    if (ChDbNative.StreamAppend(stream, data, (nuint)chunk.Length) != 0)
                     {
-                        text.Append('\t');
+                        ThrowIfStreamFailed(stream, statement);
+                        throw new ClickHouseException(0, "The insert stream refused data without giving a reason.", statement);
                     }
-                    ClickHouseText.AppendTsvValue(text, row[i]);
                 }
-                text.Append('\n');
-                rowCount++;
-                if (text.Length >= InsertChunkBytes)
-                {
-                    Append(stream, text, statement);
-                }
-            }
-            if (text.Length > 0)
-            {
-                Append(stream, text, statement);
             }
             var result = ChDbNative.StreamDone(stream);
             try
@@ -113,25 +120,10 @@ public sealed class ChDbStore : IClickHouseStore
             {
                 ChDbNative.DestroyQueryResult(result);
             }
-            return rowCount;
         }
         finally
         {
             ChDbNative.DestroyInsertStream(stream);
-        }
-    }
-
-    private static unsafe void Append(IntPtr stream, StringBuilder text, string statement)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        text.Clear();
-        fixed (byte* data = bytes)
-        {
-            if (ChDbNative.StreamAppend(stream, data, (nuint)bytes.Length) != 0)
-            {
-                ThrowIfStreamFailed(stream, statement);
-                throw new ClickHouseException(0, "The insert stream refused data without giving a reason.", statement);
-            }
         }
     }
 
@@ -144,7 +136,7 @@ public sealed class ChDbStore : IClickHouseStore
         }
     }
 
-    private async Task<T> RunAsync<T>(string sql, string format, QueryParameters? parameters, ResultReader<T> read, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, ResultReader<T> read, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -159,7 +151,7 @@ public sealed class ChDbStore : IClickHouseStore
 
     private delegate T ResultReader<out T>(ReadOnlySpan<byte> output);
 
-    private unsafe T Run<T>(string sql, string format, QueryParameters? parameters, ResultReader<T> read)
+    private unsafe T Run<T>(string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, ResultReader<T> read)
     {
         var connection = Connection;
         var sqlBytes = Encoding.UTF8.GetBytes(sql);
@@ -168,7 +160,7 @@ public sealed class ChDbStore : IClickHouseStore
         fixed (byte* query = sqlBytes)
         fixed (byte* formatPointer = formatBytes)
         {
-            result = parameters is { Count: > 0 }
+            result = parameters.Count > 0
                 ? QueryWithParameters(connection, query, sqlBytes.Length, formatPointer, formatBytes.Length, parameters)
                 : ChDbNative.Query(connection, query, (nuint)sqlBytes.Length, formatPointer, (nuint)formatBytes.Length);
         }
@@ -186,7 +178,7 @@ public sealed class ChDbStore : IClickHouseStore
         }
     }
 
-    private static unsafe IntPtr QueryWithParameters(IntPtr connection, byte* query, int queryLength, byte* format, int formatLength, QueryParameters parameters)
+    private static unsafe IntPtr QueryWithParameters(IntPtr connection, byte* query, int queryLength, byte* format, int formatLength, IReadOnlyList<(string Name, string Text)> parameters)
     {
         var count = parameters.Count;
         var buffers = new List<GCHandle>(count * 2);
@@ -196,12 +188,10 @@ public sealed class ChDbStore : IClickHouseStore
         var valueLengths = new nuint[count];
         try
         {
-            var i = 0;
-            foreach (var (name, value) in parameters)
+            for (var i = 0; i < count; i++)
             {
-                (names[i], nameLengths[i]) = Pin(Encoding.UTF8.GetBytes(name), buffers);
-                (values[i], valueLengths[i]) = Pin(Encoding.UTF8.GetBytes(ClickHouseText.FormatParameter(value)), buffers);
-                i++;
+                (names[i], nameLengths[i]) = Pin(Encoding.UTF8.GetBytes(parameters[i].Name), buffers);
+                (values[i], valueLengths[i]) = Pin(Encoding.UTF8.GetBytes(parameters[i].Text), buffers);
             }
             fixed (IntPtr* namePointers = names)
             fixed (nuint* nameLengthPointers = nameLengths)

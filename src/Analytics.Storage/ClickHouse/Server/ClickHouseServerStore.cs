@@ -1,0 +1,118 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClickHouse.Driver;
+using ClickHouse.Driver.ADO.Parameters;
+
+namespace Analytics.Storage.ClickHouse.Server;
+
+/// <summary>
+/// <see cref="IClickHouseStore"/> over a ClickHouse server or cluster through the official ClickHouse.Driver (HTTP).
+/// Rows are read through the driver's reader and mapped by <see cref="RowMapper"/>, the same mapping as the
+/// embedded transport; bulk inserts send the same TabSeparated text as the embedded transport.
+/// </summary>
+public sealed class ClickHouseServerStore : IClickHouseStore
+{
+    private readonly ClickHouseClient _client;
+    private readonly QueryOptions _options;
+
+    /// <param name="connectionString">ClickHouse.Driver connection string, e.g. <c>Host=ch;Port=8123;Username=app;Password=…</c>. Never logged.</param>
+    /// <param name="database">The database to use; created if missing.</param>
+    /// <param name="httpClient">Optional; lets the host supply resilience handlers.</param>
+    public ClickHouseServerStore(string connectionString, string database, HttpClient? httpClient = null)
+    {
+        _client = httpClient is null ? new ClickHouseClient(connectionString) : new ClickHouseClient(connectionString, httpClient);
+        _options = new QueryOptions { Database = database };
+        Database = database;
+    }
+
+    public string Database { get; }
+
+    public string Transport => "server";
+
+    /// <summary>Creates the database if it does not exist; call once before use.</summary>
+    public async Task EnsureDatabaseAsync(CancellationToken cancellationToken = default) =>
+        await Translate("CREATE DATABASE", async () =>
+            await _client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS {ClickHouseText.QuoteIdentifier(Database)}", null, new QueryOptions(), cancellationToken));
+
+    public async Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+        await Translate(sql, async () => await _client.ExecuteNonQueryAsync(sql, ToDriverParameters(parameters), _options, cancellationToken));
+
+    public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+        Translate(sql, async () =>
+        {
+            await using var reader = await _client.ExecuteReaderAsync(sql, ToDriverParameters(parameters), _options, cancellationToken);
+            var rows = new List<TRow>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(ToJson(reader).Deserialize<TRow>(RowMapper.Options)
+                    ?? throw new InvalidOperationException($"A result row did not map to {typeof(TRow).Name}."));
+            }
+            return (IReadOnlyList<TRow>)rows;
+        });
+
+    public Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default) =>
+        Translate($"INSERT INTO {table}", async () =>
+        {
+            var rowCount = new StrongBox<long>(0);
+            foreach (var chunk in TsvRowWriter.Chunks(rows, columns.Count, rowCount, cancellationToken))
+            {
+                using var body = new MemoryStream(chunk, writable: false);
+                using var response = await _client.InsertRawStreamAsync(table, body, "TabSeparated", columns, false, _options, cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
+            return rowCount.Value;
+        });
+
+    private static ClickHouseParameterCollection? ToDriverParameters(QueryParameters? parameters)
+    {
+        if (parameters is not { Count: > 0 })
+        {
+            return null;
+        }
+        var collection = new ClickHouseParameterCollection();
+        foreach (var (name, value) in parameters)
+        {
+            collection.Add(new ClickHouseDbParameter { ParameterName = name, Value = value ?? DBNull.Value });
+        }
+        return collection;
+    }
+
+    private static JsonObject ToJson(DbDataReader reader)
+    {
+        var row = new JsonObject();
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            row[reader.GetName(i)] = value switch
+            {
+                null => null,
+                DateTime dateTime => JsonValue.Create(new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc))),
+                _ => JsonSerializer.SerializeToNode(value, value.GetType()),
+            };
+        }
+        return row;
+    }
+
+    /// <summary>Maps the driver's server errors to <see cref="ClickHouseException"/> so callers see one error type.</summary>
+    private static async Task<T> Translate<T>(string sql, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ClickHouseServerException error)
+        {
+            var translated = ClickHouseException.FromEngineText(error.Message, sql);
+            throw translated.Code == 0 && error.ErrorCode > 0
+                ? new ClickHouseException(error.ErrorCode, error.Message, sql)
+                : translated;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
