@@ -1,0 +1,56 @@
+-- Deployment frequency per team and for the organisation (team = '') over [from, to).
+-- Production deployments (view production_deployments), failed attempts beside them, and the median over
+-- the window's ISO weeks (Monday start, in the organisation's time zone) of deployment days per week;
+-- weeks without a deployment count as zero. Weeks are those whose Monday falls in [from, to).
+-- Parameters: from, to (DateTime64 UTC), team ('' = every team), tz (IANA time zone).
+WITH
+    toMonday(toTimeZone({from:DateTime64(3, 'UTC')}, {tz:String})) AS first_week,
+    arrayFilter(
+        week -> week >= toDate(toTimeZone({from:DateTime64(3, 'UTC')}, {tz:String})) AND week < toDate(toTimeZone({to:DateTime64(3, 'UTC')}, {tz:String})),
+        arrayMap(i -> first_week + 7 * i, range(toUInt32(dateDiff('day', first_week, toDate(toTimeZone({to:DateTime64(3, 'UTC')}, {tz:String}))) / 7) + 1))) AS weeks,
+    in_window AS
+    (
+        SELECT team AS owner, toDate(toTimeZone(finished_at, {tz:String})) AS day
+        FROM production_deployments
+        WHERE finished_at >= {from:DateTime64(3, 'UTC')} AND finished_at < {to:DateTime64(3, 'UTC')}
+          AND ({team:String} = '' OR team = {team:String})
+    ),
+    days_per_week AS
+    (
+        -- team '' is the organisation: its deployment days are the distinct days any team deployed.
+        SELECT if(grouping(owner) = 1, '', owner) AS team, toMonday(day) AS week, uniqExact(day) AS deployment_days
+        FROM in_window
+        GROUP BY GROUPING SETS ((owner, week), (week))
+    ),
+    totals AS
+    (
+        SELECT if(grouping(owner) = 1, '', owner) AS team, count() AS deployments
+        FROM in_window
+        GROUP BY ROLLUP(owner)
+    ),
+    attempts AS
+    (
+        SELECT if(grouping(owner) = 1, '', owner) AS team, count() AS failed_attempts
+        FROM (SELECT team AS owner, started_at FROM failed_production_attempts)
+        WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
+          AND ({team:String} = '' OR owner = {team:String})
+        GROUP BY ROLLUP(owner)
+    )
+SELECT
+    team,
+    deployments,
+    failed_attempts,
+    deployments / greatest(dateDiff('millisecond', {from:DateTime64(3, 'UTC')}, {to:DateTime64(3, 'UTC')}) / 86400000.0, 1) AS deployments_per_day,
+    -- every week of the window, zero-filled
+    arrayMap(week -> arraySum(arrayMap(pair -> if(pair.1 = week, pair.2, 0), week_days)), weeks) AS days_by_week,
+    if(length(weeks) = 0, NULL, arrayReduce('quantileExactInclusive(0.5)', days_by_week)) AS median_deployment_days_per_week
+FROM
+(
+    SELECT t.team AS team, t.deployments AS deployments, a.failed_attempts AS failed_attempts,
+           groupArray((w.week, toUInt64(w.deployment_days))) AS week_days
+    FROM totals AS t
+    LEFT JOIN attempts AS a ON a.team = t.team
+    LEFT JOIN days_per_week AS w ON w.team = t.team
+    GROUP BY t.team, t.deployments, a.failed_attempts
+)
+ORDER BY team

@@ -1,0 +1,24 @@
+namespace Analytics.Core.Dora;
+
+/// <summary>A team's or the organisation's four keys over [From, To). Null means "no sample", never zero.</summary>
+public sealed record DoraSummary(
+    string Team,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    DeploymentFrequencyFigure DeploymentFrequency,
+    LeadTimeFigure LeadTime,
+    ChangeFailureFigure ChangeFailureRate,
+    RecoveryFigure RecoveryTime);
+
+public sealed record DeploymentFrequencyFigure(long Deployments, long FailedAttempts, double DeploymentsPerDay, double MedianDeploymentDaysPerWeek, DoraTier Tier);
+
+/// <param name="Changes">Commits whose first production deployment finished in the period (the sample).</param>
+/// <param name="Excluded">Commits dropped because the deployment finished before the commit time (a data error).</param>
+/// <param name="InferredShare">Share of changes linked to their deployment by time window rather than ancestry.</param>
+public sealed record LeadTimeFigure(long Changes, TimeSpan? Median, TimeSpan? P75, TimeSpan? P90, long Excluded, double InferredShare, DoraTier? Tier);
+
+public sealed record ChangeFailureFigure(long Deployments, long FailedDeployments, double? Rate, DoraTier? Tier);
+
+/// <param name="Resolved">Incidents resolved in the period (the sample).</param>
+/// <param name="Open">Incidents still open at the end of the period; listed, never dropped.</param>
+public sealed record RecoveryFigure(long Resolved, TimeSpan? Median, long Open, DoraTier? Tier);

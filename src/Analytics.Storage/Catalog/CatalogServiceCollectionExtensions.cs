@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Analytics.Storage.Catalog;
+
+public static class CatalogServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the SQLite catalog: an <see cref="IDbContextFactory{CatalogDbContext}"/> and a singleton
+    /// <see cref="CatalogStore"/>. Call <see cref="CatalogStore.MigrateAsync"/> at startup.
+    /// </summary>
+    /// <param name="connectionString">A SQLite connection string, e.g. "Data Source=data/catalog.db".</param>
+    public static IServiceCollection AddCatalog(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        // A factory rather than a scoped context: the store is used from singletons (scheduler jobs,
+        // Blazor circuits), where one long-lived DbContext would be shared across threads.
+        services.AddDbContextFactory<CatalogDbContext>(options => options.UseSqlite(connectionString));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CatalogStore>();
+        return services;
+    }
+}
