@@ -1,0 +1,42 @@
+-- Lead time for changes per team and for the organisation (team = '') over [from, to).
+-- Per commit: finish of the first production deployment that shipped it (deployment_commits) minus the
+-- commit's committer time (author time when {use_author_time:Bool}). The sample is the commits whose first
+-- shipping deployment finished in the period; the team is the owner of the deploying service at that time.
+-- Median and percentiles interpolate linearly between neighbours (quantileExactInclusive = PERCENTILE_CONT).
+-- Negative durations are data errors: excluded from the figures and counted in `excluded`.
+WITH first_shipment AS
+(
+    SELECT
+        dc.repository AS repository,
+        dc.sha AS sha,
+        min(pd.finished_at) AS deployed_at,
+        argMin(pd.team, pd.finished_at) AS owner,
+        argMin(dc.link, pd.finished_at) AS link
+    FROM (SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL) AS dc
+    INNER JOIN
+    (
+        SELECT deployment_id, finished_at, team FROM production_deployments WHERE finished_at < {to:DateTime64(3, 'UTC')}
+    ) AS pd ON pd.deployment_id = dc.deployment_id
+    GROUP BY dc.repository, dc.sha
+),
+changes AS
+(
+    SELECT
+        f.owner AS owner,
+        f.link AS link,
+        dateDiff('millisecond', if({use_author_time:Bool}, c.authored_at, c.committed_at), f.deployed_at) / 1000.0 AS lead_seconds
+    FROM first_shipment AS f
+    INNER JOIN (SELECT repository, sha, authored_at, committed_at FROM commits FINAL) AS c ON c.repository = f.repository AND c.sha = f.sha
+    WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
+)
+SELECT
+    if(grouping(owner) = 1, '', owner) AS team,
+    countIf(lead_seconds >= 0) AS changes,
+    countIf(lead_seconds < 0) AS excluded,
+    if(changes = 0, NULL, quantileExactInclusiveIf(0.5)(lead_seconds, lead_seconds >= 0)) AS median_seconds,
+    if(changes = 0, NULL, quantileExactInclusiveIf(0.75)(lead_seconds, lead_seconds >= 0)) AS p75_seconds,
+    if(changes = 0, NULL, quantileExactInclusiveIf(0.9)(lead_seconds, lead_seconds >= 0)) AS p90_seconds,
+    if(changes = 0, 0, countIf(link = 'inferred' AND lead_seconds >= 0) / changes) AS inferred_share
+FROM changes
+GROUP BY ROLLUP(owner)
+ORDER BY team

@@ -1,0 +1,21 @@
+-- Failed-deployment recovery time per team and for the organisation (team = '') over [from, to):
+-- median over incidents resolved in the period of (resolved − started); the team owned the incident's
+-- service when it started. Incidents open at the end of the period are counted (and listed by
+-- dora/open_incidents), never dropped.
+SELECT
+    if(grouping(owner) = 1, '', owner) AS team,
+    countIf(resolved_in_period) AS resolved,
+    if(resolved = 0, NULL, quantileExactInclusiveIf(0.5)(recovery_seconds, resolved_in_period)) AS median_seconds,
+    countIf(open_at_end) AS open
+FROM
+(
+    SELECT
+        team AS owner,
+        resolved_at IS NOT NULL AND resolved_at >= {from:DateTime64(3, 'UTC')} AND resolved_at < {to:DateTime64(3, 'UTC')} AS resolved_in_period,
+        started_at < {to:DateTime64(3, 'UTC')} AND (resolved_at IS NULL OR resolved_at >= {to:DateTime64(3, 'UTC')}) AS open_at_end,
+        dateDiff('millisecond', started_at, assumeNotNull(resolved_at)) / 1000.0 AS recovery_seconds
+    FROM attributed_incidents
+    WHERE ({team:String} = '' OR team = {team:String})
+)
+GROUP BY ROLLUP(owner)
+ORDER BY team
