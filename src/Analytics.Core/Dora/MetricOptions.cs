@@ -1,0 +1,16 @@
+namespace Analytics.Core.Dora;
+
+/// <summary>Configuration section "Analytics:Metrics": the choices behind every figure, shown in docs/metrics.md.</summary>
+public sealed class MetricOptions
+{
+    public const string Section = "Analytics:Metrics";
+
+    /// <summary>IANA time zone that days, ISO weeks and months are cut in.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Lead time starts at the author time instead of the committer time.</summary>
+    public bool UseAuthorTime { get; set; }
+
+    /// <summary>How long after a deployment an unlinked incident is still attributed to it.</summary>
+    public TimeSpan IncidentAttributionWindow { get; set; } = TimeSpan.FromDays(7);
+}

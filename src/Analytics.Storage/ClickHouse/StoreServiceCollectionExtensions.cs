@@ -1,0 +1,51 @@
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse.Embedded;
+using Analytics.Storage.ClickHouse.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Storage.ClickHouse;
+
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the ClickHouse store for the configured transport, the SQL catalogue, the migration runner,
+    /// the SQLite catalog and its ClickHouse mirror. The store opens on first use; <see cref="StoreStartup"/> migrates it.
+    /// </summary>
+    public static IServiceCollection AddAnalyticsStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(_ => new SqlFiles());
+        services.AddSingleton<IClickHouseStore>(provider => OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value));
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<CatalogMirrorSync>();
+        services.AddCatalog(configuration.GetConnectionString("Catalog")
+            ?? $"Data Source={Path.Combine(StoreOptions.DefaultDataRoot, "catalog.db")}");
+        services.AddSingleton<StoreStartup>();
+        return services;
+    }
+
+    private static IClickHouseStore OpenStore(StoreOptions options)
+    {
+        if (options.Transport == StoreTransport.Server)
+        {
+            var server = new ClickHouseServerStore(options.ServerConnectionString!, options.Database);
+            server.EnsureDatabaseAsync().GetAwaiter().GetResult();
+            return server;
+        }
+        ChDbLibrary.EnsureLoaded(options.ChDbLibraryPath, Console.Error.WriteLine);
+        return ChDbStore.OpenAsync(options.DataPath, options.Database).GetAwaiter().GetResult();
+    }
+}
+
+/// <summary>Brings both stores to the current schema and refreshes the catalog mirror.</summary>
+public sealed class StoreStartup(MigrationRunner migrations, CatalogStore catalog, CatalogMirrorSync mirror)
+{
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await catalog.MigrateAsync(cancellationToken);
+        await migrations.MigrateAsync(cancellationToken);
+        await mirror.SyncAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,87 @@
+using Analytics.Core.Dora;
+using Analytics.Storage.ClickHouse;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Storage.Metrics;
+
+/// <summary>Which slice of DORA figures to compute: [From, To), one team or all (Team null).</summary>
+public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string? Team = null);
+
+/// <summary>
+/// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team with activity gets a
+/// summary; the organisation's is <see cref="DoraResult.Organisation"/>.
+/// </summary>
+public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options)
+{
+    public const string OrganisationKey = "";
+
+    public async Task<DoraResult> SummariesAsync(DoraRequest request, CancellationToken cancellationToken = default)
+    {
+        if (request.To <= request.From)
+        {
+            throw new ArgumentException($"The period must end after it starts (from {request.From:O}, to {request.To:O}).", nameof(request));
+        }
+        var parameters = QueryParameters.From(
+            ("from", request.From),
+            ("to", request.To),
+            ("team", request.Team ?? OrganisationKey),
+            ("tz", options.Value.TimeZone),
+            ("use_author_time", options.Value.UseAuthorTime),
+            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours));
+
+        var frequency = (await store.QueryAsync<FrequencyRow>(sqlFiles.Query("dora/deployment_frequency"), parameters, cancellationToken)).ToDictionary(row => row.Team);
+        var leadTime = (await store.QueryAsync<LeadTimeRow>(sqlFiles.Query("dora/lead_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
+        var failure = (await store.QueryAsync<FailureRow>(sqlFiles.Query("dora/change_failure_rate"), parameters, cancellationToken)).ToDictionary(row => row.Team);
+        var recovery = (await store.QueryAsync<RecoveryRow>(sqlFiles.Query("dora/recovery_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
+
+        var teams = frequency.Keys.Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
+        var months = Math.Max((request.To - request.From).TotalDays / 30.4375, 1.0 / 30.4375);
+        var summaries = teams.Select(team => new DoraSummary(
+                team,
+                request.From,
+                request.To,
+                ToFigure(frequency.GetValueOrDefault(team), months),
+                ToFigure(leadTime.GetValueOrDefault(team)),
+                ToFigure(failure.GetValueOrDefault(team)),
+                ToFigure(recovery.GetValueOrDefault(team))))
+            .ToList();
+        // With a team filter the rollup row repeats that team's figures; it is not the organisation.
+        return new DoraResult(request, summaries.Single(s => s.Team == OrganisationKey), summaries.Where(s => s.Team != OrganisationKey).ToList());
+    }
+
+    private static DeploymentFrequencyFigure ToFigure(FrequencyRow? row, double months)
+    {
+        var deployments = row?.Deployments ?? 0;
+        var median = row?.MedianDeploymentDaysPerWeek ?? 0;
+        return new DeploymentFrequencyFigure(deployments, row?.FailedAttempts ?? 0, row?.DeploymentsPerDay ?? 0, median,
+            DoraTiers.DeploymentFrequency(median, deployments / months));
+    }
+
+    private static LeadTimeFigure ToFigure(LeadTimeRow? row)
+    {
+        var median = Seconds(row?.MedianSeconds);
+        return new LeadTimeFigure(row?.Changes ?? 0, median, Seconds(row?.P75Seconds), Seconds(row?.P90Seconds), row?.Excluded ?? 0,
+            row?.InferredShare ?? 0, median is { } value ? DoraTiers.LeadTime(value) : null);
+    }
+
+    private static ChangeFailureFigure ToFigure(FailureRow? row) =>
+        new(row?.Deployments ?? 0, row?.FailedDeployments ?? 0, row?.Rate, row?.Rate is { } rate ? DoraTiers.ChangeFailureRate(rate) : null);
+
+    private static RecoveryFigure ToFigure(RecoveryRow? row)
+    {
+        var median = Seconds(row?.MedianSeconds);
+        return new RecoveryFigure(row?.Resolved ?? 0, median, row?.Open ?? 0, median is { } value ? DoraTiers.RecoveryTime(value) : null);
+    }
+
+    private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
+
+    private sealed record FrequencyRow(string Team, long Deployments, long FailedAttempts, double DeploymentsPerDay, double? MedianDeploymentDaysPerWeek);
+
+    private sealed record LeadTimeRow(string Team, long Changes, long Excluded, double? MedianSeconds, double? P75Seconds, double? P90Seconds, double InferredShare);
+
+    private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate);
+
+    private sealed record RecoveryRow(string Team, long Resolved, double? MedianSeconds, long Open);
+}
+
+public sealed record DoraResult(DoraRequest Request, DoraSummary Organisation, IReadOnlyList<DoraSummary> Teams);
