@@ -1,0 +1,128 @@
+using Analytics.Core.Dora;
+using Analytics.Storage.ClickHouse;
+using Analytics.Storage.Metrics;
+using Analytics.Storage.Tests.ClickHouse;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Storage.Tests.Metrics;
+
+/// <summary>
+/// A small history worked out by hand (the expected numbers are in the comments), run through the real
+/// SQL files on the embedded engine. Team "alpha" owns api until 2025-01-15, then "beta" does (a reorg);
+/// "orphan" has no owner.
+/// </summary>
+public sealed class DoraQueriesTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset From = new(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset To = new(2025, 2, 3, 0, 0, 0, TimeSpan.Zero);
+    private IClickHouseStore _store = default!;
+    private DoraResult _result = default!;
+
+    public async Task InitializeAsync()
+    {
+        _store = await EmbeddedEngine.NewMigratedDatabaseAsync("dora");
+        foreach (var statement in Scenario.Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            await _store.ExecuteAsync(statement);
+        }
+        var queries = new DoraQueries(_store, new SqlFiles(), Options.Create(new MetricOptions()));
+        _result = await queries.SummariesAsync(new DoraRequest(From, To));
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    private DoraSummary Team(string team) => Assert.Single(_result.Teams, summary => summary.Team == team);
+
+    [Fact]
+    public void Deployment_frequency_counts_successful_production_deployments_by_owner_at_the_time()
+    {
+        // d1, d2, d6 → alpha; d5 after the reorg → beta; d7 → unassigned. d3 is staging, d4 failed.
+        Assert.Equal(5, _result.Organisation.DeploymentFrequency.Deployments);
+        Assert.Equal(3, Team("alpha").DeploymentFrequency.Deployments);
+        Assert.Equal(1, Team("beta").DeploymentFrequency.Deployments);
+        Assert.Equal(1, Team("unassigned").DeploymentFrequency.Deployments);
+        Assert.Equal(1, _result.Organisation.DeploymentFrequency.FailedAttempts);
+        // Organisation deployment days per ISO week: [2, 0, 2, 0] → median 1; 5 deployments over 28 days.
+        Assert.Equal(1, _result.Organisation.DeploymentFrequency.MedianDeploymentDaysPerWeek);
+        Assert.Equal(5 / 28.0, _result.Organisation.DeploymentFrequency.DeploymentsPerDay, 10);
+    }
+
+    [Fact]
+    public void Lead_time_is_the_interpolated_median_over_commits_first_shipped_in_the_period()
+    {
+        // s1: 2h05 (7,500 s); s2: first shipped by d2, 4h (14,400 s) — d5 shipping it again is ignored;
+        // s2b: 1h (3,600 s, inferred link); s3: deployed before committed → excluded.
+        var leadTime = _result.Organisation.LeadTime;
+        Assert.Equal(3, leadTime.Changes);
+        Assert.Equal(1, leadTime.Excluded);
+        Assert.Equal(TimeSpan.FromSeconds(7_500), leadTime.Median);
+        Assert.Equal(TimeSpan.FromSeconds(10_950), leadTime.P75); // 7,500 + 0.5 × 6,900
+        Assert.Equal(TimeSpan.FromSeconds(13_020), leadTime.P90); // 7,500 + 0.8 × 6,900
+        Assert.Equal(1 / 3.0, leadTime.InferredShare, 10);
+        Assert.Equal(DoraTier.Elite, leadTime.Tier);
+        Assert.Null(Team("beta").LeadTime.Median);
+        Assert.Equal(1, Team("beta").LeadTime.Excluded);
+    }
+
+    [Fact]
+    public void Change_failure_rate_counts_each_failed_deployment_once()
+    {
+        // i1 and i2 both fall on d2 (latest api deployment before them); i4 names d1; i3 is 24 days after d6,
+        // outside the 7-day window. Failed: d1, d2 → alpha 2/3, organisation 2/5.
+        Assert.Equal(2, _result.Organisation.ChangeFailureRate.FailedDeployments);
+        Assert.Equal(0.4, _result.Organisation.ChangeFailureRate.Rate!.Value, 10);
+        Assert.Equal(2 / 3.0, Team("alpha").ChangeFailureRate.Rate!.Value, 10);
+        Assert.Equal(0.0, Team("beta").ChangeFailureRate.Rate!.Value, 10);
+    }
+
+    [Fact]
+    public void Recovery_time_is_the_median_of_incidents_resolved_in_the_period_and_open_ones_are_counted()
+    {
+        // alpha: i1 1 h, i2 4 h → 2.5 h; beta (owner when i4 started): 2 h; organisation [1, 2, 4] h → 2 h. i3 open.
+        Assert.Equal(TimeSpan.FromHours(2), _result.Organisation.RecoveryTime.Median);
+        Assert.Equal(3, _result.Organisation.RecoveryTime.Resolved);
+        Assert.Equal(1, _result.Organisation.RecoveryTime.Open);
+        Assert.Equal(TimeSpan.FromHours(2.5), Team("alpha").RecoveryTime.Median);
+        Assert.Equal(TimeSpan.FromHours(2), Team("beta").RecoveryTime.Median);
+    }
+
+    [Fact]
+    public async Task A_team_filter_gives_that_team_alone()
+    {
+        var queries = new DoraQueries(_store, new SqlFiles(), Options.Create(new MetricOptions()));
+
+        var beta = await queries.SummariesAsync(new DoraRequest(From, To, "beta"));
+
+        var team = Assert.Single(beta.Teams);
+        Assert.Equal("beta", team.Team);
+        Assert.Equal(1, team.DeploymentFrequency.Deployments);
+        Assert.Equal(TimeSpan.FromHours(2), team.RecoveryTime.Median);
+    }
+
+    private const string Scenario = """
+        INSERT INTO catalog_production_environments VALUES ('', 'production'), ('', 'prod');
+        INSERT INTO catalog_service_ownership VALUES
+            ('api', 'alpha', '2020-01-01 00:00:00', '2025-01-15 00:00:00'), ('api', 'beta', '2025-01-15 00:00:00', NULL), ('web', 'alpha', '2020-01-01 00:00:00', NULL);
+        INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES
+            ('d1', 'api', 'production', 'success', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't'),
+            ('d2', 'api', 'production', 'success', 'normal', '', 'acme/api', 's2', '2025-01-07 10:00:00', '2025-01-07 10:05:00', '', 't'),
+            ('d3', 'api', 'staging', 'success', 'normal', '', 'acme/api', 's2', '2025-01-07 09:00:00', '2025-01-07 09:05:00', '', 't'),
+            ('d4', 'api', 'production', 'failure', 'normal', '', 'acme/api', 's3', '2025-01-08 10:00:00', '2025-01-08 10:05:00', '', 't'),
+            ('d5', 'api', 'production', 'success', 'normal', '', 'acme/api', 's3', '2025-01-20 10:00:00', '2025-01-20 10:05:00', '', 't'),
+            ('d6', 'web', 'prod', 'success', 'normal', '', 'acme/web', 'w1', '2025-01-06 12:00:00', '2025-01-06 12:05:00', '', 't'),
+            ('d7', 'orphan', 'production', 'success', 'normal', '', 'acme/orphan', 'o1', '2025-01-21 12:00:00', '2025-01-21 12:05:00', '', 't');
+        INSERT INTO commits (repository, sha, parents, author_email, author_name, authored_at, committer_email, committed_at, message, source) VALUES
+            ('acme/api', 's1', [], 'a@x', 'A', '2025-01-06 08:00:00', 'a@x', '2025-01-06 08:00:00', 'm', 't'),
+            ('acme/api', 's2', ['s1'], 'a@x', 'A', '2025-01-06 09:00:00', 'a@x', '2025-01-07 06:05:00', 'm', 't'),
+            ('acme/api', 's2b', ['s2'], 'a@x', 'A', '2025-01-06 09:00:00', 'a@x', '2025-01-07 09:05:00', 'm', 't'),
+            ('acme/api', 's3', ['s2b'], 'a@x', 'A', '2025-01-19 10:00:00', 'a@x', '2025-01-21 10:00:00', 'm', 't');
+        INSERT INTO deployment_commits (deployment_id, service, repository, sha, link) VALUES
+            ('d1', 'api', 'acme/api', 's1', 'exact'), ('d2', 'api', 'acme/api', 's2', 'exact'), ('d2', 'api', 'acme/api', 's2b', 'inferred'),
+            ('d5', 'api', 'acme/api', 's3', 'exact'), ('d5', 'api', 'acme/api', 's2', 'exact');
+        INSERT INTO incidents (incident_id, service, severity, title, started_at, resolved_at, caused_by_deployment_id, url, source) VALUES
+            ('i1', 'api', 'sev1', 'x', '2025-01-07 12:00:00', '2025-01-07 13:00:00', '', '', 't'),
+            ('i2', 'api', 'sev2', 'x', '2025-01-07 14:00:00', '2025-01-07 18:00:00', '', '', 't'),
+            ('i3', 'web', 'sev2', 'x', '2025-01-30 14:00:00', NULL, '', '', 't'),
+            ('i4', 'api', 'sev3', 'x', '2025-01-22 14:00:00', '2025-01-22 16:00:00', 'd1', '', 't')
+        """;
+}
