@@ -1,6 +1,5 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Analytics.Web.Cli;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+// One executable: with no subcommand (or "serve") it runs the dashboard, the API and the scheduler;
+// other subcommands (migrate, demo, dora, bench, setup) run once and exit. See `analytics --help`.
+return await AnalyticsCommandLine.Create().Parse(args).InvokeAsync();

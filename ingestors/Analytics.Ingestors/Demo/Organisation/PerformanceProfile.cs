@@ -1,0 +1,71 @@
+namespace Analytics.Ingestors.Demo;
+
+/// <summary>
+/// The rates a team works at, interpolated from a single performance score (0 = low, 1 = elite) between
+/// DORA-like extremes. Frequencies and durations interpolate on a log scale, because "several a day" and
+/// "twice a month" differ by orders of magnitude.
+/// </summary>
+internal sealed class PerformanceProfile
+{
+    /// <summary>How much of the gap to elite the golden path closes: enough to see clearly on a before/after chart.</summary>
+    private const double GoldenPathImprovement = 0.6;
+
+    public PerformanceProfile(double performance)
+    {
+        Performance = Math.Clamp(performance, 0, 1);
+        var p = Performance;
+        DeploySlotsPerWorkday = LogLerp(0.1, 3.0, p);       // low ≈ twice a month, elite several a day
+        PullRequestsPerEngineerPerWorkday = Lerp(0.35, 0.9, p);
+        ExtraCommitsPerPullRequest = Lerp(4.5, 1.0, p);      // big PRs vs small ones
+        CodingHours = LogLerp(14, 2, p);                     // first commit → PR opened (working hours)
+        ReviewPickupHours = LogLerp(16, 0.75, p);            // PR opened → first human review
+        MergeDelayHours = LogLerp(8, 0.4, p);                // approval → merge
+        ChangesRequestedRate = Lerp(0.4, 0.15, p);
+        ChangeFailureRate = Lerp(0.35, 0.03, p);
+        RecoveryHours = LogLerp(72, 0.45, p);                // low: days, elite: under an hour
+        DetectionMinutes = LogLerp(90, 6, p);
+        RollbackShare = Lerp(0.25, 0.6, p);
+        FailedAttemptRate = Lerp(0.12, 0.03, p);
+    }
+
+    public double Performance { get; }
+
+    public double DeploySlotsPerWorkday { get; }
+
+    public double PullRequestsPerEngineerPerWorkday { get; }
+
+    public double ExtraCommitsPerPullRequest { get; }
+
+    public double CodingHours { get; }
+
+    public double ReviewPickupHours { get; }
+
+    public double MergeDelayHours { get; }
+
+    public double ChangesRequestedRate { get; }
+
+    public double ChangeFailureRate { get; }
+
+    public double RecoveryHours { get; }
+
+    public double DetectionMinutes { get; }
+
+    public double RollbackShare { get; }
+
+    public double FailedAttemptRate { get; }
+
+    public DemoPerformanceTier Tier => Performance switch
+    {
+        >= 0.75 => DemoPerformanceTier.Elite,
+        >= 0.5 => DemoPerformanceTier.High,
+        >= 0.25 => DemoPerformanceTier.Medium,
+        _ => DemoPerformanceTier.Low,
+    };
+
+    /// <summary>The same team once its service runs on a golden-path template: faster and safer.</summary>
+    public PerformanceProfile OnGoldenPath() => new(Performance + ((1 - Performance) * GoldenPathImprovement));
+
+    private static double Lerp(double low, double elite, double p) => low + ((elite - low) * p);
+
+    private static double LogLerp(double low, double elite, double p) => Math.Exp(Lerp(Math.Log(low), Math.Log(elite), p));
+}

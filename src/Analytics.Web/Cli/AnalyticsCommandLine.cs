@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Text.Json;
+using Analytics.Ingestors.Demo;
+using Analytics.Storage.ClickHouse.Embedded;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Components;
+using Analytics.Web.Components.Shared;
+using Analytics.Web.Hosting;
+using Spectre.Console;
+
+namespace Analytics.Web.Cli;
+
+/// <summary>The subcommands of the one executable. Each builds the same services the dashboard uses.</summary>
+public static class AnalyticsCommandLine
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Engineering metrics: DORA, SPACE and platform adoption. With no subcommand, runs the dashboard.");
+        var serve = new Command("serve", "Run the dashboard, the JSON API and the scheduler (the default). ASP.NET options such as --urls pass through.");
+        root.TreatUnmatchedTokensAsErrors = false;
+        serve.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, cancellationToken));
+        serve.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, cancellationToken));
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(DemoCommand());
+        root.Subcommands.Add(DoraCommand());
+        root.Subcommands.Add(SetupCommand());
+        return root;
+    }
+
+    private static async Task<int> ServeAsync(IReadOnlyList<string> aspNetArguments, CancellationToken cancellationToken)
+    {
+        // Content root = the executable's folder, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. aspNetArguments], ContentRootPath = AppContext.BaseDirectory });
+        builder.AddAnalyticsWeb();
+        await using var app = builder.Build();
+        app.Services.ValidateOptions();
+        app.MapAnalytics();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var url in app.Urls)
+            {
+                Console.WriteLine($"Dashboard: {url}/");
+            }
+        });
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+
+    private static Command MigrateCommand()
+    {
+        var command = new Command("migrate", "Apply pending ClickHouse and catalog migrations, then refresh the catalog mirror.");
+        command.SetAction((_, cancellationToken) => WithServicesAsync(async (services, token) =>
+        {
+            await services.GetRequiredService<Analytics.Storage.ClickHouse.StoreStartup>().RunAsync(token);
+            AnsiConsole.MarkupLine("[green]Migrations applied.[/]");
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command DemoCommand()
+    {
+        var scale = new Option<string>("--scale") { Description = "tiny, s (12 teams, 18 months) or l (200 teams, 36 months)", DefaultValueFactory = _ => "s" };
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same organisation.", DefaultValueFactory = _ => 42 };
+        var command = new Command("demo", "Load the demo organisation (idempotent: loading it again adds nothing).") { scale, seed };
+        command.SetAction((result, cancellationToken) => WithServicesAsync(async (services, token) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(scale), out var demoScale))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l, not '{result.GetValue(scale)}'.[/]");
+                return 2;
+            }
+            var initializer = services.GetRequiredService<AnalyticsInitializer>();
+            await services.GetRequiredService<Analytics.Storage.ClickHouse.StoreStartup>().RunAsync(token);
+            var summary = await initializer.LoadDemoAsync(demoScale, result.GetValue(seed), token);
+            var table = new Table().AddColumns("Table", "Rows");
+            foreach (var (name, rows) in summary.RowsPerTable)
+            {
+                table.AddRow(name, rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command DoraCommand()
+    {
+        var days = new Option<int>("--days") { Description = "Length of the period ending today (UTC midnight).", DefaultValueFactory = _ => Period.DefaultDays };
+        var team = new Option<string?>("--team") { Description = "One team's figures (default: every team and the organisation)." };
+        var json = new Option<bool>("--json") { Description = "Print JSON (the API's shape) instead of a table." };
+        var command = new Command("dora", "Print the four keys for the organisation and each team.") { days, team, json };
+        command.SetAction((result, cancellationToken) => WithServicesAsync(async (services, token) =>
+        {
+            var period = Period.Resolve(null, null, result.GetValue(days), services.GetRequiredService<TimeProvider>());
+            var dora = await services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(period.From, period.To, result.GetValue(team)), token);
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(dora, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } }));
+                return 0;
+            }
+            var table = new Table().AddColumns("Team", "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Recovery (median, n)");
+            foreach (var summary in dora.Teams.Prepend(dora.Organisation))
+            {
+                table.AddRow(
+                    Markup.Escape(Figures.TeamName(summary.Team)),
+                    $"{Figures.Number(summary.DeploymentFrequency.DeploymentsPerDay)} ({summary.DeploymentFrequency.Tier})",
+                    $"{Figures.Duration(summary.LeadTime.Median)} ({summary.LeadTime.Tier?.ToString() ?? "no sample"}, {summary.LeadTime.Changes})",
+                    $"{Figures.Percent(summary.ChangeFailureRate.Rate)} ({summary.ChangeFailureRate.Tier?.ToString() ?? "no sample"}, {summary.ChangeFailureRate.Deployments})",
+                    $"{Figures.Duration(summary.RecoveryTime.Median)} ({summary.RecoveryTime.Tier?.ToString() ?? "no sample"}, {summary.RecoveryTime.Resolved})");
+            }
+            AnsiConsole.MarkupLineInterpolated($"[bold]{period.From:yyyy-MM-dd} to {period.To.AddDays(-1):yyyy-MM-dd}[/]");
+            AnsiConsole.Write(table);
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command SetupCommand()
+    {
+        var command = new Command("setup", "Fetch the embedded ClickHouse engine (chDB) into the per-user cache if it is not there yet.");
+        command.SetAction(_ =>
+        {
+            var path = ChDbLibrary.EnsureLoaded(null, Console.WriteLine);
+            Console.WriteLine($"chDB {ChDbLibrary.EngineVersion} at {path}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddAnalyticsServices(builder.Configuration);
+        using var host = builder.Build();
+        host.Services.ValidateOptions();
+        return await action(host.Services, cancellationToken);
+    }
+}

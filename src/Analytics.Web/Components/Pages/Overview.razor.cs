@@ -1,0 +1,44 @@
+using Analytics.Storage.Metrics;
+using Microsoft.AspNetCore.Components;
+
+namespace Analytics.Web.Components.Pages;
+
+/// <summary>The organisation's four keys and each team's, for a period chosen in the URL (?days=90).</summary>
+public partial class Overview
+{
+    internal static readonly IReadOnlyList<PeriodChoice> PeriodChoices =
+    [
+        new(30, "Last 30 days"), new(90, "Last 90 days"), new(180, "Last 180 days"), new(365, "Last 365 days"),
+    ];
+
+    private DoraResult? _result;
+    private string? _error;
+
+    [Inject] private DoraQueries Queries { get; set; } = default!;
+
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "days")] public int? Days { get; set; }
+
+    private int PeriodDays => Days is > 0 and <= 3660 ? Days.Value : Period.DefaultDays;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _error = null;
+        var period = Period.Resolve(null, null, PeriodDays, Clock);
+        try
+        {
+            _result = await Queries.SummariesAsync(new DoraRequest(period.From, period.To));
+        }
+        catch (Exception error) when (error is Analytics.Storage.ClickHouse.ClickHouseException or InvalidOperationException)
+        {
+            _error = $"The figures could not be computed: {error.Message}";
+        }
+    }
+
+    private void OnPeriodChanged(int days) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("days", days));
+
+    internal sealed record PeriodChoice(int Days, string Label);
+}

@@ -1,0 +1,51 @@
+using Analytics.Ingestors.Demo;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Web.Hosting;
+
+/// <summary>
+/// Brings the stores to the current schema and, when configured and the store is empty, loads the demo
+/// organisation — so a fresh clone shows a populated dashboard from one command.
+/// </summary>
+public sealed class AnalyticsInitializer(
+    StoreStartup storeStartup,
+    IClickHouseStore store,
+    IDbContextFactory<CatalogDbContext> catalog,
+    CatalogMirrorSync mirror,
+    IOptions<DemoOptions> demoOptions,
+    TimeProvider clock,
+    ILogger<AnalyticsInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await storeStartup.RunAsync(cancellationToken);
+        logger.LogInformation("Store ready: {Transport} ClickHouse, database {Database}.", store.Transport, store.Database);
+        var demo = demoOptions.Value;
+        if (demo.LoadWhenEmpty && await DemoOrganisationLoader.IsEmptyAsync(store, cancellationToken))
+        {
+            await LoadDemoAsync(DemoScale.Parse(demo.Scale), demo.Seed, cancellationToken);
+        }
+    }
+
+    public async Task<DemoLoadSummary> LoadDemoAsync(DemoScale scale, int seed, CancellationToken cancellationToken = default)
+    {
+        var end = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        logger.LogInformation("Loading the demo organisation ({Scale}, seed {Seed}) up to {End:yyyy-MM-dd}…", scale, seed, end);
+        var progress = new Progress<string>(message => logger.LogInformation("{Progress}", message));
+        var summary = await DemoOrganisationLoader.LoadAsync(store, catalog, scale, seed, end, progress, cancellationToken);
+        await mirror.SyncAsync(cancellationToken);
+        logger.LogInformation("Demo organisation loaded: {Rows} rows.", summary.TotalRows);
+        return summary;
+    }
+}
+
+/// <summary>Runs the initializer before Kestrel starts listening, so the first page is never empty.</summary>
+public sealed class AnalyticsInitializerHostedService(AnalyticsInitializer initializer) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,14 @@
+namespace Analytics.Web.Hosting;
+
+/// <summary>Configuration section "Analytics:Demo": the demo organisation loaded into an empty store.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Analytics:Demo";
+
+    public bool LoadWhenEmpty { get; set; } = true;
+
+    /// <summary>tiny, s or l (see DemoScale).</summary>
+    public string Scale { get; set; } = "S";
+
+    public int Seed { get; set; } = 42;
+}

@@ -1,0 +1,37 @@
+using Analytics.Web.Api;
+using Analytics.Web.Components;
+using Radzen;
+
+namespace Analytics.Web.Hosting;
+
+public static class WebApplicationExtensions
+{
+    /// <summary>The dashboard host: Blazor Server with Radzen, the JSON API, start-up initialisation.</summary>
+    public static WebApplicationBuilder AddAnalyticsWeb(this WebApplicationBuilder builder)
+    {
+        // Radzen's files are static web assets: serve them from the build output too, not only from `dotnet publish`.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddAnalyticsServices(builder.Configuration);
+        builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRadzenComponents();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
+        return builder;
+    }
+
+    public static WebApplication MapAnalytics(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAnalyticsApi();
+        return app;
+    }
+}
