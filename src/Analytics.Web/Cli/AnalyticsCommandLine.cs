@@ -26,6 +26,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(DoraCommand());
         root.Subcommands.Add(SetupCommand());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 

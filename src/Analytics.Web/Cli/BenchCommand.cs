@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Globalization;
+using Analytics.Ingestors.Demo;
+using Analytics.Web.Benchmarks;
+using Spectre.Console;
+
+namespace Analytics.Web.Cli;
+
+/// <summary><c>analytics bench load</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var scale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "s" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var load = new Command("load", "Rows/s loading the generated organisation into the embedded engine vs INSERT … SELECT FROM numbers(N).") { scale, seed };
+        load.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(scale), out var demoScale))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                return 2;
+            }
+            var dataPath = Path.Combine(Path.GetTempPath(), $"analytics-bench-{Environment.ProcessId}");
+            try
+            {
+                var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+                var progress = new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
+                var report = await new LoadBenchmark(demoScale, result.GetValue(seed), end, dataPath).RunAsync(progress, cancellationToken);
+                Print(report);
+                return 0;
+            }
+            finally
+            {
+                if (Directory.Exists(dataPath))
+                {
+                    Directory.Delete(dataPath, recursive: true);
+                }
+            }
+        });
+        var bench = new Command("bench", "Benchmarks whose figures go in docs/benchmarks.md.");
+        bench.Subcommands.Add(load);
+        return bench;
+    }
+
+    private static void Print(LoadBenchmarkReport report)
+    {
+        static string Rate(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+        var table = new Table().AddColumns("Table", "Rows", "Generate only (s)", "Load (s)", "Load rows/s", "Floor (s)", "Floor rows/s", "Load ÷ floor");
+        foreach (var row in report.Tables)
+        {
+            table.AddRow(row.Table, row.Rows.ToString("N0", CultureInfo.InvariantCulture), row.Generation.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
+                row.Load.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture), Rate(row.LoadRowsPerSecond),
+                row.Floor.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture), Rate(row.FloorRowsPerSecond),
+                (row.LoadRowsPerSecond / row.FloorRowsPerSecond).ToString("0.00", CultureInfo.InvariantCulture));
+        }
+        table.AddRow("[bold]all[/]", report.Rows.ToString("N0", CultureInfo.InvariantCulture), "", report.Tables.Sum(t => t.Load.TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture),
+            Rate(report.LoadRowsPerSecond), report.Tables.Sum(t => t.Floor.TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture), Rate(report.FloorRowsPerSecond),
+            report.ShareOfFloor.ToString("0.00", CultureInfo.InvariantCulture));
+        AnsiConsole.MarkupLineInterpolated($"[bold]Scale {report.Scale}, seed {report.Seed}, chDB {report.EngineVersion}, {Environment.ProcessorCount} cores[/]");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"Peak working set: {report.PeakWorkingSetBytes / 1024 / 1024:N0} MiB. Target: load ≥ 1/3 of the floor → {(report.ShareOfFloor >= 1 / 3.0 ? "met" : "NOT met")}.");
+    }
+}
