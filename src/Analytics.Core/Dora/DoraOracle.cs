@@ -1,0 +1,132 @@
+using System.Text.RegularExpressions;
+
+namespace Analytics.Core.Dora;
+
+/// <summary>
+/// The DORA definitions of docs/metrics.md in plain C#, straight from the text, with no SQL and no I/O.
+/// It is the independent oracle the ClickHouse queries are tested against; it favours clarity over speed.
+/// </summary>
+public sealed class DoraOracle(DoraHistory history, MetricOptions options)
+{
+    public const string Unassigned = "unassigned";
+    private readonly TimeZoneInfo _timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+
+    /// <summary>Production deployments: success, finished, in an environment a rule calls production.</summary>
+    public IReadOnlyList<DeploymentEvent> ProductionDeployments() =>
+        history.Deployments.Where(d => d is { Status: "success", FinishedAt: not null } && IsProduction(d)).ToList();
+
+    public string TeamOf(string service, DateTimeOffset at)
+    {
+        // The range that started last at or before the moment; if it has ended by then, nobody owns the service.
+        var range = history.Ownership.Where(o => o.Service == service && o.ValidFrom <= at).MaxBy(o => o.ValidFrom);
+        return range is null || (range.ValidTo is { } end && at >= end) ? Unassigned : range.Team;
+    }
+
+    /// <summary>Every team that ever owned a service, "unassigned", and the organisation under the key "".</summary>
+    public IReadOnlyDictionary<string, DoraSummary> Summaries(DateTimeOffset from, DateTimeOffset to)
+    {
+        var production = ProductionDeployments();
+        return history.Ownership.Select(o => o.Team).Append(Unassigned).Append("").Distinct()
+            .ToDictionary(team => team, team => Summary(team, from, to, production));
+    }
+
+    private DoraSummary Summary(string team, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DeploymentEvent> production)
+    {
+        bool InTeam(string owner) => team == "" || owner == team;
+        bool InPeriod(DateTimeOffset at) => at >= from && at < to;
+
+        // Deployment frequency
+        var deployed = production.Where(d => InPeriod(d.FinishedAt!.Value) && InTeam(TeamOf(d.Service, d.FinishedAt.Value))).ToList();
+        var failedAttempts = history.Deployments.Count(d => d.Status is "failure" or "error" && IsProduction(d) && InPeriod(d.StartedAt) && InTeam(TeamOf(d.Service, d.StartedAt)));
+        var deploymentDays = deployed.Select(d => LocalDate(d.FinishedAt!.Value)).ToHashSet();
+        var weeks = WeeksOf(from, to);
+        var daysPerWeek = weeks.Select(week => (double)deploymentDays.Count(day => day >= week && day < week.AddDays(7))).ToList();
+        var medianDays = Quantiles.Interpolated(daysPerWeek, 0.5) ?? 0;
+        var months = Math.Max((to - from).TotalDays / 30.4375, 1.0 / 30.4375);
+        var frequency = new DeploymentFrequencyFigure(deployed.Count, failedAttempts, deployed.Count / Math.Max((to - from).TotalDays, 1),
+            medianDays, DoraTiers.DeploymentFrequency(medianDays, deployed.Count / months));
+
+        // Lead time: each commit's first shipping production deployment.
+        var productionById = production.ToDictionary(d => d.DeploymentId);
+        var commits = history.Commits.ToDictionary(c => (c.Repository, c.Sha));
+        var changes = history.DeploymentCommits
+            .Where(link => productionById.ContainsKey(link.DeploymentId))
+            .GroupBy(link => (link.Repository, link.Sha))
+            .Select(group => group.MinBy(link => productionById[link.DeploymentId].FinishedAt!.Value)!)
+            .Select(link => (Link: link, Deployment: productionById[link.DeploymentId]))
+            .Where(change => InPeriod(change.Deployment.FinishedAt!.Value) && InTeam(TeamOf(change.Deployment.Service, change.Deployment.FinishedAt.Value)))
+            .Where(change => commits.ContainsKey((change.Link.Repository, change.Link.Sha)))
+            .Select(change =>
+            {
+                var commit = commits[(change.Link.Repository, change.Link.Sha)];
+                var start = options.UseAuthorTime ? commit.AuthoredAt : commit.CommittedAt;
+                return (change.Link.Link, Seconds: (change.Deployment.FinishedAt!.Value - start).TotalMilliseconds / 1000.0);
+            })
+            .ToList();
+        var valid = changes.Where(c => c.Seconds >= 0).ToList();
+        var leadMedian = Seconds(Quantiles.Interpolated(valid.Select(c => c.Seconds), 0.5));
+        var leadTime = new LeadTimeFigure(valid.Count, leadMedian, Seconds(Quantiles.Interpolated(valid.Select(c => c.Seconds), 0.75)),
+            Seconds(Quantiles.Interpolated(valid.Select(c => c.Seconds), 0.9)), changes.Count - valid.Count,
+            valid.Count == 0 ? 0 : valid.Count(c => c.Link == "inferred") / (double)valid.Count,
+            leadMedian is { } lead ? DoraTiers.LeadTime(lead) : null);
+
+        // Change failure rate
+        var failed = FailedDeploymentIds(production);
+        var failedCount = deployed.Count(d => failed.Contains(d.DeploymentId));
+        double? rate = deployed.Count == 0 ? null : failedCount / (double)deployed.Count;
+        var failure = new ChangeFailureFigure(deployed.Count, failedCount, rate, rate is { } r ? DoraTiers.ChangeFailureRate(r) : null);
+
+        // Recovery time
+        var incidents = history.Incidents.Where(i => InTeam(TeamOf(i.Service, i.StartedAt))).ToList();
+        var resolved = incidents.Where(i => i.ResolvedAt is { } at && InPeriod(at)).ToList();
+        var recoveryMedian = Seconds(Quantiles.Interpolated(resolved.Select(i => (i.ResolvedAt!.Value - i.StartedAt).TotalMilliseconds / 1000.0), 0.5));
+        var open = incidents.Count(i => i.StartedAt < to && (i.ResolvedAt is null || i.ResolvedAt >= to));
+        var recovery = new RecoveryFigure(resolved.Count, recoveryMedian, open, recoveryMedian is { } m ? DoraTiers.RecoveryTime(m) : null);
+
+        return new DoraSummary(team, from, to, frequency, leadTime, failure, recovery);
+    }
+
+    private HashSet<string> FailedDeploymentIds(IReadOnlyList<DeploymentEvent> production)
+    {
+        var failed = history.Incidents.Where(i => i.CausedByDeploymentId != "").Select(i => i.CausedByDeploymentId).ToHashSet();
+        foreach (var incident in history.Incidents.Where(i => i.CausedByDeploymentId == ""))
+        {
+            var latest = production
+                .Where(d => d.Service == incident.Service && d.FinishedAt < incident.StartedAt)
+                .MaxBy(d => d.FinishedAt);
+            if (latest is not null && incident.StartedAt - latest.FinishedAt!.Value <= options.IncidentAttributionWindow)
+            {
+                failed.Add(latest.DeploymentId);
+            }
+        }
+        failed.UnionWith(history.Deployments.Where(d => d.Kind is "rollback" or "hotfix" && d.RelatedDeploymentId != "").Select(d => d.RelatedDeploymentId));
+        return failed;
+    }
+
+    private bool IsProduction(DeploymentEvent deployment) =>
+        history.ProductionRules.Any(rule => (rule.Source == "" || rule.Source == deployment.Source) && Like(deployment.Environment, rule.Pattern));
+
+    private static bool Like(string text, string pattern) =>
+        Regex.IsMatch(text, "^" + Regex.Escape(pattern).Replace("%", ".*", StringComparison.Ordinal).Replace("_", ".", StringComparison.Ordinal) + "$", RegexOptions.Singleline);
+
+    private DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _timeZone).DateTime);
+
+    /// <summary>Mondays of the ISO weeks whose Monday falls in [from, to), in the organisation's time zone.</summary>
+    private List<DateOnly> WeeksOf(DateTimeOffset from, DateTimeOffset to)
+    {
+        var first = LocalDate(from);
+        var last = LocalDate(to);
+        var monday = first.AddDays(-(((int)first.DayOfWeek + 6) % 7));
+        var weeks = new List<DateOnly>();
+        for (var week = monday; week < last; week = week.AddDays(7))
+        {
+            if (week >= first)
+            {
+                weeks.Add(week);
+            }
+        }
+        return weeks;
+    }
+
+    private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
+}

@@ -1,0 +1,106 @@
+using Analytics.Core.Dora;
+using Analytics.Ingestors.Demo;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Analytics.Storage.Metrics;
+using Analytics.Storage.Tests.Catalog;
+using Analytics.Storage.Tests.ClickHouse;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Storage.Tests.Metrics;
+
+/// <summary>
+/// Property: for generated organisations (several seeds), every DORA figure of every team and period computed by
+/// the ClickHouse SQL equals the plain C# oracle — counts exactly, durations to the millisecond — over the
+/// same stored rows, in several time zones.
+/// </summary>
+public sealed class DoraOracleAgreementTests
+{
+    private static readonly DateTimeOffset End = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<int, string> SeedsAndTimeZones => new()
+    {
+        { 1, "UTC" }, { 2, "America/New_York" }, { 3, "Asia/Kolkata" }, { 4, "UTC" }, { 5, "Europe/Berlin" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeedsAndTimeZones))]
+    public async Task Sql_equals_the_oracle_for_every_team_and_period(int seed, string timeZone)
+    {
+        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("oracle");
+        await using var catalog = await CatalogTestDatabase.CreateMigratedAsync();
+        await DemoOrganisationLoader.LoadAsync(store, catalog.Contexts, DemoScale.Tiny, seed, End);
+        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
+        var options = new MetricOptions { TimeZone = timeZone };
+        var queries = new DoraQueries(store, new SqlFiles(), Options.Create(options));
+        var oracle = new DoraOracle(await ReadHistoryAsync(store), options);
+
+        DateTimeOffset[][] periods =
+        [
+            [End.AddDays(-30), End],
+            [End.AddDays(-90), End],
+            [End.AddMonths(-2).AddHours(-5), End.AddMonths(-1).AddHours(7)],
+            [End.AddYears(-1), End],
+        ];
+        foreach (var period in periods)
+        {
+            var sql = await queries.SummariesAsync(new DoraRequest(period[0], period[1]));
+            var expected = oracle.Summaries(period[0], period[1]);
+            var actual = sql.Teams.Append(sql.Organisation).ToDictionary(s => s.Team);
+            Assert.True(expected[""].DeploymentFrequency.Deployments > 0, $"seed {seed}: the period {period[0]:O} has no deployments, so it proves little");
+            foreach (var (team, want) in expected)
+            {
+                var context = $"seed {seed}, {timeZone}, team '{team}', {period[0]:O}..{period[1]:O}";
+                if (!actual.TryGetValue(team, out var got))
+                {
+                    AssertEmpty(want, context);
+                    continue;
+                }
+                AssertSame(want, got, context);
+            }
+            Assert.All(actual.Keys, team => Assert.True(expected.ContainsKey(team), $"SQL reports team '{team}' that the oracle does not know"));
+        }
+    }
+
+    private static void AssertSame(DoraSummary want, DoraSummary got, string context)
+    {
+        Assert.True(want.DeploymentFrequency.Deployments == got.DeploymentFrequency.Deployments, $"{context}: deployments {got.DeploymentFrequency.Deployments}, oracle {want.DeploymentFrequency.Deployments}");
+        Assert.True(want.DeploymentFrequency.FailedAttempts == got.DeploymentFrequency.FailedAttempts, $"{context}: failed attempts");
+        Assert.True(Math.Abs(want.DeploymentFrequency.MedianDeploymentDaysPerWeek - got.DeploymentFrequency.MedianDeploymentDaysPerWeek) < 1e-9,
+            $"{context}: median deployment days/week {got.DeploymentFrequency.MedianDeploymentDaysPerWeek}, oracle {want.DeploymentFrequency.MedianDeploymentDaysPerWeek}");
+        Assert.True(want.LeadTime.Changes == got.LeadTime.Changes, $"{context}: lead-time changes {got.LeadTime.Changes}, oracle {want.LeadTime.Changes}");
+        Assert.True(want.LeadTime.Excluded == got.LeadTime.Excluded, $"{context}: excluded");
+        AssertMilliseconds(want.LeadTime.Median, got.LeadTime.Median, $"{context}: lead time median");
+        AssertMilliseconds(want.LeadTime.P75, got.LeadTime.P75, $"{context}: lead time p75");
+        AssertMilliseconds(want.LeadTime.P90, got.LeadTime.P90, $"{context}: lead time p90");
+        Assert.True(want.ChangeFailureRate.FailedDeployments == got.ChangeFailureRate.FailedDeployments,
+            $"{context}: failed deployments {got.ChangeFailureRate.FailedDeployments}, oracle {want.ChangeFailureRate.FailedDeployments}");
+        Assert.True(want.RecoveryTime.Resolved == got.RecoveryTime.Resolved, $"{context}: resolved incidents");
+        Assert.True(want.RecoveryTime.Open == got.RecoveryTime.Open, $"{context}: open incidents {got.RecoveryTime.Open}, oracle {want.RecoveryTime.Open}");
+        AssertMilliseconds(want.RecoveryTime.Median, got.RecoveryTime.Median, $"{context}: recovery median");
+        Assert.Equal(want.DeploymentFrequency.Tier, got.DeploymentFrequency.Tier);
+        Assert.Equal(want.LeadTime.Tier, got.LeadTime.Tier);
+        Assert.Equal(want.ChangeFailureRate.Tier, got.ChangeFailureRate.Tier);
+        Assert.Equal(want.RecoveryTime.Tier, got.RecoveryTime.Tier);
+    }
+
+    private static void AssertEmpty(DoraSummary want, string context)
+    {
+        Assert.True(want.DeploymentFrequency.Deployments == 0 && want.DeploymentFrequency.FailedAttempts == 0, $"{context}: missing from SQL but the oracle has deployments");
+        Assert.True(want.LeadTime.Changes == 0 && want.LeadTime.Excluded == 0, $"{context}: missing from SQL but the oracle has changes");
+        Assert.True(want.RecoveryTime.Resolved == 0 && want.RecoveryTime.Open == 0, $"{context}: missing from SQL but the oracle has incidents");
+    }
+
+    private static void AssertMilliseconds(TimeSpan? want, TimeSpan? got, string context) =>
+        Assert.True(want.HasValue == got.HasValue && (want is null || Math.Abs((want.Value - got!.Value).TotalMilliseconds) < 1),
+            $"{context}: SQL {got}, oracle {want}");
+
+    /// <summary>The stored rows, deduplicated, as the oracle's records.</summary>
+    private static async Task<DoraHistory> ReadHistoryAsync(IClickHouseStore store) => new(
+        await store.QueryAsync<DeploymentEvent>("SELECT deployment_id, service, environment, status, kind, related_deployment_id, source, started_at, finished_at FROM deployments FINAL"),
+        await store.QueryAsync<DeploymentCommitLink>("SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL"),
+        await store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at FROM commits FINAL"),
+        await store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id FROM incidents FINAL"),
+        await store.QueryAsync<OwnershipRange>("SELECT service, team, valid_from, valid_to FROM catalog_service_ownership"),
+        await store.QueryAsync<ProductionRule>("SELECT source, pattern FROM catalog_production_environments"));
+}
