@@ -83,7 +83,11 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
         var open = incidents.Count(i => i.StartedAt < to && (i.ResolvedAt is null || i.ResolvedAt >= to));
         var recovery = new RecoveryFigure(resolved.Count, recoveryMedian, open, recoveryMedian is { } m ? DoraTiers.RecoveryTime(m) : null);
 
-        return new DoraSummary(team, from, to, frequency, leadTime, failure, recovery);
+        // Rework rate
+        var rework = deployed.Count(d => d.Kind is "hotfix" or "rollback" or "revert");
+        var reworkFigure = new ReworkFigure(deployed.Count, rework, deployed.Count == 0 ? null : rework / (double)deployed.Count);
+
+        return new DoraSummary(team, from, to, frequency, leadTime, failure, recovery, reworkFigure);
     }
 
     private HashSet<string> FailedDeploymentIds(IReadOnlyList<DeploymentEvent> production)

@@ -8,7 +8,8 @@ public sealed record DoraSummary(
     DeploymentFrequencyFigure DeploymentFrequency,
     LeadTimeFigure LeadTime,
     ChangeFailureFigure ChangeFailureRate,
-    RecoveryFigure RecoveryTime);
+    RecoveryFigure RecoveryTime,
+    ReworkFigure ReworkRate);
 
 public sealed record DeploymentFrequencyFigure(long Deployments, long FailedAttempts, double DeploymentsPerDay, double MedianDeploymentDaysPerWeek, DoraTier Tier);
 
@@ -22,3 +23,6 @@ public sealed record ChangeFailureFigure(long Deployments, long FailedDeployment
 /// <param name="Resolved">Incidents resolved in the period (the sample).</param>
 /// <param name="Open">Incidents still open at the end of the period; listed, never dropped.</param>
 public sealed record RecoveryFigure(long Resolved, TimeSpan? Median, long Open, DoraTier? Tier);
+
+/// <summary>Deployment rework rate (DORA 2024): production deployments that were unplanned fixes (hotfix, rollback, revert). DORA publishes no tiers for it.</summary>
+public sealed record ReworkFigure(long Deployments, long ReworkDeployments, double? Rate);

@@ -43,7 +43,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
                 ToFigure(frequency.GetValueOrDefault(team), months),
                 ToFigure(leadTime.GetValueOrDefault(team)),
                 ToFigure(failure.GetValueOrDefault(team)),
-                ToFigure(recovery.GetValueOrDefault(team))))
+                ToFigure(recovery.GetValueOrDefault(team)),
+                ToReworkFigure(failure.GetValueOrDefault(team))))
             .ToList();
         // With a team filter the rollup row repeats that team's figures; it is not the organisation.
         return new DoraResult(request, summaries.Single(s => s.Team == OrganisationKey), summaries.Where(s => s.Team != OrganisationKey).ToList());
@@ -67,6 +68,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     private static ChangeFailureFigure ToFigure(FailureRow? row) =>
         new(row?.Deployments ?? 0, row?.FailedDeployments ?? 0, row?.Rate, row?.Rate is { } rate ? DoraTiers.ChangeFailureRate(rate) : null);
 
+    private static ReworkFigure ToReworkFigure(FailureRow? row) => new(row?.Deployments ?? 0, row?.ReworkDeployments ?? 0, row?.ReworkRate);
+
     private static RecoveryFigure ToFigure(RecoveryRow? row)
     {
         var median = Seconds(row?.MedianSeconds);
@@ -79,7 +82,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
 
     private sealed record LeadTimeRow(string Team, long Changes, long Excluded, double? MedianSeconds, double? P75Seconds, double? P90Seconds, double InferredShare);
 
-    private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate);
+    private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate, long ReworkDeployments, double? ReworkRate);
 
     private sealed record RecoveryRow(string Team, long Resolved, double? MedianSeconds, long Open);
 }

@@ -78,6 +78,7 @@ public sealed class DoraOracleAgreementTests
         Assert.True(want.RecoveryTime.Resolved == got.RecoveryTime.Resolved, $"{context}: resolved incidents");
         Assert.True(want.RecoveryTime.Open == got.RecoveryTime.Open, $"{context}: open incidents {got.RecoveryTime.Open}, oracle {want.RecoveryTime.Open}");
         AssertMilliseconds(want.RecoveryTime.Median, got.RecoveryTime.Median, $"{context}: recovery median");
+        Assert.True(want.ReworkRate.ReworkDeployments == got.ReworkRate.ReworkDeployments, $"{context}: rework deployments {got.ReworkRate.ReworkDeployments}, oracle {want.ReworkRate.ReworkDeployments}");
         Assert.Equal(want.DeploymentFrequency.Tier, got.DeploymentFrequency.Tier);
         Assert.Equal(want.LeadTime.Tier, got.LeadTime.Tier);
         Assert.Equal(want.ChangeFailureRate.Tier, got.ChangeFailureRate.Tier);

@@ -6,10 +6,12 @@
 --     incident's service that finished before the incident started, within {incident_window_hours:UInt32} hours, or
 --   * a rollback or hotfix deployment names it (related_deployment_id).
 -- A deployment counts once however many failures point at it, so the rate never exceeds 100%.
+-- Also the deployment rework rate (DORA 2024): the share of those deployments that were unplanned fixes
+-- (kind hotfix, rollback or revert).
 WITH
     in_window AS
     (
-        SELECT deployment_id, team AS owner
+        SELECT deployment_id, kind, team AS owner
         FROM production_deployments
         WHERE finished_at >= {from:DateTime64(3, 'UTC')} AND finished_at < {to:DateTime64(3, 'UTC')}
           AND ({team:String} = '' OR team = {team:String})
@@ -31,7 +33,9 @@ SELECT
     if(grouping(owner) = 1, '', owner) AS team,
     count() AS deployments,
     countIf(deployment_id IN (SELECT deployment_id FROM failed)) AS failed_deployments,
-    if(deployments = 0, NULL, failed_deployments / deployments) AS rate
+    if(deployments = 0, NULL, failed_deployments / deployments) AS rate,
+    countIf(kind IN ('hotfix', 'rollback', 'revert')) AS rework_deployments,
+    if(deployments = 0, NULL, rework_deployments / deployments) AS rework_rate
 FROM in_window
 GROUP BY ROLLUP(owner)
 ORDER BY team

@@ -20,9 +20,16 @@ public partial class Overview
 
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
-    [SupplyParameterFromQuery(Name = "days")] public int? Days { get; set; }
+    /// <summary>
+    /// ?days= as written in the URL. A string, not int?: the framework throws on a value it cannot parse as the
+    /// parameter's type, so a hand-edited ?days=abc would be a server error instead of the default period.
+    /// </summary>
+    [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
 
-    private int PeriodDays => Days is > 0 and <= 3660 ? Days.Value : Period.DefaultDays;
+    private int PeriodDays =>
+        int.TryParse(Days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) && days is > 0 and <= 3660
+            ? days
+            : Period.DefaultDays;
 
     protected override async Task OnParametersSetAsync()
     {
