@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Analytics.Ingestors.Demo;
 
 /// <summary>How big a demo organisation to generate, and how many months of history it has.</summary>
@@ -19,17 +21,16 @@ public sealed record DemoScale(int Teams, int Services, int Engineers, int Month
             ? scale
             : throw new ArgumentException($"Unknown demo scale '{name}'. Use one of: tiny, s, l.", nameof(name));
 
-    public static bool TryParse(string? name, out DemoScale scale)
+    public static bool TryParse(string? name, [NotNullWhen(true)] out DemoScale? scale)
     {
-        DemoScale? preset = name?.Trim().ToLowerInvariant() switch
+        scale = name?.Trim().ToLowerInvariant() switch
         {
             "tiny" => Tiny,
             "s" => S,
             "l" => L,
             _ => null,
         };
-        scale = preset ?? S;
-        return preset is not null;
+        return scale is not null;
     }
 
     /// <summary>Rejects scales the generator cannot make believable (e.g. a team without two engineers).</summary>

@@ -65,7 +65,7 @@ public static class AnalyticsCommandLine
     {
         var scale = new Option<string>("--scale") { Description = "tiny, s (12 teams, 18 months) or l (200 teams, 36 months)", DefaultValueFactory = _ => "s" };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same organisation.", DefaultValueFactory = _ => 42 };
-        var command = new Command("demo", "Load the demo organisation (idempotent: loading it again adds nothing).") { scale, seed };
+        var command = new Command("demo", "Load the demo organisation, ending today (loading it again the same day adds nothing).") { scale, seed };
         command.SetAction((result, cancellationToken) => WithServicesAsync(async (services, token) =>
         {
             if (!DemoScale.TryParse(result.GetValue(scale), out var demoScale))

@@ -23,7 +23,7 @@ internal sealed record MembershipRange(PersonInfo Person, TeamInfo Team, DateTim
 
 internal sealed record ServiceInfo(int Index, string Slug, string Name, string Language, DateTime CreatedAt, int Seed)
 {
-    public string Repository => $"{Organisation.GitHubOrganisation}/{Slug}";
+    public string Repository { get; } = $"{Organisation.GitHubOrganisation}/{Slug}";
 
     /// <summary>When the service moved onto a golden-path template; null if it never did.</summary>
     public DateTime? GoldenPathSince { get; set; }
@@ -69,8 +69,18 @@ internal sealed class Organisation
         int surveySeed,
         int serviceRequestSeed)
     {
-        (Start, End, Teams, Engineers, Bots, Memberships, Services, Ownerships, Templates, ServiceTemplates, SurveySeed, ServiceRequestSeed) =
-            (start, end, teams, engineers, bots, memberships, services, ownerships, templates, serviceTemplates, surveySeed, serviceRequestSeed);
+        Start = start;
+        End = end;
+        Teams = teams;
+        Engineers = engineers;
+        Bots = bots;
+        Memberships = memberships;
+        Services = services;
+        Ownerships = ownerships;
+        Templates = templates;
+        ServiceTemplates = serviceTemplates;
+        SurveySeed = surveySeed;
+        ServiceRequestSeed = serviceRequestSeed;
 
         _membershipsByTeam = GroupBy(memberships, teams.Count, m => m.Team.Index);
         _membershipsByPerson = GroupBy(memberships, engineers.Count, m => m.Person.Index);

@@ -7,13 +7,18 @@ namespace Analytics.Ingestors.Demo;
 /// </summary>
 internal sealed class PerformanceProfile
 {
-    /// <summary>How much of the gap to elite the golden path closes: enough to see clearly on a before/after chart.</summary>
-    private const double GoldenPathImprovement = 0.6;
+    /// <summary>How far up the scale the golden path lifts a team: a tier, roughly — clear on a before/after chart, yet a low team stays behind an elite one.</summary>
+    private const double GoldenPathLift = 0.3;
 
-    public PerformanceProfile(double performance)
+    /// <summary>Templates bring a tested pipeline and sane defaults, so changes fail less on top of the general lift.</summary>
+    private const double GoldenPathFailureFactor = 0.7;
+
+    public PerformanceProfile(double performance, bool onGoldenPath = false)
     {
         Performance = Math.Clamp(performance, 0, 1);
-        var p = Performance;
+        IsOnGoldenPath = onGoldenPath;
+        var p = onGoldenPath ? Math.Min(1, Performance + GoldenPathLift) : Performance;
+        var failureFactor = onGoldenPath ? GoldenPathFailureFactor : 1;
         DeploySlotsPerWorkday = LogLerp(0.1, 3.0, p);       // low ≈ twice a month, elite several a day
         PullRequestsPerEngineerPerWorkday = Lerp(0.35, 0.9, p);
         ExtraCommitsPerPullRequest = Lerp(4.5, 1.0, p);      // big PRs vs small ones
@@ -21,14 +26,17 @@ internal sealed class PerformanceProfile
         ReviewPickupHours = LogLerp(16, 0.75, p);            // PR opened → first human review
         MergeDelayHours = LogLerp(8, 0.4, p);                // approval → merge
         ChangesRequestedRate = Lerp(0.4, 0.15, p);
-        ChangeFailureRate = Lerp(0.35, 0.03, p);
+        ChangeFailureRate = Lerp(0.35, 0.03, p) * failureFactor;
         RecoveryHours = LogLerp(72, 0.45, p);                // low: days, elite: under an hour
         DetectionMinutes = LogLerp(90, 6, p);
         RollbackShare = Lerp(0.25, 0.6, p);
-        FailedAttemptRate = Lerp(0.12, 0.03, p);
+        FailedAttemptRate = Lerp(0.12, 0.03, p) * failureFactor;
     }
 
+    /// <summary>The team's own score, before any golden-path lift.</summary>
     public double Performance { get; }
+
+    public bool IsOnGoldenPath { get; }
 
     public double DeploySlotsPerWorkday { get; }
 
@@ -63,7 +71,7 @@ internal sealed class PerformanceProfile
     };
 
     /// <summary>The same team once its service runs on a golden-path template: faster and safer.</summary>
-    public PerformanceProfile OnGoldenPath() => new(Performance + ((1 - Performance) * GoldenPathImprovement));
+    public PerformanceProfile OnGoldenPath() => new(Performance, onGoldenPath: true);
 
     private static double Lerp(double low, double elite, double p) => low + ((elite - low) * p);
 

@@ -61,6 +61,7 @@ internal sealed class DeploymentPipeline(Organisation org, ServiceHistory histor
             return;
         }
 
+        // The pipeline builds the head it saw when it started and promotes that same commit from staging to production.
         var sha = _mainline[head].Sha;
         Add(Staging, "success", "normal", "", sha, at, stagingFinished);
         if (attemptFailed is { } failedAt)
@@ -87,10 +88,10 @@ internal sealed class DeploymentPipeline(Organisation org, ServiceHistory histor
         var severity = Severity();
         var causedBy = rng.Chance(0.5) ? bad.Id : "";   // the rest must be attributed by inference
 
-        var rollBack = _lastHealthyProduction is not null && rng.Chance(profile.RollbackShare);
-        var resolvedAt = (rollBack ? TryRollBack(bad, incidentStarted, recoveryMinutes) : null)
-            ?? TryHotfix(bad, title, incidentStarted, recoveryMinutes)
-            ?? (!rollBack && _lastHealthyProduction is not null ? TryRollBack(bad, incidentStarted, recoveryMinutes) : null);
+        // Each team has a preferred repair; if it cannot work out (nothing to roll back to, no one to write the fix), the other is tried.
+        var resolvedAt = rng.Chance(profile.RollbackShare)
+            ? TryRollBack(bad, incidentStarted, recoveryMinutes) ?? TryHotfix(bad, title, incidentStarted, recoveryMinutes)
+            : TryHotfix(bad, title, incidentStarted, recoveryMinutes) ?? TryRollBack(bad, incidentStarted, recoveryMinutes);
         if (resolvedAt is not { } resolved)
         {
             return false;
@@ -103,6 +104,10 @@ internal sealed class DeploymentPipeline(Organisation org, ServiceHistory histor
 
     private DateTime? TryRollBack(SimDeployment bad, DateTime incidentStarted, double recoveryMinutes)
     {
+        if (_lastHealthyProduction is not { } previous)
+        {
+            return null;
+        }
         var started = WorkingHours.PlusMinutes(incidentStarted, 0.6 * recoveryMinutes);
         var finished = WorkingHours.PlusMinutes(started, rng.Between(2, 6));
         var resolved = WorkingHours.PlusMinutes(finished, Math.Max(1, 0.25 * recoveryMinutes));
@@ -111,7 +116,7 @@ internal sealed class DeploymentPipeline(Organisation org, ServiceHistory histor
             return null;
         }
         // Going back to what ran before ships nothing new.
-        _lastHealthyProduction = Add(Production, "success", "rollback", bad.Id, _lastHealthyProduction!.Sha, started, finished);
+        _lastHealthyProduction = Add(Production, "success", "rollback", bad.Id, previous.Sha, started, finished);
         return resolved;
     }
 
