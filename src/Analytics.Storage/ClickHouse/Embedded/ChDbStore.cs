@@ -56,7 +56,7 @@ public sealed class ChDbStore : IClickHouseStore
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await Task.Run(() => StreamInsert(statement, format, [data]), cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => StreamInsert(statement, format, [data.AsMemory()]), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -87,7 +87,7 @@ public sealed class ChDbStore : IClickHouseStore
     }
 
     // Inline INSERT data is silently truncated at max_query_size, so rows always go through the insert stream.
-    private unsafe void StreamInsert(string statement, string formatName, IEnumerable<byte[]> chunks)
+    private unsafe void StreamInsert(string statement, string formatName, IEnumerable<ReadOnlyMemory<byte>> chunks)
     {
         var statementBytes = Encoding.UTF8.GetBytes(statement);
         var formatBytes = Encoding.UTF8.GetBytes(formatName);
@@ -102,7 +102,7 @@ public sealed class ChDbStore : IClickHouseStore
             ThrowIfStreamFailed(stream, statement);
             foreach (var chunk in chunks)
             {
-                fixed (byte* data = chunk)
+                fixed (byte* data = chunk.Span)
                 {
                     if (ChDbNative.StreamAppend(stream, data, (nuint)chunk.Length) != 0)
                     {

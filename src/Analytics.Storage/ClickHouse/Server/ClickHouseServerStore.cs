@@ -57,7 +57,7 @@ public sealed class ClickHouseServerStore : IClickHouseStore
             var rowCount = new StrongBox<long>(0);
             foreach (var chunk in TsvRowWriter.Chunks(rows, columns.Count, rowCount, cancellationToken))
             {
-                using var body = new MemoryStream(chunk, writable: false);
+                using var body = new MemoryStream(chunk.ToArray(), writable: false);
                 using var response = await _client.InsertRawStreamAsync(table, body, "TabSeparated", columns, false, _options, cancellationToken);
                 response.EnsureSuccessStatusCode();
             }
