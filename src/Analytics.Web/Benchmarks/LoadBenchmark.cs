@@ -41,9 +41,10 @@ public sealed class LoadBenchmark(DemoScale scale, int seed, DateTimeOffset end,
             var columns = await store.QueryAsync<ColumnRow>(
                 "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {table:String} ORDER BY position",
                 QueryParameters.From(("table", table.Name)), cancellationToken);
+            var averageLengths = await AverageStringLengthsAsync(store, table.Name, columns, cancellationToken);
             var floor = Stopwatch.StartNew();
             await store.ExecuteAsync(
-                $"INSERT INTO {floorTable} ({string.Join(", ", columns.Select(c => c.Name))}) SELECT {string.Join(", ", columns.Select(SyntheticValue))} FROM numbers({rowCount})",
+                $"INSERT INTO {floorTable} ({string.Join(", ", columns.Select(c => c.Name))}) SELECT {string.Join(", ", columns.Select(c => SyntheticValue(c, averageLengths.GetValueOrDefault(c.Name))))} FROM numbers({rowCount})",
                 cancellationToken: cancellationToken);
             floor.Stop();
 
@@ -53,15 +54,28 @@ public sealed class LoadBenchmark(DemoScale scale, int seed, DateTimeOffset end,
         return new LoadBenchmarkReport(scale, seed, results, process.PeakWorkingSet64, ChDbLibrary.EngineVersion);
     }
 
-    /// <summary>A value of the column's type computed from <c>number</c>, distinct per row like real keys.</summary>
-    private static string SyntheticValue(ColumnRow column)
+    /// <summary>The loaded data's mean length of each String column, so the floor inserts rows of the same shape and size.</summary>
+    private static async Task<Dictionary<string, int>> AverageStringLengthsAsync(IClickHouseStore store, string table, IReadOnlyList<ColumnRow> columns, CancellationToken cancellationToken)
+    {
+        var stringColumns = columns.Where(c => c.Type.Contains("String", StringComparison.Ordinal) && !c.Type.StartsWith("Array", StringComparison.Ordinal)).ToList();
+        if (stringColumns.Count == 0)
+        {
+            return [];
+        }
+        var lengths = await store.QueryAsync<Dictionary<string, double?>>(
+            $"SELECT {string.Join(", ", stringColumns.Select(c => $"avg(length(assumeNotNull({c.Name}))) AS {c.Name}"))} FROM {table}", cancellationToken: cancellationToken);
+        return lengths[0].ToDictionary(pair => pair.Key, pair => (int)Math.Round(pair.Value ?? 0));
+    }
+
+    /// <summary>A value of the column's type computed from <c>number</c>, distinct per row like real keys, strings as long as the real ones on average.</summary>
+    private static string SyntheticValue(ColumnRow column, int averageLength)
     {
         var type = column.Type;
         var scalar = type.StartsWith("Nullable(", StringComparison.Ordinal) ? type[9..^1] : type;
         scalar = scalar.StartsWith("LowCardinality(", StringComparison.Ordinal) ? scalar[15..^1] : scalar;
         var expression = scalar switch
         {
-            "String" => "concat('v', toString(number))",
+            "String" => $"leftPad(toString(number), {Math.Max(averageLength, 1)}, 'x')",
             "Array(String)" => "[concat('p', toString(number))]",
             "Bool" => "number % 2 = 0",
             _ when scalar.StartsWith("DateTime64", StringComparison.Ordinal) => "toDateTime64('2025-01-01 00:00:00', 3, 'UTC') + toIntervalSecond(number)",

@@ -13,7 +13,8 @@ internal static class BenchCommand
     {
         var scale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "s" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
-        var load = new Command("load", "Rows/s loading the generated organisation into the embedded engine vs INSERT … SELECT FROM numbers(N).") { scale, seed };
+        var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table (for docs/benchmarks.md) instead of a terminal table." };
+        var load = new Command("load", "Rows/s loading the generated organisation into the embedded engine vs INSERT … SELECT FROM numbers(N).") { scale, seed, markdown };
         load.SetAction(async (result, cancellationToken) =>
         {
             if (!DemoScale.TryParse(result.GetValue(scale), out var demoScale))
@@ -27,7 +28,14 @@ internal static class BenchCommand
                 var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
                 var progress = new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
                 var report = await new LoadBenchmark(demoScale, result.GetValue(seed), end, dataPath).RunAsync(progress, cancellationToken);
-                Print(report);
+                if (result.GetValue(markdown))
+                {
+                    PrintMarkdown(report);
+                }
+                else
+                {
+                    Print(report);
+                }
                 return 0;
             }
             finally
@@ -41,6 +49,20 @@ internal static class BenchCommand
         var bench = new Command("bench", "Benchmarks whose figures go in docs/benchmarks.md.");
         bench.Subcommands.Add(load);
         return bench;
+    }
+
+    private static void PrintMarkdown(LoadBenchmarkReport report)
+    {
+        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        Console.WriteLine($"Scale {report.Scale}, seed {report.Seed}, chDB {report.EngineVersion}, {Environment.ProcessorCount} cores, peak working set {report.PeakWorkingSetBytes / 1024 / 1024} MiB");
+        Console.WriteLine();
+        Console.WriteLine("| table | rows | generate (s) | load (s) | load rows/s | floor (s) | floor rows/s | load ÷ floor |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in report.Tables)
+        {
+            Console.WriteLine($"| {row.Table} | {F(row.Rows, "N0")} | {F(row.Generation.TotalSeconds, "0.000")} | {F(row.Load.TotalSeconds, "0.000")} | {F(row.LoadRowsPerSecond, "N0")} | {F(row.Floor.TotalSeconds, "0.000")} | {F(row.FloorRowsPerSecond, "N0")} | {F(row.LoadRowsPerSecond / row.FloorRowsPerSecond, "0.00")} |");
+        }
+        Console.WriteLine($"| **all** | {F(report.Rows, "N0")} | | {F(report.Tables.Sum(t => t.Load.TotalSeconds), "0.000")} | {F(report.LoadRowsPerSecond, "N0")} | {F(report.Tables.Sum(t => t.Floor.TotalSeconds), "0.000")} | {F(report.FloorRowsPerSecond, "N0")} | {F(report.ShareOfFloor, "0.00")} |");
     }
 
     private static void Print(LoadBenchmarkReport report)
