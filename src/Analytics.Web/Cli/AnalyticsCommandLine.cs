@@ -24,7 +24,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(serve);
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DemoCommand());
-        root.Subcommands.Add(DoraCommand());
+        root.Subcommands.Add(DoraCommand.Create());
         root.Subcommands.Add(SetupCommand());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
@@ -87,38 +87,6 @@ public static class AnalyticsCommandLine
         return command;
     }
 
-    private static Command DoraCommand()
-    {
-        var days = new Option<int>("--days") { Description = "Length of the period ending today (UTC midnight).", DefaultValueFactory = _ => Period.DefaultDays };
-        var team = new Option<string?>("--team") { Description = "One team's figures (default: every team and the organisation)." };
-        var json = new Option<bool>("--json") { Description = "Print JSON (the API's shape) instead of a table." };
-        var command = new Command("dora", "Print the four keys for the organisation and each team.") { days, team, json };
-        command.SetAction((result, cancellationToken) => WithServicesAsync(async (services, token) =>
-        {
-            var period = Period.Resolve(null, null, result.GetValue(days), services.GetRequiredService<TimeProvider>());
-            var dora = await services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(period.From, period.To, result.GetValue(team)), token);
-            if (result.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(dora, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } }));
-                return 0;
-            }
-            var table = new Table().AddColumns("Team", "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Recovery (median, n)");
-            foreach (var summary in dora.Teams.Prepend(dora.Organisation))
-            {
-                table.AddRow(
-                    Markup.Escape(Figures.TeamName(summary.Team)),
-                    $"{Figures.Number(summary.DeploymentFrequency.DeploymentsPerDay)} ({summary.DeploymentFrequency.Tier})",
-                    $"{Figures.Duration(summary.LeadTime.Median)} ({summary.LeadTime.Tier?.ToString() ?? "no sample"}, {summary.LeadTime.Changes})",
-                    $"{Figures.Percent(summary.ChangeFailureRate.Rate)} ({summary.ChangeFailureRate.Tier?.ToString() ?? "no sample"}, {summary.ChangeFailureRate.Deployments})",
-                    $"{Figures.Duration(summary.RecoveryTime.Median)} ({summary.RecoveryTime.Tier?.ToString() ?? "no sample"}, {summary.RecoveryTime.Resolved})");
-            }
-            AnsiConsole.MarkupLineInterpolated($"[bold]{period.From:yyyy-MM-dd} to {period.To.AddDays(-1):yyyy-MM-dd}[/]");
-            AnsiConsole.Write(table);
-            return 0;
-        }, cancellationToken));
-        return command;
-    }
-
     private static Command SetupCommand()
     {
         var command = new Command("setup", "Fetch the embedded ClickHouse engine (chDB) into the per-user cache if it is not there yet.");
@@ -131,7 +99,7 @@ public static class AnalyticsCommandLine
         return command;
     }
 
-    private static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+    internal static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

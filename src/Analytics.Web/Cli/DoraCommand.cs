@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Analytics.Core.Dora;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Components;
+using Analytics.Web.Components.Shared;
+using CsvHelper;
+using Spectre.Console;
+
+namespace Analytics.Web.Cli;
+
+/// <summary><c>analytics dora</c>: the four keys and rework rate for the organisation and every team, as a table, JSON or CSV.</summary>
+internal static class DoraCommand
+{
+    public static Command Create()
+    {
+        var days = new Option<int>("--days") { Description = "Length of the period ending today (UTC midnight).", DefaultValueFactory = _ => Period.DefaultDays };
+        var from = new Option<DateTimeOffset?>("--from") { Description = "Start of the period (ISO 8601); overrides --days." };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "End of the period, exclusive (ISO 8601; default today)." };
+        var team = new Option<string?>("--team") { Description = "One team's figures (default: every team and the organisation)." };
+        var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "csv");
+        var command = new Command("dora", "Print the DORA figures for the organisation and each team.") { days, from, to, team, format };
+        command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
+        {
+            var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
+            var dora = await services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(period.From, period.To, result.GetValue(team)), token);
+            var summaries = dora.Teams.Prepend(dora.Organisation).ToList();
+            switch (result.GetValue(format))
+            {
+                case "json":
+                    Console.WriteLine(JsonSerializer.Serialize(dora, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } }));
+                    break;
+                case "csv":
+                    WriteCsv(summaries, Console.Out);
+                    break;
+                default:
+                    WriteTable(summaries, period);
+                    break;
+            }
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period)
+    {
+        static string Tier(DoraTier? tier) => tier?.ToString() ?? "no sample";
+        var table = new Table().AddColumns("Team", "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Recovery (median, n)", "Rework rate");
+        foreach (var summary in summaries)
+        {
+            table.AddRow(
+                Markup.Escape(Figures.TeamName(summary.Team)),
+                $"{Figures.Number(summary.DeploymentFrequency.DeploymentsPerDay)} ({summary.DeploymentFrequency.Tier})",
+                $"{Figures.Duration(summary.LeadTime.Median)} ({Tier(summary.LeadTime.Tier)}, {summary.LeadTime.Changes})",
+                $"{Figures.Percent(summary.ChangeFailureRate.Rate)} ({Tier(summary.ChangeFailureRate.Tier)}, {summary.ChangeFailureRate.Deployments})",
+                $"{Figures.Duration(summary.RecoveryTime.Median)} ({Tier(summary.RecoveryTime.Tier)}, {summary.RecoveryTime.Resolved})",
+                Figures.Percent(summary.ReworkRate.Rate));
+        }
+        AnsiConsole.MarkupLineInterpolated($"[bold]{period.From:yyyy-MM-dd} to {period.To.AddDays(-1):yyyy-MM-dd}[/]");
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>One row per team with raw values (seconds, fractions; empty = no sample), for spreadsheets.</summary>
+    internal static void WriteCsv(IReadOnlyList<DoraSummary> summaries, TextWriter output)
+    {
+        static string Value(object? value) => value switch
+        {
+            null => "",
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+        using var csv = CsvWriter.Create(output, CsvWriterOptions.Default, true);
+        csv.WriteHeader(
+        [
+            "team", "from", "to", "deployments", "failed_attempts", "deployments_per_day", "median_deployment_days_per_week", "deployment_frequency_tier",
+            "lead_time_changes", "lead_time_median_seconds", "lead_time_p75_seconds", "lead_time_p90_seconds", "lead_time_excluded", "lead_time_inferred_share", "lead_time_tier",
+            "change_failure_deployments", "failed_deployments", "change_failure_rate", "change_failure_tier",
+            "incidents_resolved", "recovery_median_seconds", "incidents_open", "recovery_tier", "rework_deployments", "rework_rate",
+        ]);
+        foreach (var s in summaries)
+        {
+            csv.WriteRecord(new object?[]
+            {
+                Figures.TeamName(s.Team), s.From.ToString("O", CultureInfo.InvariantCulture), s.To.ToString("O", CultureInfo.InvariantCulture),
+                s.DeploymentFrequency.Deployments, s.DeploymentFrequency.FailedAttempts, s.DeploymentFrequency.DeploymentsPerDay,
+                s.DeploymentFrequency.MedianDeploymentDaysPerWeek, s.DeploymentFrequency.Tier,
+                s.LeadTime.Changes, s.LeadTime.Median?.TotalSeconds, s.LeadTime.P75?.TotalSeconds, s.LeadTime.P90?.TotalSeconds,
+                s.LeadTime.Excluded, s.LeadTime.InferredShare, s.LeadTime.Tier,
+                s.ChangeFailureRate.Deployments, s.ChangeFailureRate.FailedDeployments, s.ChangeFailureRate.Rate, s.ChangeFailureRate.Tier,
+                s.RecoveryTime.Resolved, s.RecoveryTime.Median?.TotalSeconds, s.RecoveryTime.Open, s.RecoveryTime.Tier,
+                s.ReworkRate.ReworkDeployments, s.ReworkRate.Rate,
+            }.Select(Value).ToArray());
+        }
+        csv.Flush();
+    }
+}
