@@ -99,6 +99,33 @@ public sealed class DoraQueriesTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromHours(2), team.RecoveryTime.Median);
     }
 
+    [Fact]
+    public async Task Drill_down_lists_the_rows_behind_each_figure_with_the_evidence()
+    {
+        var drillDown = new DoraDrillDown(_store, new SqlFiles(), Options.Create(new MetricOptions()));
+        var alpha = new DoraRequest(From, To, "alpha");
+
+        var deployments = await drillDown.DeploymentsAsync(alpha);
+        var changes = await drillDown.ChangesAsync(new DoraRequest(From, To));
+        var incidents = await drillDown.IncidentsAsync(new DoraRequest(From, To));
+
+        // The same 3 deployments as alpha's frequency, the same 2 failures as its change failure rate, with why.
+        Assert.Equal(["d2", "d6", "d1"], deployments.Select(d => d.DeploymentId));
+        Assert.Equal(["incident_window:i1", "incident_window:i2"], deployments.Single(d => d.DeploymentId == "d2").FailureEvidence);
+        Assert.Equal(["incident_link:i4"], deployments.Single(d => d.DeploymentId == "d1").FailureEvidence);
+        Assert.False(deployments.Single(d => d.DeploymentId == "d6").CausedFailure);
+        // Lead time's sample plus the excluded commit, slowest first.
+        Assert.Equal(["s2", "s1", "s2b", "s3"], changes.Select(c => c.Sha));
+        Assert.True(changes.Single(c => c.Sha == "s3").Excluded);
+        Assert.Equal("inferred", changes.Single(c => c.Sha == "s2b").Link);
+        // Resolved ones and the open one (age at the end of the period: 2025-01-30 14:00 → 02-03 00:00 = 82 h).
+        Assert.Equal(["i3", "i4", "i2", "i1"], incidents.Select(i => i.IncidentId));
+        var open = incidents.Single(i => i.IncidentId == "i3");
+        Assert.Equal("open", open.State);
+        Assert.Equal(82 * 3600, open.DurationSeconds);
+        Assert.Equal("d2", incidents.Single(i => i.IncidentId == "i1").BlamedDeploymentId);
+    }
+
     private const string Scenario = """
         INSERT INTO catalog_production_environments VALUES ('', 'production'), ('', 'prod');
         INSERT INTO catalog_service_ownership VALUES

@@ -1,10 +1,7 @@
 -- Change failure rate per team and for the organisation (team = '') over [from, to):
 -- production deployments that finished in the period and caused a failure ÷ production deployments that
--- finished in the period. A deployment caused a failure when
---   * an incident names it (caused_by_deployment_id), or
---   * an incident without such a link started after it, it being the latest production deployment of the
---     incident's service that finished before the incident started, within {incident_window_hours:UInt32} hours, or
---   * a rollback or hotfix deployment names it (related_deployment_id).
+-- finished in the period. A deployment caused a failure when the view deployment_failures holds evidence
+-- for it: an incident naming it, an unlinked incident within the attribution window, a rollback or a hotfix.
 -- A deployment counts once however many failures point at it, so the rate never exceeds 100%.
 -- Also the deployment rework rate (DORA 2024): the share of those deployments that were unplanned fixes
 -- (kind hotfix, rollback or revert).
@@ -18,16 +15,8 @@ WITH
     ),
     failed AS
     (
-        SELECT caused_by_deployment_id AS deployment_id FROM attributed_incidents WHERE caused_by_deployment_id != ''
-        UNION DISTINCT
-        SELECT pd.deployment_id AS deployment_id
-        FROM (SELECT service, started_at FROM attributed_incidents WHERE caused_by_deployment_id = '') AS i
-        ASOF INNER JOIN (SELECT deployment_id, service, finished_at FROM production_deployments) AS pd
-            ON i.service = pd.service AND i.started_at > pd.finished_at
-        WHERE dateDiff('second', pd.finished_at, i.started_at) <= {incident_window_hours:UInt32} * 3600
-        UNION DISTINCT
-        SELECT related_deployment_id AS deployment_id FROM deployments FINAL
-        WHERE kind IN ('rollback', 'hotfix') AND related_deployment_id != ''
+        -- the evidence behind each failed deployment: view deployment_failures (migration 0004)
+        SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
     )
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,

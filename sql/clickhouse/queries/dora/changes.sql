@@ -1,0 +1,37 @@
+-- The changes behind a team's lead time over [from, to) (team '' = every team): each commit whose first
+-- production deployment finished in the period, with its lead time and how it was linked. Same definition
+-- as dora/lead_time (negative lead times are listed with excluded = true). Slowest first.
+WITH first_shipment AS
+(
+    SELECT
+        dc.repository AS repository,
+        dc.sha AS sha,
+        min(pd.finished_at) AS deployed_at,
+        argMin(pd.deployment_id, pd.finished_at) AS deployment_id,
+        argMin(pd.team, pd.finished_at) AS owner,
+        argMin(dc.link, pd.finished_at) AS link
+    FROM (SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL) AS dc
+    INNER JOIN
+    (
+        SELECT deployment_id, finished_at, team FROM production_deployments WHERE finished_at < {to:DateTime64(3, 'UTC')}
+    ) AS pd ON pd.deployment_id = dc.deployment_id
+    GROUP BY dc.repository, dc.sha
+)
+SELECT
+    f.repository AS repository,
+    f.sha AS sha,
+    f.owner AS team,
+    f.deployment_id AS deployment_id,
+    f.link AS link,
+    c.author_email AS author_email,
+    c.message AS message,
+    if({use_author_time:Bool}, c.authored_at, c.committed_at) AS committed_at,
+    f.deployed_at AS deployed_at,
+    dateDiff('millisecond', committed_at, f.deployed_at) / 1000.0 AS lead_seconds,
+    toBool(lead_seconds < 0) AS excluded
+FROM first_shipment AS f
+INNER JOIN (SELECT repository, sha, author_email, message, authored_at, committed_at FROM commits FINAL) AS c
+    ON c.repository = f.repository AND c.sha = f.sha
+WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
+ORDER BY lead_seconds DESC, f.sha
+LIMIT {limit:UInt32}

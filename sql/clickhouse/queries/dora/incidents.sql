@@ -1,0 +1,27 @@
+-- The incidents behind a team's recovery time over [from, to) (team '' = every team): those resolved in the
+-- period and those still open at its end (with their age at the end), and the deployment each is blamed on.
+SELECT
+    i.incident_id AS incident_id,
+    i.service AS service,
+    i.team AS team,
+    i.severity AS severity,
+    i.title AS title,
+    i.started_at AS started_at,
+    i.resolved_at AS resolved_at,
+    if(i.resolved_at IS NULL OR i.resolved_at >= {to:DateTime64(3, 'UTC')}, 'open', 'resolved') AS state,
+    dateDiff('millisecond', i.started_at, if(state = 'open', {to:DateTime64(3, 'UTC')}, assumeNotNull(i.resolved_at))) / 1000.0 AS duration_seconds,
+    if(i.caused_by_deployment_id != '', i.caused_by_deployment_id, ifNull(w.deployment_id, '')) AS blamed_deployment_id,
+    i.url AS url
+FROM attributed_incidents AS i
+LEFT JOIN
+(
+    SELECT evidence_id, any(deployment_id) AS deployment_id
+    FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
+    WHERE reason = 'incident_window'
+    GROUP BY evidence_id
+) AS w ON w.evidence_id = i.incident_id
+WHERE ({team:String} = '' OR i.team = {team:String})
+  AND i.started_at < {to:DateTime64(3, 'UTC')}
+  AND ((i.resolved_at >= {from:DateTime64(3, 'UTC')} AND i.resolved_at < {to:DateTime64(3, 'UTC')}) OR i.resolved_at IS NULL OR i.resolved_at >= {to:DateTime64(3, 'UTC')})
+ORDER BY i.started_at DESC, i.incident_id
+LIMIT {limit:UInt32}

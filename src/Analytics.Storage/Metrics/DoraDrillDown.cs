@@ -1,0 +1,42 @@
+using Analytics.Core.Dora;
+using Analytics.Storage.ClickHouse;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Storage.Metrics;
+
+/// <summary>The rows behind each DORA figure (sql/clickhouse/queries/dora/{deployments,changes,incidents}.sql), same definitions as the figures.</summary>
+public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options)
+{
+    public const int DefaultLimit = 500;
+
+    public Task<IReadOnlyList<DeploymentRow>> DeploymentsAsync(DoraRequest request, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        store.QueryAsync<DeploymentRow>(sqlFiles.Query("dora/deployments"), Parameters(request, limit), cancellationToken);
+
+    public Task<IReadOnlyList<ChangeRow>> ChangesAsync(DoraRequest request, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        store.QueryAsync<ChangeRow>(sqlFiles.Query("dora/changes"), Parameters(request, limit), cancellationToken);
+
+    public Task<IReadOnlyList<IncidentRow>> IncidentsAsync(DoraRequest request, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        store.QueryAsync<IncidentRow>(sqlFiles.Query("dora/incidents"), Parameters(request, limit), cancellationToken);
+
+    private QueryParameters Parameters(DoraRequest request, int limit) => QueryParameters.From(
+        ("from", request.From),
+        ("to", request.To),
+        ("team", request.Team ?? DoraQueries.OrganisationKey),
+        ("use_author_time", options.Value.UseAuthorTime),
+        ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours),
+        ("limit", (uint)Math.Clamp(limit, 1, 100_000)));
+}
+
+/// <param name="FailureEvidence">Why it counts as failed, e.g. "incident_window:INC-12", "rollback:payments-88"; empty when it did not fail.</param>
+public sealed record DeploymentRow(
+    string DeploymentId, string Service, string Team, string Environment, string Kind, string RelatedDeploymentId, string Sha,
+    DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Url, bool CausedFailure, string[] FailureEvidence);
+
+public sealed record ChangeRow(
+    string Repository, string Sha, string Team, string DeploymentId, string Link, string AuthorEmail, string Message,
+    DateTimeOffset CommittedAt, DateTimeOffset DeployedAt, double LeadSeconds, bool Excluded);
+
+/// <param name="State">"resolved" in the period or "open" at its end; DurationSeconds is the age at the end for open ones.</param>
+public sealed record IncidentRow(
+    string IncidentId, string Service, string Team, string Severity, string Title, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt,
+    string State, double DurationSeconds, string BlamedDeploymentId, string Url);
