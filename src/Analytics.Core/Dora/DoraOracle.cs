@@ -103,7 +103,7 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
                 failed.Add(latest.DeploymentId);
             }
         }
-        failed.UnionWith(history.Deployments.Where(d => d.Kind is "rollback" or "hotfix" && d.RelatedDeploymentId != "").Select(d => d.RelatedDeploymentId));
+        failed.UnionWith(production.Where(d => d.Kind is "rollback" or "hotfix" && d.RelatedDeploymentId != "").Select(d => d.RelatedDeploymentId));
         return failed;
     }
 

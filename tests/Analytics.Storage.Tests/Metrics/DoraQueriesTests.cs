@@ -126,6 +126,33 @@ public sealed class DoraQueriesTests : IAsyncLifetime
         Assert.Equal("d2", incidents.Single(i => i.IncidentId == "i1").BlamedDeploymentId);
     }
 
+    [Fact]
+    public async Task A_production_rollback_or_hotfix_marks_the_deployment_it_names_and_a_staging_one_does_not()
+    {
+        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("fixes");
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await store.ExecuteAsync("""
+            INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES
+                ('p1', 'api', 'production', 'success', 'normal', '', 'acme/api', 'a', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't'),
+                ('p2', 'api', 'production', 'success', 'hotfix', 'p1', 'acme/api', 'b', '2025-01-06 12:00:00', '2025-01-06 12:05:00', '', 't'),
+                ('p3', 'api', 'production', 'success', 'normal', '', 'acme/api', 'c', '2025-01-07 10:00:00', '2025-01-07 10:05:00', '', 't'),
+                ('s1', 'api', 'staging', 'success', 'rollback', 'p3', 'acme/api', 'b', '2025-01-07 11:00:00', '2025-01-07 11:05:00', '', 't'),
+                ('p4', 'api', 'production', 'failure', 'rollback', 'p3', 'acme/api', 'b', '2025-01-07 12:00:00', '2025-01-07 12:05:00', '', 't')
+            """);
+        var drillDown = new DoraDrillDown(store, new SqlFiles(), Options.Create(new MetricOptions()));
+        var queries = new DoraQueries(store, new SqlFiles(), Options.Create(new MetricOptions()));
+
+        var deployments = await drillDown.DeploymentsAsync(new DoraRequest(From, To));
+        var summary = await queries.SummariesAsync(new DoraRequest(From, To));
+
+        // p1 is named by the hotfix p2; p3 only by a staging rollback and a failed attempt, which do not count.
+        Assert.Equal(["hotfix:p2"], deployments.Single(d => d.DeploymentId == "p1").FailureEvidence);
+        Assert.False(deployments.Single(d => d.DeploymentId == "p3").CausedFailure);
+        Assert.Equal(1, summary.Organisation.ChangeFailureRate.FailedDeployments);
+        Assert.Equal(3, summary.Organisation.ChangeFailureRate.Deployments);
+        Assert.Equal(1, summary.Organisation.ReworkRate.ReworkDeployments); // p2
+    }
+
     private const string Scenario = """
         INSERT INTO catalog_production_environments VALUES ('', 'production'), ('', 'prod');
         INSERT INTO catalog_service_ownership VALUES

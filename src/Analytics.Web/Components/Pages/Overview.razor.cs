@@ -1,4 +1,5 @@
 using Analytics.Storage.Metrics;
+using Analytics.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages;
@@ -6,11 +7,6 @@ namespace Analytics.Web.Components.Pages;
 /// <summary>The organisation's four keys and each team's, for a period chosen in the URL (?days=90).</summary>
 public partial class Overview
 {
-    internal static readonly IReadOnlyList<PeriodChoice> PeriodChoices =
-    [
-        new(30, "Last 30 days"), new(90, "Last 90 days"), new(180, "Last 180 days"), new(365, "Last 365 days"),
-    ];
-
     private DoraResult? _result;
     private string? _error;
 
@@ -18,18 +14,13 @@ public partial class Overview
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
-    [Inject] private NavigationManager Navigation { get; set; } = default!;
-
     /// <summary>
     /// ?days= as written in the URL. A string, not int?: the framework throws on a value it cannot parse as the
     /// parameter's type, so a hand-edited ?days=abc would be a server error instead of the default period.
     /// </summary>
     [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
 
-    private int PeriodDays =>
-        int.TryParse(Days, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) && days is > 0 and <= 3660
-            ? days
-            : Period.DefaultDays;
+    private int PeriodDays => PeriodPicker.FromQuery(Days);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -44,8 +35,4 @@ public partial class Overview
             _error = $"The figures could not be computed: {error.Message}";
         }
     }
-
-    private void OnPeriodChanged(int days) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("days", days));
-
-    internal sealed record PeriodChoice(int Days, string Label);
 }
