@@ -19,7 +19,7 @@ public static class AnalyticsServiceCollectionExtensions
             .Validate(options => Analytics.Ingestors.Demo.DemoScale.TryParse(options.Scale, out _), "Analytics:Demo:Scale must be tiny, s or l.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<DoraQueries>();
+        services.AddDoraMetrics();
         services.AddSingleton<AnalyticsInitializer>();
         return services;
     }
