@@ -1,0 +1,172 @@
+using System.Net;
+using System.Text.Json;
+using Analytics.Core.Dora;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Tests.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Web.Tests.Api;
+
+/// <summary>The JSON API over HTTP against the real Kestrel host and the demo organisation.</summary>
+[Collection(AnalyticsAppCollection.Name)]
+public sealed class DoraApiTests(AnalyticsAppFixture app)
+{
+    private static DateTimeOffset Today => new(DateTime.UtcNow.Date, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Default_period_is_the_last_90_days_up_to_today()
+    {
+        var before = Today;
+        var result = await app.Http.GetDoraAsync();
+        var after = Today;
+
+        Assert.Null(result.Request.Team);
+        Assert.Contains(result.Request.To, new[] { before, after });
+        Assert.Equal(result.Request.To.AddDays(-90), result.Request.From);
+        Assert.All(result.Teams.Prepend(result.Organisation), summary =>
+        {
+            Assert.Equal(result.Request.From, summary.From);
+            Assert.Equal(result.Request.To, summary.To);
+        });
+    }
+
+    [Fact]
+    public async Task Dora_returns_the_organisation_and_every_catalog_team_with_figures()
+    {
+        var result = await app.Http.GetDoraAsync();
+
+        var organisation = result.Organisation;
+        Assert.Equal(DoraQueries.OrganisationKey, organisation.Team);
+        AssertHasFigures(organisation);
+        Assert.NotNull(organisation.RecoveryTime.Median);
+
+        // Every team of the catalog the demo wrote has a row; the only other row allowed is the "unassigned" bucket.
+        var catalogTeams = await CatalogTeamSlugsAsync();
+        Assert.Equal(AnalyticsAppFixture.Scale.Teams, catalogTeams.Count);
+        var apiTeams = result.Teams.Select(team => team.Team).ToList();
+        Assert.Equal(apiTeams.Distinct().Count(), apiTeams.Count);
+        Assert.Empty(catalogTeams.Except(apiTeams));
+        Assert.Empty(apiTeams.Except(catalogTeams).Except(["unassigned"]));
+        Assert.Equal(apiTeams.Order(StringComparer.Ordinal), apiTeams);
+
+        Assert.All(result.Teams, AssertHasFigures);
+
+        // Each deployment, change and incident belongs to exactly one team, so the teams add up to the organisation.
+        Assert.Equal(organisation.DeploymentFrequency.Deployments, result.Teams.Sum(team => team.DeploymentFrequency.Deployments));
+        Assert.Equal(organisation.DeploymentFrequency.FailedAttempts, result.Teams.Sum(team => team.DeploymentFrequency.FailedAttempts));
+        Assert.Equal(organisation.LeadTime.Changes, result.Teams.Sum(team => team.LeadTime.Changes));
+        Assert.Equal(organisation.ChangeFailureRate.FailedDeployments, result.Teams.Sum(team => team.ChangeFailureRate.FailedDeployments));
+        Assert.Equal(organisation.RecoveryTime.Resolved, result.Teams.Sum(team => team.RecoveryTime.Resolved));
+        Assert.Equal(organisation.RecoveryTime.Open, result.Teams.Sum(team => team.RecoveryTime.Open));
+    }
+
+    [Fact]
+    public async Task Team_endpoint_equals_that_teams_entry_in_the_organisation_result()
+    {
+        var to = Today;
+        var from = to.AddDays(-90);
+        var all = await app.Http.GetDoraAsync(from, to);
+        Assert.NotEmpty(all.Teams);
+
+        foreach (var entry in all.Teams)
+        {
+            var single = await app.Http.GetTeamDoraAsync(entry.Team, from, to);
+            Assert.Equal(entry, single);
+        }
+    }
+
+    [Theory]
+    [InlineData("api/dora", 0)]
+    [InlineData("api/dora", -30)]
+    [InlineData("api/teams/checkout/dora", 0)]
+    [InlineData("api/teams/checkout/dora", -1)]
+    public async Task A_period_that_does_not_end_after_it_starts_is_a_bad_request_with_a_problem_body(string path, int lengthInDays)
+    {
+        var from = Today.AddDays(-10);
+        var to = from.AddDays(lengthInDays);
+
+        using var response = await app.Http.GetAsync($"{path}?{DoraApiClient.Query(from, to)}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("title").GetString()));
+        var detail = problem.RootElement.GetProperty("detail").GetString();
+        Assert.Contains("must be after", detail);
+        Assert.Contains(from.ToString("O"), detail);
+    }
+
+    public static TheoryData<int, int> Windows => new()
+    {
+        // (days before today the window ends, its length in days)
+        { 0, 90 },
+        { 0, 30 },
+        { 0, 365 },
+        { 100, 120 },
+        { 0, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public async Task Figures_equal_what_DoraQueries_returns(int endDaysAgo, int days)
+    {
+        var to = Today.AddDays(-endDaysAgo);
+        var from = to.AddDays(-days);
+        var queries = app.Services.GetRequiredService<DoraQueries>();
+
+        var expected = await queries.SummariesAsync(new DoraRequest(from, to));
+        var actual = await app.Http.GetDoraAsync(from, to);
+
+        Assert.Equal(expected.Request, actual.Request);
+        Assert.Equal(expected.Organisation, actual.Organisation);
+        Assert.Equal(expected.Teams, actual.Teams);
+
+        var team = expected.Teams.OrderByDescending(summary => summary.DeploymentFrequency.Deployments).First().Team;
+        var expectedTeam = await queries.SummariesAsync(new DoraRequest(from, to, team));
+        Assert.Equal(Assert.Single(expectedTeam.Teams), await app.Http.GetTeamDoraAsync(team, from, to));
+    }
+
+    [Fact]
+    public async Task Tiers_and_durations_are_written_for_portals_to_read()
+    {
+        using var response = await app.Http.GetAsync("api/dora");
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var organisation = json.RootElement.GetProperty("organisation");
+
+        var tier = organisation.GetProperty("deploymentFrequency").GetProperty("tier");
+        Assert.Equal(JsonValueKind.String, tier.ValueKind);
+        Assert.Contains(tier.GetString(), Enum.GetNames<DoraTier>());
+        var median = organisation.GetProperty("leadTime").GetProperty("median");
+        Assert.Equal(JsonValueKind.String, median.ValueKind);
+        Assert.True(TimeSpan.TryParse(median.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > TimeSpan.Zero);
+    }
+
+    private async Task<List<string>> CatalogTeamSlugsAsync()
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<CatalogDbContext>>();
+        await using var catalog = await factory.CreateDbContextAsync();
+        return await catalog.Teams.Select(team => team.Slug).ToListAsync();
+    }
+
+    /// <summary>Deployments, a lead-time sample and a change failure rate; recovery is present exactly when incidents were resolved.</summary>
+    private static void AssertHasFigures(DoraSummary summary)
+    {
+        Assert.True(summary.DeploymentFrequency.Deployments > 0, $"{summary.Team}: no deployments");
+        Assert.True(summary.DeploymentFrequency.DeploymentsPerDay > 0, $"{summary.Team}: no deployments per day");
+        Assert.True(summary.LeadTime.Changes > 0, $"{summary.Team}: no lead-time sample");
+        Assert.NotNull(summary.LeadTime.Median);
+        Assert.NotNull(summary.LeadTime.Tier);
+        Assert.True(summary.LeadTime.Median <= summary.LeadTime.P75 && summary.LeadTime.P75 <= summary.LeadTime.P90, $"{summary.Team}: percentiles out of order");
+        Assert.Equal(summary.DeploymentFrequency.Deployments, summary.ChangeFailureRate.Deployments);
+        Assert.NotNull(summary.ChangeFailureRate.Rate);
+        Assert.NotNull(summary.ChangeFailureRate.Tier);
+        Assert.InRange(summary.ChangeFailureRate.Rate!.Value, 0, 1);
+        Assert.Equal(summary.RecoveryTime.Resolved > 0, summary.RecoveryTime.Median is not null);
+        Assert.Equal(summary.RecoveryTime.Resolved > 0, summary.RecoveryTime.Tier is not null);
+    }
+}

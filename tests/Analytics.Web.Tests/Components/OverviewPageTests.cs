@@ -1,0 +1,204 @@
+using AngleSharp.Dom;
+using Analytics.Core.Dora;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Components;
+using Analytics.Web.Components.Pages;
+using Analytics.Web.Components.Shared;
+using Analytics.Web.Hosting;
+using Analytics.Web.Tests.Hosting;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+
+namespace Analytics.Web.Tests.Components;
+
+/// <summary>
+/// The overview page rendered by bUnit over the real store the demo filled (no mocks): the app's own
+/// service registration pointed at the fixture's database, Radzen's services, JS interop answered loosely.
+/// Expected figures come from DoraQueries for the window the page reports.
+/// </summary>
+[Collection(AnalyticsAppCollection.Name)]
+public sealed class OverviewPageTests(AnalyticsAppFixture app)
+{
+    private static readonly TimeSpan RenderTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Cards_show_the_organisations_figures_as_Figures_writes_them()
+    {
+        await using var context = NewContext();
+        var earliest = Period.Resolve(null, null, null, TimeProvider.System);
+        var page = RenderAt(context, "/");
+        var latest = Period.Resolve(null, null, null, TimeProvider.System);
+
+        var window = WindowOf(page);
+        Assert.Contains(new Period(window.From, window.To), new[] { earliest, latest });
+        var expected = await ExpectedAsync(window);
+
+        var figures = OverviewText.FiguresOf(expected.Organisation);
+        var tiers = OverviewText.TiersOf(expected.Organisation);
+        foreach (var card in OverviewText.Cards)
+        {
+            var element = page.Find($"[data-testid={card}]");
+            Assert.Equal(figures[card], element.QuerySelector("[data-testid=figure]")!.TextContent.Trim());
+            var badge = Assert.Single(element.QuerySelectorAll("[data-tier]"));
+            Assert.Equal(tiers[card], badge.GetAttribute("data-tier"));
+        }
+        var caption = OverviewText.Normalise(page.Find("[data-testid=deployment-frequency] p").TextContent);
+        Assert.StartsWith($"{expected.Organisation.DeploymentFrequency.Deployments} deployments;", caption);
+        Assert.Empty(page.FindAll("[data-testid=error]"));
+    }
+
+    [Fact]
+    public async Task Team_grid_has_one_row_per_team_with_its_figures()
+    {
+        await using var context = NewContext();
+        var page = RenderAt(context, "/");
+        var expected = await ExpectedAsync(WindowOf(page));
+
+        var rows = page.FindAll("[data-testid=teams] tbody tr");
+        Assert.Equal(expected.Teams.Count, rows.Count);
+        Assert.True(expected.Teams.Count >= AnalyticsAppFixture.Scale.Teams, $"only {expected.Teams.Count} teams");
+        foreach (var (row, team) in rows.Zip(expected.Teams))
+        {
+            var cells = row.QuerySelectorAll("td").Select(cell => OverviewText.Normalise(cell.TextContent)).ToList();
+            Assert.Equal(5, cells.Count);
+            Assert.Equal(team.Team, cells[0]);
+            var figures = OverviewText.FiguresOf(team);
+            Assert.StartsWith(Figures.Number(team.DeploymentFrequency.DeploymentsPerDay) + " ", cells[1]);
+            Assert.StartsWith(figures["lead-time"] + " ", cells[2]);
+            Assert.EndsWith($"n={team.LeadTime.Changes}", cells[2]);
+            Assert.StartsWith(figures["change-failure-rate"] + " ", cells[3]);
+            Assert.EndsWith($"n={team.ChangeFailureRate.Deployments}", cells[3]);
+            Assert.StartsWith(figures["recovery-time"] + " ", cells[4]);
+            Assert.EndsWith($"n={team.RecoveryTime.Resolved}", cells[4]);
+            Assert.Equal(OverviewText.Cards.Select(card => OverviewText.TiersOf(team)[card]), row.QuerySelectorAll("[data-tier]").Select(badge => badge.GetAttribute("data-tier")));
+        }
+    }
+
+    [Fact]
+    public async Task Days_in_the_query_string_sets_the_window_and_a_new_query_string_moves_it()
+    {
+        await using var context = NewContext();
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        var page = RenderAt(context, "/?days=30");
+
+        var thirty = WindowOf(page);
+        Assert.Equal(30, (thirty.To - thirty.From).TotalDays);
+        var expected30 = await ExpectedAsync(thirty);
+        Assert.Equal(OverviewText.FiguresOf(expected30.Organisation)["deployment-frequency"], FigureOf(page, "deployment-frequency"));
+        Assert.Equal("Last 30 days", page.Find("[data-testid=period] .rz-dropdown-label").TextContent.Trim());
+
+        // The 90-day figures differ, so seeing the 30-day ones shows the parameter was used.
+        var expected90 = await ExpectedAsync((thirty.To.AddDays(-90), thirty.To));
+        Assert.NotEqual(expected90.Organisation.DeploymentFrequency.Deployments, expected30.Organisation.DeploymentFrequency.Deployments);
+
+        navigation.NavigateTo(navigation.GetUriWithQueryParameter("days", 180));
+        page.WaitForAssertion(() => Assert.Equal(180, (WindowOf(page).To - WindowOf(page).From).TotalDays), RenderTimeout);
+        var expected180 = await ExpectedAsync(WindowOf(page));
+        foreach (var (card, figure) in OverviewText.FiguresOf(expected180.Organisation))
+        {
+            Assert.Equal(figure, FigureOf(page, card));
+        }
+        Assert.Equal(expected180.Teams.Count, page.FindAll("[data-testid=teams] tbody tr").Count);
+    }
+
+    [Fact]
+    public async Task Choosing_a_period_in_the_dropdown_puts_days_in_the_url()
+    {
+        await using var context = NewContext();
+        var navigation = context.Services.GetRequiredService<NavigationManager>();
+        var page = RenderAt(context, "/");
+        Assert.Equal(Period.DefaultDays, (WindowOf(page).To - WindowOf(page).From).TotalDays);
+
+        page.Find("[data-testid=period] li[aria-label='Last 365 days']").Click();
+
+        Assert.Equal("365", System.Web.HttpUtility.ParseQueryString(new Uri(navigation.Uri).Query)["days"]);
+        page.WaitForAssertion(() => Assert.Equal(365, (WindowOf(page).To - WindowOf(page).From).TotalDays), RenderTimeout);
+        var expected = await ExpectedAsync(WindowOf(page));
+        Assert.Equal(OverviewText.FiguresOf(expected.Organisation)["lead-time"], FigureOf(page, "lead-time"));
+    }
+
+    [Theory]
+    [InlineData("/?days=abc")]
+    [InlineData("/?days=0")]
+    [InlineData("/?days=-7")]
+    [InlineData("/?days=4000")]
+    public async Task A_days_value_that_is_not_a_sensible_number_means_the_default_period(string uri)
+    {
+        await using var context = NewContext();
+        var page = RenderAt(context, uri);
+        var window = WindowOf(page);
+        Assert.Equal(Period.DefaultDays, (window.To - window.From).TotalDays);
+        var expected = await ExpectedAsync(window);
+        Assert.Equal(OverviewText.FiguresOf(expected.Organisation)["change-failure-rate"], FigureOf(page, "change-failure-rate"));
+    }
+
+    [Fact]
+    public async Task Tier_badges_write_the_tier_as_text()
+    {
+        await using var context = NewContext();
+        var page = RenderAt(context, "/?days=365");
+        var expected = await ExpectedAsync(WindowOf(page));
+
+        var badges = page.FindAll("[data-tier]");
+        Assert.Equal(4 * (1 + expected.Teams.Count), badges.Count);
+        foreach (var badge in badges)
+        {
+            var tier = badge.GetAttribute("data-tier")!;
+            Assert.Equal(OverviewText.TierText(tier), badge.TextContent.Trim());
+            if (tier != "none")
+            {
+                Assert.Equal($"DORA tier: {tier}", badge.GetAttribute("title"));
+            }
+        }
+        // The page shows exactly the tiers the figures have: none lost, none invented.
+        var expectedTiers = expected.Teams.Prepend(expected.Organisation).SelectMany(summary => OverviewText.TiersOf(summary).Values).ToHashSet();
+        Assert.Equal(expectedTiers.Order(), badges.Select(badge => badge.GetAttribute("data-tier")!).ToHashSet().Order());
+        Assert.True(expectedTiers.Count >= 2, "the demo should show more than one tier");
+    }
+
+    [Theory]
+    [InlineData(DoraTier.Elite, "rz-badge-success")]
+    [InlineData(DoraTier.High, "rz-badge-info")]
+    [InlineData(DoraTier.Medium, "rz-badge-warning")]
+    [InlineData(DoraTier.Low, "rz-badge-danger")]
+    [InlineData(null, "rz-badge-light")]
+    public async Task A_tier_badge_is_never_colour_alone(DoraTier? tier, string styleClass)
+    {
+        await using var context = NewContext();
+        var badge = context.Render<TierBadge>(parameters => parameters.Add(component => component.Tier, tier)).Find("[data-tier]");
+
+        Assert.Equal(OverviewText.TierAttribute(tier), badge.GetAttribute("data-tier"));
+        Assert.Equal(tier?.ToString() ?? "no sample", badge.TextContent.Trim());
+        Assert.Contains(styleClass, badge.ClassList);
+    }
+
+    private BunitContext NewContext()
+    {
+        var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddAnalyticsServices(app.Configuration);
+        context.Services.AddRadzenComponents();
+        return context;
+    }
+
+    private static IRenderedComponent<Overview> RenderAt(BunitContext context, string uri)
+    {
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
+        var page = context.Render<Overview>();
+        page.WaitForAssertion(() => Assert.True(page.FindAll("[data-testid=window]").Count == 1 || page.FindAll("[data-testid=error]").Count == 1), RenderTimeout);
+        var error = page.FindAll("[data-testid=error]");
+        Assert.True(error.Count == 0, $"The page shows an error: {error.FirstOrDefault()?.TextContent}");
+        return page;
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) WindowOf(IRenderedComponent<Overview> page) =>
+        OverviewText.ParseWindow(page.Find("[data-testid=window]").TextContent);
+
+    private static string FigureOf(IRenderedComponent<Overview> page, string card) =>
+        page.Find($"[data-testid={card}] [data-testid=figure]").TextContent.Trim();
+
+    private Task<DoraResult> ExpectedAsync((DateTimeOffset From, DateTimeOffset To) window) =>
+        app.Services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(window.From, window.To));
+}
