@@ -8,7 +8,6 @@ namespace Analytics.Core.Dora;
 /// </summary>
 public sealed class DoraOracle(DoraHistory history, MetricOptions options)
 {
-    public const string Unassigned = "unassigned";
     private readonly TimeZoneInfo _timeZone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
 
     /// <summary>Production deployments: success, finished, in an environment a rule calls production.</summary>
@@ -19,14 +18,14 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
     {
         // The range that started last at or before the moment; if it has ended by then, nobody owns the service.
         var range = history.Ownership.Where(o => o.Service == service && o.ValidFrom <= at).MaxBy(o => o.ValidFrom);
-        return range is null || (range.ValidTo is { } end && at >= end) ? Unassigned : range.Team;
+        return range is null || (range.ValidTo is { } end && at >= end) ? TeamAttribution.Unassigned : range.Team;
     }
 
     /// <summary>Every team that ever owned a service, "unassigned", and the organisation under the key "".</summary>
     public IReadOnlyDictionary<string, DoraSummary> Summaries(DateTimeOffset from, DateTimeOffset to)
     {
         var production = ProductionDeployments();
-        return history.Ownership.Select(o => o.Team).Append(Unassigned).Append("").Distinct()
+        return history.Ownership.Select(o => o.Team).Append(TeamAttribution.Unassigned).Append("").Distinct()
             .ToDictionary(team => team, team => Summary(team, from, to, production));
     }
 

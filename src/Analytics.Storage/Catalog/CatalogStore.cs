@@ -19,6 +19,13 @@ public sealed class CatalogStore(IDbContextFactory<CatalogDbContext> contextFact
         await db.Database.MigrateAsync(cancellationToken);
     }
 
+    /// <summary>Every team's slug, in order.</summary>
+    public async Task<IReadOnlyList<string>> TeamSlugsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Teams.OrderBy(t => t.Slug).Select(t => t.Slug).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The slug of the team that owned the service at <paramref name="at"/>, or null if none did.</summary>
     public async Task<string?> OwnerOfAsync(string serviceSlug, DateTimeOffset at, CancellationToken cancellationToken = default)
     {

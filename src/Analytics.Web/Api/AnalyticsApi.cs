@@ -1,3 +1,4 @@
+using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Components;
 
@@ -11,10 +12,17 @@ public static class AnalyticsApi
         var api = endpoints.MapGroup("/api");
         api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, DoraQueries queries, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(queries, Period.Resolve(from, to, null, clock), null, cancellationToken));
-        api.MapGet("/teams/{team}/dora", (string team, DateTimeOffset? from, DateTimeOffset? to, DoraQueries queries, TimeProvider clock, CancellationToken cancellationToken) =>
-            RunAsync(queries, Period.Resolve(from, to, null, clock), team, cancellationToken));
+        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, DoraQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+            await IsKnownTeamAsync(catalog, team, cancellationToken)
+                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, cancellationToken)
+                // A misspelt team must not look like a team with no deployments.
+                : Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound));
         return endpoints;
     }
+
+    /// <summary>A catalog team, or "unassigned" (services without an owner at the time).</summary>
+    internal static async Task<bool> IsKnownTeamAsync(CatalogStore catalog, string team, CancellationToken cancellationToken) =>
+        team == Analytics.Core.Dora.TeamAttribution.Unassigned || (await catalog.TeamSlugsAsync(cancellationToken)).Contains(team, StringComparer.Ordinal);
 
     private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, CancellationToken cancellationToken)
     {

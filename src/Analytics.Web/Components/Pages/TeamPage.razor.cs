@@ -19,6 +19,8 @@ public partial class TeamPage
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
+    [Inject] private Analytics.Storage.Catalog.CatalogStore Catalog { get; set; } = default!;
+
     [Parameter] public string Team { get; set; } = "";
 
     [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
@@ -32,6 +34,12 @@ public partial class TeamPage
         var request = new DoraRequest(period.From, period.To, Team);
         try
         {
+            if (!await Api.AnalyticsApi.IsKnownTeamAsync(Catalog, Team, CancellationToken.None))
+            {
+                _view = null;
+                _error = $"There is no team '{Team}' in the catalog.";
+                return;
+            }
             var summary = await Queries.SummariesAsync(request);
             _view = new TeamView(
                 summary.Teams.SingleOrDefault() ?? summary.Organisation with { Team = Team },
