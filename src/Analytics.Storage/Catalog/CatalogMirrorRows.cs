@@ -10,7 +10,8 @@ public sealed record CatalogMirror(
     IReadOnlyList<TeamMembershipMirrorRow> TeamMembership,
     IReadOnlyList<IdentityMirrorRow> Identities,
     IReadOnlyList<ServiceTemplateMirrorRow> ServiceTemplates,
-    IReadOnlyList<ProductionEnvironmentMirrorRow> ProductionEnvironments);
+    IReadOnlyList<ProductionEnvironmentMirrorRow> ProductionEnvironments,
+    IReadOnlyList<ServiceMirrorRow> Services);
 
 /// <summary>catalog_service_ownership(service, team, valid_from, valid_to).</summary>
 public sealed record ServiceOwnershipMirrorRow(string Service, string Team, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo)
@@ -49,4 +50,10 @@ public sealed record ServiceTemplateMirrorRow(string Service, string Template, s
 public sealed record ProductionEnvironmentMirrorRow(string Source, string Pattern)
 {
     public const string TableName = "catalog_production_environments";
+}
+
+/// <summary>catalog_services(service, repository, default_branch): which repository a service is built from.</summary>
+public sealed record ServiceMirrorRow(string Service, string Repository, string DefaultBranch)
+{
+    public const string TableName = "catalog_services";
 }

@@ -22,6 +22,8 @@ public sealed class CatalogMirrorSync(CatalogStore catalog, IClickHouseStore sto
             mirror.ServiceTemplates.Select(row => new object?[] { row.Service, row.Template, row.TemplateVersion, row.ValidFrom, row.ValidTo }), cancellationToken);
         await ReplaceAsync(ProductionEnvironmentMirrorRow.TableName, ["source", "pattern"],
             mirror.ProductionEnvironments.Select(row => new object?[] { row.Source, row.Pattern }), cancellationToken);
+        await ReplaceAsync(ServiceMirrorRow.TableName, ["service", "repository", "default_branch"],
+            mirror.Services.Select(row => new object?[] { row.Service, row.Repository, row.DefaultBranch }), cancellationToken);
     }
 
     private async Task ReplaceAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)

@@ -275,6 +275,11 @@ public sealed class CatalogStore(IDbContextFactory<CatalogDbContext> contextFact
             .Select(st => new ServiceTemplateMirrorRow(st.Service.Slug, st.Template.Slug, st.TemplateVersion, st.ValidFrom, st.ValidTo))
             .ToListAsync(cancellationToken);
 
+        var services = await db.Services
+            .OrderBy(s => s.Slug)
+            .Select(s => new ServiceMirrorRow(s.Slug, s.Repository, s.DefaultBranch))
+            .ToListAsync(cancellationToken);
+
         var productionEnvironments = await db.EnvironmentRules
             .Where(r => r.IsProduction)
             .OrderBy(r => r.Source).ThenBy(r => r.Pattern)
@@ -286,7 +291,8 @@ public sealed class CatalogStore(IDbContextFactory<CatalogDbContext> contextFact
             membership,
             identities.Select(i => new IdentityMirrorRow(i.ExternalId, IdentityMirrorRow.KindName(i.Kind), i.Value, i.IsBot)).ToList(),
             templates,
-            productionEnvironments);
+            productionEnvironments,
+            services);
     }
 
     private static async Task<int> RequireSourceIdAsync(CatalogDbContext db, string sourceName, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using Analytics.Core.Dora;
 using Analytics.Storage.ClickHouse;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Metrics;
@@ -41,10 +40,3 @@ public sealed record ChangeRow(
 public sealed record IncidentRow(
     string IncidentId, string Service, string Team, string Severity, string Title, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt,
     string State, double DurationSeconds, string BlamedDeploymentId, string Url);
-
-public static class DoraServiceCollectionExtensions
-{
-    /// <summary>The DORA query layer: figures and the rows behind them.</summary>
-    public static IServiceCollection AddDoraMetrics(this IServiceCollection services) =>
-        services.AddSingleton<DoraQueries>().AddSingleton<DoraDrillDown>();
-}

@@ -87,6 +87,26 @@ public sealed class DoraQueriesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pull_request_cycle_time_splits_into_phases_without_bots_or_the_authors_own_reviews()
+    {
+        var queries = new PullRequestQueries(_store, new SqlFiles(), Options.Create(new MetricOptions()));
+
+        var cycle = (await queries.CycleTimeAsync(new DoraRequest(From, To)))[""];
+
+        // #1: coding 07:00→09:00 2 h; pickup 09:00→bob 09:20 (ann's own review does not count) 20 min; review 10 min;
+        //     deploy 09:30→d1 (ships s1) 10:05, 35 min.
+        // #2: coding 1 h; pickup 12:00→cat 16:00 (ci-bot does not count) 4 h; review 16:00→08:00 16 h; deploy 08:00→d2 10:05 2 h 05.
+        // Medians of two: coding (2 h, 1 h) 90 min; pickup (20 min, 4 h) 130 min; review (10 min, 16 h) 485 min; deploy (35, 125 min) 80 min.
+        // #3 (flagged bot) and #5 (renovate[bot] in the bot list) are left out; #6 is not merged.
+        // #4: first commit after opening → coding negative (unknown); no review → pickup and review unknown; never shipped.
+        Assert.Equal(3, cycle.PullRequests);
+        Assert.Equal(new PhaseFigure(2, TimeSpan.FromMinutes(90), 1), cycle.Coding);
+        Assert.Equal(new PhaseFigure(2, TimeSpan.FromMinutes(130), 0), cycle.Pickup);
+        Assert.Equal(new PhaseFigure(2, TimeSpan.FromMinutes(485), 0), cycle.Review);
+        Assert.Equal(new PhaseFigure(2, TimeSpan.FromMinutes(80), 0), cycle.Deploy);
+    }
+
+    [Fact]
     public async Task A_team_filter_gives_that_team_alone()
     {
         var queries = new DoraQueries(_store, new SqlFiles(), Options.Create(new MetricOptions()));
@@ -177,6 +197,19 @@ public sealed class DoraQueriesTests : IAsyncLifetime
             ('i1', 'api', 'sev1', 'x', '2025-01-07 12:00:00', '2025-01-07 13:00:00', '', '', 't'),
             ('i2', 'api', 'sev2', 'x', '2025-01-07 14:00:00', '2025-01-07 18:00:00', '', '', 't'),
             ('i3', 'web', 'sev2', 'x', '2025-01-30 14:00:00', NULL, '', '', 't'),
-            ('i4', 'api', 'sev3', 'x', '2025-01-22 14:00:00', '2025-01-22 16:00:00', 'd1', '', 't')
+            ('i4', 'api', 'sev3', 'x', '2025-01-22 14:00:00', '2025-01-22 16:00:00', 'd1', '', 't');
+        INSERT INTO catalog_services VALUES ('api', 'acme/api', 'main');
+        INSERT INTO pull_requests (repository, number, title, author_login, author_is_bot, base_branch, opened_at, first_commit_at, first_review_at, merged_at, closed_at, merge_sha, url, source) VALUES
+            ('acme/api', 1, 't', 'ann', false, 'main', '2025-01-06 09:00:00', '2025-01-06 07:00:00', NULL, '2025-01-06 09:30:00', '2025-01-06 09:30:00', 's1', '', 't'),
+            ('acme/api', 2, 't', 'ann', false, 'main', '2025-01-06 12:00:00', '2025-01-06 11:00:00', NULL, '2025-01-07 08:00:00', '2025-01-07 08:00:00', 's2', '', 't'),
+            ('acme/api', 3, 't', 'dependabot[bot]', true, 'main', '2025-01-06 12:00:00', NULL, NULL, '2025-01-07 08:00:00', '2025-01-07 08:00:00', 's9', '', 't'),
+            ('acme/api', 5, 't', 'renovate[bot]', false, 'main', '2025-01-06 12:00:00', NULL, NULL, '2025-01-07 08:00:00', '2025-01-07 08:00:00', 's8', '', 't'),
+            ('acme/api', 4, 't', 'bob', false, 'main', '2025-01-08 12:00:00', '2025-01-08 13:00:00', NULL, '2025-01-09 12:00:00', '2025-01-09 12:00:00', 'zz', '', 't'),
+            ('acme/api', 6, 't', 'bob', false, 'main', '2025-01-08 12:00:00', '2025-01-08 11:00:00', NULL, NULL, NULL, '', '', 't');
+        INSERT INTO pull_request_reviews (repository, number, review_id, reviewer_login, reviewer_is_bot, state, submitted_at, source) VALUES
+            ('acme/api', 1, 'r1', 'ann', false, 'commented', '2025-01-06 09:05:00', 't'),
+            ('acme/api', 1, 'r2', 'bob', false, 'approved', '2025-01-06 09:20:00', 't'),
+            ('acme/api', 2, 'r3', 'ci-bot', true, 'commented', '2025-01-06 12:01:00', 't'),
+            ('acme/api', 2, 'r4', 'cat', false, 'approved', '2025-01-06 16:00:00', 't')
         """;
 }
