@@ -17,6 +17,8 @@ public partial class TeamPage
 
     [Inject] private DoraDrillDown DrillDown { get; set; } = default!;
 
+    [Inject] private PullRequestQueries PullRequests { get; set; } = default!;
+
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
     [Inject] private Analytics.Storage.Catalog.CatalogStore Catalog { get; set; } = default!;
@@ -41,8 +43,10 @@ public partial class TeamPage
                 return;
             }
             var summary = await Queries.SummariesAsync(request);
+            var cycleTime = await PullRequests.CycleTimeAsync(request);
             _view = new TeamView(
                 summary.Teams.SingleOrDefault() ?? summary.Organisation with { Team = Team },
+                cycleTime.GetValueOrDefault(Team),
                 await DrillDown.DeploymentsAsync(request),
                 await DrillDown.ChangesAsync(request),
                 await DrillDown.IncidentsAsync(request));
@@ -53,5 +57,9 @@ public partial class TeamPage
         }
     }
 
-    private sealed record TeamView(DoraSummary Summary, IReadOnlyList<DeploymentRow> Deployments, IReadOnlyList<ChangeRow> Changes, IReadOnlyList<IncidentRow> Incidents);
+    /// <summary>"Changes (1074)", or "Changes (500 of 1074)" when the list is cut at its row limit.</summary>
+    private static string TabLabel(string name, int listed, long total) =>
+        listed < total ? $"{name} ({listed} of {total})" : $"{name} ({listed})";
+
+    private sealed record TeamView(DoraSummary Summary, PullRequestCycleTime? CycleTime, IReadOnlyList<DeploymentRow> Deployments, IReadOnlyList<ChangeRow> Changes, IReadOnlyList<IncidentRow> Incidents);
 }
