@@ -50,6 +50,25 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         return new DoraResult(request, summaries.Single(s => s.Team == OrganisationKey), summaries.Where(s => s.Team != OrganisationKey).ToList());
     }
 
+    /// <summary>Every bucket of the window for the organisation and each team with activity, zero-filled (dora/series.sql).</summary>
+    public async Task<IReadOnlyList<DoraSeriesPoint>> SeriesAsync(DoraRequest request, Granularity granularity, CancellationToken cancellationToken = default)
+    {
+        if (request.To <= request.From)
+        {
+            throw new ArgumentException($"The period must end after it starts (from {request.From:O}, to {request.To:O}).", nameof(request));
+        }
+        var rows = await store.QueryAsync<SeriesRow>(sqlFiles.Query("dora/series"), QueryParameters.From(
+            ("from", request.From),
+            ("to", request.To),
+            ("team", request.Team ?? OrganisationKey),
+            ("tz", options.Value.TimeZone),
+            ("granularity", granularity.ToString().ToLowerInvariant()),
+            ("use_author_time", options.Value.UseAuthorTime),
+            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
+        return rows.Select(row => new DoraSeriesPoint(row.Bucket, row.Team, row.Deployments, row.FailedDeployments, row.Changes,
+            Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))).ToList();
+    }
+
     private static DeploymentFrequencyFigure ToFigure(FrequencyRow? row, double months)
     {
         var deployments = row?.Deployments ?? 0;
@@ -85,6 +104,9 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate, long ReworkDeployments, double? ReworkRate);
 
     private sealed record RecoveryRow(string Team, long Resolved, double? MedianSeconds, long Open);
+
+    private sealed record SeriesRow(DateOnly Bucket, string Team, long Deployments, long FailedDeployments, long Changes,
+        double? LeadTimeMedianSeconds, long IncidentsResolved, double? RecoveryMedianSeconds);
 }
 
 public sealed record DoraResult(DoraRequest Request, DoraSummary Organisation, IReadOnlyList<DoraSummary> Teams);

@@ -60,6 +60,50 @@ public sealed class DoraOracleAgreementTests
             }
             Assert.All(actual.Keys, team => Assert.True(expected.ContainsKey(team), $"SQL reports team '{team}' that the oracle does not know"));
         }
+
+        // Series: each bucket is a period of its own, clipped to the window.
+        var window = (From: End.AddDays(-75).AddHours(-3), To: End.AddHours(-7));
+        foreach (var granularity in new[] { Granularity.Month, Granularity.Week, Granularity.Day })
+        {
+            var series = await queries.SeriesAsync(new DoraRequest(window.From, window.To), granularity);
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+            Assert.NotEmpty(series);
+            foreach (var point in series)
+            {
+                var (start, end) = BucketBounds(point.Bucket, granularity, zone);
+                var from = start < window.From ? window.From : start;
+                var to = end > window.To ? window.To : end;
+                Assert.True(from < to, $"{granularity} bucket {point.Bucket} lies outside the window");
+                var want = oracle.Summaries(from, to).GetValueOrDefault(point.Team);
+                var context = $"seed {seed}, {timeZone}, {granularity} {point.Bucket}, team '{point.Team}'";
+                Assert.True(want is not null, $"{context}: unknown team");
+                Assert.True(want!.DeploymentFrequency.Deployments == point.Deployments, $"{context}: deployments {point.Deployments}, oracle {want.DeploymentFrequency.Deployments}");
+                Assert.True(want.ChangeFailureRate.FailedDeployments == point.FailedDeployments, $"{context}: failed deployments");
+                Assert.True(want.LeadTime.Changes == point.Changes, $"{context}: changes {point.Changes}, oracle {want.LeadTime.Changes}");
+                AssertMilliseconds(want.LeadTime.Median, point.LeadTimeMedian, $"{context}: lead time median");
+                Assert.True(want.RecoveryTime.Resolved == point.IncidentsResolved, $"{context}: incidents resolved");
+                AssertMilliseconds(want.RecoveryTime.Median, point.RecoveryMedian, $"{context}: recovery median");
+            }
+            var buckets = series.Where(p => p.Team == "").Select(p => p.Bucket).ToList();
+            Assert.Equal(buckets.Order().Distinct(), buckets); // every bucket once, in order
+        }
+    }
+
+    /// <summary>[start, end) of a bucket in UTC: local midnights in the organisation's zone.</summary>
+    private static (DateTimeOffset Start, DateTimeOffset End) BucketBounds(DateOnly bucket, Granularity granularity, TimeZoneInfo zone)
+    {
+        var next = granularity switch
+        {
+            Granularity.Day => bucket.AddDays(1),
+            Granularity.Week => bucket.AddDays(7),
+            _ => bucket.AddMonths(1),
+        };
+        DateTimeOffset Midnight(DateOnly day)
+        {
+            var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+            return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        }
+        return (Midnight(bucket), Midnight(next));
     }
 
     private static void AssertSame(DoraSummary want, DoraSummary got, string context)

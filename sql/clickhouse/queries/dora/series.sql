@@ -1,0 +1,98 @@
+-- DORA figures per period bucket and team (team '' = the organisation) over [from, to): every bucket of the
+-- window is present for every team with activity in it, empty ones zero-filled (medians NULL: no sample).
+-- {granularity:String}: 'day', 'week' (ISO, Monday start) or 'month', cut in the organisation's time zone {tz:String}.
+-- Each event falls in the bucket of the time its definition uses: deployments and changes by deployment finish,
+-- incidents by resolution. Definitions as in deployment_frequency, lead_time, change_failure_rate, recovery_time.
+WITH
+    toDate(toTimeZone({from:DateTime64(3, 'UTC')}, {tz:String})) AS first_day,
+    toDate(toTimeZone({to:DateTime64(3, 'UTC')} - toIntervalMillisecond(1), {tz:String})) AS last_day,
+    multiIf({granularity:String} = 'day', first_day, {granularity:String} = 'week', toMonday(first_day), toStartOfMonth(first_day)) AS first_bucket,
+    multiIf({granularity:String} = 'day', dateDiff('day', first_bucket, last_day),
+            {granularity:String} = 'week', intDiv(dateDiff('day', first_bucket, last_day), 7),
+            dateDiff('month', first_bucket, last_day)) + 1 AS bucket_count,
+    arrayMap(i -> multiIf({granularity:String} = 'day', first_bucket + i, {granularity:String} = 'week', first_bucket + 7 * i, addMonths(first_bucket, i)),
+             range(toUInt32(bucket_count))) AS buckets,
+    deployments_in_window AS
+    (
+        SELECT deployment_id, team AS owner, finished_at FROM production_deployments
+        WHERE finished_at >= {from:DateTime64(3, 'UTC')} AND finished_at < {to:DateTime64(3, 'UTC')}
+          AND ({team:String} = '' OR team = {team:String})
+    ),
+    deployment_counts AS
+    (
+        SELECT
+            multiIf({granularity:String} = 'day', toDate(toTimeZone(finished_at, {tz:String})),
+                    {granularity:String} = 'week', toMonday(toTimeZone(finished_at, {tz:String})),
+                    toStartOfMonth(toTimeZone(finished_at, {tz:String}))) AS bucket,
+            if(grouping(owner) = 1, '', owner) AS team,
+            count() AS deployments,
+            countIf(deployment_id IN (SELECT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32}))) AS failed_deployments
+        FROM deployments_in_window
+        GROUP BY GROUPING SETS ((bucket, owner), (bucket))
+    ),
+    first_shipment AS
+    (
+        SELECT dc.repository AS repository, dc.sha AS sha, min(pd.finished_at) AS deployed_at, argMin(pd.team, pd.finished_at) AS owner
+        FROM (SELECT deployment_id, repository, sha FROM deployment_commits FINAL) AS dc
+        INNER JOIN (SELECT deployment_id, finished_at, team FROM production_deployments WHERE finished_at < {to:DateTime64(3, 'UTC')}) AS pd
+            ON pd.deployment_id = dc.deployment_id
+        GROUP BY dc.repository, dc.sha
+    ),
+    lead_times AS
+    (
+        SELECT
+            multiIf({granularity:String} = 'day', toDate(toTimeZone(f.deployed_at, {tz:String})),
+                    {granularity:String} = 'week', toMonday(toTimeZone(f.deployed_at, {tz:String})),
+                    toStartOfMonth(toTimeZone(f.deployed_at, {tz:String}))) AS bucket,
+            if(grouping(f.owner) = 1, '', f.owner) AS team,
+            countIf(lead_seconds >= 0) AS changes,
+            if(changes = 0, NULL, quantileExactInclusiveIf(0.5)(lead_seconds, lead_seconds >= 0)) AS lead_time_median_seconds
+        FROM
+        (
+            SELECT f.owner AS owner, f.deployed_at AS deployed_at,
+                   dateDiff('millisecond', if({use_author_time:Bool}, c.authored_at, c.committed_at), f.deployed_at) / 1000.0 AS lead_seconds
+            FROM first_shipment AS f
+            INNER JOIN (SELECT repository, sha, authored_at, committed_at FROM commits FINAL) AS c ON c.repository = f.repository AND c.sha = f.sha
+            WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
+        ) AS f
+        GROUP BY GROUPING SETS ((bucket, f.owner), (bucket))
+    ),
+    recoveries AS
+    (
+        SELECT
+            multiIf({granularity:String} = 'day', toDate(toTimeZone(resolved, {tz:String})),
+                    {granularity:String} = 'week', toMonday(toTimeZone(resolved, {tz:String})),
+                    toStartOfMonth(toTimeZone(resolved, {tz:String}))) AS bucket,
+            if(grouping(owner) = 1, '', owner) AS team,
+            count() AS incidents_resolved,
+            quantileExactInclusive(0.5)(dateDiff('millisecond', started_at, resolved) / 1000.0) AS recovery_median_seconds
+        FROM
+        (
+            SELECT team AS owner, started_at, assumeNotNull(resolved_at) AS resolved FROM attributed_incidents
+            WHERE resolved_at >= {from:DateTime64(3, 'UTC')} AND resolved_at < {to:DateTime64(3, 'UTC')}
+              AND ({team:String} = '' OR team = {team:String})
+        )
+        GROUP BY GROUPING SETS ((bucket, owner), (bucket))
+    ),
+    teams AS
+    (
+        SELECT team FROM deployment_counts UNION DISTINCT SELECT team FROM lead_times UNION DISTINCT SELECT team FROM recoveries
+        UNION DISTINCT SELECT ''
+    )
+SELECT
+    grid.bucket AS bucket,
+    grid.team AS team,
+    ifNull(d.deployments, 0) AS deployments,
+    ifNull(d.failed_deployments, 0) AS failed_deployments,
+    ifNull(l.changes, 0) AS changes,
+    l.lead_time_median_seconds AS lead_time_median_seconds,
+    ifNull(r.incidents_resolved, 0) AS incidents_resolved,
+    r.recovery_median_seconds AS recovery_median_seconds
+FROM (SELECT arrayJoin(buckets) AS bucket, team FROM teams) AS grid
+LEFT JOIN (SELECT bucket, team, toNullable(deployments) AS deployments, toNullable(failed_deployments) AS failed_deployments FROM deployment_counts) AS d
+    ON d.bucket = grid.bucket AND d.team = grid.team
+LEFT JOIN (SELECT bucket, team, toNullable(changes) AS changes, lead_time_median_seconds FROM lead_times) AS l
+    ON l.bucket = grid.bucket AND l.team = grid.team
+LEFT JOIN (SELECT bucket, team, toNullable(incidents_resolved) AS incidents_resolved, toNullable(recovery_median_seconds) AS recovery_median_seconds FROM recoveries) AS r
+    ON r.bucket = grid.bucket AND r.team = grid.team
+ORDER BY team, bucket

@@ -1,0 +1,24 @@
+namespace Analytics.Core.Dora;
+
+/// <summary>How a series is cut, in the organisation's time zone.</summary>
+public enum Granularity
+{
+    Day,
+    /// <summary>ISO week, starting on Monday.</summary>
+    Week,
+    Month,
+}
+
+/// <summary>One bucket of a team's (or the organisation's, Team "") DORA series. Null medians mean no sample.</summary>
+public sealed record DoraSeriesPoint(
+    DateOnly Bucket,
+    string Team,
+    long Deployments,
+    long FailedDeployments,
+    long Changes,
+    TimeSpan? LeadTimeMedian,
+    long IncidentsResolved,
+    TimeSpan? RecoveryMedian)
+{
+    public double? ChangeFailureRate => Deployments == 0 ? null : FailedDeployments / (double)Deployments;
+}
