@@ -16,13 +16,23 @@ public sealed record DeploymentFrequencyFigure(long Deployments, long FailedAtte
 /// <param name="Changes">Commits whose first production deployment finished in the period (the sample).</param>
 /// <param name="Excluded">Commits dropped because the deployment finished before the commit time (a data error).</param>
 /// <param name="InferredShare">Share of changes linked to their deployment by time window rather than ancestry.</param>
-public sealed record LeadTimeFigure(long Changes, TimeSpan? Median, TimeSpan? P75, TimeSpan? P90, long Excluded, double InferredShare, DoraTier? Tier);
+public sealed record LeadTimeFigure(long Changes, TimeSpan? Median, TimeSpan? P75, TimeSpan? P90, long Excluded, double InferredShare, DoraTier? Tier)
+{
+    /// <summary>The sample is smaller than the configured minimum: show the figure, flagged.</summary>
+    public bool LowConfidence { get; init; }
+}
 
-public sealed record ChangeFailureFigure(long Deployments, long FailedDeployments, double? Rate, DoraTier? Tier);
+public sealed record ChangeFailureFigure(long Deployments, long FailedDeployments, double? Rate, DoraTier? Tier)
+{
+    public bool LowConfidence { get; init; }
+}
 
 /// <param name="Resolved">Incidents resolved in the period (the sample).</param>
 /// <param name="Open">Incidents still open at the end of the period; listed, never dropped.</param>
-public sealed record RecoveryFigure(long Resolved, TimeSpan? Median, long Open, DoraTier? Tier);
+public sealed record RecoveryFigure(long Resolved, TimeSpan? Median, long Open, DoraTier? Tier)
+{
+    public bool LowConfidence { get; init; }
+}
 
 /// <summary>Deployment rework rate (DORA 2024): production deployments that were unplanned fixes (hotfix, rollback, revert). DORA publishes no tiers for it.</summary>
 public sealed record ReworkFigure(long Deployments, long ReworkDeployments, double? Rate);

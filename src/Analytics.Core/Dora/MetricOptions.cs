@@ -14,6 +14,9 @@ public sealed class MetricOptions
     /// <summary>How long after a deployment an unlinked incident is still attributed to it.</summary>
     public TimeSpan IncidentAttributionWindow { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>A median or rate from fewer samples than this is shown flagged as low-confidence.</summary>
+    public int MinimumSample { get; set; } = 5;
+
     /// <summary>Logins whose pull requests and reviews never count, besides those the source flags as bots.</summary>
     public List<string> BotLogins { get; set; } = ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"];
 }

@@ -36,14 +36,15 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
 
         var teams = frequency.Keys.Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
         var months = Math.Max((request.To - request.From).TotalDays / 30.4375, 1.0 / 30.4375);
+        var minimum = options.Value.MinimumSample;
         var summaries = teams.Select(team => new DoraSummary(
                 team,
                 request.From,
                 request.To,
                 ToFigure(frequency.GetValueOrDefault(team), months),
-                ToFigure(leadTime.GetValueOrDefault(team)),
-                ToFigure(failure.GetValueOrDefault(team)),
-                ToFigure(recovery.GetValueOrDefault(team)),
+                ToFigure(leadTime.GetValueOrDefault(team), minimum),
+                ToFigure(failure.GetValueOrDefault(team), minimum),
+                ToFigure(recovery.GetValueOrDefault(team), minimum),
                 ToReworkFigure(failure.GetValueOrDefault(team))))
             .ToList();
         // With a team filter the rollup row repeats that team's figures; it is not the organisation.
@@ -77,22 +78,31 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             DoraTiers.DeploymentFrequency(median, deployments / months));
     }
 
-    private static LeadTimeFigure ToFigure(LeadTimeRow? row)
+    private static LeadTimeFigure ToFigure(LeadTimeRow? row, int minimumSample)
     {
         var median = Seconds(row?.MedianSeconds);
         return new LeadTimeFigure(row?.Changes ?? 0, median, Seconds(row?.P75Seconds), Seconds(row?.P90Seconds), row?.Excluded ?? 0,
-            row?.InferredShare ?? 0, median is { } value ? DoraTiers.LeadTime(value) : null);
+            row?.InferredShare ?? 0, median is { } value ? DoraTiers.LeadTime(value) : null)
+        {
+            LowConfidence = (row?.Changes ?? 0) < minimumSample,
+        };
     }
 
-    private static ChangeFailureFigure ToFigure(FailureRow? row) =>
-        new(row?.Deployments ?? 0, row?.FailedDeployments ?? 0, row?.Rate, row?.Rate is { } rate ? DoraTiers.ChangeFailureRate(rate) : null);
+    private static ChangeFailureFigure ToFigure(FailureRow? row, int minimumSample) =>
+        new(row?.Deployments ?? 0, row?.FailedDeployments ?? 0, row?.Rate, row?.Rate is { } rate ? DoraTiers.ChangeFailureRate(rate) : null)
+        {
+            LowConfidence = (row?.Deployments ?? 0) < minimumSample,
+        };
 
     private static ReworkFigure ToReworkFigure(FailureRow? row) => new(row?.Deployments ?? 0, row?.ReworkDeployments ?? 0, row?.ReworkRate);
 
-    private static RecoveryFigure ToFigure(RecoveryRow? row)
+    private static RecoveryFigure ToFigure(RecoveryRow? row, int minimumSample)
     {
         var median = Seconds(row?.MedianSeconds);
-        return new RecoveryFigure(row?.Resolved ?? 0, median, row?.Open ?? 0, median is { } value ? DoraTiers.RecoveryTime(value) : null);
+        return new RecoveryFigure(row?.Resolved ?? 0, median, row?.Open ?? 0, median is { } value ? DoraTiers.RecoveryTime(value) : null)
+        {
+            LowConfidence = (row?.Resolved ?? 0) < minimumSample,
+        };
     }
 
     private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;

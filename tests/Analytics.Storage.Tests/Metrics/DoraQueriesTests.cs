@@ -62,6 +62,8 @@ public sealed class DoraQueriesTests : IAsyncLifetime
         Assert.Equal(DoraTier.Elite, leadTime.Tier);
         Assert.Null(Team("beta").LeadTime.Median);
         Assert.Equal(1, Team("beta").LeadTime.Excluded);
+        // 3 changes < the default minimum sample of 5: shown, flagged.
+        Assert.True(leadTime.LowConfidence);
     }
 
     [Fact]
@@ -104,6 +106,19 @@ public sealed class DoraQueriesTests : IAsyncLifetime
         Assert.Equal(new PhaseFigure(2, TimeSpan.FromMinutes(130), 0), cycle.Pickup);
         Assert.Equal(new PhaseFigure(2, TimeSpan.FromMinutes(485), 0), cycle.Review);
         Assert.Equal(new PhaseFigure(2, TimeSpan.FromMinutes(80), 0), cycle.Deploy);
+    }
+
+    [Fact]
+    public async Task Figures_from_samples_at_or_above_the_minimum_are_not_flagged()
+    {
+        var queries = new DoraQueries(_store, new SqlFiles(), Options.Create(new MetricOptions { MinimumSample = 3 }));
+
+        var organisation = (await queries.SummariesAsync(new DoraRequest(From, To))).Organisation;
+
+        Assert.False(organisation.LeadTime.LowConfidence);          // 3 changes
+        Assert.False(organisation.ChangeFailureRate.LowConfidence); // 5 deployments
+        Assert.False(organisation.RecoveryTime.LowConfidence);      // 3 resolved
+        Assert.True(Team("beta").RecoveryTime.LowConfidence);       // 1 resolved, default minimum 5
     }
 
     [Fact]
