@@ -27,6 +27,8 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(DoraCommand.Create());
         root.Subcommands.Add(SetupCommand());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(IngestCommands.Ingest());
+        root.Subcommands.Add(IngestCommands.Runs());
         return root;
     }
 

@@ -1,3 +1,5 @@
+using Analytics.Ingestors.Push;
+using Analytics.Ingestors.Runs;
 using Analytics.Web.Api;
 using Analytics.Web.Components;
 using Radzen;
@@ -13,6 +15,7 @@ public static class WebApplicationExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddAnalyticsServices(builder.Configuration);
         builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
+        builder.Services.AddIngestScheduling(builder.Configuration);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -32,6 +35,7 @@ public static class WebApplicationExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAnalyticsApi();
+        app.MapPushApi();
         return app;
     }
 }

@@ -1,0 +1,144 @@
+using Analytics.Storage.Catalog;
+using Microsoft.EntityFrameworkCore;
+
+namespace Analytics.Ingestors.Csv;
+
+/// <summary>An event CSV format: rows go to one ClickHouse table keyed by the event's natural id.</summary>
+internal abstract class EventCsvFormat<T> : CsvFormat<T> where T : notnull
+{
+    public override bool IsCatalog => false;
+
+    protected abstract IReadOnlyList<string> Columns { get; }
+
+    protected abstract object?[] ToRow(T record, string source);
+
+    /// <summary>The identity guard of this table, or null when its rows have no id (survey answers).</summary>
+    protected virtual StoredEventIdentity? Identity => null;
+
+    protected virtual (string Id, string Group, DateTimeOffset Start) IdentityOf(T record) => throw new NotSupportedException();
+
+    protected override async Task CheckTogetherAsync(IReadOnlyList<ParsedRow<T>> rows, CsvImportServices services, CancellationToken cancellationToken)
+    {
+        if (Identity is null)
+        {
+            return;
+        }
+        var changed = await Identity.FindChangedAsync(services.Store, rows.Select(r => IdentityOf(r.Record)).ToList(), cancellationToken);
+        foreach (var (index, error) in changed)
+        {
+            rows[index].Errors.Add(error);
+        }
+    }
+
+    protected override Task<long> WriteAsync(IReadOnlyList<T> records, CsvImportServices services, CancellationToken cancellationToken) =>
+        services.Store.InsertAsync(Target, Columns, records.Select(record => ToRow(record, services.Source)), cancellationToken);
+}
+
+/// <summary>An event format whose rows name a team: the team must be in the catalog.</summary>
+internal abstract class TeamEventCsvFormat<T> : EventCsvFormat<T> where T : notnull
+{
+    private HashSet<string> _teams = [];
+
+    protected abstract string TeamOf(T record);
+
+    protected override async Task PrepareAsync(CsvImportServices services, CancellationToken cancellationToken)
+    {
+        await using var db = await services.Catalog.CreateDbContextAsync(cancellationToken);
+        _teams = (await db.Teams.Select(t => t.Slug).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    protected override void Check(T record, RecordReader reader)
+    {
+        if (!_teams.Contains(TeamOf(record)))
+        {
+            reader.Fail("team", $"'{TeamOf(record)}' is not a team in the catalog (import teams.csv first)");
+        }
+    }
+}
+
+internal sealed class DeploymentsCsvFormat : EventCsvFormat<DeploymentEvent>
+{
+    public override string Name => "deployments";
+    public override IReadOnlyList<FieldSpec> Fields => DeploymentEvent.Fields;
+    public override string Target => DeploymentEvent.Table;
+    protected override IReadOnlyList<string> Columns => DeploymentEvent.Columns;
+    protected override StoredEventIdentity Identity => StoredEventIdentity.Deployments;
+
+    protected override DeploymentEvent Parse(RecordReader reader, CsvImportServices services) => DeploymentEvent.Parse(reader);
+
+    protected override (string, string, string)? NaturalKey(DeploymentEvent record) =>
+        ("deployment_id", record.DeploymentId, $"deployment_id '{record.DeploymentId}'");
+
+    protected override (string Id, string Group, DateTimeOffset Start) IdentityOf(DeploymentEvent record) => (record.DeploymentId, record.Service, record.StartedAt);
+
+    protected override object?[] ToRow(DeploymentEvent record, string source) => record.ToRow(source);
+}
+
+internal sealed class IncidentsCsvFormat : EventCsvFormat<IncidentEvent>
+{
+    public override string Name => "incidents";
+    public override IReadOnlyList<FieldSpec> Fields => IncidentEvent.Fields;
+    public override string Target => IncidentEvent.Table;
+    protected override IReadOnlyList<string> Columns => IncidentEvent.Columns;
+    protected override StoredEventIdentity Identity => StoredEventIdentity.Incidents;
+
+    protected override IncidentEvent Parse(RecordReader reader, CsvImportServices services) => IncidentEvent.Parse(reader);
+
+    protected override (string, string, string)? NaturalKey(IncidentEvent record) =>
+        ("incident_id", record.IncidentId, $"incident_id '{record.IncidentId}'");
+
+    protected override (string Id, string Group, DateTimeOffset Start) IdentityOf(IncidentEvent record) => (record.IncidentId, record.Service, record.StartedAt);
+
+    protected override object?[] ToRow(IncidentEvent record, string source) => record.ToRow(source);
+}
+
+internal sealed class SurveysCsvFormat : TeamEventCsvFormat<SurveyAnswer>
+{
+    public override string Name => "surveys";
+    public override IReadOnlyList<string> Aliases => ["survey-responses", "survey_responses"];
+    public override IReadOnlyList<FieldSpec> Fields => SurveyAnswer.Fields;
+    public override string Target => SurveyAnswer.Table;
+    protected override IReadOnlyList<string> Columns => SurveyAnswer.Columns;
+
+    protected override async Task PrepareAsync(CsvImportServices services, CancellationToken cancellationToken)
+    {
+        if (services.Hasher.Problem is { } problem)
+        {
+            throw new CsvFileProblemException(problem);
+        }
+        await base.PrepareAsync(services, cancellationToken);
+    }
+
+    protected override SurveyAnswer Parse(RecordReader reader, CsvImportServices services) => SurveyAnswer.Parse(reader, services.Hasher);
+
+    // The same person answering the same question twice in one survey (and day) is a duplicate; the message
+    // names the question and survey but never the respondent.
+    protected override (string, string, string)? NaturalKey(SurveyAnswer record) =>
+        ("respondent_id", $"{record.SurveyId}|{record.Question}|{record.RespondentHash}|{record.AnsweredAt.UtcTicks}",
+            $"an answer by the same respondent to '{record.Question}'{(record.SurveyId.Length > 0 ? $" in survey '{record.SurveyId}'" : "")} on {record.AnsweredAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}");
+
+    protected override string TeamOf(SurveyAnswer record) => record.Team;
+
+    protected override object?[] ToRow(SurveyAnswer record, string source) => record.ToRow(source);
+}
+
+internal sealed class ServiceRequestsCsvFormat : TeamEventCsvFormat<ServiceRequestEvent>
+{
+    public override string Name => "service-requests";
+    public override IReadOnlyList<string> Aliases => ["service_requests"];
+    public override IReadOnlyList<FieldSpec> Fields => ServiceRequestEvent.Fields;
+    public override string Target => ServiceRequestEvent.Table;
+    protected override IReadOnlyList<string> Columns => ServiceRequestEvent.Columns;
+    protected override StoredEventIdentity Identity => StoredEventIdentity.ServiceRequests;
+
+    protected override ServiceRequestEvent Parse(RecordReader reader, CsvImportServices services) => ServiceRequestEvent.Parse(reader);
+
+    protected override (string, string, string)? NaturalKey(ServiceRequestEvent record) =>
+        ("request_id", record.RequestId, $"request_id '{record.RequestId}'");
+
+    protected override (string Id, string Group, DateTimeOffset Start) IdentityOf(ServiceRequestEvent record) => (record.RequestId, record.Team, record.RequestedAt);
+
+    protected override string TeamOf(ServiceRequestEvent record) => record.Team;
+
+    protected override object?[] ToRow(ServiceRequestEvent record, string source) => record.ToRow(source);
+}

@@ -1,0 +1,135 @@
+namespace Analytics.Ingestors.Csv;
+
+/// <summary>
+/// The event records CSV files and the push API carry, with their field rules, written once for both. Field names
+/// are the ClickHouse column names; each record's natural id is the key its table deduplicates on.
+/// </summary>
+public sealed record DeploymentEvent(
+    string DeploymentId, string Service, string Environment, string Status, string Kind, string RelatedDeploymentId,
+    string Repository, string Sha, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Url)
+{
+    public const string Table = "deployments";
+
+    public static readonly string[] Statuses = ["success", "failure", "error", "in_progress", "queued", "cancelled"];
+    public static readonly string[] Kinds = ["normal", "hotfix", "rollback"];
+    private static readonly string[] Unfinished = ["in_progress", "queued"];
+
+    public static readonly FieldSpec[] Fields =
+    [
+        new("deployment_id", true), new("service", true), new("environment", true), new("status", true), new("kind", false),
+        new("related_deployment_id", false), new("repository", false), new("sha", false), new("started_at", true),
+        new("finished_at", false), new("url", false),
+    ];
+
+    public static readonly string[] Columns =
+        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"];
+
+    public static DeploymentEvent Parse(RecordReader reader)
+    {
+        var record = new DeploymentEvent(
+            reader.Text("deployment_id", 200), reader.Slug("service"), reader.Text("environment", 100),
+            reader.Choice("status", Statuses), reader.Choice("kind", Kinds, "normal"), reader.OptionalText("related_deployment_id", 200),
+            reader.OptionalText("repository", 200), reader.OptionalText("sha", 64), reader.Timestamp("started_at"),
+            reader.OptionalTimestamp("finished_at"), reader.OptionalText("url"));
+        reader.NotBefore("finished_at", record.FinishedAt, "started_at", record.StartedAt);
+        if (record.Status == "success" && record.FinishedAt is null)
+        {
+            // Without it the deployment could never count as a production deployment: it would be silently lost.
+            reader.Fail("finished_at", "is required when status is success");
+        }
+        if (Unfinished.Contains(record.Status) && record.FinishedAt is not null)
+        {
+            reader.Fail("finished_at", $"is set, but status {record.Status} means the deployment has not finished");
+        }
+        return record;
+    }
+
+    public object?[] ToRow(string source) =>
+        [DeploymentId, Service, Environment, Status, Kind, RelatedDeploymentId, Repository, Sha, StartedAt, FinishedAt, Url, source];
+}
+
+public sealed record IncidentEvent(
+    string IncidentId, string Service, string Severity, string Title, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt,
+    string CausedByDeploymentId, string Url)
+{
+    public const string Table = "incidents";
+
+    public static readonly string[] Severities = ["sev1", "sev2", "sev3", "sev4", "sev5"];
+
+    public static readonly FieldSpec[] Fields =
+    [
+        new("incident_id", true), new("service", true), new("severity", true), new("title", false), new("started_at", true),
+        new("resolved_at", false), new("caused_by_deployment_id", false), new("url", false),
+    ];
+
+    public static readonly string[] Columns =
+        ["incident_id", "service", "severity", "title", "started_at", "resolved_at", "caused_by_deployment_id", "url", "source"];
+
+    public static IncidentEvent Parse(RecordReader reader)
+    {
+        var record = new IncidentEvent(
+            reader.Text("incident_id", 200), reader.Slug("service"), reader.Choice("severity", Severities),
+            reader.OptionalText("title", 500, multiline: true), reader.Timestamp("started_at"), reader.OptionalTimestamp("resolved_at"),
+            reader.OptionalText("caused_by_deployment_id", 200), reader.OptionalText("url"));
+        reader.NotBefore("resolved_at", record.ResolvedAt, "started_at", record.StartedAt);
+        return record;
+    }
+
+    public object?[] ToRow(string source) =>
+        [IncidentId, Service, Severity, Title, StartedAt, ResolvedAt, CausedByDeploymentId, Url, source];
+}
+
+/// <summary>One answer of one respondent. The respondent id is hashed while parsing; only the hash leaves this record.</summary>
+public sealed record SurveyAnswer(string SurveyId, string RespondentHash, string Team, string Question, short Score, DateTimeOffset AnsweredAt)
+{
+    public const string Table = "survey_responses";
+
+    /// <summary>The one question scored 0–10 (Net Promoter Score); every other question is a 1–5 Likert item.</summary>
+    public const string NetPromoterQuestion = "nps";
+
+    public static readonly FieldSpec[] Fields =
+    [
+        new("survey_id", false), new("respondent_id", true, Secret: true), new("team", true), new("date", true),
+        new("question", true), new("score", true),
+    ];
+
+    public static readonly string[] Columns = ["survey_id", "respondent_hash", "team", "question", "score", "answered_at", "source"];
+
+    public static SurveyAnswer Parse(RecordReader reader, RespondentHasher hasher)
+    {
+        var respondentId = reader.Text("respondent_id", 200);
+        var question = reader.Slug("question");
+        var (min, max) = question == NetPromoterQuestion ? (0, 10) : (1, 5);
+        var score = reader.Integer("score", min, max);
+        return new SurveyAnswer(
+            reader.OptionalText("survey_id", 100), respondentId.Length == 0 ? "" : hasher.Hash(respondentId), reader.Slug("team"),
+            question, (short)score, reader.Date("date"));
+    }
+
+    public object?[] ToRow(string source) => [SurveyId, RespondentHash, Team, Question, Score, AnsweredAt, source];
+}
+
+public sealed record ServiceRequestEvent(string RequestId, string Team, string Kind, string Channel, DateTimeOffset RequestedAt, DateTimeOffset? FulfilledAt)
+{
+    public const string Table = "service_requests";
+
+    public static readonly string[] Channels = ["self_service", "ticket"];
+
+    public static readonly FieldSpec[] Fields =
+    [
+        new("request_id", true), new("team", true), new("kind", true), new("channel", true), new("requested_at", true), new("fulfilled_at", false),
+    ];
+
+    public static readonly string[] Columns = ["request_id", "team", "kind", "channel", "requested_at", "fulfilled_at", "source"];
+
+    public static ServiceRequestEvent Parse(RecordReader reader)
+    {
+        var record = new ServiceRequestEvent(
+            reader.Text("request_id", 200), reader.Slug("team"), reader.Slug("kind"), reader.Choice("channel", Channels),
+            reader.Timestamp("requested_at"), reader.OptionalTimestamp("fulfilled_at"));
+        reader.NotBefore("fulfilled_at", record.FulfilledAt, "requested_at", record.RequestedAt);
+        return record;
+    }
+
+    public object?[] ToRow(string source) => [RequestId, Team, Kind, Channel, RequestedAt, FulfilledAt, source];
+}

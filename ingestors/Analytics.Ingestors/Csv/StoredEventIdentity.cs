@@ -1,0 +1,64 @@
+using System.Globalization;
+using Analytics.Storage.ClickHouse;
+
+namespace Analytics.Ingestors.Csv;
+
+/// <summary>
+/// Guards the one way re-sending an event could add a row instead of replacing it. An event table's row is
+/// identified by its sort key, (group, start day, id) — e.g. (service, toDate(started_at), deployment_id) — so an
+/// event re-sent with the same id but another service or start day would land beside the old row, not on it.
+/// Such an event is refused, naming the field that changed.
+/// </summary>
+public sealed record StoredEventIdentity(string Table, string IdColumn, string GroupColumn, string StartColumn)
+{
+    public static readonly StoredEventIdentity Deployments = new(DeploymentEvent.Table, "deployment_id", "service", "started_at");
+    public static readonly StoredEventIdentity Incidents = new(IncidentEvent.Table, "incident_id", "service", "started_at");
+    public static readonly StoredEventIdentity ServiceRequests = new(ServiceRequestEvent.Table, "request_id", "team", "requested_at");
+
+    private sealed record StoredRow(string Id, string GroupValue, string StartDay);
+
+    /// <summary>For each event whose id is already stored under another group or start day, the field and the reason.</summary>
+    public async Task<IReadOnlyDictionary<int, FieldError>> FindChangedAsync(
+        IClickHouseStore store, IReadOnlyList<(string Id, string Group, DateTimeOffset Start)> events, CancellationToken cancellationToken)
+    {
+        var changed = new Dictionary<int, FieldError>();
+        if (events.Count == 0)
+        {
+            return changed;
+        }
+        var stored = new Dictionary<string, StoredRow>(StringComparer.Ordinal);
+        // Bounded batches keep each query's parameter well under ClickHouse's query size limit.
+        foreach (var chunk in events.Select(e => e.Id).Distinct().Chunk(5_000))
+        {
+            var rows = await store.QueryAsync<StoredRow>(
+                $"SELECT {IdColumn} AS id, any({GroupColumn}) AS group_value, toString(toDate(any({StartColumn}))) AS start_day " +
+                $"FROM {Table} FINAL WHERE {IdColumn} IN {{ids:Array(String)}} GROUP BY id",
+                QueryParameters.From(("ids", chunk)), cancellationToken);
+            foreach (var row in rows)
+            {
+                stored[row.Id] = row;
+            }
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (id, group, start) = events[i];
+            if (!stored.TryGetValue(id, out var row))
+            {
+                continue;
+            }
+            var day = start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            if (row.GroupValue != group)
+            {
+                changed[i] = new FieldError(GroupColumn,
+                    $"{IdColumn} '{id}' is already stored with {GroupColumn} '{row.GroupValue}'; a re-sent event must keep its {GroupColumn}");
+            }
+            else if (row.StartDay != day)
+            {
+                changed[i] = new FieldError(StartColumn,
+                    $"{IdColumn} '{id}' is already stored with {StartColumn} on {row.StartDay} (UTC); a re-sent event must keep its start day");
+            }
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,25 @@
+using Analytics.Storage.Catalog;
+
+namespace Analytics.Ingestors.Runs;
+
+/// <summary>
+/// What a running source may use: where it stopped last time, and a way to say where it stops now. New cursors
+/// are only saved once the whole run has succeeded, so a failed run is simply repeated from the old position.
+/// </summary>
+public sealed class IngestContext(string sourceName, int runId, CatalogStore catalog)
+{
+    private readonly Dictionary<string, string> _pendingCursors = new(StringComparer.Ordinal);
+
+    public string SourceName { get; } = sourceName;
+
+    public int RunId { get; } = runId;
+
+    /// <summary>The cursor saved by the last successful run for <paramref name="resource"/>, or null.</summary>
+    public async Task<string?> GetCursorAsync(string resource, CancellationToken cancellationToken) =>
+        (await catalog.GetCursorAsync(SourceName, resource, cancellationToken))?.Value;
+
+    /// <summary>Records where this run got to for <paramref name="resource"/>; saved only if the run succeeds.</summary>
+    public void AdvanceCursor(string resource, string value) => _pendingCursors[resource] = value;
+
+    internal IReadOnlyDictionary<string, string> PendingCursors => _pendingCursors;
+}

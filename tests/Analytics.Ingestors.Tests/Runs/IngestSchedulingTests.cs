@@ -1,0 +1,242 @@
+using Analytics.Ingestors.Runs;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+
+namespace Analytics.Ingestors.Tests.Runs;
+
+/// <summary>The scheduler as the web host registers it (<see cref="IngestScheduling.AddIngestScheduling"/>), running a real CSV folder source.</summary>
+public sealed class IngestSchedulingTests
+{
+    private const string DeploymentsCsv = """
+        deployment_id,service,environment,status,started_at,finished_at
+        d-1,payments-api,production,success,2026-04-14T09:00:00Z,2026-04-14T09:10:00Z
+        d-2,payments-api,production,success,2026-04-15T09:00:00Z,2026-04-15T09:10:00Z
+        """;
+
+    private static Dictionary<string, string?> FolderSource(string folder, string cron = "0 0 0 1 1 ? 2099") => new()
+    {
+        ["Analytics:Sources:drop:Kind"] = "csv",
+        ["Analytics:Sources:drop:Path"] = folder,
+        ["Analytics:Sources:drop:Cron"] = cron,
+    };
+
+    [Fact]
+    public async Task Two_firings_of_one_source_never_overlap_the_second_waits_and_each_run_records_its_rows()
+    {
+        var gate = new GatedStore();
+        var folder = Directory.CreateTempSubdirectory("analytics-drop-").FullName;
+        await using var host = await IngestTestHost.CreateAsync(FolderSource(folder), store => gate.Wrap(store));
+        File.WriteAllText(Path.Combine(folder, "deployments.csv"), DeploymentsCsv);
+        using var app = BuildSchedulerHost(host);
+        await app.StartAsync();
+        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var catalog = host.Get<CatalogStore>();
+
+        await scheduler.TriggerJob(IngestSourceJob.KeyFor("drop"));
+        await scheduler.TriggerJob(IngestSourceJob.KeyFor("drop"));
+        await gate.FirstInsertStarted.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // The first run holds the insert; the second firing has not started a run of its own.
+        var whileBlocked = await catalog.RecentRunsAsync("drop", 10);
+        Assert.Equal(IngestRunStatus.Running, Assert.Single(whileBlocked).Status);
+
+        gate.Open();
+        var runs = await WaitForFinishedRunsAsync(catalog, "drop", 2);
+        await app.StopAsync();
+
+        var (first, second) = (runs[1], runs[0]);
+        Assert.Equal(1, gate.MostConcurrentInserts);
+        Assert.True(second.StartedAt >= first.FinishedAt, $"second run started {second.StartedAt:O}, before the first finished {first.FinishedAt:O}");
+        Assert.Equal((IngestRunStatus.Succeeded, 2L), (first.Status, first.ReadRowsPerTable()["deployments"]));
+        // Incremental: the file's cursor was saved by the first run, so the second had nothing new to read.
+        Assert.Equal(IngestRunStatus.Succeeded, second.Status);
+        Assert.Empty(second.ReadRowsPerTable());
+        Assert.Equal(2, await host.CountAsync("deployments FINAL"));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_run_whose_store_is_unavailable_fails_visibly_saves_no_cursor_and_the_next_run_catches_up()
+    {
+        var folder = Directory.CreateTempSubdirectory("analytics-drop-").FullName;
+        File.WriteAllText(Path.Combine(folder, "deployments.csv"), DeploymentsCsv);
+        var unavailable = new UnavailableStore();
+        await using var host = await IngestTestHost.CreateAsync(FolderSource(folder), store => unavailable.Wrap(store));
+        var runner = host.Get<IngestRunner>();
+        var source = host.Get<IngestSources>().Create("drop");
+
+        unavailable.IsDown = true;
+        var failed = await runner.RunAsync(source);
+
+        Assert.Equal(IngestRunStatus.Failed, failed.Status);
+        Assert.Contains("Connection refused", failed.Error);
+        var recorded = Assert.Single(await host.Get<CatalogStore>().RecentRunsAsync("drop", 10));
+        Assert.Equal((IngestRunStatus.Failed, failed.Error), (recorded.Status, recorded.Error));
+        Assert.NotNull(recorded.FinishedAt);
+        Assert.Null(await host.Get<CatalogStore>().GetCursorAsync("drop", "file:deployments.csv"));
+        Assert.Contains(host.Logs, line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains($"Ingest run {failed.RunId} of drop failed", StringComparison.Ordinal));
+
+        unavailable.IsDown = false;
+        var caughtUp = await runner.RunAsync(source);
+
+        Assert.Equal(IngestRunStatus.Succeeded, caughtUp.Status);
+        Assert.Equal(2, caughtUp.RowsPerTable["deployments"]);
+        Assert.Equal(2, await host.CountAsync("deployments FINAL"));
+        Assert.NotNull(await host.Get<CatalogStore>().GetCursorAsync("drop", "file:deployments.csv"));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public void A_source_with_a_bad_setting_is_refused_naming_the_setting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Analytics:Sources:nightly:Kind"] = "csv",
+            ["Analytics:Sources:nightly:Cron"] = "every night",
+            ["Analytics:Sources:nightly:Path"] = "/data/csv",
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddIngestScheduling(configuration));
+
+        Assert.StartsWith("Analytics:Sources:nightly:Cron 'every night' is not a Quartz cron expression", error.Message);
+    }
+
+    [Fact]
+    public async Task The_host_does_not_start_with_a_source_of_unknown_kind_or_without_a_folder()
+    {
+        await using var host = await IngestTestHost.CreateAsync(new Dictionary<string, string?>
+        {
+            ["Analytics:Sources:jira:Kind"] = "jira",
+            ["Analytics:Sources:drop:Kind"] = "csv",
+        });
+        using var app = BuildSchedulerHost(host);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+
+        Assert.Contains("Analytics:Sources:drop:Path must name the folder of CSV files to import.", error.Message);
+        Assert.Contains("Analytics:Sources:jira:Kind is 'jira'; it must be one of: csv", error.Message);
+    }
+
+    private static IHost BuildSchedulerHost(IngestTestHost host)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddConfiguration(host.Configuration);
+        host.AddServicesTo(builder.Services, builder.Configuration);
+        builder.Services.AddIngestScheduling(builder.Configuration);
+        return builder.Build();
+    }
+
+    private static async Task<IReadOnlyList<IngestRun>> WaitForFinishedRunsAsync(CatalogStore catalog, string source, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var runs = await catalog.RecentRunsAsync(source, 10);
+            if (runs.Count(r => r.Status != IngestRunStatus.Running) >= count || DateTime.UtcNow > deadline)
+            {
+                return runs;
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Holds every insert into deployments until opened, and counts how many were in progress at once.</summary>
+    private sealed class GatedStore
+    {
+        private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _firstInsertStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inserting;
+
+        public Task FirstInsertStarted => _firstInsertStarted.Task;
+
+        public int MostConcurrentInserts { get; private set; }
+
+        public void Open() => _opened.TrySetResult();
+
+        public IClickHouseStore Wrap(IClickHouseStore inner) => new DelegatingStore(inner, async (table, insert, cancellationToken) =>
+        {
+            if (table != "deployments")
+            {
+                return await insert();   // the catalog mirror, written while the test host starts
+            }
+            var now = Interlocked.Increment(ref _inserting);
+            MostConcurrentInserts = Math.Max(MostConcurrentInserts, now);
+            _firstInsertStarted.TrySetResult();
+            try
+            {
+                await _opened.Task.WaitAsync(cancellationToken);
+                return await insert();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inserting);
+            }
+        });
+    }
+
+    /// <summary>
+    /// While down, every call goes to a ClickHouse server transport pointed at a loopback port nothing listens on,
+    /// so the failure is the real one a run meets when its server is unreachable.
+    /// </summary>
+    private sealed class UnavailableStore
+    {
+        private readonly Analytics.Storage.ClickHouse.Server.ClickHouseServerStore _unreachable = new($"Host=127.0.0.1;Port={ClosedPort()};Username=default", "analytics");
+
+        public bool IsDown { get; set; }
+
+        public IClickHouseStore Wrap(IClickHouseStore inner) => new SwitchingStore(this, inner);
+
+        private static int ClosedPort()
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+
+        private sealed class SwitchingStore(UnavailableStore owner, IClickHouseStore inner) : IClickHouseStore
+        {
+            private IClickHouseStore Current => owner.IsDown ? owner._unreachable : inner;
+
+            public string Database => inner.Database;
+
+            public string Transport => Current.Transport;
+
+            public Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+                Current.ExecuteAsync(sql, parameters, cancellationToken);
+
+            public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+                Current.QueryAsync<TRow>(sql, parameters, cancellationToken);
+
+            public Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default) =>
+                Current.InsertAsync(table, columns, rows, cancellationToken);
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Passes everything to the inner store, inserts through <paramref name="insert"/>.</summary>
+    private sealed class DelegatingStore(IClickHouseStore inner, Func<string, Func<Task<long>>, CancellationToken, Task<long>> insert) : IClickHouseStore
+    {
+        public string Database => inner.Database;
+
+        public string Transport => inner.Transport;
+
+        public Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+            inner.ExecuteAsync(sql, parameters, cancellationToken);
+
+        public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+            inner.QueryAsync<TRow>(sql, parameters, cancellationToken);
+
+        public Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default) =>
+            insert(table, () => inner.InsertAsync(table, columns, rows, cancellationToken), cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
