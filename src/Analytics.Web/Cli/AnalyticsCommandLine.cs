@@ -104,7 +104,8 @@ public static class AnalyticsCommandLine
     internal static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
         builder.Services.AddAnalyticsServices(builder.Configuration);
         using var host = builder.Build();
         host.Services.ValidateOptions();
