@@ -29,6 +29,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(IngestCommands.Ingest());
         root.Subcommands.Add(IngestCommands.Runs());
+        GitCommands.AddTo(root);
         return root;
     }
 

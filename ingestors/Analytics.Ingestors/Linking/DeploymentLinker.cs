@@ -1,0 +1,133 @@
+using Analytics.Storage.ClickHouse;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Ingestors.Linking;
+
+/// <summary>One row of deployment_commits: <paramref name="Sha"/> shipped with <paramref name="DeploymentId"/>.</summary>
+/// <param name="Link"><see cref="DeploymentLinker.Exact"/> (commit ancestry) or <see cref="DeploymentLinker.Inferred"/> (time window).</param>
+public sealed record DeploymentCommitLink(string DeploymentId, string Service, string Repository, string Sha, string Link);
+
+/// <summary>What one linking pass wrote for its services.</summary>
+public sealed record DeploymentLinkSummary(IReadOnlyList<string> Services, int ProductionDeployments, int ExactLinks, int InferredLinks)
+{
+    /// <summary>Rows the services now have in deployment_commits.</summary>
+    public int Rows => ExactLinks + InferredLinks;
+}
+
+/// <summary>
+/// Fills deployment_commits — the changes each production deployment shipped — for a set of services:
+/// the commits reachable from the deployment's sha and not from the previous production deployment of the same
+/// service (<c>git rev-list previous..sha</c>). Where that ancestry is unknown, the commits made between the two
+/// deployments' finish times, marked inferred. Production deployments are the <c>production_deployments</c>
+/// view's, so the catalog's environment rules decide, as for every metric.
+/// </summary>
+/// <remarks>
+/// The graph walk is C#, not SQL: ClickHouse's recursive CTEs only support UNION ALL and see only the previous
+/// iteration's rows, so they cannot skip commits already visited. A history with merges is then walked once per
+/// path (61 commits in 20 merge "diamonds" produce 4,194,301 rows), and a linear history deeper than
+/// max_recursive_cte_evaluation_depth (1,000) fails outright.
+/// </remarks>
+public sealed class DeploymentLinker(IClickHouseStore store, IOptions<DeploymentLinkerOptions> options)
+{
+    public const string Exact = "exact";
+    public const string Inferred = "inferred";
+
+    private static readonly string[] Columns = ["deployment_id", "service", "repository", "sha", "link"];
+
+    private const string ProductionDeploymentsSql = """
+        SELECT deployment_id, service, repository, sha, finished_at
+        FROM production_deployments
+        WHERE service IN {services:Array(String)}
+        ORDER BY service, finished_at, started_at, deployment_id
+        """;
+
+    private const string CommitsSql = """
+        SELECT repository, sha, parents, committed_at
+        FROM commits FINAL
+        WHERE repository IN {repositories:Array(String)}
+        ORDER BY repository, sha, committed_at
+        """;
+
+    /// <summary>
+    /// Recomputes the links of <paramref name="services"/> from the commits and deployments in the store and
+    /// replaces their rows in deployment_commits; other services' rows are untouched. Running it again on the
+    /// same data writes the same rows.
+    /// </summary>
+    public async Task<DeploymentLinkSummary> LinkAsync(IEnumerable<string> services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var serviceList = services.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (serviceList.Count == 0)
+        {
+            return new DeploymentLinkSummary([], 0, 0, 0);
+        }
+
+        var deployments = await store.QueryAsync<ProductionDeploymentRow>(
+            ProductionDeploymentsSql, QueryParameters.From(("services", serviceList)), cancellationToken);
+        var repositories = deployments.Select(d => d.Repository).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var commits = repositories.Count == 0
+            ? []
+            : await store.QueryAsync<CommitRow>(CommitsSql, QueryParameters.From(("repositories", repositories)), cancellationToken);
+        var graphs = commits
+            .GroupBy(commit => commit.Repository, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => new CommitGraph(group.Select(c => new GraphCommit(c.Sha, c.Parents, c.CommittedAt))), StringComparer.Ordinal);
+
+        var links = deployments
+            .GroupBy(deployment => deployment.Service, StringComparer.Ordinal)
+            .SelectMany(serviceDeployments => LinksOf(serviceDeployments.ToList(), graphs, options.Value.FirstDeploymentLookback))
+            .ToList();
+
+        // Replace, not add: a deployment reclassified, or an inferred link now known exactly, must lose its old rows.
+        await store.ExecuteAsync(
+            "DELETE FROM deployment_commits WHERE service IN {services:Array(String)}",
+            QueryParameters.From(("services", serviceList)), cancellationToken);
+        await store.InsertAsync("deployment_commits", Columns,
+            links.Select(link => new object?[] { link.DeploymentId, link.Service, link.Repository, link.Sha, link.Link }), cancellationToken);
+
+        return new DeploymentLinkSummary(serviceList, deployments.Count, links.Count(l => l.Link == Exact), links.Count(l => l.Link == Inferred));
+    }
+
+    /// <param name="deployments">One service's production deployments in the order they finished.</param>
+    private static IEnumerable<DeploymentCommitLink> LinksOf(
+        IReadOnlyList<ProductionDeploymentRow> deployments, IReadOnlyDictionary<string, CommitGraph> graphs, TimeSpan firstDeploymentLookback)
+    {
+        var empty = new CommitGraph([]);
+        ProductionDeploymentRow? previous = null;
+        foreach (var deployment in deployments)
+        {
+            var graph = graphs.GetValueOrDefault(deployment.Repository) ?? empty;
+            var knownAncestry = graph.Contains(deployment.Sha);
+            IEnumerable<string> shipped;
+            string link;
+            if (previous is null)
+            {
+                // The first deployment: its history, but only the look-back's worth of it.
+                var earliest = deployment.FinishedAt - firstDeploymentLookback;
+                shipped = knownAncestry
+                    ? graph.ReachableFrom(deployment.Sha).Where(sha => graph.CommittedAt(sha) > earliest)
+                    : graph.CommittedBetween(earliest, deployment.FinishedAt);
+                link = knownAncestry ? Exact : Inferred;
+            }
+            else if (knownAncestry && previous.Repository == deployment.Repository && graph.Contains(previous.Sha))
+            {
+                shipped = graph.NewCommits(deployment.Sha, previous.Sha);
+                link = Exact;
+            }
+            else
+            {
+                shipped = graph.CommittedBetween(previous.FinishedAt, deployment.FinishedAt);
+                link = Inferred;
+            }
+
+            foreach (var sha in shipped.Order(StringComparer.Ordinal))
+            {
+                yield return new DeploymentCommitLink(deployment.DeploymentId, deployment.Service, deployment.Repository, sha, link);
+            }
+            previous = deployment;
+        }
+    }
+
+    private sealed record ProductionDeploymentRow(string DeploymentId, string Service, string Repository, string Sha, DateTimeOffset FinishedAt);
+
+    private sealed record CommitRow(string Repository, string Sha, string[] Parents, DateTimeOffset CommittedAt);
+}
