@@ -20,6 +20,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddDbContextFactory<CatalogDbContext>(options => options.UseSqlite(connectionString));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CatalogStore>();
+        services.TryAddSingleton<CatalogAdminQueries>();
         return services;
     }
 }
