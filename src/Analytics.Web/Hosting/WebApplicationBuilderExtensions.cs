@@ -18,6 +18,9 @@ public static class WebApplicationExtensions
         builder.Services.AddIngestScheduling(builder.Configuration);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
+        builder.Services.AddOptions<Dashboards.DashboardOptions>().Bind(builder.Configuration.GetSection(Dashboards.DashboardOptions.Section));
+        builder.Services.AddSingleton<Dashboards.DashboardCatalog>();
+        builder.Services.AddSingleton<Dashboards.DashboardQueries>();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
@@ -35,6 +38,7 @@ public static class WebApplicationExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAnalyticsApi();
+        app.MapDashboardApi();
         app.MapPushApi();
         return app;
     }

@@ -11,7 +11,6 @@ public partial class TeamPage
 {
     private TeamView? _view;
     private string? _error;
-    private int _tab;
 
     [Inject] private DoraQueries Queries { get; set; } = default!;
 
@@ -56,10 +55,6 @@ public partial class TeamPage
             _error = $"The figures could not be computed: {error.Message}";
         }
     }
-
-    /// <summary>"Changes (1074)", or "Changes (500 of 1074)" when the list is cut at its row limit.</summary>
-    private static string TabLabel(string name, int listed, long total) =>
-        listed < total ? $"{name} ({listed} of {total})" : $"{name} ({listed})";
 
     private sealed record TeamView(DoraSummary Summary, PullRequestCycleTime? CycleTime, IReadOnlyList<DeploymentRow> Deployments, IReadOnlyList<ChangeRow> Changes, IReadOnlyList<IncidentRow> Incidents);
 }

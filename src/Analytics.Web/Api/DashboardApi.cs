@@ -1,0 +1,47 @@
+using Analytics.Storage.Metrics;
+using Analytics.Web.Components;
+using Analytics.Web.Components.Shared;
+using Analytics.Web.Dashboards;
+
+namespace Analytics.Web.Api;
+
+/// <summary>Dashboards as data over HTTP: the definitions, and each panel exported (PNG/SVG charts, CSV tables).</summary>
+public static class DashboardApi
+{
+    public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/dashboards", (DashboardCatalog catalog) => Results.Ok(catalog.Names()));
+        endpoints.MapGet("/api/dashboards/{name}/panels/{file}", ExportAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ExportAsync(string name, string file, string? days, string? team, DashboardCatalog catalog, DashboardQueries queries,
+        Storage.Catalog.CatalogStore teams, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        DashboardDefinition? definition;
+        try
+        {
+            definition = catalog.Load(name);
+        }
+        catch (DashboardDefinitionException error)
+        {
+            return Results.Problem(error.Message, statusCode: StatusCodes.Status500InternalServerError);
+        }
+        var panelId = Path.GetFileNameWithoutExtension(file);
+        var extension = Path.GetExtension(file).TrimStart('.').ToLowerInvariant();
+        var panel = definition?.Panels.SingleOrDefault(p => p.Id == panelId);
+        if (definition is null || panel is null)
+        {
+            return Results.Problem($"There is no panel '{panelId}' in dashboard '{name}'.", statusCode: StatusCodes.Status404NotFound);
+        }
+        if (team is not null && !await AnalyticsApi.IsKnownTeamAsync(teams, team, cancellationToken))
+        {
+            return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);
+        }
+        var period = Period.Resolve(null, null, days is null ? definition.DefaultDays : PeriodPicker.FromQuery(days), clock);
+        var data = await queries.LoadAsync(definition with { Panels = [panel] }, new DoraRequest(period.From, period.To, team), cancellationToken);
+        return PanelExports.Export(data, panel, extension) is { } export
+            ? Results.File(export.Content, export.ContentType, $"{name}-{panelId}-{period.From:yyyyMMdd}-{period.To:yyyyMMdd}.{extension}")
+            : Results.Problem($"A {panel.Kind} panel cannot be exported as {extension}.", statusCode: StatusCodes.Status404NotFound);
+    }
+}

@@ -1,0 +1,75 @@
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Components.Shared;
+using Analytics.Web.Dashboards;
+using Microsoft.AspNetCore.Components;
+
+namespace Analytics.Web.Components.Pages;
+
+/// <summary>Renders a dashboard defined as data in dashboards/&lt;name&gt;.json, for the period and team in the URL.</summary>
+public partial class DashboardPage
+{
+    private DashboardData? _data;
+    private DashboardDefinition? _needsTeam;
+    private IReadOnlyList<string> _teams = [];
+    private string? _error;
+
+    [Inject] private DashboardCatalog Dashboards { get; set; } = default!;
+
+    [Inject] private DashboardQueries Queries { get; set; } = default!;
+
+    [Inject] private CatalogStore Catalog { get; set; } = default!;
+
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    [Parameter] public string Name { get; set; } = "";
+
+    [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
+
+    [SupplyParameterFromQuery(Name = "team")] public string? Team { get; set; }
+
+    private int _defaultDays = Period.DefaultDays;
+
+    private int PeriodDays => Days is null ? _defaultDays : PeriodPicker.FromQuery(Days);
+
+    protected override async Task OnParametersSetAsync()
+    {
+        (_error, _needsTeam, _data) = (null, null, null);
+        try
+        {
+            var definition = Dashboards.Load(Name);
+            if (definition is null)
+            {
+                _error = $"There is no dashboard '{Name}' (dashboards: {string.Join(", ", Dashboards.Names())}).";
+                return;
+            }
+            _defaultDays = definition.DefaultDays;
+            if (Team is not null && !await Api.AnalyticsApi.IsKnownTeamAsync(Catalog, Team, CancellationToken.None))
+            {
+                _error = $"There is no team '{Team}' in the catalog.";
+                return;
+            }
+            if (definition.NeedsTeam && Team is null)
+            {
+                _teams = await Catalog.TeamSlugsAsync();
+                _needsTeam = definition;
+                return;
+            }
+            var period = Period.Resolve(null, null, PeriodDays, Clock);
+            _data = await Queries.LoadAsync(definition, new DoraRequest(period.From, period.To, Team));
+        }
+        catch (DashboardDefinitionException error)
+        {
+            _error = error.Message;
+        }
+        catch (ClickHouseException error)
+        {
+            _error = $"The figures could not be computed: {error.Message}";
+        }
+    }
+
+    private string ExportAddress(PanelDefinition panel, string extension) =>
+        $"api/dashboards/{Uri.EscapeDataString(Name)}/panels/{Uri.EscapeDataString(panel.Id)}.{extension}?days={PeriodDays}"
+        + (Team is null ? "" : $"&team={Uri.EscapeDataString(Team)}");
+}

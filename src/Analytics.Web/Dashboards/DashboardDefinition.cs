@@ -1,0 +1,43 @@
+using Analytics.Core.Dora;
+
+namespace Analytics.Web.Dashboards;
+
+/// <summary>
+/// A dashboard as data (dashboards/&lt;name&gt;.json): which panels, in which order, each naming what it shows
+/// and how. Read at every request, so editing the file changes the dashboard without rebuilding.
+/// </summary>
+public sealed record DashboardDefinition(string Name, string Title, string Audience, int DefaultDays, bool NeedsTeam, IReadOnlyList<PanelDefinition> Panels);
+
+/// <param name="Id">Unique in the dashboard; used in export addresses.</param>
+/// <param name="Kind">What the panel is; see <see cref="PanelKinds"/>.</param>
+/// <param name="Metric">For series panels: which figure of the DORA series to draw.</param>
+/// <param name="Chart">For series panels: column or line.</param>
+public sealed record PanelDefinition(string Id, string Title, string Kind, string? Metric, Granularity Granularity, string Chart, string? Description);
+
+/// <summary>The panel kinds the app can render, and what a series panel can draw.</summary>
+public static class PanelKinds
+{
+    public const string DoraKeys = "dora-keys";
+    public const string DoraSeries = "dora-series";
+    public const string TeamsTable = "teams-table";
+    public const string TierDistribution = "tier-distribution";
+    public const string CycleTime = "cycle-time";
+    public const string DrillDown = "drill-down";
+
+    public static readonly IReadOnlyList<string> All = [DoraKeys, DoraSeries, TeamsTable, TierDistribution, CycleTime, DrillDown];
+
+    /// <summary>Panels that show one team's figures and so need ?team= when the dashboard is not the organisation's.</summary>
+    public static readonly IReadOnlySet<string> TeamScoped = new HashSet<string> { CycleTime, DrillDown };
+
+    public static readonly IReadOnlyDictionary<string, Func<DoraSeriesPoint, double?>> SeriesMetrics = new Dictionary<string, Func<DoraSeriesPoint, double?>>
+    {
+        ["deployments"] = point => point.Deployments,
+        ["failed_deployments"] = point => point.FailedDeployments,
+        ["change_failure_rate"] = point => point.ChangeFailureRate * 100,
+        ["lead_time_median_hours"] = point => point.LeadTimeMedian?.TotalHours,
+        ["recovery_median_hours"] = point => point.RecoveryMedian?.TotalHours,
+        ["incidents_resolved"] = point => point.IncidentsResolved,
+    };
+
+    public static readonly IReadOnlyList<string> Charts = ["column", "line"];
+}

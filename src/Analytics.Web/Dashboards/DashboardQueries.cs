@@ -1,0 +1,49 @@
+using Analytics.Core.Dora;
+using Analytics.Storage.Metrics;
+
+namespace Analytics.Web.Dashboards;
+
+/// <summary>A dashboard's figures for one period and, for team dashboards, one team: only what its panels need.</summary>
+public sealed record DashboardData(
+    DashboardDefinition Definition,
+    DoraRequest Request,
+    DoraResult? Dora,
+    IReadOnlyDictionary<Granularity, IReadOnlyList<DoraSeriesPoint>> Series,
+    PullRequestCycleTime? CycleTime,
+    IReadOnlyList<DeploymentRow> Deployments,
+    IReadOnlyList<ChangeRow> Changes,
+    IReadOnlyList<IncidentRow> Incidents)
+{
+    /// <summary>The summary the key cards show: the team's on a team dashboard, else the organisation's.</summary>
+    public DoraSummary? Summary => Dora is null ? null
+        : Request.Team is { } team ? Dora.Teams.SingleOrDefault(s => s.Team == team) ?? Dora.Organisation with { Team = team }
+        : Dora.Organisation;
+
+    /// <summary>The series of one granularity for the dashboard's scope (team or organisation), in bucket order.</summary>
+    public IReadOnlyList<DoraSeriesPoint> SeriesFor(Granularity granularity) =>
+        Series.TryGetValue(granularity, out var points) ? points.Where(p => p.Team == (Request.Team ?? "")).ToList() : [];
+}
+
+/// <summary>The one query layer behind dashboards, their exports and the API.</summary>
+public sealed class DashboardQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests)
+{
+    public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default)
+    {
+        var kinds = definition.Panels.Select(p => p.Kind).ToHashSet();
+        var needsDora = kinds.Overlaps([PanelKinds.DoraKeys, PanelKinds.TeamsTable, PanelKinds.TierDistribution, PanelKinds.DrillDown]);
+        // Teams tables and tier counts compare every team, so they are computed without the team filter.
+        var doraRequest = kinds.Overlaps([PanelKinds.TeamsTable, PanelKinds.TierDistribution]) ? request with { Team = null } : request;
+        var result = needsDora ? await dora.SummariesAsync(doraRequest, cancellationToken) : null;
+        var series = new Dictionary<Granularity, IReadOnlyList<DoraSeriesPoint>>();
+        foreach (var granularity in definition.Panels.Where(p => p.Kind == PanelKinds.DoraSeries).Select(p => p.Granularity).Distinct())
+        {
+            series[granularity] = await dora.SeriesAsync(request, granularity, cancellationToken);
+        }
+        var cycleTime = kinds.Contains(PanelKinds.CycleTime) ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(request.Team ?? "") : null;
+        var drill = kinds.Contains(PanelKinds.DrillDown);
+        return new DashboardData(definition, request, result, series, cycleTime,
+            drill ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
+            drill ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
+            drill ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : []);
+    }
+}
