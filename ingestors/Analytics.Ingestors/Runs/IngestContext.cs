@@ -8,7 +8,7 @@ namespace Analytics.Ingestors.Runs;
 /// </summary>
 public sealed class IngestContext(string sourceName, int runId, CatalogStore catalog)
 {
-    private readonly Dictionary<string, string> _pendingCursors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingCursor> _pendingCursors = new(StringComparer.Ordinal);
 
     public string SourceName { get; } = sourceName;
 
@@ -18,8 +18,15 @@ public sealed class IngestContext(string sourceName, int runId, CatalogStore cat
     public async Task<string?> GetCursorAsync(string resource, CancellationToken cancellationToken) =>
         (await catalog.GetCursorAsync(SourceName, resource, cancellationToken))?.Value;
 
-    /// <summary>Records where this run got to for <paramref name="resource"/>; saved only if the run succeeds.</summary>
-    public void AdvanceCursor(string resource, string value) => _pendingCursors[resource] = value;
+    /// <summary>The whole cursor saved by the last successful run (value and HTTP ETag), or null.</summary>
+    public Task<SourceCursor?> GetSourceCursorAsync(string resource, CancellationToken cancellationToken) =>
+        catalog.GetCursorAsync(SourceName, resource, cancellationToken);
 
-    internal IReadOnlyDictionary<string, string> PendingCursors => _pendingCursors;
+    /// <summary>Records where this run got to for <paramref name="resource"/>; saved only if the run succeeds.</summary>
+    /// <param name="etag">The ETag of the response the value came from, for a conditional request next time.</param>
+    public void AdvanceCursor(string resource, string value, string? etag = null) => _pendingCursors[resource] = new PendingCursor(value, etag);
+
+    internal IReadOnlyDictionary<string, PendingCursor> PendingCursors => _pendingCursors;
+
+    internal sealed record PendingCursor(string Value, string? ETag);
 }

@@ -49,9 +49,9 @@ public sealed class IngestRunner(CatalogStore catalog, ILogger<IngestRunner> log
             return new IngestRunOutcome(runId, IngestRunStatus.Failed, result.RowsPerTable, message);
         }
 
-        foreach (var (resource, value) in context.PendingCursors)
+        foreach (var (resource, cursor) in context.PendingCursors)
         {
-            await catalog.SaveCursorAsync(source.Name, resource, value, etag: null, cancellationToken);
+            await catalog.SaveCursorAsync(source.Name, resource, cursor.Value, cursor.ETag, cancellationToken);
         }
         await catalog.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null, CancellationToken.None);
         logger.LogInformation("Ingest run {RunId} of {Source} succeeded: {Rows} rows.", runId, source.Name, result.RowsPerTable.Values.Sum());

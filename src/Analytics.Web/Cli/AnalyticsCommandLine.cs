@@ -30,6 +30,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(IngestCommands.Ingest());
         root.Subcommands.Add(IngestCommands.Runs());
         GitCommands.AddTo(root);
+        GitHubCommands.AddTo(root);
         return root;
     }
 

@@ -1,5 +1,6 @@
 using Analytics.Core.Dora;
 using Analytics.Ingestors.Git;
+using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
@@ -15,6 +16,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddAnalyticsStorage(configuration);
         services.AddIngestion(configuration);
         services.AddGitIngestion(configuration);
+        services.AddGitHubIngestion(configuration);
         services.AddOptions<MetricOptions>().Bind(configuration.GetSection(MetricOptions.Section))
             .Validate(options => TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _), "Analytics:Metrics:TimeZone is not a known IANA time zone.")
             .Validate(options => options.IncidentAttributionWindow > TimeSpan.Zero, "Analytics:Metrics:IncidentAttributionWindow must be positive.")

@@ -1,0 +1,245 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Analytics.Ingestors.GitHub;
+
+/// <summary>A GitHub Actions workflow whose runs count as deployments to <see cref="Environment"/>.</summary>
+/// <param name="Workflow">The workflow's file name (<c>deploy.yml</c>) or its name as shown on GitHub (<c>Deploy</c>).</param>
+/// <param name="Branch">Only runs on this branch count (e.g. <c>main</c>); null = every branch.</param>
+public sealed record WorkflowDeployments(string Workflow, string Environment, string? Branch);
+
+/// <summary>
+/// The settings of one <c>github</c> source, read from <c>Analytics:Sources:&lt;name&gt;</c>. The token is held
+/// here and handed to Octokit's credential store only: this type has no <c>ToString</c> that shows it, and it is
+/// never put in a message.
+/// </summary>
+public sealed class GitHubSourceSettings
+{
+    public const string Kind = "github";
+
+    public static readonly Uri GitHubDotCom = new("https://api.github.com/");
+
+    public required string Name { get; init; }
+
+    /// <summary><c>https://api.github.com/</c> (default) or a GitHub Enterprise Server address such as <c>https://github.acme.test/</c>.</summary>
+    public Uri BaseUrl { get; init; } = GitHubDotCom;
+
+    public required string Token { get; init; }
+
+    /// <summary>Every repository of these organisations is read.</summary>
+    public IReadOnlyList<string> Organizations { get; init; } = [];
+
+    /// <summary>Single repositories, <c>owner/name</c>, read as well as the organisations'.</summary>
+    public IReadOnlyList<string> Repositories { get; init; } = [];
+
+    /// <summary>Nothing older is read (commits by commit time, the rest by creation or update time); null = all history.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Items per page (GitHub's maximum, 100, by default: fewer pages cost fewer rate-limit points).</summary>
+    public int PageSize { get; init; } = 100;
+
+    public bool Commits { get; init; } = true;
+
+    public bool PullRequests { get; init; } = true;
+
+    /// <summary>The GitHub Deployments API (deployments and their statuses).</summary>
+    public bool Deployments { get; init; } = true;
+
+    /// <summary>Published releases as successful deployments to <see cref="ReleaseEnvironment"/>.</summary>
+    public bool ReleasesAsDeployments { get; init; }
+
+    public string ReleaseEnvironment { get; init; } = "production";
+
+    public bool IncludePrereleases { get; init; }
+
+    public IReadOnlyList<WorkflowDeployments> Workflows { get; init; } = [];
+
+    /// <summary>Issues carrying any of these labels are incidents; none = incidents are not read.</summary>
+    public IReadOnlyList<string> IncidentLabels { get; init; } = [];
+
+    /// <summary>The severity of an incident issue without a <c>sev1</c>…<c>sev5</c> label.</summary>
+    public string DefaultSeverity { get; init; } = "sev3";
+
+    /// <summary>Retries of one request after a 5xx answer, a timeout or a dropped connection (exponential backoff with jitter).</summary>
+    public int MaxRetries { get; init; } = 5;
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// The longest the run waits for an exhausted rate limit to reset; longer, and the run fails instead. A little
+    /// over GitHub's one-hour window, so a limit exhausted just after a reset is still waited for.
+    /// </summary>
+    public TimeSpan MaxRateLimitWait { get; init; } = DefaultMaxRateLimitWait;
+
+    public static readonly TimeSpan DefaultMaxRateLimitWait = TimeSpan.FromMinutes(65);
+
+    /// <summary>
+    /// The REST root for <paramref name="baseUrl"/>: api.github.com as it is; for GitHub Enterprise Server the host
+    /// with <c>/api/v3/</c>, as Octokit's <c>GitHubClient</c> does it (its fix-up is private, and the source builds its
+    /// connection by hand to put its own handler under it).
+    /// </summary>
+    public static Uri ApiAddress(Uri baseUrl) =>
+        baseUrl.Host is "github.com" or "api.github.com" ? GitHubDotCom
+        : baseUrl.AbsolutePath.TrimEnd('/').EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase) ? new Uri(baseUrl.ToString().TrimEnd('/') + "/")
+        : new Uri(baseUrl, "api/v3/");
+
+    /// <summary>Every problem with <paramref name="settings"/>, each naming its setting (never showing the token).</summary>
+    public static IReadOnlyList<string> Validate(IConfigurationSection settings)
+    {
+        Read(settings, out var problems);
+        return problems;
+    }
+
+    /// <exception cref="ArgumentException">A setting is invalid (the message names each).</exception>
+    public static GitHubSourceSettings Parse(IConfigurationSection settings)
+    {
+        var parsed = Read(settings, out var problems);
+        return problems.Count == 0 ? parsed! : throw new ArgumentException(string.Join(" ", problems), nameof(settings));
+    }
+
+    private static GitHubSourceSettings? Read(IConfigurationSection section, out List<string> problems)
+    {
+        var errors = new List<string>();
+        problems = errors;
+        var prefix = section.Path;
+
+        var token = section["Token"];
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            errors.Add($"{prefix}:Token must hold a GitHub token: set it with user-secrets or the environment variable {prefix.Replace(":", "__", StringComparison.Ordinal)}__Token (it is never logged).");
+        }
+
+        var baseUrl = GitHubDotCom;
+        if (section["BaseUrl"] is { Length: > 0 } baseUrlText)
+        {
+            if (Uri.TryCreate(baseUrlText.EndsWith('/') ? baseUrlText : baseUrlText + "/", UriKind.Absolute, out var parsedUrl)
+                && parsedUrl.Scheme is "http" or "https" && string.IsNullOrEmpty(parsedUrl.UserInfo))
+            {
+                baseUrl = parsedUrl;
+            }
+            else
+            {
+                errors.Add($"{prefix}:BaseUrl must be an http(s) address without credentials, e.g. https://api.github.com/ or https://github.acme.test/.");
+            }
+        }
+
+        var organizations = List(section, "Organizations");
+        var repositories = List(section, "Repositories");
+        foreach (var repository in repositories.Where(r => r.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
+        {
+            errors.Add($"{prefix}:Repositories: '{repository}' is not owner/name.");
+        }
+        if (organizations.Count == 0 && repositories.Count == 0)
+        {
+            errors.Add($"{prefix}:Organizations or {prefix}:Repositories must name what to read.");
+        }
+
+        DateTimeOffset? since = null;
+        if (section["Since"] is { Length: > 0 } sinceText)
+        {
+            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsedSince))
+            {
+                since = parsedSince;
+            }
+            else
+            {
+                errors.Add($"{prefix}:Since must be a date (2025-01-01) or a time with an offset.");
+            }
+        }
+
+        var workflows = new List<WorkflowDeployments>();
+        foreach (var workflow in section.GetSection("Workflows").GetChildren())
+        {
+            var file = workflow["Workflow"];
+            var environment = workflow["Environment"];
+            if (string.IsNullOrWhiteSpace(file) || string.IsNullOrWhiteSpace(environment))
+            {
+                errors.Add($"{workflow.Path} needs Workflow (a file name such as deploy.yml, or the workflow's name) and Environment.");
+                continue;
+            }
+            workflows.Add(new WorkflowDeployments(file.Trim(), environment.Trim(), NullIfBlank(workflow["Branch"])));
+        }
+
+        var defaultSeverity = section["DefaultSeverity"] ?? "sev3";
+        if (GitHubRows.SeverityFromLabel(defaultSeverity) != defaultSeverity)
+        {
+            errors.Add($"{prefix}:DefaultSeverity must be one of sev1, sev2, sev3, sev4, sev5.");
+        }
+
+        var parsed = new GitHubSourceSettings
+        {
+            Name = section.Key,
+            BaseUrl = baseUrl,
+            Token = token ?? "",
+            Organizations = organizations,
+            Repositories = repositories,
+            Since = since,
+            PageSize = Integer(section, "PageSize", 100, 1, 100, errors),
+            Commits = Boolean(section, "Commits", true, errors),
+            PullRequests = Boolean(section, "PullRequests", true, errors),
+            Deployments = Boolean(section, "Deployments", true, errors),
+            ReleasesAsDeployments = Boolean(section, "ReleasesAsDeployments", false, errors),
+            ReleaseEnvironment = NullIfBlank(section["ReleaseEnvironment"]) ?? "production",
+            IncludePrereleases = Boolean(section, "IncludePrereleases", false, errors),
+            Workflows = workflows,
+            IncidentLabels = List(section, "IncidentLabels"),
+            DefaultSeverity = defaultSeverity,
+            MaxRetries = Integer(section, "MaxRetries", 5, 0, 20, errors),
+            RequestTimeout = Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
+            MaxRateLimitWait = Duration(section, "MaxRateLimitWait", DefaultMaxRateLimitWait, errors),
+        };
+        return errors.Count == 0 ? parsed : null;
+    }
+
+    /// <summary>A list given as children (<c>Organizations:0</c>, <c>Organizations:1</c>) or as one comma-separated value.</summary>
+    private static List<string> List(IConfigurationSection section, string key)
+    {
+        var child = section.GetSection(key);
+        var values = child.Value is { } single ? single.Split(',') : child.GetChildren().Select(c => c.Value ?? "");
+        return values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private static bool Boolean(IConfigurationSection section, string key, bool fallback, List<string> errors)
+    {
+        if (section[key] is not { } text)
+        {
+            return fallback;
+        }
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+        errors.Add($"{section.Path}:{key} must be true or false.");
+        return fallback;
+    }
+
+    private static int Integer(IConfigurationSection section, string key, int fallback, int min, int max, List<string> errors)
+    {
+        if (section[key] is not { } text)
+        {
+            return fallback;
+        }
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+        errors.Add($"{section.Path}:{key} must be a whole number from {min} to {max}.");
+        return fallback;
+    }
+
+    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback, List<string> errors)
+    {
+        if (section[key] is not { } text)
+        {
+            return fallback;
+        }
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero)
+        {
+            return value;
+        }
+        errors.Add($"{section.Path}:{key} must be a positive duration such as 00:01:40.");
+        return fallback;
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,103 @@
+using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Tests.Runs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Ingestors.Tests.GitHub;
+
+public sealed class GitHubSettingsTests
+{
+    private const string Secret = "ghp_SecretThatMustNotBeQuoted0123456789";
+
+    private static IConfigurationSection Section(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => $"Analytics:Sources:acme:{v.Key}", v => v.Value)).Build()
+            .GetSection("Analytics:Sources:acme");
+
+    [Fact]
+    public void Settings_are_read_with_lists_given_either_way_and_documented_defaults()
+    {
+        var settings = GitHubSourceSettings.Parse(Section(new()
+        {
+            ["Token"] = Secret,
+            ["BaseUrl"] = "https://github.acme.test",
+            ["Organizations"] = "acme, platform",
+            ["Repositories:0"] = "octo/tools",
+            ["Since"] = "2025-01-01",
+            ["Workflows:0:Workflow"] = "deploy.yml",
+            ["Workflows:0:Environment"] = "production",
+            ["IncidentLabels:0"] = "incident",
+            ["IncidentLabels:1"] = "outage",
+        }));
+
+        Assert.Equal(("acme", new Uri("https://github.acme.test/")), (settings.Name, settings.BaseUrl));
+        Assert.Equal(["acme", "platform"], settings.Organizations);
+        Assert.Equal(["octo/tools"], settings.Repositories);
+        Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), settings.Since);
+        Assert.Equal([new WorkflowDeployments("deploy.yml", "production", null)], settings.Workflows);
+        Assert.Equal(["incident", "outage"], settings.IncidentLabels);
+        Assert.Equal((100, true, true, true, false, "production", "sev3", 5), (settings.PageSize, settings.Commits, settings.PullRequests,
+            settings.Deployments, settings.ReleasesAsDeployments, settings.ReleaseEnvironment, settings.DefaultSeverity, settings.MaxRetries));
+        Assert.Equal(TimeSpan.FromMinutes(65), settings.MaxRateLimitWait);
+    }
+
+    [Fact]
+    public void Every_bad_setting_is_named_and_the_token_is_never_quoted()
+    {
+        var problems = GitHubSourceSettings.Validate(Section(new()
+        {
+            ["Token"] = Secret,
+            ["BaseUrl"] = $"https://x:{Secret}@github.acme.test",
+            ["Repositories"] = "just-a-name",
+            ["PageSize"] = "500",
+            ["Workflows:0:Workflow"] = "deploy.yml",
+            ["DefaultSeverity"] = "critical",
+        }));
+
+        Assert.Equal(
+        [
+            "Analytics:Sources:acme:BaseUrl must be an http(s) address without credentials, e.g. https://api.github.com/ or https://github.acme.test/.",
+            "Analytics:Sources:acme:Repositories: 'just-a-name' is not owner/name.",
+            "Analytics:Sources:acme:Workflows:0 needs Workflow (a file name such as deploy.yml, or the workflow's name) and Environment.",
+            "Analytics:Sources:acme:DefaultSeverity must be one of sev1, sev2, sev3, sev4, sev5.",
+            "Analytics:Sources:acme:PageSize must be a whole number from 1 to 100.",
+        ], problems);
+        Assert.All(problems, problem => Assert.DoesNotContain(Secret, problem));
+    }
+
+    [Fact]
+    public void Without_a_token_or_anything_to_read_the_source_says_how_to_set_them()
+    {
+        var problems = GitHubSourceSettings.Validate(Section(new() { ["Kind"] = "github" }));
+
+        Assert.Equal(
+        [
+            "Analytics:Sources:acme:Token must hold a GitHub token: set it with user-secrets or the environment variable Analytics__Sources__acme__Token (it is never logged).",
+            "Analytics:Sources:acme:Organizations or Analytics:Sources:acme:Repositories must name what to read.",
+        ], problems);
+    }
+
+    [Fact]
+    public async Task The_github_kind_is_registered_beside_csv_and_a_configured_source_is_built_from_its_settings()
+    {
+        await using var host = await IngestTestHost.CreateAsync(new Dictionary<string, string?>
+        {
+            ["Analytics:Sources:acme:Kind"] = "github",
+            ["Analytics:Sources:acme:Token"] = Secret,
+            ["Analytics:Sources:acme:Organizations"] = "acme",
+            ["Analytics:Sources:jira:Kind"] = "jira",
+        });
+        var services = new ServiceCollection().AddSingleton(host.Configuration);
+        host.AddServicesTo(services, host.Configuration);
+        services.AddGitHubIngestion(host.Configuration);
+        await using var provider = services.BuildServiceProvider();
+        var sources = provider.GetRequiredService<IngestSources>();
+
+        var problems = sources.Validate();
+        var source = sources.Create("acme");
+
+        Assert.Equal(["Analytics:Sources:jira:Kind is 'jira'; it must be one of: csv, github."], problems);
+        Assert.Equal(("acme", "github"), (source.Name, source.Kind));
+        Assert.IsType<GitHubIngestSource>(source);
+    }
+}
