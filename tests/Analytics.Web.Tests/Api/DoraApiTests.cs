@@ -99,6 +99,46 @@ public sealed class DoraApiTests(AnalyticsAppFixture app)
         Assert.Contains(from.ToString("O"), detail);
     }
 
+    [Theory]
+    [InlineData("no-such-team")]
+    [InlineData("Checkout")] // slugs are case-sensitive: "checkout" is a team, "Checkout" is not
+    [InlineData("unassigned-team")]
+    public async Task An_unknown_team_is_not_found_with_a_problem_body_naming_it(string team)
+    {
+        var to = Today;
+        using var response = await app.Http.GetAsync($"api/teams/{Uri.EscapeDataString(team)}/dora?{DoraApiClient.Query(to.AddDays(-30), to)}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(404, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("title").GetString()));
+        Assert.Contains($"'{team}'", problem.RootElement.GetProperty("detail").GetString());
+        // No figures: a misspelt team must not read as a team that never deployed.
+        Assert.False(problem.RootElement.TryGetProperty("deploymentFrequency", out _));
+    }
+
+    [Fact]
+    public async Task Unassigned_is_a_team_whose_figures_are_the_services_nobody_owned()
+    {
+        var to = Today;
+        var from = to.AddDays(-90);
+
+        using var response = await app.Http.GetAsync($"api/teams/{TeamAttribution.Unassigned}/dora?{DoraApiClient.Query(from, to)}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var unassigned = await app.Http.GetTeamDoraAsync(TeamAttribution.Unassigned, from, to);
+        Assert.Equal(TeamAttribution.Unassigned, unassigned.Team);
+        Assert.Equal((from, to), (unassigned.From, unassigned.To));
+        // Whatever the organisation's catalog teams do not account for is unassigned's.
+        var all = await app.Http.GetDoraAsync(from, to);
+        var assigned = all.Teams.Where(team => team.Team != TeamAttribution.Unassigned).ToList();
+        Assert.Equal(all.Organisation.DeploymentFrequency.Deployments - assigned.Sum(team => team.DeploymentFrequency.Deployments), unassigned.DeploymentFrequency.Deployments);
+        Assert.Equal(all.Organisation.RecoveryTime.Resolved - assigned.Sum(team => team.RecoveryTime.Resolved), unassigned.RecoveryTime.Resolved);
+        Assert.Equal(all.Organisation.RecoveryTime.Open - assigned.Sum(team => team.RecoveryTime.Open), unassigned.RecoveryTime.Open);
+    }
+
     public static TheoryData<int, int> Windows => new()
     {
         // (days before today the window ends, its length in days)

@@ -3,6 +3,7 @@ using Analytics.Core.Dora;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Tests.Hosting;
 using Microsoft.Playwright;
+using static Analytics.Web.Tests.Browser.DashboardPages;
 
 namespace Analytics.Web.Tests.Browser;
 
@@ -14,12 +15,10 @@ namespace Analytics.Web.Tests.Browser;
 [Collection(AnalyticsAppCollection.Name)]
 public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const float Timeout = 30_000;
-
     [Fact]
     public async Task Overview_shows_the_apis_figures_written_the_same_way()
     {
-        await using var session = await OpenAsync("/");
+        await using var session = await OpenAsync(browser, app, "/");
 
         Assert.Equal("Organisation — engineering metrics", await session.Page.TitleAsync());
         var window = await WindowAsync(session.Page);
@@ -34,12 +33,12 @@ public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture
     [Fact]
     public async Task Teams_grid_lists_every_team()
     {
-        await using var session = await OpenAsync("/");
+        await using var session = await OpenAsync(browser, app, "/");
         var window = await WindowAsync(session.Page);
         var api = await app.Http.GetDoraAsync(window.From, window.To);
 
         var rows = session.Page.Locator("[data-testid=teams] tbody tr");
-        await Assertions.Expect(rows).ToHaveCountAsync(api.Teams.Count, new() { Timeout = Timeout });
+        await Assertions.Expect(rows).ToHaveCountAsync(api.Teams.Count, new() { Timeout = TimeoutMs });
         Assert.True(api.Teams.Count >= AnalyticsAppFixture.Scale.Teams, $"the API lists only {api.Teams.Count} teams");
         var names = (await rows.Locator("td:first-child").AllInnerTextsAsync()).Select(name => name.Trim());
         Assert.Equal(api.Teams.Select(team => team.Team), names);
@@ -56,18 +55,18 @@ public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture
     [Fact]
     public async Task Choosing_a_period_puts_days_in_the_url_and_survives_a_reload()
     {
-        await using var session = await OpenAsync("/");
+        await using var session = await OpenAsync(browser, app, "/");
         var page = session.Page;
         var initial = await WindowAsync(page);
 
         var list = await OpenPeriodDropdownAsync(page);
         await list.Locator("[role=option][aria-label='Last 30 days']").ClickAsync();
-        await Assertions.Expect(list).ToBeHiddenAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(list).ToBeHiddenAsync(new() { Timeout = TimeoutMs });
 
-        await page.WaitForURLAsync(new Regex(@"/\?days=30$"), new() { Timeout = Timeout });
+        await page.WaitForURLAsync(new Regex(@"/\?days=30$"), new() { Timeout = TimeoutMs });
         var expectedWindow = (From: initial.To.AddDays(-30), initial.To);
         await Assertions.Expect(page.Locator("[data-testid=window]"))
-            .ToContainTextAsync($"{expectedWindow.From:yyyy-MM-dd} to {expectedWindow.To.AddDays(-1):yyyy-MM-dd} (UTC)", new() { Timeout = Timeout });
+            .ToContainTextAsync($"{expectedWindow.From:yyyy-MM-dd} to {expectedWindow.To.AddDays(-1):yyyy-MM-dd} (UTC)", new() { Timeout = TimeoutMs });
         await Assertions.Expect(PeriodLabel(page)).ToHaveTextAsync("Last 30 days");
         await WaitForFiguresAsync(page);
         var api = await app.Http.GetDoraAsync(expectedWindow.From, expectedWindow.To);
@@ -96,7 +95,7 @@ public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture
     public async Task Page_loads_radzen_and_the_app_assets_without_errors()
     {
         // Opening waits for the circuit: the period dropdown opened, so Radzen's script answers.
-        await using var session = await OpenAsync("/");
+        await using var session = await OpenAsync(browser, app, "/");
         await session.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         var responses = session.Probe.Responses;
@@ -117,135 +116,9 @@ public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture
         await session.AssertCleanAsync();
     }
 
-    private async Task<BrowserSession> OpenAsync(string path)
-    {
-        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
-            Locale = "en-GB",
-            TimezoneId = "UTC",
-        });
-        context.SetDefaultTimeout(Timeout);
-        var page = await context.NewPageAsync();
-        var session = new BrowserSession(app, context, page);
-        try
-        {
-            var response = await page.GotoAsync(path);
-            Assert.Equal(200, response?.Status);
-            await WaitUntilInteractiveAsync(page);
-            return session;
-        }
-        catch
-        {
-            await session.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Waits for the circuit and its first render. The prerendered figures are replaced by a progress indicator
-    /// while the interactive component queries again, so figures are read only after that.
-    /// </summary>
-    private static async Task WaitUntilInteractiveAsync(IPage page)
-    {
-        await ClosePeriodDropdownAsync(page, await OpenPeriodDropdownAsync(page));
-        await WaitForFiguresAsync(page);
-    }
-
-    private static async Task WaitForFiguresAsync(IPage page)
-    {
-        await Assertions.Expect(page.Locator(".rz-progressbar-circular")).ToHaveCountAsync(0, new() { Timeout = Timeout });
-        await page.Locator("[data-testid=window], [data-testid=error]").First.WaitForAsync(new() { Timeout = Timeout });
-        if (await page.Locator("[data-testid=error]").CountAsync() > 0)
-        {
-            Assert.Fail($"The page shows an error: {await page.Locator("[data-testid=error]").InnerTextAsync()}");
-        }
-    }
-
-    /// <summary>Opens the period list, clicking again until the circuit is up (clicks on prerendered HTML do nothing).</summary>
-    private static async Task<ILocator> OpenPeriodDropdownAsync(IPage page)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(Timeout);
-        while (true)
-        {
-            // Radzen moves the popup out to the body; the combobox names its list in aria-controls. The id is new
-            // in each render, so it is read again after every attempt (the prerendered one dies with the circuit's first render).
-            var combobox = page.Locator("[data-testid=period]");
-            await combobox.ClickAsync();
-            var listId = await combobox.GetAttributeAsync("aria-controls");
-            Assert.False(string.IsNullOrEmpty(listId), "The period dropdown does not name its list (aria-controls).");
-            var list = page.Locator($"[id='{listId}']");
-            try
-            {
-                await list.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 2_000 });
-                return list;
-            }
-            catch (TimeoutException) when (DateTime.UtcNow < deadline)
-            {
-                // Not interactive yet: try again.
-            }
-        }
-    }
-
-    /// <summary>Closes the list and waits for it to be gone (it fades out; a screenshot would catch it half-way).</summary>
-    private static async Task ClosePeriodDropdownAsync(IPage page, ILocator list)
-    {
-        await page.Keyboard.PressAsync("Escape");
-        await Assertions.Expect(list).ToBeHiddenAsync(new() { Timeout = Timeout });
-        await Assertions.Expect(page.Locator("[data-testid=period]")).ToHaveAttributeAsync("aria-expanded", "false");
-    }
-
-    private static ILocator PeriodLabel(IPage page) => page.Locator("[data-testid=period] .rz-dropdown-label");
-
-    private static async Task<(DateTimeOffset From, DateTimeOffset To)> WindowAsync(IPage page) =>
-        OverviewText.ParseWindow(await page.Locator("[data-testid=window]").InnerTextAsync());
-
-    private static async Task<IReadOnlyList<string>> FiguresAsync(IPage page) =>
-        [.. (await page.Locator("[data-testid=figure]").AllInnerTextsAsync()).Select(text => text.Trim())];
-
-    private static async Task AssertCardsShowAsync(IPage page, DoraSummary expected)
-    {
-        var figures = OverviewText.FiguresOf(expected);
-        var tiers = OverviewText.TiersOf(expected);
-        foreach (var card in OverviewText.Cards)
-        {
-            var element = page.Locator($"[data-testid={card}]");
-            Assert.Equal(figures[card], (await element.Locator("[data-testid=figure]").InnerTextAsync()).Trim());
-            var badge = element.Locator("[data-tier]");
-            await Assertions.Expect(badge).ToBeVisibleAsync();
-            Assert.Equal(tiers[card], await badge.GetAttributeAsync("data-tier"));
-            Assert.Equal(OverviewText.TierText(tiers[card]), (await badge.TextContentAsync())?.Trim());
-        }
-    }
-
     private static bool IsAsset(string url, string pathPart, string ending)
     {
         var path = new Uri(url).AbsolutePath;
         return path.Contains(pathPart, StringComparison.Ordinal) && path.EndsWith(ending, StringComparison.Ordinal);
-    }
-
-    private static string ScreenshotPath(string name) => Path.Combine(RepositoryPaths.Screenshots, $"{name}.png");
-
-    /// <summary>One browser context and page, with its probe and the app's log position at the start.</summary>
-    private sealed class BrowserSession(AnalyticsAppFixture app, IBrowserContext context, IPage page) : IAsyncDisposable
-    {
-        private readonly long _logMark = app.Log.Mark;
-
-        public IPage Page { get; } = page;
-
-        public PageProbe Probe { get; } = new(page);
-
-        public Task ScreenshotAsync(string name) => Page.ScreenshotAsync(new() { Path = ScreenshotPath(name), FullPage = true });
-
-        /// <summary>No console or script error, no failed request in the browser, and no error in the server's log.</summary>
-        public async Task AssertCleanAsync()
-        {
-            await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            var problems = Probe.Problems.Concat(RecordingLoggerProvider.Errors(app.Log.Since(_logMark)).Select(entry => $"server error: {entry.Category}: {entry.Message} {entry.Exception}")).ToList();
-            Assert.True(problems.Count == 0, "The page was not clean:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
-        }
-
-        public async ValueTask DisposeAsync() => await context.CloseAsync();
     }
 }

@@ -4,12 +4,11 @@ using Analytics.Storage.Metrics;
 using Analytics.Web.Components;
 using Analytics.Web.Components.Pages;
 using Analytics.Web.Components.Shared;
-using Analytics.Web.Hosting;
 using Analytics.Web.Tests.Hosting;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Radzen;
+using static Analytics.Web.Tests.Components.AppComponents;
 
 namespace Analytics.Web.Tests.Components;
 
@@ -21,8 +20,6 @@ namespace Analytics.Web.Tests.Components;
 [Collection(AnalyticsAppCollection.Name)]
 public sealed class OverviewPageTests(AnalyticsAppFixture app)
 {
-    private static readonly TimeSpan RenderTimeout = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Cards_show_the_organisations_figures_as_Figures_writes_them()
     {
@@ -113,7 +110,8 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
 
         page.Find("[data-testid=period] li[aria-label='Last 365 days']").Click();
 
-        Assert.Equal("365", System.Web.HttpUtility.ParseQueryString(new Uri(navigation.Uri).Query)["days"]);
+        // Radzen handles the click asynchronously: the navigation may come after Click returns.
+        page.WaitForAssertion(() => Assert.Equal("365", System.Web.HttpUtility.ParseQueryString(new Uri(navigation.Uri).Query)["days"]), RenderTimeout);
         page.WaitForAssertion(() => Assert.Equal(365, (WindowOf(page).To - WindowOf(page).From).TotalDays), RenderTimeout);
         var expected = await ExpectedAsync(WindowOf(page));
         Assert.Equal(OverviewText.FiguresOf(expected.Organisation)["lead-time"], FigureOf(page, "lead-time"));
@@ -174,18 +172,11 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         Assert.Contains(styleClass, badge.ClassList);
     }
 
-    private BunitContext NewContext()
-    {
-        var context = new BunitContext();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddAnalyticsServices(app.Configuration);
-        context.Services.AddRadzenComponents();
-        return context;
-    }
+    private BunitContext NewContext() => AppComponents.NewContext(app);
 
     private static IRenderedComponent<Overview> RenderAt(BunitContext context, string uri)
     {
-        context.Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
+        context.NavigateTo(uri);
         var page = context.Render<Overview>();
         page.WaitForAssertion(() => Assert.True(page.FindAll("[data-testid=window]").Count == 1 || page.FindAll("[data-testid=error]").Count == 1), RenderTimeout);
         var error = page.FindAll("[data-testid=error]");

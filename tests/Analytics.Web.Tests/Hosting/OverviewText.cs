@@ -6,14 +6,17 @@ using Analytics.Web.Components.Shared;
 namespace Analytics.Web.Tests.Hosting;
 
 /// <summary>
-/// What the overview page should show for a summary, written with the app's own <see cref="Figures"/>, and
-/// the reading of the page's window line back into a period, so expectations are computed for the same
-/// [from, to) the page used (the demo and the default period both end "today").
+/// What the overview and team pages (both through DoraKeyCards) should show for a summary, written with the
+/// app's own <see cref="Figures"/>, and the reading of the page's window line back into a period, so
+/// expectations are computed for the same [from, to) the page used (the demo and the default period both end "today").
 /// </summary>
 public static partial class OverviewText
 {
-    /// <summary>The four cards by data-testid, in page order.</summary>
+    /// <summary>The four keys' cards by data-testid, in page order: each has a figure and a tier badge.</summary>
     public static readonly IReadOnlyList<string> Cards = ["deployment-frequency", "lead-time", "change-failure-rate", "recovery-time"];
+
+    /// <summary>Every card of DoraKeyCards in page order: the four keys, then the rework rate (a figure without a tier).</summary>
+    public static readonly IReadOnlyList<string> KeyCards = [.. Cards, "rework-rate"];
 
     public static IReadOnlyDictionary<string, string> FiguresOf(DoraSummary summary) => new Dictionary<string, string>
     {
@@ -21,6 +24,7 @@ public static partial class OverviewText
         ["lead-time"] = Figures.Duration(summary.LeadTime.Median),
         ["change-failure-rate"] = Figures.Percent(summary.ChangeFailureRate.Rate),
         ["recovery-time"] = Figures.Duration(summary.RecoveryTime.Median),
+        ["rework-rate"] = Figures.Percent(summary.ReworkRate.Rate),
     };
 
     /// <summary>The data-tier attribute of each card's badge: the tier's name, or "none" for no sample.</summary>

@@ -1,0 +1,30 @@
+using Analytics.Web.Hosting;
+using Analytics.Web.Tests.Hosting;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Radzen;
+
+namespace Analytics.Web.Tests.Components;
+
+/// <summary>
+/// bUnit over the real store the demo filled (no mocks): the app's own service registration pointed at the
+/// fixture's database, Radzen's services, JS interop answered loosely.
+/// </summary>
+public static class AppComponents
+{
+    public static readonly TimeSpan RenderTimeout = TimeSpan.FromSeconds(30);
+
+    public static BunitContext NewContext(AnalyticsAppFixture app)
+    {
+        var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddAnalyticsServices(app.Configuration);
+        context.Services.AddRadzenComponents();
+        return context;
+    }
+
+    /// <summary>Points the context's NavigationManager at <paramref name="uri"/>, so [SupplyParameterFromQuery] reads its query string.</summary>
+    public static void NavigateTo(this BunitContext context, string uri) =>
+        context.Services.GetRequiredService<NavigationManager>().NavigateTo(uri);
+}

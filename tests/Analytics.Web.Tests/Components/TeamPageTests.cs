@@ -1,0 +1,264 @@
+using AngleSharp.Dom;
+using Analytics.Core.Dora;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Components;
+using Analytics.Web.Components.Pages;
+using Analytics.Web.Tests.Hosting;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using static Analytics.Web.Tests.Components.AppComponents;
+
+namespace Analytics.Web.Tests.Components;
+
+/// <summary>
+/// The team page rendered by bUnit over the real store: the cards equal DoraQueries for the team and the
+/// window the page reports, and the drill-down tabs list exactly the rows behind those figures
+/// (DoraDrillDown, at most <see cref="DoraDrillDown.DefaultLimit"/> each).
+/// </summary>
+[Collection(AnalyticsAppCollection.Name)]
+public sealed class TeamPageTests(AnalyticsAppFixture app)
+{
+    private const int Limit = DoraDrillDown.DefaultLimit;
+
+    private DoraQueries Queries => app.Services.GetRequiredService<DoraQueries>();
+
+    private DoraDrillDown DrillDown => app.Services.GetRequiredService<DoraDrillDown>();
+
+    [Fact]
+    public async Task Cards_show_the_teams_figures_as_Figures_writes_them()
+    {
+        var team = await BusiestTeamAsync(Period.DefaultDays, summary => summary.DeploymentFrequency.Deployments <= Limit);
+        await using var context = NewContext(app);
+        var page = RenderTeam(context, team, $"/teams/{team}");
+
+        Assert.Equal($"Team {team}", page.Find("h1").TextContent.Trim());
+        var window = WindowOf(page);
+        Assert.Equal(Period.DefaultDays, (window.To - window.From).TotalDays);
+        var expected = await ExpectedAsync(team, window);
+        Assert.Equal(team, expected.Team);
+        Assert.True(expected.DeploymentFrequency.Deployments > 0, $"{team} has no deployments in {window}");
+
+        var figures = OverviewText.FiguresOf(expected);
+        var tiers = OverviewText.TiersOf(expected);
+        Assert.Equal(OverviewText.KeyCards, page.FindAll(".key-grid > [data-testid]")
+            .Select(card => card.GetAttribute("data-testid")));
+        foreach (var card in OverviewText.KeyCards)
+        {
+            var element = page.Find($"[data-testid={card}]");
+            Assert.Equal(figures[card], element.QuerySelector("[data-testid=figure]")!.TextContent.Trim());
+            Assert.Equal(tiers.TryGetValue(card, out var tier) ? [tier] : [], element.QuerySelectorAll("[data-tier]").Select(badge => badge.GetAttribute("data-tier")));
+        }
+        // The team's figures, not the organisation's: the organisation deploys more than any one team.
+        var organisation = (await Queries.SummariesAsync(new DoraRequest(window.From, window.To))).Organisation;
+        Assert.NotEqual(OverviewText.FiguresOf(organisation)["deployment-frequency"], figures["deployment-frequency"]);
+        Assert.StartsWith($"{expected.ChangeFailureRate.FailedDeployments} of {expected.ChangeFailureRate.Deployments} deployments caused a failure",
+            OverviewText.Normalise(page.Find("[data-testid=change-failure-rate] p").TextContent));
+    }
+
+    [Fact]
+    public async Task Deployments_tab_lists_every_deployment_behind_the_figure_and_marks_the_failed_ones()
+    {
+        var team = await BusiestTeamAsync(Period.DefaultDays, summary => summary.DeploymentFrequency.Deployments <= Limit);
+        await using var context = NewContext(app);
+        var page = RenderTeam(context, team, $"/teams/{team}");
+        var window = WindowOf(page);
+        var expected = await ExpectedAsync(team, window);
+        var deployments = expected.DeploymentFrequency.Deployments;
+        Assert.InRange(deployments, 26, Limit); // more than a page, and not cut at the limit
+        Assert.True(expected.ChangeFailureRate.FailedDeployments > 0, $"{team} has no failed deployment in {window}");
+
+        Assert.Equal($"Deployments ({deployments})", TabLabels(page)[0]);
+        Assert.Equal("true", page.Find("[data-testid=drill-down] [role=tab]").GetAttribute("aria-selected"));
+
+        var rows = ReadAllPages(page, "deployments");
+        Assert.Equal(deployments, rows.Count);
+        var ids = rows.Select(cells => cells[0]).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        var failedOnPage = rows.Count(cells => cells[4].StartsWith("yes", StringComparison.Ordinal));
+        Assert.Equal(expected.ChangeFailureRate.FailedDeployments, failedOnPage);
+        Assert.All(rows, cells => Assert.True(cells[4] == "no" || cells[4].StartsWith("yes: ", StringComparison.Ordinal), $"'{cells[4]}' is neither 'no' nor 'yes: evidence'"));
+
+        // The same rows in the same order as the drill-down query (newest first), and every one the team's.
+        var drill = await DrillDown.DeploymentsAsync(new DoraRequest(window.From, window.To, team));
+        Assert.Equal(drill.Select(row => row.DeploymentId), ids);
+        Assert.All(drill, row => Assert.Equal(team, row.Team));
+        Assert.Equal(expected.ChangeFailureRate.FailedDeployments, drill.Count(row => row.CausedFailure));
+        Assert.Equal(expected.ReworkRate.ReworkDeployments, drill.Count(row => row.Kind is "hotfix" or "rollback" or "revert"));
+    }
+
+    [Fact]
+    public async Task Incidents_tab_counts_the_incidents_resolved_in_the_period_and_those_still_open()
+    {
+        // A team with an incident still open at the end, so both states are counted.
+        var window = DefaultWindow();
+        var request = new DoraRequest(window.From, window.To);
+        var summaries = (await Queries.SummariesAsync(request)).Teams;
+        var team = summaries.Where(summary => summary.RecoveryTime.Open > 0 && summary.RecoveryTime.Resolved > 0)
+            .Select(summary => summary.Team).FirstOrDefault();
+        Assert.True(team is not null, $"no team has both resolved and open incidents in {window}");
+
+        await using var context = NewContext(app);
+        var page = RenderTeam(context, team, $"/teams/{team}");
+        Assert.Equal(window, WindowOf(page));
+        var expected = await ExpectedAsync(team, window);
+        var incidents = await DrillDown.IncidentsAsync(new DoraRequest(window.From, window.To, team));
+        var total = expected.RecoveryTime.Resolved + expected.RecoveryTime.Open;
+        Assert.Equal(total, incidents.Count);
+        Assert.Equal($"Incidents ({total})", TabLabels(page)[2]);
+
+        page.FindAll("[data-testid=drill-down] [role=tab]")[2].Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=incidents]")), RenderTimeout);
+        Assert.Empty(page.FindAll("[data-testid=deployments]"));
+        var rows = ReadAllPages(page, "incidents");
+        Assert.Equal(incidents.Select(row => row.IncidentId), rows.Select(cells => cells[0].Split(' ')[0]));
+        Assert.Equal(expected.RecoveryTime.Open, rows.Count(cells => cells[3] == "open"));
+        Assert.Equal(expected.RecoveryTime.Resolved, rows.Count(cells => cells[3] == "resolved"));
+    }
+
+    [Fact]
+    public async Task A_hand_written_period_sets_the_window_the_picker_and_every_tab()
+    {
+        await using var context = NewContext(app);
+        var team = await BusiestTeamAsync(45, summary => summary.DeploymentFrequency.Deployments <= Limit && summary.LeadTime.Changes + summary.LeadTime.Excluded <= Limit);
+        var page = RenderTeam(context, team, $"/teams/{team}?days=45");
+
+        var window = WindowOf(page);
+        Assert.Equal(45, (window.To - window.From).TotalDays);
+        Assert.Equal("Last 45 days", page.Find("[data-testid=period] .rz-dropdown-label").TextContent.Trim());
+        var expected = await ExpectedAsync(team, window);
+        Assert.Equal(OverviewText.FiguresOf(expected)["deployment-frequency"], page.Find("[data-testid=deployment-frequency] [data-testid=figure]").TextContent.Trim());
+
+        var changes = expected.LeadTime.Changes + expected.LeadTime.Excluded;
+        Assert.Equal(
+            [$"Deployments ({expected.DeploymentFrequency.Deployments})", $"Changes ({changes})", $"Incidents ({expected.RecoveryTime.Resolved + expected.RecoveryTime.Open})"],
+            TabLabels(page));
+        // 90 days would list more: the tabs follow the period too.
+        var ninety = await ExpectedAsync(team, (window.To.AddDays(-90), window.To));
+        Assert.True(ninety.DeploymentFrequency.Deployments > expected.DeploymentFrequency.Deployments);
+    }
+
+    [Fact]
+    public async Task A_list_cut_at_the_limit_says_how_many_there_are()
+    {
+        var window = DefaultWindow();
+        var summaries = (await Queries.SummariesAsync(new DoraRequest(window.From, window.To))).Teams;
+        var team = summaries.MaxBy(summary => summary.LeadTime.Changes + summary.LeadTime.Excluded)!;
+        var changes = team.LeadTime.Changes + team.LeadTime.Excluded;
+        Assert.True(changes > Limit, $"no team has more than {Limit} changes in {window}; the demo should");
+
+        await using var context = NewContext(app);
+        var page = RenderTeam(context, team.Team, $"/teams/{team.Team}");
+        Assert.Equal(window, WindowOf(page));
+
+        // The card says how many changes there were; the tab must not claim the first 500 are all of them.
+        Assert.Equal($"Changes ({Limit} of {changes})", TabLabels(page)[1]);
+        var deployments = team.DeploymentFrequency.Deployments;
+        Assert.Equal(deployments > Limit ? $"Deployments ({Limit} of {deployments})" : $"Deployments ({deployments})", TabLabels(page)[0]);
+    }
+
+    [Fact]
+    public async Task Unassigned_is_a_team_with_cards_and_empty_lists()
+    {
+        await using var context = NewContext(app);
+        var page = RenderTeam(context, TeamAttribution.Unassigned, $"/teams/{TeamAttribution.Unassigned}");
+
+        var expected = await ExpectedAsync(TeamAttribution.Unassigned, WindowOf(page));
+        foreach (var (card, figure) in OverviewText.FiguresOf(expected))
+        {
+            Assert.Equal(figure, page.Find($"[data-testid={card}] [data-testid=figure]").TextContent.Trim());
+        }
+        Assert.Equal(
+            [$"Deployments ({expected.DeploymentFrequency.Deployments})", $"Changes ({expected.LeadTime.Changes + expected.LeadTime.Excluded})", $"Incidents ({expected.RecoveryTime.Resolved + expected.RecoveryTime.Open})"],
+            TabLabels(page));
+    }
+
+    [Theory]
+    [InlineData("no-such-team")]
+    [InlineData("Checkout")] // slugs are case-sensitive
+    public async Task An_unknown_team_shows_the_error_and_no_cards(string team)
+    {
+        await using var context = NewContext(app);
+        context.NavigateTo($"/teams/{team}");
+        var page = context.Render<TeamPage>(parameters => parameters.Add(component => component.Team, team));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=error]")), RenderTimeout);
+
+        Assert.Contains($"'{team}'", page.Find("[data-testid=error]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=figure]"));
+        Assert.Empty(page.FindAll("[data-testid=window]"));
+        Assert.Empty(page.FindAll("[data-testid=drill-down]"));
+        Assert.Empty(page.FindAll(".rz-progressbar-circular"));
+    }
+
+    private static IRenderedComponent<TeamPage> RenderTeam(BunitContext context, string team, string uri)
+    {
+        context.NavigateTo(uri);
+        var page = context.Render<TeamPage>(parameters => parameters.Add(component => component.Team, team));
+        page.WaitForAssertion(() => Assert.True(page.FindAll("[data-testid=window]").Count == 1 || page.FindAll("[data-testid=error]").Count == 1), RenderTimeout);
+        var error = page.FindAll("[data-testid=error]");
+        Assert.True(error.Count == 0, $"The page shows an error: {error.FirstOrDefault()?.TextContent}");
+        return page;
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) WindowOf(IRenderedComponent<TeamPage> page) =>
+        OverviewText.ParseWindow(page.Find("[data-testid=window]").TextContent);
+
+    private static (DateTimeOffset From, DateTimeOffset To) DefaultWindow()
+    {
+        var period = Period.Resolve(null, null, null, TimeProvider.System);
+        return (period.From, period.To);
+    }
+
+    private static IReadOnlyList<string> TabLabels(IRenderedComponent<TeamPage> page) =>
+        [.. page.FindAll("[data-testid=drill-down] [role=tab] .rz-tabview-title").Select(title => title.TextContent.Trim())];
+
+    /// <summary>
+    /// The cells' text of every row of a paged grid, walking the pager from the first page to the last
+    /// (Radzen shows no pager when the rows fit on one page).
+    /// </summary>
+    private static List<string[]> ReadAllPages(IRenderedComponent<TeamPage> page, string grid)
+    {
+        var rows = new List<string[]>();
+        if (page.FindAll($"[data-testid={grid}] .rz-pager").Count == 0)
+        {
+            rows.AddRange(RowsShown(page, grid));
+            Assert.InRange(rows.Count, 0, 25);
+            return rows;
+        }
+        for (var pageNumber = 1; ; pageNumber++)
+        {
+            var current = page.Find($"[data-testid={grid}] .rz-pager-page.rz-state-active").TextContent.Trim();
+            Assert.Equal(pageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), current);
+            rows.AddRange(RowsShown(page, grid));
+            var next = page.Find($"[data-testid={grid}] .rz-pager-next");
+            if (next.HasAttribute("disabled"))
+            {
+                return rows;
+            }
+            Assert.True(pageNumber < 100, "the pager never reached its last page");
+            next.Click();
+            var expectedPage = (pageNumber + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            page.WaitForAssertion(() => Assert.Equal(expectedPage, page.Find($"[data-testid={grid}] .rz-pager-page.rz-state-active").TextContent.Trim()), RenderTimeout);
+        }
+    }
+
+    /// <summary>The grid's rows on the page it shows, as the normalised text of each cell.</summary>
+    private static IEnumerable<string[]> RowsShown(IRenderedComponent<TeamPage> page, string grid) =>
+        page.FindAll($"[data-testid={grid}] tbody tr.rz-data-row")
+            .Select(row => row.QuerySelectorAll("td").Select(cell => OverviewText.Normalise(cell.TextContent)).ToArray());
+
+    /// <summary>The catalog team with the most deployments in the last <paramref name="days"/> days among those <paramref name="fits"/> accepts.</summary>
+    private async Task<string> BusiestTeamAsync(int days, Func<DoraSummary, bool> fits)
+    {
+        var period = Period.Resolve(null, null, days, TimeProvider.System);
+        var teams = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To))).Teams;
+        var team = teams.Where(summary => summary.Team != TeamAttribution.Unassigned && fits(summary)).MaxBy(summary => summary.DeploymentFrequency.Deployments);
+        Assert.True(team is not null, $"no team of the demo fits the test in the last {days} days");
+        return team.Team;
+    }
+
+    private async Task<DoraSummary> ExpectedAsync(string team, (DateTimeOffset From, DateTimeOffset To) window)
+    {
+        var result = await Queries.SummariesAsync(new DoraRequest(window.From, window.To, team));
+        return result.Teams.SingleOrDefault() ?? result.Organisation with { Team = team };
+    }
+}
