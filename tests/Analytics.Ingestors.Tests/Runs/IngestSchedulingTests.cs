@@ -65,7 +65,7 @@ public sealed class IngestSchedulingTests
     {
         var folder = Directory.CreateTempSubdirectory("analytics-drop-").FullName;
         File.WriteAllText(Path.Combine(folder, "deployments.csv"), DeploymentsCsv);
-        var unavailable = new UnavailableStore();
+        var unavailable = new StoreOutage();
         await using var host = await IngestTestHost.CreateAsync(FolderSource(folder), store => unavailable.Wrap(store));
         var runner = host.Get<IngestRunner>();
         var source = host.Get<IngestSources>().Create("drop");
@@ -177,48 +177,6 @@ public sealed class IngestSchedulingTests
                 Interlocked.Decrement(ref _inserting);
             }
         });
-    }
-
-    /// <summary>
-    /// While down, every call goes to a ClickHouse server transport pointed at a loopback port nothing listens on,
-    /// so the failure is the real one a run meets when its server is unreachable.
-    /// </summary>
-    private sealed class UnavailableStore
-    {
-        private readonly Analytics.Storage.ClickHouse.Server.ClickHouseServerStore _unreachable = new($"Host=127.0.0.1;Port={ClosedPort()};Username=default", "analytics");
-
-        public bool IsDown { get; set; }
-
-        public IClickHouseStore Wrap(IClickHouseStore inner) => new SwitchingStore(this, inner);
-
-        private static int ClosedPort()
-        {
-            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
-        }
-
-        private sealed class SwitchingStore(UnavailableStore owner, IClickHouseStore inner) : IClickHouseStore
-        {
-            private IClickHouseStore Current => owner.IsDown ? owner._unreachable : inner;
-
-            public string Database => inner.Database;
-
-            public string Transport => Current.Transport;
-
-            public Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
-                Current.ExecuteAsync(sql, parameters, cancellationToken);
-
-            public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
-                Current.QueryAsync<TRow>(sql, parameters, cancellationToken);
-
-            public Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default) =>
-                Current.InsertAsync(table, columns, rows, cancellationToken);
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
     }
 
     /// <summary>Passes everything to the inner store, inserts through <paramref name="insert"/>.</summary>

@@ -1,14 +1,15 @@
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Server;
 
-namespace Analytics.Ingestors.Tests.GitHub;
+namespace Analytics.Ingestors.Tests;
 
 /// <summary>
-/// ClickHouse going away in the middle of a run: from the first insert into <paramref name="table"/> on, every call
-/// goes to a ClickHouse server transport pointed at a loopback port nothing listens on, so the run meets the real
-/// failure of an unreachable server. Set <see cref="IsDown"/> back to false to bring it back.
+/// ClickHouse going away: while <see cref="IsDown"/>, every call goes to a ClickHouse server transport pointed at a
+/// loopback port nothing listens on, so a run meets the real failure of an unreachable server. With a
+/// <paramref name="table"/>, it goes down by itself at the first insert into that table (the middle of a run).
+/// Set <see cref="IsDown"/> back to false to bring it back.
 /// </summary>
-public sealed class StoreOutage(string table)
+public sealed class StoreOutage(string? table = null)
 {
     private readonly ClickHouseServerStore _unreachable = new($"Host=127.0.0.1;Port={ClosedPort()};Username=default", "analytics");
 
@@ -43,7 +44,7 @@ public sealed class StoreOutage(string table)
 
         public Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
         {
-            if (table == outage._table && !outage.WentDown)
+            if (outage._table is not null && table == outage._table && !outage.WentDown)
             {
                 (outage.IsDown, outage.WentDown) = (true, true);
             }
@@ -53,5 +54,5 @@ public sealed class StoreOutage(string table)
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private readonly string _table = table;
+    private readonly string? _table = table;
 }
