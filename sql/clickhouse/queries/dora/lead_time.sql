@@ -6,18 +6,8 @@
 -- Negative durations are data errors: excluded from the figures and counted in `excluded`.
 WITH first_shipment AS
 (
-    SELECT
-        dc.repository AS repository,
-        dc.sha AS sha,
-        min(pd.finished_at) AS deployed_at,
-        argMin(pd.team, pd.finished_at) AS owner,
-        argMin(dc.link, pd.finished_at) AS link
-    FROM (SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL) AS dc
-    INNER JOIN
-    (
-        SELECT deployment_id, finished_at, team FROM production_deployments WHERE finished_at < {to:DateTime64(3, 'UTC')}
-    ) AS pd ON pd.deployment_id = dc.deployment_id
-    GROUP BY dc.repository, dc.sha
+    -- view first_shipments (migration 0007)
+    SELECT * FROM first_shipments(to = {to:DateTime64(3, 'UTC')})
 ),
 changes AS
 (

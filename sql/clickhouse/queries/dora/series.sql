@@ -32,11 +32,8 @@ WITH
     ),
     first_shipment AS
     (
-        SELECT dc.repository AS repository, dc.sha AS sha, min(pd.finished_at) AS deployed_at, argMin(pd.team, pd.finished_at) AS owner
-        FROM (SELECT deployment_id, repository, sha FROM deployment_commits FINAL) AS dc
-        INNER JOIN (SELECT deployment_id, finished_at, team FROM production_deployments WHERE finished_at < {to:DateTime64(3, 'UTC')}) AS pd
-            ON pd.deployment_id = dc.deployment_id
-        GROUP BY dc.repository, dc.sha
+        -- view first_shipments (migration 0007)
+        SELECT * FROM first_shipments(to = {to:DateTime64(3, 'UTC')})
     ),
     lead_times AS
     (
