@@ -1,7 +1,7 @@
 namespace Analytics.Storage.Catalog;
 
 // Plain snapshots of the catalog for the read-only ClickHouse copy
-// (sql/clickhouse/migrations/0002_catalog_mirror.sql). Each record lists the table's columns in order;
+// (sql/clickhouse/migrations/0002_catalog_mirror.sql, 0005 and 0006). Each record lists the table's columns in order;
 // timestamps are UTC, ValidTo is exclusive and null means "still valid".
 
 /// <summary>All mirror tables at one moment, from <see cref="CatalogStore.ExportMirrorAsync"/>.</summary>
@@ -11,7 +11,8 @@ public sealed record CatalogMirror(
     IReadOnlyList<IdentityMirrorRow> Identities,
     IReadOnlyList<ServiceTemplateMirrorRow> ServiceTemplates,
     IReadOnlyList<ProductionEnvironmentMirrorRow> ProductionEnvironments,
-    IReadOnlyList<ServiceMirrorRow> Services);
+    IReadOnlyList<ServiceMirrorRow> Services,
+    IReadOnlyList<TemplateMirrorRow> Templates);
 
 /// <summary>catalog_service_ownership(service, team, valid_from, valid_to).</summary>
 public sealed record ServiceOwnershipMirrorRow(string Service, string Team, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo)
@@ -56,4 +57,10 @@ public sealed record ProductionEnvironmentMirrorRow(string Source, string Patter
 public sealed record ServiceMirrorRow(string Service, string Repository, string DefaultBranch)
 {
     public const string TableName = "catalog_services";
+}
+
+/// <summary>catalog_templates(template, latest_version, is_golden_path): the templates services are generated from.</summary>
+public sealed record TemplateMirrorRow(string Template, string LatestVersion, bool IsGoldenPath)
+{
+    public const string TableName = "catalog_templates";
 }

@@ -24,6 +24,8 @@ public sealed class CatalogMirrorSync(CatalogStore catalog, IClickHouseStore sto
             mirror.ProductionEnvironments.Select(row => new object?[] { row.Source, row.Pattern }), cancellationToken);
         await ReplaceAsync(ServiceMirrorRow.TableName, ["service", "repository", "default_branch"],
             mirror.Services.Select(row => new object?[] { row.Service, row.Repository, row.DefaultBranch }), cancellationToken);
+        await ReplaceAsync(TemplateMirrorRow.TableName, ["template", "latest_version", "is_golden_path"],
+            mirror.Templates.Select(row => new object?[] { row.Template, row.LatestVersion, row.IsGoldenPath }), cancellationToken);
     }
 
     private async Task ReplaceAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)

@@ -280,6 +280,11 @@ public sealed class CatalogStore(IDbContextFactory<CatalogDbContext> contextFact
             .Select(s => new ServiceMirrorRow(s.Slug, s.Repository, s.DefaultBranch))
             .ToListAsync(cancellationToken);
 
+        var templateCatalog = await db.Templates
+            .OrderBy(t => t.Slug)
+            .Select(t => new TemplateMirrorRow(t.Slug, t.LatestVersion, t.IsGoldenPath))
+            .ToListAsync(cancellationToken);
+
         var productionEnvironments = await db.EnvironmentRules
             .Where(r => r.IsProduction)
             .OrderBy(r => r.Source).ThenBy(r => r.Pattern)
@@ -292,7 +297,8 @@ public sealed class CatalogStore(IDbContextFactory<CatalogDbContext> contextFact
             identities.Select(i => new IdentityMirrorRow(i.ExternalId, IdentityMirrorRow.KindName(i.Kind), i.Value, i.IsBot)).ToList(),
             templates,
             productionEnvironments,
-            services);
+            services,
+            templateCatalog);
     }
 
     private static async Task<int> RequireSourceIdAsync(CatalogDbContext db, string sourceName, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(DoraCommand.Create());
+        root.Subcommands.Add(SpaceCommand.Create());
         root.Subcommands.Add(SetupCommand());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(IngestCommands.Ingest());

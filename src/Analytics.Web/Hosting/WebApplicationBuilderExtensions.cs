@@ -38,6 +38,7 @@ public static class WebApplicationExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAnalyticsApi();
+        app.MapSpaceApi();
         app.MapDashboardApi();
         app.MapPushApi();
         return app;

@@ -1,0 +1,54 @@
+namespace Analytics.Core.Space;
+
+/// <summary>
+/// Configuration section "Analytics:Space": survey privacy, ROI assumptions. Every figure's choices are stated in
+/// docs/metrics.md; the ROI assumptions are also returned beside each ROI result.
+/// </summary>
+public sealed class SpaceOptions
+{
+    public const string Section = "Analytics:Space";
+
+    /// <summary>The smallest number of distinct respondents any survey figure is shown for (K). Never below <see cref="SurveyPrivacy.Floor"/>.</summary>
+    public int MinimumRespondents { get; set; } = 5;
+
+    /// <summary>Months compared before and after a team's golden-path adoption (N).</summary>
+    public int RoiMonths { get; set; } = 3;
+
+    /// <summary>Bootstrap resamples for the difference-in-differences interval.</summary>
+    public int BootstrapResamples { get; set; } = 2000;
+
+    /// <summary>Seed of the bootstrap: the same data and seed give the same interval.</summary>
+    public int BootstrapSeed { get; set; } = 20240917;
+
+    /// <summary>Cost of an engineer's hour, for the money value of hours saved by self-service.</summary>
+    public double HourlyCost { get; set; } = 100;
+
+    /// <summary>Currency the hourly cost is in (a label only).</summary>
+    public string Currency { get; set; } = "EUR";
+
+    /// <summary>Service request kinds whose self-service saves time (e.g. "environment", "database"); empty = every kind.</summary>
+    public List<string> SelfServiceKinds { get; set; } = [];
+
+    /// <summary>Why the options cannot be used, or an empty list.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MinimumRespondents < SurveyPrivacy.Floor)
+        {
+            errors.Add($"{Section}:MinimumRespondents must be at least {SurveyPrivacy.Floor} (was {MinimumRespondents}): smaller groups would identify respondents.");
+        }
+        if (RoiMonths is < 1 or > 24)
+        {
+            errors.Add($"{Section}:RoiMonths must be between 1 and 24 (was {RoiMonths}).");
+        }
+        if (BootstrapResamples is < 100 or > 100_000)
+        {
+            errors.Add($"{Section}:BootstrapResamples must be between 100 and 100000 (was {BootstrapResamples}).");
+        }
+        if (!double.IsFinite(HourlyCost) || HourlyCost < 0)
+        {
+            errors.Add($"{Section}:HourlyCost must be a finite amount of zero or more (was {HourlyCost}).");
+        }
+        return errors;
+    }
+}
