@@ -23,8 +23,15 @@ public static class PanelKinds
     public const string TierDistribution = "tier-distribution";
     public const string CycleTime = "cycle-time";
     public const string DrillDown = "drill-down";
+    public const string GoldenPath = "golden-path";
+    public const string TemplateCurrency = "template-currency";
+    public const string SelfService = "self-service";
+    public const string FirstDeploy = "first-deploy";
+    public const string Satisfaction = "satisfaction";
+    public const string Roi = "roi";
 
-    public static readonly IReadOnlyList<string> All = [DoraKeys, DoraSeries, TeamsTable, TierDistribution, CycleTime, DrillDown];
+    public static readonly IReadOnlyList<string> All =
+        [DoraKeys, DoraSeries, TeamsTable, TierDistribution, CycleTime, DrillDown, GoldenPath, TemplateCurrency, SelfService, FirstDeploy, Satisfaction, Roi];
 
     /// <summary>Panels that show one team's figures and so need ?team= when the dashboard is not the organisation's.</summary>
     public static readonly IReadOnlySet<string> TeamScoped = new HashSet<string> { CycleTime, DrillDown };

@@ -1,4 +1,5 @@
 using Analytics.Core.Dora;
+using Analytics.Core.Space;
 using Analytics.Storage.Metrics;
 
 namespace Analytics.Web.Dashboards;
@@ -12,7 +13,8 @@ public sealed record DashboardData(
     PullRequestCycleTime? CycleTime,
     IReadOnlyList<DeploymentRow> Deployments,
     IReadOnlyList<ChangeRow> Changes,
-    IReadOnlyList<IncidentRow> Incidents)
+    IReadOnlyList<IncidentRow> Incidents,
+    PlatformFigures Platform)
 {
     /// <summary>The summary the key cards show: the team's on a team dashboard, else the organisation's.</summary>
     public DoraSummary? Summary => Dora is null ? null
@@ -24,10 +26,23 @@ public sealed record DashboardData(
         Series.TryGetValue(granularity, out var points) ? points.Where(p => p.Team == (Request.Team ?? "")).ToList() : [];
 }
 
+/// <summary>Platform adoption, survey and ROI figures a dashboard shows; null where no panel asks for them.</summary>
+public sealed record PlatformFigures(
+    GoldenPathResult? GoldenPath,
+    TemplateCurrencyResult? TemplateCurrency,
+    TeamBreakdown<SelfServiceFigure>? SelfService,
+    TeamBreakdown<FirstDeployFigure>? FirstDeploy,
+    SatisfactionResult? Satisfaction,
+    RoiResult? Roi);
+
+/// <summary>The assumptions of the ROI panel a reader changed in the URL (?months=&amp;hourlyCost=); null = the configured ones.</summary>
+public sealed record RoiInputs(int? Months = null, double? HourlyCost = null);
+
 /// <summary>The one query layer behind dashboards, their exports and the API.</summary>
-public sealed class DashboardQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests)
+public sealed class DashboardQueries(
+    DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi)
 {
-    public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default)
+    public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null)
     {
         var kinds = definition.Panels.Select(p => p.Kind).ToHashSet();
         var needsDora = kinds.Overlaps([PanelKinds.DoraKeys, PanelKinds.TeamsTable, PanelKinds.TierDistribution, PanelKinds.DrillDown]);
@@ -44,6 +59,19 @@ public sealed class DashboardQueries(DoraQueries dora, DoraDrillDown drillDown, 
         return new DashboardData(definition, request, result, series, cycleTime,
             drill ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
             drill ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
-            drill ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : []);
+            drill ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [],
+            await PlatformAsync(kinds, request, roiInputs ?? new RoiInputs(), cancellationToken));
+    }
+
+    private async Task<PlatformFigures> PlatformAsync(HashSet<string> kinds, DoraRequest request, RoiInputs roiInputs, CancellationToken cancellationToken)
+    {
+        var space = new SpaceRequest(request.From, request.To, request.Team);
+        return new PlatformFigures(
+            kinds.Contains(PanelKinds.GoldenPath) ? await adoption.GoldenPathAsync(space, cancellationToken) : null,
+            kinds.Contains(PanelKinds.TemplateCurrency) ? await adoption.TemplateCurrencyAsync(space, cancellationToken) : null,
+            kinds.Contains(PanelKinds.SelfService) ? await adoption.SelfServiceAsync(space, cancellationToken: cancellationToken) : null,
+            kinds.Contains(PanelKinds.FirstDeploy) ? await adoption.FirstDeployAsync(space, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Satisfaction) ? await surveys.SatisfactionAsync(space, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Roi) ? await roi.RoiAsync(new RoiRequest(request.From, request.To, roiInputs.Months, roiInputs.HourlyCost), cancellationToken) : null);
     }
 }

@@ -29,6 +29,11 @@ public partial class DashboardPage
 
     [SupplyParameterFromQuery(Name = "team")] public string? Team { get; set; }
 
+    /// <summary>ROI assumptions a reader changed (?months=&amp;hourlyCost=).</summary>
+    [SupplyParameterFromQuery(Name = "months")] public string? Months { get; set; }
+
+    [SupplyParameterFromQuery(Name = "hourlyCost")] public string? HourlyCost { get; set; }
+
     private int _defaultDays = Period.DefaultDays;
 
     private int PeriodDays => Days is null ? _defaultDays : PeriodPicker.FromQuery(Days);
@@ -57,7 +62,7 @@ public partial class DashboardPage
                 return;
             }
             var period = Period.Resolve(null, null, PeriodDays, Clock);
-            _data = await Queries.LoadAsync(definition, new DoraRequest(period.From, period.To, Team));
+            _data = await Queries.LoadAsync(definition, new DoraRequest(period.From, period.To, Team), CancellationToken.None, RoiInputsFromQuery());
         }
         catch (DashboardDefinitionException error)
         {
@@ -67,6 +72,14 @@ public partial class DashboardPage
         {
             _error = $"The figures could not be computed: {error.Message}";
         }
+    }
+
+    private RoiInputs RoiInputsFromQuery()
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return new RoiInputs(
+            int.TryParse(Months, System.Globalization.NumberStyles.None, invariant, out var months) && months is > 0 and <= 24 ? months : null,
+            double.TryParse(HourlyCost, System.Globalization.NumberStyles.Float, invariant, out var cost) && cost is >= 0 and < 1_000_000 ? cost : null);
     }
 
     private string ExportAddress(PanelDefinition panel, string extension) =>

@@ -1,0 +1,13 @@
+namespace Analytics.Web.Dashboards;
+
+public static class DashboardServiceCollectionExtensions
+{
+    /// <summary>Dashboards as data: the catalog of definitions (Analytics:Dashboards) and the queries behind their panels.</summary>
+    public static IServiceCollection AddDashboards(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section));
+        services.AddSingleton<DashboardCatalog>();
+        services.AddSingleton<DashboardQueries>();
+        return services;
+    }
+}
