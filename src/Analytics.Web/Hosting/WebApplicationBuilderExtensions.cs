@@ -2,6 +2,7 @@ using Analytics.Ingestors.Push;
 using Analytics.Ingestors.Runs;
 using Analytics.Web.Api;
 using Analytics.Web.Components;
+using Analytics.Web.Dashboards;
 using Radzen;
 
 namespace Analytics.Web.Hosting;
@@ -18,9 +19,7 @@ public static class WebApplicationExtensions
         builder.Services.AddIngestScheduling(builder.Configuration);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddRadzenComponents();
-        builder.Services.AddOptions<Dashboards.DashboardOptions>().Bind(builder.Configuration.GetSection(Dashboards.DashboardOptions.Section));
-        builder.Services.AddSingleton<Dashboards.DashboardCatalog>();
-        builder.Services.AddSingleton<Dashboards.DashboardQueries>();
+        builder.Services.AddDashboards(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
