@@ -29,9 +29,21 @@ public static class PanelKinds
     public const string FirstDeploy = "first-deploy";
     public const string Satisfaction = "satisfaction";
     public const string Roi = "roi";
+    public const string Activity = "activity";
+    public const string Collaboration = "collaboration";
+    public const string Flow = "flow";
 
     public static readonly IReadOnlyList<string> All =
-        [DoraKeys, DoraSeries, TeamsTable, TierDistribution, CycleTime, DrillDown, GoldenPath, TemplateCurrency, SelfService, FirstDeploy, Satisfaction, Roi];
+    [
+        DoraKeys, DoraSeries, TeamsTable, TierDistribution, CycleTime, DrillDown,
+        GoldenPath, TemplateCurrency, SelfService, FirstDeploy, Satisfaction, Roi, Activity, Collaboration, Flow,
+    ];
+
+    /// <summary>Panels drawn by Shared/PlatformPanels from <see cref="PlatformFigures"/>.</summary>
+    public static readonly IReadOnlySet<string> Platform = new HashSet<string>
+    {
+        GoldenPath, TemplateCurrency, SelfService, FirstDeploy, Satisfaction, Roi, Activity, Collaboration, Flow,
+    };
 
     /// <summary>Panels that show one team's figures and so need ?team= when the dashboard is not the organisation's.</summary>
     public static readonly IReadOnlySet<string> TeamScoped = new HashSet<string> { CycleTime, DrillDown };

@@ -33,14 +33,17 @@ public sealed record PlatformFigures(
     TeamBreakdown<SelfServiceFigure>? SelfService,
     TeamBreakdown<FirstDeployFigure>? FirstDeploy,
     SatisfactionResult? Satisfaction,
-    RoiResult? Roi);
+    RoiResult? Roi,
+    TeamBreakdown<ActivityFigure>? Activity,
+    TeamBreakdown<CollaborationFigure>? Collaboration,
+    TeamBreakdown<FlowFigure>? Flow);
 
 /// <summary>The assumptions of the ROI panel a reader changed in the URL (?months=&amp;hourlyCost=); null = the configured ones.</summary>
 public sealed record RoiInputs(int? Months = null, double? HourlyCost = null);
 
 /// <summary>The one query layer behind dashboards, their exports and the API.</summary>
 public sealed class DashboardQueries(
-    DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi)
+    DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
 {
     public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null)
     {
@@ -65,13 +68,16 @@ public sealed class DashboardQueries(
 
     private async Task<PlatformFigures> PlatformAsync(HashSet<string> kinds, DoraRequest request, RoiInputs roiInputs, CancellationToken cancellationToken)
     {
-        var space = new SpaceRequest(request.From, request.To, request.Team);
+        var spaceRequest = new SpaceRequest(request.From, request.To, request.Team);
         return new PlatformFigures(
-            kinds.Contains(PanelKinds.GoldenPath) ? await adoption.GoldenPathAsync(space, cancellationToken) : null,
-            kinds.Contains(PanelKinds.TemplateCurrency) ? await adoption.TemplateCurrencyAsync(space, cancellationToken) : null,
-            kinds.Contains(PanelKinds.SelfService) ? await adoption.SelfServiceAsync(space, cancellationToken: cancellationToken) : null,
-            kinds.Contains(PanelKinds.FirstDeploy) ? await adoption.FirstDeployAsync(space, cancellationToken) : null,
-            kinds.Contains(PanelKinds.Satisfaction) ? await surveys.SatisfactionAsync(space, cancellationToken) : null,
-            kinds.Contains(PanelKinds.Roi) ? await roi.RoiAsync(new RoiRequest(request.From, request.To, roiInputs.Months, roiInputs.HourlyCost), cancellationToken) : null);
+            kinds.Contains(PanelKinds.GoldenPath) ? await adoption.GoldenPathAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.TemplateCurrency) ? await adoption.TemplateCurrencyAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.SelfService) ? await adoption.SelfServiceAsync(spaceRequest, cancellationToken: cancellationToken) : null,
+            kinds.Contains(PanelKinds.FirstDeploy) ? await adoption.FirstDeployAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Satisfaction) ? await surveys.SatisfactionAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Roi) ? await roi.RoiAsync(new RoiRequest(request.From, request.To, roiInputs.Months, roiInputs.HourlyCost), cancellationToken) : null,
+            kinds.Contains(PanelKinds.Activity) ? await space.ActivityAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Collaboration) ? await space.CollaborationAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Flow) ? await space.FlowAsync(spaceRequest, cancellationToken) : null);
     }
 }
