@@ -160,6 +160,26 @@ public sealed class BrowserSession(AnalyticsAppFixture app, IBrowserContext cont
 
     public Task ScreenshotAsync(string name) => Page.ScreenshotAsync(new() { Path = DashboardPages.ScreenshotPath(name), FullPage = true });
 
+    /// <summary>
+    /// The whole page, however long. RadzenLayout scrolls its body inside a viewport-high box, so FullPage alone
+    /// stops at the viewport's height: the viewport is made as tall as the body's content for the shot, then restored.
+    /// </summary>
+    public async Task ScreenshotWholePageAsync(string name)
+    {
+        var viewport = Page.ViewportSize ?? throw new InvalidOperationException("The page has no viewport.");
+        var height = await Page.EvaluateAsync<int>(
+            "() => { const body = document.querySelector('.rz-body'); return Math.ceil(body ? body.getBoundingClientRect().top + body.scrollHeight : document.documentElement.scrollHeight); }");
+        await Page.SetViewportSizeAsync(viewport.Width, Math.Max(viewport.Height, height));
+        try
+        {
+            await Page.ScreenshotAsync(new() { Path = DashboardPages.ScreenshotPath(name), FullPage = true });
+        }
+        finally
+        {
+            await Page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+        }
+    }
+
     /// <summary>No console or script error, no failed request in the browser, and no error in the server's log.</summary>
     public async Task AssertCleanAsync()
     {

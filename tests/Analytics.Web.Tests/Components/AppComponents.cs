@@ -1,7 +1,9 @@
+using Analytics.Web.Dashboards;
 using Analytics.Web.Hosting;
 using Analytics.Web.Tests.Hosting;
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Radzen;
 
@@ -15,11 +17,18 @@ public static class AppComponents
 {
     public static readonly TimeSpan RenderTimeout = TimeSpan.FromSeconds(30);
 
-    public static BunitContext NewContext(AnalyticsAppFixture app)
+    /// <param name="settings">Configuration laid over the app's for this context only, e.g. Analytics:Dashboards:Path.</param>
+    public static BunitContext NewContext(AnalyticsAppFixture app, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        var configuration = settings is null
+            ? app.Configuration
+            : new ConfigurationBuilder().AddConfiguration(app.Configuration).AddInMemoryCollection(settings).Build();
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddAnalyticsServices(app.Configuration);
+        // As in the host, where options bound with BindConfiguration find the configuration as a service.
+        context.Services.AddSingleton(configuration);
+        context.Services.AddAnalyticsServices(configuration);
+        context.Services.AddDashboards(configuration);
         context.Services.AddRadzenComponents();
         return context;
     }
