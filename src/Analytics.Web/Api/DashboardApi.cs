@@ -34,11 +34,15 @@ public static class DashboardApi
         {
             return Results.Problem($"There is no panel '{panelId}' in dashboard '{name}'.", statusCode: StatusCodes.Status404NotFound);
         }
+        if (definition.NeedsTeam && team is null)
+        {
+            return Results.Problem($"Dashboard '{name}' shows one team: add ?team=.", statusCode: StatusCodes.Status400BadRequest);
+        }
         if (team is not null && !await AnalyticsApi.IsKnownTeamAsync(teams, team, cancellationToken))
         {
             return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);
         }
-        var period = Period.Resolve(null, null, days is null ? definition.DefaultDays : PeriodPicker.FromQuery(days), clock);
+        var period = Period.Resolve(null, null, PeriodPicker.FromQuery(days, definition.DefaultDays), clock);
         var data = await queries.LoadAsync(definition with { Panels = [panel] }, new DoraRequest(period.From, period.To, team), cancellationToken);
         return PanelExports.Export(data, panel, extension) is { } export
             ? Results.File(export.Content, export.ContentType, $"{name}-{panelId}-{period.From:yyyyMMdd}-{period.To:yyyyMMdd}.{extension}")

@@ -155,6 +155,23 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
     }
 
     [Fact]
+    public async Task A_team_dashboards_export_needs_the_team()
+    {
+        await AssertProblemAsync("api/dashboards/team-lead/panels/deployments.csv", HttpStatusCode.BadRequest, "Dashboard 'team-lead' shows one team: add ?team=.");
+    }
+
+    [Fact]
+    public async Task An_unreadable_period_falls_back_to_the_dashboards_own_default()
+    {
+        // leadership.json says 365 days: ?days=abc must mean that, not the site-wide 90.
+        var fallback = PanelExportClient.ParseSeries(await app.Http.GetStringAsync("api/dashboards/leadership/panels/deployments.csv?days=abc"));
+        var year = PanelExportClient.ParseSeries(await app.Http.GetStringAsync(PanelExportClient.Address("leadership", "deployments", "csv", 365)));
+
+        Assert.Equal(year.Rows.Select(row => row.Bucket), fallback.Rows.Select(row => row.Bucket));
+        Assert.True(fallback.Rows.Count >= 12, $"{fallback.Rows.Count} months");
+    }
+
+    [Fact]
     public async Task The_dashboards_are_listed()
     {
         var names = await app.Http.GetFromJsonAsync<string[]>("api/dashboards") ?? [];

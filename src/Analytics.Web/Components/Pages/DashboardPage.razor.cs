@@ -36,7 +36,7 @@ public partial class DashboardPage
 
     private int _defaultDays = Period.DefaultDays;
 
-    private int PeriodDays => Days is null ? _defaultDays : PeriodPicker.FromQuery(Days);
+    private int PeriodDays => PeriodPicker.FromQuery(Days, _defaultDays);
 
     protected override async Task OnParametersSetAsync()
     {
