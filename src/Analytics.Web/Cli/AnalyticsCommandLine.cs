@@ -28,10 +28,11 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(SpaceCommand.Create());
         root.Subcommands.Add(SetupCommand());
         root.Subcommands.Add(BenchCommand.Create());
-        root.Subcommands.Add(IngestCommands.Ingest());
+        var ingest = IngestCommands.Ingest();
+        ingest.Subcommands.Add(GitCommands.Create());
+        ingest.Subcommands.Add(GitHubCommands.Create());
+        root.Subcommands.Add(ingest);
         root.Subcommands.Add(IngestCommands.Runs());
-        GitCommands.AddTo(root);
-        GitHubCommands.AddTo(root);
         return root;
     }
 

@@ -16,19 +16,8 @@ namespace Analytics.Web.Cli;
 /// </summary>
 internal static class GitCommands
 {
-    /// <summary>Adds <c>git</c> under the <c>ingest</c> command, creating that command if no other source has yet.</summary>
-    public static void AddTo(RootCommand root)
-    {
-        var ingest = root.Subcommands.FirstOrDefault(command => command.Name == "ingest");
-        if (ingest is null)
-        {
-            ingest = new Command("ingest", "Read events from a source into the store.");
-            root.Subcommands.Add(ingest);
-        }
-        ingest.Subcommands.Add(Create());
-    }
-
-    private static Command Create()
+    /// <summary>The <c>git</c> subcommand of <c>ingest</c>.</summary>
+    public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "A local clone: its work tree (or a folder inside it) or a bare repository." };
         var service = new Option<string>("--service") { Description = "The service its tags deploy; registered (without an owner) if the catalog does not have it.", Required = true };

@@ -13,19 +13,8 @@ namespace Analytics.Web.Cli;
 /// </summary>
 internal static class GitHubCommands
 {
-    /// <summary>Adds <c>github</c> under the <c>ingest</c> command, creating that command if no other source has yet.</summary>
-    public static void AddTo(RootCommand root)
-    {
-        var ingest = root.Subcommands.FirstOrDefault(command => command.Name == "ingest");
-        if (ingest is null)
-        {
-            ingest = new Command("ingest", "Read events from a source into the store.");
-            root.Subcommands.Add(ingest);
-        }
-        ingest.Subcommands.Add(Create());
-    }
-
-    private static Command Create()
+    /// <summary>The <c>github</c> subcommand of <c>ingest</c>.</summary>
+    public static Command Create()
     {
         var source = new Option<string?>("--source") { Description = "Only this source (configured under Analytics:Sources with Kind github); default: every GitHub source." };
         var command = new Command("github", "Read the configured GitHub / GitHub Enterprise Server sources now: commits, pull requests, reviews, deployments, releases, workflow runs and incident issues; incremental.")
