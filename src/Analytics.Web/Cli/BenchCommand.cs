@@ -53,7 +53,28 @@ internal static class BenchCommand
             Console.WriteLine($"| ratio (target ≤ 3) | {report.RatioToScan:0.00} |");
             return 0;
         });
+        var ingestScale = new Option<string>("--scale") { Description = "tiny, s or l: the organisation whose deployments become the CSV", DefaultValueFactory = _ => "l" };
+        var commits = new Option<int>("--git-commits") { Description = "Commits in the generated git repository", DefaultValueFactory = _ => 20_000 };
+        var ingest = new Command("ingest", "Rows/s of the CSV and local git ingestion paths, end to end.") { ingestScale, seed, commits };
+        ingest.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(ingestScale), out var demoScale))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(path =>
+                new IngestBenchmark(demoScale, result.GetValue(seed), result.GetValue(commits), path)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            static string F(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+            Console.WriteLine("| path | rows | time (s) | rows/s |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            Console.WriteLine($"| CSV deployments (read, check every row, insert) | {F(report.CsvRows)} | {report.Csv.TotalSeconds:0.00} | {F(report.CsvRows / report.Csv.TotalSeconds)} |");
+            Console.WriteLine($"| git clone ({string.Join(", ", report.GitRows.Select(pair => $"{pair.Key} {F(pair.Value)}"))}; walk, insert, link) | {F(report.GitRowsTotal)} | {report.Git.TotalSeconds:0.00} | {F(report.GitRowsTotal / report.Git.TotalSeconds)} |");
+            return 0;
+        });
         var bench = new Command("bench", "Benchmarks whose figures go in docs/benchmarks.md.");
+        bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(load);
         bench.Subcommands.Add(dora);
         return bench;
