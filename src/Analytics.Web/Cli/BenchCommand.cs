@@ -73,7 +73,29 @@ internal static class BenchCommand
             Console.WriteLine($"| git clone ({string.Join(", ", report.GitRows.Select(pair => $"{pair.Key} {F(pair.Value)}"))}; walk, insert, link) | {F(report.GitRowsTotal)} | {report.Git.TotalSeconds:0.00} | {F(report.GitRowsTotal / report.Git.TotalSeconds)} |");
             return 0;
         });
+        var pageScale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "l" };
+        var requests = new Option<int>("--requests") { Description = "Timed requests per page", DefaultValueFactory = _ => 30 };
+        var pages = new Command("pages", "Server time (p50/p95) of the overview, a team page and the leadership dashboard over the generated organisation.") { pageScale, seed, requests };
+        pages.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(pageScale), out _))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                return 2;
+            }
+            var timings = await WithTemporaryDataPathAsync(path =>
+                new PageBenchmark(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(requests), path)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            Console.WriteLine("| page | requests | p50 (ms) | p95 (ms) |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var timing in timings)
+            {
+                Console.WriteLine($"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | {timing.P50Milliseconds:N0} | {timing.P95Milliseconds:N0} |");
+            }
+            return 0;
+        });
         var bench = new Command("bench", "Benchmarks whose figures go in docs/benchmarks.md.");
+        bench.Subcommands.Add(pages);
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(load);
         bench.Subcommands.Add(dora);

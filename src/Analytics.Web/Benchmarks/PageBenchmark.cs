@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Analytics.Storage.Catalog;
+using Analytics.Web.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Analytics.Web.Benchmarks;
+
+/// <summary>
+/// Server time of dashboard pages over the generated organisation: the real host on Kestrel (127.0.0.1), each page
+/// requested in full (its prerender runs every query the page needs), timed from request to last byte on loopback.
+/// </summary>
+public sealed class PageBenchmark(string scale, int seed, int requests, string dataPath)
+{
+    public async Task<IReadOnlyList<PageTiming>> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(
+        [
+            new("Analytics:Store:DataPath", Path.Combine(dataPath, "clickhouse")),
+            new("Analytics:Store:Database", "bench_pages"),
+            new("ConnectionStrings:Catalog", $"Data Source={Path.Combine(dataPath, "catalog.db")}"),
+            new("Analytics:Demo:LoadWhenEmpty", "true"),
+            new("Analytics:Demo:Scale", scale),
+            new("Analytics:Demo:Seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("Logging:LogLevel:Default", "Warning"),
+        ]);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddAnalyticsWeb();
+        await using var app = builder.Build();
+        app.MapAnalytics();
+        progress.Report($"starting the app and loading the {scale} organisation…");
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var teams = await app.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync(cancellationToken);
+        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+
+        var pages = new[] { ("/", "overview"), ($"/teams/{teams[0]}", "team page"), ("/dashboards/leadership", "leadership dashboard") };
+        var timings = new List<PageTiming>();
+        foreach (var (path, name) in pages)
+        {
+            progress.Report($"{name}: {requests} requests…");
+            for (var i = 0; i < 3; i++)
+            {
+                (await http.GetAsync(path, cancellationToken)).EnsureSuccessStatusCode(); // warm-up
+            }
+            var times = new List<double>();
+            for (var i = 0; i < requests; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await http.GetAsync(path, cancellationToken);
+                await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                response.EnsureSuccessStatusCode();
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            timings.Add(new PageTiming(name, path, requests, Percentile(times, 0.5), Percentile(times, 0.95)));
+        }
+        await app.StopAsync(cancellationToken);
+        return timings;
+    }
+
+    private static double Percentile(List<double> sorted, double q)
+    {
+        var position = q * (sorted.Count - 1);
+        var lower = (int)Math.Floor(position);
+        return sorted[lower] + (position - lower) * (sorted[Math.Min(lower + 1, sorted.Count - 1)] - sorted[lower]);
+    }
+}
+
+public sealed record PageTiming(string Page, string Path, int Requests, double P50Milliseconds, double P95Milliseconds);
