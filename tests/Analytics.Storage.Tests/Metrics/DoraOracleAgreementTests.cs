@@ -61,6 +61,33 @@ public sealed class DoraOracleAgreementTests
             Assert.All(actual.Keys, team => Assert.True(expected.ContainsKey(team), $"SQL reports team '{team}' that the oracle does not know"));
         }
 
+        // PR cycle time by phase, for every team, over the same periods.
+        var history = await ReadHistoryAsync(store);
+        var cycleOracle = new PullRequestCycleTimeOracle(oracle, history,
+            await store.QueryAsync<PullRequestFacts>("SELECT repository, number, author_login, author_is_bot, opened_at, first_commit_at, merged_at, merge_sha FROM pull_requests FINAL"),
+            await store.QueryAsync<PullRequestReview>("SELECT repository, number, reviewer_login, reviewer_is_bot, submitted_at FROM pull_request_reviews FINAL"),
+            await store.QueryAsync<ServiceRepositoryLink>("SELECT service, repository FROM catalog_services"),
+            options);
+        var pullRequests = new PullRequestQueries(store, new SqlFiles(), Options.Create(options));
+        foreach (var period in periods)
+        {
+            var expected = cycleOracle.CycleTime(period[0], period[1]);
+            var actual = await pullRequests.CycleTimeAsync(new DoraRequest(period[0], period[1]));
+            Assert.True(expected.ContainsKey(""), $"seed {seed}: no merged pull request in {period[0]:O}..{period[1]:O}");
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            foreach (var (team, want) in expected)
+            {
+                var got = actual[team];
+                var context = $"seed {seed}, {timeZone}, PR cycle time, team '{team}', {period[0]:O}..{period[1]:O}";
+                Assert.True(want.PullRequests == got.PullRequests, $"{context}: pull requests {got.PullRequests}, oracle {want.PullRequests}");
+                foreach (var (name, w, g) in new[] { ("coding", want.Coding, got.Coding), ("pickup", want.Pickup, got.Pickup), ("review", want.Review, got.Review), ("deploy", want.Deploy, got.Deploy) })
+                {
+                    Assert.True(w.Measured == g.Measured && w.Negative == g.Negative, $"{context}: {name} n {g.Measured}/{g.Negative}, oracle {w.Measured}/{w.Negative}");
+                    AssertMilliseconds(w.Median, g.Median, $"{context}: {name} median");
+                }
+            }
+        }
+
         // Series: each bucket is a period of its own, clipped to the window.
         var window = (From: End.AddDays(-75).AddHours(-3), To: End.AddHours(-7));
         foreach (var granularity in new[] { Granularity.Month, Granularity.Week, Granularity.Day })
