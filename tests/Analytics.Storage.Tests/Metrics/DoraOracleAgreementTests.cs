@@ -27,13 +27,12 @@ public sealed class DoraOracleAgreementTests
     [MemberData(nameof(SeedsAndTimeZones))]
     public async Task Sql_equals_the_oracle_for_every_team_and_period(int seed, string timeZone)
     {
-        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("oracle");
-        await using var catalog = await CatalogTestDatabase.CreateMigratedAsync();
-        await DemoOrganisationLoader.LoadAsync(store, catalog.Contexts, DemoScale.Tiny, seed, End);
-        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
+        await using var organisation = await GeneratedOrganisation.LoadAsync("oracle", DemoScale.Tiny, seed, End);
+        var store = organisation.Store;
+        var history = await organisation.ReadDoraHistoryAsync();
         var options = new MetricOptions { TimeZone = timeZone };
         var queries = new DoraQueries(store, new SqlFiles(), Options.Create(options));
-        var oracle = new DoraOracle(await ReadHistoryAsync(store), options);
+        var oracle = new DoraOracle(history, options);
 
         DateTimeOffset[][] periods =
         [
@@ -62,7 +61,6 @@ public sealed class DoraOracleAgreementTests
         }
 
         // PR cycle time by phase, for every team, over the same periods.
-        var history = await ReadHistoryAsync(store);
         var cycleOracle = new PullRequestCycleTimeOracle(oracle, history,
             await store.QueryAsync<PullRequestFacts>("SELECT repository, number, author_login, author_is_bot, opened_at, first_commit_at, merged_at, merge_sha FROM pull_requests FINAL"),
             await store.QueryAsync<PullRequestReview>("SELECT repository, number, reviewer_login, reviewer_is_bot, submitted_at FROM pull_request_reviews FINAL"),
@@ -166,13 +164,4 @@ public sealed class DoraOracleAgreementTests
     private static void AssertMilliseconds(TimeSpan? want, TimeSpan? got, string context) =>
         Assert.True(want.HasValue == got.HasValue && (want is null || Math.Abs((want.Value - got!.Value).TotalMilliseconds) < 1),
             $"{context}: SQL {got}, oracle {want}");
-
-    /// <summary>The stored rows, deduplicated, as the oracle's records.</summary>
-    private static async Task<DoraHistory> ReadHistoryAsync(IClickHouseStore store) => new(
-        await store.QueryAsync<DeploymentEvent>("SELECT deployment_id, service, environment, status, kind, related_deployment_id, source, started_at, finished_at FROM deployments FINAL"),
-        await store.QueryAsync<DeploymentCommitLink>("SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL"),
-        await store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at FROM commits FINAL"),
-        await store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id FROM incidents FINAL"),
-        await store.QueryAsync<OwnershipRange>("SELECT service, team, valid_from, valid_to FROM catalog_service_ownership"),
-        await store.QueryAsync<ProductionRule>("SELECT source, pattern FROM catalog_production_environments"));
 }

@@ -23,11 +23,9 @@ public sealed class GrafanaDashboardTests
         var queries = dashboard.RootElement.GetProperty("panels").EnumerateArray()
             .Select(panel => (Title: panel.GetProperty("title").GetString()!, Sql: panel.GetProperty("targets")[0].GetProperty("rawSql").GetString()!))
             .ToList();
-        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("grafana");
-        await using var catalog = await CatalogTestDatabase.CreateMigratedAsync();
-        await DemoOrganisationLoader.LoadAsync(store, catalog.Contexts, DemoScale.Tiny, 7, End);
-        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
-        var team = (await catalog.Store.TeamSlugsAsync())[0];
+        await using var organisation = await GeneratedOrganisation.LoadAsync("grafana", DemoScale.Tiny, 7, End);
+        var store = organisation.Store;
+        var team = (await organisation.Catalog.Store.TeamSlugsAsync())[0];
 
         Assert.Equal(5, queries.Count);
         foreach (var (title, sql) in queries)

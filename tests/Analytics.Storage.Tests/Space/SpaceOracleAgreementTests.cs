@@ -32,13 +32,11 @@ public sealed class SpaceOracleAgreementTests
     [MemberData(nameof(SeedsAndTimeZones))]
     public async Task Sql_equals_the_oracle_for_every_team_and_period(int seed, string timeZone)
     {
-        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("space_oracle");
-        await using var catalog = await CatalogTestDatabase.CreateMigratedAsync();
-        await DemoOrganisationLoader.LoadAsync(store, catalog.Contexts, Scale, seed, End);
-        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
+        await using var organisation = await GeneratedOrganisation.LoadAsync("space_oracle", Scale, seed, End);
+        var store = organisation.Store;
         var options = new MetricOptions { TimeZone = timeZone };
         var sql = new SqlFiles();
-        var oracle = new SpaceOracle(await ReadDoraHistoryAsync(store), await ReadSpaceHistoryAsync(store), options);
+        var oracle = new SpaceOracle(await organisation.ReadDoraHistoryAsync(), await ReadSpaceHistoryAsync(store), options);
 
         DateTimeOffset[][] periods =
         [
@@ -153,14 +151,6 @@ public sealed class SpaceOracleAgreementTests
 
     private static string Summary(JsonArray array) =>
         string.Join(", ", array.Take(12).Select(item => item is JsonObject o ? $"{o["team"]}/{o["month"]}/{o["service"]}" : item?.ToJsonString()));
-
-    internal static async Task<DoraHistory> ReadDoraHistoryAsync(IClickHouseStore store) => new(
-        await store.QueryAsync<DeploymentEvent>("SELECT deployment_id, service, environment, status, kind, related_deployment_id, source, started_at, finished_at FROM deployments FINAL"),
-        await store.QueryAsync<DeploymentCommitLink>("SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL"),
-        await store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at FROM commits FINAL"),
-        await store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id FROM incidents FINAL"),
-        await store.QueryAsync<OwnershipRange>("SELECT service, team, valid_from, valid_to FROM catalog_service_ownership"),
-        await store.QueryAsync<ProductionRule>("SELECT source, pattern FROM catalog_production_environments"));
 
     /// <summary>The stored rows, deduplicated, as the oracle's records.</summary>
     internal static async Task<SpaceHistory> ReadSpaceHistoryAsync(IClickHouseStore store) => new(

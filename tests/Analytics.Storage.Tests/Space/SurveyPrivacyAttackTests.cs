@@ -30,10 +30,8 @@ public sealed class SurveyPrivacyAttackTests
     [MemberData(nameof(SeedsAndMinimums))]
     public async Task No_combination_of_shown_scores_describes_fewer_than_K_respondents(int seed, int k)
     {
-        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("privacy");
-        await using var catalog = await CatalogTestDatabase.CreateMigratedAsync();
-        await DemoOrganisationLoader.LoadAsync(store, catalog.Contexts, Scale, seed, End);
-        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
+        await using var organisation = await GeneratedOrganisation.LoadAsync("privacy", Scale, seed, End);
+        var store = organisation.Store;
         var grid = new MonthGrid("UTC");
         var answers = (await SpaceOracleAgreementTests.ReadSpaceHistoryAsync(store)).SurveyResponses
             .Where(a => SurveyQuestions.IsValidScore(a.Question, a.Score))

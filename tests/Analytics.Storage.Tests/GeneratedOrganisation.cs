@@ -1,0 +1,49 @@
+using Analytics.Core.Dora;
+using Analytics.Ingestors.Demo;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Analytics.Storage.Tests.Catalog;
+using Analytics.Storage.Tests.ClickHouse;
+
+namespace Analytics.Storage.Tests;
+
+/// <summary>
+/// A generated organisation loaded into a fresh database of the test engine and a fresh catalog, with the catalog's
+/// ClickHouse mirror synced: the starting point of every property and integration test over demo data.
+/// </summary>
+public sealed class GeneratedOrganisation : IAsyncDisposable
+{
+    private GeneratedOrganisation(IClickHouseStore store, CatalogTestDatabase catalog)
+    {
+        Store = store;
+        Catalog = catalog;
+    }
+
+    public IClickHouseStore Store { get; }
+
+    public CatalogTestDatabase Catalog { get; }
+
+    public static async Task<GeneratedOrganisation> LoadAsync(string databasePrefix, DemoScale scale, int seed, DateTimeOffset end)
+    {
+        var store = await EmbeddedEngine.NewMigratedDatabaseAsync(databasePrefix);
+        var catalog = await CatalogTestDatabase.CreateMigratedAsync();
+        await DemoOrganisationLoader.LoadAsync(store, catalog.Contexts, scale, seed, end);
+        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
+        return new GeneratedOrganisation(store, catalog);
+    }
+
+    /// <summary>The stored rows, deduplicated, as the DORA oracle's records.</summary>
+    public async Task<DoraHistory> ReadDoraHistoryAsync() => new(
+        await Store.QueryAsync<DeploymentEvent>("SELECT deployment_id, service, environment, status, kind, related_deployment_id, source, started_at, finished_at FROM deployments FINAL"),
+        await Store.QueryAsync<DeploymentCommitLink>("SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL"),
+        await Store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at FROM commits FINAL"),
+        await Store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id FROM incidents FINAL"),
+        await Store.QueryAsync<OwnershipRange>("SELECT service, team, valid_from, valid_to FROM catalog_service_ownership"),
+        await Store.QueryAsync<ProductionRule>("SELECT source, pattern FROM catalog_production_environments"));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        await Catalog.DisposeAsync();
+    }
+}
