@@ -37,6 +37,36 @@ public sealed class SqlFiles
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>
+    /// The derived tables (derived/&lt;name&gt;.sql: a SELECT whose <c>-- Sources:</c> line names the tables it reads),
+    /// each after the derived tables it reads.
+    /// </summary>
+    public IReadOnlyList<DerivedTable> DerivedTables()
+    {
+        var pending = Directory.EnumerateFiles(Path.Combine(Root, "derived"), "*.sql")
+            .Select(path => (Path: path, Sql: File.ReadAllText(path)))
+            .Select(file => new DerivedTable(Path.GetFileNameWithoutExtension(file.Path), file.Sql, SourcesOf(file.Path, file.Sql)))
+            .OrderBy(table => table.Name, StringComparer.Ordinal)
+            .ToList();
+        var ordered = new List<DerivedTable>();
+        while (pending.Count > 0)
+        {
+            var ready = pending.FirstOrDefault(table => table.Sources.All(source => !pending.Any(other => other.Name == source)))
+                ?? throw new InvalidDataException($"The derived tables {string.Join(", ", pending.Select(t => t.Name))} read each other in a cycle.");
+            ordered.Add(ready);
+            pending.Remove(ready);
+        }
+        return ordered;
+    }
+
+    private static IReadOnlyList<string> SourcesOf(string path, string sql)
+    {
+        const string prefix = "-- Sources:";
+        var line = sql.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new InvalidDataException($"{path} has no '{prefix}' line naming the tables it reads.");
+        return line[prefix.Length..].TrimEnd('.').Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    }
+
     /// <summary>Migration files named NNNN_name.sql, in version order.</summary>
     public IReadOnlyList<MigrationFile> Migrations()
     {

@@ -10,14 +10,16 @@ namespace Analytics.Storage.ClickHouse;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ClickHouse store for the configured transport, the SQL catalogue, the migration runner,
+    /// Registers the ClickHouse store for the configured transport (keeping the derived tables fresh), the SQL catalogue, the migration runner,
     /// the SQLite catalog and its ClickHouse mirror. The store opens on first use; <see cref="StoreStartup"/> migrates it.
     /// </summary>
     public static IServiceCollection AddAnalyticsStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(_ => new SqlFiles());
-        services.AddSingleton<IClickHouseStore>(provider => OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value));
+        services.AddSingleton(provider => new DerivedTablesStore(
+            OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value), provider.GetRequiredService<SqlFiles>()));
+        services.AddSingleton<IClickHouseStore>(provider => provider.GetRequiredService<DerivedTablesStore>());
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<CatalogMirrorSync>();
         services.AddCatalog(configuration.GetConnectionString("Catalog")

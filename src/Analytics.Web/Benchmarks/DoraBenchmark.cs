@@ -13,8 +13,9 @@ namespace Analytics.Web.Benchmarks;
 
 /// <summary>
 /// Time to compute every DORA figure for every team by month over the generated organisation's whole history
-/// (dora/series.sql, one query), against a plain scan of the columns those figures read (same FINAL reads).
-/// Target: at most 3 × the scan.
+/// (dora/series.sql, one query), against a plain scan of the event columns those figures are computed from (with
+/// FINAL, as every reader deduplicates). Target: at most 3 × the scan. Also reported: refreshing the derived tables
+/// after the load (the cost moved to ingestion) and a scan of the derived columns the query reads.
 /// </summary>
 public sealed class DoraBenchmark(DemoScale scale, int seed, DateTimeOffset end, string dataPath)
 {
@@ -22,8 +23,9 @@ public sealed class DoraBenchmark(DemoScale scale, int seed, DateTimeOffset end,
 
     public async Task<DoraBenchmarkReport> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
     {
-        await using var store = await ChDbStore.OpenAsync(dataPath, $"bench_{Guid.NewGuid():N}", cancellationToken);
-        await new MigrationRunner(store, new SqlFiles()).MigrateAsync(cancellationToken);
+        var sqlFiles = new SqlFiles();
+        await using var store = new DerivedTablesStore(await ChDbStore.OpenAsync(dataPath, $"bench_{Guid.NewGuid():N}", cancellationToken), sqlFiles);
+        await new MigrationRunner(store, sqlFiles).MigrateAsync(cancellationToken);
         var catalogPath = Path.Combine(dataPath, "catalog.db");
         var contexts = new PooledDbContextFactory<CatalogDbContext>(new DbContextOptionsBuilder<CatalogDbContext>().UseSqlite($"Data Source={catalogPath}").Options);
         var catalog = new CatalogStore(contexts, TimeProvider.System);
@@ -35,31 +37,47 @@ public sealed class DoraBenchmark(DemoScale scale, int seed, DateTimeOffset end,
         await new CatalogMirrorSync(catalog, store).SyncAsync(cancellationToken);
         await store.ExecuteAsync("OPTIMIZE TABLE deployments FINAL", cancellationToken: cancellationToken);
         load.Stop();
+        progress.Report("refreshing the derived tables…");
+        var refresh = Stopwatch.StartNew();
+        await store.RefreshStaleAsync(cancellationToken);
+        refresh.Stop();
 
-        var queries = new DoraQueries(store, new SqlFiles(), Options.Create(new MetricOptions()));
+        var queries = new DoraQueries(store, sqlFiles, Options.Create(new MetricOptions()));
         var generator = new DemoOrganisationGenerator(scale, seed, end);
         var request = new DoraRequest(generator.Start, generator.End);
 
         progress.Report("DORA series by month, all teams…");
         var (seriesTimes, points) = await TimeAsync(() => queries.SeriesAsync(request, Granularity.Month, cancellationToken));
-        progress.Report("plain scan of the same columns…");
-        var (scanTimes, _) = await TimeAsync(() => ScanAsync(store, cancellationToken));
+        progress.Report("plain scan of the event columns…");
+        var (scanTimes, _) = await TimeAsync(() => ScanAsync(store, EventScans, cancellationToken));
+        progress.Report("plain scan of the derived columns…");
+        var (derivedScanTimes, _) = await TimeAsync(() => ScanAsync(store, DerivedScans, cancellationToken));
 
         using var process = Process.GetCurrentProcess();
         return new DoraBenchmarkReport(scale, summary.TotalRows, load.Elapsed, points.Count, points.Select(p => p.Team).Distinct().Count() - 1,
-            Median(seriesTimes), Median(scanTimes), process.PeakWorkingSet64);
+            refresh.Elapsed, Median(seriesTimes), Median(scanTimes), Median(derivedScanTimes), process.PeakWorkingSet64);
     }
 
-    /// <summary>The columns the DORA figures read, deduplicated the same way, hashed so nothing is skipped.</summary>
-    private static async Task<int> ScanAsync(IClickHouseStore store, CancellationToken cancellationToken)
+    /// <summary>The event columns the DORA figures are computed from, deduplicated the same way, hashed so nothing is skipped.</summary>
+    private static readonly string[] EventScans =
+    [
+        "SELECT count() AS rows, sum(cityHash64(deployment_id, service, environment, status, kind, related_deployment_id, source, finished_at)) AS hash FROM deployments FINAL",
+        "SELECT count() AS rows, sum(cityHash64(deployment_id, repository, sha, link)) AS hash FROM deployment_commits FINAL",
+        "SELECT count() AS rows, sum(cityHash64(repository, sha, authored_at, committed_at)) AS hash FROM commits FINAL",
+        "SELECT count() AS rows, sum(cityHash64(incident_id, service, started_at, resolved_at, caused_by_deployment_id)) AS hash FROM incidents FINAL",
+    ];
+
+    /// <summary>The derived columns dora/series.sql reads.</summary>
+    private static readonly string[] DerivedScans =
+    [
+        "SELECT count() AS rows, sum(cityHash64(deployment_id, team, finished_at)) AS hash FROM production_deployments",
+        "SELECT count() AS rows, sum(cityHash64(deployment_id, reason, gap_seconds)) AS hash FROM deployment_failure_evidence",
+        "SELECT count() AS rows, sum(cityHash64(owner, deployed_at, committed_at)) AS hash FROM commit_shipments",
+        "SELECT count() AS rows, sum(cityHash64(incident_id, service, started_at, resolved_at, caused_by_deployment_id)) AS hash FROM incidents FINAL",
+    ];
+
+    private static async Task<int> ScanAsync(IClickHouseStore store, string[] scans, CancellationToken cancellationToken)
     {
-        string[] scans =
-        [
-            "SELECT count() AS rows, sum(cityHash64(deployment_id, service, environment, status, kind, related_deployment_id, source, finished_at)) AS hash FROM deployments FINAL",
-            "SELECT count() AS rows, sum(cityHash64(deployment_id, repository, sha, link)) AS hash FROM deployment_commits FINAL",
-            "SELECT count() AS rows, sum(cityHash64(repository, sha, authored_at, committed_at)) AS hash FROM commits FINAL",
-            "SELECT count() AS rows, sum(cityHash64(incident_id, service, started_at, resolved_at, caused_by_deployment_id)) AS hash FROM incidents FINAL",
-        ];
         foreach (var scan in scans)
         {
             await store.QueryAsync<ScanRow>(scan, cancellationToken: cancellationToken);
@@ -85,7 +103,8 @@ public sealed class DoraBenchmark(DemoScale scale, int seed, DateTimeOffset end,
     private sealed record ScanRow(ulong Rows, ulong Hash);
 }
 
-public sealed record DoraBenchmarkReport(DemoScale Scale, long RowsLoaded, TimeSpan Load, int SeriesPoints, int Teams, TimeSpan Series, TimeSpan Scan, long PeakWorkingSetBytes)
+public sealed record DoraBenchmarkReport(DemoScale Scale, long RowsLoaded, TimeSpan Load, int SeriesPoints, int Teams,
+    TimeSpan Refresh, TimeSpan Series, TimeSpan Scan, TimeSpan DerivedScan, long PeakWorkingSetBytes)
 {
     public double RatioToScan => Series.TotalSeconds / Scan.TotalSeconds;
 }

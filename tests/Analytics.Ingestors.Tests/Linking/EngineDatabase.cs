@@ -11,10 +11,12 @@ public static class EngineDatabase
 {
     public static readonly string DataPath = Path.Combine(Path.GetTempPath(), $"analytics-tests-{Environment.ProcessId}");
 
-    public static async Task<ChDbStore> CreateMigratedAsync(string prefix)
+    /// <summary>A database at the current schema, behind the store the app uses (derived tables kept fresh).</summary>
+    public static async Task<DerivedTablesStore> CreateMigratedAsync(string prefix)
     {
-        var store = await ChDbStore.OpenAsync(DataPath, $"{prefix}_{Guid.NewGuid():N}");
-        await new MigrationRunner(store, new SqlFiles()).MigrateAsync();
+        var sqlFiles = new SqlFiles();
+        var store = new DerivedTablesStore(await ChDbStore.OpenAsync(DataPath, $"{prefix}_{Guid.NewGuid():N}"), sqlFiles);
+        await new MigrationRunner(store, sqlFiles).MigrateAsync();
         return store;
     }
 }

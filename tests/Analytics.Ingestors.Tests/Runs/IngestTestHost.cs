@@ -25,7 +25,7 @@ public sealed class IngestTestHost : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    private IngestTestHost(string folder, IClickHouseStore store, ChDbStore engineStore, IReadOnlyDictionary<string, string?> settings)
+    private IngestTestHost(string folder, IClickHouseStore store, DerivedTablesStore engineStore, IReadOnlyDictionary<string, string?> settings)
     {
         Folder = folder;
         Store = store;
@@ -53,8 +53,8 @@ public sealed class IngestTestHost : IAsyncDisposable
     /// <summary>The store the services use (the engine's, or a wrapper around it).</summary>
     public IClickHouseStore Store { get; }
 
-    /// <summary>The real embedded store, for reading what was written.</summary>
-    public ChDbStore EngineStore { get; }
+    /// <summary>The real embedded store (behind the derived tables' upkeep, as in the app), for reading what was written.</summary>
+    public DerivedTablesStore EngineStore { get; }
 
     public IConfiguration Configuration { get; }
 
@@ -71,8 +71,9 @@ public sealed class IngestTestHost : IAsyncDisposable
     public static async Task<IngestTestHost> CreateAsync(
         IReadOnlyDictionary<string, string?>? settings = null, Func<IClickHouseStore, IClickHouseStore>? wrapStore = null)
     {
-        var engineStore = await ChDbStore.OpenAsync(EngineDataPath, $"ingest_{Guid.NewGuid():N}");
-        await new MigrationRunner(engineStore, new SqlFiles()).MigrateAsync();
+        var sqlFiles = new SqlFiles();
+        var engineStore = new DerivedTablesStore(await ChDbStore.OpenAsync(EngineDataPath, $"ingest_{Guid.NewGuid():N}"), sqlFiles);
+        await new MigrationRunner(engineStore, sqlFiles).MigrateAsync();
         var merged = new Dictionary<string, string?> { ["Analytics:Surveys:RespondentSalt"] = SurveySalt };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

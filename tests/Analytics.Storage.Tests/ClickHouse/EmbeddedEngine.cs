@@ -14,10 +14,12 @@ public static class EmbeddedEngine
     public static Task<ChDbStore> NewDatabaseAsync(string prefix = "t") =>
         ChDbStore.OpenAsync(DataPath, $"{prefix}_{Guid.NewGuid():N}");
 
-    public static async Task<ChDbStore> NewMigratedDatabaseAsync(string prefix = "t")
+    /// <summary>A database at the current schema, behind the store the app uses (derived tables kept fresh).</summary>
+    public static async Task<DerivedTablesStore> NewMigratedDatabaseAsync(string prefix = "t")
     {
-        var store = await NewDatabaseAsync(prefix);
-        await new MigrationRunner(store, new SqlFiles()).MigrateAsync();
+        var sqlFiles = new SqlFiles();
+        var store = new DerivedTablesStore(await NewDatabaseAsync(prefix), sqlFiles);
+        await new MigrationRunner(store, sqlFiles).MigrateAsync();
         return store;
     }
 }

@@ -3,8 +3,9 @@
 -- as dora/lead_time (negative lead times are listed with excluded = true). Slowest first.
 WITH first_shipment AS
 (
-    -- view first_shipments (migration 0007)
+    -- view first_shipments (migration 0008)
     SELECT * FROM first_shipments(to = {to:DateTime64(3, 'UTC')})
+    WHERE deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR owner = {team:String})
 )
 SELECT
     f.repository AS repository,
@@ -14,13 +15,15 @@ SELECT
     f.link AS link,
     c.author_email AS author_email,
     c.message AS message,
-    if({use_author_time:Bool}, c.authored_at, c.committed_at) AS committed_at,
+    if({use_author_time:Bool}, f.authored_at, f.committed_at) AS committed_at,
     f.deployed_at AS deployed_at,
     dateDiff('millisecond', committed_at, f.deployed_at) / 1000.0 AS lead_seconds,
     toBool(lead_seconds < 0) AS excluded
 FROM first_shipment AS f
-INNER JOIN (SELECT repository, sha, author_email, message, authored_at, committed_at FROM commits FINAL) AS c
-    ON c.repository = f.repository AND c.sha = f.sha
-WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
+INNER JOIN
+(
+    SELECT repository, sha, author_email, message FROM commits FINAL
+    WHERE sha IN (SELECT sha FROM first_shipment)
+) AS c ON c.repository = f.repository AND c.sha = f.sha
 ORDER BY lead_seconds DESC, f.sha
 LIMIT {limit:UInt32}

@@ -1,0 +1,27 @@
+-- Each known commit's first shipment: the first production deployment that shipped it (deployment_commits),
+-- with the team owning the deploying service then, how the commit was linked, and the commit's own times.
+-- Commits not (yet) in the commits table have no lead time and are left out.
+-- Sources: production_deployments, deployment_commits, commits.
+SELECT
+    s.repository AS repository,
+    s.sha AS sha,
+    s.deployed_at AS deployed_at,
+    s.deployment_id AS deployment_id,
+    s.owner AS owner,
+    s.link AS link,
+    c.authored_at AS authored_at,
+    c.committed_at AS committed_at
+FROM
+(
+    SELECT
+        dc.repository AS repository,
+        dc.sha AS sha,
+        min(pd.finished_at) AS deployed_at,
+        argMin(pd.deployment_id, pd.finished_at) AS deployment_id,
+        argMin(pd.team, pd.finished_at) AS owner,
+        argMin(dc.link, pd.finished_at) AS link
+    FROM (SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL) AS dc
+    INNER JOIN (SELECT deployment_id, finished_at, team FROM production_deployments) AS pd ON pd.deployment_id = dc.deployment_id
+    GROUP BY dc.repository, dc.sha
+) AS s
+INNER JOIN (SELECT repository, sha, authored_at, committed_at FROM commits FINAL) AS c ON c.repository = s.repository AND c.sha = s.sha

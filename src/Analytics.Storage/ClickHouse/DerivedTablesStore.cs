@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Analytics.Storage.ClickHouse;
+
+/// <summary>
+/// A table computed from other tables by the SELECT in <c>sql/clickhouse/derived/&lt;Name&gt;.sql</c>, whose
+/// <c>-- Sources:</c> line names the tables it reads (derived ones included, so refreshes run in order).
+/// </summary>
+public sealed record DerivedTable(string Name, string Select, IReadOnlyList<string> Sources);
+
+/// <summary>
+/// The store every service uses: it keeps the derived tables (migration 0008: production deployments with
+/// owners, failure evidence, commit shipments, attributed pull requests) in step with what they are computed
+/// from. A write marks the derived tables that read the written table stale; the next query refreshes the
+/// stale ones first, so a metric never reads data older than the last write. A table is rebuilt beside the live
+/// one and swapped in with EXCHANGE TABLES, so a reader in another process never sees it half-built.
+/// </summary>
+/// <remarks>
+/// Computing these per query made every figure repeat the same ASOF and shipment joins (10 × a plain scan at
+/// scale L, docs/benchmarks.md); refreshing after writes moves that cost to ingestion, once per batch.
+/// Writes by another process (a CLI ingest into a shared server, or before this process started) are noticed by
+/// comparing the sources' fingerprints with those recorded at the last refresh (table derived_refreshes): on the
+/// first query, then at most every 30 seconds (<see cref="DefaultFingerprintCheckInterval"/>).
+/// </remarks>
+public sealed class DerivedTablesStore : IClickHouseStore
+{
+    private const string StagingSuffix = "__next";
+
+    /// <summary>How often, by default, the sources' fingerprints are compared again to notice another process's writes.</summary>
+    public static readonly TimeSpan DefaultFingerprintCheckInterval = TimeSpan.FromSeconds(30);
+
+    private readonly IClickHouseStore _inner;
+    private readonly IReadOnlyList<DerivedTable> _tables;
+    private readonly Dictionary<string, Regex> _sourcePatterns;
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private readonly object _versionsLock = new();
+    // A version per written table; a derived table is stale while one of its sources has a newer version than
+    // the one it was refreshed at. Unknown until the first query compares fingerprints with derived_refreshes.
+    private readonly Dictionary<string, long> _writtenAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _refreshedAt = new(StringComparer.Ordinal);
+    private long _version;
+    private bool _migrated;
+    private long? _fingerprintsCheckedAt;
+
+    private readonly TimeSpan _fingerprintCheckInterval;
+
+    public DerivedTablesStore(IClickHouseStore inner, SqlFiles sqlFiles, TimeSpan? fingerprintCheckInterval = null)
+    {
+        _inner = inner;
+        _fingerprintCheckInterval = fingerprintCheckInterval ?? DefaultFingerprintCheckInterval;
+        _tables = sqlFiles.DerivedTables();
+        _sourcePatterns = _tables.SelectMany(table => table.Sources).Distinct(StringComparer.Ordinal)
+            .ToDictionary(source => source, source => new Regex($@"\b{Regex.Escape(source)}\b", RegexOptions.CultureInvariant), StringComparer.Ordinal);
+    }
+
+    public string Database => _inner.Database;
+
+    public string Transport => _inner.Transport;
+
+    /// <summary>The derived tables, each after the derived tables it reads.</summary>
+    public IReadOnlyList<DerivedTable> Tables => _tables;
+
+    public async Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _inner.ExecuteAsync(sql, parameters, cancellationToken);
+        }
+        finally
+        {
+            // Even a failed statement may have changed data (a mutation, part of a DDL script).
+            MarkWritten(_sourcePatterns.Where(pair => pair.Value.IsMatch(sql)).Select(pair => pair.Key));
+        }
+    }
+
+    public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _inner.InsertAsync(table, columns, rows, cancellationToken);
+        }
+        finally
+        {
+            MarkWritten([table]);
+        }
+    }
+
+    public async Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await RefreshStaleAsync(cancellationToken);
+        return await _inner.QueryAsync<TRow>(sql, parameters, cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings every stale derived table up to date now (queries do this on their own; an ingest run calls it so
+    /// the work is done before a dashboard in another process reads). Does nothing before migration 0008.
+    /// </summary>
+    public async Task RefreshStaleAsync(CancellationToken cancellationToken = default)
+    {
+        if (!FingerprintCheckDue() && StaleTables().Count == 0)
+        {
+            return;
+        }
+        await _refreshLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (FingerprintCheckDue())
+            {
+                _migrated = _migrated || await IsMigratedAsync(cancellationToken);
+                if (!_migrated)
+                {
+                    return;
+                }
+                await CompareFingerprintsAsync(cancellationToken);
+                _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
+            }
+            foreach (var table in StaleTables())
+            {
+                await RefreshAsync(table, cancellationToken);
+            }
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _refreshLock.Dispose();
+        return _inner.DisposeAsync();
+    }
+
+    private async Task RefreshAsync(DerivedTable table, CancellationToken cancellationToken)
+    {
+        long version;
+        lock (_versionsLock)
+        {
+            version = ++_version;
+        }
+        var fingerprint = await FingerprintAsync(table, cancellationToken);
+        var staging = table.Name + StagingSuffix;
+        await _inner.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {staging} AS {table.Name}", cancellationToken: cancellationToken);
+        await _inner.ExecuteAsync($"TRUNCATE TABLE {staging}", cancellationToken: cancellationToken);
+        await _inner.ExecuteAsync($"INSERT INTO {staging} {table.Select}", cancellationToken: cancellationToken);
+        await _inner.ExecuteAsync($"EXCHANGE TABLES {table.Name} AND {staging}", cancellationToken: cancellationToken);
+        await _inner.ExecuteAsync($"TRUNCATE TABLE {staging}", cancellationToken: cancellationToken);
+        await _inner.ExecuteAsync(
+            "INSERT INTO derived_refreshes (name, fingerprint, refreshed_at) VALUES ({name:String}, {fingerprint:UInt64}, now64(3))",
+            QueryParameters.From(("name", table.Name), ("fingerprint", fingerprint)), cancellationToken);
+        lock (_versionsLock)
+        {
+            _refreshedAt[table.Name] = version;
+            // Tables derived from this one are now behind it.
+            _writtenAt[table.Name] = version;
+        }
+    }
+
+    private void MarkWritten(IEnumerable<string> tables)
+    {
+        lock (_versionsLock)
+        {
+            foreach (var table in tables)
+            {
+                _writtenAt[table] = ++_version;
+            }
+        }
+    }
+
+    private List<DerivedTable> StaleTables()
+    {
+        lock (_versionsLock)
+        {
+            // In dependency order, and a table whose derived source is stale is stale too.
+            var stale = new List<DerivedTable>();
+            foreach (var table in _tables)
+            {
+                var refreshedAt = _refreshedAt.GetValueOrDefault(table.Name, -1);
+                if (table.Sources.Any(source => _writtenAt.GetValueOrDefault(source) > refreshedAt || stale.Any(s => s.Name == source)))
+                {
+                    stale.Add(table);
+                }
+            }
+            return stale;
+        }
+    }
+
+    private bool FingerprintCheckDue() =>
+        _fingerprintsCheckedAt is not { } checkedAt || Stopwatch.GetElapsedTime(checkedAt) >= _fingerprintCheckInterval;
+
+    private async Task<bool> IsMigratedAsync(CancellationToken cancellationToken) =>
+        (await _inner.QueryAsync<ExistsRow>("EXISTS TABLE derived_refreshes", cancellationToken: cancellationToken)).Single().Result == 1;
+
+    /// <summary>Marks stale each derived table whose sources changed since its last refresh (by any process), and fresh each that did not.</summary>
+    private async Task CompareFingerprintsAsync(CancellationToken cancellationToken)
+    {
+        var recorded = (await _inner.QueryAsync<RefreshRow>("SELECT name, fingerprint FROM derived_refreshes FINAL", cancellationToken: cancellationToken))
+            .ToDictionary(row => row.Name, row => row.Fingerprint, StringComparer.Ordinal);
+        foreach (var table in _tables)
+        {
+            long version;
+            lock (_versionsLock)
+            {
+                version = _version;
+            }
+            var unchanged = recorded.TryGetValue(table.Name, out var fingerprint) && fingerprint == await FingerprintAsync(table, cancellationToken);
+            lock (_versionsLock)
+            {
+                _refreshedAt[table.Name] = unchanged ? version : -1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the event and catalog tables <paramref name="table"/> is computed from (transitively) hold now, cheaply:
+    /// for each, the newest block or mutation among its data parts (an insert or delete raises it; background merges
+    /// do not change it), and for the small catalog mirror tables, which are replaced whole, a hash of their rows.
+    /// </summary>
+    private async Task<ulong> FingerprintAsync(DerivedTable table, CancellationToken cancellationToken)
+    {
+        var sources = BaseSources(table).ToArray();
+        var versions = await _inner.QueryAsync<PartVersionRow>(
+            """
+            SELECT table, toString(max(greatest(max_block_number, data_version))) AS version FROM system.parts
+            WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)}
+            GROUP BY table ORDER BY table
+            """,
+            QueryParameters.From(("tables", sources)), cancellationToken);
+        var text = new StringBuilder(string.Join('\n', versions.Select(row => $"{row.Table}:{row.Version}")));
+        foreach (var catalogTable in sources.Where(source => source.StartsWith("catalog_", StringComparison.Ordinal)))
+        {
+            var hash = await _inner.QueryAsync<ContentHashRow>($"SELECT toString(ifNull(sum(cityHash64(*)), 0)) AS hash FROM {catalogTable}", cancellationToken: cancellationToken);
+            text.Append($"\n{catalogTable}#{hash.Single().Hash}");
+        }
+        return BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private IEnumerable<string> BaseSources(DerivedTable table) =>
+        table.Sources.SelectMany(source => _tables.FirstOrDefault(t => t.Name == source) is { } derived ? BaseSources(derived) : [source])
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
+    private sealed record ExistsRow(byte Result);
+
+    private sealed record RefreshRow(string Name, ulong Fingerprint);
+
+    private sealed record PartVersionRow(string Table, string Version);
+
+    private sealed record ContentHashRow(string Hash);
+}

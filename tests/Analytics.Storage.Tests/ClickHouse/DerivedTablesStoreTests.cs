@@ -1,0 +1,87 @@
+using Analytics.Storage.ClickHouse;
+using Analytics.Storage.ClickHouse.Embedded;
+
+namespace Analytics.Storage.Tests.ClickHouse;
+
+/// <summary>
+/// The derived tables (migration 0008) follow every write: through this store at once, and through another
+/// store on the same database (another process) at the next fingerprint check — and only then.
+/// </summary>
+public sealed class DerivedTablesStoreTests
+{
+    private const string DeploymentColumns = "(deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source)";
+
+    [Fact]
+    public async Task A_query_after_a_write_reads_derived_tables_that_include_it()
+    {
+        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await store.ExecuteAsync("INSERT INTO catalog_service_ownership VALUES ('api', 'alpha', '2025-01-01 00:00:00', NULL)");
+        await store.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d1', 'api', 'production', 'success', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
+        Assert.Equal(["d1:alpha"], await ProductionDeploymentsAsync(store));
+
+        // A reorganisation reaches the table through the catalog mirror alone (no event is written).
+        await store.ExecuteAsync("TRUNCATE TABLE catalog_service_ownership");
+        await store.ExecuteAsync("INSERT INTO catalog_service_ownership VALUES ('api', 'beta', '2025-01-01 00:00:00', NULL)");
+        Assert.Equal(["d1:beta"], await ProductionDeploymentsAsync(store));
+
+        // Rows inserted through the insert stream count as writes too; a staging deployment is not production.
+        await store.InsertAsync("deployments", ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"],
+        [
+            ["d2", "api", "production", "success", "normal", "", "acme/api", "s2", new DateTimeOffset(2025, 1, 7, 10, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 1, 7, 10, 5, 0, TimeSpan.Zero), "", "t"],
+            ["d3", "api", "staging", "success", "normal", "", "acme/api", "s3", new DateTimeOffset(2025, 1, 7, 11, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 1, 7, 11, 5, 0, TimeSpan.Zero), "", "t"],
+        ]);
+        Assert.Equal(["d1:beta", "d2:beta"], await ProductionDeploymentsAsync(store));
+    }
+
+    [Fact]
+    public async Task Another_process_writes_are_picked_up_at_the_next_fingerprint_check_and_an_unchanged_store_is_not_rebuilt()
+    {
+        await using var writer = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
+        await writer.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await writer.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d1', 'api', 'production', 'success', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
+        Assert.Equal(["d1:unassigned"], await ProductionDeploymentsAsync(writer));
+        var refreshed = await LastRefreshAsync(writer);
+
+        // A reader opened on the same database (as a new process would be) finds the recorded fingerprints
+        // current and rebuilds nothing.
+        var sqlFiles = new SqlFiles();
+        await using var reader = new DerivedTablesStore(await ChDbStore.OpenAsync(EmbeddedEngine.DataPath, writer.Database), sqlFiles, TimeSpan.Zero);
+        Assert.Equal(["d1:unassigned"], await ProductionDeploymentsAsync(reader));
+        Assert.Equal(refreshed, await LastRefreshAsync(reader));
+
+        // A write that only the writer saw (it has not queried since) is picked up by the reader's next check.
+        await writer.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d2', 'api', 'production', 'success', 'normal', '', 'acme/api', 's2', '2025-01-07 10:00:00', '2025-01-07 10:05:00', '', 't')");
+        Assert.Equal(["d1:unassigned", "d2:unassigned"], await ProductionDeploymentsAsync(reader));
+        Assert.True(await LastRefreshAsync(reader) > refreshed);
+    }
+
+    [Fact]
+    public async Task Each_derived_table_comes_after_the_derived_tables_it_reads_and_names_only_tables_that_exist()
+    {
+        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
+        var tables = store.Tables.Select(table => table.Name).ToList();
+        Assert.Equal(["attributed_pull_requests", "commit_shipments", "deployment_failure_evidence", "production_deployments"], tables.Order(StringComparer.Ordinal));
+        Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("commit_shipments"));
+        Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("deployment_failure_evidence"));
+
+        var existing = (await store.QueryAsync<NameRow>("SELECT name FROM system.tables WHERE database = currentDatabase()")).Select(row => row.Name).ToHashSet();
+        foreach (var table in store.Tables)
+        {
+            Assert.All(table.Sources, source => Assert.Contains(source, existing));
+        }
+    }
+
+    private static async Task<List<string>> ProductionDeploymentsAsync(IClickHouseStore store) =>
+        (await store.QueryAsync<DeploymentRow>("SELECT deployment_id, team FROM production_deployments ORDER BY deployment_id"))
+            .Select(row => $"{row.DeploymentId}:{row.Team}").ToList();
+
+    private static async Task<DateTimeOffset> LastRefreshAsync(IClickHouseStore store) =>
+        (await store.QueryAsync<RefreshRow>("SELECT max(refreshed_at) AS at FROM derived_refreshes WHERE name = 'production_deployments'")).Single().At;
+
+    private sealed record DeploymentRow(string DeploymentId, string Team);
+
+    private sealed record RefreshRow(DateTimeOffset At);
+
+    private sealed record NameRow(string Name);
+}
