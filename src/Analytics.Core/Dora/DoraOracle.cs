@@ -80,7 +80,17 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
         var resolved = incidents.Where(i => i.ResolvedAt is { } at && InPeriod(at)).ToList();
         var recoveryMedian = Seconds(Quantiles.Interpolated(resolved.Select(i => (i.ResolvedAt!.Value - i.StartedAt).TotalMilliseconds / 1000.0), 0.5));
         var open = incidents.Count(i => i.StartedAt < to && (i.ResolvedAt is null || i.ResolvedAt >= to));
-        var recovery = new RecoveryFigure(resolved.Count, recoveryMedian, open, recoveryMedian is { } m ? DoraTiers.RecoveryTime(m) : null);
+        var restores = production
+            .Where(d => failed.Contains(d.DeploymentId) && d.FinishedAt < to && InTeam(TeamOf(d.Service, d.FinishedAt!.Value)))
+            .Select(d => (FailedAt: d.FinishedAt!.Value, RestoredAt: RestoringDeployment(d, production, failed)?.FinishedAt))
+            .ToList();
+        var restored = restores.Where(r => r.RestoredAt is { } at && InPeriod(at)).ToList();
+        var recovery = new RecoveryFigure(resolved.Count, recoveryMedian, open, recoveryMedian is { } m ? DoraTiers.RecoveryTime(m) : null)
+        {
+            Restored = restored.Count,
+            RestoreMedian = Seconds(Quantiles.Interpolated(restored.Select(r => (r.RestoredAt!.Value - r.FailedAt).TotalMilliseconds / 1000.0), 0.5)),
+            AwaitingRestore = restores.Count(r => r.RestoredAt is null || r.RestoredAt >= to),
+        };
 
         // Rework rate
         var rework = deployed.Count(d => d.Kind is "hotfix" or "rollback" or "revert");
@@ -88,6 +98,12 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
 
         return new DoraSummary(team, from, to, frequency, leadTime, failure, recovery, reworkFigure);
     }
+
+    /// <summary>The earliest production deployment of the same service after <paramref name="failedDeployment"/> that did not fail itself.</summary>
+    private static DeploymentEvent? RestoringDeployment(DeploymentEvent failedDeployment, IReadOnlyList<DeploymentEvent> production, HashSet<string> failed) =>
+        production
+            .Where(d => d.Service == failedDeployment.Service && d.FinishedAt > failedDeployment.FinishedAt && !failed.Contains(d.DeploymentId))
+            .MinBy(d => d.FinishedAt);
 
     private HashSet<string> FailedDeploymentIds(IReadOnlyList<DeploymentEvent> production)
     {

@@ -32,6 +32,15 @@ public sealed record ChangeFailureFigure(long Deployments, long FailedDeployment
 public sealed record RecoveryFigure(long Resolved, TimeSpan? Median, long Open, DoraTier? Tier)
 {
     public bool LowConfidence { get; init; }
+
+    /// <summary>Failed deployments whose restoring deployment (the next good production deployment of the service) finished in the period.</summary>
+    public long Restored { get; init; }
+
+    /// <summary>Median of failed deployment → restoring deployment over <see cref="Restored"/>; null without a sample.</summary>
+    public TimeSpan? RestoreMedian { get; init; }
+
+    /// <summary>Failed deployments finished before the period's end and not restored by then.</summary>
+    public long AwaitingRestore { get; init; }
 }
 
 /// <summary>Deployment rework rate (DORA 2024): production deployments that were unplanned fixes (hotfix, rollback, revert). DORA publishes no tiers for it.</summary>

@@ -33,8 +33,9 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         var leadTime = (await store.QueryAsync<LeadTimeRow>(sqlFiles.Query("dora/lead_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var failure = (await store.QueryAsync<FailureRow>(sqlFiles.Query("dora/change_failure_rate"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var recovery = (await store.QueryAsync<RecoveryRow>(sqlFiles.Query("dora/recovery_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
+        var restore = (await store.QueryAsync<RestoreRow>(sqlFiles.Query("dora/restore_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
 
-        var teams = frequency.Keys.Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
+        var teams = frequency.Keys.Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Union(restore.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
         var months = Math.Max((request.To - request.From).TotalDays / 30.4375, 1.0 / 30.4375);
         var minimum = options.Value.MinimumSample;
         var summaries = teams.Select(team => new DoraSummary(
@@ -44,7 +45,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
                 ToFigure(frequency.GetValueOrDefault(team), months),
                 ToFigure(leadTime.GetValueOrDefault(team), minimum),
                 ToFigure(failure.GetValueOrDefault(team), minimum),
-                ToFigure(recovery.GetValueOrDefault(team), minimum),
+                ToFigure(recovery.GetValueOrDefault(team), restore.GetValueOrDefault(team), minimum),
                 ToReworkFigure(failure.GetValueOrDefault(team))))
             .ToList();
         // With a team filter the rollup row repeats that team's figures; it is not the organisation.
@@ -96,12 +97,15 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
 
     private static ReworkFigure ToReworkFigure(FailureRow? row) => new(row?.Deployments ?? 0, row?.ReworkDeployments ?? 0, row?.ReworkRate);
 
-    private static RecoveryFigure ToFigure(RecoveryRow? row, int minimumSample)
+    private static RecoveryFigure ToFigure(RecoveryRow? row, RestoreRow? restore, int minimumSample)
     {
         var median = Seconds(row?.MedianSeconds);
         return new RecoveryFigure(row?.Resolved ?? 0, median, row?.Open ?? 0, median is { } value ? DoraTiers.RecoveryTime(value) : null)
         {
             LowConfidence = (row?.Resolved ?? 0) < minimumSample,
+            Restored = restore?.Restored ?? 0,
+            RestoreMedian = Seconds(restore?.MedianSeconds),
+            AwaitingRestore = restore?.AwaitingRestore ?? 0,
         };
     }
 
@@ -114,6 +118,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate, long ReworkDeployments, double? ReworkRate);
 
     private sealed record RecoveryRow(string Team, long Resolved, double? MedianSeconds, long Open);
+
+    private sealed record RestoreRow(string Team, long Restored, double? MedianSeconds, long AwaitingRestore);
 
     private sealed record SeriesRow(DateOnly Bucket, string Team, long Deployments, long FailedDeployments, long Changes,
         double? LeadTimeMedianSeconds, long IncidentsResolved, double? RecoveryMedianSeconds);

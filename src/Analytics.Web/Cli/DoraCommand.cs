@@ -48,7 +48,7 @@ internal static class DoraCommand
     private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period)
     {
         static string Tier(DoraTier? tier) => tier?.ToString() ?? "no sample";
-        var table = new Table().AddColumns("Team", "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Recovery (median, n)", "Rework rate");
+        var table = new Table().AddColumns("Team", "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Recovery (median, n)", "Failed deployment → restore (median, n)", "Rework rate");
         foreach (var summary in summaries)
         {
             table.AddRow(
@@ -57,6 +57,7 @@ internal static class DoraCommand
                 $"{Figures.Duration(summary.LeadTime.Median)} ({Tier(summary.LeadTime.Tier)}, {summary.LeadTime.Changes})",
                 $"{Figures.Percent(summary.ChangeFailureRate.Rate)} ({Tier(summary.ChangeFailureRate.Tier)}, {summary.ChangeFailureRate.Deployments})",
                 $"{Figures.Duration(summary.RecoveryTime.Median)} ({Tier(summary.RecoveryTime.Tier)}, {summary.RecoveryTime.Resolved})",
+                $"{Figures.Duration(summary.RecoveryTime.RestoreMedian)} ({summary.RecoveryTime.Restored}; {summary.RecoveryTime.AwaitingRestore} awaiting)",
                 Figures.Percent(summary.ReworkRate.Rate));
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]{period.From:yyyy-MM-dd} to {period.To.AddDays(-1):yyyy-MM-dd}[/]");
@@ -79,6 +80,7 @@ internal static class DoraCommand
             "lead_time_changes", "lead_time_median_seconds", "lead_time_p75_seconds", "lead_time_p90_seconds", "lead_time_excluded", "lead_time_inferred_share", "lead_time_tier",
             "change_failure_deployments", "failed_deployments", "change_failure_rate", "change_failure_tier",
             "incidents_resolved", "recovery_median_seconds", "incidents_open", "recovery_tier", "rework_deployments", "rework_rate",
+            "restored_deployments", "restore_median_seconds", "awaiting_restore",
         ]);
         foreach (var s in summaries)
         {
@@ -92,6 +94,7 @@ internal static class DoraCommand
                 s.ChangeFailureRate.Deployments, s.ChangeFailureRate.FailedDeployments, s.ChangeFailureRate.Rate, s.ChangeFailureRate.Tier,
                 s.RecoveryTime.Resolved, s.RecoveryTime.Median?.TotalSeconds, s.RecoveryTime.Open, s.RecoveryTime.Tier,
                 s.ReworkRate.ReworkDeployments, s.ReworkRate.Rate,
+                s.RecoveryTime.Restored, s.RecoveryTime.RestoreMedian?.TotalSeconds, s.RecoveryTime.AwaitingRestore,
             }.Select(Value).ToArray());
         }
         csv.Flush();

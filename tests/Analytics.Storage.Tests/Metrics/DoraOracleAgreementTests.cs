@@ -47,6 +47,7 @@ public sealed class DoraOracleAgreementTests
             var expected = oracle.Summaries(period[0], period[1]);
             var actual = sql.Teams.Append(sql.Organisation).ToDictionary(s => s.Team);
             Assert.True(expected[""].DeploymentFrequency.Deployments > 0, $"seed {seed}: the period {period[0]:O} has no deployments, so it proves little");
+            Assert.True(expected[""].RecoveryTime.Restored > 0, $"seed {seed}: the period {period[0]:O} has no restored deployment, so it proves little");
             foreach (var (team, want) in expected)
             {
                 var context = $"seed {seed}, {timeZone}, team '{team}', {period[0]:O}..{period[1]:O}";
@@ -147,6 +148,9 @@ public sealed class DoraOracleAgreementTests
         Assert.True(want.RecoveryTime.Resolved == got.RecoveryTime.Resolved, $"{context}: resolved incidents");
         Assert.True(want.RecoveryTime.Open == got.RecoveryTime.Open, $"{context}: open incidents {got.RecoveryTime.Open}, oracle {want.RecoveryTime.Open}");
         AssertMilliseconds(want.RecoveryTime.Median, got.RecoveryTime.Median, $"{context}: recovery median");
+        Assert.True(want.RecoveryTime.Restored == got.RecoveryTime.Restored, $"{context}: restored deployments {got.RecoveryTime.Restored}, oracle {want.RecoveryTime.Restored}");
+        Assert.True(want.RecoveryTime.AwaitingRestore == got.RecoveryTime.AwaitingRestore, $"{context}: awaiting restore {got.RecoveryTime.AwaitingRestore}, oracle {want.RecoveryTime.AwaitingRestore}");
+        AssertMilliseconds(want.RecoveryTime.RestoreMedian, got.RecoveryTime.RestoreMedian, $"{context}: restore median");
         Assert.True(want.ReworkRate.ReworkDeployments == got.ReworkRate.ReworkDeployments, $"{context}: rework deployments {got.ReworkRate.ReworkDeployments}, oracle {want.ReworkRate.ReworkDeployments}");
         Assert.Equal(want.DeploymentFrequency.Tier, got.DeploymentFrequency.Tier);
         Assert.Equal(want.LeadTime.Tier, got.LeadTime.Tier);
@@ -159,6 +163,7 @@ public sealed class DoraOracleAgreementTests
         Assert.True(want.DeploymentFrequency.Deployments == 0 && want.DeploymentFrequency.FailedAttempts == 0, $"{context}: missing from SQL but the oracle has deployments");
         Assert.True(want.LeadTime.Changes == 0 && want.LeadTime.Excluded == 0, $"{context}: missing from SQL but the oracle has changes");
         Assert.True(want.RecoveryTime.Resolved == 0 && want.RecoveryTime.Open == 0, $"{context}: missing from SQL but the oracle has incidents");
+        Assert.True(want.RecoveryTime.Restored == 0 && want.RecoveryTime.AwaitingRestore == 0, $"{context}: missing from SQL but the oracle has failed deployments");
     }
 
     private static void AssertMilliseconds(TimeSpan? want, TimeSpan? got, string context) =>

@@ -188,6 +188,21 @@ public sealed class DoraQueriesTests : IAsyncLifetime
         Assert.Equal(1, summary.Organisation.ReworkRate.ReworkDeployments); // p2
     }
 
+    [Fact]
+    public void Restore_time_runs_from_a_failed_deployment_to_the_next_good_production_deployment_of_its_service()
+    {
+        // Failed: d1 (i4 names it) and d2 (i1, i2). The next api deployment that did not fail is d5 (01-20 10:05):
+        // d1 → d5 = 14 days (1,209,600 s), d2 → d5 = 13 days (1,123,200 s); median 13.5 days. Both failed
+        // deployments were alpha's, though d5 is beta's after the reorg. Nothing awaits a restore.
+        var recovery = Team("alpha").RecoveryTime;
+        Assert.Equal(2, recovery.Restored);
+        Assert.Equal(TimeSpan.FromDays(13.5), recovery.RestoreMedian);
+        Assert.Equal(0, recovery.AwaitingRestore);
+        Assert.Equal(2, _result.Organisation.RecoveryTime.Restored);
+        Assert.Equal(0, Team("beta").RecoveryTime.Restored);
+        Assert.Null(Team("beta").RecoveryTime.RestoreMedian);
+    }
+
     private const string Scenario = """
         INSERT INTO catalog_production_environments VALUES ('', 'production'), ('', 'prod');
         INSERT INTO catalog_service_ownership VALUES

@@ -43,6 +43,11 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         }
         var caption = OverviewText.Normalise(page.Find("[data-testid=deployment-frequency] p").TextContent);
         Assert.StartsWith($"{expected.Organisation.DeploymentFrequency.Deployments} deployments;", caption);
+        var recovery = expected.Organisation.RecoveryTime;
+        Assert.True(recovery.Restored > 0, "the demo window has no restored deployment, so the caption proves little");
+        Assert.Equal(
+            $"Failed deployment → restoring deployment: {Figures.Duration(recovery.RestoreMedian)} median, n = {recovery.Restored} restored; {recovery.AwaitingRestore} awaiting a restore.",
+            OverviewText.Normalise(page.Find("[data-testid=restore-time]").TextContent));
         Assert.Empty(page.FindAll("[data-testid=error]"));
     }
 

@@ -25,11 +25,9 @@ WITH
     ),
     shipped AS
     (
-        SELECT dc.repository AS repository, dc.sha AS sha, min(pd.finished_at) AS deployed_at
-        FROM (SELECT deployment_id, repository, sha FROM deployment_commits FINAL) AS dc
-        INNER JOIN (SELECT deployment_id, finished_at FROM production_deployments) AS pd ON pd.deployment_id = dc.deployment_id
-        WHERE (dc.repository, dc.sha) IN (SELECT repository, merge_sha FROM merged)
-        GROUP BY dc.repository, dc.sha
+        -- each commit's first production shipment (derived table commit_shipments, migration 0008)
+        SELECT repository, sha, deployed_at FROM commit_shipments
+        WHERE (repository, sha) IN (SELECT repository, merge_sha FROM merged)
     ),
     phases AS
     (
