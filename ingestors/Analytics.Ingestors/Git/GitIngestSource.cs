@@ -1,4 +1,5 @@
 using Analytics.Ingestors.Runs;
+using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Ingestors.Git;
 
@@ -6,9 +7,17 @@ namespace Analytics.Ingestors.Git;
 /// One clone as an <see cref="IIngestSource"/>, so a git ingest gets the same bookkeeping as every other source:
 /// a recorded run with rows per table, and a cursor saved only when the run succeeded.
 /// </summary>
-public sealed class GitIngestSource(GitRepositoryIngestor ingestor, GitIngestRequest request) : IIngestSource
+/// <param name="name">The source's name: "git" for <c>ingest git</c>, the configured name for a scheduled clone.</param>
+/// <param name="prepare">Says what to read when the run starts (a configured source registers its service then).</param>
+public sealed class GitIngestSource(string name, GitRepositoryIngestor ingestor, Func<CancellationToken, Task<GitIngestRequest>> prepare) : IIngestSource
 {
-    public string Name => GitRepositoryIngestor.SourceName;
+    /// <summary>A run of <c>ingest git</c>: source "git", the request already resolved.</summary>
+    public GitIngestSource(GitRepositoryIngestor ingestor, GitIngestRequest request)
+        : this(GitRepositoryIngestor.SourceName, ingestor, _ => Task.FromResult(request))
+    {
+    }
+
+    public string Name { get; } = name;
 
     public string Kind => GitRepositoryIngestor.SourceName;
 
@@ -18,9 +27,66 @@ public sealed class GitIngestSource(GitRepositoryIngestor ingestor, GitIngestReq
     public async Task<IngestResult> RunAsync(IngestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var request = await prepare(cancellationToken);
         var cursor = await context.GetCursorAsync(request.CursorResource, cancellationToken);
         LastResult = await ingestor.IngestAsync(request, cursor, cancellationToken);
         context.AdvanceCursor(request.CursorResource, LastResult.Cursor);
         return IngestResult.Rows(LastResult.RowsPerTable);
+    }
+}
+
+/// <summary>
+/// Builds scheduled clones (<c>Analytics:Sources:&lt;name&gt;:Kind = git</c>) from <c>Path</c> (the clone),
+/// <c>Service</c>, <c>TagPattern</c> (default <c>v*</c>) and <c>Repository</c> (optional <c>owner/name</c>), as
+/// <c>ingest git</c> takes them. The service is registered, if the catalog lacks it, when the source first runs.
+/// </summary>
+public sealed class GitSourceFactory(GitRepositoryIngestor ingestor, GitServiceRegistration registration) : IIngestSourceFactory
+{
+    public string Kind => GitRepositoryIngestor.SourceName;
+
+    public IEnumerable<string> Validate(string name, IConfigurationSection settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings["Path"]))
+        {
+            yield return $"{settings.Path}:Path must name a local clone (its work tree or a bare repository).";
+        }
+        if (string.IsNullOrWhiteSpace(settings["Service"]))
+        {
+            yield return $"{settings.Path}:Service must name the service the clone's tags deploy.";
+        }
+        if (settings["TagPattern"] is { Length: > 0 } pattern && TryParsePattern(pattern) is { } problem)
+        {
+            yield return $"{settings.Path}:TagPattern '{pattern}': {problem}";
+        }
+        if (settings["Repository"] is { Length: > 0 } repository && repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+        {
+            yield return $"{settings.Path}:Repository '{repository}' must be owner/name.";
+        }
+    }
+
+    public IIngestSource Create(string name, IConfigurationSection settings)
+    {
+        var clonePath = Path.GetFullPath(settings["Path"]!);
+        var service = settings["Service"]!.Trim();
+        var repository = settings["Repository"] is { Length: > 0 } given ? given.Trim() : null;
+        var tagPattern = TagPattern.Parse(settings["TagPattern"] is { Length: > 0 } pattern ? pattern : TagPattern.Default);
+        return new GitIngestSource(name, ingestor, async cancellationToken =>
+        {
+            var target = await registration.EnsureServiceAsync(service, clonePath, repository, cancellationToken);
+            return new GitIngestRequest(clonePath, target.Service, target.Repository, target.DefaultBranch, tagPattern);
+        });
+    }
+
+    private static string? TryParsePattern(string pattern)
+    {
+        try
+        {
+            TagPattern.Parse(pattern);
+            return null;
+        }
+        catch (ArgumentException error)
+        {
+            return error.Message;
+        }
     }
 }

@@ -32,7 +32,17 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
     public const string Exact = "exact";
     public const string Inferred = "inferred";
 
-    private static readonly string[] Columns = ["deployment_id", "service", "repository", "sha", "link"];
+    private static readonly string[] VersionedColumns = ["deployment_id", "service", "repository", "sha", "link", "ingested_at"];
+
+    /// <summary>
+    /// A version (ingested_at) newer than every row of the services, and not before now: the engine's clock decides,
+    /// and a relink within the same millisecond as the last still gets a strictly newer one.
+    /// </summary>
+    private const string NextVersionSql = """
+        SELECT greatest(now64(3, 'UTC'), max(ingested_at) + toIntervalMillisecond(1)) AS version
+        FROM deployment_commits
+        WHERE service IN {services:Array(String)}
+        """;
 
     private const string ProductionDeploymentsSql = """
         SELECT deployment_id, service, repository, sha, finished_at
@@ -78,11 +88,15 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
             .ToList();
 
         // Replace, not add: a deployment reclassified, or an inferred link now known exactly, must lose its old rows.
+        // The new rows go in first, as a version newer than every stored row of these services, so FINAL reads
+        // already prefer them; only then are the older versions deleted. A reader in between sees the new links (and,
+        // for a moment, old ones the new set dropped), never a service without its links.
+        var version = (await store.QueryAsync<VersionRow>(NextVersionSql, QueryParameters.From(("services", serviceList)), cancellationToken)).Single().Version;
+        await store.InsertAsync("deployment_commits", VersionedColumns,
+            links.Select(link => new object?[] { link.DeploymentId, link.Service, link.Repository, link.Sha, link.Link, version }), cancellationToken);
         await store.ExecuteAsync(
-            "DELETE FROM deployment_commits WHERE service IN {services:Array(String)}",
-            QueryParameters.From(("services", serviceList)), cancellationToken);
-        await store.InsertAsync("deployment_commits", Columns,
-            links.Select(link => new object?[] { link.DeploymentId, link.Service, link.Repository, link.Sha, link.Link }), cancellationToken);
+            "DELETE FROM deployment_commits WHERE service IN {services:Array(String)} AND ingested_at < {version:DateTime64(3, 'UTC')}",
+            QueryParameters.From(("services", serviceList), ("version", version)), cancellationToken);
 
         return new DeploymentLinkSummary(serviceList, deployments.Count, links.Count(l => l.Link == Exact), links.Count(l => l.Link == Inferred));
     }
@@ -128,6 +142,8 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
     }
 
     private sealed record ProductionDeploymentRow(string DeploymentId, string Service, string Repository, string Sha, DateTimeOffset FinishedAt);
+
+    private sealed record VersionRow(DateTimeOffset Version);
 
     private sealed record CommitRow(string Repository, string Sha, string[] Parents, DateTimeOffset CommittedAt);
 }

@@ -189,6 +189,9 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
 
         public string Kind => SourceKind;
 
+        // Each request is a run of its own, all or nothing and idempotent: two requests of one source may overlap.
+        public bool Exclusive => false;
+
         public Task<IngestResult> RunAsync(IngestContext context, CancellationToken cancellationToken) => run(context);
     }
 }

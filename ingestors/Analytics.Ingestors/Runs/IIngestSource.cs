@@ -12,6 +12,12 @@ public interface IIngestSource
     /// <summary>Which ingestor this is: "csv", "git", "push".</summary>
     string Kind { get; }
 
+    /// <summary>
+    /// True (the default) when two runs of this source must never overlap, in this process or another: each run
+    /// then holds the source through a lease in the catalog (see <see cref="IngestRunner"/>).
+    /// </summary>
+    bool Exclusive => true;
+
     /// <summary>Reads what is new since the last successful run and writes it; returns rows written per table.</summary>
     /// <remarks>Throw to fail the run. Cursors go through <see cref="IngestContext.AdvanceCursor"/>, never straight to the catalog.</remarks>
     Task<IngestResult> RunAsync(IngestContext context, CancellationToken cancellationToken);

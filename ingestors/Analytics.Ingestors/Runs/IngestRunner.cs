@@ -9,17 +9,67 @@ public sealed record IngestRunOutcome(int RunId, IngestRunStatus Status, IReadOn
     public bool Succeeded => Status == IngestRunStatus.Succeeded;
 }
 
+/// <summary>A source could not run because a run of it is in progress, in this process or another.</summary>
+public sealed class SourceAlreadyRunningException(string source, int runId, DateTimeOffset startedAt)
+    : Exception($"Source {source} is already running (run {runId}, started at {startedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC).")
+{
+    public string SourceName { get; } = source;
+
+    public int RunId { get; } = runId;
+
+    public DateTimeOffset StartedAt { get; } = startedAt;
+}
+
 /// <summary>
 /// Runs a source with its bookkeeping: registers the source, records the run's start, end, status, rows per table
 /// and error, and saves the cursors the source advanced only when the run succeeded.
 /// </summary>
+/// <remarks>
+/// An <see cref="IIngestSource.Exclusive"/> source is claimed in the catalog for the run (a lease of
+/// <see cref="Lease"/>, renewed every <see cref="LeaseRenewal"/>), so the scheduler of the dashboard and an
+/// <c>ingest</c> command never run one source at the same time; a run whose process died frees the source when its
+/// lease runs out.
+/// </remarks>
 public sealed class IngestRunner(CatalogStore catalog, ILogger<IngestRunner> logger)
 {
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    public static readonly TimeSpan LeaseRenewal = TimeSpan.FromMinutes(1);
+
     /// <summary>Runs <paramref name="source"/> once. Failures are recorded and returned, not thrown (cancellation is thrown).</summary>
+    /// <exception cref="SourceAlreadyRunningException">The source is exclusive and a run of it is in progress; nothing was recorded.</exception>
     public async Task<IngestRunOutcome> RunAsync(IIngestSource source, CancellationToken cancellationToken = default)
     {
         await catalog.EnsureSourceAsync(source.Name, source.Kind, cancellationToken);
-        var runId = await catalog.RecordRunStartedAsync(source.Name, cancellationToken);
+        int runId;
+        if (source.Exclusive)
+        {
+            var claim = await catalog.ClaimRunAsync(source.Name, Lease, cancellationToken);
+            if (!claim.Claimed)
+            {
+                throw new SourceAlreadyRunningException(source.Name, claim.RunId, claim.StartedAt);
+            }
+            runId = claim.RunId;
+        }
+        else
+        {
+            runId = await catalog.RecordRunStartedAsync(source.Name, cancellationToken);
+        }
+        using var renewal = source.Exclusive ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        var renewing = renewal is null ? Task.CompletedTask : RenewLeaseAsync(source.Name, runId, renewal.Token);
+        try
+        {
+            return await RunClaimedAsync(source, runId, cancellationToken);
+        }
+        finally
+        {
+            renewal?.Cancel();
+            await renewing;
+        }
+    }
+
+    private async Task<IngestRunOutcome> RunClaimedAsync(IIngestSource source, int runId, CancellationToken cancellationToken)
+    {
         var context = new IngestContext(source.Name, runId, catalog);
         logger.LogInformation("Ingest run {RunId} of {Source} ({Kind}) started.", runId, source.Name, source.Kind);
 
@@ -56,6 +106,37 @@ public sealed class IngestRunner(CatalogStore catalog, ILogger<IngestRunner> log
         await catalog.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null, CancellationToken.None);
         logger.LogInformation("Ingest run {RunId} of {Source} succeeded: {Rows} rows.", runId, source.Name, result.RowsPerTable.Values.Sum());
         return new IngestRunOutcome(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null);
+    }
+
+    /// <summary>Keeps the run's lease alive until <paramref name="stop"/> is cancelled (the run ended).</summary>
+    /// <remarks>
+    /// Wall-clock time, not the injected clock: a lease is compared with other processes' clocks, and a test's fake
+    /// clock that jumps its timers forward would renew without pause.
+    /// </remarks>
+    private async Task RenewLeaseAsync(string sourceName, int runId, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(LeaseRenewal, TimeProvider.System, stop);
+                if (!await catalog.RenewRunLeaseAsync(runId, Lease, stop))
+                {
+                    logger.LogWarning("Ingest run {RunId} of {Source} lost its lease: it was closed meanwhile.", runId, sourceName);
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return; // the run ended
+            }
+            catch (Exception error)
+            {
+                // The run goes on and the next renewal tries again; should the catalog stay unreachable, the lease
+                // runs out and another process may take the source over.
+                logger.LogWarning("Ingest run {RunId} of {Source} could not renew its lease: {Error}", runId, sourceName, Describe(error));
+            }
+        }
     }
 
     /// <summary>The error chain's messages, e.g. "HttpRequestException: Connection refused (127.0.0.1:1)".</summary>

@@ -98,6 +98,11 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
         {
             run.Property(r => r.Status).HasConversion<string>();
             run.HasIndex(r => new { r.SourceId, r.StartedAt });
+            // The cross-process lock: at most one running, leased run per source, even if two processes claim at once.
+            run.HasIndex(r => r.SourceId)
+                .IsUnique()
+                .HasFilter($"\"{nameof(IngestRun.Status)}\" = '{nameof(IngestRunStatus.Running)}' AND \"{nameof(IngestRun.LeaseExpiresAt)}\" IS NOT NULL")
+                .HasDatabaseName("IX_IngestRuns_SourceId_Leased");
             run.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId);
         });
     }

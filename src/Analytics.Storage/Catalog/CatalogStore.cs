@@ -173,6 +173,67 @@ public sealed class CatalogStore(IDbContextFactory<CatalogDbContext> contextFact
         return run.Id;
     }
 
+    /// <summary>
+    /// Starts a run of <paramref name="sourceName"/> that holds the source until <paramref name="lease"/> from now
+    /// (renew it with <see cref="RenewRunLeaseAsync"/>), unless another running run holds it: then that run is
+    /// returned and nothing is recorded. A running run whose lease has expired is closed as failed first: its
+    /// process stopped without finishing it.
+    /// </summary>
+    /// <exception cref="ArgumentException">No source has this name.</exception>
+    public async Task<RunClaim> ClaimRunAsync(string sourceName, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        // SQLite's write lock (BEGIN IMMEDIATE) makes check-then-insert atomic across processes; the unique filtered
+        // index on leased running runs is the guard should that ever not hold.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var sourceId = await RequireSourceIdAsync(db, sourceName, cancellationToken);
+        var now = timeProvider.GetUtcNow();
+
+        var abandoned = await db.IngestRuns
+            .Where(r => r.SourceId == sourceId && r.Status == IngestRunStatus.Running && r.LeaseExpiresAt != null && r.LeaseExpiresAt < now)
+            .ToListAsync(cancellationToken);
+        foreach (var run in abandoned)
+        {
+            run.Status = IngestRunStatus.Failed;
+            run.FinishedAt = now;
+            run.Error = $"Abandoned: its lease ran out at {run.LeaseExpiresAt!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC without being renewed (the process running it stopped).";
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        var holder = await LeaseHolderAsync(db, sourceId, cancellationToken);
+        if (holder is not null)
+        {
+            return holder;
+        }
+        var claimed = new IngestRun { SourceId = sourceId, StartedAt = now, Status = IngestRunStatus.Running, LeaseExpiresAt = now + lease };
+        db.IngestRuns.Add(claimed);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException error) when (error.InnerException is SqliteException { SqliteErrorCode: SqliteConstraintViolation })
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            await using var again = await contextFactory.CreateDbContextAsync(cancellationToken);
+            return await LeaseHolderAsync(again, sourceId, cancellationToken) ?? throw new InvalidOperationException(
+                $"Source '{sourceName}' could not be claimed: another run held it, but had finished by the time it was looked up. Try again.", error);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new RunClaim(Claimed: true, claimed.Id, claimed.StartedAt);
+    }
+
+    /// <summary>Extends a claimed run's lease to <paramref name="lease"/> from now; false if the run no longer runs.</summary>
+    public async Task<bool> RenewRunLeaseAsync(int runId, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var until = timeProvider.GetUtcNow() + lease;
+        var updated = await db.IngestRuns
+            .Where(r => r.Id == runId && r.Status == IngestRunStatus.Running && r.LeaseExpiresAt != null)
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.LeaseExpiresAt, until), cancellationToken);
+        return updated == 1;
+    }
+
     /// <summary>Records how a run ended and how many rows it wrote to each table.</summary>
     /// <exception cref="ArgumentException">Unknown run, or <paramref name="status"/> is <see cref="IngestRunStatus.Running"/>.</exception>
     /// <exception cref="InvalidOperationException">The run was already finished.</exception>
@@ -300,6 +361,14 @@ public sealed class CatalogStore(IDbContextFactory<CatalogDbContext> contextFact
             services,
             templateCatalog);
     }
+
+    private const int SqliteConstraintViolation = 19;
+
+    private static async Task<RunClaim?> LeaseHolderAsync(CatalogDbContext db, int sourceId, CancellationToken cancellationToken) =>
+        await db.IngestRuns.AsNoTracking()
+            .Where(r => r.SourceId == sourceId && r.Status == IngestRunStatus.Running && r.LeaseExpiresAt != null)
+            .Select(r => new RunClaim(false, r.Id, r.StartedAt))
+            .FirstOrDefaultAsync(cancellationToken);
 
     private static async Task<int> RequireSourceIdAsync(CatalogDbContext db, string sourceName, CancellationToken cancellationToken)
     {

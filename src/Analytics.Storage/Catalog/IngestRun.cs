@@ -24,6 +24,13 @@ public class IngestRun
 
     public IngestRunStatus Status { get; set; }
 
+    /// <summary>
+    /// Until when this run holds its source, renewed while it runs: no other run of the source may start, in any
+    /// process, while a running run holds a lease. A running run past it was abandoned (its process died). Null for
+    /// runs that may overlap (pushes).
+    /// </summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
     /// <summary>Rows written per ClickHouse table, e.g. {"commits":120}.</summary>
     public string RowsPerTableJson { get; set; } = "{}";
 
@@ -32,3 +39,7 @@ public class IngestRun
     public IReadOnlyDictionary<string, long> ReadRowsPerTable() =>
         JsonSerializer.Deserialize<Dictionary<string, long>>(RowsPerTableJson) ?? [];
 }
+
+/// <summary>The answer to a claim of a source: this process's new run, or the run that holds the source.</summary>
+/// <param name="Claimed">True when <see cref="RunId"/> is the new run; false when it is the run already holding the source.</param>
+public sealed record RunClaim(bool Claimed, int RunId, DateTimeOffset StartedAt);

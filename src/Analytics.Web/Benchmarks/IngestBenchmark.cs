@@ -5,7 +5,6 @@ using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Storage.ClickHouse;
-using Analytics.Web.Hosting;
 using LibGit2Sharp;
 
 namespace Analytics.Web.Benchmarks;
@@ -20,16 +19,7 @@ public sealed class IngestBenchmark(DemoScale scale, int seed, int gitCommits, s
 
     public async Task<IngestBenchmarkReport> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(
-        [
-            new("Analytics:Store:DataPath", Path.Combine(workPath, "clickhouse")),
-            new("Analytics:Store:Database", "bench_ingest"),
-            new("ConnectionStrings:Catalog", $"Data Source={Path.Combine(workPath, "catalog.db")}"),
-            new("Logging:LogLevel:Default", "Warning"),
-        ]);
-        builder.Services.AddAnalyticsServices(builder.Configuration);
-        using var host = builder.Build();
+        using var host = BenchmarkHost.Build(workPath, "bench_ingest");
         var services = host.Services;
         await services.GetRequiredService<StoreStartup>().RunAsync(cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Analytics.Ingestors.Demo;
+using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Components;
@@ -105,6 +106,9 @@ public static class AnalyticsCommandLine
         return command;
     }
 
+    /// <summary>The exit code of an ingest command whose source is already running elsewhere.</summary>
+    public const int SourceBusyExitCode = 3;
+
     internal static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
@@ -113,6 +117,15 @@ public static class AnalyticsCommandLine
         builder.Services.AddAnalyticsServices(builder.Configuration);
         using var host = builder.Build();
         host.Services.ValidateOptions();
-        return await action(host.Services, cancellationToken);
+        try
+        {
+            return await action(host.Services, cancellationToken);
+        }
+        catch (SourceAlreadyRunningException busy)
+        {
+            // The dashboard's scheduler or another command is running this source: one at a time, across processes.
+            AnsiConsole.MarkupLineInterpolated($"[red]{busy.Message}[/]");
+            return SourceBusyExitCode;
+        }
     }
 }

@@ -62,9 +62,21 @@ internal static class GitHubCommands
         await services.GetRequiredService<StoreStartup>().RunAsync(cancellationToken);
         var runner = services.GetRequiredService<IngestRunner>();
         var failed = 0;
+        var busy = 0;
         foreach (var source in built)
         {
-            var outcome = await AnsiConsole.Status().StartAsync($"Reading GitHub source {source.Name}…", _ => runner.RunAsync(source, cancellationToken));
+            IngestRunOutcome outcome;
+            try
+            {
+                outcome = await AnsiConsole.Status().StartAsync($"Reading GitHub source {source.Name}…", _ => runner.RunAsync(source, cancellationToken));
+            }
+            catch (SourceAlreadyRunningException running)
+            {
+                // Held by the dashboard's scheduler or another command; the other sources still run.
+                busy++;
+                AnsiConsole.MarkupLineInterpolated($"[red]{running.Message}[/]");
+                continue;
+            }
             var rows = string.Join(", ", outcome.RowsPerTable.Select(r => $"{r.Key} {r.Value.ToString("N0", CultureInfo.InvariantCulture)}"));
             var requests = source.LastRun is { } run
                 ? $"{run.Requests.ToString("N0", CultureInfo.InvariantCulture)} requests, {run.NotModified.ToString("N0", CultureInfo.InvariantCulture)} of them 304 (free)"
@@ -77,6 +89,6 @@ internal static class GitHubCommands
                 AnsiConsole.MarkupLineInterpolated($"[red]{outcome.Error}[/]");
             }
         }
-        return failed == 0 ? 0 : 1;
+        return failed > 0 ? 1 : busy > 0 ? AnalyticsCommandLine.SourceBusyExitCode : 0;
     }
 }

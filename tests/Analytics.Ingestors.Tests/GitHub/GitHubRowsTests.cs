@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Analytics.Ingestors.GitHub;
-using Analytics.Ingestors.Tests.Runs;
+using Analytics.Ingestors.GitHubSimulator;
 using Octokit;
 using Octokit.Internal;
 
@@ -8,7 +8,7 @@ namespace Analytics.Ingestors.Tests.GitHub;
 
 /// <summary>
 /// The mapping rules one by one, on Octokit models read (by Octokit's own serializer) from the real response examples
-/// in Fixtures/ with the fields each rule is about changed.
+/// the simulator embeds (GitHubFixtures) with the fields each rule is about changed.
 /// </summary>
 public sealed class GitHubRowsTests
 {
@@ -16,7 +16,7 @@ public sealed class GitHubRowsTests
 
     private static T Read<T>(string fixture, Action<JsonObject> change)
     {
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Root, "tests", "Analytics.Ingestors.Tests", "GitHub", "Fixtures", fixture + ".json")))!.AsObject();
+        var json = GitHubFixtures.Load(fixture);
         change(json);
         return Serializer.Deserialize<T>(json.ToJsonString());
     }

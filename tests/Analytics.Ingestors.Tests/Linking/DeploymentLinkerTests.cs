@@ -170,5 +170,45 @@ public sealed class DeploymentLinkerTests
         Assert.Equal(3UL, physical.Single().Rows);
     }
 
+    [Fact]
+    public async Task A_reader_between_the_writes_of_a_relink_always_sees_the_links_that_stay()
+    {
+        // A(1h) ← B(2h) ← C(3h) ← D(4h). d1 deploys B → A, B; linked. Then d2 deploys D → C, D, and the service is
+        // relinked. A reader looking before and after each of the linker's writes must find d1's links every time
+        // (they are in the old set and in the new one): never the service without its links.
+        await using var scenario = await LinkingScenario.CreateAsync();
+        scenario.Commit("A", 1).Commit("B", 2, "A").Deploy("d1", "B", 2.5);
+        await scenario.LinkAsync();
+        var seen = new List<IReadOnlyList<string>>();
+        scenario.WrapLinkerStore = inner => new DelegatingStore(
+            inner,
+            insert: async (table, insert, _) =>
+            {
+                if (table != "deployment_commits")
+                {
+                    return await insert();
+                }
+                seen.Add(await scenario.LinksAsync());
+                var rows = await insert();
+                seen.Add(await scenario.LinksAsync());
+                return rows;
+            },
+            execute: async (_, execute) =>
+            {
+                seen.Add(await scenario.LinksAsync());
+                await execute();
+                seen.Add(await scenario.LinksAsync());
+            });
+        scenario.Commit("C", 3, "B").Commit("D", 4, "C").Deploy("d2", "D", 4.5);
+
+        await scenario.LinkAsync();
+
+        Assert.True(seen.Count >= 4, $"the linker wrote {seen.Count / 2} times; expected an insert and a delete");
+        Assert.All(seen, links => Assert.Superset(new HashSet<string> { "d1 A exact", "d1 B exact" }, links.ToHashSet()));
+        Assert.Equal(["d1 A exact", "d1 B exact", "d2 C exact", "d2 D exact"], await scenario.LinksAsync());
+        var physical = await scenario.Store.QueryAsync<CountRow>("SELECT count() AS rows FROM deployment_commits");
+        Assert.Equal(4UL, physical.Single().Rows);
+    }
+
     private sealed record CountRow(ulong Rows);
 }

@@ -20,6 +20,9 @@ public sealed class LinkingScenario : IAsyncDisposable
 
     public IClickHouseStore Store { get; }
 
+    /// <summary>Puts something between the linker and the store, e.g. a test looking at the table between two writes.</summary>
+    public Func<IClickHouseStore, IClickHouseStore>? WrapLinkerStore { get; set; }
+
     /// <param name="productionPatterns">The catalog's production environment rules (LIKE patterns, every source).</param>
     public static async Task<LinkingScenario> CreateAsync(params string[] productionPatterns)
     {
@@ -61,7 +64,7 @@ public sealed class LinkingScenario : IAsyncDisposable
         _commits.Clear();
         _deployments.Clear();
         var options = new DeploymentLinkerOptions { FirstDeploymentLookback = firstDeploymentLookback };
-        return await new DeploymentLinker(Store, Options.Create(options)).LinkAsync(services.Length > 0 ? services : ["api"]);
+        return await new DeploymentLinker(WrapLinkerStore?.Invoke(Store) ?? Store, Options.Create(options)).LinkAsync(services.Length > 0 ? services : ["api"]);
     }
 
     /// <summary>The service's links as "deployment sha link", sorted.</summary>

@@ -31,7 +31,7 @@ public sealed class IngestSchedulingTests
         var folder = Directory.CreateTempSubdirectory("analytics-drop-").FullName;
         await using var host = await IngestTestHost.CreateAsync(FolderSource(folder), store => gate.Wrap(store));
         File.WriteAllText(Path.Combine(folder, "deployments.csv"), DeploymentsCsv);
-        using var app = BuildSchedulerHost(host);
+        using var app = host.BuildSchedulerHost();
         await app.StartAsync();
         var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         var catalog = host.Get<CatalogStore>();
@@ -46,7 +46,7 @@ public sealed class IngestSchedulingTests
         Assert.Equal(IngestRunStatus.Running, Assert.Single(whileBlocked).Status);
 
         gate.Open();
-        var runs = await WaitForFinishedRunsAsync(catalog, "drop", 2);
+        var runs = await IngestTestHost.WaitForFinishedRunsAsync(catalog, "drop", 2);
         await app.StopAsync();
 
         var (first, second) = (runs[1], runs[0]);
@@ -114,35 +114,12 @@ public sealed class IngestSchedulingTests
             ["Analytics:Sources:jira:Kind"] = "jira",
             ["Analytics:Sources:drop:Kind"] = "csv",
         });
-        using var app = BuildSchedulerHost(host);
+        using var app = host.BuildSchedulerHost();
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
 
         Assert.Contains("Analytics:Sources:drop:Path must name the folder of CSV files to import.", error.Message);
         Assert.Contains("Analytics:Sources:jira:Kind is 'jira'; it must be one of: csv", error.Message);
-    }
-
-    private static IHost BuildSchedulerHost(IngestTestHost host)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddConfiguration(host.Configuration);
-        host.AddServicesTo(builder.Services, builder.Configuration);
-        builder.Services.AddIngestScheduling(builder.Configuration);
-        return builder.Build();
-    }
-
-    private static async Task<IReadOnlyList<IngestRun>> WaitForFinishedRunsAsync(CatalogStore catalog, string source, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var runs = await catalog.RecentRunsAsync(source, 10);
-            if (runs.Count(r => r.Status != IngestRunStatus.Running) >= count || DateTime.UtcNow > deadline)
-            {
-                return runs;
-            }
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>Holds every insert into deployments until opened, and counts how many were in progress at once.</summary>
@@ -158,7 +135,7 @@ public sealed class IngestSchedulingTests
 
         public void Open() => _opened.TrySetResult();
 
-        public IClickHouseStore Wrap(IClickHouseStore inner) => new DelegatingStore(inner, async (table, insert, cancellationToken) =>
+        public IClickHouseStore Wrap(IClickHouseStore inner) => new DelegatingStore(inner, insert: async (table, insert, cancellationToken) =>
         {
             if (table != "deployments")
             {
@@ -177,24 +154,5 @@ public sealed class IngestSchedulingTests
                 Interlocked.Decrement(ref _inserting);
             }
         });
-    }
-
-    /// <summary>Passes everything to the inner store, inserts through <paramref name="insert"/>.</summary>
-    private sealed class DelegatingStore(IClickHouseStore inner, Func<string, Func<Task<long>>, CancellationToken, Task<long>> insert) : IClickHouseStore
-    {
-        public string Database => inner.Database;
-
-        public string Transport => inner.Transport;
-
-        public Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
-            inner.ExecuteAsync(sql, parameters, cancellationToken);
-
-        public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
-            inner.QueryAsync<TRow>(sql, parameters, cancellationToken);
-
-        public Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default) =>
-            insert(table, () => inner.InsertAsync(table, columns, rows, cancellationToken), cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

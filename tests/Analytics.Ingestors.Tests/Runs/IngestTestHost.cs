@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Analytics.Ingestors.Tests.Runs;
@@ -85,6 +86,35 @@ public sealed class IngestTestHost : IAsyncDisposable
         await host.Get<CatalogStore>().MigrateAsync();
         await host.Get<CatalogMirrorSync>().SyncAsync();
         return host;
+    }
+
+    /// <summary>
+    /// A host with the scheduler as the web host registers it (<see cref="IngestScheduling.AddIngestScheduling"/>)
+    /// over these services; <paramref name="addSources"/> registers more source kinds (e.g. <c>AddGitIngestion</c>).
+    /// </summary>
+    public IHost BuildSchedulerHost(Action<IServiceCollection, IConfiguration>? addSources = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddConfiguration(Configuration);
+        AddServicesTo(builder.Services, builder.Configuration);
+        addSources?.Invoke(builder.Services, builder.Configuration);
+        builder.Services.AddIngestScheduling(builder.Configuration);
+        return builder.Build();
+    }
+
+    /// <summary>The source's latest runs once <paramref name="count"/> of them have finished (or after 30 s, whatever they are then).</summary>
+    public static async Task<IReadOnlyList<IngestRun>> WaitForFinishedRunsAsync(CatalogStore catalog, string source, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var runs = await catalog.RecentRunsAsync(source, 10);
+            if (runs.Count(r => r.Status != IngestRunStatus.Running) >= count || DateTime.UtcNow > deadline)
+            {
+                return runs;
+            }
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Writes a file into <see cref="Folder"/> (or a sub-folder) and returns its path.</summary>

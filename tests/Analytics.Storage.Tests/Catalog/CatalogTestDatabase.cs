@@ -13,15 +13,30 @@ public sealed class CatalogTestDatabase : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
+    private readonly List<ServiceProvider> _otherProcesses = [];
+
     private CatalogTestDatabase(string folder)
     {
         Folder = folder;
         // A sub-folder that does not exist yet, as on a fresh install.
         DatabasePath = Path.Combine(folder, "data", "catalog.db");
-        _services = new ServiceCollection()
-            .AddSingleton<TimeProvider>(Clock)
-            .AddCatalog($"Data Source={DatabasePath}")
-            .BuildServiceProvider();
+        _services = NewServices();
+    }
+
+    private ServiceProvider NewServices() => new ServiceCollection()
+        .AddSingleton<TimeProvider>(Clock)
+        .AddCatalog($"Data Source={DatabasePath}")
+        .BuildServiceProvider();
+
+    /// <summary>
+    /// A store over the same file wired separately, as another process's would be (its own context factory and
+    /// connections; SQLite's file locks are what the two share).
+    /// </summary>
+    public CatalogStore StoreOfAnotherProcess()
+    {
+        var services = NewServices();
+        _otherProcesses.Add(services);
+        return services.GetRequiredService<CatalogStore>();
     }
 
     public string Folder { get; }
@@ -72,6 +87,10 @@ public sealed class CatalogTestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
+        foreach (var other in _otherProcesses)
+        {
+            await other.DisposeAsync();
+        }
         // Pooled connections keep the file open; release them so the folder can be deleted.
         SqliteConnection.ClearAllPools();
         Directory.Delete(Folder, recursive: true);

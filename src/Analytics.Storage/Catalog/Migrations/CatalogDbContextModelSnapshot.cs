@@ -68,6 +68,9 @@ namespace Analytics.Storage.Catalog.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("RowsPerTableJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -83,6 +86,11 @@ namespace Analytics.Storage.Catalog.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SourceId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_IngestRuns_SourceId_Leased")
+                        .HasFilter("\"Status\" = 'Running' AND \"LeaseExpiresAt\" IS NOT NULL");
 
                     b.HasIndex("SourceId", "StartedAt");
 

@@ -1,4 +1,4 @@
-namespace Analytics.Ingestors.Tests.GitHub;
+namespace Analytics.Ingestors.GitHubSimulator;
 
 /// <summary>What the fake GitHub serves: organisations of repositories, each with its history. Mutable between runs.</summary>
 public sealed class FakeOrganisation(string login)

@@ -2,13 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Analytics.Ingestors.Tests.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Analytics.Ingestors.Tests.GitHub;
+namespace Analytics.Ingestors.GitHubSimulator;
 
 /// <summary>A request the fake answered.</summary>
 /// <param name="Conditional">It carried If-None-Match.</param>
@@ -43,8 +42,8 @@ public sealed class FakeFault
 /// in <c>Fixtures/</c> (see the README there); pages follow GitHub's rules (<c>per_page</c>, <c>page</c>, a Link
 /// header with absolute addresses of this server); ETags are hashes of the body, and If-None-Match answers 304.
 /// The rate limit is counted like GitHub's: each answered request costs a point, a 304 costs none; when the
-/// points are gone every request gets 403 with <c>X-RateLimit-Remaining: 0</c> until the window resets on
-/// <see cref="FakeClock"/>.
+/// points are gone every request gets 403 with <c>X-RateLimit-Remaining: 0</c> until the window resets on the
+/// server's clock (a test's fake clock, or the system's).
 /// </summary>
 public sealed class FakeGitHubServer : IAsyncDisposable
 {
@@ -52,28 +51,24 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public const int ClientClosedRequest = 499;
 
     private const string ApiRoot = "/api/v3/";
-    private static readonly string FixturesFolder = Path.Combine(RepositoryFiles.Root, "tests", "Analytics.Ingestors.Tests", "GitHub", "Fixtures");
 
     private readonly WebApplication _app;
-    private readonly FakeClock _clock;
+    private readonly TimeProvider _clock;
     private readonly object _gate = new();
     private readonly List<FakeFault> _faults = [];
     private readonly List<ServedRequest> _served = [];
-    private readonly Dictionary<string, JsonObject> _templates = new(StringComparer.Ordinal);
     private long _pointsSpent;
     private int _remaining;
     private DateTimeOffset _resetAt = DateTimeOffset.MinValue;
 
-    private FakeGitHubServer(WebApplication app, FakeClock clock, string token, IReadOnlyList<FakeOrganisation> organisations)
+    private readonly Dictionary<string, JsonObject> _templates = GitHubFixtures.Names.ToDictionary(name => name, GitHubFixtures.Load, StringComparer.Ordinal);
+
+    private FakeGitHubServer(WebApplication app, TimeProvider clock, string token, IReadOnlyList<FakeOrganisation> organisations)
     {
         _app = app;
         _clock = clock;
         Token = token;
         Organisations = organisations;
-        foreach (var file in Directory.GetFiles(FixturesFolder, "*.json"))
-        {
-            _templates[Path.GetFileNameWithoutExtension(file)] = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
-        }
     }
 
     public string Token { get; }
@@ -113,7 +108,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeGitHubServer> StartAsync(FakeClock clock, string token, params FakeOrganisation[] organisations)
+    public static async Task<FakeGitHubServer> StartAsync(TimeProvider clock, string token, params FakeOrganisation[] organisations)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -268,7 +263,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         if (segments is ["orgs", var login, "repos"])
         {
             var organisation = Organisations.FirstOrDefault(o => o.Login == login);
-            return organisation is null ? Error(404, "Not Found") : List(request, organisation.Repositories.Select(RepositoryJson));
+            return organisation is null ? Error(404, "Not Found") : List(request, organisation.Repositories, RepositoryJson);
         }
         if (segments.Length < 3 || segments[0] != "repos")
         {
@@ -287,30 +282,30 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             {
                 var since = query["since"].ToString() is { Length: > 0 } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
                 var history = repository.History(query["sha"].ToString() is { Length: > 0 } sha ? sha : repository.DefaultBranch);
-                return List(request, history.Where(c => c.At >= since).Select(c => CommitJson(repository, c)));
+                return List(request, history.Where(c => c.At >= since).ToList(), c => CommitJson(repository, c));
             }
             case ["pulls"]:
-                return List(request, repository.Pulls.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Number).Select(p => PullJson(repository, p)));
+                return List(request, repository.Pulls.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Number).ToList(), p => PullJson(repository, p));
             case ["pulls", var number, "commits"]:
-                return repository.Pulls.FirstOrDefault(p => p.Number.ToString(CultureInfo.InvariantCulture) == number) is { } pull
-                    ? List(request, pull.CommitShas.Select(sha => CommitJson(repository, repository.Commits[FakeRepository.Pad(sha)])))
+                return repository.Pulls.FirstOrDefault(p => Matches(number, p.Number)) is { } pull
+                    ? List(request, pull.CommitShas, sha => CommitJson(repository, repository.Commits[FakeRepository.Pad(sha)]))
                     : Error(404, "Not Found");
             case ["pulls", var number, "reviews"]:
-                return repository.Pulls.FirstOrDefault(p => p.Number.ToString(CultureInfo.InvariantCulture) == number) is { } reviewed
-                    ? List(request, reviewed.Reviews.Select(r => ReviewJson(repository, reviewed, r)))
+                return repository.Pulls.FirstOrDefault(p => Matches(number, p.Number)) is { } reviewed
+                    ? List(request, reviewed.Reviews, r => ReviewJson(repository, reviewed, r))
                     : Error(404, "Not Found");
             case ["deployments"]:
-                return List(request, repository.Deployments.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Select(d => DeploymentJson(repository, d)));
+                return List(request, repository.Deployments.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).ToList(), d => DeploymentJson(repository, d));
             case ["deployments", var id, "statuses"]:
-                return repository.Deployments.FirstOrDefault(d => d.Id.ToString(CultureInfo.InvariantCulture) == id) is { } deployment
-                    ? List(request, deployment.Statuses.OrderByDescending(s => s.At).ThenByDescending(s => s.Id).Select(s => StatusJson(repository, deployment, s)))
+                return repository.Deployments.FirstOrDefault(d => Matches(id, d.Id)) is { } deployment
+                    ? List(request, deployment.Statuses.OrderByDescending(s => s.At).ThenByDescending(s => s.Id).ToList(), s => StatusJson(repository, deployment, s))
                     : Error(404, "Not Found");
             case ["releases"]:
-                return List(request, repository.Releases.OrderByDescending(r => r.CreatedAt).Select(r => ReleaseJson(repository, r)));
+                return List(request, repository.Releases.OrderByDescending(r => r.CreatedAt).ToList(), r => ReleaseJson(repository, r));
             case ["tags"]:
-                return List(request, repository.Tags.OrderByDescending(t => t.Key, StringComparer.Ordinal).Select(t => TagJson(repository, t.Key, t.Value)));
+                return List(request, repository.Tags.OrderByDescending(t => t.Key, StringComparer.Ordinal).ToList(), t => TagJson(repository, t.Key, t.Value));
             case ["actions", "workflows"]:
-                return List(request, repository.Workflows.Select(w => WorkflowJson(repository, w)), "workflows");
+                return List(request, repository.Workflows, w => WorkflowJson(repository, w), "workflows");
             case ["actions", "workflows", var workflowId, "runs"]:
             {
                 var workflow = repository.Workflows.FirstOrDefault(w => w.Id.ToString(CultureInfo.InvariantCulture) == workflowId);
@@ -319,8 +314,8 @@ public sealed class FakeGitHubServer : IAsyncDisposable
                     return Error(404, "Not Found");
                 }
                 var branch = query["branch"].ToString();
-                var runs = workflow.Runs.Where(r => branch.Length == 0 || r.Branch == branch).OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id);
-                return List(request, runs.Select(r => RunJson(repository, workflow, r)), "workflow_runs");
+                var runs = workflow.Runs.Where(r => branch.Length == 0 || r.Branch == branch).OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToList();
+                return List(request, runs, r => RunJson(repository, workflow, r), "workflow_runs");
             }
             case ["issues"]:
             {
@@ -328,22 +323,22 @@ public sealed class FakeGitHubServer : IAsyncDisposable
                 var since = query["since"].ToString() is { Length: > 0 } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
                 var issues = repository.Issues
                     .Where(i => labels.All(l => i.Labels.Contains(l)) && i.UpdatedAt >= since)
-                    .OrderByDescending(i => i.UpdatedAt).ThenByDescending(i => i.Number);
-                return List(request, issues.Select(i => IssueJson(repository, i)));
+                    .OrderByDescending(i => i.UpdatedAt).ThenByDescending(i => i.Number).ToList();
+                return List(request, issues, i => IssueJson(repository, i));
             }
             default:
                 return Error(404, "Not Found");
         }
     }
 
-    /// <summary>A page of <paramref name="items"/> with GitHub's Link header; wrapped in an object when <paramref name="wrapper"/> names its array.</summary>
-    private static Answer List(HttpRequest request, IEnumerable<JsonObject> items, string? wrapper = null)
+    /// <summary>A page of <paramref name="all"/> with GitHub's Link header; wrapped in an object when <paramref name="wrapper"/> names its array.</summary>
+    /// <remarks>Only the page's items are turned into JSON: a large organisation is read page by page, and building every item for each page would make a full sync quadratic.</remarks>
+    private static Answer List<T>(HttpRequest request, IReadOnlyList<T> all, Func<T, JsonObject> toJson, string? wrapper = null)
     {
-        var all = items.ToList();
         var perPage = int.TryParse(request.Query["per_page"], out var size) ? Math.Clamp(size, 1, 100) : 30;
         var page = int.TryParse(request.Query["page"], out var number) ? Math.Max(1, number) : 1;
         var last = Math.Max(1, (all.Count + perPage - 1) / perPage);
-        var array = new JsonArray(all.Skip((page - 1) * perPage).Take(perPage).Select(i => (JsonNode)i).ToArray());
+        var array = new JsonArray(all.Skip((page - 1) * perPage).Take(perPage).Select(item => (JsonNode)toJson(item)).ToArray());
         var body = wrapper is null ? (JsonNode)array : new JsonObject { ["total_count"] = all.Count, [wrapper] = array };
 
         var links = new List<string>();
@@ -371,6 +366,9 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         var query = request.Query.Where(q => q.Key != "page").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}").Append($"page={page}");
         return $"{request.Scheme}://{request.Host}{request.Path}?{string.Join("&", query)}";
     }
+
+    /// <summary>Whether a path segment is this number (compared as numbers: pages of a large organisation look items up often).</summary>
+    private static bool Matches(string segment, long number) => long.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed == number;
 
     private static Answer Ok(string body) => new(200, body, null, null, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
 
@@ -430,15 +428,22 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         return json;
     }
 
+    /// <summary>What pull requests and issues share: GitHub numbers both in one sequence per repository.</summary>
+    private JsonObject Numbered(string template, FakeRepository repository, int number, string apiPath, string htmlPath, string title, DateTimeOffset? closedAt)
+    {
+        var json = Template(template);
+        json["id"] = repository.Id * 1000 + number;
+        json["number"] = number;
+        json["url"] = Api(repository, apiPath);
+        json["html_url"] = Html(repository, htmlPath);
+        json["title"] = title;
+        json["state"] = closedAt is null ? "open" : "closed";
+        return json;
+    }
+
     private JsonObject PullJson(FakeRepository repository, FakePull pull)
     {
-        var json = Template("pull-request");
-        json["id"] = repository.Id * 1000 + pull.Number;
-        json["number"] = pull.Number;
-        json["url"] = Api(repository, $"/pulls/{pull.Number}");
-        json["html_url"] = Html(repository, $"/pull/{pull.Number}");
-        json["title"] = pull.Title;
-        json["state"] = pull.ClosedAt is null ? "open" : "closed";
+        var json = Numbered("pull-request", repository, pull.Number, $"/pulls/{pull.Number}", $"/pull/{pull.Number}", pull.Title, pull.ClosedAt);
         json["user"] = User(json["user"], pull.Author);
         json["created_at"] = Time(pull.CreatedAt);
         json["updated_at"] = Time(pull.UpdatedAt);
@@ -556,14 +561,8 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 
     private JsonObject IssueJson(FakeRepository repository, FakeIssue issue)
     {
-        var json = Template("issue");
-        json["id"] = repository.Id * 1000 + issue.Number;
-        json["number"] = issue.Number;
-        json["url"] = Api(repository, $"/issues/{issue.Number}");
-        json["html_url"] = Html(repository, $"/issues/{issue.Number}");
-        json["title"] = issue.Title;
+        var json = Numbered("issue", repository, issue.Number, $"/issues/{issue.Number}", $"/issues/{issue.Number}", issue.Title, issue.ClosedAt);
         json["body"] = issue.Body;
-        json["state"] = issue.ClosedAt is null ? "open" : "closed";
         json["state_reason"] = issue.ClosedAt is null ? null : "completed";
         var labelTemplate = json["labels"]!.AsArray()[0]!;
         json["labels"] = new JsonArray(issue.Labels.Select(l =>
