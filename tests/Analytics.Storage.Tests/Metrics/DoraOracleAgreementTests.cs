@@ -62,9 +62,14 @@ public sealed class DoraOracleAgreementTests
         }
 
         // PR cycle time by phase, for every team, over the same periods.
-        var cycleOracle = new PullRequestCycleTimeOracle(oracle, history,
-            await store.QueryAsync<PullRequestFacts>("SELECT repository, number, author_login, author_is_bot, opened_at, first_commit_at, merged_at, merge_sha FROM pull_requests FINAL"),
-            await store.QueryAsync<PullRequestReview>("SELECT repository, number, reviewer_login, reviewer_is_bot, submitted_at FROM pull_request_reviews FINAL"),
+        var pullRequestFacts = await store.QueryAsync<PullRequestFacts>("SELECT repository, number, author_login, author_is_bot, opened_at, first_commit_at, merged_at, merge_sha FROM pull_requests FINAL");
+        var reviews = await store.QueryAsync<PullRequestReview>("SELECT repository, number, reviewer_login, reviewer_is_bot, submitted_at FROM pull_request_reviews FINAL");
+        // The history must hold what the pickup rule leaves out, or agreeing on it proves nothing.
+        var authors = pullRequestFacts.ToDictionary(pr => (pr.Repository, pr.Number), pr => pr.AuthorLogin);
+        Assert.Contains(reviews, review => authors.GetValueOrDefault((review.Repository, review.Number)) == review.ReviewerLogin);
+        Assert.Contains(reviews, review => review.ReviewerIsBot);
+        Assert.Contains(pullRequestFacts, pr => pr.AuthorIsBot);
+        var cycleOracle = new PullRequestCycleTimeOracle(oracle, history, pullRequestFacts, reviews,
             await store.QueryAsync<ServiceRepositoryLink>("SELECT service, repository FROM catalog_services"),
             options);
         var pullRequests = new PullRequestQueries(store, new SqlFiles(), Options.Create(options));

@@ -2,13 +2,15 @@ namespace Analytics.Ingestors.Demo;
 
 /// <summary>
 /// Creates one service's pull requests: everyday feature work by the owning team, dependency bumps by a bot,
-/// and hotfixes on demand. Reviews come from teammates (sometimes from another team, now and then a bot comment).
+/// and hotfixes on demand. Reviews come from teammates (sometimes from another team, now and then a bot comment,
+/// and the author answering on their own PR — which, like the bot, must not count as review pickup).
 /// </summary>
 internal sealed class PullRequestFactory(Organisation org, ServiceInfo service, Random rng)
 {
     private const double DependencyUpdatesPerWorkday = 0.08;
     private const double ChanceOfRebasedBranch = 0.15;
     private const double ChanceOfBotComment = 0.08;
+    private const double ChanceOfAuthorComment = 0.12;
     private const double ChanceOfSecondReviewer = 0.25;
     private const double ChanceOfCrossTeamReviewer = 0.1;
     private const double ChanceOfAbandonment = 0.03;
@@ -158,6 +160,10 @@ internal sealed class PullRequestFactory(Organisation org, ServiceInfo service, 
         if (rng.Chance(ChanceOfBotComment))
         {
             pullRequest.Reviews.Add(new SimReview(org.ReviewBot, "commented", WorkingHours.PlusMinutes(opened, rng.Between(1, 6))));
+        }
+        if (rng.Chance(ChanceOfAuthorComment))
+        {
+            pullRequest.Reviews.Add(new SimReview(pullRequest.Author, "commented", WorkingHours.PlusMinutes(opened, rng.Between(2, 30))));
         }
 
         var firstReviewAt = WorkingHours.Add(opened, rng.LogNormal(profile.ReviewPickupHours, 0.8));

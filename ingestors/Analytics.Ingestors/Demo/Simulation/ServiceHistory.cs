@@ -51,7 +51,7 @@ internal sealed class SimPullRequest
 
     public DateTime FirstCommitAt => Commits[0].AuthoredAt;
 
-    /// <summary>When a human first reviewed it: bot comments do not count as review pickup.</summary>
+    /// <summary>When someone other than the author first reviewed it: bot comments and the author's own do not count as review pickup.</summary>
     public DateTime? FirstReviewAt
     {
         get
@@ -59,7 +59,7 @@ internal sealed class SimPullRequest
             DateTime? first = null;
             foreach (var review in Reviews)
             {
-                if (!review.Reviewer.IsBot && (first is null || review.SubmittedAt < first))
+                if (!review.Reviewer.IsBot && review.Reviewer != Author && (first is null || review.SubmittedAt < first))
                 {
                     first = review.SubmittedAt;
                 }

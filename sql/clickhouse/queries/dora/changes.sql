@@ -23,7 +23,8 @@ FROM first_shipment AS f
 INNER JOIN
 (
     SELECT repository, sha, author_email, message FROM commits FINAL
-    WHERE sha IN (SELECT sha FROM first_shipment)
+    -- The repository condition lets the primary key skip other teams' commits before FINAL merges them.
+    WHERE repository IN (SELECT repository FROM first_shipment) AND sha IN (SELECT sha FROM first_shipment)
 ) AS c ON c.repository = f.repository AND c.sha = f.sha
 ORDER BY lead_seconds DESC, f.sha
 LIMIT {limit:UInt32}

@@ -18,7 +18,12 @@ WITH
     first_reviews AS
     (
         SELECT r.repository AS repository, r.number AS number, min(r.submitted_at) AS first_review_at
-        FROM (SELECT * FROM pull_request_reviews FINAL) AS r
+        -- The repository condition lets the primary key skip other teams' reviews before FINAL merges them.
+        FROM
+        (
+            SELECT repository, number, reviewer_login, reviewer_is_bot, submitted_at FROM pull_request_reviews FINAL
+            WHERE repository IN (SELECT repository FROM merged)
+        ) AS r
         INNER JOIN (SELECT repository, number, author_login FROM merged) AS m ON m.repository = r.repository AND m.number = r.number
         WHERE r.reviewer_login != m.author_login AND NOT r.reviewer_is_bot AND r.reviewer_login NOT IN {bots:Array(String)}
         GROUP BY r.repository, r.number
