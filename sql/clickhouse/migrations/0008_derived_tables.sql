@@ -89,7 +89,12 @@ CREATE TABLE IF NOT EXISTS attributed_pull_requests
     closed_at        Nullable(DateTime64(3, 'UTC')),
     merge_sha        String,
     url              String,
-    team             LowCardinality(String)
+    team             LowCardinality(String),
+    -- Reviews by someone other than the author, not flagged as bots, oldest first: the pickup is the first one
+    -- whose reviewer is not in the configured bot list, which stays a query parameter.
+    reviews          Array(Tuple(reviewer_login String, submitted_at DateTime64(3, 'UTC'))),
+    -- The finish of the first production deployment that shipped the merge or squash commit.
+    deployed_at      Nullable(DateTime64(3, 'UTC'))
 )
 ENGINE = MergeTree
 PARTITION BY toYYYYMM(opened_at)

@@ -12,9 +12,9 @@ namespace Analytics.Storage.ClickHouse;
 public sealed record DerivedTable(string Name, string Select, IReadOnlyList<string> Sources);
 
 /// <summary>
-/// The store every service uses: it keeps the derived tables (migration 0008: production deployments with
-/// owners, failure evidence, commit shipments, attributed pull requests) in step with what they are computed
-/// from. A write marks the derived tables that read the written table stale; the next query refreshes the
+/// The store every service uses: it keeps the derived tables (sql/clickhouse/derived: production deployments and
+/// failed attempts with owners, failure evidence, commit shipments, attributed pull requests) in step with what
+/// they are computed from. A write marks the derived tables that read the written table stale; the next query refreshes the
 /// stale ones first, so a metric never reads data older than the last write. A table is rebuilt beside the live
 /// one and swapped in with EXCHANGE TABLES, so a reader in another process never sees it half-built.
 /// </summary>
@@ -46,12 +46,14 @@ public sealed class DerivedTablesStore : IClickHouseStore
     private long? _fingerprintsCheckedAt;
 
     private readonly TimeSpan _fingerprintCheckInterval;
+    private readonly int _latestMigration;
 
     public DerivedTablesStore(IClickHouseStore inner, SqlFiles sqlFiles, TimeSpan? fingerprintCheckInterval = null)
     {
         _inner = inner;
         _fingerprintCheckInterval = fingerprintCheckInterval ?? DefaultFingerprintCheckInterval;
         _tables = sqlFiles.DerivedTables();
+        _latestMigration = sqlFiles.Migrations().Max(migration => migration.Version);
         _sourcePatterns = _tables.SelectMany(table => table.Sources).Distinct(StringComparer.Ordinal)
             .ToDictionary(source => source, source => new Regex($@"\b{Regex.Escape(source)}\b", RegexOptions.CultureInvariant), StringComparer.Ordinal);
     }
@@ -96,7 +98,7 @@ public sealed class DerivedTablesStore : IClickHouseStore
 
     /// <summary>
     /// Brings every stale derived table up to date now (queries do this on their own; an ingest run calls it so
-    /// the work is done before a dashboard in another process reads). Does nothing before migration 0008.
+    /// the work is done before a dashboard in another process reads). Does nothing while migrations are pending.
     /// </summary>
     public async Task RefreshStaleAsync(CancellationToken cancellationToken = default)
     {
@@ -191,8 +193,16 @@ public sealed class DerivedTablesStore : IClickHouseStore
     private bool FingerprintCheckDue() =>
         _fingerprintsCheckedAt is not { } checkedAt || Stopwatch.GetElapsedTime(checkedAt) >= _fingerprintCheckInterval;
 
-    private async Task<bool> IsMigratedAsync(CancellationToken cancellationToken) =>
-        (await _inner.QueryAsync<ExistsRow>("EXISTS TABLE derived_refreshes", cancellationToken: cancellationToken)).Single().Result == 1;
+    /// <summary>Whether the database is at the schema of this build: before that, a derived table may not exist yet or still be a view.</summary>
+    private async Task<bool> IsMigratedAsync(CancellationToken cancellationToken)
+    {
+        if ((await _inner.QueryAsync<ExistsRow>("EXISTS TABLE schema_migrations", cancellationToken: cancellationToken)).Single().Result != 1)
+        {
+            return false;
+        }
+        var applied = await _inner.QueryAsync<VersionRow>("SELECT toString(max(version)) AS version FROM schema_migrations", cancellationToken: cancellationToken);
+        return applied.Single().Version == _latestMigration.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Marks stale each derived table whose sources changed since its last refresh (by any process), and fresh each that did not.</summary>
     private async Task CompareFingerprintsAsync(CancellationToken cancellationToken)
@@ -215,7 +225,7 @@ public sealed class DerivedTablesStore : IClickHouseStore
     }
 
     /// <summary>
-    /// What the event and catalog tables <paramref name="table"/> is computed from (transitively) hold now, cheaply:
+    /// The definition of <paramref name="table"/> and what the event and catalog tables it is computed from (transitively) hold now, cheaply:
     /// for each, the newest block or mutation among its data parts (an insert or delete raises it; background merges
     /// do not change it), and for the small catalog mirror tables, which are replaced whole, a hash of their rows.
     /// </summary>
@@ -229,7 +239,8 @@ public sealed class DerivedTablesStore : IClickHouseStore
             GROUP BY table ORDER BY table
             """,
             QueryParameters.From(("tables", sources)), cancellationToken);
-        var text = new StringBuilder(string.Join('\n', versions.Select(row => $"{row.Table}:{row.Version}")));
+        // The definition too: a new release that changes a derived table's SELECT rebuilds it.
+        var text = new StringBuilder(table.Select).Append('\n').AppendJoin('\n', versions.Select(row => $"{row.Table}:{row.Version}"));
         foreach (var catalogTable in sources.Where(source => source.StartsWith("catalog_", StringComparison.Ordinal)))
         {
             var hash = await _inner.QueryAsync<ContentHashRow>($"SELECT toString(ifNull(sum(cityHash64(*)), 0)) AS hash FROM {catalogTable}", cancellationToken: cancellationToken);
@@ -243,6 +254,8 @@ public sealed class DerivedTablesStore : IClickHouseStore
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
     private sealed record ExistsRow(byte Result);
+
+    private sealed record VersionRow(string Version);
 
     private sealed record RefreshRow(string Name, ulong Fingerprint);
 

@@ -4,7 +4,7 @@ using Analytics.Storage.ClickHouse.Embedded;
 namespace Analytics.Storage.Tests.ClickHouse;
 
 /// <summary>
-/// The derived tables (migration 0008) follow every write: through this store at once, and through another
+/// The derived tables (migrations 0008-0009) follow every write: through this store at once, and through another
 /// store on the same database (another process) at the next fingerprint check — and only then.
 /// </summary>
 public sealed class DerivedTablesStoreTests
@@ -57,11 +57,33 @@ public sealed class DerivedTablesStoreTests
     }
 
     [Fact]
+    public async Task An_older_database_is_migrated_before_anything_is_refreshed_and_then_every_derived_table_is()
+    {
+        // A database from before migration 0009, when failed production attempts were a view.
+        string database;
+        await using (var old = await EmbeddedEngine.NewMigratedDatabaseAsync("derived"))
+        {
+            database = old.Database;
+            await old.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+            await old.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('f1', 'api', 'production', 'failure', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
+            await old.ExecuteAsync("DROP TABLE failed_production_attempts");
+            await old.ExecuteAsync("CREATE VIEW failed_production_attempts AS SELECT 'old' AS deployment_id");
+            await old.ExecuteAsync("DELETE FROM schema_migrations WHERE version = 9");
+        }
+
+        var sqlFiles = new SqlFiles();
+        await using var upgraded = new DerivedTablesStore(await ChDbStore.OpenAsync(EmbeddedEngine.DataPath, database), sqlFiles);
+        Assert.Equal([9], await new MigrationRunner(upgraded, sqlFiles).MigrateAsync());
+        var attempts = await upgraded.QueryAsync<AttemptRow>("SELECT deployment_id, team FROM failed_production_attempts");
+        Assert.Equal("f1:unassigned", $"{Assert.Single(attempts).DeploymentId}:{attempts[0].Team}");
+    }
+
+    [Fact]
     public async Task Each_derived_table_comes_after_the_derived_tables_it_reads_and_names_only_tables_that_exist()
     {
         await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
         var tables = store.Tables.Select(table => table.Name).ToList();
-        Assert.Equal(["attributed_pull_requests", "commit_shipments", "deployment_failure_evidence", "production_deployments"], tables.Order(StringComparer.Ordinal));
+        Assert.Equal(["attributed_pull_requests", "commit_shipments", "deployment_failure_evidence", "failed_production_attempts", "production_deployments"], tables.Order(StringComparer.Ordinal));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("commit_shipments"));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("deployment_failure_evidence"));
 
@@ -80,6 +102,8 @@ public sealed class DerivedTablesStoreTests
         (await store.QueryAsync<RefreshRow>("SELECT max(refreshed_at) AS at FROM derived_refreshes WHERE name = 'production_deployments'")).Single().At;
 
     private sealed record DeploymentRow(string DeploymentId, string Team);
+
+    private sealed record AttemptRow(string DeploymentId, string Team);
 
     private sealed record RefreshRow(DateTimeOffset At);
 

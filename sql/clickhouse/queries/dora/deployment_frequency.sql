@@ -31,9 +31,12 @@ WITH
     attempts AS
     (
         SELECT if(grouping(owner) = 1, '', owner) AS team, count() AS failed_attempts
-        FROM (SELECT team AS owner, started_at FROM failed_production_attempts)
-        WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
-          AND ({team:String} = '' OR owner = {team:String})
+        FROM
+        (
+            SELECT team AS owner FROM failed_production_attempts
+            WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
+              AND ({team:String} = '' OR team = {team:String})
+        )
         GROUP BY ROLLUP(owner)
     )
 SELECT

@@ -22,7 +22,7 @@ WITH
         ASOF LEFT JOIN
         (
             SELECT service, finished_at FROM production_deployments
-            WHERE deployment_id NOT IN (SELECT deployment_id FROM failed_ids)
+            WHERE service IN (SELECT service FROM failed) AND deployment_id NOT IN (SELECT deployment_id FROM failed_ids)
         ) AS g ON f.service = g.service AND g.finished_at > f.finished_at
     )
 SELECT

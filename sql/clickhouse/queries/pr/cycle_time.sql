@@ -15,38 +15,19 @@ WITH
           AND NOT author_is_bot AND author_login NOT IN {bots:Array(String)}
           AND ({team:String} = '' OR team = {team:String})
     ),
-    first_reviews AS
-    (
-        SELECT r.repository AS repository, r.number AS number, min(r.submitted_at) AS first_review_at
-        -- The repository condition lets the primary key skip other teams' reviews before FINAL merges them.
-        FROM
-        (
-            SELECT repository, number, reviewer_login, reviewer_is_bot, submitted_at FROM pull_request_reviews FINAL
-            WHERE repository IN (SELECT repository FROM merged)
-        ) AS r
-        INNER JOIN (SELECT repository, number, author_login FROM merged) AS m ON m.repository = r.repository AND m.number = r.number
-        WHERE r.reviewer_login != m.author_login AND NOT r.reviewer_is_bot AND r.reviewer_login NOT IN {bots:Array(String)}
-        GROUP BY r.repository, r.number
-    ),
-    shipped AS
-    (
-        -- each commit's first production shipment (derived table commit_shipments, migration 0008)
-        SELECT repository, sha, deployed_at FROM commit_shipments
-        WHERE (repository, sha) IN (SELECT repository, merge_sha FROM merged)
-    ),
     phases AS
     (
+        -- attributed_pull_requests (derived) holds each PR's candidate reviews, oldest first, and its merge commit's
+        -- first production shipment; the pickup is the first review whose reviewer is not in the bot list.
         SELECT
-            m.team AS owner,
-            if(m.first_commit_at IS NULL, NULL, dateDiff('millisecond', assumeNotNull(m.first_commit_at), m.opened_at) / 1000.0) AS coding_raw,
-            if(f.first_review_at IS NULL, NULL, dateDiff('millisecond', m.opened_at, f.first_review_at) / 1000.0) AS pickup_raw,
-            if(f.first_review_at IS NULL, NULL, dateDiff('millisecond', f.first_review_at, assumeNotNull(m.merged_at)) / 1000.0) AS review_raw,
-            if(s.deployed_at IS NULL, NULL, dateDiff('millisecond', assumeNotNull(m.merged_at), s.deployed_at) / 1000.0) AS deploy_raw
-        FROM merged AS m
-        LEFT JOIN (SELECT repository, number, toNullable(first_review_at) AS first_review_at FROM first_reviews) AS f
-            ON f.repository = m.repository AND f.number = m.number
-        LEFT JOIN (SELECT repository, sha, toNullable(deployed_at) AS deployed_at FROM shipped) AS s
-            ON s.repository = m.repository AND s.sha = m.merge_sha
+            team AS owner,
+            arrayFirstIndex(r -> NOT has({bots:Array(String)}, r.1), reviews) AS pickup_index,
+            if(pickup_index = 0, NULL, toNullable(reviews[pickup_index].2)) AS first_review_at,
+            if(first_commit_at IS NULL, NULL, dateDiff('millisecond', assumeNotNull(first_commit_at), opened_at) / 1000.0) AS coding_raw,
+            if(first_review_at IS NULL, NULL, dateDiff('millisecond', opened_at, assumeNotNull(first_review_at)) / 1000.0) AS pickup_raw,
+            if(first_review_at IS NULL, NULL, dateDiff('millisecond', assumeNotNull(first_review_at), assumeNotNull(merged_at)) / 1000.0) AS review_raw,
+            if(deployed_at IS NULL, NULL, dateDiff('millisecond', assumeNotNull(merged_at), assumeNotNull(deployed_at)) / 1000.0) AS deploy_raw
+        FROM merged
     )
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,
