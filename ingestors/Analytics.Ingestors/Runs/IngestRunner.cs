@@ -1,3 +1,4 @@
+using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Catalog;
 using Microsoft.Extensions.Logging;
 
@@ -30,7 +31,7 @@ public sealed class SourceAlreadyRunningException(string source, int runId, Date
 /// <c>ingest</c> command never run one source at the same time; a run whose process died frees the source when its
 /// lease runs out.
 /// </remarks>
-public sealed class IngestRunner(CatalogStore catalog, ILogger<IngestRunner> logger)
+public sealed class IngestRunner(CatalogStore catalog, IDerivedTables derivedTables, ILogger<IngestRunner> logger)
 {
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
@@ -105,6 +106,7 @@ public sealed class IngestRunner(CatalogStore catalog, ILogger<IngestRunner> log
         }
         await catalog.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null, CancellationToken.None);
         logger.LogInformation("Ingest run {RunId} of {Source} succeeded: {Rows} rows.", runId, source.Name, result.RowsPerTable.Values.Sum());
+        await RefreshDerivedTablesAsync(runId, source.Name, cancellationToken);
         return new IngestRunOutcome(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null);
     }
 
@@ -136,6 +138,22 @@ public sealed class IngestRunner(CatalogStore catalog, ILogger<IngestRunner> log
                 // runs out and another process may take the source over.
                 logger.LogWarning("Ingest run {RunId} of {Source} could not renew its lease: {Error}", runId, sourceName, Describe(error));
             }
+        }
+    }
+
+    /// <summary>
+    /// Recomputes the derived tables now, so a dashboard in another process (sharing a ClickHouse server) reads
+    /// the run's data at once. The data is stored either way: a failure here only defers the work to the next query.
+    /// </summary>
+    private async Task RefreshDerivedTablesAsync(int runId, string source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await derivedTables.RefreshStaleAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            logger.LogWarning("Ingest run {RunId} of {Source}: the derived tables could not be refreshed now, the next query will: {Error}", runId, source, Describe(error));
         }
     }
 

@@ -11,6 +11,13 @@ namespace Analytics.Storage.ClickHouse;
 /// </summary>
 public sealed record DerivedTable(string Name, string Select, IReadOnlyList<string> Sources);
 
+/// <summary>Brings the derived tables up to date on request, e.g. at the end of an ingest run.</summary>
+public interface IDerivedTables
+{
+    /// <summary>Refreshes every derived table whose sources changed; does nothing while migrations are pending.</summary>
+    Task RefreshStaleAsync(CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// The store every service uses: it keeps the derived tables (sql/clickhouse/derived: production deployments and
 /// failed attempts with owners, failure evidence, commit shipments, attributed pull requests) in step with what
@@ -25,7 +32,7 @@ public sealed record DerivedTable(string Name, string Select, IReadOnlyList<stri
 /// comparing the sources' fingerprints with those recorded at the last refresh (table derived_refreshes): on the
 /// first query, then at most every 30 seconds (<see cref="DefaultFingerprintCheckInterval"/>).
 /// </remarks>
-public sealed class DerivedTablesStore : IClickHouseStore
+public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
 {
     private const string StagingSuffix = "__next";
 

@@ -20,6 +20,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton(provider => new DerivedTablesStore(
             OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value), provider.GetRequiredService<SqlFiles>()));
         services.AddSingleton<IClickHouseStore>(provider => provider.GetRequiredService<DerivedTablesStore>());
+        services.AddSingleton<IDerivedTables>(provider => provider.GetRequiredService<DerivedTablesStore>());
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<CatalogMirrorSync>();
         services.AddCatalog(configuration.GetConnectionString("Catalog")

@@ -8,13 +8,14 @@ namespace Analytics.Web.Hosting;
 
 /// <summary>
 /// Brings the stores to the current schema and, when configured and the store is empty, loads the demo
-/// organisation — so a fresh clone shows a populated dashboard from one command.
+/// organisation — so a fresh clone shows a populated dashboard from one command — then the derived tables up to date.
 /// </summary>
 public sealed class AnalyticsInitializer(
     StoreStartup storeStartup,
     IClickHouseStore store,
     IDbContextFactory<CatalogDbContext> catalog,
     CatalogMirrorSync mirror,
+    IDerivedTables derivedTables,
     IOptions<DemoOptions> demoOptions,
     TimeProvider clock,
     ILogger<AnalyticsInitializer> logger)
@@ -28,6 +29,8 @@ public sealed class AnalyticsInitializer(
         {
             await LoadDemoAsync(DemoScale.Parse(demo.Scale), demo.Seed, cancellationToken);
         }
+        // Before the first request, not during it (at scale L a full rebuild takes seconds).
+        await derivedTables.RefreshStaleAsync(cancellationToken);
     }
 
     public async Task<DemoLoadSummary> LoadDemoAsync(DemoScale scale, int seed, CancellationToken cancellationToken = default)
@@ -37,6 +40,7 @@ public sealed class AnalyticsInitializer(
         var progress = new Progress<string>(message => logger.LogInformation("{Progress}", message));
         var summary = await DemoOrganisationLoader.LoadAsync(store, catalog, scale, seed, end, progress, cancellationToken);
         await mirror.SyncAsync(cancellationToken);
+        await derivedTables.RefreshStaleAsync(cancellationToken);
         logger.LogInformation("Demo organisation loaded: {Rows} rows.", summary.TotalRows);
         return summary;
     }

@@ -5,6 +5,7 @@ using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Linking;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
+using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +20,7 @@ namespace Analytics.Ingestors.Tests.Git;
 public sealed class GitRepositoryIngestorTests : IAsyncLifetime
 {
     private readonly ShopHistory _shop = new();
-    private IClickHouseStore _store = default!;
+    private DerivedTablesStore _store = default!;
     private TestCatalog _catalog = default!;
     private GitRepositoryIngestor _ingestor = default!;
 
@@ -222,9 +223,15 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
     [Fact]
     public async Task Through_the_ingest_runner_the_run_is_recorded_and_its_cursor_makes_the_next_run_read_nothing()
     {
-        var runner = new IngestRunner(_catalog.Store, NullLogger<IngestRunner>.Instance);
+        var runner = new IngestRunner(_catalog.Store, _store, NullLogger<IngestRunner>.Instance);
 
         var first = await runner.RunAsync(new GitIngestSource(_ingestor, Request()));
+        // The run left the derived tables current: read past the store's own upkeep, as another process would.
+        await using (var raw = await ChDbStore.OpenAsync(EngineDatabase.DataPath, _store.Database))
+        {
+            var shipped = await raw.QueryAsync<CountRow>("SELECT count() AS rows FROM commit_shipments WHERE repository = 'acme/shop'");
+            Assert.Equal(9UL, Assert.Single(shipped).Rows);
+        }
         var second = await runner.RunAsync(new GitIngestSource(_ingestor, Request()));
 
         Assert.True(first.Succeeded, first.Error);
@@ -273,4 +280,6 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
     private sealed record DeploymentShape(string Service, string Environment, string Status, string Kind, string Repository, string Source);
 
     private sealed record LinkRow(string DeploymentId, string Sha, string Link);
+
+    private sealed record CountRow(ulong Rows);
 }

@@ -44,6 +44,7 @@ public sealed class IngestTestHost : IAsyncDisposable
     public void AddServicesTo(IServiceCollection services, IConfiguration configuration) => services
         .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CollectingLoggerProvider(Logs)))
         .AddSingleton(Store)
+        .AddSingleton<IDerivedTables>(EngineStore)
         .AddSingleton<CatalogMirrorSync>()
         .AddCatalog($"Data Source={Path.Combine(Folder, "catalog.db")}")
         .AddIngestion(configuration);
