@@ -22,9 +22,12 @@ SELECT
 FROM first_shipment AS f
 INNER JOIN
 (
-    SELECT repository, sha, author_email, message FROM commits FINAL
-    -- The repository condition lets the primary key skip other teams' commits before FINAL merges them.
+    -- The latest delivery of each listed commit, as FINAL would keep it, reading only those commits' rows
+    -- (the repository condition lets the primary key skip other teams' repositories).
+    SELECT repository, sha, argMax(author_email, ingested_at) AS author_email, argMax(message, ingested_at) AS message
+    FROM commits
     WHERE repository IN (SELECT repository FROM first_shipment) AND sha IN (SELECT sha FROM first_shipment)
+    GROUP BY repository, sha
 ) AS c ON c.repository = f.repository AND c.sha = f.sha
 ORDER BY lead_seconds DESC, f.sha
 LIMIT {limit:UInt32}

@@ -9,21 +9,26 @@ WITH
     (
         SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
     ),
-    failed AS
+    -- Every production deployment of the services the team deployed (whoever owned them at the time), each with
+    -- the finish of the next one, at least a millisecond later, that did not fail (the epoch if none did yet).
+    sequence AS
     (
-        SELECT deployment_id, service, team, finished_at FROM production_deployments
-        WHERE deployment_id IN (SELECT deployment_id FROM failed_ids) AND finished_at < {to:DateTime64(3, 'UTC')}
-          AND ({team:String} = '' OR team = {team:String})
+        SELECT
+            deployment_id, team, finished_at, deployment_id IN failed_ids AS is_failed,
+            minIf(finished_at, NOT is_failed) OVER
+                (PARTITION BY service ORDER BY toUnixTimestamp64Milli(finished_at) RANGE BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_good_at
+        FROM production_deployments
+        WHERE service IN
+        (
+            SELECT service FROM production_deployments
+            WHERE finished_at < {to:DateTime64(3, 'UTC')} AND ({team:String} = '' OR team = {team:String})
+        )
     ),
     restores AS
     (
-        SELECT f.deployment_id AS deployment_id, f.team AS owner, f.finished_at AS failed_at, g.finished_at AS restored_at
-        FROM failed AS f
-        ASOF LEFT JOIN
-        (
-            SELECT service, finished_at FROM production_deployments
-            WHERE service IN (SELECT service FROM failed) AND deployment_id NOT IN (SELECT deployment_id FROM failed_ids)
-        ) AS g ON f.service = g.service AND g.finished_at > f.finished_at
+        SELECT deployment_id, team AS owner, finished_at AS failed_at, next_good_at AS restored_at
+        FROM sequence
+        WHERE is_failed AND finished_at < {to:DateTime64(3, 'UTC')} AND ({team:String} = '' OR team = {team:String})
     )
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,
@@ -34,7 +39,6 @@ FROM
 (
     SELECT
         owner,
-        -- ASOF LEFT JOIN leaves the default (epoch) when no good deployment followed.
         restored_at > failed_at AS restored_ever,
         restored_ever AND restored_at >= {from:DateTime64(3, 'UTC')} AND restored_at < {to:DateTime64(3, 'UTC')} AS restored_in_period,
         restored_ever AND restored_at < {to:DateTime64(3, 'UTC')} AS restored_by_end,
