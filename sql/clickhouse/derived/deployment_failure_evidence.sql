@@ -1,7 +1,6 @@
 -- Why a production deployment counts as failed, one row per (deployment, piece of evidence); the view
 -- deployment_failures applies the attribution window to the incident_window rows through gap_seconds.
--- (attributed_incidents is the view of incidents with their owner, migration 0003.)
--- Sources: production_deployments, incidents, catalog_service_ownership.
+-- Sources: production_deployments, attributed_incidents.
 SELECT caused_by_deployment_id AS deployment_id, 'incident_link' AS reason, incident_id AS evidence_id, toInt64(0) AS gap_seconds
 FROM attributed_incidents
 WHERE caused_by_deployment_id != ''

@@ -59,7 +59,7 @@ public sealed class DerivedTablesStoreTests
     [Fact]
     public async Task An_older_database_is_migrated_before_anything_is_refreshed_and_then_every_derived_table_is()
     {
-        // A database from before migration 0009, when failed production attempts were a view.
+        // A database from before migration 0009, when failed production attempts and attributed incidents were views.
         string database;
         await using (var old = await EmbeddedEngine.NewMigratedDatabaseAsync("derived"))
         {
@@ -68,6 +68,8 @@ public sealed class DerivedTablesStoreTests
             await old.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('f1', 'api', 'production', 'failure', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
             await old.ExecuteAsync("DROP TABLE failed_production_attempts");
             await old.ExecuteAsync("CREATE VIEW failed_production_attempts AS SELECT 'old' AS deployment_id");
+            await old.ExecuteAsync("DROP TABLE attributed_incidents");
+            await old.ExecuteAsync("CREATE VIEW attributed_incidents AS SELECT 'old' AS incident_id");
             await old.ExecuteAsync("DELETE FROM schema_migrations WHERE version = 9");
         }
 
@@ -83,9 +85,11 @@ public sealed class DerivedTablesStoreTests
     {
         await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
         var tables = store.Tables.Select(table => table.Name).ToList();
-        Assert.Equal(["attributed_pull_requests", "commit_shipments", "deployment_failure_evidence", "failed_production_attempts", "production_deployments"], tables.Order(StringComparer.Ordinal));
+        Assert.Equal(["attributed_incidents", "attributed_pull_requests", "commit_shipments", "deployment_failure_evidence", "failed_production_attempts", "production_deployments"], tables.Order(StringComparer.Ordinal));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("commit_shipments"));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("deployment_failure_evidence"));
+        Assert.True(tables.IndexOf("attributed_incidents") < tables.IndexOf("deployment_failure_evidence"));
+        Assert.True(tables.IndexOf("commit_shipments") < tables.IndexOf("attributed_pull_requests"));
 
         var existing = (await store.QueryAsync<NameRow>("SELECT name FROM system.tables WHERE database = currentDatabase()")).Select(row => row.Name).ToHashSet();
         foreach (var table in store.Tables)
