@@ -29,6 +29,9 @@ internal static class ChDbEngine
                 Directory.CreateDirectory(fullPath);
                 _anchor = ConnectOrThrow(fullPath);
                 _dataPath = fullPath;
+                // Shut the engine down while the runtime still stands: left to the library's static destructors at
+                // exit, it raced its own background threads and now and then ended a finished command with SIGSEGV.
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseAnchor();
             }
             else if (_dataPath != fullPath)
             {
@@ -36,6 +39,15 @@ internal static class ChDbEngine
                     $"The embedded engine is already open at '{_dataPath}'; chDB serves one storage path per process, so '{fullPath}' cannot be opened too.");
             }
             return ConnectOrThrow(fullPath);
+        }
+    }
+
+    private static void CloseAnchor()
+    {
+        lock (Gate)
+        {
+            Close(_anchor);
+            _anchor = IntPtr.Zero;
         }
     }
 
