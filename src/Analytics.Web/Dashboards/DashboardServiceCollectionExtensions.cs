@@ -8,6 +8,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section));
         services.AddSingleton<DashboardCatalog>();
         services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<TeamPageQueries>();
         return services;
     }
 }

@@ -17,6 +17,31 @@ namespace Analytics.Web.Tests.Browser;
 public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
+    public async Task The_interactive_render_shows_the_prerendered_figures_without_querying_the_store_again()
+    {
+        var team = (await app.Http.GetDoraAsync()).Teams.OrderByDescending(summary => summary.DeploymentFrequency.Deployments).First().Team;
+        using var loads = new TeamPageLoadCounter(team);
+
+        await using var session = await OpenAsync(browser, app, $"/teams/{team}?days=30");
+        var page = session.Page;
+        await page.Locator("[data-testid=drill-down]").WaitForAsync(new() { Timeout = TimeoutMs });
+
+        // Prerendering queried once; the circuit's render took the persisted view instead of querying again.
+        Assert.Equal(1, loads.Count);
+        var window = await WindowAsync(page);
+        await AssertCardsShowAsync(page, await app.Http.GetTeamDoraAsync(team, window.From, window.To));
+
+        // A new period is a new view: the circuit queries for it, once.
+        var before = await page.Locator("[data-testid=window]").InnerTextAsync();
+        var list = await OpenPeriodDropdownAsync(page);
+        await list.Locator("[role=option][aria-label='Last 180 days']").ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"days=180$"), new() { Timeout = TimeoutMs });
+        await Assertions.Expect(page.Locator("[data-testid=window]")).Not.ToHaveTextAsync(before, new() { Timeout = TimeoutMs });
+        Assert.Equal(2, loads.Count);
+        await session.AssertCleanAsync();
+    }
+
+    [Fact]
     public async Task A_team_link_on_the_overview_opens_the_teams_figures_and_the_rows_behind_them()
     {
         await using var session = await OpenAsync(browser, app, "/");
