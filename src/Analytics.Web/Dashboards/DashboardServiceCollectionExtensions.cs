@@ -9,6 +9,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddSingleton<DashboardCatalog>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<TeamPageQueries>();
+        services.AddSingleton<MonthlyReportQueries>();
         return services;
     }
 }

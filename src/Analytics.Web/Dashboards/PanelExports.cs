@@ -26,6 +26,14 @@ public static class PanelExports
         _ => null,
     };
 
+    /// <summary>The file types a panel of this kind exports as (those <see cref="Export"/> answers for).</summary>
+    public static IReadOnlyList<string> Extensions(PanelDefinition panel) => panel.Kind switch
+    {
+        PanelKinds.DoraSeries => ["png", "svg", "csv"],
+        PanelKinds.TeamsTable or PanelKinds.TierDistribution or PanelKinds.DoraKeys => ["csv"],
+        _ => [],
+    };
+
     /// <summary>A chart as a PNG file's bytes.</summary>
     internal static (byte[] Content, string ContentType) Png(Plot plot, int width = Width, int height = Height) =>
         (plot.GetImageBytes(width, height, ImageFormat.Png), "image/png");

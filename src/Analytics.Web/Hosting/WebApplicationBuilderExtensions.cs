@@ -42,6 +42,7 @@ public static class WebApplicationExtensions
         app.MapAnalyticsApi();
         app.MapSpaceApi();
         app.MapDashboardApi();
+        app.MapReportApi();
         app.MapPushApi();
         return app;
     }
