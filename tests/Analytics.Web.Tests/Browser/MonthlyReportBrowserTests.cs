@@ -1,5 +1,4 @@
 using Analytics.Web.Dashboards;
-using Analytics.Web.Tests.Hosting;
 using Microsoft.Playwright;
 using static Analytics.Web.Tests.Browser.DashboardPages;
 

@@ -1,15 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Xml.Linq;
-using Analytics.Core.Dora;
-using Analytics.Storage.Metrics;
 using Analytics.Web.Cli;
 using Analytics.Web.Components.Pages;
 using Analytics.Web.Components.Shared;
 using Analytics.Web.Dashboards;
-using Analytics.Web.Tests.Hosting;
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
 using static Analytics.Web.Tests.Components.AppComponents;
 
 namespace Analytics.Web.Tests.Components;

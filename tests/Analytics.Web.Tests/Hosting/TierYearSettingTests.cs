@@ -1,8 +1,6 @@
-using Analytics.Core.Dora;
 using Analytics.Web.Cli;
 using Analytics.Web.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Tests.Hosting;
