@@ -20,6 +20,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IClickHouseStore>(provider => OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<CatalogMirrorSync>();
+        services.AddSingleton<CatalogEditor>();
         services.AddCatalog(configuration.GetConnectionString("Catalog")
             ?? $"Data Source={Path.Combine(StoreOptions.DefaultDataRoot, "catalog.db")}");
         services.AddSingleton<StoreStartup>();
