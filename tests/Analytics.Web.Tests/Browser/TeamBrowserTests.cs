@@ -134,18 +134,24 @@ public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture bro
     }
 
     [Fact]
-    public async Task An_unknown_team_shows_the_error_in_the_browser_too()
+    public async Task An_unknown_team_answers_404_with_a_page_that_names_it_and_links_the_teams_there_are()
     {
-        await using var session = await OpenAsync(browser, app, "/teams/no-such-team", interactive: false);
+        const string path = "/teams/no-such-team?days=45";
+        await using var session = await OpenAsync(browser, app, path, interactive: false, expectedStatus: 404);
         var page = session.Page;
-        // Interactive once the dropdown opens; the error is then the interactive render's, not only the prerendered one.
-        await ClosePeriodDropdownAsync(page, await OpenPeriodDropdownAsync(page));
 
         await Assertions.Expect(page.Locator("[data-testid=error]")).ToContainTextAsync("There is no team 'no-such-team' in the catalog.");
         await Assertions.Expect(page.Locator("[data-testid=figure]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=drill-down]")).ToHaveCountAsync(0);
+        var teams = await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogStore>().TeamSlugsAsync();
+        await Assertions.Expect(page.Locator("[data-testid=known-teams] a[href^='teams/']")).ToHaveCountAsync(teams.Count);
         await session.ScreenshotAsync("team-unknown");
-        await session.AssertCleanAsync();
+        await session.AssertCleanAsync(notFound: path);
+
+        // The links keep the reader's period and open a real team page.
+        await page.Locator("[data-testid=known-teams] a").GetByText(teams[0], new() { Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex($@"/teams/{Regex.Escape(teams[0])}\?days=45$"), new() { Timeout = TimeoutMs });
+        await WaitForFiguresAsync(page);
     }
 
     [Fact]
