@@ -9,9 +9,14 @@ public sealed record DoraSummary(
     LeadTimeFigure LeadTime,
     ChangeFailureFigure ChangeFailureRate,
     RecoveryFigure RecoveryTime,
-    ReworkFigure ReworkRate);
+    ReworkFigure ReworkRate)
+{
+    /// <summary>The DORA benchmark year whose tier table gave the tiers (<see cref="DoraTierTable.Apply"/>); null = the default table's.</summary>
+    public int? TiersYear { get; init; }
+}
 
-public sealed record DeploymentFrequencyFigure(long Deployments, long FailedAttempts, double DeploymentsPerDay, double MedianDeploymentDaysPerWeek, DoraTier Tier);
+/// <param name="Tier">Null when there was no production deployment in the window: no deployments is not a tier.</param>
+public sealed record DeploymentFrequencyFigure(long Deployments, long FailedAttempts, double DeploymentsPerDay, double MedianDeploymentDaysPerWeek, DoraTier? Tier);
 
 /// <param name="Changes">Commits whose first production deployment finished in the period (the sample).</param>
 /// <param name="Excluded">Commits dropped because the deployment finished before the commit time (a data error).</param>

@@ -10,34 +10,20 @@ public enum DoraTier
 }
 
 /// <summary>
-/// Contiguous tier thresholds. The published DORA clusters overlap or leave gaps between years, so the
-/// product states one rule per key (docs/metrics.md): the 2023 report's bounds, made contiguous, with the
-/// lower bound of a tier inclusive. Deployment frequency follows Four Keys: median deployment days per week.
+/// The tiers of the default benchmark year (<see cref="DoraTierTables.Default"/>), for code that computes figures
+/// before a reader chose a year; <see cref="DoraTierTable.Apply"/> re-tiers a summary with another year's table.
+/// Deployment frequency follows Four Keys: median deployment days per week.
 /// </summary>
 public static class DoraTiers
 {
-    public static DoraTier DeploymentFrequency(double medianDeploymentDaysPerWeek, double deploymentsPerMonth) =>
-        medianDeploymentDaysPerWeek >= 3 ? DoraTier.Elite
-        : medianDeploymentDaysPerWeek >= 1 ? DoraTier.High
-        : deploymentsPerMonth >= 1 ? DoraTier.Medium
-        : DoraTier.Low;
+    /// <summary>Null without deployments (a deployments-per-month of zero): no deployments is not a tier.</summary>
+    public static DoraTier? DeploymentFrequency(double medianDeploymentDaysPerWeek, double deploymentsPerMonth) =>
+        DoraTierTables.Default.ClassifyDeploymentFrequency(medianDeploymentDaysPerWeek, deploymentsPerMonth);
 
-    public static DoraTier LeadTime(TimeSpan median) =>
-        median < TimeSpan.FromDays(1) ? DoraTier.Elite
-        : median < TimeSpan.FromDays(7) ? DoraTier.High
-        : median < TimeSpan.FromDays(30) ? DoraTier.Medium
-        : DoraTier.Low;
+    public static DoraTier LeadTime(TimeSpan median) => DoraTierTables.Default.ClassifyLeadTime(median);
 
     /// <param name="rate">Between 0 and 1.</param>
-    public static DoraTier ChangeFailureRate(double rate) =>
-        rate <= 0.05 ? DoraTier.Elite
-        : rate <= 0.10 ? DoraTier.High
-        : rate <= 0.15 ? DoraTier.Medium
-        : DoraTier.Low;
+    public static DoraTier ChangeFailureRate(double rate) => DoraTierTables.Default.ClassifyChangeFailureRate(rate);
 
-    public static DoraTier RecoveryTime(TimeSpan median) =>
-        median < TimeSpan.FromHours(1) ? DoraTier.Elite
-        : median < TimeSpan.FromDays(1) ? DoraTier.High
-        : median < TimeSpan.FromDays(7) ? DoraTier.Medium
-        : DoraTier.Low;
+    public static DoraTier RecoveryTime(TimeSpan median) => DoraTierTables.Default.ClassifyRecoveryTime(median);
 }

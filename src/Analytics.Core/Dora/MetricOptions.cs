@@ -14,6 +14,9 @@ public sealed class MetricOptions
     /// <summary>How long after a deployment an unlinked incident is still attributed to it.</summary>
     public TimeSpan IncidentAttributionWindow { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>The DORA report (2021, 2023 or 2024) whose published tiers classify the figures; a reader can pick another (?tiers=).</summary>
+    public int TierYear { get; set; } = DoraTierTables.DefaultYear;
+
     /// <summary>A median or rate from fewer samples than this is shown flagged as low-confidence.</summary>
     public int MinimumSample { get; set; } = 5;
 

@@ -33,7 +33,8 @@ public sealed class CatalogAdminQueries(IDbContextFactory<CatalogDbContext> cont
             .OrderBy(r => r.Source).ThenBy(r => r.Pattern)
             .Select(r => new EnvironmentRuleAdminRow(r.Source, r.Pattern, r.IsProduction))
             .ToListAsync(cancellationToken);
-        return new CatalogAdminView(teams, services, ownership, people, rules);
+        var ids = await db.People.AsNoTracking().OrderBy(p => p.ExternalId).Select(p => p.ExternalId).ToListAsync(cancellationToken);
+        return new CatalogAdminView(teams, services, ownership, people, rules, ids);
     }
 }
 
@@ -42,7 +43,8 @@ public sealed record CatalogAdminView(
     IReadOnlyList<ServiceAdminRow> Services,
     IReadOnlyList<OwnershipAdminRow> Ownership,
     IReadOnlyList<MembershipAdminRow> Memberships,
-    IReadOnlyList<EnvironmentRuleAdminRow> EnvironmentRules);
+    IReadOnlyList<EnvironmentRuleAdminRow> EnvironmentRules,
+    IReadOnlyList<string> People);
 
 public sealed record TeamAdminRow(string Slug, string Name, int CurrentMembers);
 

@@ -23,6 +23,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IDerivedTables>(provider => provider.GetRequiredService<DerivedTablesStore>());
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<CatalogMirrorSync>();
+        services.AddSingleton<CatalogEditor>();
         services.AddCatalog(configuration.GetConnectionString("Catalog")
             ?? $"Data Source={Path.Combine(StoreOptions.DefaultDataRoot, "catalog.db")}");
         services.AddSingleton<StoreStartup>();

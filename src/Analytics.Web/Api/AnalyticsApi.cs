@@ -1,6 +1,8 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
+using Analytics.Core.Dora;
 using Analytics.Web.Components;
+using Analytics.Web.Hosting;
 
 namespace Analytics.Web.Api;
 
@@ -10,11 +12,12 @@ public static class AnalyticsApi
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api");
-        api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, DoraQueries queries, TimeProvider clock, CancellationToken cancellationToken) =>
-            RunAsync(queries, Period.Resolve(from, to, null, clock), null, cancellationToken));
-        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, DoraQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
+            RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, tierChoice, cancellationToken));
+        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, CatalogStore catalog,
+            TimeProvider clock, CancellationToken cancellationToken) =>
             await IsKnownTeamAsync(catalog, team, cancellationToken)
-                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, cancellationToken)
+                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, tierChoice, cancellationToken)
                 // A misspelt team must not look like a team with no deployments.
                 : Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound));
         return endpoints;
@@ -24,13 +27,22 @@ public static class AnalyticsApi
     internal static async Task<bool> IsKnownTeamAsync(CatalogStore catalog, string team, CancellationToken cancellationToken) =>
         team == Analytics.Core.Dora.TeamAttribution.Unassigned || (await catalog.TeamSlugsAsync(cancellationToken)).Contains(team, StringComparer.Ordinal);
 
-    private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, CancellationToken cancellationToken)
+    /// <summary>A 400 naming the years there are when ?tiers= names none; null when it is absent or known.</summary>
+    internal static IResult? UnknownTiers(string? tiers) => tiers is null || DoraTierTables.Parse(tiers) is not null
+        ? null
+        : Results.Problem($"There is no DORA tier table for '{tiers}'; tiers= takes {string.Join(", ", DoraTierTables.Years)}.", statusCode: StatusCodes.Status400BadRequest);
+
+    private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, string? tiers, DoraTierChoice tierChoice, CancellationToken cancellationToken)
     {
+        if (UnknownTiers(tiers) is { } unknown)
+        {
+            return unknown;
+        }
         if (period.To <= period.From)
         {
             return Results.Problem($"'to' ({period.To:O}) must be after 'from' ({period.From:O}).", statusCode: StatusCodes.Status400BadRequest);
         }
-        var result = await queries.SummariesAsync(new DoraRequest(period.From, period.To, team), cancellationToken);
+        var result = (await queries.SummariesAsync(new DoraRequest(period.From, period.To, team), cancellationToken)).WithTiers(tierChoice.For(tiers));
         return team is null ? Results.Ok(result) : Results.Ok(result.Teams.SingleOrDefault() ?? result.Organisation with { Team = team });
     }
 }

@@ -15,8 +15,8 @@ public static class DashboardApi
         return endpoints;
     }
 
-    private static async Task<IResult> ExportAsync(string name, string file, string? days, string? team, DashboardCatalog catalog, DashboardQueries queries,
-        Storage.Catalog.CatalogStore teams, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ExportAsync(string name, string file, string? days, string? team, string? tiers, DashboardCatalog catalog, DashboardQueries queries,
+        Storage.Catalog.CatalogStore teams, Hosting.DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken)
     {
         DashboardDefinition? definition;
         try
@@ -43,7 +43,11 @@ public static class DashboardApi
             return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);
         }
         var period = Period.Resolve(null, null, PeriodPicker.FromQuery(days, definition.DefaultDays), clock);
-        var data = await queries.LoadAsync(definition with { Panels = [panel] }, new DoraRequest(period.From, period.To, team), cancellationToken);
+        if (AnalyticsApi.UnknownTiers(tiers) is { } unknown)
+        {
+            return unknown;
+        }
+        var data = await queries.LoadAsync(definition with { Panels = [panel] }, new DoraRequest(period.From, period.To, team), cancellationToken, tiers: tierChoice.For(tiers));
         return PanelExports.Export(data, panel, extension) is { } export
             ? Results.File(export.Content, export.ContentType, $"{name}-{panelId}-{period.From:yyyyMMdd}-{period.To:yyyyMMdd}.{extension}")
             : Results.Problem($"A {panel.Kind} panel cannot be exported as {extension}.", statusCode: StatusCodes.Status404NotFound);

@@ -10,7 +10,8 @@ namespace Analytics.Web.Benchmarks;
 /// Server time of dashboard pages over the generated organisation: the real host on Kestrel (127.0.0.1), each page
 /// requested in full (its prerender runs every query the page needs), timed from request to last byte on loopback.
 /// </summary>
-public sealed class PageBenchmark(string scale, int seed, int requests, string dataPath)
+/// <param name="chromium">With a path, the team page and the leadership dashboard are also timed in that browser (<see cref="BrowserPageBenchmark"/>).</param>
+public sealed class PageBenchmark(string scale, int seed, int requests, string dataPath, string? chromium = null)
 {
     public async Task<IReadOnlyList<PageTiming>> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
     {
@@ -56,11 +57,18 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
             times.Sort();
             timings.Add(new PageTiming(name, path, requests, Percentile(times, 0.5), Percentile(times, 0.95)));
         }
+        if (chromium is not null)
+        {
+            timings.AddRange(await BrowserPageBenchmark.RunAsync(new Uri(address), [
+                ("team page", $"/teams/{teams[0]}", ["[data-testid=deployments] tbody tr.rz-data-row", "[data-testid=recovery-time] [data-testid=figure]", "[data-testid=cycle-time]"]),
+                ("leadership dashboard", "/dashboards/leadership", ["[data-testid=deployments-chart] svg g.rz-column-series path", "[data-testid=recovery-chart] svg g.rz-line-series", "[data-testid=teams] tbody tr.rz-data-row"]),
+            ], requests, chromium, progress, cancellationToken));
+        }
         await app.StopAsync(cancellationToken);
         return timings;
     }
 
-    private static double Percentile(List<double> sorted, double q)
+    internal static double Percentile(List<double> sorted, double q)
     {
         var position = q * (sorted.Count - 1);
         var lower = (int)Math.Floor(position);

@@ -6,6 +6,7 @@ using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Components;
 using Analytics.Web.Components.Shared;
+using Analytics.Web.Dashboards;
 using Analytics.Web.Hosting;
 using Spectre.Console;
 
@@ -27,6 +28,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(DoraCommand.Create());
         root.Subcommands.Add(SpaceCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SetupCommand());
         root.Subcommands.Add(BenchCommand.Create());
         var ingest = IngestCommands.Ingest();
@@ -115,6 +117,7 @@ public static class AnalyticsCommandLine
         // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
         builder.Services.AddAnalyticsServices(builder.Configuration);
+        builder.Services.AddDashboards(builder.Configuration);
         using var host = builder.Build();
         host.Services.ValidateOptions();
         try

@@ -77,7 +77,12 @@ internal static class BenchCommand
         });
         var pageScale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "l" };
         var requests = new Option<int>("--requests") { Description = "Timed requests per page", DefaultValueFactory = _ => 30 };
-        var pages = new Command("pages", "Server time (p50/p95) of the overview, a team page and the leadership dashboard over the generated organisation.") { pageScale, seed, requests };
+        var browser = new Option<bool>("--browser") { Description = "Also time the team page and the leadership dashboard in Chromium until their grid and charts are rendered." };
+        var chromium = new Option<string>("--chromium") { Description = "The Chromium to drive (never downloaded).", DefaultValueFactory = _ => BrowserPageBenchmark.DefaultChromium };
+        var pages = new Command("pages", "Server time (p50/p95) of the overview, a team page and the leadership dashboard over the generated organisation; with --browser also their render time in Chromium.")
+        {
+            pageScale, seed, requests, browser, chromium,
+        };
         pages.SetAction(async (result, cancellationToken) =>
         {
             if (!DemoScale.TryParse(result.GetValue(pageScale), out _))
@@ -86,7 +91,7 @@ internal static class BenchCommand
                 return 2;
             }
             var timings = await WithTemporaryDataPathAsync(path =>
-                new PageBenchmark(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(requests), path)
+                new PageBenchmark(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(requests), path, result.GetValue(browser) ? result.GetValue(chromium) : null)
                     .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
             Console.WriteLine("| page | requests | p50 (ms) | p95 (ms) |");
             Console.WriteLine("|---|---:|---:|---:|");

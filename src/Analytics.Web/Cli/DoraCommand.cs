@@ -20,13 +20,16 @@ internal static class DoraCommand
         var from = new Option<DateTimeOffset?>("--from") { Description = "Start of the period (ISO 8601); overrides --days." };
         var to = new Option<DateTimeOffset?>("--to") { Description = "End of the period, exclusive (ISO 8601; default today)." };
         var team = new Option<string?>("--team") { Description = "One team's figures (default: every team and the organisation)." };
+        var tiers = new Option<string?>("--tiers") { Description = "DORA benchmark year of the tiers (default: Analytics:Metrics:TierYear)." };
+        tiers.AcceptOnlyFromAmong(DoraTierTables.Years.Select(year => year.ToString(CultureInfo.InvariantCulture)).ToArray());
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var command = new Command("dora", "Print the DORA figures for the organisation and each team.") { days, from, to, team, format };
+        var command = new Command("dora", "Print the DORA figures for the organisation and each team.") { days, from, to, team, tiers, format };
         command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
-            var dora = await services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(period.From, period.To, result.GetValue(team)), token);
+            var table = services.GetRequiredService<Hosting.DoraTierChoice>().For(result.GetValue(tiers));
+            var dora = (await services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(period.From, period.To, result.GetValue(team)), token)).WithTiers(table);
             var summaries = dora.Teams.Prepend(dora.Organisation).ToList();
             switch (result.GetValue(format))
             {
@@ -37,7 +40,7 @@ internal static class DoraCommand
                     WriteCsv(summaries, Console.Out);
                     break;
                 default:
-                    WriteTable(summaries, period);
+                    WriteTable(summaries, period, table);
                     break;
             }
             return 0;
@@ -45,7 +48,7 @@ internal static class DoraCommand
         return command;
     }
 
-    private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period)
+    private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period, DoraTierTable tiers)
     {
         static string Tier(DoraTier? tier) => tier?.ToString() ?? "no sample";
         var table = new Table().AddColumns("Team", "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Recovery (median, n)", "Failed deployment → restore (median, n)", "Rework rate");
@@ -53,14 +56,14 @@ internal static class DoraCommand
         {
             table.AddRow(
                 Markup.Escape(Figures.TeamName(summary.Team)),
-                $"{Figures.Number(summary.DeploymentFrequency.DeploymentsPerDay)} ({summary.DeploymentFrequency.Tier})",
+                $"{Figures.Number(summary.DeploymentFrequency.DeploymentsPerDay)} ({Figures.DeploymentFrequencyTier(summary.DeploymentFrequency)}, {summary.DeploymentFrequency.Deployments})",
                 $"{Figures.Duration(summary.LeadTime.Median)} ({Tier(summary.LeadTime.Tier)}, {summary.LeadTime.Changes})",
                 $"{Figures.Percent(summary.ChangeFailureRate.Rate)} ({Tier(summary.ChangeFailureRate.Tier)}, {summary.ChangeFailureRate.Deployments})",
                 $"{Figures.Duration(summary.RecoveryTime.Median)} ({Tier(summary.RecoveryTime.Tier)}, {summary.RecoveryTime.Resolved})",
                 $"{Figures.Duration(summary.RecoveryTime.RestoreMedian)} ({summary.RecoveryTime.Restored}; {summary.RecoveryTime.AwaitingRestore} awaiting)",
                 Figures.Percent(summary.ReworkRate.Rate));
         }
-        AnsiConsole.MarkupLineInterpolated($"[bold]{period.From:yyyy-MM-dd} to {period.To.AddDays(-1):yyyy-MM-dd}[/]");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{period.From:yyyy-MM-dd} to {period.To.AddDays(-1):yyyy-MM-dd}[/], tiers of the {tiers.Source.Report} ({tiers.Source.Url})");
         AnsiConsole.Write(table);
     }
 
@@ -76,7 +79,7 @@ internal static class DoraCommand
         using var csv = CsvWriter.Create(output, CsvWriterOptions.Default, true);
         csv.WriteHeader(
         [
-            "team", "from", "to", "deployments", "failed_attempts", "deployments_per_day", "median_deployment_days_per_week", "deployment_frequency_tier",
+            "team", "from", "to", "tiers_year", "deployments", "failed_attempts", "deployments_per_day", "median_deployment_days_per_week", "deployment_frequency_tier",
             "lead_time_changes", "lead_time_median_seconds", "lead_time_p75_seconds", "lead_time_p90_seconds", "lead_time_excluded", "lead_time_inferred_share", "lead_time_tier",
             "change_failure_deployments", "failed_deployments", "change_failure_rate", "change_failure_tier",
             "incidents_resolved", "recovery_median_seconds", "incidents_open", "recovery_tier", "rework_deployments", "rework_rate",
@@ -86,7 +89,7 @@ internal static class DoraCommand
         {
             csv.WriteRecord(new object?[]
             {
-                Figures.TeamName(s.Team), s.From.ToString("O", CultureInfo.InvariantCulture), s.To.ToString("O", CultureInfo.InvariantCulture),
+                Figures.TeamName(s.Team), s.From.ToString("O", CultureInfo.InvariantCulture), s.To.ToString("O", CultureInfo.InvariantCulture), s.TiersYear,
                 s.DeploymentFrequency.Deployments, s.DeploymentFrequency.FailedAttempts, s.DeploymentFrequency.DeploymentsPerDay,
                 s.DeploymentFrequency.MedianDeploymentDaysPerWeek, s.DeploymentFrequency.Tier,
                 s.LeadTime.Changes, s.LeadTime.Median?.TotalSeconds, s.LeadTime.P75?.TotalSeconds, s.LeadTime.P90?.TotalSeconds,

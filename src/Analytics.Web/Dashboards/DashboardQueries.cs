@@ -43,15 +43,17 @@ public sealed record RoiInputs(int? Months = null, double? HourlyCost = null);
 
 /// <summary>The one query layer behind dashboards, their exports and the API.</summary>
 public sealed class DashboardQueries(
-    DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
+    DoraQueries dora, Hosting.DoraTierChoice tierChoice, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
 {
-    public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null)
+    /// <param name="tiers">The benchmark year's tier table; null = the configured year's.</param>
+    public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null,
+        DoraTierTable? tiers = null)
     {
         var kinds = definition.Panels.Select(p => p.Kind).ToHashSet();
         var needsDora = kinds.Overlaps([PanelKinds.DoraKeys, PanelKinds.TeamsTable, PanelKinds.TierDistribution, PanelKinds.DrillDown]);
         // Teams tables and tier counts compare every team, so they are computed without the team filter.
         var doraRequest = kinds.Overlaps([PanelKinds.TeamsTable, PanelKinds.TierDistribution]) ? request with { Team = null } : request;
-        var result = needsDora ? await dora.SummariesAsync(doraRequest, cancellationToken) : null;
+        var result = needsDora ? (await dora.SummariesAsync(doraRequest, cancellationToken)).WithTiers(tiers ?? tierChoice.Configured) : null;
         var series = new Dictionary<Granularity, IReadOnlyList<DoraSeriesPoint>>();
         foreach (var granularity in definition.Panels.Where(p => p.Kind == PanelKinds.DoraSeries).Select(p => p.Granularity).Distinct())
         {

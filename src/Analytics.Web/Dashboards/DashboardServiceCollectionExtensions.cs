@@ -8,6 +8,8 @@ public static class DashboardServiceCollectionExtensions
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section));
         services.AddSingleton<DashboardCatalog>();
         services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<TeamPageQueries>();
+        services.AddSingleton<MonthlyReportQueries>();
         return services;
     }
 }

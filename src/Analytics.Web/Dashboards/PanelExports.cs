@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Xml.Linq;
 using Analytics.Core.Dora;
 using Analytics.Web.Cli;
 using ScottPlot;
@@ -17,13 +18,43 @@ public static class PanelExports
 
     public static (byte[] Content, string ContentType)? Export(DashboardData data, PanelDefinition panel, string extension) => (panel.Kind, extension) switch
     {
-        (PanelKinds.DoraSeries, "png") => (Chart(data, panel).GetImageBytes(Width, Height, ImageFormat.Png), "image/png"),
-        (PanelKinds.DoraSeries, "svg") => (Encoding.UTF8.GetBytes(Chart(data, panel).GetSvgXml(Width, Height)), "image/svg+xml"),
+        (PanelKinds.DoraSeries, "png") => Png(Chart(data, panel)),
+        (PanelKinds.DoraSeries, "svg") => Svg(Chart(data, panel)),
         (PanelKinds.DoraSeries, "csv") => (Encoding.UTF8.GetBytes(SeriesCsv(data, panel)), "text/csv"),
         (PanelKinds.TeamsTable or PanelKinds.TierDistribution, "csv") when data.Dora is { } dora => (Encoding.UTF8.GetBytes(SummariesCsv(dora.Teams)), "text/csv"),
         (PanelKinds.DoraKeys, "csv") when data.Summary is { } summary => (Encoding.UTF8.GetBytes(SummariesCsv([summary])), "text/csv"),
         _ => null,
     };
+
+    /// <summary>The file types a panel of this kind exports as (those <see cref="Export"/> answers for).</summary>
+    public static IReadOnlyList<string> Extensions(PanelDefinition panel) => panel.Kind switch
+    {
+        PanelKinds.DoraSeries => ["png", "svg", "csv"],
+        PanelKinds.TeamsTable or PanelKinds.TierDistribution or PanelKinds.DoraKeys => ["csv"],
+        _ => [],
+    };
+
+    /// <summary>A chart as a PNG file's bytes.</summary>
+    internal static (byte[] Content, string ContentType) Png(Plot plot, int width = Width, int height = Height) =>
+        (plot.GetImageBytes(width, height, ImageFormat.Png), "image/png");
+
+    /// <summary>A chart as an SVG file's bytes, with SkiaSharp's list attributes made valid (<see cref="TidySvg"/>).</summary>
+    internal static (byte[] Content, string ContentType) Svg(Plot plot, int width = Width, int height = Height) =>
+        (Encoding.UTF8.GetBytes(TidySvg(plot.GetSvgXml(width, height))), "image/svg+xml");
+
+    /// <summary>
+    /// SkiaSharp's SVG canvas writes each text's glyph positions as "x1, x2, … xn, ": the trailing separator makes the
+    /// x and y lists invalid SVG (browsers log an attribute error, strict readers refuse them). Lists end at their last number.
+    /// </summary>
+    internal static string TidySvg(string svg)
+    {
+        var document = XDocument.Parse(svg, LoadOptions.PreserveWhitespace);
+        foreach (var attribute in document.Descendants().SelectMany(element => element.Attributes()).Where(a => a.Value.TrimEnd().EndsWith(',')))
+        {
+            attribute.Value = attribute.Value.TrimEnd().TrimEnd(',').TrimEnd();
+        }
+        return document.Declaration is null ? document.ToString(SaveOptions.DisableFormatting) : document.Declaration + document.ToString(SaveOptions.DisableFormatting);
+    }
 
     internal static Plot Chart(DashboardData data, PanelDefinition panel)
     {

@@ -20,12 +20,15 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddOptions<MetricOptions>().Bind(configuration.GetSection(MetricOptions.Section))
             .Validate(options => TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _), "Analytics:Metrics:TimeZone is not a known IANA time zone.")
             .Validate(options => options.IncidentAttributionWindow > TimeSpan.Zero, "Analytics:Metrics:IncidentAttributionWindow must be positive.")
+            .Validate(options => DoraTierTables.TryGet(options.TierYear, out _),
+                $"Analytics:Metrics:TierYear must be a DORA benchmark year with a tier table ({string.Join(", ", DoraTierTables.Years)}).")
             .ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section))
             .Validate(options => Analytics.Ingestors.Demo.DemoScale.TryParse(options.Scale, out _), "Analytics:Demo:Scale must be tiny, s or l.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddDoraMetrics();
+        services.AddSingleton<DoraTierChoice>();
         services.AddSingleton<AnalyticsInitializer>();
         return services;
     }

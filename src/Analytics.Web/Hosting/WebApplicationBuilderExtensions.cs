@@ -17,7 +17,10 @@ public static class WebApplicationExtensions
         builder.Services.AddAnalyticsServices(builder.Configuration);
         builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
         builder.Services.AddIngestScheduling(builder.Configuration);
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // The team page persists its prerendered figures (up to 3 × 500 drill-down rows) into the page; the circuit
+        // receives them in its first message, which SignalR caps at 32 KB by default.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = 4 * 1024 * 1024);
         builder.Services.AddRadzenComponents();
         builder.Services.AddDashboards(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -39,6 +42,7 @@ public static class WebApplicationExtensions
         app.MapAnalyticsApi();
         app.MapSpaceApi();
         app.MapDashboardApi();
+        app.MapReportApi();
         app.MapPushApi();
         return app;
     }

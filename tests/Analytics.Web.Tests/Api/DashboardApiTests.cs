@@ -84,6 +84,37 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
         Assert.Equal(csv.Measured.Count, svg.Descendants(ns + "ellipse").Count());
     }
 
+    public static TheoryData<string, string, string?> SeriesPanels => new()
+    {
+        { "leadership", "deployments", null },
+        { "leadership", "lead-time", null },
+        { "leadership", "change-failure-rate", null },
+        { "leadership", "recovery", null },
+        { "team-lead", "deployments", "checkout" },
+        { "team-lead", "lead-time", "checkout" },
+        { "team-lead", "change-failure-rate", "checkout" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeriesPanels))]
+    public async Task Every_svg_export_is_well_formed_xml_with_no_dangling_list_separator(string dashboard, string panel, string? team)
+    {
+        var text = await app.Http.GetStringAsync(PanelExportClient.Address(dashboard, panel, "svg", 365, team));
+
+        var svg = XDocument.Parse(text);
+        Assert.Equal("svg", svg.Root!.Name.LocalName);
+        // Glyph positions (text x, y) and other number lists never end in a separator: SkiaSharp writes "x1, x2, " as is.
+        var dangling = svg.Descendants().SelectMany(element => element.Attributes())
+            .Where(attribute => attribute.Value.TrimEnd().EndsWith(','))
+            .Select(attribute => $"{attribute.Parent!.Name.LocalName}@{attribute.Name.LocalName}=\"{attribute.Value}\"")
+            .ToList();
+        Assert.True(dangling.Count == 0, string.Join(Environment.NewLine, dangling.Take(5)));
+        // The fix keeps every glyph position: the title's x list has one number per character.
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var positioned = svg.Descendants(ns + "text").First(text => ((string?)text.Attribute("x"))?.Contains(',') == true);
+        Assert.Equal(positioned.Value.Trim().Length, ((string)positioned.Attribute("x")!).Split(',').Length);
+    }
+
     [Fact]
     public async Task Csv_export_has_a_header_and_one_row_per_month_that_add_up_to_the_period()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
@@ -157,16 +158,49 @@ public sealed class DoraApiTests(AnalyticsAppFixture app)
         var from = to.AddDays(-days);
         var queries = app.Services.GetRequiredService<DoraQueries>();
 
-        var expected = await queries.SummariesAsync(new DoraRequest(from, to));
+        // Tiered by the configured benchmark year, as every reader of the API sees them.
+        var configured = DoraTierTables.Get(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricOptions>>().Value.TierYear);
+        var expected = (await queries.SummariesAsync(new DoraRequest(from, to))).WithTiers(configured);
         var actual = await app.Http.GetDoraAsync(from, to);
+        Assert.Equal(configured.Year, actual.Organisation.TiersYear);
 
         Assert.Equal(expected.Request, actual.Request);
         Assert.Equal(expected.Organisation, actual.Organisation);
         Assert.Equal(expected.Teams, actual.Teams);
 
         var team = expected.Teams.OrderByDescending(summary => summary.DeploymentFrequency.Deployments).First().Team;
-        var expectedTeam = await queries.SummariesAsync(new DoraRequest(from, to, team));
+        var expectedTeam = (await queries.SummariesAsync(new DoraRequest(from, to, team))).WithTiers(configured);
         Assert.Equal(Assert.Single(expectedTeam.Teams), await app.Http.GetTeamDoraAsync(team, from, to));
+    }
+
+    [Theory]
+    [InlineData(2021)]
+    [InlineData(2024)]
+    public async Task Tiers_follow_the_benchmark_year_in_the_query(int year)
+    {
+        var to = Today;
+        var from = to.AddDays(-90);
+        var expected = (await app.Services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(from, to))).WithTiers(DoraTierTables.Get(year));
+
+        var actual = await app.Http.GetDoraAsync(from, to, year);
+
+        Assert.Equal(year, actual.Organisation.TiersYear);
+        Assert.Equal(expected.Teams, actual.Teams);
+        // The year matters: some team's tier differs between the year asked for and the configured one.
+        var configured = await app.Http.GetDoraAsync(from, to);
+        Assert.NotEqual(configured.Teams.Select(Tiers), actual.Teams.Select(Tiers));
+
+        static string Tiers(DoraSummary s) => $"{s.DeploymentFrequency.Tier}/{s.LeadTime.Tier}/{s.ChangeFailureRate.Tier}/{s.RecoveryTime.Tier}";
+    }
+
+    [Fact]
+    public async Task A_year_without_a_tier_table_is_a_bad_request_naming_the_years_there_are()
+    {
+        using var response = await app.Http.GetAsync("api/dora?tiers=2019");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("There is no DORA tier table for '2019'; tiers= takes 2021, 2023, 2024.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

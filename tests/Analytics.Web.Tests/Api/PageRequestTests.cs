@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Analytics.Web.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Web.Tests.Api;
 
@@ -56,15 +57,22 @@ public sealed partial class PageRequestTests(AnalyticsAppFixture app)
     }
 
     [Fact]
-    public async Task An_unknown_teams_page_shows_the_error_and_no_figures()
+    public async Task An_unknown_teams_page_answers_404_with_the_error_the_teams_there_are_and_no_figures()
     {
         var mark = app.Log.Mark;
-        using var response = await app.Http.GetAsync("teams/no-such-team");
+        using var response = await app.Http.GetAsync("teams/no-such-team?days=45");
         var html = await response.Content.ReadAsStringAsync();
 
-        Assert.False(response.StatusCode >= HttpStatusCode.InternalServerError, $"GET /teams/no-such-team: {(int)response.StatusCode}");
+        // As the API answers for the same team: a misspelt team is not a team with no figures.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("data-testid=\"error\"", html);
         Assert.Contains("There is no team &#x27;no-such-team&#x27; in the catalog.", html);
+        // Helpful: the page links every team there is.
+        foreach (var team in await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogStore>().TeamSlugsAsync())
+        {
+            Assert.Contains($"href=\"teams/{team}?days=45\"", html);
+        }
         Assert.DoesNotContain("data-testid=\"figure\"", html);
         Assert.DoesNotContain("data-testid=\"drill-down\"", html);
         Assert.Empty(RecordingLoggerProvider.Errors(app.Log.Since(mark)));

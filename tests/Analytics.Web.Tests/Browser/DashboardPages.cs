@@ -17,7 +17,7 @@ public static class DashboardPages
     /// <paramref name="interactive"/> it then waits for the circuit and the page's figures; a static page
     /// (the error page) has no circuit to wait for.
     /// </summary>
-    public static async Task<BrowserSession> OpenAsync(BrowserFixture browser, AnalyticsAppFixture app, string path, bool interactive = true)
+    public static async Task<BrowserSession> OpenAsync(BrowserFixture browser, AnalyticsAppFixture app, string path, bool interactive = true, int expectedStatus = 200)
     {
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -32,7 +32,7 @@ public static class DashboardPages
         try
         {
             var response = await page.GotoAsync(path);
-            Assert.Equal(200, response?.Status);
+            Assert.Equal(expectedStatus, response?.Status);
             if (interactive)
             {
                 await WaitUntilInteractiveAsync(page);
@@ -180,11 +180,15 @@ public sealed class BrowserSession(AnalyticsAppFixture app, IBrowserContext cont
         }
     }
 
-    /// <summary>No console or script error, no failed request in the browser, and no error in the server's log.</summary>
-    public async Task AssertCleanAsync()
+    /// <summary>
+    /// No console or script error, no failed request in the browser, and no error in the server's log. With
+    /// <paramref name="notFound"/> (a page meant to answer 404), that answer and the browser's note of it are expected.
+    /// </summary>
+    public async Task AssertCleanAsync(string? notFound = null)
     {
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        var problems = Probe.Problems.Concat(RecordingLoggerProvider.Errors(app.Log.Since(_logMark)).Select(entry => $"server error: {entry.Category}: {entry.Message} {entry.Exception}")).ToList();
+        var expected = notFound is null ? null : new Uri(new Uri(Page.Url), notFound).ToString();
+        var problems = Probe.Problems.Where(problem => expected is null || !problem.Contains(expected, StringComparison.Ordinal)).Concat(RecordingLoggerProvider.Errors(app.Log.Since(_logMark)).Select(entry => $"server error: {entry.Category}: {entry.Message} {entry.Exception}")).ToList();
         Assert.True(problems.Count == 0, "The page was not clean:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
     }
 

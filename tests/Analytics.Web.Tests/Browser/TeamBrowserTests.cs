@@ -17,6 +17,31 @@ namespace Analytics.Web.Tests.Browser;
 public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
+    public async Task The_interactive_render_shows_the_prerendered_figures_without_querying_the_store_again()
+    {
+        var team = (await app.Http.GetDoraAsync()).Teams.OrderByDescending(summary => summary.DeploymentFrequency.Deployments).First().Team;
+        using var loads = new TeamPageLoadCounter(team);
+
+        await using var session = await OpenAsync(browser, app, $"/teams/{team}?days=30");
+        var page = session.Page;
+        await page.Locator("[data-testid=drill-down]").WaitForAsync(new() { Timeout = TimeoutMs });
+
+        // Prerendering queried once; the circuit's render took the persisted view instead of querying again.
+        Assert.Equal(1, loads.Count);
+        var window = await WindowAsync(page);
+        await AssertCardsShowAsync(page, await app.Http.GetTeamDoraAsync(team, window.From, window.To));
+
+        // A new period is a new view: the circuit queries for it, once.
+        var before = await page.Locator("[data-testid=window]").InnerTextAsync();
+        var list = await OpenPeriodDropdownAsync(page);
+        await list.Locator("[role=option][aria-label='Last 180 days']").ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"days=180$"), new() { Timeout = TimeoutMs });
+        await Assertions.Expect(page.Locator("[data-testid=window]")).Not.ToHaveTextAsync(before, new() { Timeout = TimeoutMs });
+        Assert.Equal(2, loads.Count);
+        await session.AssertCleanAsync();
+    }
+
+    [Fact]
     public async Task A_team_link_on_the_overview_opens_the_teams_figures_and_the_rows_behind_them()
     {
         await using var session = await OpenAsync(browser, app, "/");
@@ -109,18 +134,24 @@ public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture bro
     }
 
     [Fact]
-    public async Task An_unknown_team_shows_the_error_in_the_browser_too()
+    public async Task An_unknown_team_answers_404_with_a_page_that_names_it_and_links_the_teams_there_are()
     {
-        await using var session = await OpenAsync(browser, app, "/teams/no-such-team", interactive: false);
+        const string path = "/teams/no-such-team?days=45";
+        await using var session = await OpenAsync(browser, app, path, interactive: false, expectedStatus: 404);
         var page = session.Page;
-        // Interactive once the dropdown opens; the error is then the interactive render's, not only the prerendered one.
-        await ClosePeriodDropdownAsync(page, await OpenPeriodDropdownAsync(page));
 
         await Assertions.Expect(page.Locator("[data-testid=error]")).ToContainTextAsync("There is no team 'no-such-team' in the catalog.");
         await Assertions.Expect(page.Locator("[data-testid=figure]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=drill-down]")).ToHaveCountAsync(0);
+        var teams = await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogStore>().TeamSlugsAsync();
+        await Assertions.Expect(page.Locator("[data-testid=known-teams] a[href^='teams/']")).ToHaveCountAsync(teams.Count);
         await session.ScreenshotAsync("team-unknown");
-        await session.AssertCleanAsync();
+        await session.AssertCleanAsync(notFound: path);
+
+        // The links keep the reader's period and open a real team page.
+        await page.Locator("[data-testid=known-teams] a").GetByText(teams[0], new() { Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex($@"/teams/{Regex.Escape(teams[0])}\?days=45$"), new() { Timeout = TimeoutMs });
+        await WaitForFiguresAsync(page);
     }
 
     [Fact]

@@ -177,6 +177,47 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         Assert.Contains(styleClass, badge.ClassList);
     }
 
+    [Fact]
+    public async Task A_team_with_no_deployments_in_the_window_has_no_deployment_frequency_tier_and_n_0()
+    {
+        // A quarter before the demo's history: the team exists, but nothing was deployed.
+        var from = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var idle = await app.Http.GetTeamDoraAsync("checkout", from, from.AddDays(90));
+        Assert.Equal(0, idle.DeploymentFrequency.Deployments);
+        Assert.Null(idle.DeploymentFrequency.Tier);
+
+        await using var context = NewContext();
+        var card = context.Render<DoraKeyCards>(parameters => parameters.Add(component => component.Summary, idle)).Find("[data-testid=deployment-frequency]");
+
+        var badge = card.QuerySelector("[data-tier]")!;
+        Assert.Equal("none", badge.GetAttribute("data-tier"));
+        Assert.Equal("no deployments in window", badge.TextContent.Trim());
+        Assert.Equal("DORA 2023 · 2001-01-01 to 2001-03-31 · n = 0", card.QuerySelector("[data-testid=tier-basis]")!.TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData("/?tiers=2021", "2021", 2021)]
+    [InlineData("/?tiers=2024&days=180", "2024", 2024)]
+    [InlineData("/?tiers=1999", "1999", 2023)] // no table for 1999: the configured year
+    public async Task The_tier_year_in_the_url_tiers_every_figure_and_is_written_beside_each_tier(string uri, string written, int year)
+    {
+        await using var context = NewContext();
+        var page = RenderAt(context, uri);
+        var window = WindowOf(page);
+        var expected = (await ExpectedAsync(window)).WithTiers(DoraTierTables.Get(year));
+
+        Assert.Equal(OverviewText.TiersOf(expected.Organisation).Values, page.FindAll(".key-grid [data-tier]").Select(badge => badge.GetAttribute("data-tier")!));
+        var bases = page.FindAll("[data-testid=tier-basis]").Select(basis => basis.TextContent.Trim()).ToList();
+        var o = expected.Organisation;
+        long[] samples = [o.DeploymentFrequency.Deployments, o.LeadTime.Changes, o.ChangeFailureRate.Deployments, o.RecoveryTime.Resolved];
+        Assert.Equal(samples.Select(n => $"DORA {year} · {window.From:yyyy-MM-dd} to {window.To.AddDays(-1):yyyy-MM-dd} · n = {n}"), bases);
+        var source = page.Find("[data-testid=tier-source]");
+        Assert.Contains(DoraTierTables.Get(year).Source.Report, source.TextContent);
+        Assert.Equal(DoraTierTables.Years.Where(y => y != year).Select(y => $"tiers-{y}"), source.QuerySelectorAll("a[data-testid]").Select(a => a.GetAttribute("data-testid")));
+        // The team links keep the year as the reader wrote it.
+        Assert.All(page.FindAll("[data-testid=teams] a[href^='teams/']"), link => Assert.EndsWith($"&tiers={written}", link.GetAttribute("href")));
+    }
+
     private BunitContext NewContext() => AppComponents.NewContext(app);
 
     private static IRenderedComponent<Overview> RenderAt(BunitContext context, string uri)

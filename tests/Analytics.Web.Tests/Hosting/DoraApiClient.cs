@@ -15,9 +15,11 @@ public static class DoraApiClient
     public static string Query(DateTimeOffset from, DateTimeOffset to) =>
         $"from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture))}";
 
-    public static async Task<DoraResult> GetDoraAsync(this HttpClient http, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    /// <param name="tiers">The benchmark year of the tiers (?tiers=); null = the configured one.</param>
+    public static async Task<DoraResult> GetDoraAsync(this HttpClient http, DateTimeOffset? from = null, DateTimeOffset? to = null, int? tiers = null)
     {
         var path = from is { } f && to is { } t ? $"api/dora?{Query(f, t)}" : "api/dora";
+        path += tiers is { } year ? $"{(path.Contains('?') ? '&' : '?')}tiers={year}" : "";
         return await http.GetFromJsonAsync<DoraResult>(path, Json) ?? throw new InvalidOperationException($"GET {path} returned null.");
     }
 

@@ -29,6 +29,11 @@ public partial class DashboardPage
 
     [SupplyParameterFromQuery(Name = "team")] public string? Team { get; set; }
 
+    /// <summary>The DORA benchmark year of the tiers (?tiers=2021); else the configured one.</summary>
+    [SupplyParameterFromQuery(Name = "tiers")] public string? Tiers { get; set; }
+
+    [Inject] private Hosting.DoraTierChoice TierChoice { get; set; } = default!;
+
     /// <summary>ROI assumptions a reader changed (?months=&amp;hourlyCost=).</summary>
     [SupplyParameterFromQuery(Name = "months")] public string? Months { get; set; }
 
@@ -62,7 +67,7 @@ public partial class DashboardPage
                 return;
             }
             var period = Period.Resolve(null, null, PeriodDays, Clock);
-            _data = await Queries.LoadAsync(definition, new DoraRequest(period.From, period.To, Team), CancellationToken.None, RoiInputsFromQuery());
+            _data = await Queries.LoadAsync(definition, new DoraRequest(period.From, period.To, Team), CancellationToken.None, RoiInputsFromQuery(), TierChoice.For(Tiers));
         }
         catch (DashboardDefinitionException error)
         {
@@ -84,5 +89,6 @@ public partial class DashboardPage
 
     private string ExportAddress(PanelDefinition panel, string extension) =>
         $"api/dashboards/{Uri.EscapeDataString(Name)}/panels/{Uri.EscapeDataString(panel.Id)}.{extension}?days={PeriodDays}"
-        + (Team is null ? "" : $"&team={Uri.EscapeDataString(Team)}");
+        + (Team is null ? "" : $"&team={Uri.EscapeDataString(Team)}")
+        + (Tiers is null ? "" : $"&tiers={Uri.EscapeDataString(Tiers)}");
 }

@@ -14,6 +14,11 @@ public partial class Overview
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
+    [Inject] private Hosting.DoraTierChoice TierChoice { get; set; } = default!;
+
+    /// <summary>The DORA benchmark year of the tiers (?tiers=2021); else the configured one.</summary>
+    [SupplyParameterFromQuery(Name = "tiers")] public string? Tiers { get; set; }
+
     /// <summary>
     /// ?days= as written in the URL. A string, not int?: the framework throws on a value it cannot parse as the
     /// parameter's type, so a hand-edited ?days=abc would be a server error instead of the default period.
@@ -28,7 +33,7 @@ public partial class Overview
         var period = Period.Resolve(null, null, PeriodDays, Clock);
         try
         {
-            _result = await Queries.SummariesAsync(new DoraRequest(period.From, period.To));
+            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To))).WithTiers(TierChoice.For(Tiers));
         }
         catch (Exception error) when (error is Analytics.Storage.ClickHouse.ClickHouseException or InvalidOperationException)
         {

@@ -1,60 +1,59 @@
-using Analytics.Core.Dora;
 using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
 using Analytics.Web.Components.Shared;
+using Analytics.Web.Dashboards;
+using Analytics.Web.Hosting;
 using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages;
 
-/// <summary>A team lead's view: the team's DORA figures for the period in the URL, and the rows behind them.</summary>
+/// <summary>
+/// A team lead's view: the team's DORA figures for the period in the URL, and the rows behind them. The view
+/// queried while prerendering is persisted into the page, so the interactive render shows it without querying again.
+/// An unknown team answers 404: the not-found page names it and links the teams there are.
+/// </summary>
 public partial class TeamPage
 {
-    private TeamView? _view;
     private string? _error;
 
-    [Inject] private DoraQueries Queries { get; set; } = default!;
+    [Inject] private TeamPageQueries Queries { get; set; } = default!;
 
-    [Inject] private DoraDrillDown DrillDown { get; set; } = default!;
+    [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
 
-    [Inject] private PullRequestQueries PullRequests { get; set; } = default!;
-
-    [Inject] private TimeProvider Clock { get; set; } = default!;
-
-    [Inject] private Analytics.Storage.Catalog.CatalogStore Catalog { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     [Parameter] public string Team { get; set; } = "";
 
     [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
+
+    /// <summary>The DORA benchmark year of the tiers (?tiers=2021); else the configured one.</summary>
+    [SupplyParameterFromQuery(Name = "tiers")] public string? Tiers { get; set; }
+
+    /// <summary>The figures shown; kept from prerendering to the interactive render (.NET 10 declarative persistent state).</summary>
+    [PersistentState] public TeamPageView? View { get; set; }
 
     private int PeriodDays => PeriodPicker.FromQuery(Days);
 
     protected override async Task OnParametersSetAsync()
     {
         _error = null;
-        var period = Period.Resolve(null, null, PeriodDays, Clock);
-        var request = new DoraRequest(period.From, period.To, Team);
+        var tiers = TierChoice.For(Tiers);
         try
         {
-            if (!await Api.AnalyticsApi.IsKnownTeamAsync(Catalog, Team, CancellationToken.None))
+            if (View?.IsFor(Team, PeriodDays, tiers.Year) != true)
             {
-                _view = null;
-                _error = $"There is no team '{Team}' in the catalog.";
-                return;
+                View = null;
+                View = await Queries.LoadAsync(Team, PeriodDays, tiers);
             }
-            var summary = await Queries.SummariesAsync(request);
-            var cycleTime = await PullRequests.CycleTimeAsync(request);
-            _view = new TeamView(
-                summary.Teams.SingleOrDefault() ?? summary.Organisation with { Team = Team },
-                cycleTime.GetValueOrDefault(Team),
-                await DrillDown.DeploymentsAsync(request),
-                await DrillDown.ChangesAsync(request),
-                await DrillDown.IncidentsAsync(request));
+            if (View.Summary is null)
+            {
+                _error = $"There is no team '{Team}' in the catalog.";
+                // A 404, as the API answers for the same team; the router shows the not-found page, which lists the teams.
+                Navigation.NotFound();
+            }
         }
         catch (ClickHouseException error)
         {
             _error = $"The figures could not be computed: {error.Message}";
         }
     }
-
-    private sealed record TeamView(DoraSummary Summary, PullRequestCycleTime? CycleTime, IReadOnlyList<DeploymentRow> Deployments, IReadOnlyList<ChangeRow> Changes, IReadOnlyList<IncidentRow> Incidents);
 }

@@ -1,0 +1,26 @@
+using Analytics.Web.Dashboards;
+using Analytics.Web.Hosting;
+
+namespace Analytics.Web.Api;
+
+/// <summary>The monthly leadership report's files: GET /api/reports/monthly/{file}?month=yyyy-MM&amp;tiers= (charts as PNG/SVG, tables as CSV).</summary>
+public static class ReportApi
+{
+    public static IEndpointRouteBuilder MapReportApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/reports/monthly/{file}", async (string file, string? month, string? tiers, MonthlyReportQueries queries, DoraTierChoice tierChoice,
+            TimeProvider clock, CancellationToken cancellationToken) =>
+        {
+            if (AnalyticsApi.UnknownTiers(tiers) is { } unknown)
+            {
+                return unknown;
+            }
+            var report = await queries.LoadAsync(MonthlyReport.MonthOf(month, clock), tierChoice.For(tiers), cancellationToken);
+            return MonthlyReportFiles.Find(report, file) is { } found
+                ? Results.File(found.Content, found.ContentType, $"leadership-{report.Month:yyyy-MM}-{file}")
+                : Results.Problem($"The monthly report has no file '{file}' ({string.Join(", ", MonthlyReportFiles.Names(report))}).",
+                    statusCode: StatusCodes.Status404NotFound);
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Analytics.Web.Dashboards;
+using Microsoft.AspNetCore.Components;
+
+namespace Analytics.Web.Components.Pages;
+
+/// <summary>The one-page monthly leadership report for the month in the URL (?month=2026-10), with its files one click away.</summary>
+public partial class MonthlyReportPage
+{
+    private MonthlyReport? _report;
+    private DateOnly _month;
+    private string? _error;
+
+    [Inject] private MonthlyReportQueries Reports { get; set; } = default!;
+
+    [Inject] private Hosting.DoraTierChoice TierChoice { get; set; } = default!;
+
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    /// <summary>yyyy-MM; anything else is the last whole month.</summary>
+    [SupplyParameterFromQuery(Name = "month")] public string? Month { get; set; }
+
+    /// <summary>The DORA benchmark year of the tiers (?tiers=2021); else the configured one.</summary>
+    [SupplyParameterFromQuery(Name = "tiers")] public string? Tiers { get; set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        (_error, _report) = (null, null);
+        _month = MonthlyReport.MonthOf(Month, Clock);
+        try
+        {
+            _report = await Reports.LoadAsync(_month, TierChoice.For(Tiers));
+        }
+        catch (Storage.ClickHouse.ClickHouseException error)
+        {
+            _error = $"The figures could not be computed: {error.Message}";
+        }
+    }
+
+    private string Query(DateOnly month) => $"month={month:yyyy-MM}" + (Tiers is null ? "" : $"&tiers={Uri.EscapeDataString(Tiers)}");
+
+    private string MonthAddress(DateOnly month) => $"reports/monthly?{Query(month)}";
+
+    private string FileAddress(string name) => $"api/reports/monthly/{Uri.EscapeDataString(name)}?{Query(_month)}";
+
+    private static string MonthName(DateOnly month) => month.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
+
+    private static string Value(double? value) => value is { } v ? Shared.Figures.Number(v) : "—";
+
+    private static string Change(double? change) => change switch
+    {
+        null => "—",
+        > 0 => "+" + Shared.Figures.Number(change.Value),
+        _ => Shared.Figures.Number(change.Value),
+    };
+}

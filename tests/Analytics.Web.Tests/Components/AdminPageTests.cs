@@ -1,0 +1,131 @@
+using Analytics.Ingestors.Runs;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Analytics.Web.Components.Pages;
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Radzen.Blazor;
+using static Analytics.Web.Tests.Components.AppComponents;
+
+namespace Analytics.Web.Tests.Components;
+
+/// <summary>
+/// The admin page's catalog forms in bUnit over a catalog of their own (a fresh SQLite file) and a database of their
+/// own in the test engine, so the demo organisation the other tests read is untouched: an edit is saved, shown and
+/// mirrored to ClickHouse; a refused one says why and changes nothing.
+/// </summary>
+[Collection(AnalyticsAppCollection.Name)]
+public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
+{
+    private BunitContext _context = null!;
+
+    private IClickHouseStore Store => _context.Services.GetRequiredService<IClickHouseStore>();
+
+    public async Task InitializeAsync()
+    {
+        _context = NewContext(app, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Catalog"] = $"Data Source={Path.Combine(AnalyticsAppFixture.DataPath, $"admin-{Guid.NewGuid():N}.db")}",
+            ["Analytics:Store:Database"] = $"admin_{Guid.NewGuid():N}",
+        });
+        _context.Services.AddIngestScheduling(app.Configuration);
+        await _context.Services.GetRequiredService<StoreStartup>().RunAsync();
+        await using var db = await _context.Services.GetRequiredService<IDbContextFactory<CatalogDbContext>>().CreateDbContextAsync();
+        db.Teams.AddRange(new Team { Slug = "alpha", Name = "Alpha" }, new Team { Slug = "beta", Name = "Beta" });
+        db.Services.Add(new Service { Slug = "shop", Name = "Shop", Repository = "acme/shop" });
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
+
+    [Fact]
+    public async Task A_team_saved_in_the_form_is_listed_and_an_empty_form_is_refused_by_its_validators()
+    {
+        var page = Render("Teams");
+
+        page.Find("[data-testid=team-form] form").Submit();
+        Assert.Contains("A team needs a slug.", page.Find("[data-testid=team-form]").TextContent);
+        Assert.Equal(["alpha", "beta"], await _context.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync());
+
+        page.Find("input[data-testid=team-slug]").Change("gamma");
+        page.Find("input[data-testid=team-name]").Change("Gamma");
+        page.Find("[data-testid=team-form] form").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal("Team gamma saved. The figures follow from now on.", Message(page)), RenderTimeout);
+        Assert.Equal(["alpha", "beta", "gamma"], await _context.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync());
+        Assert.Contains("gamma", page.Find("[data-testid=admin-teams]").TextContent);
+    }
+
+    [Fact]
+    public async Task An_ownership_is_added_and_mirrored_and_an_overlapping_one_is_refused_with_a_clear_message()
+    {
+        var page = Render("Ownership history");
+
+        await FillRangeAsync(page, "ownership", "shop", "alpha", new DateTime(2026, 1, 1), null);
+        page.WaitForAssertion(() => Assert.Equal("shop belongs to alpha from 2026-01-01. The figures follow from now on.", Message(page)), RenderTimeout);
+        Assert.Equal([new OwnershipRow("shop", "alpha")], await Store.QueryAsync<OwnershipRow>("SELECT service, team FROM catalog_service_ownership"));
+
+        await FillRangeAsync(page, "ownership", "shop", "beta", new DateTime(2026, 3, 1), new DateTime(2026, 4, 1));
+        page.WaitForAssertion(() => Assert.Contains("danger", page.Find("[data-testid=admin-message]").ClassName), RenderTimeout);
+
+        Assert.Equal("shop is already owned by 'alpha' from 2026-01-01 on (open), which overlaps from 2026-03-01 until 2026-04-01. " +
+            "A service has one owner at a time: end or remove that range first (or use \"Move a service\").", Message(page));
+        Assert.Equal([new OwnershipRow("shop", "alpha")], await Store.QueryAsync<OwnershipRow>("SELECT service, team FROM catalog_service_ownership"));
+    }
+
+    [Fact]
+    public async Task A_production_rule_saved_in_the_form_reaches_the_mirror_and_removing_it_takes_it_away()
+    {
+        var page = Render("Environment rules");
+
+        page.Find("input[data-testid=rule-pattern]").Change("live%");
+        page.Find("[data-testid=rule-form] form").Submit();
+        page.WaitForAssertion(() => Assert.Equal("Rule 'live%' saved. The figures follow from now on.", Message(page)), RenderTimeout);
+        Assert.Contains(new RuleRow("", "live%"), await Store.QueryAsync<RuleRow>("SELECT source, pattern FROM catalog_production_environments"));
+
+        page.Find("[data-testid='remove-rule-live%']").Click();
+        page.WaitForAssertion(() => Assert.Equal("Rule 'live%' removed. The figures follow from now on.", Message(page)), RenderTimeout);
+        Assert.DoesNotContain(new RuleRow("", "live%"), await Store.QueryAsync<RuleRow>("SELECT source, pattern FROM catalog_production_environments"));
+    }
+
+    /// <summary>The admin page with the tab whose title starts with <paramref name="tab"/> open (a tab renders only when open).</summary>
+    private IRenderedComponent<Admin> Render(string tab)
+    {
+        var page = _context.Render<Admin>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=admin-tabs]")), RenderTimeout);
+        page.FindAll("[role=tab]").Single(header => header.TextContent.Trim().StartsWith(tab, StringComparison.Ordinal)).Click();
+        return page;
+    }
+
+    /// <summary>Chooses in the form's dropdowns and date pickers as a person would (their ValueChanged), then submits it.</summary>
+    private static async Task FillRangeAsync(IRenderedComponent<Admin> page, string form, string subject, string team, DateTime from, DateTime? to)
+    {
+        foreach (var (testId, value) in new[] { ($"{form}-service", subject), ($"{form}-team", team) })
+        {
+            var dropDown = page.FindComponents<RadzenDropDown<string>>().Single(c => IsTagged(c.Instance.Attributes, testId));
+            await dropDown.InvokeAsync(() => dropDown.Instance.ValueChanged.InvokeAsync(value));
+        }
+        foreach (var (testId, value) in new[] { ($"{form}-from", (DateTime?)from), ($"{form}-to", to) })
+        {
+            var picker = page.FindComponents<RadzenDatePicker<DateTime?>>().Single(c => IsTagged(c.Instance.Attributes, testId));
+            await picker.InvokeAsync(() => picker.Instance.ValueChanged.InvokeAsync(value));
+        }
+        page.Find($"[data-testid={form}-form] form").Submit();
+    }
+
+    /// <summary>The admin message's text, without the name of its icon (Material icons are ligatures: their name is their text).</summary>
+    private static string Message(IRenderedComponent<Admin> page)
+    {
+        var alert = page.Find("[data-testid=admin-message]");
+        var text = alert.TextContent.Trim();
+        var icon = alert.QuerySelector(".rzi")?.TextContent.Trim() ?? "";
+        return text.StartsWith(icon, StringComparison.Ordinal) ? text[icon.Length..].Trim() : text;
+    }
+
+    private static bool IsTagged(IReadOnlyDictionary<string, object>? attributes, string testId) => Equals(attributes?.GetValueOrDefault("data-testid"), testId);
+
+    private sealed record OwnershipRow(string Service, string Team);
+
+    private sealed record RuleRow(string Source, string Pattern);
+}
