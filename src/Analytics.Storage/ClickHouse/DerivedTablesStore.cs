@@ -21,9 +21,10 @@ public interface IDerivedTables
 /// <summary>
 /// The store every service uses: it keeps the derived tables (sql/clickhouse/derived: production deployments,
 /// failed attempts and incidents with their owners, failure evidence, commit shipments, attributed pull requests)
-/// in step with what they are computed from. A write marks the derived tables that read the written table stale; the next query refreshes the
-/// stale ones first, so a metric never reads data older than the last write. A table is rebuilt beside the live
-/// one and swapped in with EXCHANGE TABLES, so a reader in another process never sees it half-built.
+/// in step with what they are computed from. A write marks the derived tables that read the written table stale;
+/// the next query refreshes the stale ones first, so a metric never reads data older than the last write. A table
+/// is rebuilt beside the live one and swapped in with EXCHANGE TABLES, so a reader in another process never sees
+/// it half-built.
 /// </summary>
 /// <remarks>
 /// Computing these per query made every figure repeat the same ASOF and shipment joins (10 × a plain scan at
@@ -41,6 +42,8 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
 
     private readonly IClickHouseStore _inner;
     private readonly IReadOnlyList<DerivedTable> _tables;
+    private readonly int _latestMigration;
+    private readonly TimeSpan _fingerprintCheckInterval;
     private readonly Dictionary<string, Regex> _sourcePatterns;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly object _versionsLock = new();
@@ -51,9 +54,6 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private long _version;
     private bool _migrated;
     private long? _fingerprintsCheckedAt;
-
-    private readonly TimeSpan _fingerprintCheckInterval;
-    private readonly int _latestMigration;
 
     public DerivedTablesStore(IClickHouseStore inner, SqlFiles sqlFiles, TimeSpan? fingerprintCheckInterval = null)
     {
@@ -126,9 +126,16 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
                 await CompareFingerprintsAsync(cancellationToken);
                 _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
             }
-            foreach (var table in StaleTables())
+            var stale = StaleTables();
+            if (stale.Count > 0)
             {
-                await RefreshAsync(table, cancellationToken);
+                // Taken before rebuilding: a write landing meanwhile leaves the recorded fingerprint behind, so
+                // the next check rebuilds again rather than missing it.
+                var sources = await SourceStatesAsync(cancellationToken);
+                foreach (var table in stale)
+                {
+                    await RefreshAsync(table, Fingerprint(table, sources), cancellationToken);
+                }
             }
         }
         finally
@@ -143,14 +150,13 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
         return _inner.DisposeAsync();
     }
 
-    private async Task RefreshAsync(DerivedTable table, CancellationToken cancellationToken)
+    private async Task RefreshAsync(DerivedTable table, ulong fingerprint, CancellationToken cancellationToken)
     {
         long version;
         lock (_versionsLock)
         {
             version = ++_version;
         }
-        var fingerprint = await FingerprintAsync(table, cancellationToken);
         var staging = table.Name + StagingSuffix;
         await _inner.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {staging} AS {table.Name}", cancellationToken: cancellationToken);
         await _inner.ExecuteAsync($"TRUNCATE TABLE {staging}", cancellationToken: cancellationToken);
@@ -214,44 +220,61 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     /// <summary>Marks stale each derived table whose sources changed since its last refresh (by any process), and fresh each that did not.</summary>
     private async Task CompareFingerprintsAsync(CancellationToken cancellationToken)
     {
+        long version;
+        lock (_versionsLock)
+        {
+            version = _version;
+        }
         var recorded = (await _inner.QueryAsync<RefreshRow>("SELECT name, fingerprint FROM derived_refreshes FINAL", cancellationToken: cancellationToken))
             .ToDictionary(row => row.Name, row => row.Fingerprint, StringComparer.Ordinal);
-        foreach (var table in _tables)
+        var sources = await SourceStatesAsync(cancellationToken);
+        lock (_versionsLock)
         {
-            long version;
-            lock (_versionsLock)
+            foreach (var table in _tables)
             {
-                version = _version;
-            }
-            var unchanged = recorded.TryGetValue(table.Name, out var fingerprint) && fingerprint == await FingerprintAsync(table, cancellationToken);
-            lock (_versionsLock)
-            {
+                var unchanged = recorded.TryGetValue(table.Name, out var fingerprint) && fingerprint == Fingerprint(table, sources);
                 _refreshedAt[table.Name] = unchanged ? version : -1;
             }
         }
     }
 
     /// <summary>
-    /// The definition of <paramref name="table"/> and what the event and catalog tables it is computed from (transitively) hold now, cheaply:
-    /// for each, the newest block or mutation among its data parts (an insert or delete raises it; background merges
-    /// do not change it), and for the small catalog mirror tables, which are replaced whole, a hash of their rows.
+    /// What each event and catalog table the derived tables are computed from holds now, cheaply (two queries): the
+    /// newest block or mutation among its data parts (an insert or delete raises it; background merges do not
+    /// change it), and for the small catalog mirror tables, which are replaced whole, a hash of their rows too.
     /// </summary>
-    private async Task<ulong> FingerprintAsync(DerivedTable table, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, string>> SourceStatesAsync(CancellationToken cancellationToken)
     {
-        var sources = BaseSources(table).ToArray();
-        var versions = await _inner.QueryAsync<PartVersionRow>(
-            """
-            SELECT table, toString(max(greatest(max_block_number, data_version))) AS version FROM system.parts
-            WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)}
-            GROUP BY table ORDER BY table
-            """,
-            QueryParameters.From(("tables", sources)), cancellationToken);
-        // The definition too: a new release that changes a derived table's SELECT rebuilds it.
-        var text = new StringBuilder(table.Select).Append('\n').AppendJoin('\n', versions.Select(row => $"{row.Table}:{row.Version}"));
-        foreach (var catalogTable in sources.Where(source => source.StartsWith("catalog_", StringComparison.Ordinal)))
+        var tables = _tables.SelectMany(BaseSources).Distinct(StringComparer.Ordinal).ToArray();
+        var states = (await _inner.QueryAsync<SourceStateRow>(
+                """
+                SELECT table, toString(max(greatest(max_block_number, data_version))) AS state FROM system.parts
+                WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)}
+                GROUP BY table
+                """,
+                QueryParameters.From(("tables", tables)), cancellationToken))
+            .ToDictionary(row => row.Table, row => row.State, StringComparer.Ordinal);
+        var catalogTables = tables.Where(table => table.StartsWith("catalog_", StringComparison.Ordinal)).ToList();
+        if (catalogTables.Count > 0)
         {
-            var hash = await _inner.QueryAsync<ContentHashRow>($"SELECT toString(ifNull(sum(cityHash64(*)), 0)) AS hash FROM {catalogTable}", cancellationToken: cancellationToken);
-            text.Append($"\n{catalogTable}#{hash.Single().Hash}");
+            // The names come from this build's own SQL files, not from input.
+            var hashes = await _inner.QueryAsync<SourceStateRow>(string.Join("\nUNION ALL\n", catalogTables.Select(table =>
+                $"SELECT '{table}' AS table, toString(ifNull(sum(cityHash64(*)), 0)) AS state FROM {table}")), cancellationToken: cancellationToken);
+            foreach (var row in hashes)
+            {
+                states[row.Table] = $"{states.GetValueOrDefault(row.Table)}#{row.State}";
+            }
+        }
+        return states;
+    }
+
+    /// <summary>The definition of <paramref name="table"/> (a release that changes it rebuilds the table) and the states of its sources.</summary>
+    private ulong Fingerprint(DerivedTable table, IReadOnlyDictionary<string, string> sources)
+    {
+        var text = new StringBuilder(table.Select);
+        foreach (var source in BaseSources(table))
+        {
+            text.Append('\n').Append(source).Append(':').Append(sources.GetValueOrDefault(source, "none"));
         }
         return BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
@@ -266,7 +289,5 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
 
     private sealed record RefreshRow(string Name, ulong Fingerprint);
 
-    private sealed record PartVersionRow(string Table, string Version);
-
-    private sealed record ContentHashRow(string Hash);
+    private sealed record SourceStateRow(string Table, string State);
 }
