@@ -1,5 +1,6 @@
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
+using Analytics.Storage.ClickHouse.Server;
 
 namespace Analytics.Storage.Tests.ClickHouse;
 
@@ -32,6 +33,21 @@ public sealed class DerivedTablesStoreTests
             ["d3", "api", "staging", "success", "normal", "", "acme/api", "s3", new DateTimeOffset(2025, 1, 7, 11, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 1, 7, 11, 5, 0, TimeSpan.Zero), "", "t"],
         ]);
         Assert.Equal(["d1:beta", "d2:beta"], await ProductionDeploymentsAsync(store));
+    }
+
+    [Fact]
+    public async Task Over_the_server_transport_the_tables_are_rebuilt_and_swapped_in_the_same_way()
+    {
+        var sqlFiles = new SqlFiles();
+        var server = new ClickHouseServerStore("Host=clickhouse.invalid;Port=8123;Username=default;Password=not-a-secret",
+            $"derived_{Guid.NewGuid():N}", new HttpClient(new ChDbHttpInterface()));
+        await server.EnsureDatabaseAsync();
+        await using var store = new DerivedTablesStore(server, sqlFiles);
+        await new MigrationRunner(store, sqlFiles).MigrateAsync();
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await store.ExecuteAsync("INSERT INTO catalog_service_ownership VALUES ('api', 'alpha', '2025-01-01 00:00:00', NULL)");
+        await store.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d1', 'api', 'production', 'success', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
+        Assert.Equal(["d1:alpha"], await ProductionDeploymentsAsync(store));
     }
 
     [Fact]
