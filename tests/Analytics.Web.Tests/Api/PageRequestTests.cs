@@ -78,6 +78,19 @@ public sealed partial class PageRequestTests(AnalyticsAppFixture app)
         Assert.Empty(RecordingLoggerProvider.Errors(app.Log.Since(mark)));
     }
 
+    [Theory]
+    [InlineData("no/such/page")]
+    [InlineData("dashboards")]
+    [InlineData("teams")]
+    public async Task An_address_that_is_no_page_answers_404_without_a_server_error(string path)
+    {
+        var mark = app.Log.Mark;
+        using var response = await app.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(RecordingLoggerProvider.Errors(app.Log.Since(mark)));
+    }
+
     [Fact]
     public async Task Error_page_is_static_html_that_says_something_went_wrong()
     {
