@@ -40,6 +40,9 @@ internal sealed class GitHubSync(
     private readonly SortedSet<string> _servicesToLink = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
 
+    /// <summary>Commits (repository, sha) stored from comparisons in this run: a pair whose shas they hold needs none.</summary>
+    private readonly HashSet<(string Repository, string Sha)> _storedFromComparisons = [];
+
     private string Source => settings.Name;
 
     public async Task<IngestResult> RunAsync(CancellationToken cancellationToken)
@@ -475,43 +478,37 @@ internal sealed class GitHubSync(
             // Deployments a service has in another repository (from another source) are not this source's to compare.
             var target = targets.FirstOrDefault(t => t.Service == pair.Service && t.Repository == pair.Repository);
             var resource = $"{target?.FullName}:compare:{pair.BaseSha}...{pair.HeadSha}";
-            if (target is null || !asked.Add(resource) || await context.GetSourceCursorAsync(resource, cancellationToken) is not null)
+            // An earlier comparison of this run may have stored both shas (a hotfix is the head of one pair and the base of the next).
+            var known = pair with
+            {
+                BaseStored = pair.BaseStored || _storedFromComparisons.Contains((pair.Repository, pair.BaseSha)),
+                HeadStored = pair.HeadStored || _storedFromComparisons.Contains((pair.Repository, pair.HeadSha)),
+            };
+            if (target is null || (known.BaseStored && known.HeadStored) || !asked.Add(resource)
+                || await context.GetSourceCursorAsync(resource, cancellationToken) is not null)
             {
                 continue;
             }
-            var (outcome, etag) = await CompareAsync(target, pair, cancellationToken);
+            var (outcome, etag) = await CompareAsync(target, known, cancellationToken);
             context.AdvanceCursor(resource, Write(new CompareCursor(outcome)), etag);
         }
     }
 
-    /// <summary>Stores the commits of one comparison, page by page; a comparison GitHub does not have is a warning, not a failure.</summary>
+    /// <summary>Stores the commits of one comparison; a comparison GitHub does not have is a warning, not a failure.</summary>
     /// <returns>The comparison's status (ahead, diverged, …) or <see cref="ComparisonNotFound"/>, and the first page's ETag.</returns>
     private async Task<(string Outcome, string? ETag)> CompareAsync(GitHubRepositoryTarget target, DeploymentPairWithoutAncestry pair, CancellationToken cancellationToken)
     {
-        var (owner, name) = (target.FullName.Split('/')[0], target.FullName.Split('/')[1]);
-        // The address Octokit's Commit.Compare asks; read here page by page through the retries and request counting.
-        var url = api.Url($"{ApiUrls.RepoCompare(owner, name, pair.BaseSha, pair.HeadSha)}?per_page={api.PageSize}");
-        string? status = null, etag = null;
         try
         {
-            await foreach (var page in api.PagesAsync<CompareResult, GitHubCommit>(url, null, body =>
-                {
-                    if (status is not null)
-                    {
-                        return body.Commits;
-                    }
-                    // The first page: the base commit (the previous deployment's, maybe unknown so far) and the merge
-                    // base go in too, so both ends of the pair are in the graph.
-                    status = body.Status;
-                    return [.. body.Commits, .. new[] { body.BaseCommit, body.MergeBaseCommit }.OfType<GitHubCommit>()];
-                }, cancellationToken))
+            var (comparison, etag) = await StoreComparisonAsync(target, pair.BaseSha, pair.HeadSha, cancellationToken);
+            if (!pair.BaseStored && comparison.BehindBy > 0)
             {
-                etag ??= page.ETag;
-                if (await InsertAsync("commits", GitHubRows.CommitColumns, page.Items.Select(c => GitHubRows.Commit(target.Repository, c, Source)), cancellationToken) > 0)
-                {
-                    _servicesToLink.Add(target.Service);
-                }
+                // The previous deployment's sha was unknown and is no ancestor of this one (a release branch's): its
+                // own side down to the merge base is unknown too, and without it the walk from the new sha would not
+                // stop at the previous one's history. The reverse comparison lists exactly that side.
+                await StoreComparisonAsync(target, pair.HeadSha, pair.BaseSha, cancellationToken);
             }
+            return (comparison.Status, etag);
         }
         catch (NotFoundException)
         {
@@ -521,7 +518,38 @@ internal sealed class GitHubSync(
                 + $"deployment of {pair.HeadSha} for service {pair.Service} stays linked by time window (inferred).");
             return (ComparisonNotFound, null);
         }
-        return (status ?? "", etag);
+    }
+
+    /// <summary>
+    /// The commits reachable from <paramref name="head"/> and not from <paramref name="base"/>, every page, stored
+    /// with the base and merge-base commits (so both ends are in the graph).
+    /// </summary>
+    /// <returns>The first page (status, ahead and behind counts) and its ETag.</returns>
+    private async Task<(CompareResult First, string? ETag)> StoreComparisonAsync(GitHubRepositoryTarget target, string @base, string head, CancellationToken cancellationToken)
+    {
+        var (owner, name) = (target.FullName.Split('/')[0], target.FullName.Split('/')[1]);
+        // The address Octokit's Commit.Compare asks; read here page by page through the retries and request counting.
+        var url = api.Url($"{ApiUrls.RepoCompare(owner, name, @base, head)}?per_page={api.PageSize}");
+        CompareResult? first = null;
+        string? etag = null;
+        await foreach (var page in api.PagesAsync<CompareResult, GitHubCommit>(url, null, body =>
+            {
+                if (first is not null)
+                {
+                    return body.Commits;
+                }
+                first = body;
+                return [.. body.Commits, .. new[] { body.BaseCommit, body.MergeBaseCommit }.OfType<GitHubCommit>()];
+            }, cancellationToken))
+        {
+            etag ??= page.ETag;
+            if (await InsertAsync("commits", GitHubRows.CommitColumns, page.Items.Select(c => GitHubRows.Commit(target.Repository, c, Source)), cancellationToken) > 0)
+            {
+                _servicesToLink.Add(target.Service);
+            }
+            _storedFromComparisons.UnionWith(page.Items.Select(c => (target.Repository, c.Sha)));
+        }
+        return (first!, etag);
     }
 
     /// <summary>Every page of a small list (a pull request's commits or reviews, a repository's tags).</summary>

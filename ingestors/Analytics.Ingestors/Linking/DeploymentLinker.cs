@@ -11,7 +11,9 @@ public sealed record DeploymentCommitLink(string DeploymentId, string Service, s
 /// Two consecutive production deployments of a service, in one repository, whose ancestry the commits table does
 /// not know yet (either sha is missing from it): the linker can only infer what <paramref name="HeadSha"/> shipped.
 /// </summary>
-public sealed record DeploymentPairWithoutAncestry(string Service, string Repository, string BaseSha, string HeadSha);
+/// <param name="BaseStored">Whether the previous deployment's sha (<paramref name="BaseSha"/>) is in the commits table.</param>
+/// <param name="HeadStored">Whether this deployment's sha (<paramref name="HeadSha"/>) is.</param>
+public sealed record DeploymentPairWithoutAncestry(string Service, string Repository, string BaseSha, string HeadSha, bool BaseStored, bool HeadStored);
 
 /// <summary>What one linking pass wrote for its services.</summary>
 public sealed record DeploymentLinkSummary(IReadOnlyList<string> Services, int ProductionDeployments, int ExactLinks, int InferredLinks)
@@ -134,7 +136,9 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
             .SelectMany(serviceDeployments => serviceDeployments.Zip(serviceDeployments.Skip(1)))
             .Where(pair => pair.First.Repository.Length > 0 && pair.First.Repository == pair.Second.Repository && pair.First.Sha.Length > 0 && pair.Second.Sha.Length > 0
                 && !HasKnownAncestry(pair.First, pair.Second, sha => known.Contains((pair.Second.Repository, sha))))
-            .Select(pair => new DeploymentPairWithoutAncestry(pair.Second.Service, pair.Second.Repository, pair.First.Sha, pair.Second.Sha))
+            .Select(pair => new DeploymentPairWithoutAncestry(
+                pair.Second.Service, pair.Second.Repository, pair.First.Sha, pair.Second.Sha,
+                known.Contains((pair.First.Repository, pair.First.Sha)), known.Contains((pair.Second.Repository, pair.Second.Sha))))
             .Distinct()
             .ToList();
     }

@@ -11,22 +11,21 @@ namespace Analytics.Ingestors.Tests.GitHub;
 /// </summary>
 public sealed class GitHubCompareTests
 {
-    /// <summary>Pages of one commit, so the comparison h1...c3 (two commits) is read over two pages.</summary>
+    /// <summary>Pages of one commit, so a comparison of two commits is read over two pages.</summary>
     private static readonly Dictionary<string, string?> OnePerPage = new() { ["PageSize"] = "1" };
 
     [Fact]
     public async Task A_hotfix_deployed_from_a_release_branch_is_linked_exactly_with_the_commits_between_the_deployments()
     {
-        await using var scenario = await GitHubScenario.CreateAsync(HotfixOrganisation("h1"), OnePerPage);
+        await using var scenario = await GitHubScenario.CreateAsync(HotfixOrganisation("h1"));
 
         var outcome = await scenario.RunAsync();
 
         Assert.True(outcome.Succeeded, outcome.Error);
         Assert.Empty(outcome.Warnings);
-        // c1...h1 (h1: one page) and h1...c3 (c2 and c3: two pages of one); the first deployment has no previous one to compare with.
-        Assert.Equal(
-            [$"compare/{Sha("c1")}...{Sha("h1")}?per_page=1", $"compare/{Sha("h1")}...{Sha("c3")}?per_page=1", $"compare/{Sha("h1")}...{Sha("c3")}?per_page=1&page=2"],
-            CompareRequests(scenario));
+        // c1...h1 stores h1 (and c1 again, as the base): the next pair, h1 and c3, is then known and needs no comparison.
+        // The first deployment has no previous one to compare with.
+        Assert.Equal([$"compare/{Sha("c1")}...{Sha("h1")}?per_page=100"], CompareRequests(scenario));
         // The hotfix is stored with its parent, although it never was on main.
         var parents = await scenario.Host.EngineStore.QueryAsync<ParentsRow>($"SELECT parents FROM commits FINAL WHERE sha = '{Sha("h1")}'");
         Assert.Equal([Sha("c1")], Assert.Single(parents).Parents);
@@ -37,9 +36,9 @@ public sealed class GitHubCompareTests
             "github-deployment-2003 exact " + Sha("c2"), // back on main: what main gained since c1 (h1 never reached main)
             "github-deployment-2003 exact " + Sha("c3"),
         ], await LinksAsync(scenario));
-        // Each comparison is recorded, so no later run asks for it again.
+        // The comparison is recorded, so no later run asks for it again.
         Assert.Equal(
-            [$"acme/shop:compare:{Sha("c1")}...{Sha("h1")}", $"acme/shop:compare:{Sha("h1")}...{Sha("c3")}"],
+            [$"acme/shop:compare:{Sha("c1")}...{Sha("h1")}"],
             (await scenario.CursorsAsync()).Select(c => c.Resource).Where(r => r.Contains(":compare:", StringComparison.Ordinal)));
     }
 
@@ -96,6 +95,42 @@ public sealed class GitHubCompareTests
     }
 
     [Fact]
+    public async Task After_a_first_deployment_from_a_release_branch_the_next_one_ships_only_what_main_gained_since_the_branch()
+    {
+        // main: c1 (09:00) ← c2 (12:00) ← c3 (15:00); release/1.0: c1 ← r1 (11:00) ← h1 (13:00), never on main.
+        // 3001 h1 success 13:30 (the service's first); 3002 c3 success 15:30.
+        var acme = new FakeOrganisation("acme");
+        var shop = acme.Repository("shop");
+        shop.Commit("main", "c1", At(9), "Initial commit");
+        shop.Commit("main", "c2", At(12), "Add cart", "Ana Lima", "ana@acme.test", "c1");
+        shop.Commit("main", "c3", At(15), "Add search", "Ana Lima", "ana@acme.test", "c2");
+        shop.Commit("release/1.0", "r1", At(11), "Prepare 1.0", "Ben Okafor", "ben@acme.test", "c1");
+        shop.Commit("release/1.0", "h1", At(13), "Fix checkout", "Ben Okafor", "ben@acme.test", "r1");
+        Deploy(shop, 3001, "h1", At(13, 30));
+        Deploy(shop, 3002, "c3", At(15, 30));
+        await using var scenario = await GitHubScenario.CreateAsync(acme, OnePerPage);
+
+        var outcome = await scenario.RunAsync();
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        // h1...c3 lists c2 and c3 only (two pages of one), and h1 is behind c3 by r1 and h1: their side comes from the
+        // reverse comparison (two pages too), or the walk from c3 would not stop at h1's history and c1 would ship again.
+        Assert.Equal(
+        [
+            $"compare/{Sha("h1")}...{Sha("c3")}?per_page=1", $"compare/{Sha("h1")}...{Sha("c3")}?per_page=1&page=2",
+            $"compare/{Sha("c3")}...{Sha("h1")}?per_page=1", $"compare/{Sha("c3")}...{Sha("h1")}?per_page=1&page=2",
+        ], CompareRequests(scenario));
+        Assert.Equal(
+        [
+            "github-deployment-3001 exact " + Sha("c1"), // the first deployment: its history within the look-back
+            "github-deployment-3001 exact " + Sha("h1"),
+            "github-deployment-3001 exact " + Sha("r1"),
+            "github-deployment-3002 exact " + Sha("c2"),
+            "github-deployment-3002 exact " + Sha("c3"),
+        ], await LinksAsync(scenario));
+    }
+
+    [Fact]
     public async Task The_fake_compare_endpoint_answers_304_to_its_own_ETag()
     {
         await using var scenario = await GitHubScenario.CreateAsync(HotfixOrganisation("h1"));
@@ -134,13 +169,18 @@ public sealed class GitHubCompareTests
         shop.Commit("main", "c2", At(12), "Add cart", "Ana Lima", "ana@acme.test", "c1");
         shop.Commit("main", "c3", At(15), "Add search", "Ana Lima", "ana@acme.test", "c2");
         shop.Commit("release/1.0", "h1", At(13), "Fix checkout (cherry picked from main)", "Ben Okafor", "ben@acme.test", "c1");
-        foreach (var (id, sha, finished) in new[] { (2001L, "c1", At(10)), (2002L, hotfix, At(13, 30)), (2003L, "c3", At(15, 30)) })
-        {
-            var deployment = new FakeDeployment { Id = id, Sha = Sha(sha), Environment = "production", CreatedAt = finished.AddMinutes(-5) };
-            deployment.Statuses.Add(new FakeDeploymentStatus(id * 10, "success", finished));
-            shop.Deployments.Add(deployment);
-        }
+        Deploy(shop, 2001, "c1", At(10));
+        Deploy(shop, 2002, hotfix, At(13, 30));
+        Deploy(shop, 2003, "c3", At(15, 30));
         return acme;
+    }
+
+    /// <summary>A successful production deployment (Deployments API) of <paramref name="sha"/>, created five minutes before it finished.</summary>
+    private static void Deploy(FakeRepository repository, long id, string sha, DateTimeOffset finished)
+    {
+        var deployment = new FakeDeployment { Id = id, Sha = Sha(sha), Environment = "production", CreatedAt = finished.AddMinutes(-5) };
+        deployment.Statuses.Add(new FakeDeploymentStatus(id * 10, "success", finished));
+        repository.Deployments.Add(deployment);
     }
 
     private static IReadOnlyList<string> CompareRequests(GitHubScenario scenario) =>
