@@ -99,11 +99,7 @@ public sealed class GitHubCompareTests
     {
         // main: c1 (09:00) ← c2 (12:00) ← c3 (15:00); release/1.0: c1 ← r1 (11:00) ← h1 (13:00), never on main.
         // 3001 h1 success 13:30 (the service's first); 3002 c3 success 15:30.
-        var acme = new FakeOrganisation("acme");
-        var shop = acme.Repository("shop");
-        shop.Commit("main", "c1", At(9), "Initial commit");
-        shop.Commit("main", "c2", At(12), "Add cart", "Ana Lima", "ana@acme.test", "c1");
-        shop.Commit("main", "c3", At(15), "Add search", "Ana Lima", "ana@acme.test", "c2");
+        var (acme, shop) = ShopWithMain();
         shop.Commit("release/1.0", "r1", At(11), "Prepare 1.0", "Ben Okafor", "ben@acme.test", "c1");
         shop.Commit("release/1.0", "h1", At(13), "Fix checkout", "Ben Okafor", "ben@acme.test", "r1");
         Deploy(shop, 3001, "h1", At(13, 30));
@@ -163,16 +159,23 @@ public sealed class GitHubCompareTests
     /// <param name="hotfix">The sha deployment 2002 deployed: "h1", or one GitHub does not have (force-pushed away).</param>
     private static FakeOrganisation HotfixOrganisation(string hotfix)
     {
-        var acme = new FakeOrganisation("acme");
-        var shop = acme.Repository("shop");
-        shop.Commit("main", "c1", At(9), "Initial commit");
-        shop.Commit("main", "c2", At(12), "Add cart", "Ana Lima", "ana@acme.test", "c1");
-        shop.Commit("main", "c3", At(15), "Add search", "Ana Lima", "ana@acme.test", "c2");
+        var (acme, shop) = ShopWithMain();
         shop.Commit("release/1.0", "h1", At(13), "Fix checkout (cherry picked from main)", "Ben Okafor", "ben@acme.test", "c1");
         Deploy(shop, 2001, "c1", At(10));
         Deploy(shop, 2002, hotfix, At(13, 30));
         Deploy(shop, 2003, "c3", At(15, 30));
         return acme;
+    }
+
+    /// <summary>acme/shop with main c1 (09:00) ← c2 (12:00) ← c3 (15:00).</summary>
+    private static (FakeOrganisation Acme, FakeRepository Shop) ShopWithMain()
+    {
+        var acme = new FakeOrganisation("acme");
+        var shop = acme.Repository("shop");
+        shop.Commit("main", "c1", At(9), "Initial commit");
+        shop.Commit("main", "c2", At(12), "Add cart", "Ana Lima", "ana@acme.test", "c1");
+        shop.Commit("main", "c3", At(15), "Add search", "Ana Lima", "ana@acme.test", "c2");
+        return (acme, shop);
     }
 
     /// <summary>A successful production deployment (Deployments API) of <paramref name="sha"/>, created five minutes before it finished.</summary>
