@@ -305,7 +305,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             case ["tags"]:
                 return List(request, repository.Tags.OrderByDescending(t => t.Key, StringComparer.Ordinal).ToList(), t => TagJson(repository, t.Key, t.Value));
             case ["actions", "workflows"]:
-                return List(request, repository.Workflows, w => WorkflowJson(repository, w), "workflows");
+                return List(request, repository.Workflows, w => WorkflowJson(repository, w), Wrapped("workflows", repository.Workflows.Count));
             case ["actions", "workflows", var workflowId, "runs"]:
             {
                 var workflow = repository.Workflows.FirstOrDefault(w => w.Id.ToString(CultureInfo.InvariantCulture) == workflowId);
@@ -315,8 +315,10 @@ public sealed class FakeGitHubServer : IAsyncDisposable
                 }
                 var branch = query["branch"].ToString();
                 var runs = workflow.Runs.Where(r => branch.Length == 0 || r.Branch == branch).OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToList();
-                return List(request, runs, r => RunJson(repository, workflow, r), "workflow_runs");
+                return List(request, runs, r => RunJson(repository, workflow, r), Wrapped("workflow_runs", runs.Count));
             }
+            case ["compare", var basehead]:
+                return Compare(request, repository, basehead);
             case ["issues"]:
             {
                 var labels = query["labels"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -331,15 +333,59 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         }
     }
 
-    /// <summary>A page of <paramref name="all"/> with GitHub's Link header; wrapped in an object when <paramref name="wrapper"/> names its array.</summary>
+    /// <summary>
+    /// <c>GET /repos/{owner}/{repo}/compare/{base}...{head}</c>: the commits reachable from head and not from base
+    /// (<c>git log base..head</c>), oldest first as GitHub lists them, paged like every list, inside the comparison
+    /// object (status, ahead/behind counts, base and merge-base commits; changed files on the first page only).
+    /// 404 when either side is unknown, as GitHub answers for a sha it no longer has.
+    /// </summary>
+    private Answer Compare(HttpRequest request, FakeRepository repository, string basehead)
+    {
+        var sides = basehead.Split("...", 2);
+        if (sides.Length != 2 || repository.Resolve(sides[0]) is not { } @base || repository.Resolve(sides[1]) is not { } head)
+        {
+            return Error(404, "Not Found");
+        }
+        var fromBase = repository.Reachable(@base);
+        var fromHead = repository.Reachable(head);
+        var ahead = fromHead.Except(fromBase).Select(sha => repository.Commits[sha]).OrderBy(c => c.At).ThenBy(c => c.Sha, StringComparer.Ordinal).ToList();
+        var behindBy = fromBase.Count(sha => !fromHead.Contains(sha));
+        var mergeBase = fromBase.Where(fromHead.Contains).Select(sha => repository.Commits[sha]).MaxBy(c => c.At);
+        return List(request, ahead, c => CommitJson(repository, c), (commits, firstPage) =>
+        {
+            var json = Template("commit-comparison");
+            json["url"] = Api(repository, $"/compare/{basehead}");
+            json["html_url"] = Html(repository, $"/compare/{basehead}");
+            json["permalink_url"] = Html(repository, $"/compare/{repository.Owner}:{@base}...{repository.Owner}:{head}");
+            json["diff_url"] = Html(repository, $"/compare/{basehead}.diff");
+            json["patch_url"] = Html(repository, $"/compare/{basehead}.patch");
+            json["base_commit"] = CommitJson(repository, repository.Commits[@base]);
+            json["merge_base_commit"] = mergeBase is null ? null : CommitJson(repository, mergeBase);
+            json["status"] = (ahead.Count, behindBy) switch { (0, 0) => "identical", (_, 0) => "ahead", (0, _) => "behind", _ => "diverged" };
+            json["ahead_by"] = ahead.Count;
+            json["behind_by"] = behindBy;
+            json["total_commits"] = ahead.Count;
+            json["commits"] = commits;
+            if (!firstPage)
+            {
+                json["files"] = new JsonArray();
+            }
+            return json;
+        });
+    }
+
+    /// <summary>A list wrapped in an object, e.g. <c>{"total_count": …, "workflow_runs": […]}</c>.</summary>
+    private static Func<JsonArray, bool, JsonNode> Wrapped(string name, int total) => (items, _) => new JsonObject { ["total_count"] = total, [name] = items };
+
+    /// <summary>A page of <paramref name="all"/> with GitHub's Link header; inside the object <paramref name="envelope"/> builds (given the page's items and whether it is the first page) when given.</summary>
     /// <remarks>Only the page's items are turned into JSON: a large organisation is read page by page, and building every item for each page would make a full sync quadratic.</remarks>
-    private static Answer List<T>(HttpRequest request, IReadOnlyList<T> all, Func<T, JsonObject> toJson, string? wrapper = null)
+    private static Answer List<T>(HttpRequest request, IReadOnlyList<T> all, Func<T, JsonObject> toJson, Func<JsonArray, bool, JsonNode>? envelope = null)
     {
         var perPage = int.TryParse(request.Query["per_page"], out var size) ? Math.Clamp(size, 1, 100) : 30;
         var page = int.TryParse(request.Query["page"], out var number) ? Math.Max(1, number) : 1;
         var last = Math.Max(1, (all.Count + perPage - 1) / perPage);
         var array = new JsonArray(all.Skip((page - 1) * perPage).Take(perPage).Select(item => (JsonNode)toJson(item)).ToArray());
-        var body = wrapper is null ? (JsonNode)array : new JsonObject { ["total_count"] = all.Count, [wrapper] = array };
+        var body = envelope is null ? array : envelope(array, page == 1);
 
         var links = new List<string>();
         if (page < last)

@@ -59,15 +59,19 @@ public sealed class FakeRepository(string owner, string name, string defaultBran
     /// <summary>The commits reachable from the branch head, newest first (commit time, then sha), as GitHub lists them.</summary>
     public IReadOnlyList<FakeCommit> History(string branch)
     {
-        if (!Branches.TryGetValue(branch, out var head))
-        {
-            return [];
-        }
+        return Branches.TryGetValue(branch, out var head)
+            ? Reachable(head).Select(sha => Commits[sha]).OrderByDescending(c => c.At).ThenBy(c => c.Sha, StringComparer.Ordinal).ToList()
+            : [];
+    }
+
+    /// <summary>The shas of the commits reachable from <paramref name="head"/> through parents, itself included.</summary>
+    public HashSet<string> Reachable(string head)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>([head]);
         while (pending.TryPop(out var sha))
         {
-            if (seen.Add(sha) && Commits.TryGetValue(sha, out var commit))
+            if (Commits.TryGetValue(sha, out var commit) && seen.Add(sha))
             {
                 foreach (var parent in commit.Parents)
                 {
@@ -75,8 +79,12 @@ public sealed class FakeRepository(string owner, string name, string defaultBran
                 }
             }
         }
-        return seen.Where(Commits.ContainsKey).Select(sha => Commits[sha]).OrderByDescending(c => c.At).ThenBy(c => c.Sha, StringComparer.Ordinal).ToList();
+        return seen;
     }
+
+    /// <summary>A branch's head, or a full sha of a commit this repository has; null for anything else (GitHub answers 404).</summary>
+    public string? Resolve(string reference) =>
+        Branches.TryGetValue(reference, out var head) ? head : Commits.ContainsKey(reference) ? reference : null;
 
     /// <summary>A 40-hex sha from a short name ("c1" → "c1000…"), so tests read like the history they describe.</summary>
     public static string Pad(string sha) => sha.Length >= 40 ? sha : (sha + new string('0', 40))[..40];

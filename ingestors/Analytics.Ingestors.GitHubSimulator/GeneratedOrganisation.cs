@@ -10,7 +10,9 @@ namespace Analytics.Ingestors.GitHubSimulator;
 /// <remarks>
 /// Per pull request: two commits on its topic branch; 9 in 10 are merged with a merge commit on <c>main</c>, the
 /// others stay open. Each gets an approval, every third a comment first. Every 20th pull request is followed by a
-/// production deployment of <c>main</c> (statuses in_progress, then success); every 100th by an incident issue.
+/// production deployment of <c>main</c> (statuses in_progress, then success); every 100th by an incident issue and
+/// by a hotfix: one commit on a release branch cut from the sha just deployed, deployed to production too. The
+/// hotfix is never on <c>main</c>, so linking it takes one comparison (compare API) in the first sync.
 /// </remarks>
 public static class GeneratedOrganisation
 {
@@ -18,6 +20,7 @@ public static class GeneratedOrganisation
 
     private const int PullsPerDeployment = 20;
     private const int PullsPerIncident = 100;
+    private const int PullsPerHotfix = 100;
     private static readonly FakeUser[] Engineers = Enumerable.Range(1, 8).Select(i => new FakeUser($"dev{i}")).ToArray();
 
     public static FakeOrganisation Create(string login, int repositories, int pullRequestsPerRepository, DateTimeOffset end)
@@ -60,10 +63,12 @@ public static class GeneratedOrganisation
 
             if (number % PullsPerDeployment == 0)
             {
-                var deployment = new FakeDeployment { Id = (index + 1) * 1_000_000L + number, Sha = main, Environment = "production", CreatedAt = opened + TimeSpan.FromMinutes(55) };
-                deployment.Statuses.Add(new FakeDeploymentStatus(deployment.Id * 10 + 1, "in_progress", deployment.CreatedAt + TimeSpan.FromMinutes(1)));
-                deployment.Statuses.Add(new FakeDeploymentStatus(deployment.Id * 10 + 2, "success", deployment.CreatedAt + TimeSpan.FromMinutes(4)));
-                repository.Deployments.Add(deployment);
+                Deploy(repository, (index + 1) * 1_000_000L + number, main, opened + TimeSpan.FromMinutes(55));
+            }
+            if (number % PullsPerHotfix == 0)
+            {
+                var hotfix = repository.Commit($"release/{number}", Sha(index, number, 3), opened + TimeSpan.FromMinutes(70), $"Hotfix after change {number}", author.Login, $"{author.Login}@acme.test", main);
+                Deploy(repository, (index + 1) * 1_000_000L + 500_000 + number, hotfix.Sha, opened + TimeSpan.FromMinutes(75));
             }
             if (number % PullsPerIncident == 0)
             {
@@ -78,7 +83,16 @@ public static class GeneratedOrganisation
         }
     }
 
-    /// <summary>A distinct 40-hex sha per repository, pull request and commit of it (0 = its merge commit).</summary>
+    /// <summary>A production deployment of <paramref name="sha"/> created at <paramref name="created"/>: in progress a minute later, successful after four.</summary>
+    private static void Deploy(FakeRepository repository, long id, string sha, DateTimeOffset created)
+    {
+        var deployment = new FakeDeployment { Id = id, Sha = sha, Environment = "production", CreatedAt = created };
+        deployment.Statuses.Add(new FakeDeploymentStatus(id * 10 + 1, "in_progress", created + TimeSpan.FromMinutes(1)));
+        deployment.Statuses.Add(new FakeDeploymentStatus(id * 10 + 2, "success", created + TimeSpan.FromMinutes(4)));
+        repository.Deployments.Add(deployment);
+    }
+
+    /// <summary>A distinct 40-hex sha per repository, pull request and commit of it (0 = its merge commit, 3 = its hotfix).</summary>
     private static string Sha(int repository, int pull, int commit) =>
         FakeRepository.Pad($"{repository:x4}{pull:x8}{commit:x2}");
 

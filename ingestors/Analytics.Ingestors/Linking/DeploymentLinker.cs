@@ -7,6 +7,14 @@ namespace Analytics.Ingestors.Linking;
 /// <param name="Link"><see cref="DeploymentLinker.Exact"/> (commit ancestry) or <see cref="DeploymentLinker.Inferred"/> (time window).</param>
 public sealed record DeploymentCommitLink(string DeploymentId, string Service, string Repository, string Sha, string Link);
 
+/// <summary>
+/// Two consecutive production deployments of a service, in one repository, whose ancestry the commits table does
+/// not know yet (either sha is missing from it): the linker can only infer what <paramref name="HeadSha"/> shipped.
+/// </summary>
+/// <param name="BaseStored">Whether the previous deployment's sha (<paramref name="BaseSha"/>) is in the commits table.</param>
+/// <param name="HeadStored">Whether this deployment's sha (<paramref name="HeadSha"/>) is.</param>
+public sealed record DeploymentPairWithoutAncestry(string Service, string Repository, string BaseSha, string HeadSha, bool BaseStored, bool HeadStored);
+
 /// <summary>What one linking pass wrote for its services.</summary>
 public sealed record DeploymentLinkSummary(IReadOnlyList<string> Services, int ProductionDeployments, int ExactLinks, int InferredLinks)
 {
@@ -51,6 +59,12 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
         ORDER BY service, finished_at, started_at, deployment_id
         """;
 
+    private const string KnownShasSql = """
+        SELECT DISTINCT repository, sha
+        FROM commits
+        WHERE repository IN {repositories:Array(String)} AND sha IN {shas:Array(String)}
+        """;
+
     private const string CommitsSql = """
         SELECT repository, sha, parents, committed_at
         FROM commits FINAL
@@ -72,8 +86,7 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
             return new DeploymentLinkSummary([], 0, 0, 0);
         }
 
-        var deployments = await store.QueryAsync<ProductionDeploymentRow>(
-            ProductionDeploymentsSql, QueryParameters.From(("services", serviceList)), cancellationToken);
+        var deployments = await ProductionDeploymentsAsync(serviceList, cancellationToken);
         var repositories = deployments.Select(d => d.Repository).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var commits = repositories.Count == 0
             ? []
@@ -101,6 +114,44 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
         return new DeploymentLinkSummary(serviceList, deployments.Count, links.Count(l => l.Link == Exact), links.Count(l => l.Link == Inferred));
     }
 
+    /// <summary>
+    /// The consecutive production deployments of <paramref name="services"/> (in finish order, as linking pairs
+    /// them) that would be linked by time window because the commits table lacks either sha: where fetching the
+    /// commits between the two makes the link exact. A service's first deployment has no previous one and is never
+    /// part of a pair.
+    /// </summary>
+    public async Task<IReadOnlyList<DeploymentPairWithoutAncestry>> PairsWithoutAncestryAsync(IEnumerable<string> services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var deployments = await ProductionDeploymentsAsync(services.Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+        var repositories = deployments.Select(d => d.Repository).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var shas = deployments.Select(d => d.Sha).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        // Only whether the deployed shas are stored matters here, not the whole graph: a cheap query on every sync.
+        var known = repositories.Count == 0 || shas.Count == 0
+            ? new HashSet<(string, string)>()
+            : (await store.QueryAsync<KnownShaRow>(KnownShasSql, QueryParameters.From(("repositories", repositories), ("shas", shas)), cancellationToken))
+                .Select(row => (row.Repository, row.Sha)).ToHashSet();
+        return deployments
+            .GroupBy(deployment => deployment.Service, StringComparer.Ordinal)
+            .SelectMany(serviceDeployments => serviceDeployments.Zip(serviceDeployments.Skip(1)))
+            .Where(pair => pair.First.Repository.Length > 0 && pair.First.Repository == pair.Second.Repository && pair.First.Sha.Length > 0 && pair.Second.Sha.Length > 0
+                && !HasKnownAncestry(pair.First, pair.Second, sha => known.Contains((pair.Second.Repository, sha))))
+            .Select(pair => new DeploymentPairWithoutAncestry(
+                pair.Second.Service, pair.Second.Repository, pair.First.Sha, pair.Second.Sha,
+                known.Contains((pair.First.Repository, pair.First.Sha)), known.Contains((pair.Second.Repository, pair.Second.Sha))))
+            .Distinct()
+            .ToList();
+    }
+
+    private async Task<IReadOnlyList<ProductionDeploymentRow>> ProductionDeploymentsAsync(IReadOnlyList<string> services, CancellationToken cancellationToken) =>
+        services.Count == 0
+            ? []
+            : await store.QueryAsync<ProductionDeploymentRow>(ProductionDeploymentsSql, QueryParameters.From(("services", services)), cancellationToken);
+
+    /// <summary>Whether what <paramref name="deployment"/> shipped after <paramref name="previous"/> follows from commit ancestry (exact) rather than time (inferred).</summary>
+    private static bool HasKnownAncestry(ProductionDeploymentRow previous, ProductionDeploymentRow deployment, Func<string, bool> isKnown) =>
+        previous.Repository == deployment.Repository && isKnown(deployment.Sha) && isKnown(previous.Sha);
+
     /// <param name="deployments">One service's production deployments in the order they finished.</param>
     private static IEnumerable<DeploymentCommitLink> LinksOf(
         IReadOnlyList<ProductionDeploymentRow> deployments, IReadOnlyDictionary<string, CommitGraph> graphs, TimeSpan firstDeploymentLookback)
@@ -122,7 +173,7 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
                     : graph.CommittedBetween(earliest, deployment.FinishedAt);
                 link = knownAncestry ? Exact : Inferred;
             }
-            else if (knownAncestry && previous.Repository == deployment.Repository && graph.Contains(previous.Sha))
+            else if (HasKnownAncestry(previous, deployment, graph.Contains))
             {
                 shipped = graph.NewCommits(deployment.Sha, previous.Sha);
                 link = Exact;
@@ -144,6 +195,8 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<Deployment
     private sealed record ProductionDeploymentRow(string DeploymentId, string Service, string Repository, string Sha, DateTimeOffset FinishedAt);
 
     private sealed record VersionRow(DateTimeOffset Version);
+
+    private sealed record KnownShaRow(string Repository, string Sha);
 
     private sealed record CommitRow(string Repository, string Sha, string[] Parents, DateTimeOffset CommittedAt);
 }

@@ -31,5 +31,11 @@ public interface IIngestSource
 /// </param>
 public sealed record IngestResult(IReadOnlyDictionary<string, long> RowsPerTable, IReadOnlyList<string> Problems)
 {
+    /// <summary>
+    /// What the run could not do without failing for it (e.g. a comparison GitHub no longer has): the run succeeds
+    /// and saves its cursors, and the warnings are logged and recorded with the run.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public static IngestResult Rows(IReadOnlyDictionary<string, long> rowsPerTable) => new(rowsPerTable, []);
 }

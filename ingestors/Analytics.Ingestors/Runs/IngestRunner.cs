@@ -8,6 +8,9 @@ namespace Analytics.Ingestors.Runs;
 public sealed record IngestRunOutcome(int RunId, IngestRunStatus Status, IReadOnlyDictionary<string, long> RowsPerTable, string? Error)
 {
     public bool Succeeded => Status == IngestRunStatus.Succeeded;
+
+    /// <summary>What a succeeded run could not do but did not fail for (<see cref="IngestResult.Warnings"/>).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>A source could not run because a run of it is in progress, in this process or another.</summary>
@@ -104,10 +107,16 @@ public sealed class IngestRunner(CatalogStore catalog, IDerivedTables derivedTab
         {
             await catalog.SaveCursorAsync(source.Name, resource, cursor.Value, cursor.ETag, cancellationToken);
         }
-        await catalog.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null, CancellationToken.None);
+        // A succeeded run's warnings go where a failed run's error goes, so `analytics runs` and the admin page show them.
+        var warnings = result.Warnings.Count == 0 ? null : Summarise(result.Warnings.Select(warning => $"Warning: {warning}").ToList());
+        await catalog.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, result.RowsPerTable, warnings, CancellationToken.None);
+        foreach (var warning in result.Warnings)
+        {
+            logger.LogWarning("Ingest run {RunId} of {Source}: {Warning}", runId, source.Name, warning);
+        }
         logger.LogInformation("Ingest run {RunId} of {Source} succeeded: {Rows} rows.", runId, source.Name, result.RowsPerTable.Values.Sum());
         await RefreshDerivedTablesAsync(runId, source.Name, cancellationToken);
-        return new IngestRunOutcome(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null);
+        return new IngestRunOutcome(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null) { Warnings = result.Warnings };
     }
 
     /// <summary>Keeps the run's lease alive until <paramref name="stop"/> is cancelled (the run ended).</summary>

@@ -34,6 +34,7 @@ public class IngestRun
     /// <summary>Rows written per ClickHouse table, e.g. {"commits":120}.</summary>
     public string RowsPerTableJson { get; set; } = "{}";
 
+    /// <summary>Why a failed run failed, or the warnings of a succeeded one (each line starting "Warning: ").</summary>
     public string? Error { get; set; }
 
     public IReadOnlyDictionary<string, long> ReadRowsPerTable() =>

@@ -88,6 +88,10 @@ internal static class GitHubCommands
                 failed++;
                 AnsiConsole.MarkupLineInterpolated($"[red]{outcome.Error}[/]");
             }
+            foreach (var warning in outcome.Warnings)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]Warning: {warning}[/]");
+            }
         }
         return failed > 0 ? 1 : busy > 0 ? AnalyticsCommandLine.SourceBusyExitCode : 0;
     }

@@ -99,6 +99,9 @@ public sealed class GitHubScenario : IAsyncDisposable
 
     public static DateTimeOffset At(int hour, int minute = 0) => new(2026, 3, 2, hour, minute, 0, TimeSpan.Zero);
 
+    /// <summary>The full sha the fake gives a short name ("c1").</summary>
+    public static string Sha(string name) => FakeRepository.Pad(name);
+
     /// <summary>
     /// acme/shop and acme/billing, small enough to check every row by hand:
     /// <code>
