@@ -17,10 +17,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
 
     public async Task<DoraResult> SummariesAsync(DoraRequest request, CancellationToken cancellationToken = default)
     {
-        if (request.To <= request.From)
-        {
-            throw new ArgumentException($"The period must end after it starts (from {request.From:O}, to {request.To:O}).", nameof(request));
-        }
+        EnsurePeriod(request.From, request.To, nameof(request));
         var parameters = QueryParameters.From(
             ("from", request.From),
             ("to", request.To),
@@ -55,10 +52,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     /// <summary>Every bucket of the window for the organisation and each team with activity, zero-filled (dora/series.sql).</summary>
     public async Task<IReadOnlyList<DoraSeriesPoint>> SeriesAsync(DoraRequest request, Granularity granularity, CancellationToken cancellationToken = default)
     {
-        if (request.To <= request.From)
-        {
-            throw new ArgumentException($"The period must end after it starts (from {request.From:O}, to {request.To:O}).", nameof(request));
-        }
+        EnsurePeriod(request.From, request.To, nameof(request));
         var rows = await store.QueryAsync<SeriesRow>(sqlFiles.Query("dora/series"), QueryParameters.From(
             ("from", request.From),
             ("to", request.To),
@@ -69,6 +63,43 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
         return rows.Select(row => new DoraSeriesPoint(row.Bucket, row.Team, row.Deployments, row.FailedDeployments, row.Changes,
             Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))).ToList();
+    }
+
+    /// <summary>
+    /// The keys the ROI compares (<see cref="DoraWindowKeys"/>) for every team in each of many windows, in one query
+    /// (dora/window_keys.sql): element i holds window i's teams with any deployment, shipped change or resolved incident in it.
+    /// Each window's figures equal <see cref="SummariesAsync"/> over that window.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, DoraWindowKeys>>> WindowKeysAsync(
+        IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> windows, CancellationToken cancellationToken = default)
+    {
+        foreach (var (from, to) in windows)
+        {
+            EnsurePeriod(from, to, nameof(windows));
+        }
+        if (windows.Count == 0)
+        {
+            return [];
+        }
+        var rows = await store.QueryAsync<WindowKeysRow>(sqlFiles.Query("dora/window_keys"), QueryParameters.From(
+            ("window_from", windows.Select(window => window.From).ToArray()),
+            ("window_to", windows.Select(window => window.To).ToArray()),
+            ("use_author_time", options.Value.UseAuthorTime),
+            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
+        var byWindow = rows.ToLookup(row => (int)row.WindowIndex - 1);
+        return windows.Select((_, i) => (IReadOnlyDictionary<string, DoraWindowKeys>)byWindow[i].ToDictionary(
+                row => row.Team,
+                row => new DoraWindowKeys(row.Deployments, row.FailedDeployments, row.ChangeFailureRate,
+                    row.Changes, Seconds(row.LeadTimeMedianSeconds), row.Resolved, Seconds(row.RecoveryMedianSeconds))))
+            .ToList();
+    }
+
+    private static void EnsurePeriod(DateTimeOffset from, DateTimeOffset to, string parameterName)
+    {
+        if (to <= from)
+        {
+            throw new ArgumentException($"The period must end after it starts (from {from:O}, to {to:O}).", parameterName);
+        }
     }
 
     private static DeploymentFrequencyFigure ToFigure(FrequencyRow? row, double months)
@@ -121,8 +152,18 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
 
     private sealed record RestoreRow(string Team, long Restored, double? MedianSeconds, long AwaitingRestore);
 
+    private sealed record WindowKeysRow(uint WindowIndex, string Team, long Deployments, long FailedDeployments, double? ChangeFailureRate,
+        long Changes, double? LeadTimeMedianSeconds, long Resolved, double? RecoveryMedianSeconds);
+
     private sealed record SeriesRow(DateOnly Bucket, string Team, long Deployments, long FailedDeployments, long Changes,
         double? LeadTimeMedianSeconds, long IncidentsResolved, double? RecoveryMedianSeconds);
 }
 
 public sealed record DoraResult(DoraRequest Request, DoraSummary Organisation, IReadOnlyList<DoraSummary> Teams);
+
+/// <summary>
+/// A team's DORA keys over one window as the ROI compares them, by the definitions of dora/change_failure_rate.sql
+/// (deployments, failed deployments, rate), dora/lead_time.sql (changes, median) and dora/recovery_time.sql (resolved, median).
+/// </summary>
+public sealed record DoraWindowKeys(long Deployments, long FailedDeployments, double? ChangeFailureRate,
+    long Changes, TimeSpan? LeadTimeMedian, long Resolved, TimeSpan? RecoveryMedian);

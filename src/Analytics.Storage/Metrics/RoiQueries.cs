@@ -12,7 +12,7 @@ namespace Analytics.Storage.Metrics;
 public sealed record RoiRequest(DateTimeOffset From, DateTimeOffset To, int? Months = null, double? HourlyCost = null, IReadOnlyList<string>? RequestKinds = null);
 
 /// <summary>
-/// ROI of the golden path: each DORA key (the dora/*.sql definitions, via <see cref="DoraQueries"/>) over the N months
+/// ROI of the golden path: each DORA key (the dora/*.sql definitions, all windows at once through dora/window_keys.sql) over the N months
 /// before and after each team's adoption (roi/adoption_dates.sql) against the teams not yet adopted over the same
 /// months — difference in differences with a seeded team bootstrap — and the hours self-service saved
 /// (adoption/self_service.sql).
@@ -80,33 +80,22 @@ public sealed class RoiQueries(
             }
         }
 
-        // One set of DORA summaries per distinct window, for every team at once.
-        var windows = new Dictionary<(DateOnly, DateOnly), IReadOnlyDictionary<string, DoraSummary>>();
-        async Task<IReadOnlyDictionary<string, DoraSummary>> WindowAsync(DateOnly from, DateOnly to)
-        {
-            if (!windows.TryGetValue((from, to), out var summaries))
-            {
-                var result = await dora.SummariesAsync(new DoraRequest(grid.Start(from), grid.Start(to)), cancellationToken);
-                summaries = windows[(from, to)] = result.Teams.ToDictionary(s => s.Team);
-            }
-            return summaries;
-        }
+        // Every adopter's before and after windows in one query, for every team at once.
+        var windows = adopters.SelectMany(a => new[] { (From: a.BeforeFrom, To: a.AdoptionMonth), (From: a.AfterFrom, To: a.AfterTo) }).Distinct().ToList();
+        var keys = await dora.WindowKeysAsync(windows.Select(w => (grid.Start(w.From), grid.Start(w.To))).ToList(), cancellationToken);
+        var keysByWindow = windows.Zip(keys).ToDictionary(pair => pair.First, pair => pair.Second);
 
-        var observations = new List<(string Team, DateTimeOffset AdoptedAt, DateOnly BeforeFrom, DateOnly AfterFrom, DateOnly AfterTo,
-            IReadOnlyDictionary<string, DoraSummary> Before, IReadOnlyDictionary<string, DoraSummary> After, IReadOnlyList<string> Controls)>();
-        foreach (var a in adopters)
-        {
-            var controls = rows.Select(row => row.Team)
-                .Where(team => team != a.Team && team != TeamAttribution.Unassigned && (!adopted.TryGetValue(team, out var at) || at >= grid.Start(a.AfterTo)))
-                .ToList();
-            observations.Add((a.Team, a.AdoptedAt, a.BeforeFrom, a.AfterFrom, a.AfterTo,
-                await WindowAsync(a.BeforeFrom, a.AdoptionMonth), await WindowAsync(a.AfterFrom, a.AfterTo), controls));
-        }
+        var observations = adopters.Select(a => (a.Team, a.AdoptedAt, a.BeforeFrom, a.AfterFrom, a.AfterTo,
+                Before: keysByWindow[(a.BeforeFrom, a.AdoptionMonth)], After: keysByWindow[(a.AfterFrom, a.AfterTo)],
+                Controls: rows.Select(row => row.Team)
+                    .Where(team => team != a.Team && team != TeamAttribution.Unassigned && (!adopted.TryGetValue(team, out var at) || at >= grid.Start(a.AfterTo)))
+                    .ToList()))
+            .ToList();
 
         var estimates = new List<DidEstimate>();
         foreach (var key in Enum.GetValues<RoiKey>())
         {
-            double? Value(IReadOnlyDictionary<string, DoraSummary> window, string team) => KeyValue(key, window.GetValueOrDefault(team), months);
+            double? Value(IReadOnlyDictionary<string, DoraWindowKeys> window, string team) => KeyValue(key, window.GetValueOrDefault(team), months);
             var inputs = observations.Select(o => new DidAdopter(o.Team, Value(o.Before, o.Team), Value(o.After, o.Team),
                 o.Controls.Select(c => new DidControl(c, Value(o.Before, c), Value(o.After, c))).ToList())).ToList();
             var did = DifferenceInDifferences.Estimate(inputs, assumptions.BootstrapResamples, assumptions.BootstrapSeed, assumptions.IntervalLevel);
@@ -121,12 +110,12 @@ public sealed class RoiQueries(
     }
 
     /// <summary>The key's value for a team over a window; deployments per month are 0 for a team without any, the others null.</summary>
-    internal static double? KeyValue(RoiKey key, DoraSummary? summary, int months) => key switch
+    internal static double? KeyValue(RoiKey key, DoraWindowKeys? keys, int months) => key switch
     {
-        RoiKey.DeploymentsPerMonth => (summary?.DeploymentFrequency.Deployments ?? 0) / (double)months,
-        RoiKey.LeadTimeHours => summary?.LeadTime.Median?.TotalHours,
-        RoiKey.ChangeFailureRate => summary?.ChangeFailureRate.Rate,
-        RoiKey.RecoveryHours => summary?.RecoveryTime.Median?.TotalHours,
+        RoiKey.DeploymentsPerMonth => (keys?.Deployments ?? 0) / (double)months,
+        RoiKey.LeadTimeHours => keys?.LeadTimeMedian?.TotalHours,
+        RoiKey.ChangeFailureRate => keys?.ChangeFailureRate,
+        RoiKey.RecoveryHours => keys?.RecoveryMedian?.TotalHours,
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
     };
 

@@ -171,7 +171,7 @@ public sealed class DoraOracleAgreementTests
         Assert.True(want.RecoveryTime.Restored == 0 && want.RecoveryTime.AwaitingRestore == 0, $"{context}: missing from SQL but the oracle has failed deployments");
     }
 
-    private static void AssertMilliseconds(TimeSpan? want, TimeSpan? got, string context) =>
+    internal static void AssertMilliseconds(TimeSpan? want, TimeSpan? got, string context) =>
         Assert.True(want.HasValue == got.HasValue && (want is null || Math.Abs((want.Value - got!.Value).TotalMilliseconds) < 1),
             $"{context}: SQL {got}, oracle {want}");
 }
