@@ -44,6 +44,8 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private readonly IReadOnlyList<DerivedTable> _tables;
     private readonly int _latestMigration;
     private readonly TimeSpan _fingerprintCheckInterval;
+    private readonly TimeSpan? _refreshAfterWrites;
+    private readonly CancellationTokenSource _disposing = new();
     private readonly Dictionary<string, Regex> _sourcePatterns;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly object _versionsLock = new();
@@ -54,10 +56,16 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private long _version;
     private bool _migrated;
     private long? _fingerprintsCheckedAt;
+    private Timer? _backgroundRefresh;
 
-    public DerivedTablesStore(IClickHouseStore inner, SqlFiles sqlFiles, TimeSpan? fingerprintCheckInterval = null)
+    /// <param name="refreshAfterWrites">
+    /// When set, stale tables are also refreshed in the background this long after the last write, so the next
+    /// page usually finds them current instead of waiting (queries still never read data older than a write).
+    /// </param>
+    public DerivedTablesStore(IClickHouseStore inner, SqlFiles sqlFiles, TimeSpan? fingerprintCheckInterval = null, TimeSpan? refreshAfterWrites = null)
     {
         _inner = inner;
+        _refreshAfterWrites = refreshAfterWrites;
         _fingerprintCheckInterval = fingerprintCheckInterval ?? DefaultFingerprintCheckInterval;
         _tables = sqlFiles.DerivedTables();
         _latestMigration = sqlFiles.Migrations().Max(migration => migration.Version);
@@ -144,10 +152,18 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        lock (_versionsLock)
+        {
+            _disposing.Cancel();
+            _backgroundRefresh?.Dispose();
+        }
+        // A background refresh may be running on the inner store: let it stop before the store closes.
+        await _refreshLock.WaitAsync();
         _refreshLock.Dispose();
-        return _inner.DisposeAsync();
+        _disposing.Dispose();
+        await _inner.DisposeAsync();
     }
 
     private async Task RefreshAsync(DerivedTable table, ulong fingerprint, CancellationToken cancellationToken)
@@ -178,10 +194,30 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     {
         lock (_versionsLock)
         {
+            var sourceWritten = false;
             foreach (var table in tables)
             {
                 _writtenAt[table] = ++_version;
+                sourceWritten |= _sourcePatterns.ContainsKey(table);
             }
+            if (sourceWritten && _refreshAfterWrites is { } delay && !_disposing.IsCancellationRequested)
+            {
+                // Restarted by every write, so a burst of writes (pushed events, an ingest's batches) costs one refresh.
+                _backgroundRefresh ??= new Timer(_ => _ = RefreshInBackgroundAsync());
+                _backgroundRefresh.Change(delay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private async Task RefreshInBackgroundAsync()
+    {
+        try
+        {
+            await RefreshStaleAsync(_disposing.Token);
+        }
+        catch (Exception)
+        {
+            // Nobody waits for this one: the next query refreshes again and reports what goes wrong.
         }
     }
 

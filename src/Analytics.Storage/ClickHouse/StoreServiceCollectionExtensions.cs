@@ -9,6 +9,9 @@ namespace Analytics.Storage.ClickHouse;
 
 public static class StoreServiceCollectionExtensions
 {
+    /// <summary>How long after the last write the app refreshes the derived tables on its own (pushed events come one by one).</summary>
+    public static readonly TimeSpan BackgroundRefreshDelay = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Registers the ClickHouse store for the configured transport (keeping the derived tables fresh), the SQL catalogue, the migration runner,
     /// the SQLite catalog and its ClickHouse mirror. The store opens on first use; <see cref="StoreStartup"/> migrates it.
@@ -18,7 +21,8 @@ public static class StoreServiceCollectionExtensions
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(_ => new SqlFiles());
         services.AddSingleton(provider => new DerivedTablesStore(
-            OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value), provider.GetRequiredService<SqlFiles>()));
+            OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value), provider.GetRequiredService<SqlFiles>(),
+            refreshAfterWrites: BackgroundRefreshDelay));
         services.AddSingleton<IClickHouseStore>(provider => provider.GetRequiredService<DerivedTablesStore>());
         services.AddSingleton<IDerivedTables>(provider => provider.GetRequiredService<DerivedTablesStore>());
         services.AddSingleton<MigrationRunner>();

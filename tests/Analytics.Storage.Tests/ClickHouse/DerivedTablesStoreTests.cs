@@ -36,6 +36,37 @@ public sealed class DerivedTablesStoreTests
     }
 
     [Fact]
+    public async Task With_a_background_delay_a_burst_of_writes_is_refreshed_once_without_waiting_for_a_query()
+    {
+        var sqlFiles = new SqlFiles();
+        await using var writer = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
+        await writer.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        Assert.Empty(await ProductionDeploymentsAsync(writer));
+        var before = await LastRefreshAsync(writer);
+
+        await using var store = new DerivedTablesStore(await ChDbStore.OpenAsync(EmbeddedEngine.DataPath, writer.Database), sqlFiles,
+            refreshAfterWrites: TimeSpan.FromSeconds(2));
+        for (var i = 1; i <= 3; i++)
+        {
+            await store.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d{i}', 'api', 'production', 'success', 'normal', '', 'acme/api', 's{i}', '2025-01-0{i} 10:00:00', '2025-01-0{i} 10:05:00', '', 't')");
+        }
+
+        // Read past the store's upkeep, as another process would: the tables become current on their own.
+        await using var raw = await ChDbStore.OpenAsync(EmbeddedEngine.DataPath, writer.Database);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        List<string> seen;
+        while ((seen = await ProductionDeploymentsAsync(raw)).Count < 3 && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal(["d1:unassigned", "d2:unassigned", "d3:unassigned"], seen);
+        var refreshes = await raw.QueryAsync<CountRow>(
+            "SELECT count() AS rows FROM derived_refreshes WHERE name = 'production_deployments' AND refreshed_at > {before:DateTime64(3, 'UTC')}",
+            QueryParameters.From(("before", before)));
+        Assert.Equal(1UL, Assert.Single(refreshes).Rows);
+    }
+
+    [Fact]
     public async Task Over_the_server_transport_the_tables_are_rebuilt_and_swapped_in_the_same_way()
     {
         var sqlFiles = new SqlFiles();
@@ -124,6 +155,8 @@ public sealed class DerivedTablesStoreTests
     private sealed record DeploymentRow(string DeploymentId, string Team);
 
     private sealed record AttemptRow(string DeploymentId, string Team);
+
+    private sealed record CountRow(ulong Rows);
 
     private sealed record RefreshRow(DateTimeOffset At);
 
