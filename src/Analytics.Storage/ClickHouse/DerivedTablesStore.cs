@@ -57,6 +57,7 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private bool _migrated;
     private long? _fingerprintsCheckedAt;
     private Timer? _backgroundRefresh;
+    private int _disposed;
 
     /// <param name="refreshAfterWrites">
     /// When set, stale tables are also refreshed in the background this long after the last write, so the next
@@ -154,6 +155,11 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it once per service it is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         lock (_versionsLock)
         {
             _disposing.Cancel();

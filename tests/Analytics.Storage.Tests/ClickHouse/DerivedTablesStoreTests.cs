@@ -64,6 +64,10 @@ public sealed class DerivedTablesStoreTests
             "SELECT count() AS rows FROM derived_refreshes WHERE name = 'production_deployments' AND refreshed_at > {before:DateTime64(3, 'UTC')}",
             QueryParameters.From(("before", before)));
         Assert.Equal(1UL, Assert.Single(refreshes).Rows);
+
+        // The app's container disposes the store once per service it is registered as.
+        await store.DisposeAsync();
+        await store.DisposeAsync();
     }
 
     [Fact]
