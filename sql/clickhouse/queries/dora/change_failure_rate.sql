@@ -15,7 +15,7 @@ WITH
     ),
     failed AS
     (
-        -- the evidence behind each failed deployment: view deployment_failures (migration 0004)
+        -- the evidence behind each failed deployment: view deployment_failures (migration 0008)
         SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
     )
 SELECT

@@ -14,7 +14,7 @@ WITH
     (
         SELECT window_index, owner AS team, count() AS deployments,
                countIf(deployment_id IN (
-                   -- the evidence behind each failed deployment: view deployment_failures (migration 0004)
+                   -- the evidence behind each failed deployment: view deployment_failures (migration 0008)
                    SELECT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32}))) AS failed_deployments
         FROM
         (
