@@ -115,7 +115,12 @@ public sealed class IngestRunner(CatalogStore catalog, IDerivedTables derivedTab
             logger.LogWarning("Ingest run {RunId} of {Source}: {Warning}", runId, source.Name, warning);
         }
         logger.LogInformation("Ingest run {RunId} of {Source} succeeded: {Rows} rows.", runId, source.Name, result.RowsPerTable.Values.Sum());
-        await RefreshDerivedTablesAsync(runId, source.Name, cancellationToken);
+        if (source.Exclusive)
+        {
+            // A batch leaves the derived tables current; a pushed event (a run per request) must not make its
+            // caller wait for a whole rebuild: the store refreshes after a burst of pushes on its own.
+            await RefreshDerivedTablesAsync(runId, source.Name, cancellationToken);
+        }
         return new IngestRunOutcome(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null) { Warnings = result.Warnings };
     }
 

@@ -50,6 +50,31 @@ public sealed class IngestRunLeaseTests
     }
 
     [Fact]
+    public async Task A_batch_run_leaves_the_derived_tables_refreshed_and_a_pushed_event_leaves_them_to_the_store()
+    {
+        await using var host = await IngestTestHost.CreateAsync();
+        var refreshes = new CountingRefreshes();
+        var runner = new IngestRunner(host.Get<CatalogStore>(), refreshes, Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestRunner>.Instance);
+
+        Assert.True((await runner.RunAsync(new GatedSource("drop", released: true))).Succeeded);
+        Assert.Equal(1, refreshes.Count);
+        // A push is a run per request: its caller must not wait for a rebuild.
+        Assert.True((await runner.RunAsync(new GatedSource("ci-push", exclusive: false, released: true))).Succeeded);
+        Assert.Equal(1, refreshes.Count);
+    }
+
+    private sealed class CountingRefreshes : Analytics.Storage.ClickHouse.IDerivedTables
+    {
+        public int Count { get; private set; }
+
+        public Task RefreshStaleAsync(CancellationToken cancellationToken = default)
+        {
+            Count++;
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task A_scheduled_firing_while_another_process_holds_the_source_is_skipped_with_a_warning()
     {
         var folder = Directory.CreateTempSubdirectory("analytics-drop-").FullName;
