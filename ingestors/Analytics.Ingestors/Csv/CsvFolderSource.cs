@@ -56,23 +56,16 @@ public sealed class CsvFolderSource(string name, string folder, bool skipInvalid
     private static string CursorOf(CsvPlannedFile file) => $"file:{Path.GetFileName(file.Path)}";
 }
 
-/// <summary>Builds <see cref="CsvFolderSource"/>s from <c>Path</c> (the folder) and <c>SkipInvalid</c> (default false).</summary>
+/// <summary>Builds <see cref="CsvFolderSource"/>s from their <see cref="CsvSourceSettings"/>.</summary>
 public sealed class CsvFolderSourceFactory(CsvImporter importer) : IIngestSourceFactory
 {
     public string Kind => CsvFolderSource.SourceKind;
 
-    public IEnumerable<string> Validate(string name, IConfigurationSection settings)
-    {
-        if (string.IsNullOrWhiteSpace(settings["Path"]))
-        {
-            yield return $"{settings.Path}:Path must name the folder of CSV files to import.";
-        }
-        if (settings["SkipInvalid"] is { } skip && !bool.TryParse(skip, out _))
-        {
-            yield return $"{settings.Path}:SkipInvalid must be true or false.";
-        }
-    }
+    public IEnumerable<string> Validate(string name, IConfigurationSection settings) => CsvSourceSettings.Validate(settings);
 
-    public IIngestSource Create(string name, IConfigurationSection settings) =>
-        new CsvFolderSource(name, settings["Path"]!, bool.TryParse(settings["SkipInvalid"], out var skip) && skip, importer);
+    public IIngestSource Create(string name, IConfigurationSection settings)
+    {
+        var parsed = CsvSourceSettings.Parse(settings);
+        return new CsvFolderSource(name, parsed.Path, parsed.SkipInvalid, importer);
+    }
 }

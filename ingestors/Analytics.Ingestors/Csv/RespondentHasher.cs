@@ -4,15 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Csv;
 
-/// <summary>Configuration section "Analytics:Surveys".</summary>
-public sealed class SurveyOptions
-{
-    public const string Section = "Analytics:Surveys";
-
-    /// <summary>Secret key of the respondent hash (user-secrets or environment, never the repository). Never logged.</summary>
-    public string? RespondentSalt { get; set; }
-}
-
 /// <summary>
 /// Turns a survey respondent's id into HMAC-SHA256(salt, id) in hex: the same person gets the same hash in every
 /// survey (so answers can be followed over time), but the id cannot be recovered or guessed without the salt.

@@ -36,57 +36,22 @@ public sealed class GitIngestSource(string name, GitRepositoryIngestor ingestor,
 }
 
 /// <summary>
-/// Builds scheduled clones (<c>Analytics:Sources:&lt;name&gt;:Kind = git</c>) from <c>Path</c> (the clone),
-/// <c>Service</c>, <c>TagPattern</c> (default <c>v*</c>) and <c>Repository</c> (optional <c>owner/name</c>), as
-/// <c>ingest git</c> takes them. The service is registered, if the catalog lacks it, when the source first runs.
+/// Builds scheduled clones (<c>Analytics:Sources:&lt;name&gt;:Kind = git</c>) from their <see cref="GitSourceSettings"/>.
+/// The service is registered, if the catalog lacks it, when the source first runs.
 /// </summary>
 public sealed class GitSourceFactory(GitRepositoryIngestor ingestor, GitServiceRegistration registration) : IIngestSourceFactory
 {
     public string Kind => GitRepositoryIngestor.SourceName;
 
-    public IEnumerable<string> Validate(string name, IConfigurationSection settings)
-    {
-        if (string.IsNullOrWhiteSpace(settings["Path"]))
-        {
-            yield return $"{settings.Path}:Path must name a local clone (its work tree or a bare repository).";
-        }
-        if (string.IsNullOrWhiteSpace(settings["Service"]))
-        {
-            yield return $"{settings.Path}:Service must name the service the clone's tags deploy.";
-        }
-        if (settings["TagPattern"] is { Length: > 0 } pattern && TryParsePattern(pattern) is { } problem)
-        {
-            yield return $"{settings.Path}:TagPattern '{pattern}': {problem}";
-        }
-        if (settings["Repository"] is { Length: > 0 } repository && repository.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
-        {
-            yield return $"{settings.Path}:Repository '{repository}' must be owner/name.";
-        }
-    }
+    public IEnumerable<string> Validate(string name, IConfigurationSection settings) => GitSourceSettings.Validate(settings);
 
     public IIngestSource Create(string name, IConfigurationSection settings)
     {
-        var clonePath = Path.GetFullPath(settings["Path"]!);
-        var service = settings["Service"]!.Trim();
-        var repository = settings["Repository"] is { Length: > 0 } given ? given.Trim() : null;
-        var tagPattern = TagPattern.Parse(settings["TagPattern"] is { Length: > 0 } pattern ? pattern : TagPattern.Default);
+        var parsed = GitSourceSettings.Parse(settings);
         return new GitIngestSource(name, ingestor, async cancellationToken =>
         {
-            var target = await registration.EnsureServiceAsync(service, clonePath, repository, cancellationToken);
-            return new GitIngestRequest(clonePath, target.Service, target.Repository, target.DefaultBranch, tagPattern);
+            var target = await registration.EnsureServiceAsync(parsed.Service, parsed.Path, parsed.Repository, cancellationToken);
+            return new GitIngestRequest(parsed.Path, target.Service, target.Repository, target.DefaultBranch, parsed.TagPattern);
         });
-    }
-
-    private static string? TryParsePattern(string pattern)
-    {
-        try
-        {
-            TagPattern.Parse(pattern);
-            return null;
-        }
-        catch (ArgumentException error)
-        {
-            return error.Message;
-        }
     }
 }

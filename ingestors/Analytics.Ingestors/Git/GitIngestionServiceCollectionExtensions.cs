@@ -19,6 +19,7 @@ public static class GitIngestionServiceCollectionExtensions
         services.TryAddSingleton<GitRepositoryIngestor>();
         services.TryAddSingleton<GitServiceRegistration>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIngestSourceFactory, GitSourceFactory>());
+        services.AddSourceKindSettings(GitSourceSettings.KindSettings);
         return services;
     }
 }

@@ -18,6 +18,7 @@ public static class GitHubIngestionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GitHubServiceDirectory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIngestSourceFactory, GitHubSourceFactory>());
+        services.AddSourceKindSettings(GitHubSourceSettings.KindSettings);
         return services;
     }
 }

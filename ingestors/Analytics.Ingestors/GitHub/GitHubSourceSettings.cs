@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Ingestors.Runs;
 using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Ingestors.GitHub;
@@ -16,6 +17,8 @@ public sealed record WorkflowDeployments(string Workflow, string Environment, st
 public sealed class GitHubSourceSettings
 {
     public const string Kind = "github";
+
+    public static readonly SourceKindSettings KindSettings = new(Kind, typeof(GitHubSourceSettings), Validate);
 
     public static readonly Uri GitHubDotCom = new("https://api.github.com/");
 

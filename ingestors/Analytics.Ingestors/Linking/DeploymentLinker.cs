@@ -1,3 +1,4 @@
+using Analytics.Core.Dora;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +36,7 @@ public sealed record DeploymentLinkSummary(IReadOnlyList<string> Services, int P
 /// path (61 commits in 20 merge "diamonds" produce 4,194,301 rows), and a linear history deeper than
 /// max_recursive_cte_evaluation_depth (1,000) fails outright.
 /// </remarks>
-public sealed class DeploymentLinker(IClickHouseStore store, IOptions<DeploymentLinkerOptions> options)
+public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOptions> options)
 {
     public const string Exact = "exact";
     public const string Inferred = "inferred";

@@ -1,3 +1,4 @@
+using Analytics.Storage.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,12 +7,10 @@ namespace Analytics.Ingestors.Linking;
 
 public static class LinkingServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="DeploymentLinker"/> with its options from "Analytics:Metrics".</summary>
+    /// <summary>Registers <see cref="DeploymentLinker"/> with the metric options it reads ("Analytics:Metrics:FirstDeploymentLookback").</summary>
     public static IServiceCollection AddDeploymentLinking(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeploymentLinkerOptions>().Bind(configuration.GetSection(DeploymentLinkerOptions.Section))
-            .Validate(options => options.FirstDeploymentLookback > TimeSpan.Zero, "Analytics:Metrics:FirstDeploymentLookback must be positive.")
-            .ValidateOnStart();
+        services.AddMetricOptions(configuration);
         services.TryAddSingleton<DeploymentLinker>();
         return services;
     }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Quartz;
 
 namespace Analytics.Ingestors.Runs;
@@ -15,14 +14,12 @@ public static class IngestScheduling
     public static IServiceCollection AddIngestScheduling(this IServiceCollection services, IConfiguration configuration)
     {
         var sources = IngestSources.ReadConfigured(configuration);
-        foreach (var source in sources.Where(s => s.Cron is not null && !CronExpression.TryParse(s.Cron, out _)))
+        // Quartz parses a cron as its trigger is added, so a bad one is refused here, with the message the start-up check gives.
+        if (sources.Select(source => IngestSourcesOptionsValidator.CronProblem(source.Name, source.Cron)).OfType<string>().FirstOrDefault() is { } problem)
         {
-            throw new InvalidOperationException(
-                $"{IngestSources.Section}:{source.Name}:Cron '{source.Cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 * * * ?').");
+            throw new InvalidOperationException(problem);
         }
-        // Kinds and paths need the source factories from the container, so they are checked as the host starts,
-        // by a hosted service registered before the scheduler's.
-        services.AddHostedService<IngestSourcesValidation>();
+        // Kinds and each kind's settings are checked as the host starts (IngestSourcesOptions, validated on start).
         services.AddQuartz(quartz =>
         {
             foreach (var source in sources)
@@ -50,17 +47,5 @@ public static class IngestScheduling
                 .WithCronSchedule(cron, schedule => schedule.InTimeZone(TimeZoneInfo.Utc)));
         }
         return quartz;
-    }
-
-    /// <summary>Stops the host at start-up when a configured source is invalid, naming each bad setting.</summary>
-    private sealed class IngestSourcesValidation(IngestSources sources) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            var problems = sources.Validate();
-            return problems.Count == 0 ? Task.CompletedTask : throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

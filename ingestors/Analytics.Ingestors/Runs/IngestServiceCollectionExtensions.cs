@@ -1,9 +1,9 @@
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Push;
+using Analytics.Storage.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Runs;
 
@@ -11,7 +11,7 @@ public static class IngestServiceCollectionExtensions
 {
     /// <summary>
     /// Run bookkeeping, the configured sources (<c>Analytics:Sources</c>), CSV import and push receiving.
-    /// Needs the storage services (<c>AddAnalyticsStorage</c>). Push tokens are validated at start-up.
+    /// Needs the storage services (<c>AddAnalyticsStorage</c>). Sources, the survey salt and push tokens are validated at start-up.
     /// </summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,26 +19,17 @@ public static class IngestServiceCollectionExtensions
         services.AddSingleton<IngestRunner>();
         services.AddSingleton<IngestRunHistory>();
         services.AddSingleton<IngestSources>();
+        services.AddValidatedOptions<IngestSourcesOptions, IngestSourcesOptionsValidator>(configuration, IngestSourcesOptions.Section);
 
-        services.AddOptions<SurveyOptions>().Bind(configuration.GetSection(SurveyOptions.Section));
+        services.AddValidatedOptions<SurveyOptions, SurveyOptionsValidator>(configuration, SurveyOptions.Section);
         services.AddSingleton<RespondentHasher>();
         services.AddSingleton<CsvImporter>();
         services.AddSingleton<IIngestSourceFactory, CsvFolderSourceFactory>();
+        services.AddSourceKindSettings(CsvSourceSettings.KindSettings);
 
-        services.AddOptions<PushOptions>().Bind(configuration.GetSection(PushOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidation>();
+        services.AddValidatedOptions<PushOptions, PushOptionsValidator>(configuration, PushOptions.Section);
         services.AddSingleton<PushTokens>();
         services.AddSingleton<PushReceiver>();
         return services;
-    }
-}
-
-/// <summary>Names each push source whose token is unusable (never the token itself).</summary>
-internal sealed class PushOptionsValidation : IValidateOptions<PushOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PushOptions options)
-    {
-        var problems = options.Validate().ToList();
-        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Quartz;
 
 namespace Analytics.Ingestors.Runs;
 
@@ -18,10 +17,13 @@ public interface IIngestSourceFactory
 /// <param name="Cron">Quartz cron expression (seconds first, UTC); null means run on demand only.</param>
 public sealed record ConfiguredSource(string Name, string Kind, string? Cron);
 
-/// <summary>The sources configured under <c>Analytics:Sources</c>, validated and built through the factory for their kind.</summary>
+/// <summary>
+/// The sources configured under <c>Analytics:Sources</c>, built through the factory for their kind. The whole section is
+/// checked at start-up by <see cref="IngestSourcesOptionsValidator"/>; <see cref="Create"/> checks its source again.
+/// </summary>
 public sealed class IngestSources(IConfiguration configuration, IEnumerable<IIngestSourceFactory> factories)
 {
-    public const string Section = "Analytics:Sources";
+    public const string Section = IngestSourcesOptions.Section;
 
     private readonly Dictionary<string, IIngestSourceFactory> _factories =
         factories.ToDictionary(factory => factory.Kind, StringComparer.OrdinalIgnoreCase);
@@ -33,27 +35,6 @@ public sealed class IngestSources(IConfiguration configuration, IEnumerable<IIng
         .Select(section => new ConfiguredSource(section.Key, section["Kind"] ?? "", NullIfBlank(section["Cron"])))
         .OrderBy(source => source.Name, StringComparer.Ordinal)
         .ToList();
-
-    /// <summary>Every problem with the configured sources, each naming its setting; empty when all is well.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        foreach (var source in Configured)
-        {
-            var prefix = $"{Section}:{source.Name}";
-            if (!_factories.TryGetValue(source.Kind, out var factory))
-            {
-                problems.Add($"{prefix}:Kind is '{source.Kind}'; it must be one of: {string.Join(", ", _factories.Keys.Order())}.");
-                continue;
-            }
-            if (source.Cron is not null && !CronExpression.TryParse(source.Cron, out _))
-            {
-                problems.Add($"{prefix}:Cron '{source.Cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 0 * * * ?').");
-            }
-            problems.AddRange(factory.Validate(source.Name, configuration.GetSection(prefix)));
-        }
-        return problems;
-    }
 
     /// <exception cref="ArgumentException">No source of this name is configured, or its settings are invalid.</exception>
     public IIngestSource Create(string name)

@@ -1,6 +1,9 @@
 namespace Analytics.Core.Dora;
 
-/// <summary>Configuration section "Analytics:Metrics": the choices behind every figure, shown in docs/metrics.md.</summary>
+/// <summary>
+/// Configuration section "Analytics:Metrics": the choices behind every figure, shown in docs/metrics.md. The one
+/// class bound to it: the query layer and deployment linking read the same instance. Checked by <see cref="MetricOptionsValidator"/>.
+/// </summary>
 public sealed class MetricOptions
 {
     public const string Section = "Analytics:Metrics";
@@ -19,6 +22,13 @@ public sealed class MetricOptions
 
     /// <summary>A median or rate from fewer samples than this is shown flagged as low-confidence.</summary>
     public int MinimumSample { get; set; } = 5;
+
+    /// <summary>
+    /// A service's first production deployment ships only commits made this long before it finished. Without a
+    /// bound, adopting the product on a years-old repository would count years of history as one deployment's
+    /// changes and inflate lead time.
+    /// </summary>
+    public TimeSpan FirstDeploymentLookback { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Logins whose pull requests and reviews never count, besides those the source flags as bots.</summary>
     public List<string> BotLogins { get; set; } = ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"];

@@ -2,7 +2,7 @@ namespace Analytics.Core.Space;
 
 /// <summary>
 /// Configuration section "Analytics:Space": survey privacy, ROI assumptions. Every figure's choices are stated in
-/// docs/metrics.md; the ROI assumptions are also returned beside each ROI result.
+/// docs/metrics.md; the ROI assumptions are also returned beside each ROI result. Checked by <see cref="SpaceOptionsValidator"/>.
 /// </summary>
 public sealed class SpaceOptions
 {
@@ -28,27 +28,4 @@ public sealed class SpaceOptions
 
     /// <summary>Service request kinds whose self-service saves time (e.g. "environment", "database"); empty = every kind.</summary>
     public List<string> SelfServiceKinds { get; set; } = [];
-
-    /// <summary>Why the options cannot be used, or an empty list.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        if (MinimumRespondents < SurveyPrivacy.Floor)
-        {
-            errors.Add($"{Section}:MinimumRespondents must be at least {SurveyPrivacy.Floor} (was {MinimumRespondents}): smaller groups would identify respondents.");
-        }
-        if (RoiMonths is < 1 or > 24)
-        {
-            errors.Add($"{Section}:RoiMonths must be between 1 and 24 (was {RoiMonths}).");
-        }
-        if (BootstrapResamples is < 100 or > 100_000)
-        {
-            errors.Add($"{Section}:BootstrapResamples must be between 100 and 100000 (was {BootstrapResamples}).");
-        }
-        if (!double.IsFinite(HourlyCost) || HourlyCost < 0)
-        {
-            errors.Add($"{Section}:HourlyCost must be a finite amount of zero or more (was {HourlyCost}).");
-        }
-        return errors;
-    }
 }

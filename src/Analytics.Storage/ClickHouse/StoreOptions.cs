@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Analytics.Storage.ClickHouse;
 
 public enum StoreTransport
@@ -11,8 +9,8 @@ public enum StoreTransport
     Server,
 }
 
-/// <summary>Configuration section "Analytics:Store". Validated at start-up.</summary>
-public sealed class StoreOptions : IValidatableObject
+/// <summary>Configuration section "Analytics:Store". Checked by <see cref="StoreOptionsValidator"/> at start-up.</summary>
+public sealed class StoreOptions
 {
     public const string Section = "Analytics:Store";
 
@@ -21,7 +19,6 @@ public sealed class StoreOptions : IValidatableObject
     /// <summary>Where the embedded engine keeps its data. Default: $XDG_DATA_HOME/analytics/clickhouse.</summary>
     public string DataPath { get; set; } = Path.Combine(DefaultDataRoot, "clickhouse");
 
-    [Required, RegularExpression("^[A-Za-z_][A-Za-z0-9_]*$", ErrorMessage = "Database must be a plain identifier.")]
     public string Database { get; set; } = "analytics";
 
     /// <summary>ClickHouse.Driver connection string for <see cref="StoreTransport.Server"/>. Holds a password: never logged.</summary>
@@ -40,20 +37,6 @@ public sealed class StoreOptions : IValidatableObject
                 root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
             }
             return Path.Combine(root, "analytics");
-        }
-    }
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (Transport == StoreTransport.Server && string.IsNullOrWhiteSpace(ServerConnectionString))
-        {
-            yield return new ValidationResult(
-                "Analytics:Store:Transport is Server but Analytics:Store:ServerConnectionString is empty (e.g. Host=clickhouse;Port=8123;Username=default).",
-                [nameof(ServerConnectionString)]);
-        }
-        if (Transport == StoreTransport.Embedded && string.IsNullOrWhiteSpace(DataPath))
-        {
-            yield return new ValidationResult("Analytics:Store:DataPath must name a folder for the embedded engine.", [nameof(DataPath)]);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.ClickHouse.Server;
+using Analytics.Storage.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public static class StoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAnalyticsStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(configuration, StoreOptions.Section);
         services.AddSingleton(_ => new SqlFiles());
         services.AddSingleton(provider => new DerivedTablesStore(
             OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value), provider.GetRequiredService<SqlFiles>(),

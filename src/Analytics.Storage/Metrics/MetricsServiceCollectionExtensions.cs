@@ -1,29 +1,30 @@
+using Analytics.Core.Dora;
 using Analytics.Core.Space;
+using Analytics.Storage.Settings;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Metrics;
 
 public static class MetricsServiceCollectionExtensions
 {
-    /// <summary>The metric query layer: DORA figures, the rows behind them, and PR cycle time; with the SPACE, adoption and ROI queries.</summary>
-    public static IServiceCollection AddDoraMetrics(this IServiceCollection services) =>
-        services.AddSingleton<DoraQueries>().AddSingleton<DoraDrillDown>().AddSingleton<PullRequestQueries>().AddSpaceMetrics();
+    /// <summary>
+    /// The metric query layer: DORA figures, the rows behind them, and PR cycle time; with the SPACE, adoption and ROI
+    /// queries and their options ("Analytics:Metrics", "Analytics:Space"), validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddDoraMetrics(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddMetricOptions(configuration)
+            .AddSingleton<DoraQueries>().AddSingleton<DoraDrillDown>().AddSingleton<PullRequestQueries>().AddSpaceMetrics(configuration);
+
+    /// <summary>The metric choices ("Analytics:Metrics"), for everything whose figures depend on them (queries, deployment linking).</summary>
+    public static IServiceCollection AddMetricOptions(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddValidatedOptions<MetricOptions, MetricOptionsValidator>(configuration, MetricOptions.Section);
 
     /// <summary>
     /// Survey (satisfaction), activity, collaboration and flow, platform adoption and ROI queries, with their options
     /// bound to "Analytics:Space" and validated (a survey minimum below 3 respondents is refused).
     /// </summary>
-    public static IServiceCollection AddSpaceMetrics(this IServiceCollection services)
-    {
-        services.AddOptions<SpaceOptions>().BindConfiguration(SpaceOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SpaceOptions>, SpaceOptionsValidator>();
-        return services.AddSingleton<SurveyQueries>().AddSingleton<SpaceQueries>().AddSingleton<AdoptionQueries>().AddSingleton<RoiQueries>();
-    }
-
-    private sealed class SpaceOptionsValidator : IValidateOptions<SpaceOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, SpaceOptions options) =>
-            options.Validate() is { Count: > 0 } errors ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
-    }
+    public static IServiceCollection AddSpaceMetrics(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddValidatedOptions<SpaceOptions, SpaceOptionsValidator>(configuration, SpaceOptions.Section)
+            .AddSingleton<SurveyQueries>().AddSingleton<SpaceQueries>().AddSingleton<AdoptionQueries>().AddSingleton<RoiQueries>();
 }

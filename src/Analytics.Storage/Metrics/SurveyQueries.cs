@@ -97,8 +97,8 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
     internal static SpaceOptions ValidSpaceOptions(IOptions<SpaceOptions> spaceOptions)
     {
         var value = spaceOptions.Value;
-        var errors = value.Validate();
-        return errors.Count == 0 ? value : throw new OptionsValidationException(SpaceOptions.Section, typeof(SpaceOptions), errors);
+        var result = new SpaceOptionsValidator().Validate(null, value);
+        return result.Succeeded ? value : throw new OptionsValidationException(SpaceOptions.Section, typeof(SpaceOptions), result.Failures);
     }
 
     private static NpsFigure Nps(ScoreRow? row, SuppressionReason reason, int minimumSample)

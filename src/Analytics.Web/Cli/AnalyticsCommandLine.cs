@@ -41,10 +41,7 @@ public static class AnalyticsCommandLine
 
     private static async Task<int> ServeAsync(IReadOnlyList<string> aspNetArguments, CancellationToken cancellationToken)
     {
-        // Content root = the executable's folder, so appsettings.json is found whatever the working directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [.. aspNetArguments], ContentRootPath = AppContext.BaseDirectory });
-        builder.AddAnalyticsWeb();
-        await using var app = builder.Build();
+        await using var app = ServeBuilder(aspNetArguments).Build();
         app.Services.ValidateOptions();
         app.MapAnalytics();
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -56,6 +53,32 @@ public static class AnalyticsCommandLine
         });
         await app.RunAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>The dashboard's host as <c>serve</c> builds it; <paramref name="settings"/> (tests) are laid over every other source.</summary>
+    internal static WebApplicationBuilder ServeBuilder(IReadOnlyList<string> aspNetArguments, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        // Content root = the executable's folder, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [.. aspNetArguments],
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(AnalyticsCommandLine).Assembly.GetName().Name,
+        });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
+        builder.AddAnalyticsWeb();
+        return builder;
+    }
+
+    /// <summary>The host every other command builds (never started); <paramref name="settings"/> (tests) are laid over every other source.</summary>
+    internal static HostApplicationBuilder CommandBuilder(IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), .. settings ?? []]);
+        builder.Services.AddAnalyticsServices(builder.Configuration);
+        builder.Services.AddDashboards(builder.Configuration);
+        return builder;
     }
 
     private static Command MigrateCommand()
@@ -113,12 +136,7 @@ public static class AnalyticsCommandLine
 
     internal static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
-        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
-        builder.Services.AddAnalyticsServices(builder.Configuration);
-        builder.Services.AddDashboards(builder.Configuration);
-        using var host = builder.Build();
+        using var host = CommandBuilder().Build();
         host.Services.ValidateOptions();
         try
         {

@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingestors.Git;
-using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
 using LibGit2Sharp;
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Analytics.Web.Cli;
@@ -54,8 +52,6 @@ internal static class GitCommands
     private static async Task<int> IngestAsync(
         IServiceProvider services, string clonePath, string serviceSlug, TagPattern tagPattern, string? repository, CancellationToken cancellationToken)
     {
-        // A bad FirstDeploymentLookback stops here, before anything is written.
-        _ = services.GetRequiredService<IOptions<DeploymentLinkerOptions>>().Value;
         await services.GetRequiredService<StoreStartup>().RunAsync(cancellationToken);
 
         GitServiceTarget target;

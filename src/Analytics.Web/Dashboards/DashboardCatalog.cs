@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Dashboards;
 
-/// <summary>Configuration section "Analytics:Dashboards".</summary>
+/// <summary>Configuration section "Analytics:Dashboards". Checked by <see cref="DashboardOptionsValidator"/>.</summary>
 public sealed class DashboardOptions
 {
     public const string Section = "Analytics:Dashboards";

@@ -1,3 +1,5 @@
+using Analytics.Storage.Settings;
+
 namespace Analytics.Web.Dashboards;
 
 public static class DashboardServiceCollectionExtensions
@@ -5,7 +7,7 @@ public static class DashboardServiceCollectionExtensions
     /// <summary>Dashboards as data: the catalog of definitions (Analytics:Dashboards) and the queries behind their panels.</summary>
     public static IServiceCollection AddDashboards(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.Section));
+        services.AddValidatedOptions<DashboardOptions, DashboardOptionsValidator>(configuration, DashboardOptions.Section);
         services.AddSingleton<DashboardCatalog>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<TeamPageQueries>();

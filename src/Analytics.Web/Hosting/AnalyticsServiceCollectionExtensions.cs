@@ -1,4 +1,4 @@
-using Analytics.Core.Dora;
+using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.Runs;
@@ -17,27 +17,19 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddIngestion(configuration);
         services.AddGitIngestion(configuration);
         services.AddGitHubIngestion(configuration);
-        services.AddOptions<MetricOptions>().Bind(configuration.GetSection(MetricOptions.Section))
-            .Validate(options => TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _), "Analytics:Metrics:TimeZone is not a known IANA time zone.")
-            .Validate(options => options.IncidentAttributionWindow > TimeSpan.Zero, "Analytics:Metrics:IncidentAttributionWindow must be positive.")
-            .Validate(options => DoraTierTables.TryGet(options.TierYear, out _),
-                $"Analytics:Metrics:TierYear must be a DORA benchmark year with a tier table ({string.Join(", ", DoraTierTables.Years)}).")
-            .ValidateOnStart();
-        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section))
-            .Validate(options => Analytics.Ingestors.Demo.DemoScale.TryParse(options.Scale, out _), "Analytics:Demo:Scale must be tiny, s or l.")
-            .ValidateOnStart();
+        services.AddDemoOrganisation(configuration);
         services.AddSingleton(TimeProvider.System);
-        services.AddDoraMetrics();
+        services.AddDoraMetrics(configuration);
         services.AddSingleton<DoraTierChoice>();
         services.AddSingleton<AnalyticsInitializer>();
         return services;
     }
 
-    /// <summary>Resolves the options once so a bad configuration fails before anything starts.</summary>
-    public static void ValidateOptions(this IServiceProvider services)
-    {
-        _ = services.GetRequiredService<IOptions<StoreOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<MetricOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<DemoOptions>>().Value;
-    }
+    /// <summary>
+    /// Validates every options class registered to be validated on start (all of them), as starting the host would:
+    /// the CLI's commands never start their host, and the dashboard fails here before anything opens.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">One options class is invalid (the message names each bad setting).</exception>
+    /// <exception cref="AggregateException">Several are.</exception>
+    public static void ValidateOptions(this IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
 }

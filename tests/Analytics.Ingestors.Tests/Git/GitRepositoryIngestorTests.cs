@@ -29,7 +29,7 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
         _store = await EngineDatabase.CreateMigratedAsync("git");
         _catalog = await TestCatalog.CreateAsync();
         await new CatalogMirrorSync(_catalog.Store, _store).SyncAsync();
-        _ingestor = new GitRepositoryIngestor(_store, new DeploymentLinker(_store, Options.Create(new DeploymentLinkerOptions())));
+        _ingestor = new GitRepositoryIngestor(_store, new DeploymentLinker(_store, Options.Create(new MetricOptions())));
     }
 
     public async Task DisposeAsync()

@@ -4,6 +4,7 @@ using Analytics.Ingestors.Tests.Runs;
 using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Analytics.Ingestors.Tests.Git;
@@ -64,7 +65,7 @@ public sealed class GitSourceSchedulingTests
         await using var host = await IngestTestHost.CreateAsync(settings);
         using var app = host.BuildSchedulerHost((services, configuration) => services.AddGitIngestion(configuration));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains($"{IngestSources.Section}:{SourceName}:Service must name the service", error.Message);
         Assert.Contains($"{IngestSources.Section}:{SourceName}:TagPattern '/v(/'", error.Message);

@@ -3,6 +3,7 @@ using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Runs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Tests.GitHub;
 
@@ -93,7 +94,7 @@ public sealed class GitHubSettingsTests
         await using var provider = services.BuildServiceProvider();
         var sources = provider.GetRequiredService<IngestSources>();
 
-        var problems = sources.Validate();
+        var problems = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<IngestSourcesOptions>>().Value).Failures;
         var source = sources.Create("acme");
 
         Assert.Equal(["Analytics:Sources:jira:Kind is 'jira'; it must be one of: csv, github."], problems);

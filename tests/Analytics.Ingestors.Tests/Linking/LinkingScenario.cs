@@ -1,3 +1,4 @@
+using Analytics.Core.Dora;
 using Analytics.Ingestors.Linking;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,7 @@ public sealed class LinkingScenario : IAsyncDisposable
     }
 
     /// <summary>Writes what was declared since the last call, then links <paramref name="services"/> (default: api).</summary>
-    public Task<DeploymentLinkSummary> LinkAsync(params string[] services) => LinkAsync(new DeploymentLinkerOptions().FirstDeploymentLookback, services);
+    public Task<DeploymentLinkSummary> LinkAsync(params string[] services) => LinkAsync(new MetricOptions().FirstDeploymentLookback, services);
 
     public async Task<DeploymentLinkSummary> LinkAsync(TimeSpan firstDeploymentLookback, params string[] services)
     {
@@ -63,7 +64,7 @@ public sealed class LinkingScenario : IAsyncDisposable
             ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"], _deployments);
         _commits.Clear();
         _deployments.Clear();
-        var options = new DeploymentLinkerOptions { FirstDeploymentLookback = firstDeploymentLookback };
+        var options = new MetricOptions { FirstDeploymentLookback = firstDeploymentLookback };
         return await new DeploymentLinker(WrapLinkerStore?.Invoke(Store) ?? Store, Options.Create(options)).LinkAsync(services.Length > 0 ? services : ["api"]);
     }
 

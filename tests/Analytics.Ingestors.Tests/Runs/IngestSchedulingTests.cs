@@ -3,6 +3,7 @@ using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 
@@ -116,7 +117,7 @@ public sealed class IngestSchedulingTests
         });
         using var app = host.BuildSchedulerHost();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains("Analytics:Sources:drop:Path must name the folder of CSV files to import.", error.Message);
         Assert.Contains("Analytics:Sources:jira:Kind is 'jira'; it must be one of: csv", error.Message);

@@ -198,8 +198,9 @@ public sealed class SurveyQueriesTests : IAsyncLifetime
     public void A_minimum_below_3_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new SurveyPrivacy(2));
-        Assert.Contains(new SpaceOptions { MinimumRespondents = 2 }.Validate(), error => error.Contains("MinimumRespondents", StringComparison.Ordinal));
-        Assert.Empty(new SpaceOptions().Validate());
+        var validator = new SpaceOptionsValidator();
+        Assert.Contains(validator.Validate(null, new SpaceOptions { MinimumRespondents = 2 }).Failures!, error => error.Contains("Analytics:Space:MinimumRespondents", StringComparison.Ordinal));
+        Assert.True(validator.Validate(null, new SpaceOptions()).Succeeded);
     }
 
     [Fact]

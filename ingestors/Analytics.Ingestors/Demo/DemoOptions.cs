@@ -1,6 +1,6 @@
-namespace Analytics.Web.Hosting;
+namespace Analytics.Ingestors.Demo;
 
-/// <summary>Configuration section "Analytics:Demo": the demo organisation loaded into an empty store.</summary>
+/// <summary>Configuration section "Analytics:Demo": the demo organisation loaded into an empty store. Checked by <see cref="DemoOptionsValidator"/>.</summary>
 public sealed class DemoOptions
 {
     public const string Section = "Analytics:Demo";

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Core.Dora;
+
+/// <summary>Refuses metric choices no figure can be computed with; each message names the setting's full path.</summary>
+public sealed class MetricOptionsValidator : IValidateOptions<MetricOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MetricOptions options)
+    {
+        var errors = new List<string>();
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _))
+        {
+            errors.Add($"{MetricOptions.Section}:TimeZone is not a known IANA time zone (was '{options.TimeZone}').");
+        }
+        if (options.IncidentAttributionWindow <= TimeSpan.Zero)
+        {
+            errors.Add($"{MetricOptions.Section}:IncidentAttributionWindow must be positive.");
+        }
+        if (options.FirstDeploymentLookback <= TimeSpan.Zero)
+        {
+            errors.Add($"{MetricOptions.Section}:FirstDeploymentLookback must be positive.");
+        }
+        if (!DoraTierTables.TryGet(options.TierYear, out _))
+        {
+            errors.Add($"{MetricOptions.Section}:TierYear must be a DORA benchmark year with a tier table ({string.Join(", ", DoraTierTables.Years)}).");
+        }
+        if (options.MinimumSample < 1)
+        {
+            errors.Add($"{MetricOptions.Section}:MinimumSample must be at least 1 (was {options.MinimumSample}).");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
