@@ -37,7 +37,7 @@ internal static class GitHubCommands
         {
             if (only is null)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]No GitHub source is configured: add one under {IngestSources.Section}:<name> with Kind github (see the README).[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]No GitHub source is configured: add one under {IngestSources.Section}:<name> with Kind github (see docs/ingestion.md).[/]");
             }
             else
             {

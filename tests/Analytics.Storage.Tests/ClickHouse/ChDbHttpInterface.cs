@@ -14,7 +14,7 @@ namespace Analytics.Storage.Tests.ClickHouse;
 /// <c>default_format</c>, exception code header) answered by the real embedded engine. No ClickHouse
 /// server can run on these machines, so this is how the server transport's own code — connection string,
 /// parameter formatting, RowBinary decoding, bulk insert, error mapping — runs against a real engine in CI.
-/// It is not a server: what it does not cover (auth, sessions, clusters, compression negotiation) is listed in the README.
+/// It is not a server: what it does not cover (auth, sessions, clusters, compression negotiation) is listed in docs/operations.md.
 /// </summary>
 public sealed partial class ChDbHttpInterface : HttpMessageHandler
 {
