@@ -20,12 +20,13 @@ public sealed class RowWriter(IClickHouseStore store)
     /// <summary>Writes <paramref name="rows"/> (nothing when there are none) and returns how many were written.</summary>
     public async Task<long> WriteAsync(RowTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
-        var list = rows as IReadOnlyCollection<object?[]> ?? rows.ToList();
-        if (list.Count == 0)
+        // Rows whose number is known without reading them (a Select over a list) stream into the insert as they are.
+        var known = rows.TryGetNonEnumeratedCount(out _) ? rows : rows.ToList();
+        if (!known.Any())
         {
             return 0;
         }
-        var written = await store.InsertAsync(table.Name, table.Columns, list, cancellationToken);
+        var written = await store.InsertAsync(table.Name, table.Columns, known, cancellationToken);
         Count(table.Name, written);
         return written;
     }
