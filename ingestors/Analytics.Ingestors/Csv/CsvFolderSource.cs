@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Ingestors.Csv;
@@ -27,12 +28,13 @@ public sealed class CsvFolderSource(string name, string folder, bool skipInvalid
             throw new DirectoryNotFoundException($"The CSV folder '{Folder}' of source '{Name}' does not exist.");
         }
         var (files, unrecognised) = CsvImporter.Plan(Folder, kind: null);
+        var cursors = new SourceCursors(context);
 
         var changed = new List<(CsvPlannedFile File, string Hash)>();
         foreach (var file in files)
         {
             var hash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file.Path, cancellationToken)));
-            if (await context.GetCursorAsync(CursorOf(file), cancellationToken) != hash)
+            if (await cursors.ReadTextAsync(CursorOf(file), cancellationToken) != hash)
             {
                 changed.Add((file, hash));
             }
@@ -45,7 +47,7 @@ public sealed class CsvFolderSource(string name, string folder, bool skipInvalid
             // otherwise it imported nothing and must be read again once fixed.
             if (skipInvalid || !report.Files.Single(f => f.Path == file.Path).HasErrors)
             {
-                context.AdvanceCursor(CursorOf(file), hash);
+                cursors.AdvanceText(CursorOf(file), hash);
             }
         }
         var problems = unrecognised.Concat(report.Files).Where(f => f.HasErrors && !(skipInvalid && f.RejectedPath is not null))

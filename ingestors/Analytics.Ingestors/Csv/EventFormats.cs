@@ -1,3 +1,4 @@
+using Analytics.Ingestors.Sources;
 using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,8 +31,10 @@ internal abstract class EventCsvFormat<T> : CsvFormat<T> where T : notnull
         }
     }
 
+    // A file is checked whole before anything is written (a file with an invalid row imports nothing), so its
+    // valid rows are one batch.
     protected override Task<long> WriteAsync(IReadOnlyList<T> records, CsvImportServices services, CancellationToken cancellationToken) =>
-        services.Store.InsertAsync(Target, Columns, records.Select(record => ToRow(record, services.Source)), cancellationToken);
+        new RowWriter(services.Store).WriteAsync(new RowTable(Target, Columns), records.Select(record => ToRow(record, services.Source)), cancellationToken);
 }
 
 /// <summary>An event format whose rows name a team: the team must be in the catalog.</summary>

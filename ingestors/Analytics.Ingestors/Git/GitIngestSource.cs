@@ -1,4 +1,5 @@
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Ingestors.Git;
@@ -28,9 +29,10 @@ public sealed class GitIngestSource(string name, GitRepositoryIngestor ingestor,
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = await prepare(cancellationToken);
-        var cursor = await context.GetCursorAsync(request.CursorResource, cancellationToken);
+        var cursors = new SourceCursors(context);
+        var cursor = await cursors.ReadTextAsync(request.CursorResource, cancellationToken);
         LastResult = await ingestor.IngestAsync(request, cursor, cancellationToken);
-        context.AdvanceCursor(request.CursorResource, LastResult.Cursor);
+        cursors.AdvanceText(request.CursorResource, LastResult.Cursor);
         return IngestResult.Rows(LastResult.RowsPerTable);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Analytics.Ingestors.Linking;
+using Analytics.Ingestors.Sources;
 using Analytics.Storage.ClickHouse;
 using LibGit2Sharp;
 
@@ -36,11 +37,11 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
     /// <summary>The deployments' and commits' source, and the catalog source of git runs.</summary>
     public const string SourceName = "git";
 
-    private static readonly string[] CommitColumns =
-        ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source"];
+    private static readonly RowTable Commits = new("commits",
+        ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source"]);
 
-    private static readonly string[] DeploymentColumns =
-        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"];
+    private static readonly RowTable Deployments = new("deployments",
+        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"]);
 
     public async Task<GitIngestResult> IngestAsync(GitIngestRequest request, string? cursor, CancellationToken cancellationToken = default)
     {
@@ -48,8 +49,10 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
         var headsStored = await HeadsStillStoredAsync(request, ParseCursor(cursor), cancellationToken);
         var clone = await Task.Run(() => ReadClone(request, headsStored, cancellationToken), cancellationToken);
 
-        var commitRows = await store.InsertAsync("commits", CommitColumns, clone.Commits.Select(CommitRow(request)), cancellationToken);
-        var deploymentRows = await WriteChangedDeploymentsAsync(request, clone.Deployments, cancellationToken);
+        // The skeleton's row writer (a clone is read whole, so one batch per table): nothing is sent for a table without new rows.
+        var rows = new RowWriter(store);
+        var commitRows = await rows.WriteAsync(Commits, clone.Commits.Select(CommitRow(request)), cancellationToken);
+        var deploymentRows = await WriteChangedDeploymentsAsync(request, clone.Deployments, rows, cancellationToken);
         var links = await linker.LinkAsync([request.Service], cancellationToken);
 
         return new GitIngestResult(
@@ -126,7 +129,8 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
     }
 
     /// <summary>Inserts the tags not yet stored as they are now; a tag moved to another commit replaces its old row.</summary>
-    private async Task<long> WriteChangedDeploymentsAsync(GitIngestRequest request, IReadOnlyList<TagDeployment> deployments, CancellationToken cancellationToken)
+    private async Task<long> WriteChangedDeploymentsAsync(
+        GitIngestRequest request, IReadOnlyList<TagDeployment> deployments, RowWriter rows, CancellationToken cancellationToken)
     {
         var stored = (await store.QueryAsync<StoredDeployment>(
                 "SELECT deployment_id, repository, sha, finished_at FROM deployments FINAL WHERE service = {service:String} AND source = {source:String}",
@@ -144,7 +148,7 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
                 "DELETE FROM deployments WHERE service = {service:String} AND deployment_id IN {ids:Array(String)}",
                 QueryParameters.From(("service", request.Service), ("ids", moved)), cancellationToken);
         }
-        return await store.InsertAsync("deployments", DeploymentColumns, changed.Select(d => new object?[]
+        return await rows.WriteAsync(Deployments, changed.Select(d => new object?[]
         {
             d.DeploymentId, request.Service, "production", "success", "normal", "", request.Repository, d.Sha, d.DeployedAt, d.DeployedAt, "", SourceName,
         }), cancellationToken);

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Runtime.CompilerServices;
+using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Logging;
 using Octokit;
 using Octokit.Internal;
@@ -7,14 +7,10 @@ using Polly;
 
 namespace Analytics.Ingestors.GitHub;
 
-/// <summary>One page of a list: its items, or <see cref="NotModified"/> when the ETag sent still matched.</summary>
-/// <param name="Next">The absolute address of the next page from the Link header, or null on the last page.</param>
-internal sealed record GitHubPage<T>(Uri Url, bool NotModified, IReadOnlyList<T> Items, string? ETag, Uri? Next);
-
 /// <summary>
 /// GitHub's REST API through Octokit's <see cref="IConnection"/>, one page at a time: each request conditional
-/// when an ETag is given, retried by <see cref="GitHubResilience"/>, and the next page taken from the Link header
-/// exactly as GitHub (or a GitHub Enterprise Server) wrote it. Paging by hand rather than with Octokit's
+/// when an ETag is given, retried by <see cref="SourceResilience"/> with <see cref="GitHubRateLimits"/>, and the next
+/// page taken from the Link header exactly as GitHub (or a GitHub Enterprise Server) wrote it. Paging by hand rather than with Octokit's
 /// <c>GetAll</c>, which reads every page before returning: the caller stores each page's rows before asking for
 /// the next, and stops once it reaches what it already has.
 /// </summary>
@@ -26,7 +22,7 @@ internal sealed class GitHubApi : IDisposable
 
     public GitHubApi(GitHubSourceSettings settings, TimeProvider clock, ILogger logger)
     {
-        _handler = new ConditionalRequestHandler(logger) { InnerHandler = HttpMessageHandlerFactory.CreateDefault() };
+        _handler = new ConditionalRequestHandler("GitHub", logger) { InnerHandler = HttpMessageHandlerFactory.CreateDefault() };
         _connection = new Connection(
             new ProductHeaderValue("analytics"),
             GitHubSourceSettings.ApiAddress(settings.BaseUrl),
@@ -34,7 +30,8 @@ internal sealed class GitHubApi : IDisposable
             new HttpClientAdapter(() => _handler),
             new SimpleJsonSerializer());
         _connection.SetRequestTimeout(settings.RequestTimeout);
-        _pipeline = GitHubResilience.Create(settings, clock, logger);
+        _pipeline = SourceResilience.Create(
+            new RetrySettings(settings.Name, settings.MaxRetries, settings.MaxRateLimitWait), new GitHubRateLimits(), clock, logger);
         PageSize = settings.PageSize;
     }
 
@@ -58,49 +55,38 @@ internal sealed class GitHubApi : IDisposable
     }
 
     /// <summary>One page of a list whose body is a JSON array.</summary>
-    public Task<GitHubPage<T>> GetPageAsync<T>(Uri url, string? etag, CancellationToken cancellationToken) =>
+    public Task<SourcePage<T>> GetPageAsync<T>(Uri url, string? etag, CancellationToken cancellationToken) =>
         GetPageAsync<List<T>, T>(url, etag, body => body, cancellationToken);
 
     /// <summary>One page of a list wrapped in an object, e.g. <c>{"total_count":…,"workflow_runs":[…]}</c>.</summary>
-    public async Task<GitHubPage<TItem>> GetPageAsync<TBody, TItem>(Uri url, string? etag, Func<TBody, IReadOnlyList<TItem>?> items, CancellationToken cancellationToken)
+    public async Task<SourcePage<TItem>> GetPageAsync<TBody, TItem>(Uri url, string? etag, Func<TBody, IReadOnlyList<TItem>?> items, CancellationToken cancellationToken)
         where TBody : class
     {
         var response = await SendAsync<TBody>(url, etag, cancellationToken);
         var info = response.HttpResponse.ApiInfo;
         if (response.HttpResponse.StatusCode == HttpStatusCode.NotModified)
         {
-            return new GitHubPage<TItem>(url, true, [], etag, null);
+            return new SourcePage<TItem>(url, [], etag, NotModified: true);
         }
         var list = response.Body is null ? [] : items(response.Body) ?? [];
-        return new GitHubPage<TItem>(url, false, list, info?.Etag, info?.GetNextPageUrl());
+        var next = info?.GetNextPageUrl();
+        return new SourcePage<TItem>(url, list, info?.Etag) { NextLink = next, Next = next };
     }
 
     /// <summary>
-    /// The pages of a list from <paramref name="first"/> on, following Link headers. Only the first request is
-    /// conditional (<paramref name="etag"/>): if it answers 304, that one page is yielded with
-    /// <see cref="GitHubPage{T}.NotModified"/> and nothing more is read. The caller stops early by breaking.
+    /// The pages of a list from <paramref name="first"/> on, following Link headers; only the first request is
+    /// conditional (see <see cref="Pager.PagesAsync{T}"/>). The caller stops early by breaking.
     /// </summary>
-    public IAsyncEnumerable<GitHubPage<T>> PagesAsync<T>(Uri first, string? etag, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<SourcePage<T>> PagesAsync<T>(Uri first, string? etag, CancellationToken cancellationToken) =>
         PagesAsync<List<T>, T>(first, etag, body => body, cancellationToken);
 
-    public async IAsyncEnumerable<GitHubPage<TItem>> PagesAsync<TBody, TItem>(
-        Uri first, string? etag, Func<TBody, IReadOnlyList<TItem>?> items, [EnumeratorCancellation] CancellationToken cancellationToken)
-        where TBody : class
-    {
-        Uri? url = first;
-        var conditional = etag;
-        while (url is not null)
-        {
-            var page = await GetPageAsync(url, conditional, items, cancellationToken);
-            yield return page;
-            if (page.NotModified)
-            {
-                yield break;
-            }
-            conditional = null;
-            url = page.Next;
-        }
-    }
+    public IAsyncEnumerable<SourcePage<TItem>> PagesAsync<TBody, TItem>(
+        Uri first, string? etag, Func<TBody, IReadOnlyList<TItem>?> items, CancellationToken cancellationToken)
+        where TBody : class =>
+        Pager.PagesAsync(first, etag, LinkPaging.Instance, (url, conditional, token) => GetPageAsync(url, conditional, items, token), cancellationToken);
+
+    /// <summary>Every page of a small list (a pull request's commits or reviews, a repository's tags).</summary>
+    public Task<IReadOnlyList<T>> AllAsync<T>(Uri url, CancellationToken cancellationToken) => Pager.AllAsync(PagesAsync<T>(url, null, cancellationToken));
 
     public void Dispose() => _handler.Dispose();
 

@@ -1,5 +1,6 @@
 using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -39,7 +40,8 @@ public sealed class GitHubIngestSource(
         using var api = new GitHubApi(settings, clock, _logger);
         try
         {
-            return await new GitHubSync(settings, api, context, store, services, linker, _logger).RunAsync(cancellationToken);
+            var run = new GitHubSyncRun(settings, api, new SourceRun(context, store));
+            return await new GitHubSync(run, services, linker, _logger).RunAsync(cancellationToken);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {

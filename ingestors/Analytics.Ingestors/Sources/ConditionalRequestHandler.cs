@@ -1,19 +1,20 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 
-namespace Analytics.Ingestors.GitHub;
+namespace Analytics.Ingestors.Sources;
 
 /// <summary>
-/// Sits under Octokit's <c>HttpClientAdapter</c>: adds <c>If-None-Match</c> to a request when the caller set an
-/// ETag for it, and counts what was sent. Octokit 14 has no way to put a header on one request (its
-/// <c>IConnection.Get</c> takes parameters and an Accept type only), so the ETag travels in an
-/// <see cref="AsyncLocal{T}"/> set by <see cref="GitHubApi"/> around that one call.
+/// Sits under a source's HTTP client: adds <c>If-None-Match</c> to a request when the caller set an ETag for it,
+/// and counts what was sent. The ETag travels in an <see cref="AsyncLocal{T}"/> set around that one call, because a
+/// client library may give no way to put a header on one request (Octokit 14's <c>IConnection.Get</c> takes
+/// parameters and an Accept type only).
 /// </summary>
 /// <remarks>
-/// GitHub answers a conditional request whose ETag still matches with 304 Not Modified, which costs no rate-limit
-/// point; Octokit passes a 304 through as a response with no body.
+/// A conditional request whose ETag still matches is answered 304 Not Modified, which GitHub (and GitLab) charge no
+/// rate-limit point for; the client then sees a response with no body.
 /// </remarks>
-internal sealed class ConditionalRequestHandler(ILogger logger) : DelegatingHandler
+/// <param name="vendor">How log lines name the service, e.g. "GitHub".</param>
+public sealed class ConditionalRequestHandler(string vendor, ILogger logger) : DelegatingHandler
 {
     private static readonly AsyncLocal<string?> IfNoneMatchValue = new();
     private long _requests;
@@ -36,7 +37,7 @@ internal sealed class ConditionalRequestHandler(ILogger logger) : DelegatingHand
     {
         if (IfNoneMatch is { Length: > 0 } etag)
         {
-            // Without validation: GitHub's weak ETags (W/"…") are sent back exactly as they came.
+            // Without validation: weak ETags (W/"…") are sent back exactly as they came.
             request.Headers.TryAddWithoutValidation("If-None-Match", etag);
         }
         Interlocked.Increment(ref _requests);
@@ -46,7 +47,7 @@ internal sealed class ConditionalRequestHandler(ILogger logger) : DelegatingHand
             Interlocked.Increment(ref _notModified);
         }
         // The address and status only: the Authorization header is never logged.
-        logger.LogDebug("GitHub {Method} {Url} → {Status}", request.Method, request.RequestUri, (int)response.StatusCode);
+        logger.LogDebug("{Vendor} {Method} {Url} → {Status}", vendor, request.Method, request.RequestUri, (int)response.StatusCode);
         return response;
     }
 }
