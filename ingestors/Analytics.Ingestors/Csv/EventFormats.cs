@@ -112,13 +112,14 @@ internal sealed class SurveysCsvFormat : TeamEventCsvFormat<SurveyAnswer>
         await base.PrepareAsync(services, cancellationToken);
     }
 
-    protected override SurveyAnswer Parse(RecordReader reader, CsvImportServices services) => SurveyAnswer.Parse(reader, services.Hasher);
+    protected override SurveyAnswer Parse(RecordReader reader, CsvImportServices services) => SurveyAnswer.Parse(reader, services.Hasher, services.Calendar);
 
-    // The same person answering the same question twice in one survey (and day) is a duplicate; the message
-    // names the question and survey but never the respondent.
+    // The answer's identity, as the table's sort key has it (migration 0011): the same person answering the same
+    // question twice in one survey (or, without a survey id, on one UTC day) is a duplicate. The message names the
+    // question and survey but never the respondent.
     protected override (string, string, string)? NaturalKey(SurveyAnswer record) =>
-        ("respondent_id", $"{record.SurveyId}|{record.Question}|{record.RespondentHash}|{record.AnsweredAt.UtcTicks}",
-            $"an answer by the same respondent to '{record.Question}'{(record.SurveyId.Length > 0 ? $" in survey '{record.SurveyId}'" : "")} on {record.AnsweredAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}");
+        ("respondent_id", record.IdentityKey,
+            $"an answer by the same respondent to '{record.Question}'{(record.SurveyId.Length > 0 ? $" in survey '{record.SurveyId}'" : $" on {record.AnsweredAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} (UTC)")}");
 
     protected override string TeamOf(SurveyAnswer record) => record.Team;
 

@@ -1,3 +1,5 @@
+using Analytics.Core.Space;
+
 namespace Analytics.Ingestors.Csv;
 
 /// <summary>
@@ -95,7 +97,8 @@ public sealed record SurveyAnswer(string SurveyId, string RespondentHash, string
 
     public static readonly string[] Columns = ["survey_id", "respondent_hash", "team", "question", "score", "answered_at", "source"];
 
-    public static SurveyAnswer Parse(RecordReader reader, RespondentHasher hasher)
+    /// <param name="calendar">The organisation's months: a plain date is that day in its time zone, so the answer counts in that day's month.</param>
+    public static SurveyAnswer Parse(RecordReader reader, RespondentHasher hasher, MonthGrid calendar)
     {
         var respondentId = reader.Text("respondent_id", 200);
         var question = reader.Slug("question");
@@ -103,10 +106,19 @@ public sealed record SurveyAnswer(string SurveyId, string RespondentHash, string
         var score = reader.Integer("score", min, max);
         return new SurveyAnswer(
             reader.OptionalText("survey_id", 100), respondentId.Length == 0 ? "" : hasher.Hash(respondentId), reader.Slug("team"),
-            question, (short)score, reader.Date("date"));
+            question, (short)score, reader.Date("date", zone: calendar));
     }
 
     public object?[] ToRow(string source) => [SurveyId, RespondentHash, Team, Question, Score, AnsweredAt, source];
+
+    /// <summary>
+    /// What makes an answer the same answer, as survey_responses' sort key has it (migration 0011): the survey, the
+    /// question and the respondent; the UTC day as well for an answer without a survey id. The team is not part of it,
+    /// so a corrected file that moves an answer to another team replaces the stored answer instead of adding one.
+    /// </summary>
+    public string IdentityKey => SurveyId.Length > 0
+        ? $"{SurveyId}|{Question}|{RespondentHash}"
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"|{Question}|{RespondentHash}|{AnsweredAt.UtcDateTime:yyyy-MM-dd}");
 }
 
 public sealed record ServiceRequestEvent(string RequestId, string Team, string Kind, string Channel, DateTimeOffset RequestedAt, DateTimeOffset? FulfilledAt)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Analytics.Core.Space;
 
 namespace Analytics.Ingestors.Csv;
 
@@ -136,16 +137,21 @@ public sealed partial class RecordReader(IRecordFields fields, DateTimeOffset no
     public DateTimeOffset Timestamp(string name) => OptionalTimestamp(name) ?? Required(name, "a timestamp such as 2026-05-01T10:00:00Z");
 
     public DateTimeOffset? OptionalTimestamp(string name, bool allowFuture = false) =>
-        fields.Get(name) is { } value ? ParseInstant(name, value, dateAllowed: false, allowFuture) : null;
+        fields.Get(name) is { } value ? ParseInstant(name, value, dateAllowed: false, allowFuture, zone: null) : null;
 
     /// <summary>
-    /// A required day: a plain ISO date (2026-05-01, read as 00:00 UTC) or an instant with a UTC offset.
+    /// A required day: a plain ISO date (2026-05-01) or an instant with a UTC offset. A plain date starts at midnight
+    /// in <paramref name="zone"/>'s time zone, or at 00:00 UTC without one.
     /// </summary>
-    public DateTimeOffset Date(string name, bool allowFuture = false) =>
-        OptionalDate(name, allowFuture) ?? Required(name, "a date such as 2026-05-01");
+    /// <param name="zone">
+    /// The organisation's calendar, for a day whose figures are cut into its months (a survey answer): read as UTC
+    /// midnight, "2026-02-01" would be 31 January west of UTC and count in January.
+    /// </param>
+    public DateTimeOffset Date(string name, bool allowFuture = false, MonthGrid? zone = null) =>
+        OptionalDate(name, allowFuture, zone) ?? Required(name, "a date such as 2026-05-01");
 
-    public DateTimeOffset? OptionalDate(string name, bool allowFuture = false) =>
-        fields.Get(name) is { } value ? ParseInstant(name, value, dateAllowed: true, allowFuture) : null;
+    public DateTimeOffset? OptionalDate(string name, bool allowFuture = false, MonthGrid? zone = null) =>
+        fields.Get(name) is { } value ? ParseInstant(name, value, dateAllowed: true, allowFuture, zone) : null;
 
     /// <summary>Checks that <paramref name="end"/> does not come before <paramref name="start"/>.</summary>
     public void NotBefore(string endName, DateTimeOffset? end, string startName, DateTimeOffset start)
@@ -171,7 +177,7 @@ public sealed partial class RecordReader(IRecordFields fields, DateTimeOffset no
         return DateTimeOffset.UnixEpoch;
     }
 
-    private DateTimeOffset? ParseInstant(string name, string value, bool dateAllowed, bool allowFuture)
+    private DateTimeOffset? ParseInstant(string name, string value, bool dateAllowed, bool allowFuture, MonthGrid? zone)
     {
         DateTimeOffset parsed;
         if (PlainDatePattern().IsMatch(value))
@@ -181,11 +187,12 @@ public sealed partial class RecordReader(IRecordFields fields, DateTimeOffset no
                 Fail(name, $"'{value}' is a date without a time; expected a timestamp with a UTC offset, e.g. {value}T00:00:00Z");
                 return null;
             }
-            if (!DateTimeOffset.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
+            if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             {
                 Fail(name, $"'{value}' is not a valid date");
                 return null;
             }
+            parsed = zone?.Start(day) ?? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         }
         else if (InstantWithOffsetPattern().IsMatch(value))
         {

@@ -1,5 +1,6 @@
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Push;
+using Analytics.Storage.Metrics;
 using Analytics.Storage.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,8 @@ public static class IngestServiceCollectionExtensions
 
         services.AddValidatedOptions<SurveyOptions, SurveyOptionsValidator>(configuration, SurveyOptions.Section);
         services.AddSingleton<RespondentHasher>();
+        // Survey dates are days of the organisation's calendar ("Analytics:Metrics:TimeZone").
+        services.AddMetricOptions(configuration);
         services.AddSingleton<CsvImporter>();
         services.AddSingleton<IIngestSourceFactory, CsvFolderSourceFactory>();
         services.AddSourceKindSettings(CsvSourceSettings.KindSettings);

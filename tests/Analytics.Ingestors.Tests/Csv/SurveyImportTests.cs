@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Tests.Runs;
+using Analytics.Storage.ClickHouse;
 
 namespace Analytics.Ingestors.Tests.Csv;
 
@@ -71,5 +72,46 @@ public sealed class SurveyImportTests
         Assert.Equal(0, await host.CountAsync("survey_responses"));
     }
 
+    [Fact]
+    public async Task A_plain_date_is_that_day_in_the_organisations_time_zone_so_an_answer_of_1_February_counts_in_February()
+    {
+        await using var host = await HostWithTeamsAsync(new Dictionary<string, string?> { ["Analytics:Metrics:TimeZone"] = "America/New_York" });
+        var path = host.WriteFile("surveys.csv", $"{Header}\npulse-feb,ann,checkout,2026-02-01,nps,9\n");
+
+        var report = await host.Get<CsvImporter>().ImportAsync(path, null, "csv-test", skipInvalid: false);
+
+        Assert.False(report.HasErrors, string.Join(Environment.NewLine, report.Errors));
+        // Midnight in New York, not 2026-02-01 00:00 UTC (which is 31 January, 19:00 there).
+        Assert.Equal(1, await host.CountAsync("survey_responses FINAL", "answered_at = toDateTime64('2026-02-01 05:00:00', 3, 'UTC')"));
+        // The month the survey figures cut it into, by the product's own query in the organisation's zone.
+        var cells = await host.EngineStore.QueryAsync<CellRow>(new SqlFiles().Query("space/survey_respondents"), QueryParameters.From(
+            ("from", new DateTimeOffset(2026, 1, 1, 5, 0, 0, TimeSpan.Zero)), ("to", new DateTimeOffset(2026, 3, 1, 5, 0, 0, TimeSpan.Zero)), ("tz", "America/New_York")));
+        Assert.Equal([new DateOnly(2026, 2, 1)], cells.Select(c => c.AnswerMonth).ToList());
+    }
+
+    [Fact]
+    public async Task Reimporting_a_corrected_file_that_moves_answers_to_another_team_replaces_them()
+    {
+        await using var host = await HostWithTeamsAsync();
+        var teams = host.WriteFile("teams-2.csv", "slug,name\npayments,Payments\n");
+        Assert.False((await host.Get<CsvImporter>().ImportAsync(teams, null, "csv-test", skipInvalid: false)).HasErrors);
+        var first = host.WriteFile("surveys.csv", $"{Header}\npulse-q2,ann,checkout,2026-04-13,nps,9\npulse-q2,ann,checkout,2026-04-13,flow,4\npulse-q2,bob,checkout,2026-04-14,nps,7\n");
+        Assert.False((await host.Get<CsvImporter>().ImportAsync(first, null, "csv-test", skipInvalid: false)).HasErrors);
+
+        // Ann was in payments all along; the corrected export also fixes the day she answered flow.
+        var corrected = host.WriteFile("surveys.csv", $"{Header}\npulse-q2,ann,payments,2026-04-13,nps,9\npulse-q2,ann,payments,2026-05-02,flow,4\npulse-q2,bob,checkout,2026-04-14,nps,7\n");
+        var report = await host.Get<CsvImporter>().ImportAsync(corrected, null, "csv-test", skipInvalid: false);
+
+        Assert.False(report.HasErrors, string.Join(Environment.NewLine, report.Errors));
+        var rows = await host.EngineStore.QueryAsync<TeamAnswerRow>(
+            "SELECT team, question, toString(toDate(answered_at)) AS day FROM survey_responses FINAL ORDER BY team, question, day");
+        Assert.Equal([("checkout", "nps", "2026-04-14"), ("payments", "flow", "2026-05-02"), ("payments", "nps", "2026-04-13")],
+            rows.Select(r => (r.Team, r.Question, r.Day)).ToList());
+    }
+
     private sealed record AnswerRow(string RespondentHash, string Question, short Score, string AnsweredAt);
+
+    private sealed record TeamAnswerRow(string Team, string Question, string Day);
+
+    private sealed record CellRow(string Question, string Owner, DateOnly AnswerMonth, ulong[] Respondents);
 }
