@@ -23,8 +23,9 @@ public sealed record GitIngestResult(IReadOnlyDictionary<string, long> RowsPerTa
 /// <summary>
 /// Reads a local clone with libgit2: every commit reachable from the default branch's head or from a deployment
 /// tag (all parents, not a first-parent walk, so merged branch commits are there for ancestry; a tag on a release
-/// branch brings that branch's commits), and each tag matching the pattern as a successful production deployment of
-/// the service. Then relinks the service's deployments to commits.
+/// branch brings that branch's commits), with each commit's changed files (commit_paths, for services owning paths of
+/// a shared repository), and each tag matching the pattern as a successful production deployment of the service.
+/// Then relinks the service's deployments to commits.
 /// </summary>
 /// <remarks>
 /// Incremental: the cursor holds the heads read last time, and commits reachable from them are skipped (as long as
@@ -40,6 +41,15 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
     private static readonly RowTable Commits = new("commits",
         ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source"]);
 
+    private static readonly RowTable CommitPaths = new("commit_paths", ["repository", "sha", "paths", "source"]);
+
+    /// <summary>
+    /// A commit's changed files are a tree diff against its first parent (what it brought to the branch it was made
+    /// on; a merge's is what the merged branch brought). Without rename detection, which would cost a content
+    /// comparison per file: a rename is a deletion and an addition, so both paths are listed anyway.
+    /// </summary>
+    private static readonly CompareOptions ChangedFiles = new() { Similarity = SimilarityOptions.None, IncludeUnmodified = false };
+
     private static readonly RowTable Deployments = new("deployments",
         ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"]);
 
@@ -52,6 +62,7 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
         // The skeleton's row writer (a clone is read whole, so one batch per table): nothing is sent for a table without new rows.
         var rows = new RowWriter(store);
         var commitRows = await rows.WriteAsync(Commits, clone.Commits.Select(CommitRow(request)), cancellationToken);
+        await rows.WriteAsync(CommitPaths, clone.Commits.Select(commit => new object?[] { request.Repository, commit.Sha, commit.ChangedFiles, SourceName }), cancellationToken);
         var deploymentRows = await WriteChangedDeploymentsAsync(request, clone.Deployments, rows, cancellationToken);
         var links = await linker.LinkAsync([request.Service], cancellationToken);
 
@@ -107,7 +118,8 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
                 commit.Author.When.ToUniversalTime(),
                 commit.Committer.Email,
                 commit.Committer.When.ToUniversalTime(),
-                Subject(commit.Message)));
+                Subject(commit.Message),
+                ChangedFilesOf(repo, commit)));
         }
         return new CloneSnapshot(branchHead.Sha, heads, commits, deployments);
     }
@@ -160,6 +172,16 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
         commit.CommitterEmail, commit.CommittedAt, commit.Subject, SourceName,
     ];
 
+    private static string[] ChangedFilesOf(Repository repo, Commit commit)
+    {
+        using var changes = repo.Diff.Compare<TreeChanges>(commit.Parents.FirstOrDefault()?.Tree, commit.Tree, ChangedFiles);
+        return changes.SelectMany(change => change.OldPath == change.Path ? [change.Path] : new[] { change.OldPath, change.Path })
+            .Where(path => path.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+    }
+
     /// <summary>The first line of the message: what <c>git log --oneline</c> shows.</summary>
     private static string Subject(string message)
     {
@@ -178,7 +200,8 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
     private sealed record CloneSnapshot(string BranchHead, IReadOnlyList<string> Heads, IReadOnlyList<CommitSnapshot> Commits, IReadOnlyList<TagDeployment> Deployments);
 
     private sealed record CommitSnapshot(
-        string Sha, string[] Parents, string AuthorEmail, string AuthorName, DateTimeOffset AuthoredAt, string CommitterEmail, DateTimeOffset CommittedAt, string Subject);
+        string Sha, string[] Parents, string AuthorEmail, string AuthorName, DateTimeOffset AuthoredAt, string CommitterEmail, DateTimeOffset CommittedAt, string Subject,
+        string[] ChangedFiles);
 
     private sealed record TagDeployment(string DeploymentId, string Sha, DateTimeOffset DeployedAt);
 

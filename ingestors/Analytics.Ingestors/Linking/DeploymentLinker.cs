@@ -6,7 +6,8 @@ namespace Analytics.Ingestors.Linking;
 
 /// <summary>One row of deployment_commits: <paramref name="Sha"/> shipped with <paramref name="DeploymentId"/>.</summary>
 /// <param name="Link"><see cref="DeploymentLinker.Exact"/> (commit ancestry) or <see cref="DeploymentLinker.Inferred"/> (time window).</param>
-public sealed record DeploymentCommitLink(string DeploymentId, string Service, string Repository, string Sha, string Link);
+/// <param name="TouchesPaths">The commit is the service's because it touches paths the service owns in a shared repository.</param>
+public sealed record DeploymentCommitLink(string DeploymentId, string Service, string Repository, string Sha, string Link, bool TouchesPaths = false);
 
 /// <summary>
 /// Two consecutive production deployments of a service, in one repository, whose ancestry the commits table does
@@ -28,7 +29,9 @@ public sealed record DeploymentLinkSummary(IReadOnlyList<string> Services, int P
 /// the commits reachable from the deployment's sha and not from the previous production deployment of the same
 /// service (<c>git rev-list previous..sha</c>). Where that ancestry is unknown, the commits made between the two
 /// deployments' finish times, marked inferred. Production deployments are the <c>production_deployments</c>
-/// view's, so the catalog's environment rules decide, as for every metric.
+/// view's, so the catalog's environment rules decide, as for every metric. A service that owns paths of a shared
+/// repository (a monorepo) keeps only the commits that touch them, and those whose changed files are unknown
+/// (<see cref="PathAttribution"/>); a service without paths keeps every commit.
 /// </summary>
 /// <remarks>
 /// The graph walk is C#, not SQL: ClickHouse's recursive CTEs only support UNION ALL and see only the previous
@@ -41,7 +44,7 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
     public const string Exact = "exact";
     public const string Inferred = "inferred";
 
-    private static readonly string[] VersionedColumns = ["deployment_id", "service", "repository", "sha", "link", "ingested_at"];
+    private static readonly string[] VersionedColumns = ["deployment_id", "service", "repository", "sha", "link", "touches_paths", "ingested_at"];
 
     /// <summary>
     /// A version (ingested_at) newer than every row of the services, and not before now: the engine's clock decides,
@@ -96,9 +99,12 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
             .GroupBy(commit => commit.Repository, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => new CommitGraph(group.Select(c => new GraphCommit(c.Sha, c.Parents, c.CommittedAt))), StringComparer.Ordinal);
 
+        var paths = await PathAttribution.LoadAsync(store, serviceList, repositories, cancellationToken);
         var links = deployments
             .GroupBy(deployment => deployment.Service, StringComparer.Ordinal)
             .SelectMany(serviceDeployments => LinksOf(serviceDeployments.ToList(), graphs, options.Value.FirstDeploymentLookback))
+            .Select(link => paths.TouchesPaths(link.Service, link.Repository, link.Sha) is { } touches ? link with { TouchesPaths = touches } : null)
+            .OfType<DeploymentCommitLink>()
             .ToList();
 
         // Replace, not add: a deployment reclassified, or an inferred link now known exactly, must lose its old rows.
@@ -107,7 +113,7 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
         // for a moment, old ones the new set dropped), never a service without its links.
         var version = (await store.QueryAsync<VersionRow>(NextVersionSql, QueryParameters.From(("services", serviceList)), cancellationToken)).Single().Version;
         await store.InsertAsync("deployment_commits", VersionedColumns,
-            links.Select(link => new object?[] { link.DeploymentId, link.Service, link.Repository, link.Sha, link.Link, version }), cancellationToken);
+            links.Select(link => new object?[] { link.DeploymentId, link.Service, link.Repository, link.Sha, link.Link, link.TouchesPaths, version }), cancellationToken);
         await store.ExecuteAsync(
             "DELETE FROM deployment_commits WHERE service IN {services:Array(String)} AND ingested_at < {version:DateTime64(3, 'UTC')}",
             QueryParameters.From(("services", serviceList), ("version", version)), cancellationToken);

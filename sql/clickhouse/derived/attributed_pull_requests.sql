@@ -34,5 +34,6 @@ LEFT JOIN
     WHERE r.reviewer_login != a.author_login AND NOT r.reviewer_is_bot
     GROUP BY r.repository, r.number
 ) AS rv ON rv.repository = p.repository AND rv.number = p.number
-LEFT JOIN (SELECT repository, sha, toNullable(deployed_at) AS deployed_at FROM commit_shipments) AS sh
+-- A commit of a monorepo may have a shipment per service (commit_shipments): the pull request shipped with the first.
+LEFT JOIN (SELECT repository, sha, toNullable(min(deployed_at)) AS deployed_at FROM commit_shipments GROUP BY repository, sha) AS sh
     ON sh.repository = p.repository AND sh.sha = p.merge_sha

@@ -14,7 +14,11 @@ public sealed record DeploymentEvent(
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt);
 
-public sealed record DeploymentCommitLink(string DeploymentId, string Repository, string Sha, string Link);
+/// <param name="TouchesPaths">
+/// The commit was linked to the deployment's service because it touches paths the service owns in a shared
+/// repository (<see cref="ServicePaths"/>): it is a change of that service, counted per service, not per repository.
+/// </param>
+public sealed record DeploymentCommitLink(string DeploymentId, string Repository, string Sha, string Link, bool TouchesPaths = false);
 
 public sealed record CommitEvent(string Repository, string Sha, DateTimeOffset AuthoredAt, DateTimeOffset CommittedAt);
 

@@ -45,12 +45,13 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
         var frequency = new DeploymentFrequencyFigure(deployed.Count, failedAttempts, deployed.Count / Math.Max((to - from).TotalDays, 1),
             medianDays, DoraTiers.DeploymentFrequency(medianDays, deployed.Count / months));
 
-        // Lead time: each commit's first shipping production deployment.
+        // Lead time: each commit's first shipping production deployment. A commit a service got by its paths is a
+        // change of that service (its first shipment by that service); any other link is a change of the repository.
         var productionById = production.ToDictionary(d => d.DeploymentId);
         var commits = history.Commits.ToDictionary(c => (c.Repository, c.Sha));
         var changes = history.DeploymentCommits
             .Where(link => productionById.ContainsKey(link.DeploymentId))
-            .GroupBy(link => (link.Repository, link.Sha))
+            .GroupBy(link => (link.Repository, link.Sha, AttributedTo: link.TouchesPaths ? productionById[link.DeploymentId].Service : ""))
             .Select(group => group.MinBy(link => productionById[link.DeploymentId].FinishedAt!.Value)!)
             .Select(link => (Link: link, Deployment: productionById[link.DeploymentId]))
             .Where(change => InPeriod(change.Deployment.FinishedAt!.Value) && InTeam(TeamOf(change.Deployment.Service, change.Deployment.FinishedAt.Value)))

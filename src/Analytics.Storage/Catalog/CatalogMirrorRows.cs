@@ -53,8 +53,11 @@ public sealed record ProductionEnvironmentMirrorRow(string Source, string Patter
     public const string TableName = "catalog_production_environments";
 }
 
-/// <summary>catalog_services(service, repository, default_branch): which repository a service is built from.</summary>
-public sealed record ServiceMirrorRow(string Service, string Repository, string DefaultBranch)
+/// <summary>
+/// catalog_services(service, repository, default_branch, paths): which repository a service is built from, and which
+/// paths of it (empty: all of it; migration 0012).
+/// </summary>
+public sealed record ServiceMirrorRow(string Service, string Repository, string DefaultBranch, IReadOnlyList<string> Paths)
 {
     public const string TableName = "catalog_services";
 }

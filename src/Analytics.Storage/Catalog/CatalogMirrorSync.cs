@@ -22,8 +22,8 @@ public sealed class CatalogMirrorSync(CatalogStore catalog, IClickHouseStore sto
             mirror.ServiceTemplates.Select(row => new object?[] { row.Service, row.Template, row.TemplateVersion, row.ValidFrom, row.ValidTo }), cancellationToken);
         await ReplaceAsync(ProductionEnvironmentMirrorRow.TableName, ["source", "pattern"],
             mirror.ProductionEnvironments.Select(row => new object?[] { row.Source, row.Pattern }), cancellationToken);
-        await ReplaceAsync(ServiceMirrorRow.TableName, ["service", "repository", "default_branch"],
-            mirror.Services.Select(row => new object?[] { row.Service, row.Repository, row.DefaultBranch }), cancellationToken);
+        await ReplaceAsync(ServiceMirrorRow.TableName, ["service", "repository", "default_branch", "paths"],
+            mirror.Services.Select(row => new object?[] { row.Service, row.Repository, row.DefaultBranch, row.Paths.ToArray() }), cancellationToken);
         await ReplaceAsync(TemplateMirrorRow.TableName, ["template", "latest_version", "is_golden_path"],
             mirror.Templates.Select(row => new object?[] { row.Template, row.LatestVersion, row.IsGoldenPath }), cancellationToken);
     }

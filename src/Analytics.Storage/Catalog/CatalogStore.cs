@@ -338,7 +338,7 @@ public sealed class CatalogStore(IDbContextFactory<CatalogDbContext> contextFact
 
         var services = await db.Services
             .OrderBy(s => s.Slug)
-            .Select(s => new ServiceMirrorRow(s.Slug, s.Repository, s.DefaultBranch))
+            .Select(s => new ServiceMirrorRow(s.Slug, s.Repository, s.DefaultBranch, s.Paths))
             .ToListAsync(cancellationToken);
 
         var templateCatalog = await db.Templates

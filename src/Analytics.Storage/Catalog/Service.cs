@@ -17,6 +17,14 @@ public class Service
 
     public string DefaultBranch { get; set; } = DefaultBranchName;
 
+    /// <summary>
+    /// The folders or files of <see cref="Repository"/> this service is built from, when it shares the repository
+    /// with other services (a monorepo), e.g. ["services/payments", "libs/money"]; normalised by
+    /// <see cref="Analytics.Core.Dora.ServicePaths"/>. Empty: the whole repository (a commit goes to whichever service
+    /// of the repository ships it first).
+    /// </summary>
+    public List<string> Paths { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<ServiceOwnership> Ownerships { get; set; } = [];

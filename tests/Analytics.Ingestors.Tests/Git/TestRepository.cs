@@ -32,7 +32,8 @@ public sealed class TestRepository : IDisposable
         return new TestRepository(path);
     }
 
-    public Commit Commit(string branch, string message, DateTimeOffset when, Identity? author = null)
+    /// <param name="paths">The files the commit adds (e.g. "services/cart/basket.txt"); by default one named after the message.</param>
+    public Commit Commit(string branch, string message, DateTimeOffset when, Identity? author = null, params string[] paths)
     {
         var parent = Repo.Branches[branch]?.Tip;
         var tree = new TreeDefinition();
@@ -41,7 +42,10 @@ public sealed class TestRepository : IDisposable
             tree = TreeDefinition.From(parent.Tree);
         }
         var blob = Repo.ObjectDatabase.CreateBlob(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(message + "\n")));
-        tree.Add(FileName(message), blob, Mode.NonExecutableFile);
+        foreach (var path in paths.Length > 0 ? paths : [FileName(message)])
+        {
+            tree.Add(path, blob, Mode.NonExecutableFile);
+        }
         var signature = Sign(author ?? Ana, when);
         return Advance(branch, Repo.ObjectDatabase.CreateCommit(signature, signature, message + "\n", Repo.ObjectDatabase.CreateTree(tree), parent is null ? [] : [parent], prettifyMessage: false));
     }

@@ -210,5 +210,27 @@ public sealed class DeploymentLinkerTests
         Assert.Equal(4UL, physical.Single().Rows);
     }
 
+    [Fact]
+    public async Task A_service_owning_paths_keeps_the_commits_touching_them_and_those_whose_files_are_unknown_and_one_without_paths_keeps_all()
+    {
+        await using var scenario = await LinkingScenario.CreateAsync();
+        await scenario.Store.InsertAsync("catalog_services", ["service", "repository", "default_branch", "paths"],
+            [["api", "acme/api", "main", new[] { "services/api" }], ["web", "acme/api", "main", Array.Empty<string>()]]);
+        // A touches services/api; B only services/web (a sibling folder whose name starts the same way); C's files are unknown.
+        await scenario.Store.InsertAsync("commit_paths", ["repository", "sha", "paths", "source"],
+            [["acme/api", "A", new[] { "services/api/handler.cs" }, "test"], ["acme/api", "B", new[] { "services/api-docs/x.md", "services/web/app.ts" }, "test"]]);
+        scenario.Commit("A", 1).Commit("B", 2, "A").Commit("C", 3, "B").Deploy("d1", "C", 4)
+            .Deploy("w1", "web", "acme/api", "C", LinkingScenario.At(5));
+
+        await scenario.LinkAsync("api", "web");
+
+        Assert.Equal(["d1 A exact", "d1 C exact"], await scenario.LinksAsync());
+        Assert.Equal(["w1 A exact", "w1 B exact", "w1 C exact"], await scenario.LinksAsync("web"));
+        var touching = await scenario.Store.QueryAsync<TouchRow>("SELECT service, sha FROM deployment_commits FINAL WHERE touches_paths ORDER BY service, sha");
+        Assert.Equal([("api", "A")], touching.Select(t => (t.Service, t.Sha)).ToList());
+    }
+
     private sealed record CountRow(ulong Rows);
+
+    private sealed record TouchRow(string Service, string Sha);
 }

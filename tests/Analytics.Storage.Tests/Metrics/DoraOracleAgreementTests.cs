@@ -137,7 +137,7 @@ public sealed class DoraOracleAgreementTests
         return (Midnight(bucket), Midnight(next));
     }
 
-    private static void AssertSame(DoraSummary want, DoraSummary got, string context)
+    internal static void AssertSame(DoraSummary want, DoraSummary got, string context)
     {
         Assert.True(want.DeploymentFrequency.Deployments == got.DeploymentFrequency.Deployments, $"{context}: deployments {got.DeploymentFrequency.Deployments}, oracle {want.DeploymentFrequency.Deployments}");
         Assert.True(want.DeploymentFrequency.FailedAttempts == got.DeploymentFrequency.FailedAttempts, $"{context}: failed attempts");

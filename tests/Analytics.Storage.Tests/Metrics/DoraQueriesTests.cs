@@ -228,7 +228,7 @@ public sealed class DoraQueriesTests : IAsyncLifetime
             ('i2', 'api', 'sev2', 'x', '2025-01-07 14:00:00', '2025-01-07 18:00:00', '', '', 't'),
             ('i3', 'web', 'sev2', 'x', '2025-01-30 14:00:00', NULL, '', '', 't'),
             ('i4', 'api', 'sev3', 'x', '2025-01-22 14:00:00', '2025-01-22 16:00:00', 'd1', '', 't');
-        INSERT INTO catalog_services VALUES ('api', 'acme/api', 'main');
+        INSERT INTO catalog_services (service, repository, default_branch) VALUES ('api', 'acme/api', 'main');
         INSERT INTO pull_requests (repository, number, title, author_login, author_is_bot, base_branch, opened_at, first_commit_at, first_review_at, merged_at, closed_at, merge_sha, url, source) VALUES
             ('acme/api', 1, 't', 'ann', false, 'main', '2025-01-06 09:00:00', '2025-01-06 07:00:00', NULL, '2025-01-06 09:30:00', '2025-01-06 09:30:00', 's1', '', 't'),
             ('acme/api', 2, 't', 'ann', false, 'main', '2025-01-06 12:00:00', '2025-01-06 11:00:00', NULL, '2025-01-07 08:00:00', '2025-01-07 08:00:00', 's2', '', 't'),

@@ -41,7 +41,7 @@ internal static class EngineeringScenario
 
     private const string Sql = """
         INSERT INTO catalog_production_environments VALUES ('', 'production');
-        INSERT INTO catalog_services VALUES
+        INSERT INTO catalog_services (service, repository, default_branch) VALUES
             ('api', 'acme/api', 'main'), ('web', 'acme/web', 'main'), ('ops', 'acme/ops', 'main'),
             ('docs', 'acme/docs', 'main'), ('lab', 'acme/lab', 'main'), ('tmp', 'acme/tmp', 'main');
         INSERT INTO catalog_service_ownership VALUES

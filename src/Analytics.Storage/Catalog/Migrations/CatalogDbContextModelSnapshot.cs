@@ -168,6 +168,10 @@ namespace Analytics.Storage.Catalog.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("Paths")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Repository")
                         .IsRequired()
                         .HasColumnType("TEXT");
