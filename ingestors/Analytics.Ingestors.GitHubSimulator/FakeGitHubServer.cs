@@ -284,6 +284,16 @@ public sealed class FakeGitHubServer : IAsyncDisposable
                 var history = repository.History(query["sha"].ToString() is { Length: > 0 } sha ? sha : repository.DefaultBranch);
                 return List(request, history.Where(c => c.At >= since).ToList(), c => CommitJson(repository, c));
             }
+            case ["commits", var sha]:
+            {
+                if (!repository.Commits.TryGetValue(sha, out var commit))
+                {
+                    return Error(422, "No commit found for SHA: " + sha);
+                }
+                var json = CommitJson(repository, commit);
+                json["files"] = new JsonArray(commit.Files.Select(file => (JsonNode)new JsonObject { ["filename"] = file, ["status"] = "modified" }).ToArray());
+                return Ok(json.ToJsonString());
+            }
             case ["pulls"]:
                 return List(request, repository.Pulls.OrderByDescending(p => p.UpdatedAt).ThenByDescending(p => p.Number).ToList(), p => PullJson(repository, p));
             case ["pulls", var number, "commits"]:

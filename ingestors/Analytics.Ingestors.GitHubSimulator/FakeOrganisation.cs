@@ -56,6 +56,9 @@ public sealed class FakeRepository(string owner, string name, string defaultBran
         return commit;
     }
 
+    /// <summary>Sets the files a commit changed (a monorepo's paths).</summary>
+    public FakeCommit Touch(string sha, params string[] files) => Commits[Pad(sha)] = Commits[Pad(sha)] with { Files = files };
+
     /// <summary>The commits reachable from the branch head, newest first (commit time, then sha), as GitHub lists them.</summary>
     public IReadOnlyList<FakeCommit> History(string branch)
     {
@@ -90,7 +93,11 @@ public sealed class FakeRepository(string owner, string name, string defaultBran
     public static string Pad(string sha) => sha.Length >= 40 ? sha : (sha + new string('0', 40))[..40];
 }
 
-public sealed record FakeCommit(string Sha, string[] Parents, string Author, string Email, DateTimeOffset At, string Message);
+public sealed record FakeCommit(string Sha, string[] Parents, string Author, string Email, DateTimeOffset At, string Message)
+{
+    /// <summary>The files it changed, as the single-commit endpoint lists them (<c>files[].filename</c>).</summary>
+    public string[] Files { get; init; } = [];
+}
 
 public sealed record FakeUser(string Login, bool IsBot = false);
 

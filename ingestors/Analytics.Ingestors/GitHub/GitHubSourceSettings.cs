@@ -43,6 +43,13 @@ public sealed class GitHubSourceSettings
 
     public bool Commits { get; init; } = true;
 
+    /// <summary>
+    /// Repositories (<c>owner/name</c>) whose new commits' changed files are read too, for services that own paths of
+    /// a shared repository. GitHub lists a commit's files only on the single-commit endpoint: one request per commit,
+    /// so this is opt-in per repository.
+    /// </summary>
+    public IReadOnlyList<string> CommitPaths { get; init; } = [];
+
     public bool PullRequests { get; init; } = true;
 
     /// <summary>The GitHub Deployments API (deployments and their statuses).</summary>
@@ -132,6 +139,11 @@ public sealed class GitHubSourceSettings
         {
             errors.Add($"{prefix}:Repositories: '{repository}' is not owner/name.");
         }
+        var commitPaths = List(section, "CommitPaths");
+        foreach (var repository in commitPaths.Where(r => r.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
+        {
+            errors.Add($"{prefix}:CommitPaths: '{repository}' is not owner/name.");
+        }
         if (organizations.Count == 0 && repositories.Count == 0)
         {
             errors.Add($"{prefix}:Organizations or {prefix}:Repositories must name what to read.");
@@ -179,6 +191,7 @@ public sealed class GitHubSourceSettings
             Since = since,
             PageSize = Integer(section, "PageSize", 100, 1, 100, errors),
             Commits = Boolean(section, "Commits", true, errors),
+            CommitPaths = commitPaths,
             PullRequests = Boolean(section, "PullRequests", true, errors),
             Deployments = Boolean(section, "Deployments", true, errors),
             ReleasesAsDeployments = Boolean(section, "ReleasesAsDeployments", false, errors),
