@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 
@@ -205,19 +206,25 @@ internal sealed class MembershipsCsvFormat : CatalogCsvFormat<MembershipRecord>
     }
 }
 
-public sealed record ServiceRecord(string Slug, string Name, string Repository, string DefaultBranch, DateTimeOffset? CreatedAt);
+/// <param name="Paths">The paths of a shared repository the service owns (ServicePaths); empty leaves them as they are.</param>
+public sealed record ServiceRecord(string Slug, string Name, string Repository, string DefaultBranch, DateTimeOffset? CreatedAt, IReadOnlyList<string> Paths);
 
 internal sealed partial class ServicesCsvFormat : CatalogCsvFormat<ServiceRecord>
 {
     public override string Name => "services";
     public override IReadOnlyList<FieldSpec> Fields { get; } =
-        [new("slug", true), new("name", true), new("repository", true), new("default_branch", false), new("created_at", false)];
+        [new("slug", true), new("name", true), new("repository", true), new("default_branch", false), new("created_at", false), new("paths", false)];
     public override string Target => "services";
 
     protected override ServiceRecord Parse(RecordReader reader, CsvImportServices services)
     {
+        var (paths, pathProblem) = ServicePaths.Normalise(reader.List("paths"));
+        if (pathProblem is not null)
+        {
+            reader.Fail("paths", pathProblem);
+        }
         var record = new ServiceRecord(reader.Slug("slug"), reader.Text("name", 200), reader.Text("repository", 200),
-            reader.OptionalText("default_branch", 200), reader.OptionalDate("created_at"));
+            reader.OptionalText("default_branch", 200), reader.OptionalDate("created_at"), paths);
         if (record.Repository.Length > 0 && !RepositoryPattern().IsMatch(record.Repository))
         {
             reader.Fail("repository", $"'{RecordReader.Shorten(record.Repository)}' is not owner/name, e.g. acme/payments-api");
@@ -245,6 +252,10 @@ internal sealed partial class ServicesCsvFormat : CatalogCsvFormat<ServiceRecord
             if (record.CreatedAt is { } createdAt)
             {
                 service.CreatedAt = createdAt;
+            }
+            if (record.Paths.Count > 0)
+            {
+                service.Paths = [.. record.Paths];
             }
         }
     }

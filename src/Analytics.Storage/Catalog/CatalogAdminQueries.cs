@@ -21,9 +21,9 @@ public sealed class CatalogAdminQueries(IDbContextFactory<CatalogDbContext> cont
             .OrderBy(o => o.Service.Slug).ThenBy(o => o.ValidFrom)
             .Select(o => new OwnershipAdminRow(o.Service.Slug, o.Team.Slug, o.ValidFrom, o.ValidTo))
             .ToListAsync(cancellationToken);
-        var services = (await db.Services.AsNoTracking().OrderBy(s => s.Slug).Select(s => new { s.Slug, s.Repository }).ToListAsync(cancellationToken))
+        var services = (await db.Services.AsNoTracking().OrderBy(s => s.Slug).Select(s => new { s.Slug, s.Repository, s.Paths }).ToListAsync(cancellationToken))
             .Select(s => new ServiceAdminRow(s.Slug, s.Repository,
-                ownership.LastOrDefault(o => o.Service == s.Slug && o.ValidFrom <= now && (o.ValidTo is null || o.ValidTo > now))?.Team))
+                ownership.LastOrDefault(o => o.Service == s.Slug && o.ValidFrom <= now && (o.ValidTo is null || o.ValidTo > now))?.Team, s.Paths))
             .ToList();
         var people = await db.TeamMemberships.AsNoTracking()
             .OrderBy(m => m.Person.ExternalId).ThenBy(m => m.ValidFrom)
@@ -49,7 +49,8 @@ public sealed record CatalogAdminView(
 public sealed record TeamAdminRow(string Slug, string Name, int CurrentMembers);
 
 /// <summary>CurrentOwner null: nobody owns the service now (its events count as "unassigned").</summary>
-public sealed record ServiceAdminRow(string Slug, string Repository, string? CurrentOwner);
+/// <param name="Paths">The paths of a shared repository the service owns; empty = all of it.</param>
+public sealed record ServiceAdminRow(string Slug, string Repository, string? CurrentOwner, IReadOnlyList<string> Paths);
 
 public sealed record OwnershipAdminRow(string Service, string Team, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo);
 

@@ -29,6 +29,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<CatalogMirrorSync>();
         services.AddSingleton<CatalogEditor>();
+        services.AddSingleton<ServicePathsEditor>();
         services.AddCatalog(configuration.GetConnectionString("Catalog")
             ?? $"Data Source={Path.Combine(StoreOptions.DefaultDataRoot, "catalog.db")}");
         services.AddSingleton<StoreStartup>();

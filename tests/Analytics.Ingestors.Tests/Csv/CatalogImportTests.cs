@@ -56,6 +56,25 @@ public sealed class CatalogImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Services_of_a_shared_repository_own_paths_normalised_mirrored_and_checked()
+    {
+        var path = _host.WriteFile("services.csv", "slug,name,repository,paths\nshop-cart,Cart,acme/shop,./services/cart/;libs\\money\nshop-search,Search,acme/shop,services/search\n");
+
+        var report = await Importer.ImportAsync(path, null, "csv-test", skipInvalid: false);
+
+        Assert.False(report.HasErrors, string.Join(Environment.NewLine, report.Errors));
+        Assert.Equal(["services/cart", "libs/money"], await _host.WithCatalogAsync(db => db.Services.Where(s => s.Slug == "shop-cart").Select(s => s.Paths).SingleAsync()));
+        Assert.Equal(1, await _host.CountAsync("catalog_services", "service = 'shop-cart' AND paths = ['services/cart', 'libs/money']"));
+        Assert.Equal(1, await _host.CountAsync("catalog_services", "service = 'payments-api' AND empty(paths)"));
+
+        // A file without paths leaves them as they are; a path outside the repository or a pattern is refused.
+        Assert.False((await Importer.ImportAsync(_host.WriteFile("services.csv", "slug,name,repository\nshop-cart,Cart,acme/shop\n"), null, "csv-test", skipInvalid: false)).HasErrors);
+        Assert.Equal(1, await _host.CountAsync("catalog_services", "service = 'shop-cart' AND length(paths) = 2"));
+        var refused = await Importer.ImportAsync(_host.WriteFile("services.csv", "slug,name,repository,paths\nshop-cart,Cart,acme/shop,../cart\nshop-search,Search,acme/shop,services/*\n"), null, "csv-test", skipInvalid: false);
+        Assert.Equal([(2, "paths"), (3, "paths")], refused.Errors.Select(e => (e.Line ?? 0, e.Column ?? "")).ToList());
+    }
+
+    [Fact]
     public async Task An_ownership_overlapping_another_is_refused_naming_the_range_it_overlaps()
     {
         var path = _host.WriteFile("ownerships.csv", "service,team,valid_from,valid_to\npayments-api,checkout,2025-01-01,2025-06-01\n");

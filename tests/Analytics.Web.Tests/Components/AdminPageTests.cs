@@ -89,6 +89,27 @@ public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
         Assert.DoesNotContain(new RuleRow("", "live%"), await Store.QueryAsync<RuleRow>("SELECT source, pattern FROM catalog_production_environments"));
     }
 
+    [Fact]
+    public async Task Paths_a_service_owns_are_saved_normalised_to_the_mirror_and_a_path_outside_the_repository_is_refused()
+    {
+        var page = Render("Services");
+        var service = page.FindComponents<RadzenDropDown<string>>().Single(c => IsTagged(c.Instance.Attributes, "paths-service"));
+
+        await service.InvokeAsync(() => service.Instance.ValueChanged.InvokeAsync("shop"));
+        page.Find("input[data-testid=paths-value]").Change("./services/cart/; libs/money");
+        page.Find("[data-testid=paths-submit]").Click();
+        page.WaitForAssertion(() => Assert.Equal("Paths of shop saved. The figures follow from now on.", Message(page)), RenderTimeout);
+        Assert.Equal(["shop: services/cart|libs/money"], await MirroredPathsAsync());
+        Assert.Contains("services/cart; libs/money", page.Find("[data-testid=admin-services]").TextContent);
+
+        await service.InvokeAsync(() => service.Instance.ValueChanged.InvokeAsync("shop"));
+        page.Find("input[data-testid=paths-value]").Change("../elsewhere");
+        page.Find("[data-testid=paths-submit]").Click();
+        page.WaitForAssertion(() => Assert.Contains("danger", page.Find("[data-testid=admin-message]").ClassName), RenderTimeout);
+        Assert.StartsWith("'../elsewhere' is not a plain path inside the repository", Message(page));
+        Assert.Equal(["shop: services/cart|libs/money"], await MirroredPathsAsync());
+    }
+
     /// <summary>The admin page with the tab whose title starts with <paramref name="tab"/> open (a tab renders only when open).</summary>
     private IRenderedComponent<Admin> Render(string tab)
     {
@@ -128,4 +149,9 @@ public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
     private sealed record OwnershipRow(string Service, string Team);
 
     private sealed record RuleRow(string Source, string Pattern);
+
+    private async Task<List<string>> MirroredPathsAsync() =>
+        (await Store.QueryAsync<PathsRow>("SELECT service, paths FROM catalog_services")).Select(row => $"{row.Service}: {string.Join('|', row.Paths)}").ToList();
+
+    private sealed record PathsRow(string Service, string[] Paths);
 }

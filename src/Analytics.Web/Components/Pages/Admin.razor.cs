@@ -1,3 +1,4 @@
+using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.Catalog;
 using Microsoft.AspNetCore.Components;
@@ -19,6 +20,8 @@ public partial class Admin
     private RangeForm _membership = new();
     private RangeForm _ownership = new();
     private RuleForm _rule = new();
+    private string? _pathsService;
+    private string? _paths;
 
     [Inject] private CatalogEditor Editor { get; set; } = default!;
 
@@ -27,6 +30,10 @@ public partial class Admin
     [Inject] private CatalogStore Catalog { get; set; } = default!;
 
     [Inject] private CatalogMirrorSync Mirror { get; set; } = default!;
+
+    [Inject] private ServicePathsEditor PathsEditor { get; set; } = default!;
+
+    [Inject] private DeploymentLinker Linker { get; set; } = default!;
 
     [Inject] private IngestSources Sources { get; set; } = default!;
 
@@ -76,6 +83,13 @@ public partial class Admin
 
     private Task RemoveOwnershipAsync(OwnershipAdminRow range) => EditAsync(
         () => Editor.RemoveOwnershipAsync(range.Service, range.ValidFrom), $"{range.Service} no longer belongs to {range.Team} from {range.ValidFrom:yyyy-MM-dd}.", () => { });
+
+    /// <summary>Saves the paths, then relinks every service of the repository: which commits each shipped follows from them.</summary>
+    private Task SavePathsAsync() => EditAsync(async () =>
+    {
+        var services = await PathsEditor.SaveAsync(_pathsService!, (_paths ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        await Linker.LinkAsync(services);
+    }, $"Paths of {_pathsService} saved.", () => (_pathsService, _paths) = (null, null));
 
     private Task SaveRuleAsync(RuleForm form) => EditAsync(
         () => Editor.SaveEnvironmentRuleAsync(form.Source?.Trim() ?? EnvironmentRule.AnySource, form.Pattern.Trim(), form.IsProduction),
