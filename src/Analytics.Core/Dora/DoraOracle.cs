@@ -21,15 +21,21 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
         return range is null || (range.ValidTo is { } end && at >= end) ? TeamAttribution.Unassigned : range.Team;
     }
 
+    /// <summary>Every production deployment's kind (stated, or what the data shows), by deployment id.</summary>
+    public IReadOnlyDictionary<string, DeploymentKind> Kinds() => new DeploymentKindOracle(history, options).Kinds(ProductionDeployments());
+
     /// <summary>Every team that ever owned a service, "unassigned", and the organisation under the key "".</summary>
-    public IReadOnlyDictionary<string, DoraSummary> Summaries(DateTimeOffset from, DateTimeOffset to)
+    /// <param name="severities">Incidents of these severities only count for time to restore service (none = every severity).</param>
+    public IReadOnlyDictionary<string, DoraSummary> Summaries(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? severities = null)
     {
         var production = ProductionDeployments();
+        var kinds = new DeploymentKindOracle(history, options).Kinds(production);
         return history.Ownership.Select(o => o.Team).Append(TeamAttribution.Unassigned).Append("").Distinct()
-            .ToDictionary(team => team, team => Summary(team, from, to, production));
+            .ToDictionary(team => team, team => Summary(team, from, to, production, kinds, severities ?? []));
     }
 
-    private DoraSummary Summary(string team, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DeploymentEvent> production)
+    private DoraSummary Summary(string team, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DeploymentEvent> production,
+        IReadOnlyDictionary<string, DeploymentKind> kinds, IReadOnlyCollection<string> severities)
     {
         bool InTeam(string owner) => team == "" || owner == team;
         bool InPeriod(DateTimeOffset at) => at >= from && at < to;
@@ -70,31 +76,40 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
             leadMedian is { } lead ? DoraTiers.LeadTime(lead) : null);
 
         // Change failure rate
-        var failed = FailedDeploymentIds(production);
+        var failed = FailedDeploymentIds(production, kinds);
         var failedCount = deployed.Count(d => failed.Contains(d.DeploymentId));
         double? rate = deployed.Count == 0 ? null : failedCount / (double)deployed.Count;
         var failure = new ChangeFailureFigure(deployed.Count, failedCount, rate, rate is { } r ? DoraTiers.ChangeFailureRate(r) : null);
 
-        // Recovery time
-        var incidents = history.Incidents.Where(i => InTeam(TeamOf(i.Service, i.StartedAt))).ToList();
+        // Time to restore service: incidents of the chosen severities (all without a choice).
+        var incidents = history.Incidents
+            .Where(i => InTeam(TeamOf(i.Service, i.StartedAt)) && (severities.Count == 0 || severities.Contains(i.Severity, StringComparer.OrdinalIgnoreCase)))
+            .ToList();
         var resolved = incidents.Where(i => i.ResolvedAt is { } at && InPeriod(at)).ToList();
         var recoveryMedian = Seconds(Quantiles.Interpolated(resolved.Select(i => (i.ResolvedAt!.Value - i.StartedAt).TotalMilliseconds / 1000.0), 0.5));
         var open = incidents.Count(i => i.StartedAt < to && (i.ResolvedAt is null || i.ResolvedAt >= to));
         var restores = production
             .Where(d => failed.Contains(d.DeploymentId) && d.FinishedAt < to && InTeam(TeamOf(d.Service, d.FinishedAt!.Value)))
-            .Select(d => (FailedAt: d.FinishedAt!.Value, RestoredAt: RestoringDeployment(d, production, failed)?.FinishedAt))
+            .Select(d => (d.Service, FailedAt: d.FinishedAt!.Value, RestoredAt: RestoringDeployment(d, production, failed)?.FinishedAt))
             .ToList();
         var restored = restores.Where(r => r.RestoredAt is { } at && InPeriod(at)).ToList();
-        var recovery = new RecoveryFigure(resolved.Count, recoveryMedian, open, recoveryMedian is { } m ? DoraTiers.RecoveryTime(m) : null)
+        // A failed deployment awaits a restore only while its service still deploys: its last production deployment
+        // before the end finished within the limit.
+        var lastDeployed = production.Where(d => d.FinishedAt < to).GroupBy(d => d.Service).ToDictionary(g => g.Key, g => g.Max(d => d.FinishedAt!.Value));
+        var restoreMedian = Seconds(Quantiles.Interpolated(restored.Select(r => (r.RestoredAt!.Value - r.FailedAt).TotalMilliseconds / 1000.0), 0.5));
+        var recovery = new RecoveryFigure(resolved.Count, recoveryMedian, open, recoveryMedian is { } m ? DoraTiers.TimeToRestoreService(m) : null)
         {
             Restored = restored.Count,
-            RestoreMedian = Seconds(Quantiles.Interpolated(restored.Select(r => (r.RestoredAt!.Value - r.FailedAt).TotalMilliseconds / 1000.0), 0.5)),
-            AwaitingRestore = restores.Count(r => r.RestoredAt is null || r.RestoredAt >= to),
+            RestoreMedian = restoreMedian,
+            RestoreTier = restoreMedian is { } restore ? DoraTiers.FailedDeploymentRecoveryTime(restore) : null,
+            AwaitingRestore = restores.Count(r => (r.RestoredAt is null || r.RestoredAt >= to) && lastDeployed[r.Service] > to - options.AwaitingRestoreLimit),
         };
 
-        // Rework rate
-        var rework = deployed.Count(d => d.Kind is "hotfix" or "rollback" or "revert");
-        var reworkFigure = new ReworkFigure(deployed.Count, rework, deployed.Count == 0 ? null : rework / (double)deployed.Count);
+        // Rework rate, over the deployments whose kind is known
+        var rework = deployed.Count(d => DeploymentKind.IsRework(kinds[d.DeploymentId].Kind));
+        var unknown = deployed.Count(d => kinds[d.DeploymentId].Kind == DeploymentKind.Unknown);
+        var classified = deployed.Count - unknown;
+        var reworkFigure = new ReworkFigure(deployed.Count, rework, classified == 0 ? null : rework / (double)classified) { UnknownKind = unknown };
 
         return new DoraSummary(team, from, to, frequency, leadTime, failure, recovery, reworkFigure);
     }
@@ -105,7 +120,7 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
             .Where(d => d.Service == failedDeployment.Service && d.FinishedAt > failedDeployment.FinishedAt && !failed.Contains(d.DeploymentId))
             .MinBy(d => d.FinishedAt);
 
-    private HashSet<string> FailedDeploymentIds(IReadOnlyList<DeploymentEvent> production)
+    private HashSet<string> FailedDeploymentIds(IReadOnlyList<DeploymentEvent> production, IReadOnlyDictionary<string, DeploymentKind> kinds)
     {
         var failed = history.Incidents.Where(i => i.CausedByDeploymentId != "").Select(i => i.CausedByDeploymentId).ToHashSet();
         foreach (var incident in history.Incidents.Where(i => i.CausedByDeploymentId == ""))
@@ -118,7 +133,8 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
                 failed.Add(latest.DeploymentId);
             }
         }
-        failed.UnionWith(production.Where(d => d.Kind is "rollback" or "hotfix" && d.RelatedDeploymentId != "").Select(d => d.RelatedDeploymentId));
+        failed.UnionWith(production.Select(d => kinds[d.DeploymentId])
+            .Where(kind => kind.Kind is "rollback" or "hotfix" && kind.RelatedDeploymentId != "").Select(kind => kind.RelatedDeploymentId));
         return failed;
     }
 

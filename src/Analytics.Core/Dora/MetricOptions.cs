@@ -30,6 +30,30 @@ public sealed class MetricOptions
     /// </summary>
     public TimeSpan FirstDeploymentLookback { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// A deployment whose kind no source stated is a hotfix when the branch it was deployed from, or the branch of a
+    /// merge or pull request it shipped, matches this regular expression (docs/metrics.md, "Deployment kinds"). Empty: no rule.
+    /// </summary>
+    public string HotfixBranchPattern { get; set; } = DefaultHotfixBranchPattern;
+
+    /// <summary>The same for the tag a deployment was made from (a git tag, a GitHub release).</summary>
+    public string HotfixTagPattern { get; set; } = DefaultHotfixTagPattern;
+
+    /// <summary>The same for a label of a pull request the deployment shipped.</summary>
+    public string HotfixLabelPattern { get; set; } = DefaultHotfixLabelPattern;
+
+    /// <summary>
+    /// A failed deployment not yet restored stops counting as "awaiting a restore" once its service has had no
+    /// production deployment for this long: a retired or frozen service is not awaiting anything.
+    /// </summary>
+    public TimeSpan AwaitingRestoreLimit { get; set; } = TimeSpan.FromDays(30);
+
+    // The defaults, also written by migration 0012 into settings_hotfix_rules (hotfix/x, hot-fix-x, hotfixes_y;
+    // v1.2.3-hotfix1; labels "hotfix", "type: hotfix"), each case-insensitive.
+    public const string DefaultHotfixBranchPattern = "(?i)^hot-?fix(es)?[/_-]";
+    public const string DefaultHotfixTagPattern = "(?i)hot-?fix";
+    public const string DefaultHotfixLabelPattern = "(?i)^(type: ?)?hot-?fix$";
+
     /// <summary>Logins whose pull requests and reviews never count, besides those the source flags as bots.</summary>
     public List<string> BotLogins { get; set; } = ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"];
 }

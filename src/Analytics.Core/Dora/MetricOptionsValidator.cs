@@ -20,6 +20,17 @@ public sealed class MetricOptionsValidator : IValidateOptions<MetricOptions>
         {
             errors.Add($"{MetricOptions.Section}:FirstDeploymentLookback must be positive.");
         }
+        if (options.AwaitingRestoreLimit <= TimeSpan.Zero)
+        {
+            errors.Add($"{MetricOptions.Section}:AwaitingRestoreLimit must be positive.");
+        }
+        foreach (var (setting, _, pattern) in options.Rules())
+        {
+            if (HotfixRules.Problem(pattern) is { } problem)
+            {
+                errors.Add($"{MetricOptions.Section}:{setting} {problem}");
+            }
+        }
         if (!DoraTierTables.TryGet(options.TierYear, out _))
         {
             errors.Add($"{MetricOptions.Section}:TierYear must be a DORA benchmark year with a tier table ({string.Join(", ", DoraTierTables.Years)}).");

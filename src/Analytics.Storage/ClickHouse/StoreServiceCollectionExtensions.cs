@@ -1,6 +1,8 @@
+using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.ClickHouse.Server;
+using Analytics.Storage.Metrics;
 using Analytics.Storage.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,13 +50,14 @@ public static class StoreServiceCollectionExtensions
     }
 }
 
-/// <summary>Brings both stores to the current schema and refreshes the catalog mirror.</summary>
-public sealed class StoreStartup(MigrationRunner migrations, CatalogStore catalog, CatalogMirrorSync mirror)
+/// <summary>Brings both stores to the current schema and refreshes the catalog mirror and the mirrored metric settings.</summary>
+public sealed class StoreStartup(MigrationRunner migrations, CatalogStore catalog, CatalogMirrorSync mirror, IClickHouseStore store, IOptions<MetricOptions> metrics)
 {
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         await catalog.MigrateAsync(cancellationToken);
         await migrations.MigrateAsync(cancellationToken);
         await mirror.SyncAsync(cancellationToken);
+        await HotfixRulesSync.SyncAsync(store, metrics.Value, cancellationToken);
     }
 }

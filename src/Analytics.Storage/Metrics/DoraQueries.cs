@@ -5,7 +5,15 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Storage.Metrics;
 
 /// <summary>Which slice of DORA figures to compute: [From, To), one team or all (Team null).</summary>
-public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string? Team = null);
+public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string? Team = null)
+{
+    /// <summary>Incident severities time to restore service and the incident list keep (case-insensitive); empty = every severity.</summary>
+    public IReadOnlyList<string> Severities { get; init; } = [];
+
+    /// <summary>The severities as the SQL compares them: trimmed, lower-cased, each once.</summary>
+    internal string[] SeverityParameter() =>
+        Severities.Select(s => s.Trim().ToLowerInvariant()).Where(s => s.Length > 0).Distinct().ToArray();
+}
 
 /// <summary>
 /// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team with activity gets a
@@ -24,7 +32,9 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("team", request.Team ?? OrganisationKey),
             ("tz", options.Value.TimeZone),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours));
+            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours),
+            ("severities", request.SeverityParameter()),
+            ("awaiting_restore_limit_ms", (ulong)options.Value.AwaitingRestoreLimit.TotalMilliseconds));
 
         var frequency = (await store.QueryAsync<FrequencyRow>(sqlFiles.Query("dora/deployment_frequency"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var leadTime = (await store.QueryAsync<LeadTimeRow>(sqlFiles.Query("dora/lead_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
@@ -126,16 +136,20 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             LowConfidence = (row?.Deployments ?? 0) < minimumSample,
         };
 
-    private static ReworkFigure ToReworkFigure(FailureRow? row) => new(row?.Deployments ?? 0, row?.ReworkDeployments ?? 0, row?.ReworkRate);
+    private static ReworkFigure ToReworkFigure(FailureRow? row) =>
+        new(row?.Deployments ?? 0, row?.ReworkDeployments ?? 0, row?.ReworkRate) { UnknownKind = row?.UnknownKind ?? 0 };
 
     private static RecoveryFigure ToFigure(RecoveryRow? row, RestoreRow? restore, int minimumSample)
     {
         var median = Seconds(row?.MedianSeconds);
-        return new RecoveryFigure(row?.Resolved ?? 0, median, row?.Open ?? 0, median is { } value ? DoraTiers.RecoveryTime(value) : null)
+        var restoreMedian = Seconds(restore?.MedianSeconds);
+        return new RecoveryFigure(row?.Resolved ?? 0, median, row?.Open ?? 0, median is { } value ? DoraTiers.TimeToRestoreService(value) : null)
         {
             LowConfidence = (row?.Resolved ?? 0) < minimumSample,
             Restored = restore?.Restored ?? 0,
-            RestoreMedian = Seconds(restore?.MedianSeconds),
+            RestoreLowConfidence = (restore?.Restored ?? 0) < minimumSample,
+            RestoreMedian = restoreMedian,
+            RestoreTier = restoreMedian is { } restored ? DoraTiers.FailedDeploymentRecoveryTime(restored) : null,
             AwaitingRestore = restore?.AwaitingRestore ?? 0,
         };
     }
@@ -146,7 +160,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
 
     private sealed record LeadTimeRow(string Team, long Changes, long Excluded, double? MedianSeconds, double? P75Seconds, double? P90Seconds, double InferredShare);
 
-    private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate, long ReworkDeployments, double? ReworkRate);
+    private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate, long ReworkDeployments, long UnknownKind, double? ReworkRate);
 
     private sealed record RecoveryRow(string Team, long Resolved, double? MedianSeconds, long Open);
 

@@ -12,12 +12,13 @@ public static class AnalyticsApi
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api");
-        api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
-            RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, tierChoice, cancellationToken));
-        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, CatalogStore catalog,
+        // ?severity=sev1&severity=sev2 or ?severity=sev1,sev2: time to restore service over those incidents only.
+        api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
+            RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, Severities(severity), tierChoice, cancellationToken));
+        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity, DoraQueries queries, DoraTierChoice tierChoice, CatalogStore catalog,
             TimeProvider clock, CancellationToken cancellationToken) =>
             await IsKnownTeamAsync(catalog, team, cancellationToken)
-                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, tierChoice, cancellationToken)
+                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, Severities(severity), tierChoice, cancellationToken)
                 // A misspelt team must not look like a team with no deployments.
                 : Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound));
         return endpoints;
@@ -32,7 +33,13 @@ public static class AnalyticsApi
         ? null
         : Results.Problem($"There is no DORA tier table for '{tiers}'; tiers= takes {string.Join(", ", DoraTierTables.Years)}.", statusCode: StatusCodes.Status400BadRequest);
 
-    private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, string? tiers, DoraTierChoice tierChoice, CancellationToken cancellationToken)
+    /// <summary>Severities given repeated or comma-separated, each once; none = every severity.</summary>
+    internal static IReadOnlyList<string> Severities(IEnumerable<string>? written) =>
+        (written ?? []).SelectMany(value => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, string? tiers, IReadOnlyList<string> severities, DoraTierChoice tierChoice,
+        CancellationToken cancellationToken)
     {
         if (UnknownTiers(tiers) is { } unknown)
         {
@@ -42,7 +49,8 @@ public static class AnalyticsApi
         {
             return Results.Problem($"'to' ({period.To:O}) must be after 'from' ({period.From:O}).", statusCode: StatusCodes.Status400BadRequest);
         }
-        var result = (await queries.SummariesAsync(new DoraRequest(period.From, period.To, team), cancellationToken)).WithTiers(tierChoice.For(tiers));
+        var request = new DoraRequest(period.From, period.To, team) { Severities = severities };
+        var result = (await queries.SummariesAsync(request, cancellationToken)).WithTiers(tierChoice.For(tiers));
         return team is null ? Results.Ok(result) : Results.Ok(result.Teams.SingleOrDefault() ?? result.Organisation with { Team = team });
     }
 }

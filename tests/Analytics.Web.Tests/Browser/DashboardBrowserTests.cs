@@ -49,7 +49,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
             ("Deployment frequency", team => team.DeploymentFrequency.Tier),
             ("Lead time", team => team.LeadTime.Tier),
             ("Change failure rate", team => team.ChangeFailureRate.Tier),
-            ("Recovery time", team => team.RecoveryTime.Tier),
+            ("Recovery time", team => team.RecoveryTime.KeyTier),
         };
         Assert.Equal(["Key", "Elite", "High", "Medium", "Low", "no sample"],
             (await page.Locator("[data-panel=tiers] [data-testid=tier-distribution] thead th").AllInnerTextsAsync()).Select(text => text.Trim()));

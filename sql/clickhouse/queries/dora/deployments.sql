@@ -7,6 +7,7 @@ SELECT
     d.team AS team,
     d.environment AS environment,
     d.kind AS kind,
+    d.kind_evidence AS kind_evidence,
     d.related_deployment_id AS related_deployment_id,
     d.sha AS sha,
     d.started_at AS started_at,
