@@ -10,6 +10,12 @@ public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string?
     /// <summary>Incident severities time to restore service and the incident list keep (case-insensitive); empty = every severity.</summary>
     public IReadOnlyList<string> Severities { get; init; } = [];
 
+    // Value equality over the severities too: requests are compared (and may be cache keys) by what they ask for.
+    public bool Equals(DoraRequest? other) =>
+        other is not null && From == other.From && To == other.To && Team == other.Team && Severities.SequenceEqual(other.Severities);
+
+    public override int GetHashCode() => HashCode.Combine(From, To, Team, Severities.Count);
+
     /// <summary>The severities as the SQL compares them: trimmed, lower-cased, each once.</summary>
     internal string[] SeverityParameter() =>
         Severities.Select(s => s.Trim().ToLowerInvariant()).Where(s => s.Length > 0).Distinct().ToArray();
