@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using Analytics.Ingestors.GitHubSimulator;
+using Analytics.Simulators.GitHub;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
 

@@ -1,4 +1,4 @@
-using Analytics.Ingestors.GitHubSimulator;
+using Analytics.Simulators.GitHub;
 
 namespace Analytics.Ingestors.Tests.GitHub;
 

@@ -1,5 +1,5 @@
 using Analytics.Ingestors.GitHub;
-using Analytics.Ingestors.GitHubSimulator;
+using Analytics.Simulators.GitHub;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Runs;
 using Analytics.Storage.Catalog;
