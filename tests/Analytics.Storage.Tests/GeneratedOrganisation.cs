@@ -4,6 +4,7 @@ using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Tests.Catalog;
 using Analytics.Storage.Tests.ClickHouse;
+using Analytics.Testing.Oracles;
 
 namespace Analytics.Storage.Tests;
 

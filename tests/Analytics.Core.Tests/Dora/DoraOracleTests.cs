@@ -1,4 +1,5 @@
 using Analytics.Core.Dora;
+using Analytics.Testing.Oracles;
 
 namespace Analytics.Core.Tests.Dora;
 

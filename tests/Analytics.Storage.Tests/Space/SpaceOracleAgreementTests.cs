@@ -7,6 +7,7 @@ using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
 using Analytics.Storage.Tests.Catalog;
 using Analytics.Storage.Tests.ClickHouse;
+using Analytics.Testing.Oracles;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Tests.Space;

@@ -1,4 +1,5 @@
 using Analytics.Core.Space;
+using Analytics.Testing.Oracles;
 
 namespace Analytics.Storage.Tests.Space;
 

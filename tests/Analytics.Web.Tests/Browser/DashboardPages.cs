@@ -1,4 +1,5 @@
 using Analytics.Core.Dora;
+using Analytics.Testing;
 using Analytics.Web.Tests.Hosting;
 using Microsoft.Playwright;
 

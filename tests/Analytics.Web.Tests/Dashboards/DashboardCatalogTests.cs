@@ -1,3 +1,4 @@
+using Analytics.Testing;
 using Analytics.Web.Dashboards;
 using Analytics.Web.Tests.Hosting;
 using Microsoft.Extensions.Options;
