@@ -1,5 +1,4 @@
 using Analytics.Simulators.GitHub;
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 using static Analytics.Ingestors.Tests.GitHub.GitHubScenario;
 

@@ -1,5 +1,4 @@
 using Analytics.Ingestors.Linking;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Tests.Linking;

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.Tests.Catalog;
-using Analytics.Storage.Tests.ClickHouse;
 using Analytics.Testing;
 
 namespace Analytics.Storage.Tests.Metrics;

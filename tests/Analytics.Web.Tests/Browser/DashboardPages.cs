@@ -1,6 +1,4 @@
-using Analytics.Core.Dora;
 using Analytics.Testing;
-using Analytics.Web.Tests.Hosting;
 using Microsoft.Playwright;
 
 namespace Analytics.Web.Tests.Browser;

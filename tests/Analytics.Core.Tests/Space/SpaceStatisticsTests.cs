@@ -1,7 +1,4 @@
-using Analytics.Core.Space;
-using Analytics.Testing.Oracles;
-
-namespace Analytics.Storage.Tests.Space;
+namespace Analytics.Core.Tests.Space;
 
 public sealed class SpaceStatisticsTests
 {
