@@ -1,9 +1,5 @@
-using Analytics.Core.Dora;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Tests.Catalog;
-using Analytics.Storage.Tests.ClickHouse;
+using Analytics.Testing.Oracles;
 
 namespace Analytics.Storage.Tests;
 

@@ -1,7 +1,7 @@
 namespace Analytics.Core.Dora;
 
-// The facts the DORA definitions read, as plain records: what the oracle computes from, and what the
-// ClickHouse tables hold (one record per table row, after deduplication).
+// The facts the DORA definitions read, as plain records: what the ClickHouse tables hold (one record per table row,
+// after deduplication). The test oracles (tests/Analytics.Testing) compute from them too.
 
 public sealed record DeploymentEvent(
     string DeploymentId,
@@ -16,20 +16,7 @@ public sealed record DeploymentEvent(
 
 public sealed record DeploymentCommitLink(string DeploymentId, string Repository, string Sha, string Link);
 
-public sealed record CommitEvent(string Repository, string Sha, DateTimeOffset AuthoredAt, DateTimeOffset CommittedAt);
-
 public sealed record IncidentEvent(string IncidentId, string Service, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt, string CausedByDeploymentId);
 
 /// <summary>[ValidFrom, ValidTo); ValidTo null = still owned.</summary>
 public sealed record OwnershipRange(string Service, string Team, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo);
-
-/// <summary>Source "" applies to every source; Pattern is an SQL LIKE pattern.</summary>
-public sealed record ProductionRule(string Source, string Pattern);
-
-public sealed record DoraHistory(
-    IReadOnlyList<DeploymentEvent> Deployments,
-    IReadOnlyList<DeploymentCommitLink> DeploymentCommits,
-    IReadOnlyList<CommitEvent> Commits,
-    IReadOnlyList<IncidentEvent> Incidents,
-    IReadOnlyList<OwnershipRange> Ownership,
-    IReadOnlyList<ProductionRule> ProductionRules);

@@ -30,7 +30,6 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(SpaceCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SetupCommand());
-        root.Subcommands.Add(BenchCommand.Create());
         var ingest = IngestCommands.Ingest();
         ingest.Subcommands.Add(GitCommands.Create());
         ingest.Subcommands.Add(GitHubCommands.Create());

@@ -1,5 +1,3 @@
-using Analytics.Core.Dora;
-
 namespace Analytics.Core.Tests.Dora;
 
 /// <summary>The oracle's own reading of the definitions on small cases (the SQL is checked against it elsewhere).</summary>

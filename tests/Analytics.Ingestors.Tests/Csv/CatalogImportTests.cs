@@ -1,6 +1,5 @@
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Tests.Runs;
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Tests.Csv;

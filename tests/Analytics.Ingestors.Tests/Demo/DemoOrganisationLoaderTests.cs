@@ -1,6 +1,4 @@
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,10 +1,7 @@
 using Analytics.Core.Dora;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.Linking;
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Linking;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using LibGit2Sharp;

@@ -1,5 +1,4 @@
 using Analytics.Ingestors.Git;
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Tests.Git;

@@ -1,9 +1,6 @@
 using Analytics.Ingestors.Git;
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Runs;
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Quartz;
 

@@ -1,7 +1,5 @@
-using Analytics.Storage.Catalog;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Ingestors.Tests.Git;
 

@@ -1,8 +1,5 @@
 using Analytics.Ingestors.GitHub;
-using Analytics.Ingestors.GitHubSimulator;
-using Analytics.Ingestors.Runs;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
+using Analytics.Simulators.GitHub;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Tests.GitHub;

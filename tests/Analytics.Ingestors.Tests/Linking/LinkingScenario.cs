@@ -1,6 +1,5 @@
 using Analytics.Core.Dora;
 using Analytics.Ingestors.Linking;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Tests.Linking;

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Analytics.Ingestors.Push;
 using Analytics.Ingestors.Tests.Runs;
-using Analytics.Storage.Catalog;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,3 @@
-using Analytics.Ingestors.Runs;
-using Analytics.Storage.Catalog;
-using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
 namespace Analytics.Ingestors.Tests.Runs;

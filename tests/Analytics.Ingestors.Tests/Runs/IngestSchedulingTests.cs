@@ -1,8 +1,4 @@
-using Analytics.Ingestors.Runs;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 using Quartz;

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
-using Analytics.Ingestors.Runs;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

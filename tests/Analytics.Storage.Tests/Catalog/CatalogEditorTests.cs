@@ -1,10 +1,5 @@
-using Analytics.Core.Dora;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using static Analytics.Storage.Tests.Catalog.CatalogTestDatabase;
 
 namespace Analytics.Storage.Tests.Catalog;

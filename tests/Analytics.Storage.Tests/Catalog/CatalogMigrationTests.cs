@@ -1,4 +1,3 @@
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Storage.Tests.Catalog;

@@ -1,4 +1,3 @@
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 using static Analytics.Storage.Tests.Catalog.CatalogTestDatabase;
 

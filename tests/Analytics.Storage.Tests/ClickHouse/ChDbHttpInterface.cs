@@ -4,7 +4,6 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Web;
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 
 namespace Analytics.Storage.Tests.ClickHouse;

@@ -1,6 +1,3 @@
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Tests.ClickHouse;
-
 namespace Analytics.Storage.Tests.Space;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Analytics.Storage.Catalog;
-using Analytics.Storage.Tests.Catalog;
-using Analytics.Storage.Tests.ClickHouse;
-
 namespace Analytics.Storage.Tests.Space;
 
 /// <summary>The catalog's templates reach ClickHouse's catalog_templates (migration 0006), replaced whole on each sync.</summary>

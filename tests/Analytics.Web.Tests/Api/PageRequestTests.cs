@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Analytics.Web.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Web.Tests.Api;
 

@@ -1,14 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Analytics.Core.Dora;
 using Analytics.Core.Space;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
 using Analytics.Web.Cli;
-using Analytics.Web.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Tests.Api;

@@ -1,11 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
 using Analytics.Web.Components.Shared;
 using Analytics.Web.Dashboards;
-using Analytics.Web.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Analytics.Web.Tests.Browser.DashboardPages;
 

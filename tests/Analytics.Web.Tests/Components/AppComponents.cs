@@ -1,10 +1,8 @@
 using Analytics.Web.Dashboards;
 using Analytics.Web.Hosting;
-using Analytics.Web.Tests.Hosting;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Radzen;
 
 namespace Analytics.Web.Tests.Components;

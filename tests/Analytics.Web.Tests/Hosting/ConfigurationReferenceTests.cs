@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.Runs;
+using Analytics.Testing;
 using Analytics.Web.Cli;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Analytics.Core.Dora;
 using Analytics.Web.Components.Shared;
 
 namespace Analytics.Web.Tests.Hosting;

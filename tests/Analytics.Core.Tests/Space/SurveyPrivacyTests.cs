@@ -1,6 +1,4 @@
-using Analytics.Core.Space;
-
-namespace Analytics.Storage.Tests.Space;
+namespace Analytics.Core.Tests.Space;
 
 /// <summary>The privacy rule on hand-made cells (K = 5 unless said otherwise).</summary>
 public sealed class SurveyPrivacyTests

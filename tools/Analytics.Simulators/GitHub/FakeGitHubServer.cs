@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Analytics.Ingestors.GitHubSimulator;
+namespace Analytics.Simulators.GitHub;
 
 /// <summary>A request the fake answered.</summary>
 /// <param name="Conditional">It carried If-None-Match.</param>

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using Analytics.Ingestors.GitHubSimulator;
 using Analytics.Ingestors.Runs;
+using Analytics.Simulators.GitHub;
 using Analytics.Storage.ClickHouse;
 
-namespace Analytics.Web.Benchmarks;
+namespace Analytics.Bench;
 
 /// <summary>
 /// What a GitHub source spends: a full sync of a generated organisation served by the GitHub simulator (Kestrel on

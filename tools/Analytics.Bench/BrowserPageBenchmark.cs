@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Playwright;
 
-namespace Analytics.Web.Benchmarks;
+namespace Analytics.Bench;
 
 /// <summary>
 /// Browser time of dashboard pages: an installed Chromium (headless, Playwright; nothing is downloaded) opens each page

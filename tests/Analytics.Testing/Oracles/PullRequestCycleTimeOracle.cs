@@ -1,4 +1,6 @@
-namespace Analytics.Core.Dora;
+using Analytics.Core.Dora;
+
+namespace Analytics.Testing.Oracles;
 
 /// <summary>A merged or open pull request as the cycle-time definition reads it.</summary>
 public sealed record PullRequestFacts(

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 
-namespace Analytics.Web.Benchmarks;
+namespace Analytics.Bench;
 
 /// <summary>
 /// Time to compute every DORA figure for every team by month over the generated organisation's whole history

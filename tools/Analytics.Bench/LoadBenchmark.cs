@@ -3,7 +3,7 @@ using Analytics.Ingestors.Demo;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 
-namespace Analytics.Web.Benchmarks;
+namespace Analytics.Bench;
 
 /// <summary>
 /// Loading speed of the embedded engine: the generated organisation's event tables streamed through

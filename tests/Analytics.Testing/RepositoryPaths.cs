@@ -1,5 +1,6 @@
-namespace Analytics.Web.Tests.Hosting;
+namespace Analytics.Testing;
 
+/// <summary>Folders of this repository (samples, dashboards, artefacts), found from a test's output folder.</summary>
 public static class RepositoryPaths
 {
     /// <summary>The folder holding Analytics.sln, found by walking up from the test binaries.</summary>

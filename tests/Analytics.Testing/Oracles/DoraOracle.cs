@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using Analytics.Core.Dora;
 
-namespace Analytics.Core.Dora;
+namespace Analytics.Testing.Oracles;
 
 /// <summary>
 /// The DORA definitions of docs/metrics.md in plain C#, straight from the text, with no SQL and no I/O.

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Analytics.Core.Space;
 
-namespace Analytics.Core.Space;
+namespace Analytics.Testing.Oracles;
 
 /// <summary>
 /// The numeric core of a semantic version: an optional "v", MAJOR[.MINOR[.PATCH]] (missing parts are 0, each part at
 /// most 9 digits), then optionally -prerelease and/or +build, which are ignored. Anything else is not a version.
-/// The SQL of adoption/template_currency.sql reads versions by the same rule.
+/// The SQL of adoption/template_currency.sql reads versions by the same rule; this is the oracle's reading.
 /// </summary>
 public readonly partial record struct SemanticVersion(int Major, int Minor, int Patch) : IComparable<SemanticVersion>
 {

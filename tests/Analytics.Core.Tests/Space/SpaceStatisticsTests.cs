@@ -1,6 +1,4 @@
-using Analytics.Core.Space;
-
-namespace Analytics.Storage.Tests.Space;
+namespace Analytics.Core.Tests.Space;
 
 public sealed class SpaceStatisticsTests
 {

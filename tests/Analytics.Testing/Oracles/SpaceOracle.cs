@@ -1,19 +1,7 @@
 using Analytics.Core.Dora;
+using Analytics.Core.Space;
 
-namespace Analytics.Core.Space;
-
-/// <summary>The rows the SPACE, adoption and self-service definitions read, besides the DORA history.</summary>
-public sealed record SpaceHistory(
-    IReadOnlyList<SurveyResponse> SurveyResponses,
-    IReadOnlyList<ServiceRequestRecord> ServiceRequests,
-    IReadOnlyList<MembershipRange> Memberships,
-    IReadOnlyList<IdentityRecord> Identities,
-    IReadOnlyList<ServiceTemplateRange> ServiceTemplates,
-    IReadOnlyList<TemplateRecord> Templates,
-    IReadOnlyList<ServiceRepository> Services,
-    IReadOnlyList<PullRequestEvent> PullRequests,
-    IReadOnlyList<ReviewEvent> Reviews,
-    IReadOnlyList<CommitAuthor> CommitAuthors);
+namespace Analytics.Testing.Oracles;
 
 /// <summary>
 /// The survey, activity, collaboration, flow, adoption and self-service definitions of docs/metrics.md in plain C#,
@@ -288,7 +276,7 @@ public sealed class SpaceOracle
                 return new ServiceTemplateVersion(t.Service, _doraOracle.TeamOf(t.Service, at), t.Template, t.TemplateVersion, latest ?? "", status, majors, minors);
             })
             .ToList();
-        return Space.TemplateCurrency.Summarise(to, services);
+        return Analytics.Core.Space.TemplateCurrency.Summarise(to, services);
     }
 
     public TeamBreakdown<SelfServiceFigure> SelfService(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? kinds = null)

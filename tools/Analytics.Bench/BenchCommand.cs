@@ -1,15 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingestors.Demo;
-using Analytics.Web.Benchmarks;
 using Spectre.Console;
 
-namespace Analytics.Web.Cli;
+namespace Analytics.Bench;
 
-/// <summary><c>analytics bench load</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+/// <summary><c>analytics-bench load|dora|ingest|github|pages</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
 internal static class BenchCommand
 {
-    public static Command Create()
+    public static RootCommand Create()
     {
         var scale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "s" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
@@ -120,7 +119,7 @@ internal static class BenchCommand
             }
             return 0;
         });
-        var bench = new Command("bench", "Benchmarks whose figures go in docs/benchmarks.md.");
+        var bench = new RootCommand("Benchmarks whose figures go in docs/benchmarks.md.");
         bench.Subcommands.Add(gitHub);
         bench.Subcommands.Add(pages);
         bench.Subcommands.Add(ingest);

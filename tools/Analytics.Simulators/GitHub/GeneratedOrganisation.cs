@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Analytics.Ingestors.GitHubSimulator;
+namespace Analytics.Simulators.GitHub;
 
 /// <summary>
 /// A large organisation for the simulator, the same every time for the same sizes: each repository has a trunk

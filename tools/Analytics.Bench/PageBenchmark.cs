@@ -4,7 +4,7 @@ using Analytics.Web.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace Analytics.Web.Benchmarks;
+namespace Analytics.Bench;
 
 /// <summary>
 /// Server time of dashboard pages over the generated organisation: the real host on Kestrel (127.0.0.1), each page
@@ -15,7 +15,13 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
 {
     public async Task<IReadOnlyList<PageTiming>> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            // The entry assembly is analytics-bench; the static web asset manifests beside it are named after the app.
+            ApplicationName = typeof(WebApplicationExtensions).Assembly.GetName().Name,
+            EnvironmentName = "Production",
+        });
         builder.Configuration.AddInMemoryCollection(
         [
             new("Analytics:Store:DataPath", Path.Combine(dataPath, "clickhouse")),

@@ -7,7 +7,7 @@ using Analytics.Ingestors.Git;
 using Analytics.Storage.ClickHouse;
 using LibGit2Sharp;
 
-namespace Analytics.Web.Benchmarks;
+namespace Analytics.Bench;
 
 /// <summary>
 /// Ingest throughput of the CSV and local git paths, end to end through the same services the CLI uses:

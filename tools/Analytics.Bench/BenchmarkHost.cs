@@ -1,6 +1,6 @@
 using Analytics.Web.Hosting;
 
-namespace Analytics.Web.Benchmarks;
+namespace Analytics.Bench;
 
 /// <summary>The services the CLI uses, over a store and catalog of the benchmark's own in <c>workPath</c>.</summary>
 internal static class BenchmarkHost

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Analytics.Ingestors.GitHubSimulator;
+namespace Analytics.Simulators.GitHub;
 
 /// <summary>
 /// GitHub's own example response objects, one per endpoint the simulator serves (see Fixtures/README.md for their

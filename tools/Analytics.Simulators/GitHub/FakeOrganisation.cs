@@ -1,4 +1,4 @@
-namespace Analytics.Ingestors.GitHubSimulator;
+namespace Analytics.Simulators.GitHub;
 
 /// <summary>What the fake GitHub serves: organisations of repositories, each with its history. Mutable between runs.</summary>
 public sealed class FakeOrganisation(string login)
