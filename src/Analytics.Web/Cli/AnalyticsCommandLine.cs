@@ -4,9 +4,6 @@ using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
-using Analytics.Web.Components.Shared;
-using Analytics.Web.Dashboards;
 using Analytics.Web.Hosting;
 using Spectre.Console;
 
@@ -117,7 +114,7 @@ public static class AnalyticsCommandLine
         // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
         builder.Services.AddAnalyticsServices(builder.Configuration);
-        builder.Services.AddDashboards(builder.Configuration);
+        builder.Services.AddQueryServices(builder.Configuration);
         using var host = builder.Build();
         host.Services.ValidateOptions();
         try

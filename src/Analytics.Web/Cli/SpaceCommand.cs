@@ -4,10 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Analytics.Core.Space;
 using Analytics.Storage.Metrics;
-using Analytics.Web.Api;
-using Analytics.Web.Components;
-using Analytics.Web.Components.Shared;
-using CsvHelper;
+using Analytics.Web.Utils;
 using Spectre.Console;
 
 namespace Analytics.Web.Cli;
@@ -63,7 +60,7 @@ internal static class SpaceCommand
 
     private static Command RoiCommand()
     {
-        var (days, from, to, _, format) = PeriodOptions(SpaceApi.RoiDefaultDays);
+        var (days, from, to, _, format) = PeriodOptions(Period.RoiDefaultDays);
         var months = new Option<int?>("--months") { Description = "Months compared before and after adoption (default Analytics:Space:RoiMonths, 3)." };
         var hourlyCost = new Option<double?>("--hourly-cost") { Description = "Cost of an engineer's hour for hours saved (default Analytics:Space:HourlyCost, 100)." };
         var kinds = new Option<string[]>("--kinds") { Description = "Service request kinds that count for hours saved (default: Analytics:Space:SelfServiceKinds, or every kind).", AllowMultipleArgumentsPerToken = true };
@@ -74,7 +71,7 @@ internal static class SpaceCommand
         command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
-            var requestKinds = result.GetValue(kinds) is { Length: > 0 } given ? SpaceApi.Kinds(given) : null;
+            var requestKinds = result.GetValue(kinds) is { Length: > 0 } given ? RequestKinds.Parse(given) : null;
             var roi = await services.GetRequiredService<RoiQueries>().RoiAsync(
                 new RoiRequest(period.From, period.To, result.GetValue(months), result.GetValue(hourlyCost), requestKinds), token);
             Write(result.GetValue(format), roi, WriteRoiCsv, RoiTable, period);
@@ -137,14 +134,14 @@ internal static class SpaceCommand
         result.Teams.ToList().ForEach(group => Add("team", group));
         result.OrganisationByMonth.ToList().ForEach(group => Add("organisation_month", group));
         result.TeamsByMonth.ToList().ForEach(group => Add("team_month", group));
-        WriteCsv(output,
+        Csv.Write(output,
             ["scope", "team", "month", "question", "respondents", "responses", "score", "promoter_share", "detractor_share",
              "score_1", "score_2", "score_3", "score_4", "score_5", "suppressed", "low_confidence"],
             rows);
     }
 
     internal static void WriteActivityCsv(TeamBreakdown<ActivityFigure> result, TextWriter output) =>
-        WriteCsv(output,
+        Csv.Write(output,
             ["team", "from", "to", "headcount", "deployments", "merged_pull_requests", "reviews", "service_requests",
              "deployments_per_engineer", "merged_pull_requests_per_engineer", "reviews_per_engineer", "service_requests_per_engineer", "low_confidence"],
             result.Teams.Prepend(result.Organisation).Select(a => new object?[]
@@ -154,7 +151,7 @@ internal static class SpaceCommand
             }));
 
     internal static void WriteCollaborationCsv(TeamBreakdown<CollaborationFigure> result, TextWriter output) =>
-        WriteCsv(output,
+        Csv.Write(output,
             ["team", "from", "to", "pickup_n", "pickup_median_seconds", "reviews_given", "cross_team_reviews", "cross_team_share",
              "unknown_reviewer_team", "pull_requests", "distinct_reviewers_per_pull_request", "low_confidence"],
             result.Teams.Prepend(result.Organisation).Select(c => new object?[]
@@ -164,7 +161,7 @@ internal static class SpaceCommand
             }));
 
     internal static void WriteFlowCsv(TeamBreakdown<FlowFigure> result, TextWriter output) =>
-        WriteCsv(output,
+        Csv.Write(output,
             ["team", "to", "open_pull_requests", "headcount", "open_pull_requests_per_engineer",
              "flow_respondents", "flow_mean", "flow_suppressed", "interruptions_respondents", "interruptions_mean", "interruptions_suppressed"],
             result.Teams.Prepend(result.Organisation).Select(f => new object?[]
@@ -177,23 +174,23 @@ internal static class SpaceCommand
     internal static void WriteAdoptionCsv(AdoptionReport report, TextWriter output)
     {
         var g = report.GoldenPath;
-        WriteCsv(output, ["section", "team", "month", "active_services", "golden_path_services", "golden_path_rate", "low_confidence"],
+        Csv.Write(output, ["section", "team", "month", "active_services", "golden_path_services", "golden_path_rate", "low_confidence"],
             new[] { g.Organisation }.Concat(g.Teams).Concat(g.OrganisationByMonth).Concat(g.TeamsByMonth)
                 .Select(f => new object?[] { "golden_path", Team(f.Team), f.Month, f.ActiveServices, f.GoldenPathServices, f.Rate, f.LowConfidence }));
         output.WriteLine();
-        WriteCsv(output, ["section", "team", "template", "services", "latest", "patch_behind", "minor_behind", "major_behind", "unknown", "latest_share"],
+        Csv.Write(output, ["section", "team", "template", "services", "latest", "patch_behind", "minor_behind", "major_behind", "unknown", "latest_share"],
             report.Templates.Figures.Select(f => new object?[]
             {
                 "template_currency", Team(f.Team), f.Template == "" ? "all" : f.Template, f.Services, f.Latest, f.PatchBehind, f.MinorBehind, f.MajorBehind, f.Unknown, f.LatestShare,
             }));
         output.WriteLine();
-        WriteCsv(output, ["section", "team", "fulfilled", "self_service_fulfilled", "self_service_ratio", "self_service_median_seconds", "ticket_median_seconds", "low_confidence"],
+        Csv.Write(output, ["section", "team", "fulfilled", "self_service_fulfilled", "self_service_ratio", "self_service_median_seconds", "ticket_median_seconds", "low_confidence"],
             report.SelfService.Teams.Prepend(report.SelfService.Organisation).Select(f => new object?[]
             {
                 "self_service", Team(f.Team), f.Fulfilled, f.SelfServiceFulfilled, f.SelfServiceRatio, f.SelfService.Median?.TotalSeconds, f.Ticket.Median?.TotalSeconds, f.LowConfidence,
             }));
         output.WriteLine();
-        WriteCsv(output, ["section", "team", "joiners", "deployed", "median_seconds", "not_yet_deployed", "low_confidence"],
+        Csv.Write(output, ["section", "team", "joiners", "deployed", "median_seconds", "not_yet_deployed", "low_confidence"],
             report.FirstDeploy.Teams.Prepend(report.FirstDeploy.Organisation).Select(f => new object?[]
             {
                 "time_to_first_deploy", Team(f.Team), f.Joiners, f.Deployed, f.Median?.TotalSeconds, f.NotYetDeployed, f.LowConfidence,
@@ -203,11 +200,11 @@ internal static class SpaceCommand
     internal static void WriteRoiCsv(RoiResult roi, TextWriter output)
     {
         var a = roi.Assumptions;
-        WriteCsv(output, ["section", "key", "team", "estimate", "lower", "upper", "adopters", "control_teams", "before", "after", "control_change", "low_confidence"],
+        Csv.Write(output, ["section", "key", "team", "estimate", "lower", "upper", "adopters", "control_teams", "before", "after", "control_change", "low_confidence"],
             roi.Dora.SelectMany(e => e.Teams.Select(t => new object?[] { "adopter", e.Key, t.Team, t.Effect, null, null, null, t.Controls, t.Before, t.After, t.ControlChange, null })
                 .Prepend(["difference_in_differences", e.Key, "", e.Estimate, e.Lower, e.Upper, e.Adopters, e.ControlTeams, null, null, null, e.LowConfidence])));
         output.WriteLine();
-        WriteCsv(output, ["section", "team", "self_service_requests", "ticket_requests", "ticket_median_seconds", "self_service_median_seconds", "hours_saved", "cost_saved",
+        Csv.Write(output, ["section", "team", "self_service_requests", "ticket_requests", "ticket_median_seconds", "self_service_median_seconds", "hours_saved", "cost_saved",
                 "currency", "hourly_cost", "request_kinds", "months", "bootstrap_resamples", "bootstrap_seed", "interval_level"],
             roi.TeamHoursSaved.Prepend(roi.HoursSaved).Select(h => new object?[]
             {
@@ -215,27 +212,6 @@ internal static class SpaceCommand
                 a.Currency, a.HourlyCost, a.RequestKinds.Count == 0 ? "all" : string.Join(' ', a.RequestKinds), a.Months, a.BootstrapResamples, a.BootstrapSeed, a.IntervalLevel,
             }));
     }
-
-    private static void WriteCsv(TextWriter output, string[] header, IEnumerable<object?[]> rows)
-    {
-        using var csv = CsvWriter.Create(output, CsvWriterOptions.Default, true);
-        csv.WriteHeader(header);
-        foreach (var row in rows)
-        {
-            csv.WriteRecord(row.Select(Value).ToArray());
-        }
-        csv.Flush();
-    }
-
-    private static string Value(object? value) => value switch
-    {
-        null => "",
-        bool flag => flag ? "true" : "false",
-        DateTimeOffset instant => instant.ToString("O", CultureInfo.InvariantCulture),
-        DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 
     /// <summary>The organisation is "" in results; written out by name so a spreadsheet can tell it apart.</summary>
     private static string Team(string team) => team == "" ? "organisation" : team;

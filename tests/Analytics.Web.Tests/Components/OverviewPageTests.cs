@@ -1,8 +1,8 @@
 using AngleSharp.Dom;
 using Analytics.Core.Dora;
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
 using Analytics.Web.Components.Pages;
+using Analytics.Web.Utils;
 using Analytics.Web.Components.Shared;
 using Analytics.Web.Tests.Hosting;
 using Bunit;
