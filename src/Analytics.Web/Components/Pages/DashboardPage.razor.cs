@@ -88,8 +88,5 @@ public partial class DashboardPage
             double.TryParse(HourlyCost, System.Globalization.NumberStyles.Float, invariant, out var cost) && cost is >= 0 and < 1_000_000 ? cost : null);
     }
 
-    private string ExportAddress(PanelDefinition panel, string extension) =>
-        $"api/dashboards/{Uri.EscapeDataString(Name)}/panels/{Uri.EscapeDataString(panel.Id)}.{extension}?days={PeriodDays}"
-        + (Team is null ? "" : $"&team={Uri.EscapeDataString(Team)}")
-        + (Tiers is null ? "" : $"&tiers={Uri.EscapeDataString(Tiers)}");
+    private string ExportAddress(PanelDefinition panel, string extension) => DashboardUrls.PanelExportUrl(Name, panel.Id, extension, PeriodDays, Team, Tiers);
 }

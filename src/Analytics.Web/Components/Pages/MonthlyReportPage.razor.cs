@@ -38,11 +38,9 @@ public partial class MonthlyReportPage
         }
     }
 
-    private string Query(DateOnly month) => $"month={month:yyyy-MM}" + (Tiers is null ? "" : $"&tiers={Uri.EscapeDataString(Tiers)}");
+    private string MonthAddress(DateOnly month) => DashboardUrls.MonthlyReportUrl(month, Tiers);
 
-    private string MonthAddress(DateOnly month) => $"reports/monthly?{Query(month)}";
-
-    private string FileAddress(string name) => $"api/reports/monthly/{Uri.EscapeDataString(name)}?{Query(_month)}";
+    private string FileAddress(string name) => DashboardUrls.MonthlyReportFileUrl(name, _month, Tiers);
 
     private static string MonthName(DateOnly month) => month.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
 
