@@ -19,7 +19,7 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
         {
             ContentRootPath = AppContext.BaseDirectory,
             // The entry assembly is analytics-bench; the static web asset manifests beside it are named after the app.
-            ApplicationName = typeof(WebApplicationExtensions).Assembly.GetName().Name,
+            ApplicationName = typeof(Extensions).Assembly.GetName().Name,
             EnvironmentName = "Production",
         });
         builder.Configuration.AddInMemoryCollection(

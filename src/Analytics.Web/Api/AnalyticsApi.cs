@@ -1,8 +1,8 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
 using Analytics.Core.Dora;
-using Analytics.Web.Components;
-using Analytics.Web.Hosting;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 
 namespace Analytics.Web.Api;
 
@@ -16,16 +16,12 @@ public static class AnalyticsApi
             RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, tierChoice, cancellationToken));
         api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, CatalogStore catalog,
             TimeProvider clock, CancellationToken cancellationToken) =>
-            await IsKnownTeamAsync(catalog, team, cancellationToken)
+            await catalog.IsKnownTeamAsync(team, cancellationToken)
                 ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, tierChoice, cancellationToken)
                 // A misspelt team must not look like a team with no deployments.
                 : Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound));
         return endpoints;
     }
-
-    /// <summary>A catalog team, or "unassigned" (services without an owner at the time).</summary>
-    internal static async Task<bool> IsKnownTeamAsync(CatalogStore catalog, string team, CancellationToken cancellationToken) =>
-        team == Analytics.Core.Dora.TeamAttribution.Unassigned || (await catalog.TeamSlugsAsync(cancellationToken)).Contains(team, StringComparer.Ordinal);
 
     /// <summary>A 400 naming the years there are when ?tiers= names none; null when it is absent or known.</summary>
     internal static IResult? UnknownTiers(string? tiers) => tiers is null || DoraTierTables.Parse(tiers) is not null

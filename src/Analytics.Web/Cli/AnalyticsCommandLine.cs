@@ -4,9 +4,6 @@ using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
-using Analytics.Web.Components.Shared;
-using Analytics.Web.Dashboards;
 using Analytics.Web.Hosting;
 using Spectre.Console;
 
@@ -76,7 +73,7 @@ public static class AnalyticsCommandLine
         // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), .. settings ?? []]);
         builder.Services.AddAnalyticsServices(builder.Configuration);
-        builder.Services.AddDashboards(builder.Configuration);
+        builder.Services.AddQueryServices(builder.Configuration);
         return builder;
     }
 

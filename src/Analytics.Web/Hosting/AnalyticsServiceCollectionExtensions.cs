@@ -4,6 +4,7 @@ using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
+using Analytics.Web.Queries;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Hosting;

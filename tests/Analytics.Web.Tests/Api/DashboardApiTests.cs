@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
 using AngleSharp.Html.Parser;
-using Analytics.Web.Components;
+using Analytics.Web.Utils;
 using Analytics.Web.Dashboards;
 using SkiaSharp;
 

@@ -75,7 +75,7 @@ public sealed class SpaceApiTests(AnalyticsAppFixture app)
         var result = await queries.SatisfactionAsync(new SpaceRequest(Today.AddDays(-365), Today));
         var output = new StringWriter();
 
-        SpaceCommand.WriteSatisfactionCsv(result, output);
+        SpaceCsv.WriteSatisfactionCsv(result, output);
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var header = lines[0].Split(',');

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Analytics.Storage.Catalog;
-using Analytics.Web.Components.Shared;
 using Analytics.Web.Dashboards;
+using Analytics.Web.Utils;
 using Microsoft.Playwright;
 using static Analytics.Web.Tests.Browser.DashboardPages;
 
@@ -254,7 +254,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
     /// <summary>The catalog team with the most deployments in the team-lead dashboard's default period, so its weekly series has values throughout.</summary>
     private async Task<string> BusiestTeamAsync(IReadOnlyList<string> teams)
     {
-        var period = Analytics.Web.Components.Period.Resolve(null, null, Catalog.Load("team-lead")!.DefaultDays, TimeProvider.System);
+        var period = Period.Resolve(null, null, Catalog.Load("team-lead")!.DefaultDays, TimeProvider.System);
         var all = await app.Http.GetDoraAsync(period.From, period.To);
         return all.Teams.Where(summary => teams.Contains(summary.Team)).MaxBy(summary => summary.DeploymentFrequency.Deployments)!.Team;
     }

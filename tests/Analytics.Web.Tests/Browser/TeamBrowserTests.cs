@@ -176,7 +176,7 @@ public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture bro
 
     private static (DateTimeOffset From, DateTimeOffset To) DefaultWindow()
     {
-        var period = Analytics.Web.Components.Period.Resolve(null, null, null, TimeProvider.System);
+        var period = Analytics.Web.Utils.Period.Resolve(null, null, null, TimeProvider.System);
         return (period.From, period.To);
     }
 

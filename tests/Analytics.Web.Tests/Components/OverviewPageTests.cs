@@ -1,6 +1,6 @@
 using AngleSharp.Dom;
-using Analytics.Web.Components;
 using Analytics.Web.Components.Pages;
+using Analytics.Web.Utils;
 using Analytics.Web.Components.Shared;
 using Bunit;
 using Microsoft.AspNetCore.Components;

@@ -1,6 +1,6 @@
 using AngleSharp.Dom;
-using Analytics.Web.Components;
 using Analytics.Web.Components.Pages;
+using Analytics.Web.Utils;
 using Bunit;
 using static Analytics.Web.Tests.Components.AppComponents;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Analytics.Web.Components.Shared;
+using Analytics.Web.Utils;
 
 namespace Analytics.Web.Tests.Hosting;
 

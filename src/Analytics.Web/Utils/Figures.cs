@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Analytics.Web.Components.Shared;
+namespace Analytics.Web.Utils;
 
 /// <summary>How figures are written on every page, so the same number reads the same everywhere.</summary>
 public static class Figures

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using Analytics.Core.Dora;
-using Analytics.Web.Cli;
+using Analytics.Web.Dashboards;
+using Analytics.Web.Utils;
 using ScottPlot;
 
-namespace Analytics.Web.Dashboards;
+namespace Analytics.Web.Queries;
 
 /// <summary>A panel as a file: series charts as PNG or SVG (ScottPlot), tables as CSV.</summary>
 public static class PanelExports
@@ -98,7 +99,7 @@ public static class PanelExports
     private static string SummariesCsv(IReadOnlyList<DoraSummary> summaries)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        DoraCommand.WriteCsv(summaries, writer);
+        DoraCsv.Write(summaries, writer);
         return writer.ToString();
     }
 }

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using Analytics.Core.Dora;
 using Analytics.Storage.Metrics;
+using Analytics.Web.Dashboards;
 
-namespace Analytics.Web.Dashboards;
+namespace Analytics.Web.Queries;
 
 /// <summary>
 /// The one-page monthly leadership report: the organisation's keys for the month with tier and change against the

@@ -2,8 +2,9 @@ using System.Diagnostics.Metrics;
 using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
+using Analytics.Web.Utils;
 
-namespace Analytics.Web.Dashboards;
+namespace Analytics.Web.Queries;
 
 /// <summary>
 /// What the team page shows for one team, period and benchmark year. <see cref="Summary"/> is null when the catalog
@@ -35,8 +36,8 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
     public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, CancellationToken cancellationToken = default)
     {
         Loads.Add(1, new KeyValuePair<string, object?>("team", team));
-        var period = Components.Period.Resolve(null, null, days, clock);
-        if (!await Api.AnalyticsApi.IsKnownTeamAsync(catalog, team, cancellationToken))
+        var period = Period.Resolve(null, null, days, clock);
+        if (!await catalog.IsKnownTeamAsync(team, cancellationToken))
         {
             return new TeamPageView(team, days, tiers.Year, null, null, [], [], []);
         }

@@ -1,8 +1,9 @@
 using Analytics.Core.Dora;
 using Analytics.Core.Space;
 using Analytics.Storage.Metrics;
+using Analytics.Web.Dashboards;
 
-namespace Analytics.Web.Dashboards;
+namespace Analytics.Web.Queries;
 
 /// <summary>A dashboard's figures for one period and, for team dashboards, one team: only what its panels need.</summary>
 public sealed record DashboardData(
@@ -43,7 +44,7 @@ public sealed record RoiInputs(int? Months = null, double? HourlyCost = null);
 
 /// <summary>The one query layer behind dashboards, their exports and the API.</summary>
 public sealed class DashboardQueries(
-    DoraQueries dora, Hosting.DoraTierChoice tierChoice, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
+    DoraQueries dora, DoraTierChoice tierChoice, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
 {
     /// <param name="tiers">The benchmark year's tier table; null = the configured year's.</param>
     public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null,
