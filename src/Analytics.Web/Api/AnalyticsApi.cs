@@ -14,7 +14,7 @@ public static class AnalyticsApi
         var api = endpoints.MapGroup("/api");
         api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, tierChoice, cancellationToken));
-        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, CatalogStore catalog,
+        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog,
             TimeProvider clock, CancellationToken cancellationToken) =>
             await IsKnownTeamAsync(catalog, team, cancellationToken)
                 ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, tierChoice, cancellationToken)
@@ -24,7 +24,7 @@ public static class AnalyticsApi
     }
 
     /// <summary>A catalog team, or "unassigned" (services without an owner at the time).</summary>
-    internal static async Task<bool> IsKnownTeamAsync(CatalogStore catalog, string team, CancellationToken cancellationToken) =>
+    internal static async Task<bool> IsKnownTeamAsync(CatalogLookups catalog, string team, CancellationToken cancellationToken) =>
         team == Analytics.Core.Dora.TeamAttribution.Unassigned || (await catalog.TeamSlugsAsync(cancellationToken)).Contains(team, StringComparer.Ordinal);
 
     /// <summary>A 400 naming the years there are when ?tiers= names none; null when it is absent or known.</summary>

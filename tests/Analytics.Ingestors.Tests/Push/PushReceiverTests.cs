@@ -26,7 +26,7 @@ public sealed class PushReceiverTests : IAsyncLifetime
     private static string Deployment(string id, string status) =>
         $$"""{"deployment_id":"{{id}}","service":"payments-api","environment":"production","status":"{{status}}","started_at":"2026-04-14T09:00:00Z","finished_at":"2026-04-14T09:10:00Z"}""";
 
-    private Task<IReadOnlyList<IngestRun>> RunsAsync() => _host.Get<CatalogStore>().RecentRunsAsync("github-actions", 10);
+    private Task<IReadOnlyList<IngestRun>> RunsAsync() => _host.Get<IngestRunLog>().RecentRunsAsync("github-actions", 10);
 
     [Fact]
     public async Task Without_a_known_token_nothing_is_read_stored_or_recorded_and_the_outcome_tells_a_missing_token_from_a_wrong_one()

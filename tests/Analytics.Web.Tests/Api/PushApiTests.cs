@@ -30,7 +30,7 @@ public sealed class PushApiTests : IAsyncLifetime
 
     private IClickHouseStore Store => _app.Services.GetRequiredService<IClickHouseStore>();
 
-    private CatalogStore Runs => _app.Services.GetRequiredService<CatalogStore>();
+    private IngestRunLog Runs => _app.Services.GetRequiredService<IngestRunLog>();
 
     public async Task InitializeAsync()
     {

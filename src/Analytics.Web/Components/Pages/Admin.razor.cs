@@ -24,7 +24,7 @@ public partial class Admin
 
     [Inject] private CatalogAdminQueries CatalogQueries { get; set; } = default!;
 
-    [Inject] private CatalogStore Catalog { get; set; } = default!;
+    [Inject] private CatalogAssignments Catalog { get; set; } = default!;
 
     [Inject] private CatalogMirrorSync Mirror { get; set; } = default!;
 
