@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Analytics.Storage.Catalog;
 
 /// <summary>
-/// Questions to the catalog: its teams, who owned a service or which team a person was in at a time, whose an email
+/// Questions to the catalog: its teams, people, services and templates, who owned a service or which team a person was in at a time, whose an email
 /// or login is. Each call uses its own short-lived <see cref="CatalogDbContext"/>, so one instance is safe to share
 /// as a singleton.
 /// </summary>
@@ -53,5 +53,47 @@ public sealed class CatalogLookups(IDbContextFactory<CatalogDbContext> contextFa
             .Where(i => i.Kind == kind && i.Value == normalized)
             .Select(i => i.Person)
             .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Every person's external id.</summary>
+    public Task<HashSet<string>> PersonIdsAsync(CancellationToken cancellationToken = default) =>
+        KeysAsync(db => db.People.Select(p => p.ExternalId), cancellationToken);
+
+    /// <summary>Every service's slug.</summary>
+    public Task<HashSet<string>> ServiceSlugsAsync(CancellationToken cancellationToken = default) =>
+        KeysAsync(db => db.Services.Select(s => s.Slug), cancellationToken);
+
+    /// <summary>Every template's slug.</summary>
+    public Task<HashSet<string>> TemplateSlugsAsync(CancellationToken cancellationToken = default) =>
+        KeysAsync(db => db.Templates.Select(t => t.Slug), cancellationToken);
+
+    /// <summary>Who each stored email and login (normalised) belongs to: the person's external id.</summary>
+    public async Task<Dictionary<(IdentityKind Kind, string Value), string>> IdentityOwnersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return (await db.PersonIdentities.Select(i => new { i.Kind, i.Value, i.Person.ExternalId }).ToListAsync(cancellationToken))
+            .ToDictionary(i => (i.Kind, i.Value), i => i.ExternalId);
+    }
+
+    /// <summary>Every stored ownership range.</summary>
+    public async Task<IReadOnlyList<OwnershipEntry>> OwnershipRangesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ServiceOwnerships.Select(o => new OwnershipEntry(o.Service.Slug, o.Team.Slug, o.ValidFrom, o.ValidTo)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every stored range of a service on a template version.</summary>
+    public async Task<IReadOnlyList<ServiceTemplateEntry>> ServiceTemplateRangesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.ServiceTemplates
+            .Select(st => new ServiceTemplateEntry(st.Service.Slug, st.Template.Slug, st.TemplateVersion, st.ValidFrom, st.ValidTo))
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<HashSet<string>> KeysAsync(Func<CatalogDbContext, IQueryable<string>> query, CancellationToken cancellationToken)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return (await query(db).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -8,7 +8,7 @@ public static class CatalogServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the SQLite catalog: an <see cref="IDbContextFactory{CatalogDbContext}"/> and its singleton stores, one
-    /// per job (lookups, assignments, the ingest run log and cursors, the mirror export, admin queries). Call
+    /// per job (lookups, assignments, upserts and seeding, services, the ingest run log and cursors, the mirror export, admin queries). Call
     /// <see cref="CatalogDatabase.MigrateAsync"/> at startup.
     /// </summary>
     /// <param name="connectionString">A SQLite connection string, e.g. "Data Source=data/catalog.db".</param>
@@ -26,6 +26,9 @@ public static class CatalogServiceCollectionExtensions
         services.TryAddSingleton<IngestRunLog>();
         services.TryAddSingleton<IngestCursors>();
         services.TryAddSingleton<CatalogMirrorExport>();
+        services.TryAddSingleton<CatalogUpserts>();
+        services.TryAddSingleton<CatalogSeeding>();
+        services.TryAddSingleton<ServiceCatalog>();
         services.TryAddSingleton<CatalogAdminQueries>();
         return services;
     }

@@ -33,7 +33,7 @@ public sealed class DoraBenchmark(DemoScale scale, int seed, DateTimeOffset end,
 
         progress.Report($"loading the {scale} organisation…");
         var load = Stopwatch.StartNew();
-        var summary = await DemoOrganisationLoader.LoadAsync(store, contexts, scale, seed, end, progress, cancellationToken);
+        var summary = await DemoOrganisationLoader.LoadAsync(store, new CatalogSeeding(contexts, TimeProvider.System), scale, seed, end, progress, cancellationToken);
         await new CatalogMirrorSync(new CatalogMirrorExport(contexts), store).SyncAsync(cancellationToken);
         await store.ExecuteAsync("OPTIMIZE TABLE deployments FINAL", cancellationToken: cancellationToken);
         load.Stop();
