@@ -1,4 +1,5 @@
 using Analytics.Core.Dora;
+using Analytics.Ingestors;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.Runs;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Analytics.Ingestors.Runs;
+using Analytics.Ingestors;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Web.Api;
