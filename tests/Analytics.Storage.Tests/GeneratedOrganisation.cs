@@ -23,8 +23,8 @@ public sealed class GeneratedOrganisation : IAsyncDisposable
     {
         var store = await EmbeddedEngine.NewMigratedDatabaseAsync(databasePrefix);
         var catalog = await CatalogTestDatabase.CreateMigratedAsync();
-        await DemoOrganisationLoader.LoadAsync(store, catalog.Contexts, scale, seed, end);
-        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
+        await DemoOrganisationLoader.LoadAsync(store, new CatalogSeeding(catalog.Contexts, TimeProvider.System), scale, seed, end);
+        await new CatalogMirrorSync(catalog.MirrorExport, store).SyncAsync();
         return new GeneratedOrganisation(store, catalog);
     }
 

@@ -28,13 +28,13 @@ public sealed class DoraBenchmark(DemoScale scale, int seed, DateTimeOffset end,
         await new MigrationRunner(store, sqlFiles).MigrateAsync(cancellationToken);
         var catalogPath = Path.Combine(dataPath, "catalog.db");
         var contexts = new PooledDbContextFactory<CatalogDbContext>(new DbContextOptionsBuilder<CatalogDbContext>().UseSqlite($"Data Source={catalogPath}").Options);
-        var catalog = new CatalogStore(contexts, TimeProvider.System);
+        var catalog = new CatalogDatabase(contexts);
         await catalog.MigrateAsync(cancellationToken);
 
         progress.Report($"loading the {scale} organisation…");
         var load = Stopwatch.StartNew();
-        var summary = await DemoOrganisationLoader.LoadAsync(store, contexts, scale, seed, end, progress, cancellationToken);
-        await new CatalogMirrorSync(catalog, store).SyncAsync(cancellationToken);
+        var summary = await DemoOrganisationLoader.LoadAsync(store, new CatalogSeeding(contexts, TimeProvider.System), scale, seed, end, progress, cancellationToken);
+        await new CatalogMirrorSync(new CatalogMirrorExport(contexts), store).SyncAsync(cancellationToken);
         await store.ExecuteAsync("OPTIMIZE TABLE deployments FINAL", cancellationToken: cancellationToken);
         load.Stop();
         progress.Report("refreshing the derived tables…");

@@ -39,7 +39,7 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
         progress.Report($"starting the app and loading the {scale} organisation…");
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var teams = await app.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync(cancellationToken);
+        var teams = await app.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync(cancellationToken);
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
 
         var pages = new[] { ("/", "overview"), ($"/teams/{teams[0]}", "team page"), ("/dashboards/leadership", "leadership dashboard") };

@@ -5,7 +5,7 @@ namespace Analytics.Storage.Catalog;
 
 /// <summary>
 /// The product catalog: teams, people, services, templates and ingest bookkeeping. SQLite is the
-/// source of truth; <see cref="CatalogStore.ExportMirrorAsync"/> feeds the read-only ClickHouse copy.
+/// source of truth; <see cref="CatalogMirrorExport.ExportMirrorAsync"/> feeds the read-only ClickHouse copy.
 /// </summary>
 public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
 {

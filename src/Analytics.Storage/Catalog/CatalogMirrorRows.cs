@@ -4,7 +4,7 @@ namespace Analytics.Storage.Catalog;
 // (sql/clickhouse/migrations/0002_catalog_mirror.sql, 0005 and 0006). Each record lists the table's columns in order;
 // timestamps are UTC, ValidTo is exclusive and null means "still valid".
 
-/// <summary>All mirror tables at one moment, from <see cref="CatalogStore.ExportMirrorAsync"/>.</summary>
+/// <summary>All mirror tables at one moment, from <see cref="CatalogMirrorExport.ExportMirrorAsync"/>.</summary>
 public sealed record CatalogMirror(
     IReadOnlyList<ServiceOwnershipMirrorRow> ServiceOwnership,
     IReadOnlyList<TeamMembershipMirrorRow> TeamMembership,

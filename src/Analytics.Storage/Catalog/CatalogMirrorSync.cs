@@ -7,7 +7,7 @@ namespace Analytics.Storage.Catalog;
 /// can attribute events to teams at the event's time. Each table is replaced whole; the catalog is small.
 /// Run after every catalog change and at start-up.
 /// </summary>
-public sealed class CatalogMirrorSync(CatalogStore catalog, IClickHouseStore store)
+public sealed class CatalogMirrorSync(CatalogMirrorExport catalog, IClickHouseStore store)
 {
     public async Task SyncAsync(CancellationToken cancellationToken = default)
     {

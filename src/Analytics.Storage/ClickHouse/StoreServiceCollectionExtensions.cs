@@ -49,7 +49,7 @@ public static class StoreServiceCollectionExtensions
 }
 
 /// <summary>Brings both stores to the current schema and refreshes the catalog mirror.</summary>
-public sealed class StoreStartup(MigrationRunner migrations, CatalogStore catalog, CatalogMirrorSync mirror)
+public sealed class StoreStartup(MigrationRunner migrations, CatalogDatabase catalog, CatalogMirrorSync mirror)
 {
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {

@@ -14,7 +14,7 @@ public static class AnalyticsApi
         var api = endpoints.MapGroup("/api");
         api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, tierChoice, cancellationToken));
-        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, CatalogStore catalog,
+        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog,
             TimeProvider clock, CancellationToken cancellationToken) =>
             await catalog.IsKnownTeamAsync(team, cancellationToken)
                 ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, tierChoice, cancellationToken)

@@ -16,7 +16,7 @@ public static class DashboardApi
     }
 
     private static async Task<IResult> ExportAsync(string name, string file, string? days, string? team, string? tiers, DashboardCatalog catalog, DashboardQueries queries,
-        Storage.Catalog.CatalogStore teams, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken)
+        Storage.Catalog.CatalogLookups teams, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken)
     {
         DashboardDefinition? definition;
         try

@@ -17,23 +17,23 @@ public static class SpaceApi
     public static IEndpointRouteBuilder MapSpaceApi(this IEndpointRouteBuilder endpoints)
     {
         var space = endpoints.MapGroup("/api/space");
-        space.MapGet("/satisfaction", (DateTimeOffset? from, DateTimeOffset? to, string? team, SurveyQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        space.MapGet("/satisfaction", (DateTimeOffset? from, DateTimeOffset? to, string? team, SurveyQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.SatisfactionAsync(request, cancellationToken)));
-        space.MapGet("/activity", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        space.MapGet("/activity", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.ActivityAsync(request, cancellationToken)));
-        space.MapGet("/collaboration", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        space.MapGet("/collaboration", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.CollaborationAsync(request, cancellationToken)));
-        space.MapGet("/flow", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        space.MapGet("/flow", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.FlowAsync(request, cancellationToken)));
 
         var adoption = endpoints.MapGroup("/api/adoption");
-        adoption.MapGet("/golden-path", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        adoption.MapGet("/golden-path", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.GoldenPathAsync(request, cancellationToken)));
-        adoption.MapGet("/templates", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        adoption.MapGet("/templates", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.TemplateCurrencyAsync(request, cancellationToken)));
-        adoption.MapGet("/self-service", (DateTimeOffset? from, DateTimeOffset? to, string? team, [FromQuery] string[]? kinds, AdoptionQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        adoption.MapGet("/self-service", (DateTimeOffset? from, DateTimeOffset? to, string? team, [FromQuery] string[]? kinds, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.SelfServiceAsync(request, RequestKinds.Parse(kinds), cancellationToken)));
-        adoption.MapGet("/first-deploy", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        adoption.MapGet("/first-deploy", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.FirstDeployAsync(request, cancellationToken)));
 
         endpoints.MapGet("/api/roi", async (DateTimeOffset? from, DateTimeOffset? to, int? months, double? hourlyCost, [FromQuery] string[]? kinds, RoiQueries queries, TimeProvider clock, CancellationToken cancellationToken) =>
@@ -45,7 +45,7 @@ public static class SpaceApi
     }
 
     private static async Task<IResult> RunAsync<T>(
-        DateTimeOffset? from, DateTimeOffset? to, string? team, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken, Func<SpaceRequest, Task<T>> query)
+        DateTimeOffset? from, DateTimeOffset? to, string? team, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken, Func<SpaceRequest, Task<T>> query)
     {
         if (team is not null && !await catalog.IsKnownTeamAsync(team, cancellationToken))
         {

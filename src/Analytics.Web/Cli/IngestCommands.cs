@@ -26,7 +26,7 @@ internal static class IngestCommands
         var command = new Command("runs", "List the latest ingest runs: status, rows per table and errors.") { source, take };
         command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
         {
-            await services.GetRequiredService<CatalogStore>().MigrateAsync(token);
+            await services.GetRequiredService<CatalogDatabase>().MigrateAsync(token);
             var runs = await services.GetRequiredService<IngestRunHistory>().RecentAsync(result.GetValue(source), Math.Max(0, result.GetValue(take)), token);
             if (runs.Count == 0)
             {

@@ -1,3 +1,5 @@
+using Analytics.Core.Dora;
+using Analytics.Ingestors;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;

@@ -1,4 +1,3 @@
-using Analytics.Ingestors.Push;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.Settings;
 using Analytics.Web.Api;

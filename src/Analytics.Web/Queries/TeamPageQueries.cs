@@ -25,7 +25,7 @@ public sealed record TeamPageView(
 }
 
 /// <summary>The team page's one query: the team's keys, PR cycle time and the rows behind them.</summary>
-public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogStore catalog, TimeProvider clock)
+public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, TimeProvider clock)
 {
     /// <summary>The meter whose <c>analytics.team_page.loads</c> counts each load of a team page's figures, tagged with the team.</summary>
     public const string MeterName = "Analytics.Web.TeamPage";

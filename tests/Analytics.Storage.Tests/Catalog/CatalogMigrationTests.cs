@@ -10,7 +10,7 @@ public class CatalogMigrationTests
         await using var database = CatalogTestDatabase.CreateEmpty();
         Assert.False(File.Exists(database.DatabasePath));
 
-        await database.Store.MigrateAsync();
+        await database.Database.MigrateAsync();
 
         Assert.True(File.Exists(database.DatabasePath));
         var (applied, pending) = await database.WithContextAsync(async db =>
@@ -25,7 +25,7 @@ public class CatalogMigrationTests
         await using var database = await CatalogTestDatabase.CreateMigratedAsync();
         await database.AddTeamsAsync("payments");
 
-        await database.Store.MigrateAsync();
+        await database.Database.MigrateAsync();
 
         var (teams, rules, applied, known) = await database.WithContextAsync(async db =>
             (await db.Teams.CountAsync(), await db.EnvironmentRules.CountAsync(), (await db.Database.GetAppliedMigrationsAsync()).ToList(), db.Database.GetMigrations().ToList()));

@@ -23,7 +23,7 @@ public sealed class GrafanaDashboardTests
             .ToList();
         await using var organisation = await GeneratedOrganisation.LoadAsync("grafana", DemoScale.Tiny, 7, End);
         var store = organisation.Store;
-        var team = (await organisation.Catalog.Store.TeamSlugsAsync())[0];
+        var team = (await organisation.Catalog.Lookups.TeamSlugsAsync())[0];
 
         Assert.Equal(5, queries.Count);
         foreach (var (title, sql) in queries)

@@ -194,5 +194,5 @@ public sealed class SpaceApiTests(AnalyticsAppFixture app)
     };
 
     private async Task<IReadOnlyList<string>> CatalogTeamsAsync() =>
-        await app.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync();
+        await app.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync();
 }

@@ -87,7 +87,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(definition.Title);
         await Assertions.Expect(page.Locator("[data-testid=choose-team]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-panel]")).ToHaveCountAsync(0);
-        var teams = await app.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync();
+        var teams = await app.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync();
         Assert.Equal(AnalyticsAppFixture.Scale.Teams, teams.Count);
         var links = page.Locator("a[href^='dashboards/team-lead?team=']");
         await Assertions.Expect(links).ToHaveTextAsync([.. teams]);

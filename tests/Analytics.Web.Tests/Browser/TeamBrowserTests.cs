@@ -139,7 +139,7 @@ public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture bro
         await Assertions.Expect(page.Locator("[data-testid=error]")).ToContainTextAsync("There is no team 'no-such-team' in the catalog.");
         await Assertions.Expect(page.Locator("[data-testid=figure]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=drill-down]")).ToHaveCountAsync(0);
-        var teams = await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogStore>().TeamSlugsAsync();
+        var teams = await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogLookups>().TeamSlugsAsync();
         await Assertions.Expect(page.Locator("[data-testid=known-teams] a[href^='teams/']")).ToHaveCountAsync(teams.Count);
         await session.ScreenshotAsync("team-unknown");
         await session.AssertCleanAsync(notFound: path);

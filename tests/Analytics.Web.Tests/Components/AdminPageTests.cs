@@ -46,14 +46,14 @@ public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
 
         page.Find("[data-testid=team-form] form").Submit();
         Assert.Contains("A team needs a slug.", page.Find("[data-testid=team-form]").TextContent);
-        Assert.Equal(["alpha", "beta"], await _context.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync());
+        Assert.Equal(["alpha", "beta"], await _context.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync());
 
         page.Find("input[data-testid=team-slug]").Change("gamma");
         page.Find("input[data-testid=team-name]").Change("Gamma");
         page.Find("[data-testid=team-form] form").Submit();
 
         page.WaitForAssertion(() => Assert.Equal("Team gamma saved. The figures follow from now on.", Message(page)), RenderTimeout);
-        Assert.Equal(["alpha", "beta", "gamma"], await _context.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync());
+        Assert.Equal(["alpha", "beta", "gamma"], await _context.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync());
         Assert.Contains("gamma", page.Find("[data-testid=admin-teams]").TextContent);
     }
 

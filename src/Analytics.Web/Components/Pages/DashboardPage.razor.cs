@@ -20,7 +20,7 @@ public partial class DashboardPage
 
     [Inject] private DashboardQueries Queries { get; set; } = default!;
 
-    [Inject] private CatalogStore Catalog { get; set; } = default!;
+    [Inject] private CatalogLookups Catalog { get; set; } = default!;
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
 

@@ -1,11 +1,15 @@
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Push;
+using Analytics.Ingestors.Runs;
 using Analytics.Storage.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Analytics.Ingestors.Runs;
+namespace Analytics.Ingestors;
+
+// At the project's root, above its folders: it wires Runs, Csv and Push together, so none of them needs to know the
+// others' registrations (Csv and Push use Runs; Runs uses neither).
 
 public static class IngestServiceCollectionExtensions
 {

@@ -2,35 +2,58 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Analytics.Ingestors;
 using Analytics.Ingestors.Push;
-using Analytics.Ingestors.Tests.Runs;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Analytics.Web.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
-namespace Analytics.Ingestors.Tests.Push;
+namespace Analytics.Web.Tests.Api;
 
-/// <summary>The push endpoints over real Kestrel on a free loopback port, with the real store and catalog behind them.</summary>
+/// <summary>
+/// The push endpoints over real Kestrel on a free loopback port, with the app's store, catalog and ingestion services
+/// behind them: a database of its own in this process's embedded engine (left there, as the app fixture's is: the engine
+/// stays open until the process ends) and a catalog file in a fresh temp folder.
+/// </summary>
 public sealed class PushApiTests : IAsyncLifetime
 {
     private const string CiToken = "ci-token-5b0e8f3a9c1d47e2b6a8f0c3d5e7a9b1";
     private const string PagerToken = "pager-token-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-    private IngestTestHost _host = null!;
+    private readonly RecordingLoggerProvider _log = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("analytics-push-").FullName;
     private WebApplication _app = null!;
     private HttpClient _client = null!;
 
+    private IClickHouseStore Store => _app.Services.GetRequiredService<IClickHouseStore>();
+
+    private IngestRunLog Runs => _app.Services.GetRequiredService<IngestRunLog>();
+
     public async Task InitializeAsync()
     {
-        _host = await IngestTestHost.CreateAsync();
+        Directory.CreateDirectory(AnalyticsAppFixture.DataPath);
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Analytics:Store:Transport"] = "Embedded",
+            ["Analytics:Store:DataPath"] = AnalyticsAppFixture.DataPath,
+            ["Analytics:Store:Database"] = $"push_{Guid.NewGuid():N}",
+            ["ConnectionStrings:Catalog"] = $"Data Source={Path.Combine(_folder, "catalog.db")}",
             ["Analytics:Push:Sources:github-actions:Token"] = CiToken,
             ["Analytics:Push:Sources:pagerduty:Token"] = PagerToken,
         });
-        _host.AddServicesTo(builder.Services, builder.Configuration);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(_log);
+        builder.Services.AddAnalyticsStorage(builder.Configuration).AddIngestion(builder.Configuration);
         _app = builder.Build();
+        // As the app's start-up does: without the catalog mirror, no environment counts as production.
+        await _app.Services.GetRequiredService<StoreStartup>().RunAsync();
         _app.MapPushApi();
         await _app.StartAsync();
         _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
@@ -40,8 +63,14 @@ public sealed class PushApiTests : IAsyncLifetime
     {
         _client.Dispose();
         await _app.DisposeAsync();
-        await _host.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
     }
+
+    private async Task<long> CountAsync(string tableExpression, string where = "1") =>
+        (await Store.QueryAsync<CountRow>($"SELECT count() AS n FROM {tableExpression} WHERE {where}"))[0].N;
+
+    private sealed record CountRow(long N);
 
     private async Task<HttpResponseMessage> PostAsync(string path, string json, string? token = CiToken)
     {
@@ -66,7 +95,7 @@ public sealed class PushApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(0, await _host.CountAsync("deployments"));
+        Assert.Equal(0, await CountAsync("deployments"));
     }
 
     [Fact]
@@ -76,8 +105,8 @@ public sealed class PushApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("does not belong to any push source", await response.Content.ReadAsStringAsync());
-        Assert.Equal(0, await _host.CountAsync("deployments"));
-        Assert.Empty(await _host.Get<CatalogStore>().RecentRunsAsync("github-actions", 10));
+        Assert.Equal(0, await CountAsync("deployments"));
+        Assert.Empty(await Runs.RecentRunsAsync("github-actions", 10));
     }
 
     [Fact]
@@ -96,8 +125,8 @@ public sealed class PushApiTests : IAsyncLifetime
         Assert.Contains("'succeeded' is not one of", errors.GetProperty("[1].status")[0].GetString());
         Assert.Contains("has no UTC offset", errors.GetProperty("[2].started_at")[0].GetString());
         // All or nothing: the valid first event was not stored either, and the refused push is on record.
-        Assert.Equal(0, await _host.CountAsync("deployments"));
-        var run = Assert.Single(await _host.Get<CatalogStore>().RecentRunsAsync("github-actions", 10));
+        Assert.Equal(0, await CountAsync("deployments"));
+        var run = Assert.Single(await Runs.RecentRunsAsync("github-actions", 10));
         Assert.Equal(IngestRunStatus.Failed, run.Status);
         Assert.Contains("[1].status", run.Error);
     }
@@ -125,15 +154,15 @@ public sealed class PushApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
-        Assert.Equal(1, await _host.CountAsync("deployments FINAL", "deployment_id = 'd-42'"));
+        Assert.Equal(1, await CountAsync("deployments FINAL", "deployment_id = 'd-42'"));
 
         var finished = await PostAsync("/api/push/deployments", $"[{Deployment("d-42", "success")}]");
 
         Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
-        var rows = await _host.EngineStore.QueryAsync<StatusRow>("SELECT status, source FROM deployments FINAL WHERE deployment_id = 'd-42'");
+        var rows = await Store.QueryAsync<StatusRow>("SELECT status, source FROM deployments FINAL WHERE deployment_id = 'd-42'");
         Assert.Equal(new StatusRow("success", "github-actions"), Assert.Single(rows));
         // Readable through the metric views too: a finished production deployment.
-        Assert.Equal(1, await _host.CountAsync("production_deployments", "deployment_id = 'd-42'"));
+        Assert.Equal(1, await CountAsync("production_deployments", "deployment_id = 'd-42'"));
     }
 
     [Fact]
@@ -147,13 +176,14 @@ public sealed class PushApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(2, body.RootElement.GetProperty("accepted").GetInt64());
-        var run = Assert.Single(await _host.Get<CatalogStore>().RecentRunsAsync("pagerduty", 10));
+        var run = Assert.Single(await Runs.RecentRunsAsync("pagerduty", 10));
         Assert.Equal(body.RootElement.GetProperty("runId").GetInt32(), run.Id);
         Assert.Equal((IngestRunStatus.Succeeded, 2L), (run.Status, run.ReadRowsPerTable()["incidents"]));
-        Assert.Equal(2, await _host.CountAsync("incidents FINAL", "source = 'pagerduty'"));
+        Assert.Equal(2, await CountAsync("incidents FINAL", "source = 'pagerduty'"));
 
         await PostAsync("/api/push/incidents", "{}", CiToken + "-wrong");
-        Assert.NotEmpty(_host.Logs);
-        Assert.DoesNotContain(_host.Logs, line => line.Contains(PagerToken, StringComparison.Ordinal) || line.Contains(CiToken, StringComparison.Ordinal));
+        var logs = _log.Entries.Select(entry => $"{entry.Message} {entry.Exception}").ToList();
+        Assert.NotEmpty(logs);
+        Assert.DoesNotContain(logs, line => line.Contains(PagerToken, StringComparison.Ordinal) || line.Contains(CiToken, StringComparison.Ordinal));
     }
 }

@@ -2,78 +2,34 @@ using System.Text.Json;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Analytics.Ingestors.Push;
 
-public static class PushEndpoints
-{
-    /// <summary>
-    /// POST /api/push/deployments and POST /api/push/incidents: one JSON event or an array of them, authenticated by
-    /// a source's bearer token (<c>Analytics:Push:Sources:&lt;name&gt;:Token</c>).
-    /// </summary>
-    public static IEndpointRouteBuilder MapPushApi(this IEndpointRouteBuilder endpoints)
-    {
-        var push = endpoints.MapGroup("/api/push");
-        push.MapPost("/deployments", (HttpContext http, PushReceiver receiver, CancellationToken cancellationToken) =>
-            receiver.ReceiveAsync(http, PushedEvents.Deployments, cancellationToken));
-        push.MapPost("/incidents", (HttpContext http, PushReceiver receiver, CancellationToken cancellationToken) =>
-            receiver.ReceiveAsync(http, PushedEvents.Incidents, cancellationToken));
-        return endpoints;
-    }
-}
-
-/// <summary>What one push endpoint accepts: the record's fields, how to parse one, and where it goes.</summary>
-public sealed record PushedEvents(
-    string Name, IReadOnlyList<FieldSpec> Fields, string Table, IReadOnlyList<string> Columns, string IdField, StoredEventIdentity Identity,
-    Func<RecordReader, (string Id, string Group, DateTimeOffset Start, Func<string, object?[]> ToRow)> Parse)
-{
-    public static readonly PushedEvents Deployments = new("deployment", DeploymentEvent.Fields, DeploymentEvent.Table, DeploymentEvent.Columns,
-        "deployment_id", StoredEventIdentity.Deployments, reader =>
-        {
-            var e = DeploymentEvent.Parse(reader);
-            return (e.DeploymentId, e.Service, e.StartedAt, e.ToRow);
-        });
-
-    public static readonly PushedEvents Incidents = new("incident", IncidentEvent.Fields, IncidentEvent.Table, IncidentEvent.Columns,
-        "incident_id", StoredEventIdentity.Incidents, reader =>
-        {
-            var e = IncidentEvent.Parse(reader);
-            return (e.IncidentId, e.Service, e.StartedAt, e.ToRow);
-        });
-}
-
 /// <summary>
-/// Receives pushed events. Each accepted request is one ingest run of the pushing source, recorded like a scheduled
-/// run. Events are written keyed by their id, so a retried push leaves one row, and a later push of the same id
-/// (e.g. status in_progress, then success) replaces the earlier one on FINAL reads.
+/// Receives pushed events: checks the bearer token, reads and validates the JSON body, and stores the events. Each
+/// authenticated push is one ingest run of the pushing source, recorded like a scheduled run. Events are written keyed
+/// by their id, so a retried push leaves one row, and a later push of the same id (e.g. status in_progress, then
+/// success) replaces the earlier one on FINAL reads. No HTTP here: the web app's push API calls this.
 /// </summary>
 public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, IngestRunner runner, TimeProvider clock)
 {
     public const int MaxEventsPerRequest = 5_000;
     public const string SourceKind = "push";
 
-    public async Task<IResult> ReceiveAsync(HttpContext http, PushedEvents events, CancellationToken cancellationToken)
+    /// <param name="authorization">The request's Authorization header ("Bearer …"); null or empty when it had none.</param>
+    /// <param name="body">The request body: one JSON event or an array of them.</param>
+    public async Task<PushOutcome> ReceiveAsync(string? authorization, Stream body, PushedEvents events, CancellationToken cancellationToken)
     {
-        var authorization = http.Request.Headers.Authorization.ToString();
         var source = tokens.Authenticate(authorization);
         if (source is null)
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Problem(
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: "Unauthorized",
-                detail: authorization.Length == 0
-                    ? "Send the source's token as 'Authorization: Bearer <token>'."
-                    : "The bearer token does not belong to any push source.");
+            return new PushOutcome.Unauthorized(TokenMissing: string.IsNullOrEmpty(authorization));
         }
 
         Dictionary<string, string[]>? invalid = null;
         var outcome = await runner.RunAsync(new PushRequestSource(source, async context =>
         {
-            var (rows, errors) = await ReadAsync(http.Request, events, source, cancellationToken);
+            var (rows, errors) = await ReadAsync(body, events, source, cancellationToken);
             if (errors.Count > 0)
             {
                 invalid = errors;
@@ -85,21 +41,18 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
 
         if (invalid is not null)
         {
-            return Results.ValidationProblem(invalid, detail: $"The {events.Name}s were not stored: {invalid.First().Key} {invalid.First().Value[0]}.");
+            return new PushOutcome.Invalid(events.Name, invalid);
         }
         if (!outcome.Succeeded)
         {
-            return Results.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "The event store is unavailable",
-                detail: $"Nothing was stored (ingest run {outcome.RunId}); send the same request again later.");
+            return new PushOutcome.StoreUnavailable(outcome.RunId);
         }
-        return Results.Ok(new PushAccepted(source, outcome.RunId, outcome.RowsPerTable.Values.Sum()));
+        return new PushOutcome.Accepted(new PushAccepted(source, outcome.RunId, outcome.RowsPerTable.Values.Sum()));
     }
 
-    /// <summary>The request's events as rows, or what is wrong with it keyed by field ("started_at", or "[2].started_at" in an array).</summary>
+    /// <summary>The body's events as rows, or what is wrong with it keyed by field ("started_at", or "[2].started_at" in an array).</summary>
     private async Task<(List<object?[]> Rows, Dictionary<string, string[]> Errors)> ReadAsync(
-        HttpRequest request, PushedEvents events, string source, CancellationToken cancellationToken)
+        Stream body, PushedEvents events, string source, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Fail(string key, string reason) => (errors.TryGetValue(key, out var list) ? list : errors[key] = []).Add(reason);
@@ -108,7 +61,7 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
         }
         catch (JsonException error)
         {
@@ -193,50 +146,5 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
         public bool Exclusive => false;
 
         public Task<IngestResult> RunAsync(IngestContext context, CancellationToken cancellationToken) => run(context);
-    }
-}
-
-/// <summary>The answer to an accepted push.</summary>
-public sealed record PushAccepted(string Source, int RunId, long Accepted);
-
-/// <summary>A pushed JSON object's properties as record fields; properties the record does not know, or that are not scalars, are problems.</summary>
-internal sealed class JsonRecordFields : IRecordFields
-{
-    private readonly JsonElement _element;
-
-    public JsonRecordFields(JsonElement element, IReadOnlyList<FieldSpec> fields)
-    {
-        _element = element;
-        var known = fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var property in element.EnumerateObject())
-        {
-            if (!known.Contains(property.Name))
-            {
-                Problems.Add(new FieldError(property.Name, $"is not a known field; the fields are: {string.Join(", ", known)}"));
-            }
-            else if (property.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
-            {
-                Problems.Add(new FieldError(property.Name, "must be a string, number or boolean, not an object or array"));
-            }
-        }
-    }
-
-    public List<FieldError> Problems { get; } = [];
-
-    public string? Get(string name)
-    {
-        if (!_element.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-        var text = value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!.Trim(),
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.True => "true",
-            JsonValueKind.False => "false",
-            _ => "",
-        };
-        return text.Length == 0 ? null : text;
     }
 }
