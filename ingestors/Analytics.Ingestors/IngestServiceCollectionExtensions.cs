@@ -1,6 +1,7 @@
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Push;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

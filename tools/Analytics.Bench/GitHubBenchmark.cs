@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Analytics.Ingestors.Runs;
 using Analytics.Simulators.GitHub;
+using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
 
 namespace Analytics.Bench;

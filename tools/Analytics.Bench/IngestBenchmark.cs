@@ -4,6 +4,7 @@ using System.Text;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
+using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
 using LibGit2Sharp;
 

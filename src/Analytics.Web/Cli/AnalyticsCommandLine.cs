@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Hosting;
@@ -82,7 +83,7 @@ public static class AnalyticsCommandLine
         var command = new Command("migrate", "Apply pending ClickHouse and catalog migrations, then refresh the catalog mirror.");
         command.SetAction((_, cancellationToken) => WithServicesAsync(async (services, token) =>
         {
-            await services.GetRequiredService<Analytics.Storage.ClickHouse.StoreStartup>().RunAsync(token);
+            await services.GetRequiredService<StoreStartup>().RunAsync(token);
             AnsiConsole.MarkupLine("[green]Migrations applied.[/]");
             return 0;
         }, cancellationToken));
@@ -102,7 +103,7 @@ public static class AnalyticsCommandLine
                 return 2;
             }
             var initializer = services.GetRequiredService<AnalyticsInitializer>();
-            await services.GetRequiredService<Analytics.Storage.ClickHouse.StoreStartup>().RunAsync(token);
+            await services.GetRequiredService<StoreStartup>().RunAsync(token);
             var summary = await initializer.LoadDemoAsync(demoScale, result.GetValue(seed), token);
             var table = new Table().AddColumns("Table", "Rows");
             foreach (var (name, rows) in summary.RowsPerTable)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Spectre.Console;

@@ -1,4 +1,5 @@
 using Analytics.Ingestors.Demo;
+using Analytics.Storage;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Options;

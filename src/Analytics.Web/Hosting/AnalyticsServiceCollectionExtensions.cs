@@ -4,6 +4,7 @@ using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Queries;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Analytics.Ingestors;
 using Analytics.Ingestors.Push;
+using Analytics.Storage;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Web.Api;

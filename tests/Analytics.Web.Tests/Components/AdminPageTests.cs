@@ -1,4 +1,5 @@
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Web.Components.Pages;

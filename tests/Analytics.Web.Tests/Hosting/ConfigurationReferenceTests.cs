@@ -6,6 +6,7 @@ using Analytics.Ingestors.Runs;
 using Analytics.Testing;
 using Analytics.Web.Cli;
 using Microsoft.Extensions.Options;
+using Analytics.Storage;
 
 namespace Analytics.Web.Tests.Hosting;
 

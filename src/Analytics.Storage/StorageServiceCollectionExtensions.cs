@@ -1,4 +1,5 @@
 using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.ClickHouse.Server;
 using Analytics.Storage.Settings;
@@ -6,9 +7,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Analytics.Storage.ClickHouse;
+namespace Analytics.Storage;
 
-public static class StoreServiceCollectionExtensions
+public static class StorageServiceCollectionExtensions
 {
     /// <summary>How long after the last write the app refreshes the derived tables on its own (pushed events come one by one).</summary>
     public static readonly TimeSpan BackgroundRefreshDelay = TimeSpan.FromSeconds(2);
@@ -45,16 +46,5 @@ public static class StoreServiceCollectionExtensions
         }
         ChDbLibrary.EnsureLoaded(options.ChDbLibraryPath, Console.Error.WriteLine);
         return ChDbStore.OpenAsync(options.DataPath, options.Database).GetAwaiter().GetResult();
-    }
-}
-
-/// <summary>Brings both stores to the current schema and refreshes the catalog mirror.</summary>
-public sealed class StoreStartup(MigrationRunner migrations, CatalogDatabase catalog, CatalogMirrorSync mirror)
-{
-    public async Task RunAsync(CancellationToken cancellationToken = default)
-    {
-        await catalog.MigrateAsync(cancellationToken);
-        await migrations.MigrateAsync(cancellationToken);
-        await mirror.SyncAsync(cancellationToken);
     }
 }
