@@ -12,7 +12,7 @@ public sealed class FileSizeTests
     public void No_product_file_is_longer_than_400_lines_without_a_reason_at_its_top()
     {
         var tooLong = Repository.Projects.Where(project => project.IsProduct)
-            .SelectMany(project => FolderLayeringTests.SourceFiles(project.Directory))
+            .SelectMany(project => FolderGraph.SourceFiles(project.Directory))
             .Where(file => !file.Split(Path.DirectorySeparatorChar).Contains("Migrations"))
             .Select(file => (File: Path.GetRelativePath(Repository.Root, file), Lines: File.ReadAllLines(file)))
             .Where(file => file.Lines.Length > MaximumLines && !file.Lines.Take(15).Any(line => line.TrimStart().StartsWith("// Long:", StringComparison.Ordinal)))
