@@ -24,7 +24,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("team", request.Team ?? OrganisationKey),
             ("tz", options.Value.TimeZone),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours));
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds));
 
         var frequency = (await store.QueryAsync<FrequencyRow>(sqlFiles.Query("dora/deployment_frequency"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var leadTime = (await store.QueryAsync<LeadTimeRow>(sqlFiles.Query("dora/lead_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
@@ -60,7 +60,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("tz", options.Value.TimeZone),
             ("granularity", granularity.ToString().ToLowerInvariant()),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
         return rows.Select(row => new DoraSeriesPoint(row.Bucket, row.Team, row.Deployments, row.FailedDeployments, row.Changes,
             Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))).ToList();
     }
@@ -85,7 +85,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("window_from", windows.Select(window => window.From).ToArray()),
             ("window_to", windows.Select(window => window.To).ToArray()),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
         var byWindow = rows.ToLookup(row => (int)row.WindowIndex - 1);
         return windows.Select((_, i) => (IReadOnlyDictionary<string, DoraWindowKeys>)byWindow[i].ToDictionary(
                 row => row.Team,

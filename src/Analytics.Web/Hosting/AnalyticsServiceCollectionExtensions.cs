@@ -19,7 +19,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddGitHubIngestion(configuration);
         services.AddOptions<MetricOptions>().Bind(configuration.GetSection(MetricOptions.Section))
             .Validate(options => TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _), "Analytics:Metrics:TimeZone is not a known IANA time zone.")
-            .Validate(options => options.IncidentAttributionWindow > TimeSpan.Zero, "Analytics:Metrics:IncidentAttributionWindow must be positive.")
+            .Validate(options => options.IncidentAttributionWindowIsValid, MetricOptions.IncidentAttributionWindowRule)
             .Validate(options => DoraTierTables.TryGet(options.TierYear, out _),
                 $"Analytics:Metrics:TierYear must be a DORA benchmark year with a tier table ({string.Join(", ", DoraTierTables.Years)}).")
             .ValidateOnStart();
