@@ -42,7 +42,7 @@ public sealed class GeneratedOrganisation : IAsyncDisposable
         await store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at FROM commits FINAL"),
         await store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id FROM incidents FINAL"),
         await store.QueryAsync<OwnershipRange>("SELECT service, team, valid_from, valid_to FROM catalog_service_ownership"),
-        await store.QueryAsync<ProductionRule>("SELECT source, pattern FROM catalog_production_environments"));
+        await store.QueryAsync<ProductionRule>("SELECT source, pattern, is_production FROM catalog_production_environments"));
 
     public async ValueTask DisposeAsync()
     {

@@ -23,8 +23,11 @@ public sealed record IncidentEvent(string IncidentId, string Service, DateTimeOf
 /// <summary>[ValidFrom, ValidTo); ValidTo null = still owned.</summary>
 public sealed record OwnershipRange(string Service, string Team, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo);
 
-/// <summary>Source "" applies to every source; Pattern is an SQL LIKE pattern.</summary>
-public sealed record ProductionRule(string Source, string Pattern);
+/// <summary>
+/// Source "" applies to every source; Pattern is a regular expression matched against the whole environment name,
+/// ignoring case. A matching rule with IsProduction false ("not production") wins over production rules.
+/// </summary>
+public sealed record ProductionRule(string Source, string Pattern, bool IsProduction = true);
 
 public sealed record DoraHistory(
     IReadOnlyList<DeploymentEvent> Deployments,

@@ -8,7 +8,7 @@ public static class MetricsServiceCollectionExtensions
 {
     /// <summary>The metric query layer: DORA figures, the rows behind them, and PR cycle time; with the SPACE, adoption and ROI queries.</summary>
     public static IServiceCollection AddDoraMetrics(this IServiceCollection services) =>
-        services.AddSingleton<DoraQueries>().AddSingleton<DoraDrillDown>().AddSingleton<PullRequestQueries>().AddSpaceMetrics();
+        services.AddSingleton<DoraQueries>().AddSingleton<DoraDrillDown>().AddSingleton<PullRequestQueries>().AddSingleton<EnvironmentNameQueries>().AddSpaceMetrics();
 
     /// <summary>
     /// Survey (satisfaction), activity, collaboration and flow, platform adoption and ROI queries, with their options

@@ -20,7 +20,7 @@ public sealed class AttributionWindowTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await EmbeddedEngine.NewMigratedDatabaseAsync("window");
-        await _store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await _store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         await _store.ExecuteAsync("""
             INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES
                 ('p1', 'api', 'production', 'success', 'normal', '', 'acme/api', 'a', '2025-01-06 09:55:00', '2025-01-06 10:00:00', '', 't'),

@@ -19,7 +19,7 @@ public sealed class TeamRowsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await EmbeddedEngine.NewMigratedDatabaseAsync("team_rows");
-        await _store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await _store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         await _store.ExecuteAsync("""
             INSERT INTO catalog_service_ownership VALUES
                 ('api', 'alpha', '2020-01-01 00:00:00', NULL), ('web', 'gamma', '2020-01-01 00:00:00', NULL),
