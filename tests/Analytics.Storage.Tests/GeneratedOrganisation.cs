@@ -1,5 +1,4 @@
 using Analytics.Ingestors.Demo;
-using Analytics.Testing.Oracles;
 
 namespace Analytics.Storage.Tests;
 
@@ -29,13 +28,16 @@ public sealed class GeneratedOrganisation : IAsyncDisposable
     }
 
     /// <summary>The stored rows, deduplicated, as the DORA oracle's records.</summary>
-    public async Task<DoraHistory> ReadDoraHistoryAsync() => new(
-        await Store.QueryAsync<DeploymentEvent>("SELECT deployment_id, service, environment, status, kind, related_deployment_id, source, started_at, finished_at FROM deployments FINAL"),
-        await Store.QueryAsync<DeploymentCommitLink>("SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL"),
-        await Store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at FROM commits FINAL"),
-        await Store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id FROM incidents FINAL"),
-        await Store.QueryAsync<OwnershipRange>("SELECT service, team, valid_from, valid_to FROM catalog_service_ownership"),
-        await Store.QueryAsync<ProductionRule>("SELECT source, pattern FROM catalog_production_environments"));
+    public Task<DoraHistory> ReadDoraHistoryAsync() => ReadDoraHistoryAsync(Store);
+
+    /// <summary>What the DORA oracle computes from, as stored in <paramref name="store"/>.</summary>
+    public static async Task<DoraHistory> ReadDoraHistoryAsync(IClickHouseStore store) => new(
+        await store.QueryAsync<DeploymentEvent>("SELECT deployment_id, service, environment, status, kind, related_deployment_id, source, started_at, finished_at FROM deployments FINAL"),
+        await store.QueryAsync<DeploymentCommitLink>("SELECT deployment_id, repository, sha, link FROM deployment_commits FINAL"),
+        await store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at FROM commits FINAL"),
+        await store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id FROM incidents FINAL"),
+        await store.QueryAsync<OwnershipRange>("SELECT service, team, valid_from, valid_to FROM catalog_service_ownership"),
+        await store.QueryAsync<ProductionRule>("SELECT source, pattern, is_production FROM catalog_production_environments"));
 
     public async ValueTask DisposeAsync()
     {

@@ -6,4 +6,5 @@ global using Analytics.Storage.ClickHouse;
 global using Analytics.Storage.Metrics;
 global using Analytics.Storage.Tests.Catalog;
 global using Analytics.Storage.Tests.ClickHouse;
+global using Analytics.Testing.Oracles;
 global using Microsoft.Extensions.Options;

@@ -1,8 +1,7 @@
--- Production deployments: status success, finished, to an environment a catalog rule calls production (a rule
--- with source '' applies to every source). team = the service's owner when the deployment finished; a service
--- without an owner at that time is 'unassigned', never dropped.
+-- Production deployments: status success, finished, to an environment the catalog rules call production (view
+-- environment_classification; a rule with source '' applies to every source). team = the service's owner when the
+-- deployment finished; a service without an owner at that time is 'unassigned', never dropped.
 -- Sources: deployments, catalog_production_environments, catalog_service_ownership.
-WITH (SELECT groupArray((source, pattern)) FROM catalog_production_environments) AS production_rules
 SELECT
     d.deployment_id AS deployment_id,
     d.service AS service,
@@ -23,4 +22,5 @@ FROM
     WHERE status = 'success' AND finished_at IS NOT NULL
 ) AS d
 ASOF LEFT JOIN catalog_service_ownership AS o ON d.service = o.service AND d.finished >= o.valid_from
-WHERE arrayExists(rule -> (rule.1 = '' OR rule.1 = d.source) AND d.environment LIKE rule.2, production_rules)
+-- environment_classification (migration 0012) is the one definition of which environments are production.
+WHERE (d.source, d.environment) IN (SELECT source, environment FROM environment_classification WHERE is_production)

@@ -46,9 +46,8 @@ public sealed class CatalogMirrorExport(IDbContextFactory<CatalogDbContext> cont
             .ToListAsync(cancellationToken);
 
         var productionEnvironments = await db.EnvironmentRules
-            .Where(r => r.IsProduction)
             .OrderBy(r => r.Source).ThenBy(r => r.Pattern)
-            .Select(r => new ProductionEnvironmentMirrorRow(r.Source, r.Pattern))
+            .Select(r => new ProductionEnvironmentMirrorRow(r.Source, r.Pattern, r.IsProduction))
             .ToListAsync(cancellationToken);
 
         return new CatalogMirror(

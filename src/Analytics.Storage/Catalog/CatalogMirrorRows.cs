@@ -47,8 +47,11 @@ public sealed record ServiceTemplateMirrorRow(string Service, string Template, s
     public const string TableName = "catalog_service_templates";
 }
 
-/// <summary>catalog_production_environments(source, pattern); Source "" means every source.</summary>
-public sealed record ProductionEnvironmentMirrorRow(string Source, string Pattern)
+/// <summary>
+/// catalog_production_environments(source, pattern, is_production): every environment rule, the "not production"
+/// ones too (they win); Source "" means every source.
+/// </summary>
+public sealed record ProductionEnvironmentMirrorRow(string Source, string Pattern, bool IsProduction = true)
 {
     public const string TableName = "catalog_production_environments";
 }

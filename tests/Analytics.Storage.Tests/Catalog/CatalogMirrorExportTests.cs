@@ -78,19 +78,21 @@ public class CatalogMirrorExportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_IncludesOnlyProductionEnvironmentRules()
+    public async Task Export_IncludesEveryEnvironmentRuleWithWhetherItMarksProduction()
     {
+        // "Not production" rules are exceptions that win over production rules, so the mirror needs them too.
         await _database.SaveAsync(
-            new EnvironmentRule { Source = "github-acme", Pattern = "live-%", IsProduction = true },
-            new EnvironmentRule { Source = "", Pattern = "prod-preview%", IsProduction = false });
+            new EnvironmentRule { Source = "github-acme", Pattern = "live-.*", IsProduction = true },
+            new EnvironmentRule { Source = "", Pattern = "prod-preview.*", IsProduction = false });
 
         var mirror = await _database.MirrorExport.ExportMirrorAsync();
 
         Assert.Equal(
             [
-                new ProductionEnvironmentMirrorRow("", "prod"),
-                new ProductionEnvironmentMirrorRow("", "production"),
-                new ProductionEnvironmentMirrorRow("github-acme", "live-%"),
+                new ProductionEnvironmentMirrorRow("", EnvironmentRule.DefaultNotProduction, false), // "(.*[^a-z0-9])?(pre…" sorts first
+                new ProductionEnvironmentMirrorRow("", EnvironmentRule.DefaultProduction, true),
+                new ProductionEnvironmentMirrorRow("", "prod-preview.*", false),
+                new ProductionEnvironmentMirrorRow("github-acme", "live-.*", true),
             ],
             mirror.ProductionEnvironments);
     }

@@ -1,5 +1,4 @@
 using Analytics.Ingestors.Demo;
-using Analytics.Testing.Oracles;
 
 namespace Analytics.Storage.Tests.Metrics;
 

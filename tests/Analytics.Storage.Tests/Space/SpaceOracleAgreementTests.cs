@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Analytics.Core.Space;
 using Analytics.Ingestors.Demo;
-using Analytics.Testing.Oracles;
 
 namespace Analytics.Storage.Tests.Space;
 

@@ -7,8 +7,11 @@ namespace Analytics.Testing.Oracles;
 
 public sealed record CommitEvent(string Repository, string Sha, DateTimeOffset AuthoredAt, DateTimeOffset CommittedAt);
 
-/// <summary>Source "" applies to every source; Pattern is an SQL LIKE pattern.</summary>
-public sealed record ProductionRule(string Source, string Pattern);
+/// <summary>
+/// Source "" applies to every source; Pattern is a regular expression matched against the whole environment name,
+/// ignoring case. A matching rule with IsProduction false ("not production") wins over production rules.
+/// </summary>
+public sealed record ProductionRule(string Source, string Pattern, bool IsProduction = true);
 
 public sealed record DoraHistory(
     IReadOnlyList<DeploymentEvent> Deployments,

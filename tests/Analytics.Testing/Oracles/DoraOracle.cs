@@ -123,11 +123,17 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
         return failed;
     }
 
-    private bool IsProduction(DeploymentEvent deployment) =>
-        history.ProductionRules.Any(rule => (rule.Source == "" || rule.Source == deployment.Source) && Like(deployment.Environment, rule.Pattern));
+    private bool IsProduction(DeploymentEvent deployment)
+    {
+        var matching = history.ProductionRules
+            .Where(rule => (rule.Source == "" || rule.Source == deployment.Source) && WholeNameMatches(deployment.Environment, rule.Pattern))
+            .ToList();
+        return matching.Any(rule => rule.IsProduction) && !matching.Any(rule => !rule.IsProduction);
+    }
 
-    private static bool Like(string text, string pattern) =>
-        Regex.IsMatch(text, "^" + Regex.Escape(pattern).Replace("%", ".*", StringComparison.Ordinal).Replace("_", ".", StringComparison.Ordinal) + "$", RegexOptions.Singleline);
+    // \z, not $: .NET's $ also matches before a final newline, RE2's (ClickHouse) does not.
+    private static bool WholeNameMatches(string environment, string pattern) =>
+        Regex.IsMatch(environment, "^(?:" + pattern + @")\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _timeZone).DateTime);
 
