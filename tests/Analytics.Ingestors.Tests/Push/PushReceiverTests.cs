@@ -1,7 +1,6 @@
 using System.Text;
 using Analytics.Ingestors.Push;
 using Analytics.Ingestors.Tests.Runs;
-using Analytics.Storage.Catalog;
 
 namespace Analytics.Ingestors.Tests.Push;
 

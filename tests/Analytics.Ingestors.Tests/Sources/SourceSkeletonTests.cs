@@ -1,9 +1,6 @@
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Analytics.Ingestors.Tests.Git;
 using Analytics.Ingestors.Tests.GitHub;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Ingestors.Tests.Sources;

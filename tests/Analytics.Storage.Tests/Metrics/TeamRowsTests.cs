@@ -1,9 +1,3 @@
-using Analytics.Core.Dora;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Analytics.Storage.Tests.ClickHouse;
-using Microsoft.Extensions.Options;
-
 namespace Analytics.Storage.Tests.Metrics;
 
 /// <summary>
