@@ -1,12 +1,11 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
-using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Csv;
 
-/// <summary>What the formats of one import share.</summary>
+/// <summary>What the formats of one import share: the event store, the catalog to check against and to write, the respondent hasher.</summary>
 internal sealed record CsvImportServices(
-    IClickHouseStore Store, IDbContextFactory<CatalogDbContext> Catalog, RespondentHasher Hasher, string Source, DateTimeOffset Now);
+    IClickHouseStore Store, CatalogLookups Lookups, CatalogUpserts Catalog, RespondentHasher Hasher, string Source, DateTimeOffset Now);
 
 /// <summary>A whole file cannot be imported, e.g. surveys without a configured salt.</summary>
 internal sealed class CsvFileProblemException(string reason) : Exception(reason);

@@ -1,7 +1,6 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using CsvHelper;
-using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Csv;
 
@@ -59,7 +58,7 @@ public sealed record CsvImportProgress(string Path, string Stage, int FileIndex,
 /// keys, so importing the same file again adds nothing and changes no metric.
 /// </summary>
 public sealed class CsvImporter(
-    IClickHouseStore store, IDbContextFactory<CatalogDbContext> catalog, CatalogMirrorSync mirror, RespondentHasher hasher, TimeProvider clock)
+    IClickHouseStore store, CatalogLookups lookups, CatalogUpserts catalog, CatalogMirrorSync mirror, RespondentHasher hasher, TimeProvider clock)
 {
     /// <summary>In dependency order: a folder's files are imported catalog first (teams before the memberships naming them), then events.</summary>
     private static readonly Func<CsvFormat>[] Formats =
@@ -185,7 +184,7 @@ public sealed class CsvImporter(
         CsvFormatOutcome outcome;
         try
         {
-            var services = new CsvImportServices(store, catalog, hasher, source, clock.GetUtcNow());
+            var services = new CsvImportServices(store, lookups, catalog, hasher, source, clock.GetUtcNow());
             outcome = await format.ImportAsync(file.Path, content, batch, services, skipInvalid, cancellationToken);
         }
         catch (CsvFileProblemException problem)

@@ -1,6 +1,5 @@
 using Analytics.Ingestors.Sources;
 using Analytics.Storage.Catalog;
-using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Csv;
 
@@ -46,8 +45,7 @@ internal abstract class TeamEventCsvFormat<T> : EventCsvFormat<T> where T : notn
 
     protected override async Task PrepareAsync(CsvImportServices services, CancellationToken cancellationToken)
     {
-        await using var db = await services.Catalog.CreateDbContextAsync(cancellationToken);
-        _teams = (await db.Teams.Select(t => t.Slug).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        _teams = (await services.Lookups.TeamSlugsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
     }
 
     protected override void Check(T record, RecordReader reader)

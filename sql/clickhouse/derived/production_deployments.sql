@@ -1,5 +1,5 @@
--- Production deployments: status success, finished, to an environment a catalog rule calls production (a rule
--- with source '' applies to every source). team = the service's owner when the deployment finished; a service
+-- Production deployments: status success, finished, to an environment the catalog rules call production (view
+-- environment_classification; a rule with source '' applies to every source). team = the service's owner when the deployment finished; a service
 -- without an owner at that time is 'unassigned', never dropped.
 -- kind: the kind the source stated (normal, hotfix, rollback or revert) wins; a source that stated none ('') gets
 -- the first of these the data shows (docs/metrics.md, "Deployment kinds"), kind_evidence saying which:
@@ -15,7 +15,6 @@
 --   unknown   no_commit_data: none of these, and no commit of the repository is stored, so nothing could tell.
 -- Sources: deployments, catalog_production_environments, catalog_service_ownership, deployment_commits, commits, pull_requests, settings_hotfix_rules.
 WITH
-    (SELECT groupArray((source, pattern)) FROM catalog_production_environments) AS production_rules,
     (SELECT groupArrayIf(pattern, applies_to = 'branch' AND pattern != '') FROM settings_hotfix_rules) AS hotfix_branch_rules,
     (SELECT groupArrayIf(pattern, applies_to = 'tag' AND pattern != '') FROM settings_hotfix_rules) AS hotfix_tag_rules,
     (SELECT groupArrayIf(pattern, applies_to = 'label' AND pattern != '') FROM settings_hotfix_rules) AS hotfix_label_rules,
@@ -72,7 +71,8 @@ FROM
                 WHERE status = 'success' AND finished_at IS NOT NULL
             ) AS d
             ASOF LEFT JOIN catalog_service_ownership AS o ON d.service = o.service AND d.finished >= o.valid_from
-            WHERE arrayExists(rule -> (rule.1 = '' OR rule.1 = d.source) AND d.environment LIKE rule.2, production_rules)
+            -- environment_classification (migration 0012) is the one definition of which environments are production.
+            WHERE (d.source, d.environment) IN (SELECT source, environment FROM environment_classification WHERE is_production)
         ) AS d
         WINDOW by_finish AS (PARTITION BY d.service, d.environment ORDER BY d.finished_at, d.deployment_id
             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)

@@ -14,8 +14,18 @@ public sealed class MetricOptions
     /// <summary>Lead time starts at the author time instead of the committer time.</summary>
     public bool UseAuthorTime { get; set; }
 
-    /// <summary>How long after a deployment an unlinked incident is still attributed to it.</summary>
+    /// <summary>How long after a deployment an unlinked incident is still attributed to it, to the millisecond.</summary>
     public TimeSpan IncidentAttributionWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>What start-up refuses for <see cref="IncidentAttributionWindow"/>, and why.</summary>
+    public const string IncidentAttributionWindowRule =
+        "Analytics:Metrics:IncidentAttributionWindow must be positive and a whole number of milliseconds (times are stored to the millisecond), e.g. 7.00:00:00, 2.19:30:00 or 00:30:00.";
+
+    public bool IncidentAttributionWindowIsValid =>
+        IncidentAttributionWindow > TimeSpan.Zero && IncidentAttributionWindow.Ticks % TimeSpan.TicksPerMillisecond == 0;
+
+    /// <summary>The window as the SQL takes it (parameter incident_window_ms), exact for every valid window.</summary>
+    public ulong IncidentAttributionWindowMilliseconds => (ulong)Math.Max(0, IncidentAttributionWindow.Ticks / TimeSpan.TicksPerMillisecond);
 
     /// <summary>The DORA report (2021, 2023 or 2024) whose published tiers classify the figures; a reader can pick another (?tiers=).</summary>
     public int TierYear { get; set; } = DoraTierTables.DefaultYear;
@@ -48,7 +58,7 @@ public sealed class MetricOptions
     /// </summary>
     public TimeSpan AwaitingRestoreLimit { get; set; } = TimeSpan.FromDays(30);
 
-    // The defaults, also written by migration 0012 into settings_hotfix_rules (hotfix/x, hot-fix-x, hotfixes_y;
+    // The defaults, also written by migration 0013 into settings_hotfix_rules (hotfix/x, hot-fix-x, hotfixes_y;
     // v1.2.3-hotfix1; labels "hotfix", "type: hotfix"), each case-insensitive.
     public const string DefaultHotfixBranchPattern = "(?i)^hot-?fix(es)?[/_-]";
     public const string DefaultHotfixTagPattern = "(?i)hot-?fix";

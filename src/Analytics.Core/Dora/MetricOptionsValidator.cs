@@ -12,9 +12,9 @@ public sealed class MetricOptionsValidator : IValidateOptions<MetricOptions>
         {
             errors.Add($"{MetricOptions.Section}:TimeZone is not a known IANA time zone (was '{options.TimeZone}').");
         }
-        if (options.IncidentAttributionWindow <= TimeSpan.Zero)
+        if (!options.IncidentAttributionWindowIsValid)
         {
-            errors.Add($"{MetricOptions.Section}:IncidentAttributionWindow must be positive.");
+            errors.Add(MetricOptions.IncidentAttributionWindowRule);
         }
         if (options.FirstDeploymentLookback <= TimeSpan.Zero)
         {

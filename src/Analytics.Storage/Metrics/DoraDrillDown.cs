@@ -23,7 +23,7 @@ public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOp
         ("to", request.To),
         ("team", request.Team ?? DoraQueries.OrganisationKey),
         ("use_author_time", options.Value.UseAuthorTime),
-        ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours),
+        ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
         ("severities", request.SeverityParameter()),
         ("limit", (uint)Math.Clamp(limit, 1, 100_000)));
 }

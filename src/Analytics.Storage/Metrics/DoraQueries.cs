@@ -22,8 +22,8 @@ public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string?
 }
 
 /// <summary>
-/// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team with activity gets a
-/// summary; the organisation's is <see cref="DoraResult.Organisation"/>.
+/// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team owning a service in the
+/// period (dora/teams.sql) or with activity in it gets a summary; the organisation's is <see cref="DoraResult.Organisation"/>.
 /// </summary>
 public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options)
 {
@@ -38,7 +38,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("team", request.Team ?? OrganisationKey),
             ("tz", options.Value.TimeZone),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours),
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
             ("severities", request.SeverityParameter()),
             ("awaiting_restore_limit_ms", (ulong)options.Value.AwaitingRestoreLimit.TotalMilliseconds));
 
@@ -48,7 +48,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         var recovery = (await store.QueryAsync<RecoveryRow>(sqlFiles.Query("dora/recovery_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var restore = (await store.QueryAsync<RestoreRow>(sqlFiles.Query("dora/restore_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
 
-        var teams = frequency.Keys.Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Union(restore.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
+        var known = (await store.QueryAsync<TeamRow>(sqlFiles.Query("dora/teams"), parameters, cancellationToken)).Select(row => row.Team);
+        var teams = known.Union(frequency.Keys).Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Union(restore.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
         var months = Math.Max((request.To - request.From).TotalDays / 30.4375, 1.0 / 30.4375);
         var minimum = options.Value.MinimumSample;
         var summaries = teams.Select(team => new DoraSummary(
@@ -76,7 +77,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("tz", options.Value.TimeZone),
             ("granularity", granularity.ToString().ToLowerInvariant()),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
         return rows.Select(row => new DoraSeriesPoint(row.Bucket, row.Team, row.Deployments, row.FailedDeployments, row.Changes,
             Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))).ToList();
     }
@@ -101,7 +102,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("window_from", windows.Select(window => window.From).ToArray()),
             ("window_to", windows.Select(window => window.To).ToArray()),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
         var byWindow = rows.ToLookup(row => (int)row.WindowIndex - 1);
         return windows.Select((_, i) => (IReadOnlyDictionary<string, DoraWindowKeys>)byWindow[i].ToDictionary(
                 row => row.Team,
@@ -161,6 +162,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     }
 
     private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
+
+    private sealed record TeamRow(string Team);
 
     private sealed record FrequencyRow(string Team, long Deployments, long FailedAttempts, double DeploymentsPerDay, double? MedianDeploymentDaysPerWeek);
 

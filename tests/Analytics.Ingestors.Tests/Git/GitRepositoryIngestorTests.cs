@@ -1,10 +1,7 @@
 using Analytics.Core.Dora;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.Linking;
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Linking;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using LibGit2Sharp;
@@ -28,7 +25,7 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
     {
         _store = await EngineDatabase.CreateMigratedAsync("git");
         _catalog = await TestCatalog.CreateAsync();
-        await new CatalogMirrorSync(_catalog.Store, _store).SyncAsync();
+        await new CatalogMirrorSync(_catalog.Get<CatalogMirrorExport>(), _store).SyncAsync();
         _ingestor = new GitRepositoryIngestor(_store, new DeploymentLinker(_store, Options.Create(new MetricOptions())));
     }
 
@@ -254,7 +251,7 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
     [Fact]
     public async Task Through_the_ingest_runner_the_run_is_recorded_and_its_cursor_makes_the_next_run_read_nothing()
     {
-        var runner = new IngestRunner(_catalog.Store, _store, NullLogger<IngestRunner>.Instance);
+        var runner = new IngestRunner(_catalog.Get<IngestRunLog>(), _catalog.Get<IngestCursors>(), _store, NullLogger<IngestRunner>.Instance);
 
         var first = await runner.RunAsync(new GitIngestSource(_ingestor, Request()));
         // The run left the derived tables current: read past the store's own upkeep, as another process would.
@@ -269,9 +266,9 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
         Assert.Equal((9L, 4L, 9L), (first.RowsPerTable["commits"], first.RowsPerTable["deployments"], first.RowsPerTable["deployment_commits"]));
         Assert.True(second.Succeeded, second.Error);
         Assert.Equal((0L, 0L), (second.RowsPerTable["commits"], second.RowsPerTable["deployments"]));
-        var cursor = await _catalog.Store.GetCursorAsync(GitRepositoryIngestor.SourceName, "shop:acme/shop");
+        var cursor = await _catalog.Get<IngestCursors>().GetCursorAsync(GitRepositoryIngestor.SourceName, "shop:acme/shop");
         Assert.Contains(_shop.E.Sha, cursor!.Value);
-        Assert.All(await _catalog.Store.RecentRunsAsync(GitRepositoryIngestor.SourceName, 5), run => Assert.Equal(IngestRunStatus.Succeeded, run.Status));
+        Assert.All(await _catalog.Get<IngestRunLog>().RecentRunsAsync(GitRepositoryIngestor.SourceName, 5), run => Assert.Equal(IngestRunStatus.Succeeded, run.Status));
     }
 
     private async Task<IReadOnlyList<CommitRow>> CommitsAsync() =>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Analytics.Ingestors.GitHub;
-using Analytics.Ingestors.GitHubSimulator;
+using Analytics.Simulators.GitHub;
 using Octokit;
 using Octokit.Internal;
 

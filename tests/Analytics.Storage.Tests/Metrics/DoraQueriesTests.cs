@@ -1,9 +1,3 @@
-using Analytics.Core.Dora;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Analytics.Storage.Tests.ClickHouse;
-using Microsoft.Extensions.Options;
-
 namespace Analytics.Storage.Tests.Metrics;
 
 /// <summary>
@@ -165,7 +159,7 @@ public sealed class DoraQueriesTests : IAsyncLifetime
     public async Task A_production_rollback_or_hotfix_marks_the_deployment_it_names_and_a_staging_one_does_not()
     {
         await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("fixes");
-        await store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         await store.ExecuteAsync("""
             INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES
                 ('p1', 'api', 'production', 'success', 'normal', '', 'acme/api', 'a', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't'),
@@ -278,7 +272,7 @@ public sealed class DoraQueriesTests : IAsyncLifetime
     }
 
     private const string Scenario = """
-        INSERT INTO catalog_production_environments VALUES ('', 'production'), ('', 'prod');
+        INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production'), ('', 'prod');
         INSERT INTO catalog_service_ownership VALUES
             ('api', 'alpha', '2020-01-01 00:00:00', '2025-01-15 00:00:00'), ('api', 'beta', '2025-01-15 00:00:00', NULL), ('web', 'alpha', '2020-01-01 00:00:00', NULL);
         INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES

@@ -1,13 +1,9 @@
 using AngleSharp.Dom;
-using Analytics.Core.Dora;
-using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
 using Analytics.Web.Components.Pages;
+using Analytics.Web.Utils;
 using Analytics.Web.Components.Shared;
-using Analytics.Web.Tests.Hosting;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
 using static Analytics.Web.Tests.Components.AppComponents;
 
 namespace Analytics.Web.Tests.Components;

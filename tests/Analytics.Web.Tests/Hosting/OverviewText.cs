@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Analytics.Core.Dora;
-using Analytics.Web.Components.Shared;
+using Analytics.Web.Utils;
 
 namespace Analytics.Web.Tests.Hosting;
 

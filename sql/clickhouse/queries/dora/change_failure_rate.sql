@@ -17,7 +17,7 @@ WITH
     failed AS
     (
         -- the evidence behind each failed deployment: view deployment_failures (migration 0008)
-        SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
+        SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
     )
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,

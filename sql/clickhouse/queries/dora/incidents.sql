@@ -17,7 +17,7 @@ FROM attributed_incidents AS i
 LEFT JOIN
 (
     SELECT evidence_id, any(deployment_id) AS deployment_id
-    FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
+    FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
     WHERE reason = 'incident_window'
     GROUP BY evidence_id
 ) AS w ON w.evidence_id = i.incident_id

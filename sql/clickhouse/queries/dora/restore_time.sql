@@ -9,7 +9,7 @@
 WITH
     failed_ids AS
     (
-        SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
+        SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
     ),
     -- Every production deployment of the services the team deployed (whoever owned them at the time), each with
     -- the finish of the next one, at least a millisecond later, that did not fail (the epoch if none did yet).
