@@ -1,5 +1,5 @@
 using Analytics.Web.Cli;
 
 // One executable: with no subcommand (or "serve") it runs the dashboard, the API and the scheduler;
-// other subcommands (migrate, demo, dora, bench, setup) run once and exit. See `analytics --help`.
+// other subcommands (migrate, demo, dora, setup) run once and exit. See `analytics --help`.
 return await AnalyticsCommandLine.Create().Parse(args).InvokeAsync();

@@ -1,5 +1,3 @@
-using Analytics.Storage.ClickHouse;
-
 namespace Analytics.Ingestors.Tests;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using Analytics.Core.Dora;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Tests.Catalog;
-using Analytics.Storage.Tests.ClickHouse;
 
 namespace Analytics.Storage.Tests;
 
@@ -27,22 +22,26 @@ public sealed class GeneratedOrganisation : IAsyncDisposable
     {
         var store = await EmbeddedEngine.NewMigratedDatabaseAsync(databasePrefix);
         var catalog = await CatalogTestDatabase.CreateMigratedAsync();
-        await DemoOrganisationLoader.LoadAsync(store, catalog.Contexts, scale, seed, end);
-        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
+        await DemoOrganisationLoader.LoadAsync(store, new CatalogSeeding(catalog.Contexts, TimeProvider.System), scale, seed, end);
+        await new CatalogMirrorSync(catalog.MirrorExport, store).SyncAsync();
         return new GeneratedOrganisation(store, catalog);
     }
 
     /// <summary>The stored rows, deduplicated, as the DORA oracle's records.</summary>
     public Task<DoraHistory> ReadDoraHistoryAsync() => ReadDoraHistoryAsync(Store);
 
-    /// <summary>The rows of <paramref name="store"/>, deduplicated, as the DORA oracle's records.</summary>
+    /// <summary>What the DORA oracle computes from, as stored in <paramref name="store"/>.</summary>
     public static async Task<DoraHistory> ReadDoraHistoryAsync(IClickHouseStore store) => new(
-        await store.QueryAsync<DeploymentEvent>("SELECT deployment_id, service, environment, status, kind, related_deployment_id, source, started_at, finished_at FROM deployments FINAL"),
+        await store.QueryAsync<DeploymentEvent>("SELECT deployment_id, service, environment, status, kind, related_deployment_id, source, started_at, finished_at, repository, sha, ref FROM deployments FINAL"),
         await store.QueryAsync<DeploymentCommitLink>("SELECT deployment_id, repository, sha, link, touches_paths FROM deployment_commits FINAL"),
-        await store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at FROM commits FINAL"),
-        await store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id FROM incidents FINAL"),
+        await store.QueryAsync<CommitEvent>("SELECT repository, sha, authored_at, committed_at, message, reverts FROM commits FINAL"),
+        await store.QueryAsync<IncidentEvent>("SELECT incident_id, service, started_at, resolved_at, caused_by_deployment_id, severity FROM incidents FINAL"),
         await store.QueryAsync<OwnershipRange>("SELECT service, team, valid_from, valid_to FROM catalog_service_ownership"),
-        await store.QueryAsync<ProductionRule>("SELECT source, pattern FROM catalog_production_environments"));
+        await store.QueryAsync<ProductionRule>("SELECT source, pattern, is_production FROM catalog_production_environments"))
+    {
+        PullRequests = await store.QueryAsync<MergedPullRequest>(
+            "SELECT repository, number, title, head_branch, labels, merge_sha FROM pull_requests FINAL WHERE merged_at IS NOT NULL"),
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -1,13 +1,15 @@
 using Analytics.Core.Space;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
-using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Csv;
 
-/// <summary>What the formats of one import share; <paramref name="Calendar"/> is the organisation's (MetricOptions.TimeZone).</summary>
+/// <summary>
+/// What the formats of one import share: the event store, the catalog to check against and to write, the respondent
+/// hasher; <paramref name="Calendar"/> is the organisation's (MetricOptions.TimeZone).
+/// </summary>
 internal sealed record CsvImportServices(
-    IClickHouseStore Store, IDbContextFactory<CatalogDbContext> Catalog, RespondentHasher Hasher, string Source, DateTimeOffset Now, MonthGrid Calendar);
+    IClickHouseStore Store, CatalogLookups Lookups, CatalogUpserts Catalog, RespondentHasher Hasher, string Source, DateTimeOffset Now, MonthGrid Calendar);
 
 /// <summary>A whole file cannot be imported, e.g. surveys without a configured salt.</summary>
 internal sealed class CsvFileProblemException(string reason) : Exception(reason);

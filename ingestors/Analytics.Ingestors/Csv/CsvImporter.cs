@@ -3,7 +3,6 @@ using Analytics.Core.Space;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using CsvHelper;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Csv;
@@ -62,7 +61,7 @@ public sealed record CsvImportProgress(string Path, string Stage, int FileIndex,
 /// keys, so importing the same file again adds nothing and changes no metric.
 /// </summary>
 public sealed class CsvImporter(
-    IClickHouseStore store, IDbContextFactory<CatalogDbContext> catalog, CatalogMirrorSync mirror, RespondentHasher hasher, TimeProvider clock,
+    IClickHouseStore store, CatalogLookups lookups, CatalogUpserts catalog, CatalogMirrorSync mirror, RespondentHasher hasher, TimeProvider clock,
     IOptions<MetricOptions> metricOptions)
 {
     /// <summary>In dependency order: a folder's files are imported catalog first (teams before the memberships naming them), then events.</summary>
@@ -189,7 +188,7 @@ public sealed class CsvImporter(
         CsvFormatOutcome outcome;
         try
         {
-            var services = new CsvImportServices(store, catalog, hasher, source, clock.GetUtcNow(), new MonthGrid(metricOptions.Value.TimeZone));
+            var services = new CsvImportServices(store, lookups, catalog, hasher, source, clock.GetUtcNow(), new MonthGrid(metricOptions.Value.TimeZone));
             outcome = await format.ImportAsync(file.Path, content, batch, services, skipInvalid, cancellationToken);
         }
         catch (CsvFileProblemException problem)

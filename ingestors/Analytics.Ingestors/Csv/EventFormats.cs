@@ -1,6 +1,5 @@
 using Analytics.Ingestors.Sources;
 using Analytics.Storage.Catalog;
-using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Csv;
 
@@ -46,8 +45,7 @@ internal abstract class TeamEventCsvFormat<T> : EventCsvFormat<T> where T : notn
 
     protected override async Task PrepareAsync(CsvImportServices services, CancellationToken cancellationToken)
     {
-        await using var db = await services.Catalog.CreateDbContextAsync(cancellationToken);
-        _teams = (await db.Teams.Select(t => t.Slug).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        _teams = (await services.Lookups.TeamSlugsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
     }
 
     protected override void Check(T record, RecordReader reader)
@@ -114,7 +112,7 @@ internal sealed class SurveysCsvFormat : TeamEventCsvFormat<SurveyAnswer>
 
     protected override SurveyAnswer Parse(RecordReader reader, CsvImportServices services) => SurveyAnswer.Parse(reader, services.Hasher, services.Calendar);
 
-    // The answer's identity, as the table's sort key has it (migration 0011): the same person answering the same
+    // The answer's identity, as the table's sort key has it (migration 0014): the same person answering the same
     // question twice in one survey (or, without a survey id, on one UTC day) is a duplicate. The message names the
     // question and survey but never the respondent.
     protected override (string, string, string)? NaturalKey(SurveyAnswer record) =>

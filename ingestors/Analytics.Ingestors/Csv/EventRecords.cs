@@ -12,27 +12,36 @@ public sealed record DeploymentEvent(
 {
     public const string Table = "deployments";
 
+    /// <summary>
+    /// A stated kind wins over what the data shows; an empty or missing kind is not stated (''), and the derived table
+    /// works it out like a pulled deployment's (docs/metrics.md, "Deployment kinds").
+    /// </summary>
+    public const string KindNotStated = "";
+
     public static readonly string[] Statuses = ["success", "failure", "error", "in_progress", "queued", "cancelled"];
-    public static readonly string[] Kinds = ["normal", "hotfix", "rollback"];
+    public static readonly string[] Kinds = ["normal", "hotfix", "rollback", "revert"];
     private static readonly string[] Unfinished = ["in_progress", "queued"];
 
     public static readonly FieldSpec[] Fields =
     [
         new("deployment_id", true), new("service", true), new("environment", true), new("status", true), new("kind", false),
         new("related_deployment_id", false), new("repository", false), new("sha", false), new("started_at", true),
-        new("finished_at", false), new("url", false),
+        new("finished_at", false), new("url", false), new("ref", false),
     ];
 
     public static readonly string[] Columns =
-        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"];
+        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source", "ref"];
+
+    /// <summary>The branch or tag deployed (refs/heads/…, refs/tags/…, or a bare name), for the hotfix rules.</summary>
+    public string Ref { get; init; } = "";
 
     public static DeploymentEvent Parse(RecordReader reader)
     {
         var record = new DeploymentEvent(
             reader.Text("deployment_id", 200), reader.Slug("service"), reader.Text("environment", 100),
-            reader.Choice("status", Statuses), reader.Choice("kind", Kinds, "normal"), reader.OptionalText("related_deployment_id", 200),
+            reader.Choice("status", Statuses), reader.Choice("kind", Kinds, KindNotStated), reader.OptionalText("related_deployment_id", 200),
             reader.OptionalText("repository", 200), reader.OptionalText("sha", 64), reader.Timestamp("started_at"),
-            reader.OptionalTimestamp("finished_at"), reader.OptionalText("url"));
+            reader.OptionalTimestamp("finished_at"), reader.OptionalText("url")) { Ref = reader.OptionalText("ref", 300) };
         reader.NotBefore("finished_at", record.FinishedAt, "started_at", record.StartedAt);
         if (record.Status == "success" && record.FinishedAt is null)
         {
@@ -47,7 +56,7 @@ public sealed record DeploymentEvent(
     }
 
     public object?[] ToRow(string source) =>
-        [DeploymentId, Service, Environment, Status, Kind, RelatedDeploymentId, Repository, Sha, StartedAt, FinishedAt, Url, source];
+        [DeploymentId, Service, Environment, Status, Kind, RelatedDeploymentId, Repository, Sha, StartedAt, FinishedAt, Url, source, Ref];
 }
 
 public sealed record IncidentEvent(
@@ -112,7 +121,7 @@ public sealed record SurveyAnswer(string SurveyId, string RespondentHash, string
     public object?[] ToRow(string source) => [SurveyId, RespondentHash, Team, Question, Score, AnsweredAt, source];
 
     /// <summary>
-    /// What makes an answer the same answer, as survey_responses' sort key has it (migration 0011): the survey, the
+    /// What makes an answer the same answer, as survey_responses' sort key has it (migration 0014): the survey, the
     /// question and the respondent; the UTC day as well for an answer without a survey id. The team is not part of it,
     /// so a corrected file that moves an answer to another team replaces the stored answer instead of adding one.
     /// </summary>

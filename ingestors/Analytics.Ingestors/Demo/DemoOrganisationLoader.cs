@@ -1,6 +1,5 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
-using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Demo;
 
@@ -33,7 +32,7 @@ public static class DemoOrganisationLoader
     /// <param name="end">The last instant of history; pass the same value (e.g. today at 00:00 UTC) to reload identically.</param>
     public static async Task<DemoLoadSummary> LoadAsync(
         IClickHouseStore store,
-        IDbContextFactory<CatalogDbContext> catalog,
+        CatalogSeeding catalog,
         DemoScale scale,
         int seed,
         DateTimeOffset end,

@@ -39,7 +39,7 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
     public const string SourceName = "git";
 
     private static readonly RowTable Commits = new("commits",
-        ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source"]);
+        ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source", "reverts"]);
 
     private static readonly RowTable CommitPaths = new("commit_paths", ["repository", "sha", "paths", "source"]);
 
@@ -51,7 +51,7 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
     private static readonly CompareOptions ChangedFiles = new() { Similarity = SimilarityOptions.None, IncludeUnmodified = false };
 
     private static readonly RowTable Deployments = new("deployments",
-        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"]);
+        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source", "ref"]);
 
     public async Task<GitIngestResult> IngestAsync(GitIngestRequest request, string? cursor, CancellationToken cancellationToken = default)
     {
@@ -94,7 +94,7 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
                 continue;
             }
             var deployedAt = tag.IsAnnotated && tag.Annotation.Tagger is { } tagger ? tagger.When : target.Committer.When;
-            deployments.Add(new TagDeployment($"{request.Service}@{tag.FriendlyName}", target.Sha, deployedAt.ToUniversalTime()));
+            deployments.Add(new TagDeployment($"{request.Service}@{tag.FriendlyName}", target.Sha, deployedAt.ToUniversalTime(), $"refs/tags/{tag.FriendlyName}"));
         }
 
         var heads = deployments.Select(d => d.Sha).Prepend(branchHead.Sha).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
@@ -119,6 +119,7 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
                 commit.Committer.Email,
                 commit.Committer.When.ToUniversalTime(),
                 Subject(commit.Message),
+                CommitMessages.Reverts(commit.Message),
                 ChangedFilesOf(repo, commit)));
         }
         return new CloneSnapshot(branchHead.Sha, heads, commits, deployments);
@@ -145,12 +146,12 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
         GitIngestRequest request, IReadOnlyList<TagDeployment> deployments, RowWriter rows, CancellationToken cancellationToken)
     {
         var stored = (await store.QueryAsync<StoredDeployment>(
-                "SELECT deployment_id, repository, sha, finished_at FROM deployments FINAL WHERE service = {service:String} AND source = {source:String}",
+                "SELECT deployment_id, repository, sha, finished_at, ref FROM deployments FINAL WHERE service = {service:String} AND source = {source:String}",
                 QueryParameters.From(("service", request.Service), ("source", SourceName)), cancellationToken))
             .ToDictionary(row => row.DeploymentId, StringComparer.Ordinal);
         var changed = deployments
             .Where(d => !stored.TryGetValue(d.DeploymentId, out var row)
-                || row.Sha != d.Sha || row.Repository != request.Repository || row.FinishedAt != TruncateToMilliseconds(d.DeployedAt))
+                || row.Sha != d.Sha || row.Repository != request.Repository || row.FinishedAt != TruncateToMilliseconds(d.DeployedAt) || row.Ref != d.Ref)
             .ToList();
         var moved = changed.Where(d => stored.ContainsKey(d.DeploymentId)).Select(d => d.DeploymentId).ToList();
         if (moved.Count > 0)
@@ -162,14 +163,15 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
         }
         return await rows.WriteAsync(Deployments, changed.Select(d => new object?[]
         {
-            d.DeploymentId, request.Service, "production", "success", "normal", "", request.Repository, d.Sha, d.DeployedAt, d.DeployedAt, "", SourceName,
+            // No kind stated: a tag does not say whether it was a rollback or a hotfix; the derived table works it out.
+            d.DeploymentId, request.Service, "production", "success", "", "", request.Repository, d.Sha, d.DeployedAt, d.DeployedAt, "", SourceName, d.Ref,
         }), cancellationToken);
     }
 
     private static Func<CommitSnapshot, object?[]> CommitRow(GitIngestRequest request) => commit =>
     [
         request.Repository, commit.Sha, commit.Parents, commit.AuthorEmail, commit.AuthorName, commit.AuthoredAt,
-        commit.CommitterEmail, commit.CommittedAt, commit.Subject, SourceName,
+        commit.CommitterEmail, commit.CommittedAt, commit.Subject, SourceName, commit.Reverts,
     ];
 
     private static string[] ChangedFilesOf(Repository repo, Commit commit)
@@ -201,11 +203,11 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
 
     private sealed record CommitSnapshot(
         string Sha, string[] Parents, string AuthorEmail, string AuthorName, DateTimeOffset AuthoredAt, string CommitterEmail, DateTimeOffset CommittedAt, string Subject,
-        string[] ChangedFiles);
+        string[] Reverts, string[] ChangedFiles);
 
-    private sealed record TagDeployment(string DeploymentId, string Sha, DateTimeOffset DeployedAt);
+    private sealed record TagDeployment(string DeploymentId, string Sha, DateTimeOffset DeployedAt, string Ref);
 
     private sealed record ShaRow(string Sha);
 
-    private sealed record StoredDeployment(string DeploymentId, string Repository, string Sha, DateTimeOffset FinishedAt);
+    private sealed record StoredDeployment(string DeploymentId, string Repository, string Sha, DateTimeOffset FinishedAt, string Ref);
 }

@@ -1,6 +1,5 @@
 using Analytics.Storage.Catalog;
 using LibGit2Sharp;
-using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Git;
 
@@ -13,7 +12,7 @@ public sealed record GitServiceTarget(string Service, string Repository, string 
 /// the clone's origin remote, else "local/&lt;folder&gt;"; default branch = the branch the clone has checked out.
 /// A new service has no owner, so its events count for "unassigned" until a team is given it.
 /// </summary>
-public sealed class GitServiceRegistration(IDbContextFactory<CatalogDbContext> contexts, TimeProvider clock)
+public sealed class GitServiceRegistration(ServiceCatalog services, TimeProvider clock)
 {
     /// <exception cref="InvalidOperationException">
     /// The service exists with another repository: ingesting under a second name would split its history.
@@ -22,8 +21,7 @@ public sealed class GitServiceRegistration(IDbContextFactory<CatalogDbContext> c
     public async Task<GitServiceTarget> EnsureServiceAsync(string serviceSlug, string clonePath, string? repository, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceSlug);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var existing = await db.Services.AsNoTracking().SingleOrDefaultAsync(s => s.Slug == serviceSlug, cancellationToken);
+        var existing = await services.FindAsync(serviceSlug, cancellationToken);
         if (existing is not null)
         {
             if (repository is not null && repository != existing.Repository)
@@ -43,8 +41,7 @@ public sealed class GitServiceRegistration(IDbContextFactory<CatalogDbContext> c
             DefaultBranch = clone.CheckedOutBranch ?? Service.DefaultBranchName,
             CreatedAt = clock.GetUtcNow(),
         };
-        db.Services.Add(service);
-        await db.SaveChangesAsync(cancellationToken);
+        await services.AddAsync([service], cancellationToken);
         return new GitServiceTarget(service.Slug, service.Repository, service.DefaultBranch, Registered: true);
     }
 

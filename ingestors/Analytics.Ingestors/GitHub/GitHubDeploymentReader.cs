@@ -36,7 +36,7 @@ internal sealed class GitHubDeploymentReader(GitHubSyncRun run) : IResourceReade
             foreach (var deployment in fresh)
             {
                 seen.Add(deployment.Id);
-                var pending = new OpenDeployment(deployment.Id, deployment.Sha ?? "", deployment.Environment ?? "", deployment.CreatedAt, null);
+                var pending = new OpenDeployment(deployment.Id, deployment.Sha ?? "", deployment.Environment ?? "", deployment.CreatedAt, null, deployment.Ref);
                 // Asked for without an ETag, so never "not modified": always a row.
                 if (await RowAsync(target, pending, open, cancellationToken) is { } row)
                 {
@@ -74,7 +74,7 @@ internal sealed class GitHubDeploymentReader(GitHubSyncRun run) : IResourceReade
             open.Add(deployment);
             return null;
         }
-        var row = GitHubRows.Deployment(target.Service, target.Repository, deployment.Id, deployment.Environment, deployment.Sha, deployment.CreatedAt, statuses.Items, run.Source);
+        var row = GitHubRows.Deployment(target.Service, target.Repository, deployment.Id, deployment.Environment, deployment.Sha, deployment.CreatedAt, statuses.Items, run.Source, deployment.Ref);
         if (!GitHubRows.IsFinal((string)row[3]!))
         {
             open.Add(deployment with { StatusesETag = statuses.ETag });
@@ -82,7 +82,8 @@ internal sealed class GitHubDeploymentReader(GitHubSyncRun run) : IResourceReade
         return row;
     }
 
-    private sealed record OpenDeployment(long Id, string Sha, string Environment, DateTimeOffset CreatedAt, string? StatusesETag);
+    /// <param name="Ref">The ref deployed, for the hotfix rules (absent from cursors written before it was kept).</param>
+    private sealed record OpenDeployment(long Id, string Sha, string Environment, DateTimeOffset CreatedAt, string? StatusesETag, string? Ref = null);
 
     /// <summary>The newest creation time read, the ids read at exactly that time, and the deployments not final yet.</summary>
     private sealed record DeploymentCursor(DateTimeOffset? Newest, List<long>? ReadAtNewest, List<OpenDeployment> Open);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Analytics.Ingestors.Sources;
 using Octokit;
 
 namespace Analytics.Ingestors.GitHub;
@@ -11,10 +12,10 @@ namespace Analytics.Ingestors.GitHub;
 public static partial class GitHubRows
 {
     public static readonly string[] CommitColumns =
-        ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source"];
+        ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source", "reverts"];
 
     public static readonly string[] PullRequestColumns =
-        ["repository", "number", "title", "author_login", "author_is_bot", "base_branch", "opened_at", "first_commit_at", "first_review_at", "merged_at", "closed_at", "merge_sha", "url", "source"];
+        ["repository", "number", "title", "author_login", "author_is_bot", "base_branch", "opened_at", "first_commit_at", "first_review_at", "merged_at", "closed_at", "merge_sha", "url", "source", "head_branch", "labels"];
 
     public static readonly string[] PullRequestCommitColumns = ["repository", "number", "sha"];
 
@@ -22,7 +23,7 @@ public static partial class GitHubRows
         ["repository", "number", "review_id", "reviewer_login", "reviewer_is_bot", "state", "submitted_at", "source"];
 
     public static readonly string[] DeploymentColumns =
-        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"];
+        ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source", "ref"];
 
     public static readonly string[] IncidentColumns =
         ["incident_id", "service", "severity", "title", "started_at", "resolved_at", "caused_by_deployment_id", "url", "source"];
@@ -65,6 +66,8 @@ public static partial class GitHubRows
             // GitHub fills merge_commit_sha for open pull requests too (a test merge); only a merged one shipped it.
             pull.MergedAt is null ? "" : pull.MergeCommitSha ?? "",
             pull.HtmlUrl ?? "", source,
+            // What the hotfix and revert rules read (docs/metrics.md, "Deployment kinds").
+            pull.Head?.Ref ?? "", (pull.Labels ?? []).Select(label => label.Name ?? "").Where(name => name != "").ToArray(),
         ];
     }
 
@@ -103,13 +106,22 @@ public static partial class GitHubRows
     /// <summary>True once a deployment's status can no longer change by itself.</summary>
     public static bool IsFinal(string status) => status is "success" or "failure" or "error" or "cancelled";
 
+    /// <summary>
+    /// Pulled deployments state no kind (''): GitHub does not say whether one was a rollback or a hotfix, so the
+    /// derived table works it out from the data (docs/metrics.md, "Deployment kinds").
+    /// </summary>
+    public const string KindNotStated = "";
+
+    /// <param name="reference">The ref GitHub deployed (a branch, tag or sha as the deployment's creator gave it): a bare name.</param>
     public static object?[] Deployment(
-        string service, string repository, long id, string environment, string sha, DateTimeOffset createdAt, IReadOnlyList<DeploymentStatus> statuses, string source)
+        string service, string repository, long id, string environment, string sha, DateTimeOffset createdAt, IReadOnlyList<DeploymentStatus> statuses, string source,
+        string? reference = null)
     {
         var (status, finishedAt, url) = DeploymentState(statuses);
         return
         [
-            DeploymentId(id), service, environment, status, "normal", "", repository, sha, createdAt.ToUniversalTime(), finishedAt, url, source,
+            DeploymentId(id), service, environment, status, KindNotStated, "", repository, sha, createdAt.ToUniversalTime(), finishedAt, url, source,
+            reference ?? "",
         ];
     }
 
@@ -139,8 +151,9 @@ public static partial class GitHubRows
         return
         [
             // Started = created, which a re-run keeps (run_started_at moves), so the row's sort key never changes.
-            WorkflowRunId(run.Id), service, environment, status, "normal", "", repository, run.HeadSha ?? "",
+            WorkflowRunId(run.Id), service, environment, status, KindNotStated, "", repository, run.HeadSha ?? "",
             run.CreatedAt.ToUniversalTime(), finishedAt, run.HtmlUrl ?? "", source,
+            string.IsNullOrEmpty(run.HeadBranch) ? "" : $"refs/heads/{run.HeadBranch}",
         ];
     }
 
@@ -149,8 +162,8 @@ public static partial class GitHubRows
         var publishedAt = (release.PublishedAt ?? release.CreatedAt).ToUniversalTime();
         return
         [
-            ReleaseId(service, release.TagName), service, environment, "success", "normal", "", repository, sha,
-            publishedAt, publishedAt, release.HtmlUrl ?? "", source,
+            ReleaseId(service, release.TagName), service, environment, "success", KindNotStated, "", repository, sha,
+            publishedAt, publishedAt, release.HtmlUrl ?? "", source, $"refs/tags/{release.TagName}",
         ];
     }
 
@@ -209,7 +222,7 @@ public static partial class GitHubRows
             repository, sha, (parents ?? []).Select(p => p.Sha).ToArray(),
             author?.Email ?? "", author?.Name ?? "", (author?.Date ?? committer?.Date ?? default).ToUniversalTime(),
             committer?.Email ?? "", (committer?.Date ?? author?.Date ?? default).ToUniversalTime(),
-            Subject(commit?.Message), source,
+            Subject(commit?.Message), source, CommitMessages.Reverts(commit?.Message),
         ];
     }
 

@@ -1,7 +1,5 @@
 using System.Text;
 using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
-using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.GitHub;
 
@@ -17,13 +15,12 @@ public sealed record GitHubRepositoryTarget(string FullName, string Repository, 
 /// owner — as the git ingestor does — so its deployments and incidents count for "unassigned" until a team is
 /// given it, rather than being dropped.
 /// </summary>
-public sealed class GitHubServiceDirectory(IDbContextFactory<CatalogDbContext> contexts, CatalogMirrorSync mirror, TimeProvider clock)
+public sealed class GitHubServiceDirectory(ServiceCatalog catalog, CatalogMirrorSync mirror, TimeProvider clock)
 {
     public async Task<IReadOnlyList<GitHubRepositoryTarget>> EnsureServicesAsync(
         IReadOnlyList<(string FullName, string DefaultBranch)> repositories, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var services = await db.Services.AsNoTracking().OrderBy(s => s.Slug).Select(s => new { s.Slug, s.Repository }).ToListAsync(cancellationToken);
+        var services = await catalog.ListAsync(cancellationToken);
         var byRepository = new Dictionary<string, (string Slug, string Repository)>(StringComparer.OrdinalIgnoreCase);
         foreach (var service in services)
         {
@@ -32,13 +29,13 @@ public sealed class GitHubServiceDirectory(IDbContextFactory<CatalogDbContext> c
         var slugs = services.Select(s => s.Slug).ToHashSet(StringComparer.Ordinal);
 
         var targets = new List<GitHubRepositoryTarget>();
-        var registered = false;
+        var registered = new List<Service>();
         foreach (var (fullName, defaultBranch) in repositories)
         {
             if (!byRepository.TryGetValue(fullName, out var known))
             {
                 var slug = FreeSlug(fullName, slugs);
-                db.Services.Add(new Service
+                registered.Add(new Service
                 {
                     Slug = slug,
                     Name = fullName.Split('/')[^1],
@@ -49,13 +46,12 @@ public sealed class GitHubServiceDirectory(IDbContextFactory<CatalogDbContext> c
                 slugs.Add(slug);
                 known = (slug, fullName);
                 byRepository[fullName] = known;
-                registered = true;
             }
             targets.Add(new GitHubRepositoryTarget(fullName, known.Repository, defaultBranch, known.Slug));
         }
-        if (registered)
+        if (registered.Count > 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await catalog.AddAsync(registered, cancellationToken);
             // The metric views see services through the mirror: without this, the new services' pull requests
             // would count for no service until the next start-up.
             await mirror.SyncAsync(cancellationToken);

@@ -6,7 +6,7 @@ namespace Analytics.Ingestors.Runs;
 /// What a running source may use: where it stopped last time, and a way to say where it stops now. New cursors
 /// are only saved once the whole run has succeeded, so a failed run is simply repeated from the old position.
 /// </summary>
-public sealed class IngestContext(string sourceName, int runId, CatalogStore catalog)
+public sealed class IngestContext(string sourceName, int runId, IngestCursors catalog)
 {
     private readonly Dictionary<string, PendingCursor> _pendingCursors = new(StringComparer.Ordinal);
 

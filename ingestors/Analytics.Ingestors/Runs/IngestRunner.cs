@@ -34,7 +34,7 @@ public sealed class SourceAlreadyRunningException(string source, int runId, Date
 /// <c>ingest</c> command never run one source at the same time; a run whose process died frees the source when its
 /// lease runs out.
 /// </remarks>
-public sealed class IngestRunner(CatalogStore catalog, IDerivedTables derivedTables, ILogger<IngestRunner> logger)
+public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, IDerivedTables derivedTables, ILogger<IngestRunner> logger)
 {
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
@@ -74,7 +74,7 @@ public sealed class IngestRunner(CatalogStore catalog, IDerivedTables derivedTab
 
     private async Task<IngestRunOutcome> RunClaimedAsync(IIngestSource source, int runId, CancellationToken cancellationToken)
     {
-        var context = new IngestContext(source.Name, runId, catalog);
+        var context = new IngestContext(source.Name, runId, cursors);
         logger.LogInformation("Ingest run {RunId} of {Source} ({Kind}) started.", runId, source.Name, source.Kind);
 
         IngestResult result;
@@ -105,7 +105,7 @@ public sealed class IngestRunner(CatalogStore catalog, IDerivedTables derivedTab
 
         foreach (var (resource, cursor) in context.PendingCursors)
         {
-            await catalog.SaveCursorAsync(source.Name, resource, cursor.Value, cursor.ETag, cancellationToken);
+            await cursors.SaveCursorAsync(source.Name, resource, cursor.Value, cursor.ETag, cancellationToken);
         }
         // A succeeded run's warnings go where a failed run's error goes, so `analytics runs` and the admin page show them.
         var warnings = result.Warnings.Count == 0 ? null : Summarise(result.Warnings.Select(warning => $"Warning: {warning}").ToList());

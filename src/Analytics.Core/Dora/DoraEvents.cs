@@ -1,7 +1,7 @@
 namespace Analytics.Core.Dora;
 
-// The facts the DORA definitions read, as plain records: what the oracle computes from, and what the
-// ClickHouse tables hold (one record per table row, after deduplication).
+// The facts the DORA definitions read, as plain records: what the ClickHouse tables hold (one record per table row,
+// after deduplication). The test oracles (tests/Analytics.Testing) compute from them too.
 
 public sealed record DeploymentEvent(
     string DeploymentId,
@@ -12,7 +12,16 @@ public sealed record DeploymentEvent(
     string RelatedDeploymentId,
     string Source,
     DateTimeOffset StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt)
+{
+    public string Repository { get; init; } = "";
+
+    /// <summary>The commit deployed; "" when the source does not say.</summary>
+    public string Sha { get; init; } = "";
+
+    /// <summary>The branch or tag deployed: refs/heads/…, refs/tags/…, or a bare name when the source does not say which.</summary>
+    public string Ref { get; init; } = "";
+}
 
 /// <param name="TouchesPaths">
 /// The commit was linked to the deployment's service because it touches paths the service owns in a shared
@@ -20,20 +29,10 @@ public sealed record DeploymentEvent(
 /// </param>
 public sealed record DeploymentCommitLink(string DeploymentId, string Repository, string Sha, string Link, bool TouchesPaths = false);
 
-public sealed record CommitEvent(string Repository, string Sha, DateTimeOffset AuthoredAt, DateTimeOffset CommittedAt);
-
-public sealed record IncidentEvent(string IncidentId, string Service, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt, string CausedByDeploymentId);
+public sealed record IncidentEvent(string IncidentId, string Service, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt, string CausedByDeploymentId)
+{
+    public string Severity { get; init; } = "";
+}
 
 /// <summary>[ValidFrom, ValidTo); ValidTo null = still owned.</summary>
 public sealed record OwnershipRange(string Service, string Team, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo);
-
-/// <summary>Source "" applies to every source; Pattern is an SQL LIKE pattern.</summary>
-public sealed record ProductionRule(string Source, string Pattern);
-
-public sealed record DoraHistory(
-    IReadOnlyList<DeploymentEvent> Deployments,
-    IReadOnlyList<DeploymentCommitLink> DeploymentCommits,
-    IReadOnlyList<CommitEvent> Commits,
-    IReadOnlyList<IncidentEvent> Incidents,
-    IReadOnlyList<OwnershipRange> Ownership,
-    IReadOnlyList<ProductionRule> ProductionRules);

@@ -25,5 +25,14 @@ public static class DoraTiers
     /// <param name="rate">Between 0 and 1.</param>
     public static DoraTier ChangeFailureRate(double rate) => DoraTierTables.Default.ClassifyChangeFailureRate(rate);
 
+    /// <summary>The default year's recovery-time bands, whichever figure that year grades (2023: failed-deployment recovery time).</summary>
     public static DoraTier RecoveryTime(TimeSpan median) => DoraTierTables.Default.ClassifyRecoveryTime(median);
+
+    /// <summary>Time to restore service (incidents), by the table nearest the default year that grades it (2021).</summary>
+    public static DoraTier TimeToRestoreService(TimeSpan median) =>
+        DoraTierTables.NearestGrading(DoraTierTables.DefaultYear, RecoveryMeasure.TimeToRestoreService).ClassifyRecoveryTime(median);
+
+    /// <summary>Failed-deployment recovery time, by the table nearest the default year that grades it (2023).</summary>
+    public static DoraTier FailedDeploymentRecoveryTime(TimeSpan median) =>
+        DoraTierTables.NearestGrading(DoraTierTables.DefaultYear, RecoveryMeasure.FailedDeploymentRecoveryTime).ClassifyRecoveryTime(median);
 }

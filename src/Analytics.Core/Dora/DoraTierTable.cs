@@ -20,6 +20,17 @@ public sealed record DoraKeyBands(DoraTierBand Elite, DoraTierBand High, DoraTie
         [(DoraTier.Elite, Elite), (DoraTier.High, High), (DoraTier.Medium, Medium)];
 }
 
+/// <summary>What a year's recovery-time bands grade: DORA changed the fourth key's definition in 2023.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RecoveryMeasure>))]
+public enum RecoveryMeasure
+{
+    /// <summary>Incident started → resolved ("time to restore service", 2021 and before).</summary>
+    [JsonStringEnumMemberName("timeToRestoreService")] TimeToRestoreService,
+
+    /// <summary>Failed deployment → the deployment that restored it ("failed deployment recovery time", 2023 on).</summary>
+    [JsonStringEnumMemberName("failedDeploymentRecoveryTime")] FailedDeploymentRecoveryTime,
+}
+
 /// <summary>How often a team deploys, as the published deployment-frequency bands name it, best first.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<DeploymentCadence>))]
 public enum DeploymentCadence
@@ -52,7 +63,8 @@ public sealed record DoraTierTable(
     DoraKeyBands DeploymentFrequency,
     DoraKeyBands LeadTime,
     DoraKeyBands ChangeFailureRate,
-    DoraKeyBands RecoveryTime)
+    DoraKeyBands RecoveryTime,
+    RecoveryMeasure RecoveryTimeGrades)
 {
     /// <summary>The cadence a team reached: null when it deployed less than every six months (or never).</summary>
     public static DeploymentCadence? CadenceOf(double medianDeploymentDaysPerWeek, double deploymentsPerMonth) =>
@@ -95,7 +107,25 @@ public sealed record DoraTierTable(
             },
             LeadTime = summary.LeadTime with { Tier = summary.LeadTime.Median is { } lead ? ClassifyLeadTime(lead) : null },
             ChangeFailureRate = summary.ChangeFailureRate with { Tier = summary.ChangeFailureRate.Rate is { } rate ? ClassifyChangeFailureRate(rate) : null },
-            RecoveryTime = summary.RecoveryTime with { Tier = summary.RecoveryTime.Median is { } recovery ? ClassifyRecoveryTime(recovery) : null },
+            RecoveryTime = Grade(summary.RecoveryTime),
+        };
+    }
+
+    /// <summary>
+    /// Each recovery figure by the table that grades it: this one if it does, else the nearest year's that does; the
+    /// fourth key is the figure this year grades.
+    /// </summary>
+    private RecoveryFigure Grade(RecoveryFigure recovery)
+    {
+        var restoreService = DoraTierTables.NearestGrading(Year, RecoveryMeasure.TimeToRestoreService);
+        var failedDeployment = DoraTierTables.NearestGrading(Year, RecoveryMeasure.FailedDeploymentRecoveryTime);
+        return recovery with
+        {
+            Tier = recovery.Median is { } median ? restoreService.ClassifyRecoveryTime(median) : null,
+            TierYear = restoreService.Year,
+            RestoreTier = recovery.RestoreMedian is { } restore ? failedDeployment.ClassifyRecoveryTime(restore) : null,
+            RestoreTierYear = failedDeployment.Year,
+            Graded = RecoveryTimeGrades,
         };
     }
 
@@ -138,6 +168,14 @@ public static class DoraTierTables
         int.TryParse(year, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && TryGet(value, out var table)
             ? table
             : null;
+
+    /// <summary>
+    /// The table that grades <paramref name="measure"/> nearest to <paramref name="year"/>: that year's if it grades it,
+    /// else the closest year that does (the later one on a tie).
+    /// </summary>
+    public static DoraTierTable NearestGrading(int year, RecoveryMeasure measure) =>
+        Loaded.Value.Tables.Values.Where(table => table.RecoveryTimeGrades == measure)
+            .OrderBy(table => Math.Abs(table.Year - year)).ThenByDescending(table => table.Year).First();
 
     /// <summary>The table a reader asked for when it names one, else the configured year's.</summary>
     public static DoraTierTable Choose(string? written, int configuredYear) => Parse(written) ?? Get(configuredYear);

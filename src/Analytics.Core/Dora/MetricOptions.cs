@@ -14,8 +14,18 @@ public sealed class MetricOptions
     /// <summary>Lead time starts at the author time instead of the committer time.</summary>
     public bool UseAuthorTime { get; set; }
 
-    /// <summary>How long after a deployment an unlinked incident is still attributed to it.</summary>
+    /// <summary>How long after a deployment an unlinked incident is still attributed to it, to the millisecond.</summary>
     public TimeSpan IncidentAttributionWindow { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>What start-up refuses for <see cref="IncidentAttributionWindow"/>, and why.</summary>
+    public const string IncidentAttributionWindowRule =
+        "Analytics:Metrics:IncidentAttributionWindow must be positive and a whole number of milliseconds (times are stored to the millisecond), e.g. 7.00:00:00, 2.19:30:00 or 00:30:00.";
+
+    public bool IncidentAttributionWindowIsValid =>
+        IncidentAttributionWindow > TimeSpan.Zero && IncidentAttributionWindow.Ticks % TimeSpan.TicksPerMillisecond == 0;
+
+    /// <summary>The window as the SQL takes it (parameter incident_window_ms), exact for every valid window.</summary>
+    public ulong IncidentAttributionWindowMilliseconds => (ulong)Math.Max(0, IncidentAttributionWindow.Ticks / TimeSpan.TicksPerMillisecond);
 
     /// <summary>The DORA report (2021, 2023 or 2024) whose published tiers classify the figures; a reader can pick another (?tiers=).</summary>
     public int TierYear { get; set; } = DoraTierTables.DefaultYear;
@@ -29,6 +39,30 @@ public sealed class MetricOptions
     /// changes and inflate lead time.
     /// </summary>
     public TimeSpan FirstDeploymentLookback { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// A deployment whose kind no source stated is a hotfix when the branch it was deployed from, or the branch of a
+    /// merge or pull request it shipped, matches this regular expression (docs/metrics.md, "Deployment kinds"). Empty: no rule.
+    /// </summary>
+    public string HotfixBranchPattern { get; set; } = DefaultHotfixBranchPattern;
+
+    /// <summary>The same for the tag a deployment was made from (a git tag, a GitHub release).</summary>
+    public string HotfixTagPattern { get; set; } = DefaultHotfixTagPattern;
+
+    /// <summary>The same for a label of a pull request the deployment shipped.</summary>
+    public string HotfixLabelPattern { get; set; } = DefaultHotfixLabelPattern;
+
+    /// <summary>
+    /// A failed deployment not yet restored stops counting as "awaiting a restore" once its service has had no
+    /// production deployment for this long: a retired or frozen service is not awaiting anything.
+    /// </summary>
+    public TimeSpan AwaitingRestoreLimit { get; set; } = TimeSpan.FromDays(30);
+
+    // The defaults, also written by migration 0013 into settings_hotfix_rules (hotfix/x, hot-fix-x, hotfixes_y;
+    // v1.2.3-hotfix1; labels "hotfix", "type: hotfix"), each case-insensitive.
+    public const string DefaultHotfixBranchPattern = "(?i)^hot-?fix(es)?[/_-]";
+    public const string DefaultHotfixTagPattern = "(?i)hot-?fix";
+    public const string DefaultHotfixLabelPattern = "(?i)^(type: ?)?hot-?fix$";
 
     /// <summary>Logins whose pull requests and reviews never count, besides those the source flags as bots.</summary>
     public List<string> BotLogins { get; set; } = ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"];

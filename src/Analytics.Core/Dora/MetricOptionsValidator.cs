@@ -12,13 +12,24 @@ public sealed class MetricOptionsValidator : IValidateOptions<MetricOptions>
         {
             errors.Add($"{MetricOptions.Section}:TimeZone is not a known IANA time zone (was '{options.TimeZone}').");
         }
-        if (options.IncidentAttributionWindow <= TimeSpan.Zero)
+        if (!options.IncidentAttributionWindowIsValid)
         {
-            errors.Add($"{MetricOptions.Section}:IncidentAttributionWindow must be positive.");
+            errors.Add(MetricOptions.IncidentAttributionWindowRule);
         }
         if (options.FirstDeploymentLookback <= TimeSpan.Zero)
         {
             errors.Add($"{MetricOptions.Section}:FirstDeploymentLookback must be positive.");
+        }
+        if (options.AwaitingRestoreLimit <= TimeSpan.Zero)
+        {
+            errors.Add($"{MetricOptions.Section}:AwaitingRestoreLimit must be positive.");
+        }
+        foreach (var (setting, _, pattern) in options.Rules())
+        {
+            if (HotfixRules.Problem(pattern) is { } problem)
+            {
+                errors.Add($"{MetricOptions.Section}:{setting} {problem}");
+            }
         }
         if (!DoraTierTables.TryGet(options.TierYear, out _))
         {

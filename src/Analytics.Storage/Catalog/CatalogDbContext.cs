@@ -5,7 +5,7 @@ namespace Analytics.Storage.Catalog;
 
 /// <summary>
 /// The product catalog: teams, people, services, templates and ingest bookkeeping. SQLite is the
-/// source of truth; <see cref="CatalogStore.ExportMirrorAsync"/> feeds the read-only ClickHouse copy.
+/// source of truth; <see cref="CatalogMirrorExport.ExportMirrorAsync"/> feeds the read-only ClickHouse copy.
 /// </summary>
 public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
 {
@@ -82,8 +82,8 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
             rule.HasIndex(r => r.Source);
             // Without these, a fresh install would count no deployment as a production deployment.
             rule.HasData(
-                new EnvironmentRule { Id = 1, Source = EnvironmentRule.AnySource, Pattern = "production", IsProduction = true },
-                new EnvironmentRule { Id = 2, Source = EnvironmentRule.AnySource, Pattern = "prod", IsProduction = true });
+                new EnvironmentRule { Id = 1, Source = EnvironmentRule.AnySource, Pattern = EnvironmentRule.DefaultProduction, IsProduction = true },
+                new EnvironmentRule { Id = 2, Source = EnvironmentRule.AnySource, Pattern = EnvironmentRule.DefaultNotProduction, IsProduction = false });
         });
 
         modelBuilder.Entity<Source>(source => source.HasIndex(s => s.Name).IsUnique());

@@ -77,7 +77,8 @@ public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> co
     /// <summary>Adds the rule, or changes whether it marks production; <paramref name="source"/> "" = every source.</summary>
     public Task SaveEnvironmentRuleAsync(string source, string pattern, bool isProduction, CancellationToken cancellationToken = default) => EditAsync(async db =>
     {
-        Require(!string.IsNullOrWhiteSpace(pattern), "A rule needs an environment name or LIKE pattern (e.g. prod%).");
+        Require(!string.IsNullOrWhiteSpace(pattern), "A rule needs an environment name or a regular expression (e.g. prod(-.*)?).");
+        Require(EnvironmentPattern.Problem(pattern) is null, $"'{pattern}' is not a usable regular expression: {EnvironmentPattern.Problem(pattern)}");
         var rule = await db.EnvironmentRules.SingleOrDefaultAsync(r => r.Source == source && r.Pattern == pattern, cancellationToken);
         if (rule is null)
         {

@@ -4,7 +4,7 @@ namespace Analytics.Storage.Catalog;
 // (sql/clickhouse/migrations/0002_catalog_mirror.sql, 0005 and 0006). Each record lists the table's columns in order;
 // timestamps are UTC, ValidTo is exclusive and null means "still valid".
 
-/// <summary>All mirror tables at one moment, from <see cref="CatalogStore.ExportMirrorAsync"/>.</summary>
+/// <summary>All mirror tables at one moment, from <see cref="CatalogMirrorExport.ExportMirrorAsync"/>.</summary>
 public sealed record CatalogMirror(
     IReadOnlyList<ServiceOwnershipMirrorRow> ServiceOwnership,
     IReadOnlyList<TeamMembershipMirrorRow> TeamMembership,
@@ -47,15 +47,18 @@ public sealed record ServiceTemplateMirrorRow(string Service, string Template, s
     public const string TableName = "catalog_service_templates";
 }
 
-/// <summary>catalog_production_environments(source, pattern); Source "" means every source.</summary>
-public sealed record ProductionEnvironmentMirrorRow(string Source, string Pattern)
+/// <summary>
+/// catalog_production_environments(source, pattern, is_production): every environment rule, the "not production"
+/// ones too (they win); Source "" means every source.
+/// </summary>
+public sealed record ProductionEnvironmentMirrorRow(string Source, string Pattern, bool IsProduction = true)
 {
     public const string TableName = "catalog_production_environments";
 }
 
 /// <summary>
 /// catalog_services(service, repository, default_branch, paths): which repository a service is built from, and which
-/// paths of it (empty: all of it; migration 0012).
+/// paths of it (empty: all of it; migration 0015).
 /// </summary>
 public sealed record ServiceMirrorRow(string Service, string Repository, string DefaultBranch, IReadOnlyList<string> Paths)
 {

@@ -7,7 +7,7 @@ namespace Analytics.Storage.Catalog;
 /// can attribute events to teams at the event's time. Each table is replaced whole; the catalog is small.
 /// Run after every catalog change and at start-up.
 /// </summary>
-public sealed class CatalogMirrorSync(CatalogStore catalog, IClickHouseStore store)
+public sealed class CatalogMirrorSync(CatalogMirrorExport catalog, IClickHouseStore store)
 {
     public async Task SyncAsync(CancellationToken cancellationToken = default)
     {
@@ -20,8 +20,8 @@ public sealed class CatalogMirrorSync(CatalogStore catalog, IClickHouseStore sto
             mirror.Identities.Select(row => new object?[] { row.PersonId, row.Kind, row.Value, row.IsBot }), cancellationToken);
         await ReplaceAsync(ServiceTemplateMirrorRow.TableName, ["service", "template", "template_version", "valid_from", "valid_to"],
             mirror.ServiceTemplates.Select(row => new object?[] { row.Service, row.Template, row.TemplateVersion, row.ValidFrom, row.ValidTo }), cancellationToken);
-        await ReplaceAsync(ProductionEnvironmentMirrorRow.TableName, ["source", "pattern"],
-            mirror.ProductionEnvironments.Select(row => new object?[] { row.Source, row.Pattern }), cancellationToken);
+        await ReplaceAsync(ProductionEnvironmentMirrorRow.TableName, ["source", "pattern", "is_production"],
+            mirror.ProductionEnvironments.Select(row => new object?[] { row.Source, row.Pattern, row.IsProduction }), cancellationToken);
         await ReplaceAsync(ServiceMirrorRow.TableName, ["service", "repository", "default_branch", "paths"],
             mirror.Services.Select(row => new object?[] { row.Service, row.Repository, row.DefaultBranch, row.Paths.ToArray() }), cancellationToken);
         await ReplaceAsync(TemplateMirrorRow.TableName, ["template", "latest_version", "is_golden_path"],

@@ -7,8 +7,9 @@ namespace Analytics.Storage.Catalog;
 public static class CatalogServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the SQLite catalog: an <see cref="IDbContextFactory{CatalogDbContext}"/> and a singleton
-    /// <see cref="CatalogStore"/>. Call <see cref="CatalogStore.MigrateAsync"/> at startup.
+    /// Registers the SQLite catalog: an <see cref="IDbContextFactory{CatalogDbContext}"/> and its singleton stores, one
+    /// per job (lookups, assignments, upserts and seeding, services, the ingest run log and cursors, the mirror export, admin queries). Call
+    /// <see cref="CatalogDatabase.MigrateAsync"/> at startup.
     /// </summary>
     /// <param name="connectionString">A SQLite connection string, e.g. "Data Source=data/catalog.db".</param>
     public static IServiceCollection AddCatalog(this IServiceCollection services, string connectionString)
@@ -19,7 +20,15 @@ public static class CatalogServiceCollectionExtensions
         // Blazor circuits), where one long-lived DbContext would be shared across threads.
         services.AddDbContextFactory<CatalogDbContext>(options => options.UseSqlite(connectionString));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<CatalogStore>();
+        services.TryAddSingleton<CatalogDatabase>();
+        services.TryAddSingleton<CatalogLookups>();
+        services.TryAddSingleton<CatalogAssignments>();
+        services.TryAddSingleton<IngestRunLog>();
+        services.TryAddSingleton<IngestCursors>();
+        services.TryAddSingleton<CatalogMirrorExport>();
+        services.TryAddSingleton<CatalogUpserts>();
+        services.TryAddSingleton<CatalogSeeding>();
+        services.TryAddSingleton<ServiceCatalog>();
         services.TryAddSingleton<CatalogAdminQueries>();
         return services;
     }

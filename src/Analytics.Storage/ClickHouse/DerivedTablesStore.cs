@@ -296,7 +296,8 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
                 """,
                 QueryParameters.From(("tables", tables)), cancellationToken))
             .ToDictionary(row => row.Table, row => row.State, StringComparer.Ordinal);
-        var catalogTables = tables.Where(table => table.StartsWith("catalog_", StringComparison.Ordinal)).ToList();
+        // settings_ tables mirror configuration the same way (HotfixRulesSync).
+        var catalogTables = tables.Where(table => table.StartsWith("catalog_", StringComparison.Ordinal) || table.StartsWith("settings_", StringComparison.Ordinal)).ToList();
         if (catalogTables.Count > 0)
         {
             // The names come from this build's own SQL files, not from input.

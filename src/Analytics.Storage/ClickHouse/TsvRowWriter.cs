@@ -48,8 +48,17 @@ public static class TsvRowWriter
         }
     }
 
+    /// <summary>
+    /// Lifts ClickHouse's limit of 100 partitions per INSERT block for every bulk insert (value 0 = no limit). The
+    /// limit guards against partition keys too fine for the data; ours are yearly or none (migration 0010), so an
+    /// insert crossing many partitions is a long history (git since 1990, a backfill of an old organisation), not
+    /// a schema mistake, and refusing it would store nothing. Each partition an insert touches costs one part.
+    /// </summary>
+    public static readonly KeyValuePair<string, object> PartitionLimit = new("max_partitions_per_insert_block", 0);
+
     public static string InsertStatement(string table, IReadOnlyList<string> columns) =>
-        $"INSERT INTO {ClickHouseText.QuoteIdentifier(table)} ({string.Join(", ", columns.Select(ClickHouseText.QuoteIdentifier))})";
+        $"INSERT INTO {ClickHouseText.QuoteIdentifier(table)} ({string.Join(", ", columns.Select(ClickHouseText.QuoteIdentifier))}) " +
+        $"SETTINGS {PartitionLimit.Key} = {PartitionLimit.Value}";
 
     private static void WriteValue(ArrayBufferWriter<byte> buffer, object? value)
     {

@@ -23,14 +23,22 @@ public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOp
         ("to", request.To),
         ("team", request.Team ?? DoraQueries.OrganisationKey),
         ("use_author_time", options.Value.UseAuthorTime),
-        ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours),
+        ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
+        ("severities", request.SeverityParameter()),
         ("limit", (uint)Math.Clamp(limit, 1, 100_000)));
 }
 
 /// <param name="FailureEvidence">Why it counts as failed, e.g. "incident_window:INC-12", "rollback:payments-88"; empty when it did not fail.</param>
 public sealed record DeploymentRow(
     string DeploymentId, string Service, string Team, string Environment, string Kind, string RelatedDeploymentId, string Sha,
-    DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Url, bool CausedFailure, string[] FailureEvidence);
+    DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Url, bool CausedFailure, string[] FailureEvidence)
+{
+    /// <summary>
+    /// Why the deployment has its kind: "stated" (the source said so), what the data showed ("sha_shipped_by:d1",
+    /// "revert_commit:abc", "hotfix_branch:hotfix/login", …), "no_commit_data" for kind unknown, "" for normal.
+    /// </summary>
+    public string KindEvidence { get; init; } = "";
+}
 
 public sealed record ChangeRow(
     string Repository, string Sha, string Team, string DeploymentId, string Link, string AuthorEmail, string Message,

@@ -5,11 +5,25 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Storage.Metrics;
 
 /// <summary>Which slice of DORA figures to compute: [From, To), one team or all (Team null).</summary>
-public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string? Team = null);
+public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string? Team = null)
+{
+    /// <summary>Incident severities time to restore service and the incident list keep (case-insensitive); empty = every severity.</summary>
+    public IReadOnlyList<string> Severities { get; init; } = [];
+
+    // Value equality over the severities too: requests are compared (and may be cache keys) by what they ask for.
+    public bool Equals(DoraRequest? other) =>
+        other is not null && From == other.From && To == other.To && Team == other.Team && Severities.SequenceEqual(other.Severities);
+
+    public override int GetHashCode() => HashCode.Combine(From, To, Team, Severities.Count);
+
+    /// <summary>The severities as the SQL compares them: trimmed, lower-cased, each once.</summary>
+    internal string[] SeverityParameter() =>
+        Severities.Select(s => s.Trim().ToLowerInvariant()).Where(s => s.Length > 0).Distinct().ToArray();
+}
 
 /// <summary>
-/// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team with activity gets a
-/// summary; the organisation's is <see cref="DoraResult.Organisation"/>.
+/// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team owning a service in the
+/// period (dora/teams.sql) or with activity in it gets a summary; the organisation's is <see cref="DoraResult.Organisation"/>.
 /// </summary>
 public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options)
 {
@@ -24,7 +38,9 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("team", request.Team ?? OrganisationKey),
             ("tz", options.Value.TimeZone),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours));
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
+            ("severities", request.SeverityParameter()),
+            ("awaiting_restore_limit_ms", (ulong)options.Value.AwaitingRestoreLimit.TotalMilliseconds));
 
         var frequency = (await store.QueryAsync<FrequencyRow>(sqlFiles.Query("dora/deployment_frequency"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var leadTime = (await store.QueryAsync<LeadTimeRow>(sqlFiles.Query("dora/lead_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
@@ -32,7 +48,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         var recovery = (await store.QueryAsync<RecoveryRow>(sqlFiles.Query("dora/recovery_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var restore = (await store.QueryAsync<RestoreRow>(sqlFiles.Query("dora/restore_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
 
-        var teams = frequency.Keys.Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Union(restore.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
+        var known = (await store.QueryAsync<TeamRow>(sqlFiles.Query("dora/teams"), parameters, cancellationToken)).Select(row => row.Team);
+        var teams = known.Union(frequency.Keys).Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Union(restore.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
         var months = Math.Max((request.To - request.From).TotalDays / 30.4375, 1.0 / 30.4375);
         var minimum = options.Value.MinimumSample;
         var summaries = teams.Select(team => new DoraSummary(
@@ -60,7 +77,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("tz", options.Value.TimeZone),
             ("granularity", granularity.ToString().ToLowerInvariant()),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
         return rows.Select(row => new DoraSeriesPoint(row.Bucket, row.Team, row.Deployments, row.FailedDeployments, row.Changes,
             Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))).ToList();
     }
@@ -85,7 +102,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("window_from", windows.Select(window => window.From).ToArray()),
             ("window_to", windows.Select(window => window.To).ToArray()),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_hours", (uint)options.Value.IncidentAttributionWindow.TotalHours)), cancellationToken);
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
         var byWindow = rows.ToLookup(row => (int)row.WindowIndex - 1);
         return windows.Select((_, i) => (IReadOnlyDictionary<string, DoraWindowKeys>)byWindow[i].ToDictionary(
                 row => row.Team,
@@ -126,27 +143,33 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             LowConfidence = (row?.Deployments ?? 0) < minimumSample,
         };
 
-    private static ReworkFigure ToReworkFigure(FailureRow? row) => new(row?.Deployments ?? 0, row?.ReworkDeployments ?? 0, row?.ReworkRate);
+    private static ReworkFigure ToReworkFigure(FailureRow? row) =>
+        new(row?.Deployments ?? 0, row?.ReworkDeployments ?? 0, row?.ReworkRate) { UnknownKind = row?.UnknownKind ?? 0 };
 
     private static RecoveryFigure ToFigure(RecoveryRow? row, RestoreRow? restore, int minimumSample)
     {
         var median = Seconds(row?.MedianSeconds);
-        return new RecoveryFigure(row?.Resolved ?? 0, median, row?.Open ?? 0, median is { } value ? DoraTiers.RecoveryTime(value) : null)
+        var restoreMedian = Seconds(restore?.MedianSeconds);
+        return new RecoveryFigure(row?.Resolved ?? 0, median, row?.Open ?? 0, median is { } value ? DoraTiers.TimeToRestoreService(value) : null)
         {
             LowConfidence = (row?.Resolved ?? 0) < minimumSample,
             Restored = restore?.Restored ?? 0,
-            RestoreMedian = Seconds(restore?.MedianSeconds),
+            RestoreLowConfidence = (restore?.Restored ?? 0) < minimumSample,
+            RestoreMedian = restoreMedian,
+            RestoreTier = restoreMedian is { } restored ? DoraTiers.FailedDeploymentRecoveryTime(restored) : null,
             AwaitingRestore = restore?.AwaitingRestore ?? 0,
         };
     }
 
     private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 
+    private sealed record TeamRow(string Team);
+
     private sealed record FrequencyRow(string Team, long Deployments, long FailedAttempts, double DeploymentsPerDay, double? MedianDeploymentDaysPerWeek);
 
     private sealed record LeadTimeRow(string Team, long Changes, long Excluded, double? MedianSeconds, double? P75Seconds, double? P90Seconds, double InferredShare);
 
-    private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate, long ReworkDeployments, double? ReworkRate);
+    private sealed record FailureRow(string Team, long Deployments, long FailedDeployments, double? Rate, long ReworkDeployments, long UnknownKind, double? ReworkRate);
 
     private sealed record RecoveryRow(string Team, long Resolved, double? MedianSeconds, long Open);
 

@@ -14,7 +14,7 @@ public static class MetricsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDoraMetrics(this IServiceCollection services, IConfiguration configuration) =>
         services.AddMetricOptions(configuration)
-            .AddSingleton<DoraQueries>().AddSingleton<DoraDrillDown>().AddSingleton<PullRequestQueries>().AddSpaceMetrics(configuration);
+            .AddSingleton<DoraQueries>().AddSingleton<DoraDrillDown>().AddSingleton<PullRequestQueries>().AddSingleton<EnvironmentNameQueries>().AddSpaceMetrics(configuration);
 
     /// <summary>The metric choices ("Analytics:Metrics"), for everything whose figures depend on them (queries, deployment linking).</summary>
     public static IServiceCollection AddMetricOptions(this IServiceCollection services, IConfiguration configuration) =>

@@ -1,8 +1,8 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
 using Analytics.Core.Dora;
-using Analytics.Web.Components;
-using Analytics.Web.Hosting;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 
 namespace Analytics.Web.Api;
 
@@ -12,27 +12,25 @@ public static class AnalyticsApi
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api");
-        api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
-            RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, tierChoice, cancellationToken));
-        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, DoraQueries queries, DoraTierChoice tierChoice, CatalogStore catalog,
+        // ?severity=sev1&severity=sev2 or ?severity=sev1,sev2: time to restore service over those incidents only.
+        api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
+            RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, Severities.Parse(severity), tierChoice, cancellationToken));
+        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog,
             TimeProvider clock, CancellationToken cancellationToken) =>
-            await IsKnownTeamAsync(catalog, team, cancellationToken)
-                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, tierChoice, cancellationToken)
+            await catalog.IsKnownTeamAsync(team, cancellationToken)
+                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, Severities.Parse(severity), tierChoice, cancellationToken)
                 // A misspelt team must not look like a team with no deployments.
                 : Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound));
         return endpoints;
     }
-
-    /// <summary>A catalog team, or "unassigned" (services without an owner at the time).</summary>
-    internal static async Task<bool> IsKnownTeamAsync(CatalogStore catalog, string team, CancellationToken cancellationToken) =>
-        team == Analytics.Core.Dora.TeamAttribution.Unassigned || (await catalog.TeamSlugsAsync(cancellationToken)).Contains(team, StringComparer.Ordinal);
 
     /// <summary>A 400 naming the years there are when ?tiers= names none; null when it is absent or known.</summary>
     internal static IResult? UnknownTiers(string? tiers) => tiers is null || DoraTierTables.Parse(tiers) is not null
         ? null
         : Results.Problem($"There is no DORA tier table for '{tiers}'; tiers= takes {string.Join(", ", DoraTierTables.Years)}.", statusCode: StatusCodes.Status400BadRequest);
 
-    private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, string? tiers, DoraTierChoice tierChoice, CancellationToken cancellationToken)
+    private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, string? tiers, IReadOnlyList<string> severities, DoraTierChoice tierChoice,
+        CancellationToken cancellationToken)
     {
         if (UnknownTiers(tiers) is { } unknown)
         {
@@ -42,7 +40,8 @@ public static class AnalyticsApi
         {
             return Results.Problem($"'to' ({period.To:O}) must be after 'from' ({period.From:O}).", statusCode: StatusCodes.Status400BadRequest);
         }
-        var result = (await queries.SummariesAsync(new DoraRequest(period.From, period.To, team), cancellationToken)).WithTiers(tierChoice.For(tiers));
+        var request = new DoraRequest(period.From, period.To, team) { Severities = severities };
+        var result = (await queries.SummariesAsync(request, cancellationToken)).WithTiers(tierChoice.For(tiers));
         return team is null ? Results.Ok(result) : Results.Ok(result.Teams.SingleOrDefault() ?? result.Organisation with { Team = team });
     }
 }

@@ -1,7 +1,7 @@
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
-using Analytics.Web.Components.Shared;
 using Analytics.Web.Dashboards;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 
 namespace Analytics.Web.Api;
 
@@ -16,7 +16,7 @@ public static class DashboardApi
     }
 
     private static async Task<IResult> ExportAsync(string name, string file, string? days, string? team, string? tiers, DashboardCatalog catalog, DashboardQueries queries,
-        Storage.Catalog.CatalogStore teams, Hosting.DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken)
+        Storage.Catalog.CatalogLookups teams, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken)
     {
         DashboardDefinition? definition;
         try
@@ -38,11 +38,11 @@ public static class DashboardApi
         {
             return Results.Problem($"Dashboard '{name}' shows one team: add ?team=.", statusCode: StatusCodes.Status400BadRequest);
         }
-        if (team is not null && !await AnalyticsApi.IsKnownTeamAsync(teams, team, cancellationToken))
+        if (team is not null && !await teams.IsKnownTeamAsync(team, cancellationToken))
         {
             return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);
         }
-        var period = Period.Resolve(null, null, PeriodPicker.FromQuery(days, definition.DefaultDays), clock);
+        var period = Period.Resolve(null, null, Period.DaysFromQuery(days, definition.DefaultDays), clock);
         if (AnalyticsApi.UnknownTiers(tiers) is { } unknown)
         {
             return unknown;

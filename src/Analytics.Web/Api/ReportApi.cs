@@ -1,5 +1,4 @@
-using Analytics.Web.Dashboards;
-using Analytics.Web.Hosting;
+using Analytics.Web.Queries;
 
 namespace Analytics.Web.Api;
 

@@ -1,6 +1,7 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -13,46 +14,40 @@ namespace Analytics.Web.Api;
 /// </summary>
 public static class SpaceApi
 {
-    public const int RoiDefaultDays = 365;
-
     public static IEndpointRouteBuilder MapSpaceApi(this IEndpointRouteBuilder endpoints)
     {
         var space = endpoints.MapGroup("/api/space");
-        space.MapGet("/satisfaction", (DateTimeOffset? from, DateTimeOffset? to, string? team, SurveyQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        space.MapGet("/satisfaction", (DateTimeOffset? from, DateTimeOffset? to, string? team, SurveyQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.SatisfactionAsync(request, cancellationToken)));
-        space.MapGet("/activity", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        space.MapGet("/activity", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.ActivityAsync(request, cancellationToken)));
-        space.MapGet("/collaboration", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        space.MapGet("/collaboration", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.CollaborationAsync(request, cancellationToken)));
-        space.MapGet("/flow", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        space.MapGet("/flow", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.FlowAsync(request, cancellationToken)));
 
         var adoption = endpoints.MapGroup("/api/adoption");
-        adoption.MapGet("/golden-path", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        adoption.MapGet("/golden-path", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.GoldenPathAsync(request, cancellationToken)));
-        adoption.MapGet("/templates", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        adoption.MapGet("/templates", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.TemplateCurrencyAsync(request, cancellationToken)));
-        adoption.MapGet("/self-service", (DateTimeOffset? from, DateTimeOffset? to, string? team, [FromQuery] string[]? kinds, AdoptionQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
-            RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.SelfServiceAsync(request, Kinds(kinds), cancellationToken)));
-        adoption.MapGet("/first-deploy", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+        adoption.MapGet("/self-service", (DateTimeOffset? from, DateTimeOffset? to, string? team, [FromQuery] string[]? kinds, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
+            RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.SelfServiceAsync(request, RequestKinds.Parse(kinds), cancellationToken)));
+        adoption.MapGet("/first-deploy", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.FirstDeployAsync(request, cancellationToken)));
 
         endpoints.MapGet("/api/roi", async (DateTimeOffset? from, DateTimeOffset? to, int? months, double? hourlyCost, [FromQuery] string[]? kinds, RoiQueries queries, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            var period = Period.Resolve(from, to, RoiDefaultDays, clock);
-            return await GuardAsync(async () => await queries.RoiAsync(new RoiRequest(period.From, period.To, months, hourlyCost, kinds is null ? null : Kinds(kinds)), cancellationToken));
+            var period = Period.Resolve(from, to, Period.RoiDefaultDays, clock);
+            return await GuardAsync(async () => await queries.RoiAsync(new RoiRequest(period.From, period.To, months, hourlyCost, kinds is null ? null : RequestKinds.Parse(kinds)), cancellationToken));
         });
         return endpoints;
     }
 
-    /// <summary>Kinds given as repeated parameters or comma-separated (kinds=environment,database).</summary>
-    internal static IReadOnlyList<string>? Kinds(string[]? kinds) =>
-        kinds?.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
-
     private static async Task<IResult> RunAsync<T>(
-        DateTimeOffset? from, DateTimeOffset? to, string? team, CatalogStore catalog, TimeProvider clock, CancellationToken cancellationToken, Func<SpaceRequest, Task<T>> query)
+        DateTimeOffset? from, DateTimeOffset? to, string? team, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken, Func<SpaceRequest, Task<T>> query)
     {
-        if (team is not null && !await AnalyticsApi.IsKnownTeamAsync(catalog, team, cancellationToken))
+        if (team is not null && !await catalog.IsKnownTeamAsync(team, cancellationToken))
         {
             // A misspelt team must not look like a team with nothing to show.
             return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);

@@ -2,11 +2,9 @@ using System.CommandLine;
 using System.Text.Json;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
-using Analytics.Web.Components.Shared;
-using Analytics.Web.Dashboards;
 using Analytics.Web.Hosting;
 using Spectre.Console;
 
@@ -30,7 +28,6 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(SpaceCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(SetupCommand());
-        root.Subcommands.Add(BenchCommand.Create());
         var ingest = IngestCommands.Ingest();
         ingest.Subcommands.Add(GitCommands.Create());
         ingest.Subcommands.Add(GitHubCommands.Create());
@@ -77,7 +74,7 @@ public static class AnalyticsCommandLine
         // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
         builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), .. settings ?? []]);
         builder.Services.AddAnalyticsServices(builder.Configuration);
-        builder.Services.AddDashboards(builder.Configuration);
+        builder.Services.AddQueryServices(builder.Configuration);
         return builder;
     }
 
@@ -86,7 +83,7 @@ public static class AnalyticsCommandLine
         var command = new Command("migrate", "Apply pending ClickHouse and catalog migrations, then refresh the catalog mirror.");
         command.SetAction((_, cancellationToken) => WithServicesAsync(async (services, token) =>
         {
-            await services.GetRequiredService<Analytics.Storage.ClickHouse.StoreStartup>().RunAsync(token);
+            await services.GetRequiredService<StoreStartup>().RunAsync(token);
             AnsiConsole.MarkupLine("[green]Migrations applied.[/]");
             return 0;
         }, cancellationToken));
@@ -106,7 +103,7 @@ public static class AnalyticsCommandLine
                 return 2;
             }
             var initializer = services.GetRequiredService<AnalyticsInitializer>();
-            await services.GetRequiredService<Analytics.Storage.ClickHouse.StoreStartup>().RunAsync(token);
+            await services.GetRequiredService<StoreStartup>().RunAsync(token);
             var summary = await initializer.LoadDemoAsync(demoScale, result.GetValue(seed), token);
             var table = new Table().AddColumns("Table", "Rows");
             foreach (var (name, rows) in summary.RowsPerTable)

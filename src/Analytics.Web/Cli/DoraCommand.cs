@@ -4,9 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Analytics.Core.Dora;
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
-using Analytics.Web.Components.Shared;
-using CsvHelper;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 using Spectre.Console;
 
 namespace Analytics.Web.Cli;
@@ -22,14 +21,20 @@ internal static class DoraCommand
         var team = new Option<string?>("--team") { Description = "One team's figures (default: every team and the organisation)." };
         var tiers = new Option<string?>("--tiers") { Description = "DORA benchmark year of the tiers (default: Analytics:Metrics:TierYear)." };
         tiers.AcceptOnlyFromAmong(DoraTierTables.Years.Select(year => year.ToString(CultureInfo.InvariantCulture)).ToArray());
+        var severity = new Option<string[]>("--severity")
+        {
+            Description = "Time to restore service over incidents of these severities only (e.g. --severity sev1 sev2; default every severity).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var command = new Command("dora", "Print the DORA figures for the organisation and each team.") { days, from, to, team, tiers, format };
+        var command = new Command("dora", "Print the DORA figures for the organisation and each team.") { days, from, to, team, tiers, severity, format };
         command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
-            var table = services.GetRequiredService<Hosting.DoraTierChoice>().For(result.GetValue(tiers));
-            var dora = (await services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(period.From, period.To, result.GetValue(team)), token)).WithTiers(table);
+            var table = services.GetRequiredService<DoraTierChoice>().For(result.GetValue(tiers));
+            var request = new DoraRequest(period.From, period.To, result.GetValue(team)) { Severities = Severities.Parse(result.GetValue(severity)) };
+            var dora = (await services.GetRequiredService<DoraQueries>().SummariesAsync(request, token)).WithTiers(table);
             var summaries = dora.Teams.Prepend(dora.Organisation).ToList();
             switch (result.GetValue(format))
             {
@@ -37,7 +42,7 @@ internal static class DoraCommand
                     Console.WriteLine(JsonSerializer.Serialize(dora, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } }));
                     break;
                 case "csv":
-                    WriteCsv(summaries, Console.Out);
+                    DoraCsv.Write(summaries, Console.Out);
                     break;
                 default:
                     WriteTable(summaries, period, table);
@@ -51,7 +56,7 @@ internal static class DoraCommand
     private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period, DoraTierTable tiers)
     {
         static string Tier(DoraTier? tier) => tier?.ToString() ?? "no sample";
-        var table = new Table().AddColumns("Team", "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Recovery (median, n)", "Failed deployment → restore (median, n)", "Rework rate");
+        var table = new Table().AddColumns("Team", "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Time to restore service (median, n)", "Failed deployment recovery (median, n)", "Rework rate (unknown kind)");
         foreach (var summary in summaries)
         {
             table.AddRow(
@@ -59,47 +64,11 @@ internal static class DoraCommand
                 $"{Figures.Number(summary.DeploymentFrequency.DeploymentsPerDay)} ({Figures.DeploymentFrequencyTier(summary.DeploymentFrequency)}, {summary.DeploymentFrequency.Deployments})",
                 $"{Figures.Duration(summary.LeadTime.Median)} ({Tier(summary.LeadTime.Tier)}, {summary.LeadTime.Changes})",
                 $"{Figures.Percent(summary.ChangeFailureRate.Rate)} ({Tier(summary.ChangeFailureRate.Tier)}, {summary.ChangeFailureRate.Deployments})",
-                $"{Figures.Duration(summary.RecoveryTime.Median)} ({Tier(summary.RecoveryTime.Tier)}, {summary.RecoveryTime.Resolved})",
-                $"{Figures.Duration(summary.RecoveryTime.RestoreMedian)} ({summary.RecoveryTime.Restored}; {summary.RecoveryTime.AwaitingRestore} awaiting)",
-                Figures.Percent(summary.ReworkRate.Rate));
+                $"{Figures.Duration(summary.RecoveryTime.Median)} ({Tier(summary.RecoveryTime.Tier)} by {summary.RecoveryTime.TierYear}, {summary.RecoveryTime.Resolved})",
+                $"{Figures.Duration(summary.RecoveryTime.RestoreMedian)} ({Tier(summary.RecoveryTime.RestoreTier)} by {summary.RecoveryTime.RestoreTierYear}, {summary.RecoveryTime.Restored}; {summary.RecoveryTime.AwaitingRestore} awaiting)",
+                $"{Figures.Percent(summary.ReworkRate.Rate)} ({summary.ReworkRate.UnknownKind})");
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]{period.From:yyyy-MM-dd} to {period.To.AddDays(-1):yyyy-MM-dd}[/], tiers of the {tiers.Source.Report} ({tiers.Source.Url})");
         AnsiConsole.Write(table);
-    }
-
-    /// <summary>One row per team with raw values (seconds, fractions; empty = no sample), for spreadsheets.</summary>
-    internal static void WriteCsv(IReadOnlyList<DoraSummary> summaries, TextWriter output)
-    {
-        static string Value(object? value) => value switch
-        {
-            null => "",
-            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "",
-        };
-        using var csv = CsvWriter.Create(output, CsvWriterOptions.Default, true);
-        csv.WriteHeader(
-        [
-            "team", "from", "to", "tiers_year", "deployments", "failed_attempts", "deployments_per_day", "median_deployment_days_per_week", "deployment_frequency_tier",
-            "lead_time_changes", "lead_time_median_seconds", "lead_time_p75_seconds", "lead_time_p90_seconds", "lead_time_excluded", "lead_time_inferred_share", "lead_time_tier",
-            "change_failure_deployments", "failed_deployments", "change_failure_rate", "change_failure_tier",
-            "incidents_resolved", "recovery_median_seconds", "incidents_open", "recovery_tier", "rework_deployments", "rework_rate",
-            "restored_deployments", "restore_median_seconds", "awaiting_restore",
-        ]);
-        foreach (var s in summaries)
-        {
-            csv.WriteRecord(new object?[]
-            {
-                Figures.TeamName(s.Team), s.From.ToString("O", CultureInfo.InvariantCulture), s.To.ToString("O", CultureInfo.InvariantCulture), s.TiersYear,
-                s.DeploymentFrequency.Deployments, s.DeploymentFrequency.FailedAttempts, s.DeploymentFrequency.DeploymentsPerDay,
-                s.DeploymentFrequency.MedianDeploymentDaysPerWeek, s.DeploymentFrequency.Tier,
-                s.LeadTime.Changes, s.LeadTime.Median?.TotalSeconds, s.LeadTime.P75?.TotalSeconds, s.LeadTime.P90?.TotalSeconds,
-                s.LeadTime.Excluded, s.LeadTime.InferredShare, s.LeadTime.Tier,
-                s.ChangeFailureRate.Deployments, s.ChangeFailureRate.FailedDeployments, s.ChangeFailureRate.Rate, s.ChangeFailureRate.Tier,
-                s.RecoveryTime.Resolved, s.RecoveryTime.Median?.TotalSeconds, s.RecoveryTime.Open, s.RecoveryTime.Tier,
-                s.ReworkRate.ReworkDeployments, s.ReworkRate.Rate,
-                s.RecoveryTime.Restored, s.RecoveryTime.RestoreMedian?.TotalSeconds, s.RecoveryTime.AwaitingRestore,
-            }.Select(Value).ToArray());
-        }
-        csv.Flush();
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
 using LibGit2Sharp;
 using Spectre.Console;

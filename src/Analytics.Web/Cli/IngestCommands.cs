@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Spectre.Console;
@@ -26,7 +27,7 @@ internal static class IngestCommands
         var command = new Command("runs", "List the latest ingest runs: status, rows per table and errors.") { source, take };
         command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
         {
-            await services.GetRequiredService<CatalogStore>().MigrateAsync(token);
+            await services.GetRequiredService<CatalogDatabase>().MigrateAsync(token);
             var runs = await services.GetRequiredService<IngestRunHistory>().RecentAsync(result.GetValue(source), Math.Max(0, result.GetValue(take)), token);
             if (runs.Count == 0)
             {

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Analytics.Core.Dora;
-using Analytics.Web.Dashboards;
-using Analytics.Web.Hosting;
+using Analytics.Web.Queries;
 using Spectre.Console;
 
 namespace Analytics.Web.Cli;

@@ -39,7 +39,7 @@ public static class PanelKinds
         GoldenPath, TemplateCurrency, SelfService, FirstDeploy, Satisfaction, Roi, Activity, Collaboration, Flow,
     ];
 
-    /// <summary>Panels drawn by Shared/PlatformPanels from <see cref="PlatformFigures"/>.</summary>
+    /// <summary>Panels drawn by Components/Shared/PlatformPanels from the query layer's PlatformFigures.</summary>
     public static readonly IReadOnlySet<string> Platform = new HashSet<string>
     {
         GoldenPath, TemplateCurrency, SelfService, FirstDeploy, Satisfaction, Roi, Activity, Collaboration, Flow,

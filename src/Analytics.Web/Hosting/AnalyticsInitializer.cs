@@ -1,7 +1,7 @@
 using Analytics.Ingestors.Demo;
+using Analytics.Storage;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Hosting;
@@ -13,7 +13,7 @@ namespace Analytics.Web.Hosting;
 public sealed class AnalyticsInitializer(
     StoreStartup storeStartup,
     IClickHouseStore store,
-    IDbContextFactory<CatalogDbContext> catalog,
+    CatalogSeeding catalog,
     CatalogMirrorSync mirror,
     IDerivedTables derivedTables,
     IOptions<DemoOptions> demoOptions,

@@ -1,9 +1,13 @@
+using Analytics.Core.Dora;
+using Analytics.Ingestors;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
+using Analytics.Web.Queries;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Hosting;

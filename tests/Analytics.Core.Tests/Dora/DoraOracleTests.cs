@@ -1,5 +1,3 @@
-using Analytics.Core.Dora;
-
 namespace Analytics.Core.Tests.Dora;
 
 /// <summary>The oracle's own reading of the definitions on small cases (the SQL is checked against it elsewhere).</summary>
@@ -46,7 +44,7 @@ public sealed class DoraOracleTests
     {
         var history = new DoraHistory(
             [Deployment("d1", "staging", "success", 1), Deployment("d2", "production", "failure", 2), Deployment("d3", "prod-eu", "success", 3)],
-            [], [], [], [new("api", "alpha", Day.AddYears(-1), null)], [new("", "production"), new("", "prod-%")]);
+            [], [], [], [new("api", "alpha", Day.AddYears(-1), null)], [new("", "production"), new("", "prod-.*")]);
 
         var summary = new DoraOracle(history, new MetricOptions()).Summaries(Day, Day.AddDays(1))["alpha"];
 

@@ -1,6 +1,3 @@
-using Analytics.Core.Dora;
-using Xunit;
-
 namespace Analytics.Core.Tests.Dora;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Analytics.Core.Dora;
-
 namespace Analytics.Core.Tests.Dora;
 
 public sealed class QuantilesTests

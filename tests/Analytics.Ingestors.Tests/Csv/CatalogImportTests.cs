@@ -1,6 +1,5 @@
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Tests.Runs;
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Tests.Csv;
@@ -24,7 +23,7 @@ public sealed class CatalogImportTests : IAsyncLifetime
     [Fact]
     public async Task The_sample_catalog_arrives_with_identities_history_and_its_clickhouse_mirror()
     {
-        var store = _host.Get<CatalogStore>();
+        var store = _host.Get<CatalogLookups>();
 
         Assert.Equal("p-0001", (await store.ResolvePersonAsync(IdentityKind.GitEmail, "Ann@Users.Noreply.Github.Example"))?.ExternalId);
         Assert.Equal("p-0003", (await store.ResolvePersonAsync(IdentityKind.GitHubLogin, "acme-release[bot]"))?.ExternalId);
@@ -49,7 +48,7 @@ public sealed class CatalogImportTests : IAsyncLifetime
         Assert.Equal(["teams.csv", "ownerships.csv"], report.Files.Select(f => Path.GetFileName(f.Path)));
         Assert.Equal(4, await _host.WithCatalogAsync(db => db.Teams.CountAsync()));
         Assert.Equal("Payments & Billing", await _host.WithCatalogAsync(db => db.Teams.Where(t => t.Slug == "payments").Select(t => t.Name).SingleAsync()));
-        Assert.Equal("payments", await _host.Get<CatalogStore>().OwnerOfAsync("checkout-web", new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Equal("payments", await _host.Get<CatalogLookups>().OwnerOfAsync("checkout-web", new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero)));
         Assert.Equal(4, await _host.CountAsync("catalog_service_ownership"));
         Assert.Equal(teams, report.Files[0].Path);
         Assert.Equal(ownerships, report.Files[1].Path);

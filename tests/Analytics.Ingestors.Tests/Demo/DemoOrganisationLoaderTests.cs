@@ -1,6 +1,4 @@
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +14,8 @@ public sealed class DemoOrganisationLoaderTests : IAsyncLifetime
     {
         _catalog = new Catalog(new DbContextOptionsBuilder<CatalogDbContext>().UseSqlite($"Data Source={_databasePath}").Options);
     }
+
+    private CatalogSeeding Seeding => new(_catalog, TimeProvider.System);
 
     public async Task InitializeAsync()
     {
@@ -37,7 +37,7 @@ public sealed class DemoOrganisationLoaderTests : IAsyncLifetime
         var generator = new DemoOrganisationGenerator(DemoScale.Tiny, 5, End);
         var messages = new List<string>();
 
-        var summary = await DemoOrganisationLoader.LoadAsync(store, _catalog, DemoScale.Tiny, 5, End, new SynchronousProgress(messages.Add), CancellationToken.None);
+        var summary = await DemoOrganisationLoader.LoadAsync(store, Seeding, DemoScale.Tiny, 5, End, new SynchronousProgress(messages.Add), CancellationToken.None);
 
         Assert.Equal(generator.Tables.Select(t => t.Name), summary.RowsPerTable.Keys);
         foreach (var table in generator.Tables)
@@ -65,10 +65,10 @@ public sealed class DemoOrganisationLoaderTests : IAsyncLifetime
         var first = new RecordingStore();
         var second = new RecordingStore();
 
-        await DemoOrganisationLoader.LoadAsync(first, _catalog, DemoScale.Tiny, 5, End, null, CancellationToken.None);
+        await DemoOrganisationLoader.LoadAsync(first, Seeding, DemoScale.Tiny, 5, End, null, CancellationToken.None);
         await using var db = _catalog.CreateDbContext();
         var catalogRows = await CountCatalogRowsAsync(db);
-        var summary = await DemoOrganisationLoader.LoadAsync(second, _catalog, DemoScale.Tiny, 5, End, null, CancellationToken.None);
+        var summary = await DemoOrganisationLoader.LoadAsync(second, Seeding, DemoScale.Tiny, 5, End, null, CancellationToken.None);
 
         Assert.All(summary.CatalogEntitiesAdded.Values, added => Assert.Equal(0, added));
         Assert.Equal(catalogRows, await CountCatalogRowsAsync(db));
@@ -87,7 +87,7 @@ public sealed class DemoOrganisationLoaderTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var summary = await DemoOrganisationLoader.LoadAsync(new RecordingStore(), _catalog, DemoScale.Tiny, 5, End, null, CancellationToken.None);
+        var summary = await DemoOrganisationLoader.LoadAsync(new RecordingStore(), Seeding, DemoScale.Tiny, 5, End, null, CancellationToken.None);
 
         await using var check = _catalog.CreateDbContext();
         Assert.Equal(generator.Catalog.Teams.Count - 1, summary.CatalogEntitiesAdded["teams"]);

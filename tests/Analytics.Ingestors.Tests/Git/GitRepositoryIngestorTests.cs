@@ -1,10 +1,7 @@
 using Analytics.Core.Dora;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.Linking;
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Linking;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using LibGit2Sharp;
@@ -28,7 +25,7 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
     {
         _store = await EngineDatabase.CreateMigratedAsync("git");
         _catalog = await TestCatalog.CreateAsync();
-        await new CatalogMirrorSync(_catalog.Store, _store).SyncAsync();
+        await new CatalogMirrorSync(_catalog.Get<CatalogMirrorExport>(), _store).SyncAsync();
         _ingestor = new GitRepositoryIngestor(_store, new DeploymentLinker(_store, Options.Create(new MetricOptions())));
     }
 
@@ -89,8 +86,39 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
         Assert.Equal(4, result.MatchedTags);
         var shape = await _store.QueryAsync<DeploymentShape>(
             "SELECT DISTINCT service, environment, status, kind, repository, source FROM deployments FINAL");
-        Assert.Equal(new DeploymentShape("shop", "production", "success", "normal", "acme/shop", "git"), Assert.Single(shape));
+        // A tag does not say whether it was a rollback or a hotfix: no kind is stated, the derived table works it out.
+        Assert.Equal(new DeploymentShape("shop", "production", "success", "", "acme/shop", "git"), Assert.Single(shape));
     }
+
+    [Fact]
+    public async Task Rollbacks_hotfixes_and_reverts_are_found_in_a_tagged_history()
+    {
+        var revert = _shop.Git.Commit("main", $"Revert \"Fix rounding\"\n\nThis reverts commit {_shop.C.Sha}.", ShopHistory.At(2025, 3, 6, 9, 0, 0));
+        _shop.Git.TagAnnotated("v1.2.1", revert, ShopHistory.At(2025, 3, 6, 10, 0, 0));
+        _shop.Git.TagAnnotated("v1.2.2", _shop.E, ShopHistory.At(2025, 3, 6, 12, 0, 0)); // E again: back to v1.2.0
+        var fix = _shop.Git.Commit("main", "Guard totals", ShopHistory.At(2025, 3, 7, 9, 0, 0));
+        _shop.Git.TagAnnotated("v1.2.3-hotfix", fix, ShopHistory.At(2025, 3, 7, 10, 0, 0));
+
+        await _ingestor.IngestAsync(Request(), cursor: null);
+
+        var kinds = (await _store.QueryAsync<KindRow>("SELECT deployment_id, kind, related_deployment_id, kind_evidence FROM production_deployments"))
+            .ToDictionary(row => row.DeploymentId);
+        Assert.Equal(new KindRow("shop@v1.2.0", "normal", "", ""), kinds["shop@v1.2.0"]);
+        Assert.Equal(new KindRow("shop@v1.2.1", "revert", "", $"revert_commit:{revert.Sha}"), kinds["shop@v1.2.1"]);
+        Assert.Equal(new KindRow("shop@v1.2.2", "rollback", "shop@v1.2.1", "sha_shipped_by:shop@v1.2.0"), kinds["shop@v1.2.2"]);
+        Assert.Equal(new KindRow("shop@v1.2.3-hotfix", "hotfix", "shop@v1.2.2", "hotfix_tag:v1.2.3-hotfix"), kinds["shop@v1.2.3-hotfix"]);
+        Assert.Equal([_shop.C.Sha],
+            (await _store.QueryAsync<RevertsRow>($"SELECT reverts FROM commits FINAL WHERE sha = '{revert.Sha}'")).Single().Reverts);
+        // 3 fixes of 7 tags; v1.2.1 is failed by the rollback, v1.2.2 by the hotfix.
+        var dora = (await new DoraQueries(_store, new SqlFiles(), Options.Create(new MetricOptions()))
+            .SummariesAsync(new DoraRequest(ShopHistory.Utc(3, 1, 0), ShopHistory.Utc(3, 8, 0)))).Organisation;
+        Assert.Equal((7L, 3L, 3 / 7.0), (dora.ReworkRate.Deployments, dora.ReworkRate.ReworkDeployments, dora.ReworkRate.Rate!.Value));
+        Assert.Equal(2, dora.ChangeFailureRate.FailedDeployments);
+    }
+
+    private sealed record KindRow(string DeploymentId, string Kind, string RelatedDeploymentId, string KindEvidence);
+
+    private sealed record RevertsRow(string[] Reverts);
 
     [Fact]
     public async Task The_deployments_are_linked_and_the_lead_time_is_the_one_worked_out_by_hand()
@@ -223,7 +251,7 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
     [Fact]
     public async Task Through_the_ingest_runner_the_run_is_recorded_and_its_cursor_makes_the_next_run_read_nothing()
     {
-        var runner = new IngestRunner(_catalog.Store, _store, NullLogger<IngestRunner>.Instance);
+        var runner = new IngestRunner(_catalog.Get<IngestRunLog>(), _catalog.Get<IngestCursors>(), _store, NullLogger<IngestRunner>.Instance);
 
         var first = await runner.RunAsync(new GitIngestSource(_ingestor, Request()));
         // The run left the derived tables current: read past the store's own upkeep, as another process would.
@@ -238,9 +266,9 @@ public sealed class GitRepositoryIngestorTests : IAsyncLifetime
         Assert.Equal((9L, 4L, 9L), (first.RowsPerTable["commits"], first.RowsPerTable["deployments"], first.RowsPerTable["deployment_commits"]));
         Assert.True(second.Succeeded, second.Error);
         Assert.Equal((0L, 0L), (second.RowsPerTable["commits"], second.RowsPerTable["deployments"]));
-        var cursor = await _catalog.Store.GetCursorAsync(GitRepositoryIngestor.SourceName, "shop:acme/shop");
+        var cursor = await _catalog.Get<IngestCursors>().GetCursorAsync(GitRepositoryIngestor.SourceName, "shop:acme/shop");
         Assert.Contains(_shop.E.Sha, cursor!.Value);
-        Assert.All(await _catalog.Store.RecentRunsAsync(GitRepositoryIngestor.SourceName, 5), run => Assert.Equal(IngestRunStatus.Succeeded, run.Status));
+        Assert.All(await _catalog.Get<IngestRunLog>().RecentRunsAsync(GitRepositoryIngestor.SourceName, 5), run => Assert.Equal(IngestRunStatus.Succeeded, run.Status));
     }
 
     private async Task<IReadOnlyList<CommitRow>> CommitsAsync() =>

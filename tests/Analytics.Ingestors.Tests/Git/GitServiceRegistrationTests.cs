@@ -1,5 +1,4 @@
 using Analytics.Ingestors.Git;
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Tests.Git;
@@ -21,7 +20,7 @@ public sealed class GitServiceRegistrationTests : IAsyncLifetime
         _git.Dispose();
     }
 
-    private GitServiceRegistration Registration => new(_catalog.Contexts, TimeProvider.System);
+    private GitServiceRegistration Registration => new(_catalog.Get<ServiceCatalog>(), TimeProvider.System);
 
     [Fact]
     public async Task A_missing_service_is_registered_from_the_clone_without_an_owner()

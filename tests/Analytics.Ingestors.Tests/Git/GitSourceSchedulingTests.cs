@@ -1,9 +1,6 @@
 using Analytics.Ingestors.Git;
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Runs;
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -42,7 +39,7 @@ public sealed class GitSourceSchedulingTests
         Assert.Equal((Cron, TimeZoneInfo.Utc.Id), (trigger.CronExpressionString, trigger.TimeZone.Id));
 
         await scheduler.TriggerJob(key);
-        var catalog = host.Get<CatalogStore>();
+        var catalog = host.Get<IngestRunLog>();
         var run = Assert.Single(await IngestTestHost.WaitForFinishedRunsAsync(catalog, SourceName, 1));
         await app.StopAsync();
 
@@ -54,7 +51,7 @@ public sealed class GitSourceSchedulingTests
         Assert.Equal(9, await host.CountAsync("commits FINAL", $"repository = '{ShopHistory.RepositoryName}'"));
         var service = await host.WithCatalogAsync(db => db.Services.AsNoTracking().SingleAsync(s => s.Slug == ShopHistory.Service));
         Assert.Equal((ShopHistory.RepositoryName, "main"), (service.Repository, service.DefaultBranch));
-        Assert.NotNull(await catalog.GetCursorAsync(SourceName, $"{ShopHistory.Service}:{ShopHistory.RepositoryName}"));
+        Assert.NotNull(await host.Get<IngestCursors>().GetCursorAsync(SourceName, $"{ShopHistory.Service}:{ShopHistory.RepositoryName}"));
     }
 
     [Fact]

@@ -1,7 +1,5 @@
-using Analytics.Storage.Catalog;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Ingestors.Tests.Git;
 
@@ -17,14 +15,15 @@ public sealed class TestCatalog : IAsyncDisposable
         _services = new ServiceCollection().AddCatalog($"Data Source={System.IO.Path.Combine(folder, "catalog.db")}").BuildServiceProvider();
     }
 
-    public CatalogStore Store => _services.GetRequiredService<CatalogStore>();
+    /// <summary>One of the catalog's stores, e.g. <see cref="IngestRunLog"/>.</summary>
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public IDbContextFactory<CatalogDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<CatalogDbContext>>();
 
     public static async Task<TestCatalog> CreateAsync()
     {
         var catalog = new TestCatalog(Directory.CreateTempSubdirectory("git-catalog-").FullName);
-        await catalog.Store.MigrateAsync();
+        await catalog.Get<CatalogDatabase>().MigrateAsync();
         return catalog;
     }
 

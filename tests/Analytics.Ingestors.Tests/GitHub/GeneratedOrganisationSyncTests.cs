@@ -1,8 +1,8 @@
-using Analytics.Ingestors.GitHubSimulator;
+using Analytics.Simulators.GitHub;
 
 namespace Analytics.Ingestors.Tests.GitHub;
 
-/// <summary>The organisation `bench github` syncs, small enough for a test: its request counts are the benchmark's, checked.</summary>
+/// <summary>The organisation `analytics-bench github` syncs, small enough for a test: its request counts are the benchmark's, checked.</summary>
 public sealed class GeneratedOrganisationSyncTests
 {
     [Fact]

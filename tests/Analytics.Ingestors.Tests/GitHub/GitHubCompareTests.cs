@@ -1,5 +1,4 @@
-using Analytics.Ingestors.GitHubSimulator;
-using Analytics.Storage.Catalog;
+using Analytics.Simulators.GitHub;
 using Microsoft.EntityFrameworkCore;
 using static Analytics.Ingestors.Tests.GitHub.GitHubScenario;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Analytics.Ingestors.GitHub;
-using Analytics.Ingestors.GitHubSimulator;
+using Analytics.Simulators.GitHub;
 using Octokit;
 using Octokit.Internal;
 
@@ -148,6 +148,34 @@ public sealed class GitHubRowsTests
         Assert.Equal(["p1", "p2"], (string[])row[2]!);
         Assert.Equal("Merge pull request #7", row[8]);
         Assert.Equal(("support@github.com", new DateTimeOffset(2011, 4, 14, 16, 0, 49, TimeSpan.Zero)), ((string)row[3]!, (DateTimeOffset)row[5]!));
+    }
+
+    [Fact]
+    public void Pulled_rows_carry_what_the_deployment_kind_rules_read_and_state_no_kind()
+    {
+        var commit = Read<GitHubCommit>("commit", json =>
+            json["commit"]!["message"] = "Revert \"Add cache\"\n\nThis reverts commit 6DCB09B5B57875F334F61AEBED695E2E4193DB5E.");
+        var pull = Read<PullRequest>("pull-request", json =>
+        {
+            json["head"]!["ref"] = "hotfix/login";
+            json["labels"] = new JsonArray(new JsonObject { ["id"] = 1, ["name"] = "type: hotfix" });
+        });
+        var release = Read<Release>("release", json => json["tag_name"] = "v2.0.1-hotfix");
+        var statuses = new[] { Status(2, "success", "2026-03-02T12:20:00Z") };
+
+        var commitRow = GitHubRows.Commit("acme/shop", commit, "acme");
+        var pullRow = GitHubRows.PullRequest("acme/shop", pull, [], [], "acme");
+        var deploymentRow = GitHubRows.Deployment("shop", "acme/shop", 42, "production", "abc", DateTimeOffset.UnixEpoch, statuses, "acme", "hotfix/login");
+        var releaseRow = GitHubRows.ReleaseDeployment("shop", "acme/shop", "production", release, "abc", "acme");
+
+        Assert.Equal("Revert \"Add cache\"", commitRow[8]);
+        Assert.Equal(["6dcb09b5b57875f334f61aebed695e2e4193db5e"], (string[])commitRow[Array.IndexOf(GitHubRows.CommitColumns, "reverts")]!);
+        Assert.Equal("hotfix/login", pullRow[Array.IndexOf(GitHubRows.PullRequestColumns, "head_branch")]);
+        Assert.Equal(["type: hotfix"], (string[])pullRow[Array.IndexOf(GitHubRows.PullRequestColumns, "labels")]!);
+        var kind = Array.IndexOf(GitHubRows.DeploymentColumns, "kind");
+        var reference = Array.IndexOf(GitHubRows.DeploymentColumns, "ref");
+        Assert.Equal(("", "hotfix/login"), (deploymentRow[kind], deploymentRow[reference]));
+        Assert.Equal(("", "refs/tags/v2.0.1-hotfix"), (releaseRow[kind], releaseRow[reference]));
     }
 
     [Theory]

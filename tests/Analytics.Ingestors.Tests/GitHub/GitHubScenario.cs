@@ -1,11 +1,7 @@
 using Analytics.Ingestors.GitHub;
-using Analytics.Ingestors.GitHubSimulator;
-using Analytics.Ingestors.Runs;
+using Analytics.Simulators.GitHub;
 using Analytics.Ingestors.Tests.Runs;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Ingestors.Tests.GitHub;
 

@@ -1,8 +1,6 @@
 using Analytics.Ingestors.GitHub;
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Tests.Runs;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Tests.GitHub;

@@ -1,8 +1,5 @@
 using Analytics.Ingestors.GitHub;
-using Analytics.Ingestors.GitHubSimulator;
-using Analytics.Ingestors.Runs;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
+using Analytics.Simulators.GitHub;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Ingestors.Tests.GitHub;
@@ -295,7 +292,7 @@ public sealed class GitHubSyncTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => scenario.RunAsync(cancel.Token));
 
-        var cancelled = Assert.Single(await scenario.Get<CatalogStore>().RecentRunsAsync(GitHubScenario.SourceName, 10));
+        var cancelled = Assert.Single(await scenario.Get<IngestRunLog>().RecentRunsAsync(GitHubScenario.SourceName, 10));
         Assert.Equal(IngestRunStatus.Failed, cancelled.Status);
         Assert.Empty(await scenario.CursorsAsync());
         Assert.NotEqual(expected, await scenario.SnapshotAsync());
@@ -317,7 +314,7 @@ public sealed class GitHubSyncTests
 
         Assert.Equal(IngestRunStatus.Failed, failed.Status);
         Assert.True(outage.WentDown);
-        var recorded = Assert.Single(await scenario.Get<CatalogStore>().RecentRunsAsync(GitHubScenario.SourceName, 10));
+        var recorded = Assert.Single(await scenario.Get<IngestRunLog>().RecentRunsAsync(GitHubScenario.SourceName, 10));
         Assert.Equal((IngestRunStatus.Failed, failed.Error), (recorded.Status, recorded.Error));
         Assert.Contains("Connection refused", recorded.Error);
         Assert.Empty(await scenario.CursorsAsync());
@@ -352,14 +349,14 @@ public sealed class GitHubSyncTests
 
         var failed = await scenario.RunAsync();
         var error = await Assert.ThrowsAsync<GitHubIngestException>(() =>
-            scenario.Source().RunAsync(new IngestContext(GitHubScenario.SourceName, failed.RunId, scenario.Get<CatalogStore>()), CancellationToken.None));
+            scenario.Source().RunAsync(new IngestContext(GitHubScenario.SourceName, failed.RunId, scenario.Get<IngestCursors>()), CancellationToken.None));
 
         Assert.Equal(IngestRunStatus.Failed, failed.Status);
         Assert.Contains("upstream rejected Token ***", failed.Error); // the echoed header reached the message, masked
         Assert.DoesNotContain(GitHubScenario.Token, failed.Error);
         Assert.DoesNotContain(GitHubScenario.Token, error.Message);
         Assert.Null(error.InnerException);
-        var recorded = await scenario.Get<CatalogStore>().RecentRunsAsync(GitHubScenario.SourceName, 10);
+        var recorded = await scenario.Get<IngestRunLog>().RecentRunsAsync(GitHubScenario.SourceName, 10);
         Assert.All(recorded, run => Assert.DoesNotContain(GitHubScenario.Token, run.Error ?? ""));
         Assert.Contains(scenario.Host.Logs, line => line.Contains("upstream rejected Token ***", StringComparison.Ordinal));
         Assert.DoesNotContain(scenario.Host.Logs, line => line.Contains(GitHubScenario.Token, StringComparison.Ordinal));

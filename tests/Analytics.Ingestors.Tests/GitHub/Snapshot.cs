@@ -1,5 +1,3 @@
-using Analytics.Storage.ClickHouse;
-
 namespace Analytics.Ingestors.Tests.GitHub;
 
 /// <summary>Everything the GitHub source writes, as comparable text: one line per row, FINAL, without ingested_at.</summary>

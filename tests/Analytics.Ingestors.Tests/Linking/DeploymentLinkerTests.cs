@@ -134,11 +134,11 @@ public sealed class DeploymentLinkerTests
     [Fact]
     public async Task Only_production_deployments_are_previous_deployments()
     {
-        // Production = the catalog's rules 'production' and 'prod-%' (LIKE). A(1h) ← B(2h) ← C(3h) ← D(4h) ← E(5h).
+        // Production = the catalog's rules 'production' and 'prod-.*' (regular expressions). A(1h) ← B(2h) ← C(3h) ← D(4h) ← E(5h).
         // d1 deploys B to production → A, B. s1 deploys D to staging, f1 fails to deploy D to production:
         // neither is a production deployment, so neither ships anything nor is d2's previous.
         // d2 deploys E to "prod-eu" → reachable(E) − reachable(B) = C, D, E.
-        await using var scenario = await LinkingScenario.CreateAsync("production", "prod-%");
+        await using var scenario = await LinkingScenario.CreateAsync("production", "prod-.*");
         scenario.Commit("A", 1).Commit("B", 2, "A").Commit("C", 3, "B").Commit("D", 4, "C").Commit("E", 5, "D")
             .Deploy("d1", "B", 2.5).Deploy("s1", "D", 4.2, environment: "staging").Deploy("f1", "D", 4.4, status: "failure")
             .Deploy("d2", "E", 5.5, environment: "prod-eu");

@@ -1,4 +1,3 @@
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 
 namespace Analytics.Ingestors.Tests.Linking;

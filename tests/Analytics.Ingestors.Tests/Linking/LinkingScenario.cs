@@ -1,6 +1,5 @@
 using Analytics.Core.Dora;
 using Analytics.Ingestors.Linking;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Tests.Linking;
@@ -24,7 +23,7 @@ public sealed class LinkingScenario : IAsyncDisposable
     /// <summary>Puts something between the linker and the store, e.g. a test looking at the table between two writes.</summary>
     public Func<IClickHouseStore, IClickHouseStore>? WrapLinkerStore { get; set; }
 
-    /// <param name="productionPatterns">The catalog's production environment rules (LIKE patterns, every source).</param>
+    /// <param name="productionPatterns">The catalog's production environment rules (regular expressions, every source).</param>
     public static async Task<LinkingScenario> CreateAsync(params string[] productionPatterns)
     {
         var store = await EngineDatabase.CreateMigratedAsync("linking");

@@ -1,7 +1,5 @@
 using Analytics.Ingestors.Push;
-using Analytics.Ingestors.Runs;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Tests.Push;

@@ -1,6 +1,3 @@
-using Analytics.Ingestors.Runs;
-using Analytics.Storage.Catalog;
-using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 
 namespace Analytics.Ingestors.Tests.Runs;
@@ -20,13 +17,13 @@ public sealed class IngestRunLeaseTests
         var running = new GatedSource("drop");
         var first = host.Get<IngestRunner>().RunAsync(running);
         await running.Started.WaitAsync(TimeSpan.FromSeconds(30));
-        var holder = Assert.Single(await host.Get<CatalogStore>().RecentRunsAsync("drop", 10));
+        var holder = Assert.Single(await host.Get<IngestRunLog>().RecentRunsAsync("drop", 10));
 
         var refused = await Assert.ThrowsAsync<SourceAlreadyRunningException>(() => otherProcess.GetRequiredService<IngestRunner>().RunAsync(new GatedSource("drop", released: true)));
 
         Assert.Equal((holder.Id, holder.StartedAt), (refused.RunId, refused.StartedAt));
         Assert.Equal($"Source drop is already running (run {holder.Id}, started at {holder.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC).", refused.Message);
-        Assert.Single(await host.Get<CatalogStore>().RecentRunsAsync("drop", 10));
+        Assert.Single(await host.Get<IngestRunLog>().RecentRunsAsync("drop", 10));
 
         running.Release();
         Assert.True((await first).Succeeded);
@@ -54,7 +51,7 @@ public sealed class IngestRunLeaseTests
     {
         await using var host = await IngestTestHost.CreateAsync();
         var refreshes = new CountingRefreshes();
-        var runner = new IngestRunner(host.Get<CatalogStore>(), refreshes, Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestRunner>.Instance);
+        var runner = new IngestRunner(host.Get<IngestRunLog>(), host.Get<IngestCursors>(), refreshes, Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestRunner>.Instance);
 
         Assert.True((await runner.RunAsync(new GatedSource("drop", released: true))).Succeeded);
         Assert.Equal(1, refreshes.Count);
@@ -84,7 +81,7 @@ public sealed class IngestRunLeaseTests
             ["Analytics:Sources:drop:Path"] = folder,
         });
         await using var otherProcess = AnotherProcess(host);
-        var catalog = otherProcess.GetRequiredService<CatalogStore>();
+        var catalog = otherProcess.GetRequiredService<IngestRunLog>();
         await catalog.EnsureSourceAsync("drop", "csv");
         var held = await catalog.ClaimRunAsync("drop", IngestRunner.Lease);
         using var app = host.BuildSchedulerHost();

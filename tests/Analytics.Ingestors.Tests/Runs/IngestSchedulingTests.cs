@@ -1,8 +1,4 @@
-using Analytics.Ingestors.Runs;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
 using Quartz;
@@ -35,7 +31,7 @@ public sealed class IngestSchedulingTests
         using var app = host.BuildSchedulerHost();
         await app.StartAsync();
         var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var catalog = host.Get<CatalogStore>();
+        var catalog = host.Get<IngestRunLog>();
 
         await scheduler.TriggerJob(IngestSourceJob.KeyFor("drop"));
         await scheduler.TriggerJob(IngestSourceJob.KeyFor("drop"));
@@ -76,10 +72,10 @@ public sealed class IngestSchedulingTests
 
         Assert.Equal(IngestRunStatus.Failed, failed.Status);
         Assert.Contains("Connection refused", failed.Error);
-        var recorded = Assert.Single(await host.Get<CatalogStore>().RecentRunsAsync("drop", 10));
+        var recorded = Assert.Single(await host.Get<IngestRunLog>().RecentRunsAsync("drop", 10));
         Assert.Equal((IngestRunStatus.Failed, failed.Error), (recorded.Status, recorded.Error));
         Assert.NotNull(recorded.FinishedAt);
-        Assert.Null(await host.Get<CatalogStore>().GetCursorAsync("drop", "file:deployments.csv"));
+        Assert.Null(await host.Get<IngestCursors>().GetCursorAsync("drop", "file:deployments.csv"));
         Assert.Contains(host.Logs, line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains($"Ingest run {failed.RunId} of drop failed", StringComparison.Ordinal));
 
         unavailable.IsDown = false;
@@ -88,7 +84,7 @@ public sealed class IngestSchedulingTests
         Assert.Equal(IngestRunStatus.Succeeded, caughtUp.Status);
         Assert.Equal(2, caughtUp.RowsPerTable["deployments"]);
         Assert.Equal(2, await host.CountAsync("deployments FINAL"));
-        Assert.NotNull(await host.Get<CatalogStore>().GetCursorAsync("drop", "file:deployments.csv"));
+        Assert.NotNull(await host.Get<IngestCursors>().GetCursorAsync("drop", "file:deployments.csv"));
         Directory.Delete(folder, recursive: true);
     }
 

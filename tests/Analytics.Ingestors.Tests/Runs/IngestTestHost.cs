@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
-using Analytics.Ingestors.Runs;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -84,7 +80,7 @@ public sealed class IngestTestHost : IAsyncDisposable
         var host = new IngestTestHost(
             Directory.CreateTempSubdirectory("analytics-ingest-").FullName, wrapStore?.Invoke(engineStore) ?? engineStore, engineStore, merged);
         // As the app's start-up does: without the mirror, no environment counts as production.
-        await host.Get<CatalogStore>().MigrateAsync();
+        await host.Get<CatalogDatabase>().MigrateAsync();
         await host.Get<CatalogMirrorSync>().SyncAsync();
         return host;
     }
@@ -104,7 +100,7 @@ public sealed class IngestTestHost : IAsyncDisposable
     }
 
     /// <summary>The source's latest runs once <paramref name="count"/> of them have finished (or after 30 s, whatever they are then).</summary>
-    public static async Task<IReadOnlyList<IngestRun>> WaitForFinishedRunsAsync(CatalogStore catalog, string source, int count)
+    public static async Task<IReadOnlyList<IngestRun>> WaitForFinishedRunsAsync(IngestRunLog catalog, string source, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)

@@ -1,9 +1,6 @@
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Analytics.Ingestors.Tests.Git;
 using Analytics.Ingestors.Tests.GitHub;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Analytics.Ingestors.Tests.Sources;
@@ -154,9 +151,9 @@ public sealed class SourceSkeletonTests : IAsyncLifetime
     }
 
     private Task<IngestRunOutcome> RunAsync() =>
-        new IngestRunner(_catalog.Store, new NoRefresh(), NullLogger<IngestRunner>.Instance).RunAsync(_source);
+        new IngestRunner(_catalog.Get<IngestRunLog>(), _catalog.Get<IngestCursors>(), new NoRefresh(), NullLogger<IngestRunner>.Instance).RunAsync(_source);
 
-    private Task<SourceCursor?> SavedCursorAsync() => _catalog.Store.GetCursorAsync(_source.Name, "desk:tickets");
+    private Task<SourceCursor?> SavedCursorAsync() => _catalog.Get<IngestCursors>().GetCursorAsync(_source.Name, "desk:tickets");
 
     private sealed class NoRefresh : IDerivedTables
     {

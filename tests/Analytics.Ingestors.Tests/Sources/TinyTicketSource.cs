@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
-using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 

@@ -1,10 +1,5 @@
-using Analytics.Core.Dora;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using static Analytics.Storage.Tests.Catalog.CatalogTestDatabase;
 
 namespace Analytics.Storage.Tests.Catalog;
@@ -20,7 +15,7 @@ public sealed class CatalogEditorTests : IAsyncLifetime
 
     private GeneratedOrganisation _organisation = null!;
 
-    private CatalogEditor Editor => new(_organisation.Catalog.Contexts, new CatalogMirrorSync(_organisation.Catalog.Store, _organisation.Store));
+    private CatalogEditor Editor => new(_organisation.Catalog.Contexts, new CatalogMirrorSync(_organisation.Catalog.MirrorExport, _organisation.Store));
 
     private DoraQueries Dora => new(_organisation.Store, new SqlFiles(), Options.Create(new MetricOptions()));
 
@@ -52,7 +47,7 @@ public sealed class CatalogEditorTests : IAsyncLifetime
     {
         var owned = await _organisation.Catalog.WithContextAsync(db => db.ServiceOwnerships.Include(o => o.Service).Include(o => o.Team).FirstAsync(o => o.ValidTo == null));
         var before = await Dora.SummariesAsync(Window);
-        var other = (await _organisation.Catalog.Store.TeamSlugsAsync()).First(team => team != owned.Team.Slug);
+        var other = (await _organisation.Catalog.Lookups.TeamSlugsAsync()).First(team => team != owned.Team.Slug);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Editor.AddOwnershipAsync(owned.Service.Slug, other, owned.ValidFrom.AddDays(10), null));
 
@@ -71,14 +66,14 @@ public sealed class CatalogEditorTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Editor.SaveTeamAsync(slug, name));
 
         Assert.StartsWith(message, error.Message);
-        Assert.DoesNotContain(slug, await _organisation.Catalog.Store.TeamSlugsAsync());
+        Assert.DoesNotContain(slug, await _organisation.Catalog.Lookups.TeamSlugsAsync());
     }
 
     [Fact]
     public async Task Memberships_of_one_person_never_overlap_and_an_end_before_the_start_is_refused()
     {
         await Editor.SavePersonAsync("p-new", "New Person", isBot: false);
-        var teams = await _organisation.Catalog.Store.TeamSlugsAsync();
+        var teams = await _organisation.Catalog.Lookups.TeamSlugsAsync();
         await Editor.AddMembershipAsync("p-new", teams[0], Utc(2025, 1, 1), Utc(2025, 6, 1));
 
         var overlap = await Assert.ThrowsAsync<ArgumentException>(() => Editor.AddMembershipAsync("p-new", teams[1], Utc(2025, 5, 1), null));
@@ -87,7 +82,7 @@ public sealed class CatalogEditorTests : IAsyncLifetime
 
         Assert.Equal($"p-new is already in '{teams[0]}' from 2025-01-01 until 2025-06-01, which overlaps from 2025-05-01 on (open). End that membership first.", overlap.Message);
         Assert.Equal("The end (2025-06-01) must be after the start (2025-07-01).", backwards.Message);
-        Assert.Equal(teams[1], await _organisation.Catalog.Store.TeamOfAsync("p-new", Utc(2025, 8, 1)));
+        Assert.Equal(teams[1], await _organisation.Catalog.Lookups.TeamOfAsync("p-new", Utc(2025, 8, 1)));
         var mirrored = await _organisation.Store.QueryAsync<MembershipRow>("SELECT person_id, team FROM catalog_team_membership WHERE person_id = 'p-new' ORDER BY valid_from");
         Assert.Equal([new MembershipRow("p-new", teams[0]), new MembershipRow("p-new", teams[1])], mirrored);
     }

@@ -1,4 +1,3 @@
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Analytics.Storage.Tests.Catalog;
@@ -15,8 +14,6 @@ public class CatalogIdentityTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
-
-    private CatalogStore Store => _database.Store;
 
     private Task<int> PersonIdAsync(string externalId) =>
         _database.WithContextAsync(db => db.People.Where(p => p.ExternalId == externalId).Select(p => p.Id).SingleAsync());
@@ -37,9 +34,9 @@ public class CatalogIdentityTests : IAsyncLifetime
     [InlineData("  Jane.Doe@example.com")]
     public async Task ResolvePerson_IgnoresCase(string lookedUp)
     {
-        await Store.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "Jane.Doe@Example.com");
+        await _database.Assignments.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "Jane.Doe@Example.com");
 
-        var person = await Store.ResolvePersonAsync(IdentityKind.GitEmail, lookedUp);
+        var person = await _database.Lookups.ResolvePersonAsync(IdentityKind.GitEmail, lookedUp);
 
         Assert.Equal("p-0001", person?.ExternalId);
     }
@@ -47,16 +44,16 @@ public class CatalogIdentityTests : IAsyncLifetime
     [Fact]
     public async Task ResolvePerson_MatchesOnlyTheSameKind()
     {
-        await Store.AddIdentityAsync("p-0001", IdentityKind.GitHubLogin, "janedoe");
+        await _database.Assignments.AddIdentityAsync("p-0001", IdentityKind.GitHubLogin, "janedoe");
 
-        Assert.Null(await Store.ResolvePersonAsync(IdentityKind.GitEmail, "janedoe"));
-        Assert.Equal("p-0001", (await Store.ResolvePersonAsync(IdentityKind.GitHubLogin, "JaneDoe"))?.ExternalId);
+        Assert.Null(await _database.Lookups.ResolvePersonAsync(IdentityKind.GitEmail, "janedoe"));
+        Assert.Equal("p-0001", (await _database.Lookups.ResolvePersonAsync(IdentityKind.GitHubLogin, "JaneDoe"))?.ExternalId);
     }
 
     [Fact]
     public async Task ResolvePerson_UnknownIdentity_IsNull()
     {
-        Assert.Null(await Store.ResolvePersonAsync(IdentityKind.GitEmail, "nobody@example.com"));
+        Assert.Null(await _database.Lookups.ResolvePersonAsync(IdentityKind.GitEmail, "nobody@example.com"));
     }
 
     [Fact]
@@ -73,21 +70,21 @@ public class CatalogIdentityTests : IAsyncLifetime
     [Fact]
     public async Task AddIdentity_AlreadyOwnedBySomeoneElse_IsRejected()
     {
-        await Store.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "shared@example.com");
+        await _database.Assignments.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "shared@example.com");
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => Store.AddIdentityAsync("p-0002", IdentityKind.GitEmail, "SHARED@example.com"));
+            () => _database.Assignments.AddIdentityAsync("p-0002", IdentityKind.GitEmail, "SHARED@example.com"));
 
         Assert.Contains("p-0001", error.Message);
-        Assert.Equal("p-0001", (await Store.ResolvePersonAsync(IdentityKind.GitEmail, "shared@example.com"))?.ExternalId);
+        Assert.Equal("p-0001", (await _database.Lookups.ResolvePersonAsync(IdentityKind.GitEmail, "shared@example.com"))?.ExternalId);
     }
 
     [Fact]
     public async Task AddIdentity_Again_ForTheSamePerson_IsANoOp()
     {
-        await Store.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "jane@example.com");
+        await _database.Assignments.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "jane@example.com");
 
-        await Store.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "Jane@Example.com");
+        await _database.Assignments.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "Jane@Example.com");
 
         Assert.Equal(1, await _database.WithContextAsync(db => db.PersonIdentities.CountAsync()));
     }

@@ -1,4 +1,3 @@
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 using static Analytics.Storage.Tests.Catalog.CatalogTestDatabase;
 
@@ -11,17 +10,15 @@ public class CatalogIngestBookkeepingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await CreateMigratedAsync();
-        await _database.Store.EnsureSourceAsync("github-acme", "github");
+        await _database.Runs.EnsureSourceAsync("github-acme", "github");
     }
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private CatalogStore Store => _database.Store;
-
     [Fact]
     public async Task EnsureSource_ReturnsTheExistingSource()
     {
-        var again = await Store.EnsureSourceAsync("github-acme", "csv");
+        var again = await _database.Runs.EnsureSourceAsync("github-acme", "csv");
 
         Assert.Equal("github", again.Kind);
         Assert.Equal(1, await _database.WithContextAsync(db => db.Sources.CountAsync()));
@@ -31,18 +28,18 @@ public class CatalogIngestBookkeepingTests : IAsyncLifetime
     public async Task Run_RoundTripsStartFinishAndRowCounts()
     {
         _database.Clock.Now = Utc(2024, 3, 1, 10, 0);
-        var runId = await Store.RecordRunStartedAsync("github-acme");
+        var runId = await _database.Runs.RecordRunStartedAsync("github-acme");
 
-        var started = Assert.Single(await Store.RecentRunsAsync("github-acme", take: 10));
+        var started = Assert.Single(await _database.Runs.RecentRunsAsync("github-acme", take: 10));
         Assert.Equal(runId, started.Id);
         Assert.Equal(IngestRunStatus.Running, started.Status);
         Assert.Equal(Utc(2024, 3, 1, 10, 0), started.StartedAt);
         Assert.Null(started.FinishedAt);
 
         _database.Clock.Now = Utc(2024, 3, 1, 10, 5);
-        await Store.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, new Dictionary<string, long> { ["commits"] = 120, ["pull_requests"] = 7 }, error: null);
+        await _database.Runs.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, new Dictionary<string, long> { ["commits"] = 120, ["pull_requests"] = 7 }, error: null);
 
-        var finished = Assert.Single(await Store.RecentRunsAsync("github-acme", take: 10));
+        var finished = Assert.Single(await _database.Runs.RecentRunsAsync("github-acme", take: 10));
         Assert.Equal(IngestRunStatus.Succeeded, finished.Status);
         Assert.Equal(Utc(2024, 3, 1, 10, 5), finished.FinishedAt);
         Assert.Equal(new Dictionary<string, long> { ["commits"] = 120, ["pull_requests"] = 7 }, finished.ReadRowsPerTable());
@@ -52,11 +49,11 @@ public class CatalogIngestBookkeepingTests : IAsyncLifetime
     [Fact]
     public async Task FailedRun_KeepsItsError()
     {
-        var runId = await Store.RecordRunStartedAsync("github-acme");
+        var runId = await _database.Runs.RecordRunStartedAsync("github-acme");
 
-        await Store.RecordRunFinishedAsync(runId, IngestRunStatus.Failed, new Dictionary<string, long>(), "GitHub returned 502");
+        await _database.Runs.RecordRunFinishedAsync(runId, IngestRunStatus.Failed, new Dictionary<string, long>(), "GitHub returned 502");
 
-        var run = Assert.Single(await Store.RecentRunsAsync("github-acme", take: 1));
+        var run = Assert.Single(await _database.Runs.RecentRunsAsync("github-acme", take: 1));
         Assert.Equal(IngestRunStatus.Failed, run.Status);
         Assert.Equal("GitHub returned 502", run.Error);
     }
@@ -66,14 +63,14 @@ public class CatalogIngestBookkeepingTests : IAsyncLifetime
     {
         // Inserted out of time order, so ordering by id would give a different answer.
         _database.Clock.Now = Utc(2024, 3, 2);
-        var middle = await Store.RecordRunStartedAsync("github-acme");
+        var middle = await _database.Runs.RecordRunStartedAsync("github-acme");
         _database.Clock.Now = Utc(2024, 3, 1);
-        var oldest = await Store.RecordRunStartedAsync("github-acme");
+        var oldest = await _database.Runs.RecordRunStartedAsync("github-acme");
         _database.Clock.Now = Utc(2024, 3, 3);
-        var newest = await Store.RecordRunStartedAsync("github-acme");
+        var newest = await _database.Runs.RecordRunStartedAsync("github-acme");
 
-        var all = await Store.RecentRunsAsync("github-acme", take: 10);
-        var latestTwo = await Store.RecentRunsAsync("github-acme", take: 2);
+        var all = await _database.Runs.RecentRunsAsync("github-acme", take: 10);
+        var latestTwo = await _database.Runs.RecentRunsAsync("github-acme", take: 2);
 
         Assert.Equal([newest, middle, oldest], all.Select(r => r.Id));
         Assert.Equal([newest, middle], latestTwo.Select(r => r.Id));
@@ -82,29 +79,29 @@ public class CatalogIngestBookkeepingTests : IAsyncLifetime
     [Fact]
     public async Task RecentRuns_OnlyIncludeTheNamedSource()
     {
-        await Store.EnsureSourceAsync("csv-incidents", "csv");
-        await Store.RecordRunStartedAsync("csv-incidents");
+        await _database.Runs.EnsureSourceAsync("csv-incidents", "csv");
+        await _database.Runs.RecordRunStartedAsync("csv-incidents");
 
-        Assert.Empty(await Store.RecentRunsAsync("github-acme", take: 10));
+        Assert.Empty(await _database.Runs.RecentRunsAsync("github-acme", take: 10));
     }
 
     [Fact]
     public async Task FinishingARunTwice_IsRejected()
     {
-        var runId = await Store.RecordRunStartedAsync("github-acme");
-        await Store.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, new Dictionary<string, long>(), null);
+        var runId = await _database.Runs.RecordRunStartedAsync("github-acme");
+        await _database.Runs.RecordRunFinishedAsync(runId, IngestRunStatus.Succeeded, new Dictionary<string, long>(), null);
 
         await Assert.ThrowsAsync<InvalidOperationException>(
-            () => Store.RecordRunFinishedAsync(runId, IngestRunStatus.Failed, new Dictionary<string, long>(), "late"));
+            () => _database.Runs.RecordRunFinishedAsync(runId, IngestRunStatus.Failed, new Dictionary<string, long>(), "late"));
     }
 
     [Fact]
     public async Task FinishingWithRunningStatus_IsRejected()
     {
-        var runId = await Store.RecordRunStartedAsync("github-acme");
+        var runId = await _database.Runs.RecordRunStartedAsync("github-acme");
 
         var error = await Assert.ThrowsAsync<ArgumentException>(
-            () => Store.RecordRunFinishedAsync(runId, IngestRunStatus.Running, new Dictionary<string, long>(), null));
+            () => _database.Runs.RecordRunFinishedAsync(runId, IngestRunStatus.Running, new Dictionary<string, long>(), null));
 
         Assert.Equal("status", error.ParamName);
     }
@@ -112,7 +109,7 @@ public class CatalogIngestBookkeepingTests : IAsyncLifetime
     [Fact]
     public async Task RunForAnUnknownSource_IsRejected()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.RecordRunStartedAsync("nope"));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _database.Runs.RecordRunStartedAsync("nope"));
 
         Assert.Contains("nope", error.Message);
     }
@@ -120,24 +117,24 @@ public class CatalogIngestBookkeepingTests : IAsyncLifetime
     [Fact]
     public async Task Cursor_IsNullUntilSaved()
     {
-        Assert.Null(await Store.GetCursorAsync("github-acme", "acme/api:pulls"));
+        Assert.Null(await _database.Cursors.GetCursorAsync("github-acme", "acme/api:pulls"));
     }
 
     [Fact]
     public async Task Cursor_SaveThenOverwrite_KeepsOneRowWithTheLatestValue()
     {
         _database.Clock.Now = Utc(2024, 3, 1);
-        await Store.SaveCursorAsync("github-acme", "acme/api:pulls", "2024-02-29T23:00:00Z", "\"etag-1\"");
+        await _database.Cursors.SaveCursorAsync("github-acme", "acme/api:pulls", "2024-02-29T23:00:00Z", "\"etag-1\"");
 
-        var first = await Store.GetCursorAsync("github-acme", "acme/api:pulls");
+        var first = await _database.Cursors.GetCursorAsync("github-acme", "acme/api:pulls");
         Assert.Equal("2024-02-29T23:00:00Z", first?.Value);
         Assert.Equal("\"etag-1\"", first?.ETag);
         Assert.Equal(Utc(2024, 3, 1), first?.UpdatedAt);
 
         _database.Clock.Now = Utc(2024, 3, 2);
-        await Store.SaveCursorAsync("github-acme", "acme/api:pulls", "2024-03-01T23:00:00Z", etag: null);
+        await _database.Cursors.SaveCursorAsync("github-acme", "acme/api:pulls", "2024-03-01T23:00:00Z", etag: null);
 
-        var second = await Store.GetCursorAsync("github-acme", "acme/api:pulls");
+        var second = await _database.Cursors.GetCursorAsync("github-acme", "acme/api:pulls");
         Assert.Equal("2024-03-01T23:00:00Z", second?.Value);
         Assert.Null(second?.ETag);
         Assert.Equal(Utc(2024, 3, 2), second?.UpdatedAt);
@@ -147,10 +144,10 @@ public class CatalogIngestBookkeepingTests : IAsyncLifetime
     [Fact]
     public async Task Cursors_AreKeptPerResource()
     {
-        await Store.SaveCursorAsync("github-acme", "acme/api:pulls", "pulls-cursor", null);
-        await Store.SaveCursorAsync("github-acme", "acme/api:deployments", "deployments-cursor", null);
+        await _database.Cursors.SaveCursorAsync("github-acme", "acme/api:pulls", "pulls-cursor", null);
+        await _database.Cursors.SaveCursorAsync("github-acme", "acme/api:deployments", "deployments-cursor", null);
 
-        Assert.Equal("pulls-cursor", (await Store.GetCursorAsync("github-acme", "acme/api:pulls"))?.Value);
-        Assert.Equal("deployments-cursor", (await Store.GetCursorAsync("github-acme", "acme/api:deployments"))?.Value);
+        Assert.Equal("pulls-cursor", (await _database.Cursors.GetCursorAsync("github-acme", "acme/api:pulls"))?.Value);
+        Assert.Equal("deployments-cursor", (await _database.Cursors.GetCursorAsync("github-acme", "acme/api:deployments"))?.Value);
     }
 }

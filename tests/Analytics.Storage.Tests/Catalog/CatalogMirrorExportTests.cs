@@ -1,4 +1,3 @@
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 using static Analytics.Storage.Tests.Catalog.CatalogTestDatabase;
 
@@ -22,10 +21,10 @@ public class CatalogMirrorExportTests : IAsyncLifetime
     [Fact]
     public async Task Export_CarriesOwnershipHistoryAfterAReorg()
     {
-        await _database.Store.ReassignServiceAsync("payments-api", "payments", Utc(2024, 1, 1));
-        await _database.Store.ReassignServiceAsync("payments-api", "checkout", Utc(2024, 6, 1));
+        await _database.Assignments.ReassignServiceAsync("payments-api", "payments", Utc(2024, 1, 1));
+        await _database.Assignments.ReassignServiceAsync("payments-api", "checkout", Utc(2024, 6, 1));
 
-        var mirror = await _database.Store.ExportMirrorAsync();
+        var mirror = await _database.MirrorExport.ExportMirrorAsync();
 
         Assert.Equal(
             [
@@ -38,11 +37,11 @@ public class CatalogMirrorExportTests : IAsyncLifetime
     [Fact]
     public async Task Export_NamesIdentityKindsAsTheMirrorExpects_AndFlagsBots()
     {
-        await _database.Store.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "Jane@Example.com");
-        await _database.Store.AddIdentityAsync("p-0001", IdentityKind.GitHubLogin, "JaneDoe");
-        await _database.Store.AddIdentityAsync("bot-renovate", IdentityKind.GitHubLogin, "renovate[bot]");
+        await _database.Assignments.AddIdentityAsync("p-0001", IdentityKind.GitEmail, "Jane@Example.com");
+        await _database.Assignments.AddIdentityAsync("p-0001", IdentityKind.GitHubLogin, "JaneDoe");
+        await _database.Assignments.AddIdentityAsync("bot-renovate", IdentityKind.GitHubLogin, "renovate[bot]");
 
-        var mirror = await _database.Store.ExportMirrorAsync();
+        var mirror = await _database.MirrorExport.ExportMirrorAsync();
 
         Assert.Equal(
             [
@@ -67,7 +66,7 @@ public class CatalogMirrorExportTests : IAsyncLifetime
             new ServiceTemplate { ServiceId = serviceId, TemplateId = template.Id, TemplateVersion = "2.0.0", ValidFrom = Utc(2024, 1, 1), ValidTo = Utc(2024, 5, 1) },
             new ServiceTemplate { ServiceId = serviceId, TemplateId = template.Id, TemplateVersion = "3.1.0", ValidFrom = Utc(2024, 5, 1) });
 
-        var mirror = await _database.Store.ExportMirrorAsync();
+        var mirror = await _database.MirrorExport.ExportMirrorAsync();
 
         Assert.Equal([new TeamMembershipMirrorRow("p-0001", "payments", Utc(2024, 1, 1), null)], mirror.TeamMembership);
         Assert.Equal(
@@ -79,19 +78,21 @@ public class CatalogMirrorExportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_IncludesOnlyProductionEnvironmentRules()
+    public async Task Export_IncludesEveryEnvironmentRuleWithWhetherItMarksProduction()
     {
+        // "Not production" rules are exceptions that win over production rules, so the mirror needs them too.
         await _database.SaveAsync(
-            new EnvironmentRule { Source = "github-acme", Pattern = "live-%", IsProduction = true },
-            new EnvironmentRule { Source = "", Pattern = "prod-preview%", IsProduction = false });
+            new EnvironmentRule { Source = "github-acme", Pattern = "live-.*", IsProduction = true },
+            new EnvironmentRule { Source = "", Pattern = "prod-preview.*", IsProduction = false });
 
-        var mirror = await _database.Store.ExportMirrorAsync();
+        var mirror = await _database.MirrorExport.ExportMirrorAsync();
 
         Assert.Equal(
             [
-                new ProductionEnvironmentMirrorRow("", "prod"),
-                new ProductionEnvironmentMirrorRow("", "production"),
-                new ProductionEnvironmentMirrorRow("github-acme", "live-%"),
+                new ProductionEnvironmentMirrorRow("", EnvironmentRule.DefaultNotProduction, false), // "(.*[^a-z0-9])?(pre…" sorts first
+                new ProductionEnvironmentMirrorRow("", EnvironmentRule.DefaultProduction, true),
+                new ProductionEnvironmentMirrorRow("", "prod-preview.*", false),
+                new ProductionEnvironmentMirrorRow("github-acme", "live-.*", true),
             ],
             mirror.ProductionEnvironments);
     }

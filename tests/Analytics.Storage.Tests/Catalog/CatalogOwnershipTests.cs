@@ -1,4 +1,3 @@
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 using static Analytics.Storage.Tests.Catalog.CatalogTestDatabase;
 
@@ -17,8 +16,6 @@ public class CatalogOwnershipTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private CatalogStore Store => _database.Store;
-
     /// <summary>payments owns payments-api during [2024-01-01, 2024-06-01), checkout from then on.</summary>
     private async Task SeedTwoOwnershipRangesAsync()
     {
@@ -36,11 +33,11 @@ public class CatalogOwnershipTests : IAsyncLifetime
     {
         await SeedTwoOwnershipRangesAsync();
 
-        Assert.Null(await Store.OwnerOfAsync("payments-api", Utc(2023, 12, 31, 23, 59)));
-        Assert.Equal("payments", await Store.OwnerOfAsync("payments-api", Utc(2024, 1, 1)));
-        Assert.Equal("payments", await Store.OwnerOfAsync("payments-api", Utc(2024, 5, 31, 23, 59)));
-        Assert.Equal("checkout", await Store.OwnerOfAsync("payments-api", Utc(2024, 6, 1)));
-        Assert.Equal("checkout", await Store.OwnerOfAsync("payments-api", Utc(2030, 1, 1)));
+        Assert.Null(await _database.Lookups.OwnerOfAsync("payments-api", Utc(2023, 12, 31, 23, 59)));
+        Assert.Equal("payments", await _database.Lookups.OwnerOfAsync("payments-api", Utc(2024, 1, 1)));
+        Assert.Equal("payments", await _database.Lookups.OwnerOfAsync("payments-api", Utc(2024, 5, 31, 23, 59)));
+        Assert.Equal("checkout", await _database.Lookups.OwnerOfAsync("payments-api", Utc(2024, 6, 1)));
+        Assert.Equal("checkout", await _database.Lookups.OwnerOfAsync("payments-api", Utc(2030, 1, 1)));
     }
 
     [Fact]
@@ -51,7 +48,7 @@ public class CatalogOwnershipTests : IAsyncLifetime
         // 01:00 in UTC+2 on 1 June is still 31 May in UTC, i.e. before the handover.
         var justBeforeHandover = new DateTimeOffset(2024, 6, 1, 1, 0, 0, TimeSpan.FromHours(2));
 
-        Assert.Equal("payments", await Store.OwnerOfAsync("payments-api", justBeforeHandover));
+        Assert.Equal("payments", await _database.Lookups.OwnerOfAsync("payments-api", justBeforeHandover));
     }
 
     [Fact]
@@ -62,8 +59,8 @@ public class CatalogOwnershipTests : IAsyncLifetime
             await db.Teams.Where(t => t.Slug == "payments").Select(t => t.Id).SingleAsync()));
         await _database.SaveAsync(new ServiceOwnership { ServiceId = serviceId, TeamId = paymentsId, ValidFrom = Utc(2024, 1, 1), ValidTo = Utc(2024, 6, 1) });
 
-        Assert.Equal("payments", await Store.OwnerOfAsync("payments-api", Utc(2024, 5, 31, 23, 59)));
-        Assert.Null(await Store.OwnerOfAsync("payments-api", Utc(2024, 6, 1)));
+        Assert.Equal("payments", await _database.Lookups.OwnerOfAsync("payments-api", Utc(2024, 5, 31, 23, 59)));
+        Assert.Null(await _database.Lookups.OwnerOfAsync("payments-api", Utc(2024, 6, 1)));
     }
 
     [Fact]
@@ -71,17 +68,17 @@ public class CatalogOwnershipTests : IAsyncLifetime
     {
         await SeedTwoOwnershipRangesAsync();
 
-        Assert.Null(await Store.OwnerOfAsync("no-such-service", Utc(2024, 3, 1)));
+        Assert.Null(await _database.Lookups.OwnerOfAsync("no-such-service", Utc(2024, 3, 1)));
     }
 
     [Fact]
     public async Task Reassign_KeepsThePreviousOwnerForEarlierDates()
     {
-        await Store.ReassignServiceAsync("payments-api", "payments", Utc(2024, 1, 1));
-        await Store.ReassignServiceAsync("payments-api", "checkout", Utc(2024, 7, 1));
+        await _database.Assignments.ReassignServiceAsync("payments-api", "payments", Utc(2024, 1, 1));
+        await _database.Assignments.ReassignServiceAsync("payments-api", "checkout", Utc(2024, 7, 1));
 
-        Assert.Equal("payments", await Store.OwnerOfAsync("payments-api", Utc(2024, 3, 1)));
-        Assert.Equal("checkout", await Store.OwnerOfAsync("payments-api", Utc(2024, 7, 1)));
+        Assert.Equal("payments", await _database.Lookups.OwnerOfAsync("payments-api", Utc(2024, 3, 1)));
+        Assert.Equal("checkout", await _database.Lookups.OwnerOfAsync("payments-api", Utc(2024, 7, 1)));
 
         var ranges = await _database.WithContextAsync(db => db.ServiceOwnerships
             .OrderBy(o => o.ValidFrom)
@@ -100,7 +97,7 @@ public class CatalogOwnershipTests : IAsyncLifetime
     {
         var effectiveAt = new DateTimeOffset(2024, 2, 1, 9, 30, 0, TimeSpan.FromHours(-5));
 
-        await Store.ReassignServiceAsync("payments-api", "payments", effectiveAt);
+        await _database.Assignments.ReassignServiceAsync("payments-api", "payments", effectiveAt);
 
         var validFrom = await _database.WithContextAsync(db => db.ServiceOwnerships.Select(o => o.ValidFrom).SingleAsync());
         Assert.Equal(TimeSpan.Zero, validFrom.Offset);
@@ -110,23 +107,23 @@ public class CatalogOwnershipTests : IAsyncLifetime
     [Fact]
     public async Task Reassign_BeforeTheCurrentRangeStarts_IsRejectedAndChangesNothing()
     {
-        await Store.ReassignServiceAsync("payments-api", "payments", Utc(2024, 3, 1));
+        await _database.Assignments.ReassignServiceAsync("payments-api", "payments", Utc(2024, 3, 1));
 
         var error = await Assert.ThrowsAsync<ArgumentException>(
-            () => Store.ReassignServiceAsync("payments-api", "checkout", Utc(2024, 2, 1)));
+            () => _database.Assignments.ReassignServiceAsync("payments-api", "checkout", Utc(2024, 2, 1)));
 
         Assert.Equal("effectiveAt", error.ParamName);
         Assert.Contains("payments", error.Message);
         Assert.Equal(1, await _database.WithContextAsync(db => db.ServiceOwnerships.CountAsync()));
-        Assert.Equal("payments", await Store.OwnerOfAsync("payments-api", Utc(2030, 1, 1)));
+        Assert.Equal("payments", await _database.Lookups.OwnerOfAsync("payments-api", Utc(2030, 1, 1)));
     }
 
     [Fact]
     public async Task Reassign_ToTheCurrentOwner_DoesNotSplitTheRange()
     {
-        await Store.ReassignServiceAsync("payments-api", "payments", Utc(2024, 1, 1));
+        await _database.Assignments.ReassignServiceAsync("payments-api", "payments", Utc(2024, 1, 1));
 
-        await Store.ReassignServiceAsync("payments-api", "payments", Utc(2024, 5, 1));
+        await _database.Assignments.ReassignServiceAsync("payments-api", "payments", Utc(2024, 5, 1));
 
         var range = await _database.WithContextAsync(db => db.ServiceOwnerships.SingleAsync());
         Assert.Equal(Utc(2024, 1, 1), range.ValidFrom);
@@ -138,7 +135,7 @@ public class CatalogOwnershipTests : IAsyncLifetime
     [InlineData("payments-api", "no-such-team", "newTeamSlug")]
     public async Task Reassign_UnknownServiceOrTeam_IsRejected(string service, string team, string expectedParameter)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.ReassignServiceAsync(service, team, Utc(2024, 1, 1)));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _database.Assignments.ReassignServiceAsync(service, team, Utc(2024, 1, 1)));
 
         Assert.Equal(expectedParameter, error.ParamName);
     }
@@ -146,7 +143,7 @@ public class CatalogOwnershipTests : IAsyncLifetime
     [Fact]
     public async Task Database_RejectsASecondOpenOwnershipRange()
     {
-        await Store.ReassignServiceAsync("payments-api", "payments", Utc(2024, 1, 1));
+        await _database.Assignments.ReassignServiceAsync("payments-api", "payments", Utc(2024, 1, 1));
         var (serviceId, checkoutId) = await _database.WithContextAsync(async db => (
             await db.Services.Select(s => s.Id).SingleAsync(),
             await db.Teams.Where(t => t.Slug == "checkout").Select(t => t.Id).SingleAsync()));
@@ -167,10 +164,10 @@ public class CatalogOwnershipTests : IAsyncLifetime
             new TeamMembership { PersonId = personId, TeamId = paymentsId, ValidFrom = Utc(2024, 1, 1), ValidTo = Utc(2024, 4, 1) },
             new TeamMembership { PersonId = personId, TeamId = platformId, ValidFrom = Utc(2024, 4, 1) });
 
-        Assert.Null(await Store.TeamOfAsync("p-0042", Utc(2023, 6, 1)));
-        Assert.Equal("payments", await Store.TeamOfAsync("p-0042", Utc(2024, 3, 31)));
-        Assert.Equal("platform", await Store.TeamOfAsync("p-0042", Utc(2024, 4, 1)));
-        Assert.Null(await Store.TeamOfAsync("p-9999", Utc(2024, 4, 1)));
+        Assert.Null(await _database.Lookups.TeamOfAsync("p-0042", Utc(2023, 6, 1)));
+        Assert.Equal("payments", await _database.Lookups.TeamOfAsync("p-0042", Utc(2024, 3, 31)));
+        Assert.Equal("platform", await _database.Lookups.TeamOfAsync("p-0042", Utc(2024, 4, 1)));
+        Assert.Null(await _database.Lookups.TeamOfAsync("p-9999", Utc(2024, 4, 1)));
     }
 
     [Fact]
@@ -182,7 +179,7 @@ public class CatalogOwnershipTests : IAsyncLifetime
             await db.Teams.Where(t => t.Slug == "payments").Select(t => t.Id).SingleAsync()));
         await _database.SaveAsync(new TeamMembership { PersonId = personId, TeamId = paymentsId, ValidFrom = Utc(2024, 1, 1), ValidTo = Utc(2024, 4, 1) });
 
-        Assert.Equal("payments", await Store.TeamOfAsync("p-0007", Utc(2024, 3, 31, 23, 59)));
-        Assert.Null(await Store.TeamOfAsync("p-0007", Utc(2024, 4, 1)));
+        Assert.Equal("payments", await _database.Lookups.TeamOfAsync("p-0007", Utc(2024, 3, 31, 23, 59)));
+        Assert.Null(await _database.Lookups.TeamOfAsync("p-0007", Utc(2024, 4, 1)));
     }
 }

@@ -1,4 +1,3 @@
-using Analytics.Storage.Catalog;
 using Microsoft.EntityFrameworkCore;
 using static Analytics.Storage.Tests.Catalog.CatalogTestDatabase;
 
@@ -15,7 +14,7 @@ public sealed class CatalogRunLeaseTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await CreateMigratedAsync();
-        await _database.Store.EnsureSourceAsync(Source, "github");
+        await _database.Runs.EnsureSourceAsync(Source, "github");
         _database.Clock.Now = Utc(2026, 3, 2, 9, 0);
     }
 
@@ -24,7 +23,7 @@ public sealed class CatalogRunLeaseTests : IAsyncLifetime
     [Fact]
     public async Task Two_processes_claiming_one_source_at_the_same_moment_get_one_run_and_the_other_is_told_which_it_is()
     {
-        var stores = new[] { _database.Store, _database.StoreOfAnotherProcess() };
+        var stores = new[] { _database.Runs, _database.RunLogOfAnotherProcess() };
         for (var round = 0; round < 20; round++)
         {
             using var start = new Barrier(2);
@@ -39,7 +38,7 @@ public sealed class CatalogRunLeaseTests : IAsyncLifetime
             Assert.Equal((won.RunId, won.StartedAt), (refused.RunId, refused.StartedAt));
             var running = await _database.WithContextAsync(db => db.IngestRuns.CountAsync(r => r.Status == IngestRunStatus.Running));
             Assert.Equal(1, running);
-            await _database.Store.RecordRunFinishedAsync(won.RunId, IngestRunStatus.Succeeded, new Dictionary<string, long>(), null);
+            await _database.Runs.RecordRunFinishedAsync(won.RunId, IngestRunStatus.Succeeded, new Dictionary<string, long>(), null);
         }
         Assert.Equal(20, await _database.WithContextAsync(db => db.IngestRuns.CountAsync(r => r.Status == IngestRunStatus.Succeeded)));
     }
@@ -47,16 +46,16 @@ public sealed class CatalogRunLeaseTests : IAsyncLifetime
     [Fact]
     public async Task A_finished_run_frees_the_source_and_a_run_whose_lease_ran_out_is_closed_as_abandoned()
     {
-        var first = await _database.Store.ClaimRunAsync(Source, Lease);
-        await _database.Store.RecordRunFinishedAsync(first.RunId, IngestRunStatus.Succeeded, new Dictionary<string, long>(), null);
-        var crashed = await _database.Store.ClaimRunAsync(Source, Lease);
+        var first = await _database.Runs.ClaimRunAsync(Source, Lease);
+        await _database.Runs.RecordRunFinishedAsync(first.RunId, IngestRunStatus.Succeeded, new Dictionary<string, long>(), null);
+        var crashed = await _database.Runs.ClaimRunAsync(Source, Lease);
         Assert.True(first.Claimed && crashed.Claimed);
 
         _database.Clock.Now += Lease - TimeSpan.FromSeconds(1);
-        Assert.False((await _database.StoreOfAnotherProcess().ClaimRunAsync(Source, Lease)).Claimed);
+        Assert.False((await _database.RunLogOfAnotherProcess().ClaimRunAsync(Source, Lease)).Claimed);
 
         _database.Clock.Now += TimeSpan.FromSeconds(2);
-        var takeover = await _database.StoreOfAnotherProcess().ClaimRunAsync(Source, Lease);
+        var takeover = await _database.RunLogOfAnotherProcess().ClaimRunAsync(Source, Lease);
 
         Assert.True(takeover.Claimed);
         var abandoned = await _database.WithContextAsync(db => db.IngestRuns.AsNoTracking().SingleAsync(r => r.Id == crashed.RunId));
@@ -67,25 +66,25 @@ public sealed class CatalogRunLeaseTests : IAsyncLifetime
     [Fact]
     public async Task A_renewed_lease_keeps_the_source_and_a_finished_run_cannot_be_renewed()
     {
-        var claim = await _database.Store.ClaimRunAsync(Source, Lease);
+        var claim = await _database.Runs.ClaimRunAsync(Source, Lease);
         _database.Clock.Now += TimeSpan.FromMinutes(4);
-        Assert.True(await _database.Store.RenewRunLeaseAsync(claim.RunId, Lease));
+        Assert.True(await _database.Runs.RenewRunLeaseAsync(claim.RunId, Lease));
 
         _database.Clock.Now += TimeSpan.FromMinutes(4);   // 8 minutes after the claim, 4 after the renewal
-        var other = await _database.StoreOfAnotherProcess().ClaimRunAsync(Source, Lease);
+        var other = await _database.RunLogOfAnotherProcess().ClaimRunAsync(Source, Lease);
 
         Assert.Equal((false, claim.RunId), (other.Claimed, other.RunId));
-        await _database.Store.RecordRunFinishedAsync(claim.RunId, IngestRunStatus.Failed, new Dictionary<string, long>(), "stopped");
-        Assert.False(await _database.Store.RenewRunLeaseAsync(claim.RunId, Lease));
+        await _database.Runs.RecordRunFinishedAsync(claim.RunId, IngestRunStatus.Failed, new Dictionary<string, long>(), "stopped");
+        Assert.False(await _database.Runs.RenewRunLeaseAsync(claim.RunId, Lease));
     }
 
     [Fact]
     public async Task Runs_without_a_lease_overlap_freely_and_never_block_a_claim()
     {
-        await _database.Store.RecordRunStartedAsync(Source);
-        await _database.Store.RecordRunStartedAsync(Source);
+        await _database.Runs.RecordRunStartedAsync(Source);
+        await _database.Runs.RecordRunStartedAsync(Source);
 
-        var claim = await _database.Store.ClaimRunAsync(Source, Lease);
+        var claim = await _database.Runs.ClaimRunAsync(Source, Lease);
 
         Assert.True(claim.Claimed);
         Assert.Equal(3, await _database.WithContextAsync(db => db.IngestRuns.CountAsync(r => r.Status == IngestRunStatus.Running)));

@@ -1,4 +1,3 @@
-using Analytics.Storage.Catalog;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,14 +28,14 @@ public sealed class CatalogTestDatabase : IAsyncDisposable
         .BuildServiceProvider();
 
     /// <summary>
-    /// A store over the same file wired separately, as another process's would be (its own context factory and
+    /// A run log over the same file wired separately, as another process's would be (its own context factory and
     /// connections; SQLite's file locks are what the two share).
     /// </summary>
-    public CatalogStore StoreOfAnotherProcess()
+    public IngestRunLog RunLogOfAnotherProcess()
     {
         var services = NewServices();
         _otherProcesses.Add(services);
-        return services.GetRequiredService<CatalogStore>();
+        return services.GetRequiredService<IngestRunLog>();
     }
 
     public string Folder { get; }
@@ -45,7 +44,17 @@ public sealed class CatalogTestDatabase : IAsyncDisposable
 
     public ManualClock Clock { get; } = new(Utc(2024, 1, 1));
 
-    public CatalogStore Store => _services.GetRequiredService<CatalogStore>();
+    public CatalogDatabase Database => _services.GetRequiredService<CatalogDatabase>();
+
+    public CatalogLookups Lookups => _services.GetRequiredService<CatalogLookups>();
+
+    public CatalogAssignments Assignments => _services.GetRequiredService<CatalogAssignments>();
+
+    public IngestRunLog Runs => _services.GetRequiredService<IngestRunLog>();
+
+    public IngestCursors Cursors => _services.GetRequiredService<IngestCursors>();
+
+    public CatalogMirrorExport MirrorExport => _services.GetRequiredService<CatalogMirrorExport>();
 
     public IDbContextFactory<CatalogDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<CatalogDbContext>>();
 
@@ -56,7 +65,7 @@ public sealed class CatalogTestDatabase : IAsyncDisposable
     public static async Task<CatalogTestDatabase> CreateMigratedAsync()
     {
         var database = CreateEmpty();
-        await database.Store.MigrateAsync();
+        await database.Database.MigrateAsync();
         return database;
     }
 

@@ -4,7 +4,6 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Web;
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 
 namespace Analytics.Storage.Tests.ClickHouse;
@@ -42,7 +41,7 @@ public sealed partial class ChDbHttpInterface : HttpMessageHandler
             var insert = InsertWithFormat().Match(sql);
             if (sqlInUrl is not null && insert.Success)
             {
-                await store.InsertRawAsync(insert.Groups["statement"].Value, insert.Groups["format"].Value, body, cancellationToken);
+                await store.InsertRawAsync(insert.Groups["statement"].Value + SettingsClause(query), insert.Groups["format"].Value, body, cancellationToken);
                 return Respond([], "TabSeparated");
             }
             var parameters = query.AllKeys
@@ -82,6 +81,17 @@ public sealed partial class ChDbHttpInterface : HttpMessageHandler
         using var plain = new MemoryStream();
         await gzip.CopyToAsync(plain, cancellationToken);
         return plain.ToArray();
+    }
+
+    /// <summary>The URL's other parameters are settings, as a server reads them (e.g. max_partitions_per_insert_block).</summary>
+    private static string SettingsClause(System.Collections.Specialized.NameValueCollection query)
+    {
+        string[] notSettings = ["query", "database", "default_format", "query_id", "enable_http_compression"];
+        var settings = query.AllKeys
+            .Where(key => key is not null && !notSettings.Contains(key) && !key.StartsWith("param_", StringComparison.Ordinal))
+            .Select(key => long.TryParse(query[key], out _) ? $"{key} = {query[key]}" : $"{key} = '{query[key]!.Replace("'", "\\'", StringComparison.Ordinal)}'")
+            .ToList();
+        return settings.Count == 0 ? "" : " SETTINGS " + string.Join(", ", settings);
     }
 
     [GeneratedRegex(@"^(?<statement>INSERT\s.*?)\s+FORMAT\s+(?<format>\w+)\s*$", RegexOptions.Singleline | RegexOptions.IgnoreCase)]

@@ -1,4 +1,3 @@
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.ClickHouse.Server;
 
@@ -16,7 +15,7 @@ public sealed class DerivedTablesStoreTests
     public async Task A_query_after_a_write_reads_derived_tables_that_include_it()
     {
         await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
-        await store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         await store.ExecuteAsync("INSERT INTO catalog_service_ownership VALUES ('api', 'alpha', '2025-01-01 00:00:00', NULL)");
         await store.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d1', 'api', 'production', 'success', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
         Assert.Equal(["d1:alpha"], await ProductionDeploymentsAsync(store));
@@ -40,7 +39,7 @@ public sealed class DerivedTablesStoreTests
     {
         var sqlFiles = new SqlFiles();
         await using var writer = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
-        await writer.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await writer.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         Assert.Empty(await ProductionDeploymentsAsync(writer));
         var before = await LastRefreshAsync(writer);
 
@@ -79,7 +78,7 @@ public sealed class DerivedTablesStoreTests
         await server.EnsureDatabaseAsync();
         await using var store = new DerivedTablesStore(server, sqlFiles);
         await new MigrationRunner(store, sqlFiles).MigrateAsync();
-        await store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         await store.ExecuteAsync("INSERT INTO catalog_service_ownership VALUES ('api', 'alpha', '2025-01-01 00:00:00', NULL)");
         await store.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d1', 'api', 'production', 'success', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
         Assert.Equal(["d1:alpha"], await ProductionDeploymentsAsync(store));
@@ -89,7 +88,7 @@ public sealed class DerivedTablesStoreTests
     public async Task Another_process_writes_are_picked_up_at_the_next_fingerprint_check_and_an_unchanged_store_is_not_rebuilt()
     {
         await using var writer = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
-        await writer.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await writer.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         await writer.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d1', 'api', 'production', 'success', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
         Assert.Equal(["d1:unassigned"], await ProductionDeploymentsAsync(writer));
         var refreshed = await LastRefreshAsync(writer);
@@ -115,7 +114,7 @@ public sealed class DerivedTablesStoreTests
         await using (var old = await EmbeddedEngine.NewMigratedDatabaseAsync("derived"))
         {
             database = old.Database;
-            await old.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+            await old.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
             await old.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('f1', 'api', 'production', 'failure', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
             await old.ExecuteAsync("DROP TABLE failed_production_attempts");
             await old.ExecuteAsync("CREATE VIEW failed_production_attempts AS SELECT 'old' AS deployment_id");

@@ -1,4 +1,3 @@
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 
 namespace Analytics.Storage.Tests.ClickHouse;

@@ -1,5 +1,3 @@
-using Analytics.Storage.ClickHouse;
-
 namespace Analytics.Storage.Tests.ClickHouse;
 
 public sealed class EmbeddedStoreContractTests : StoreContract

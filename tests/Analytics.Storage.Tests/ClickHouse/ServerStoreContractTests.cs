@@ -1,4 +1,3 @@
-using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Server;
 
 namespace Analytics.Storage.Tests.ClickHouse;

@@ -1,5 +1,3 @@
-using Analytics.Storage.ClickHouse;
-
 namespace Analytics.Storage.Tests.ClickHouse;
 
 /// <summary>
@@ -30,6 +28,27 @@ public abstract class StoreContract
         var tables = await store.QueryAsync<ValueRow>("SELECT name AS value FROM system.tables WHERE database = currentDatabase() ORDER BY name");
         Assert.Contains(tables, t => t.Value == "deployments");
         Assert.Contains(tables, t => t.Value == "catalog_service_ownership");
+    }
+
+    [ContractFact]
+    public async Task A_bulk_insert_may_span_more_partitions_than_the_engine_allows_by_default()
+    {
+        // ClickHouse refuses an INSERT block touching more than 100 partitions unless told otherwise; even yearly
+        // commits can span that many (dates of 1970 from broken clocks beside today's). 150 years, one row each.
+        await using var store = await NewStoreAsync();
+        await new MigrationRunner(store, new SqlFiles()).MigrateAsync();
+        var rows = Enumerable.Range(0, 150).Select(i => new object?[]
+        {
+            "acme/old", $"sha{i}", Array.Empty<string>(), "a@x", "A", new DateTimeOffset(1900 + i, 6, 1, 0, 0, 0, TimeSpan.Zero),
+            "a@x", new DateTimeOffset(1900 + i, 6, 1, 0, 0, 0, TimeSpan.Zero), "m", "test",
+        });
+
+        var sent = await store.InsertAsync("commits",
+            ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source"], rows);
+
+        Assert.Equal(150, sent);
+        var stored = Assert.Single(await store.QueryAsync<CountRow>("SELECT count() AS rows, uniqExact(toYear(committed_at)) AS distinct FROM commits"));
+        Assert.Equal((150UL, 150UL), (stored.Rows, stored.Distinct));
     }
 
     private static readonly string[] HostileStrings =

@@ -1,11 +1,4 @@
-using Analytics.Core.Dora;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Analytics.Storage.Tests.Catalog;
-using Analytics.Storage.Tests.ClickHouse;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Tests.Metrics;
 
@@ -120,6 +113,51 @@ public sealed class DoraOracleAgreementTests
         }
     }
 
+    /// <summary>
+    /// Property: with every deployment's kind left unstated (as the pulling sources store them), the kinds the SQL works
+    /// out (rollbacks by a sha shipped before, reverts, hotfix rules) and every figure built on them — failed deployments,
+    /// rework, restores — equal the oracle's; and so does time to restore service over one severity.
+    /// </summary>
+    [Theory]
+    [InlineData(1, "UTC")]
+    [InlineData(3, "Asia/Kolkata")]
+    public async Task Detected_kinds_and_the_severity_filter_equal_the_oracle(int seed, string timeZone)
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("kinds", DemoScale.Tiny, seed, End);
+        var store = organisation.Store;
+        await store.ExecuteAsync("ALTER TABLE deployments UPDATE kind = '', related_deployment_id = '' WHERE 1 SETTINGS mutations_sync = 2");
+        var history = await organisation.ReadDoraHistoryAsync();
+        var options = new MetricOptions { TimeZone = timeZone };
+        var queries = new DoraQueries(store, new SqlFiles(), Options.Create(options));
+        var oracle = new DoraOracle(history, options);
+        var kinds = oracle.Kinds();
+        Assert.Contains(kinds.Values, kind => kind.Kind == "rollback" && kind.Evidence.StartsWith("sha_shipped_by:", StringComparison.Ordinal));
+        var stored = (await store.QueryAsync<KindRow>("SELECT deployment_id, kind, related_deployment_id, kind_evidence FROM production_deployments"))
+            .ToDictionary(row => row.DeploymentId, row => new DeploymentKind(row.Kind, row.RelatedDeploymentId, row.KindEvidence));
+        Assert.Equal(kinds.OrderBy(k => k.Key, StringComparer.Ordinal), stored.OrderBy(k => k.Key, StringComparer.Ordinal));
+
+        var severity = history.Incidents.GroupBy(i => i.Severity).MaxBy(g => g.Count())!.Key;
+        foreach (var (from, to) in new[] { (End.AddDays(-90), End), (End.AddYears(-1), End) })
+        {
+            var sql = await queries.SummariesAsync(new DoraRequest(from, to));
+            var expected = oracle.Summaries(from, to);
+            Assert.True(expected[""].ReworkRate.ReworkDeployments > 0, $"seed {seed}: no rework detected in {from:O}..{to:O}, so it proves little");
+            foreach (var got in sql.Teams.Append(sql.Organisation))
+            {
+                AssertSame(expected[got.Team], got, $"seed {seed}, {timeZone}, kinds detected, team '{got.Team}', {from:O}..{to:O}");
+            }
+            var filtered = await queries.SummariesAsync(new DoraRequest(from, to) { Severities = [severity.ToUpperInvariant()] });
+            var wanted = oracle.Summaries(from, to, [severity]);
+            Assert.True(wanted[""].RecoveryTime.Resolved < expected[""].RecoveryTime.Resolved, "the severity filter must leave incidents out, or it proves nothing");
+            foreach (var got in filtered.Teams.Append(filtered.Organisation))
+            {
+                AssertSame(wanted[got.Team], got, $"seed {seed}, severity {severity}, team '{got.Team}', {from:O}..{to:O}");
+            }
+        }
+    }
+
+    private sealed record KindRow(string DeploymentId, string Kind, string RelatedDeploymentId, string KindEvidence);
+
     /// <summary>[start, end) of a bucket in UTC: local midnights in the organisation's zone.</summary>
     private static (DateTimeOffset Start, DateTimeOffset End) BucketBounds(DateOnly bucket, Granularity granularity, TimeZoneInfo zone)
     {
@@ -157,6 +195,10 @@ public sealed class DoraOracleAgreementTests
         Assert.True(want.RecoveryTime.AwaitingRestore == got.RecoveryTime.AwaitingRestore, $"{context}: awaiting restore {got.RecoveryTime.AwaitingRestore}, oracle {want.RecoveryTime.AwaitingRestore}");
         AssertMilliseconds(want.RecoveryTime.RestoreMedian, got.RecoveryTime.RestoreMedian, $"{context}: restore median");
         Assert.True(want.ReworkRate.ReworkDeployments == got.ReworkRate.ReworkDeployments, $"{context}: rework deployments {got.ReworkRate.ReworkDeployments}, oracle {want.ReworkRate.ReworkDeployments}");
+        Assert.True(want.ReworkRate.UnknownKind == got.ReworkRate.UnknownKind, $"{context}: unknown kinds {got.ReworkRate.UnknownKind}, oracle {want.ReworkRate.UnknownKind}");
+        Assert.True(want.ReworkRate.Rate.HasValue == got.ReworkRate.Rate.HasValue && Math.Abs((want.ReworkRate.Rate ?? 0) - (got.ReworkRate.Rate ?? 0)) < 1e-9,
+            $"{context}: rework rate {got.ReworkRate.Rate}, oracle {want.ReworkRate.Rate}");
+        Assert.Equal(want.RecoveryTime.RestoreTier, got.RecoveryTime.RestoreTier);
         Assert.Equal(want.DeploymentFrequency.Tier, got.DeploymentFrequency.Tier);
         Assert.Equal(want.LeadTime.Tier, got.LeadTime.Tier);
         Assert.Equal(want.ChangeFailureRate.Tier, got.ChangeFailureRate.Tier);

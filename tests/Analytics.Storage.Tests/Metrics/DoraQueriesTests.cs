@@ -1,9 +1,3 @@
-using Analytics.Core.Dora;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Analytics.Storage.Tests.ClickHouse;
-using Microsoft.Extensions.Options;
-
 namespace Analytics.Storage.Tests.Metrics;
 
 /// <summary>
@@ -165,7 +159,7 @@ public sealed class DoraQueriesTests : IAsyncLifetime
     public async Task A_production_rollback_or_hotfix_marks_the_deployment_it_names_and_a_staging_one_does_not()
     {
         await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("fixes");
-        await store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         await store.ExecuteAsync("""
             INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES
                 ('p1', 'api', 'production', 'success', 'normal', '', 'acme/api', 'a', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't'),
@@ -203,8 +197,82 @@ public sealed class DoraQueriesTests : IAsyncLifetime
         Assert.Null(Team("beta").RecoveryTime.RestoreMedian);
     }
 
+    [Fact]
+    public async Task A_severity_filter_keeps_only_those_incidents_in_time_to_restore_service()
+    {
+        var queries = new DoraQueries(_store, new SqlFiles(), Options.Create(new MetricOptions()));
+        var drillDown = new DoraDrillDown(_store, new SqlFiles(), Options.Create(new MetricOptions()));
+        var sev2 = new DoraRequest(From, To) { Severities = ["SEV2"] };
+
+        var organisation = (await queries.SummariesAsync(sev2)).Organisation;
+        var incidents = await drillDown.IncidentsAsync(sev2);
+
+        // sev2: i2 (4 h) resolved, i3 open; i1 (sev1) and i4 (sev3) left out. Failures and restores are not filtered.
+        Assert.Equal(1, organisation.RecoveryTime.Resolved);
+        Assert.Equal(TimeSpan.FromHours(4), organisation.RecoveryTime.Median);
+        Assert.Equal(1, organisation.RecoveryTime.Open);
+        Assert.Equal(["i3", "i2"], incidents.Select(i => i.IncidentId));
+        Assert.Equal(2, organisation.ChangeFailureRate.FailedDeployments);
+        Assert.Equal(2, organisation.RecoveryTime.Restored);
+    }
+
+    [Fact]
+    public void Each_tier_year_grades_its_own_recovery_figure()
+    {
+        // Incidents restored in a median 2 h; failed deployments were restored in a median 13.5 days (d1, d2 → d5).
+        var recovery = _result.Organisation.RecoveryTime;
+        Assert.Equal(TimeSpan.FromDays(13.5), recovery.RestoreMedian);
+
+        // 2023 and 2024 grade failed-deployment recovery time: 13.5 days is not under a week → Low. The incidents'
+        // 2 h is graded by the 2021 tiers, whose figure it is: under a day → High.
+        foreach (var year in new[] { 2023, 2024 })
+        {
+            var graded = DoraTierTables.Get(year).Apply(_result.Organisation).RecoveryTime;
+            Assert.Equal(RecoveryMeasure.FailedDeploymentRecoveryTime, graded.Graded);
+            Assert.Equal(DoraTier.Low, graded.KeyTier);
+            Assert.Equal(TimeSpan.FromDays(13.5), graded.KeyMedian);
+            Assert.Equal((DoraTier.High, 2021, year), (graded.Tier!.Value, graded.TierYear, graded.RestoreTierYear));
+        }
+        var tiers2021 = DoraTierTables.Get(2021).Apply(_result.Organisation).RecoveryTime;
+        Assert.Equal(RecoveryMeasure.TimeToRestoreService, tiers2021.Graded);
+        Assert.Equal(DoraTier.High, tiers2021.KeyTier);
+        Assert.Equal((DoraTier.Low, 2023), (tiers2021.RestoreTier!.Value, tiers2021.RestoreTierYear));
+        // Without a chosen year, the default (2023) grades the same way.
+        Assert.Equal(DoraTier.Low, recovery.KeyTier);
+        Assert.Equal(DoraTier.High, recovery.Tier);
+    }
+
+    [Fact]
+    public async Task A_failed_deployment_stops_awaiting_a_restore_once_its_service_stopped_deploying()
+    {
+        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("ageing");
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
+        // legacy failed in 2023 and never deployed again; live failed on 01-30, four days before the end.
+        await store.ExecuteAsync("""
+            INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES
+                ('x1', 'legacy', 'production', 'success', 'normal', '', 'acme/legacy', 'x', '2023-03-01 10:00:00', '2023-03-01 10:05:00', '', 't'),
+                ('y1', 'live', 'production', 'success', 'normal', '', 'acme/live', 'y', '2025-01-30 10:00:00', '2025-01-30 10:05:00', '', 't')
+            """);
+        await store.ExecuteAsync("""
+            INSERT INTO incidents (incident_id, service, severity, title, started_at, resolved_at, caused_by_deployment_id, url, source) VALUES
+                ('ix', 'legacy', 'sev1', 'x', '2023-03-01 11:00:00', '2023-03-01 12:00:00', 'x1', '', 't'),
+                ('iy', 'live', 'sev1', 'y', '2025-01-30 11:00:00', '2025-01-30 12:00:00', 'y1', '', 't')
+            """);
+
+        async Task<long> AwaitingAsync(TimeSpan limit) =>
+            (await new DoraQueries(store, new SqlFiles(), Options.Create(new MetricOptions { AwaitingRestoreLimit = limit }))
+                .SummariesAsync(new DoraRequest(From, To))).Organisation.RecoveryTime.AwaitingRestore;
+
+        // Default 30 days: legacy's last deployment is almost two years old → only y1 awaits.
+        Assert.Equal(1, await AwaitingAsync(TimeSpan.FromDays(30)));
+        Assert.Equal(2, await AwaitingAsync(TimeSpan.FromDays(1000)));
+        Assert.Equal(0, await AwaitingAsync(TimeSpan.FromDays(3)));
+        var history = await GeneratedOrganisation.ReadDoraHistoryAsync(store);
+        Assert.Equal(1, new DoraOracle(history, new MetricOptions()).Summaries(From, To)[""].RecoveryTime.AwaitingRestore);
+    }
+
     private const string Scenario = """
-        INSERT INTO catalog_production_environments VALUES ('', 'production'), ('', 'prod');
+        INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production'), ('', 'prod');
         INSERT INTO catalog_service_ownership VALUES
             ('api', 'alpha', '2020-01-01 00:00:00', '2025-01-15 00:00:00'), ('api', 'beta', '2025-01-15 00:00:00', NULL), ('web', 'alpha', '2020-01-01 00:00:00', NULL);
         INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES

@@ -1,8 +1,4 @@
-using Analytics.Core.Dora;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Tests.Metrics;
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.Tests.Catalog;
-using Analytics.Storage.Tests.ClickHouse;
+using Analytics.Testing;
 
 namespace Analytics.Storage.Tests.Metrics;
 
@@ -18,14 +16,14 @@ public sealed class GrafanaDashboardTests
     [Fact]
     public async Task Every_panel_query_runs_and_returns_rows_for_all_teams_and_for_one()
     {
-        var path = Path.Combine(RepositoryRoot(), "dashboards", "grafana", "engineering-metrics-dora.json");
+        var path = Path.Combine(RepositoryPaths.Root, "dashboards", "grafana", "engineering-metrics-dora.json");
         using var dashboard = JsonDocument.Parse(File.ReadAllText(path));
         var queries = dashboard.RootElement.GetProperty("panels").EnumerateArray()
             .Select(panel => (Title: panel.GetProperty("title").GetString()!, Sql: panel.GetProperty("targets")[0].GetProperty("rawSql").GetString()!))
             .ToList();
         await using var organisation = await GeneratedOrganisation.LoadAsync("grafana", DemoScale.Tiny, 7, End);
         var store = organisation.Store;
-        var team = (await organisation.Catalog.Store.TeamSlugsAsync())[0];
+        var team = (await organisation.Catalog.Lookups.TeamSlugsAsync())[0];
 
         Assert.Equal(5, queries.Count);
         foreach (var (title, sql) in queries)
@@ -43,17 +41,5 @@ public sealed class GrafanaDashboardTests
                 Assert.True(rows.Count > 0, $"panel '{title}' with team {choice} returned no rows");
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Analytics.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("Analytics.sln not found above the test binaries.");
     }
 }

@@ -1,6 +1,3 @@
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Tests.ClickHouse;
-
 namespace Analytics.Storage.Tests.Space;
 
 /// <summary>
@@ -40,7 +37,7 @@ internal static class EngineeringScenario
     }
 
     private const string Sql = """
-        INSERT INTO catalog_production_environments VALUES ('', 'production');
+        INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production');
         INSERT INTO catalog_services (service, repository, default_branch) VALUES
             ('api', 'acme/api', 'main'), ('web', 'acme/web', 'main'), ('ops', 'acme/ops', 'main'),
             ('docs', 'acme/docs', 'main'), ('lab', 'acme/lab', 'main'), ('tmp', 'acme/tmp', 'main');

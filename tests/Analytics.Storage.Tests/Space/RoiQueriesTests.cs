@@ -1,9 +1,4 @@
-using Analytics.Core.Dora;
 using Analytics.Core.Space;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Analytics.Storage.Tests.ClickHouse;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Tests.Space;
 
@@ -22,7 +17,7 @@ public sealed class RoiQueriesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await EmbeddedEngine.NewMigratedDatabaseAsync("roi");
-        await _store.ExecuteAsync("INSERT INTO catalog_production_environments VALUES ('', 'production')");
+        await _store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
         await _store.ExecuteAsync("""
             INSERT INTO catalog_service_ownership VALUES
                 ('a', 'A', '2020-01-01 00:00:00', NULL), ('b', 'B', '2020-01-01 00:00:00', NULL),

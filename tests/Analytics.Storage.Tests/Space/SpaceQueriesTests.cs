@@ -1,8 +1,4 @@
-using Analytics.Core.Dora;
 using Analytics.Core.Space;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Microsoft.Extensions.Options;
 using static Analytics.Storage.Tests.Space.EngineeringScenario;
 
 namespace Analytics.Storage.Tests.Space;

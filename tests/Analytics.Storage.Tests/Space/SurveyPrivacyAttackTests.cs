@@ -1,12 +1,5 @@
-using Analytics.Core.Dora;
 using Analytics.Core.Space;
 using Analytics.Ingestors.Demo;
-using Analytics.Storage.Catalog;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Analytics.Storage.Tests.Catalog;
-using Analytics.Storage.Tests.ClickHouse;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Tests.Space;
 

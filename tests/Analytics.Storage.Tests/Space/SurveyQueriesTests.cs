@@ -1,9 +1,4 @@
-using Analytics.Core.Dora;
 using Analytics.Core.Space;
-using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
-using Analytics.Storage.Tests.ClickHouse;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Tests.Space;
 

@@ -1,7 +1,3 @@
-using Analytics.Storage.Catalog;
-using Analytics.Storage.Tests.Catalog;
-using Analytics.Storage.Tests.ClickHouse;
-
 namespace Analytics.Storage.Tests.Space;
 
 /// <summary>The catalog's templates reach ClickHouse's catalog_templates (migration 0006), replaced whole on each sync.</summary>
@@ -17,9 +13,9 @@ public sealed class TemplateMirrorTests
         await catalog.SaveAsync(
             new Template { Slug = "node", Name = "Node", LatestVersion = "2.5.1", IsGoldenPath = true },
             new Template { Slug = "legacy", Name = "Legacy", LatestVersion = "1.9.0" });
-        var sync = new CatalogMirrorSync(catalog.Store, store);
+        var sync = new CatalogMirrorSync(catalog.MirrorExport, store);
 
-        var mirror = await catalog.Store.ExportMirrorAsync();
+        var mirror = await catalog.MirrorExport.ExportMirrorAsync();
         await sync.SyncAsync();
         await catalog.WithContextAsync(async db =>
         {

@@ -5,11 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
 using AngleSharp.Html.Parser;
-using Analytics.Core.Dora;
-using Analytics.Web.Components;
+using Analytics.Web.Utils;
 using Analytics.Web.Dashboards;
-using Analytics.Web.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
 
 namespace Analytics.Web.Tests.Api;

@@ -1,12 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
-using Analytics.Storage.Metrics;
-using Analytics.Web.Tests.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Web.Tests.Api;
 

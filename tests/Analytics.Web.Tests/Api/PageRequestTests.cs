@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Analytics.Web.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Analytics.Web.Tests.Api;
 
@@ -69,7 +67,7 @@ public sealed partial class PageRequestTests(AnalyticsAppFixture app)
         Assert.Contains("data-testid=\"error\"", html);
         Assert.Contains("There is no team &#x27;no-such-team&#x27; in the catalog.", html);
         // Helpful: the page links every team there is.
-        foreach (var team in await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogStore>().TeamSlugsAsync())
+        foreach (var team in await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogLookups>().TeamSlugsAsync())
         {
             Assert.Contains($"href=\"teams/{team}?days=45\"", html);
         }

@@ -1,14 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Analytics.Core.Dora;
 using Analytics.Core.Space;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
-using Analytics.Storage.Metrics;
 using Analytics.Web.Cli;
-using Analytics.Web.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Tests.Api;
@@ -79,7 +75,7 @@ public sealed class SpaceApiTests(AnalyticsAppFixture app)
         var result = await queries.SatisfactionAsync(new SpaceRequest(Today.AddDays(-365), Today));
         var output = new StringWriter();
 
-        SpaceCommand.WriteSatisfactionCsv(result, output);
+        SpaceCsv.WriteSatisfactionCsv(result, output);
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var header = lines[0].Split(',');
@@ -198,5 +194,5 @@ public sealed class SpaceApiTests(AnalyticsAppFixture app)
     };
 
     private async Task<IReadOnlyList<string>> CatalogTeamsAsync() =>
-        await app.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync();
+        await app.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync();
 }

@@ -1,11 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
-using Analytics.Web.Components.Shared;
 using Analytics.Web.Dashboards;
-using Analytics.Web.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using Analytics.Web.Utils;
 using Microsoft.Playwright;
 using static Analytics.Web.Tests.Browser.DashboardPages;
 
@@ -49,7 +46,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
             ("Deployment frequency", team => team.DeploymentFrequency.Tier),
             ("Lead time", team => team.LeadTime.Tier),
             ("Change failure rate", team => team.ChangeFailureRate.Tier),
-            ("Recovery time", team => team.RecoveryTime.Tier),
+            ("Recovery time", team => team.RecoveryTime.KeyTier),
         };
         Assert.Equal(["Key", "Elite", "High", "Medium", "Low", "no sample"],
             (await page.Locator("[data-panel=tiers] [data-testid=tier-distribution] thead th").AllInnerTextsAsync()).Select(text => text.Trim()));
@@ -90,7 +87,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(definition.Title);
         await Assertions.Expect(page.Locator("[data-testid=choose-team]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-panel]")).ToHaveCountAsync(0);
-        var teams = await app.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync();
+        var teams = await app.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync();
         Assert.Equal(AnalyticsAppFixture.Scale.Teams, teams.Count);
         var links = page.Locator("a[href^='dashboards/team-lead?team=']");
         await Assertions.Expect(links).ToHaveTextAsync([.. teams]);
@@ -257,7 +254,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
     /// <summary>The catalog team with the most deployments in the team-lead dashboard's default period, so its weekly series has values throughout.</summary>
     private async Task<string> BusiestTeamAsync(IReadOnlyList<string> teams)
     {
-        var period = Analytics.Web.Components.Period.Resolve(null, null, Catalog.Load("team-lead")!.DefaultDays, TimeProvider.System);
+        var period = Period.Resolve(null, null, Catalog.Load("team-lead")!.DefaultDays, TimeProvider.System);
         var all = await app.Http.GetDoraAsync(period.From, period.To);
         return all.Teams.Where(summary => teams.Contains(summary.Team)).MaxBy(summary => summary.DeploymentFrequency.Deployments)!.Team;
     }

@@ -1,5 +1,4 @@
-using Analytics.Core.Dora;
-using Analytics.Web.Tests.Hosting;
+using Analytics.Testing;
 using Microsoft.Playwright;
 
 namespace Analytics.Web.Tests.Browser;

@@ -1,4 +1,4 @@
-using Analytics.Web.Dashboards;
+using Analytics.Web.Queries;
 using Microsoft.Playwright;
 using static Analytics.Web.Tests.Browser.DashboardPages;
 

@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using Analytics.Core.Dora;
-using Analytics.Storage.Metrics;
-using Analytics.Web.Tests.Hosting;
 using Microsoft.Playwright;
 using static Analytics.Web.Tests.Browser.DashboardPages;
 

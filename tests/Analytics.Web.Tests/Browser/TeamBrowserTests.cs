@@ -1,8 +1,4 @@
 using System.Text.RegularExpressions;
-using Analytics.Core.Dora;
-using Analytics.Storage.Metrics;
-using Analytics.Web.Tests.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Analytics.Web.Tests.Browser.DashboardPages;
 
@@ -143,7 +139,7 @@ public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture bro
         await Assertions.Expect(page.Locator("[data-testid=error]")).ToContainTextAsync("There is no team 'no-such-team' in the catalog.");
         await Assertions.Expect(page.Locator("[data-testid=figure]")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-testid=drill-down]")).ToHaveCountAsync(0);
-        var teams = await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogStore>().TeamSlugsAsync();
+        var teams = await app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogLookups>().TeamSlugsAsync();
         await Assertions.Expect(page.Locator("[data-testid=known-teams] a[href^='teams/']")).ToHaveCountAsync(teams.Count);
         await session.ScreenshotAsync("team-unknown");
         await session.AssertCleanAsync(notFound: path);
@@ -180,7 +176,7 @@ public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture bro
 
     private static (DateTimeOffset From, DateTimeOffset To) DefaultWindow()
     {
-        var period = Analytics.Web.Components.Period.Resolve(null, null, null, TimeProvider.System);
+        var period = Analytics.Web.Utils.Period.Resolve(null, null, null, TimeProvider.System);
         return (period.From, period.To);
     }
 

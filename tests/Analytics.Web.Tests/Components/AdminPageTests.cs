@@ -1,4 +1,5 @@
 using Analytics.Ingestors.Runs;
+using Analytics.Storage;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Web.Components.Pages;
@@ -46,14 +47,14 @@ public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
 
         page.Find("[data-testid=team-form] form").Submit();
         Assert.Contains("A team needs a slug.", page.Find("[data-testid=team-form]").TextContent);
-        Assert.Equal(["alpha", "beta"], await _context.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync());
+        Assert.Equal(["alpha", "beta"], await _context.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync());
 
         page.Find("input[data-testid=team-slug]").Change("gamma");
         page.Find("input[data-testid=team-name]").Change("Gamma");
         page.Find("[data-testid=team-form] form").Submit();
 
         page.WaitForAssertion(() => Assert.Equal("Team gamma saved. The figures follow from now on.", Message(page)), RenderTimeout);
-        Assert.Equal(["alpha", "beta", "gamma"], await _context.Services.GetRequiredService<CatalogStore>().TeamSlugsAsync());
+        Assert.Equal(["alpha", "beta", "gamma"], await _context.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync());
         Assert.Contains("gamma", page.Find("[data-testid=admin-teams]").TextContent);
     }
 
@@ -108,6 +109,25 @@ public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Contains("danger", page.Find("[data-testid=admin-message]").ClassName), RenderTimeout);
         Assert.StartsWith("'../elsewhere' is not a plain path inside the repository", Message(page));
         Assert.Equal(["shop: services/cart|libs/money"], await MirroredPathsAsync());
+    }
+
+    [Fact]
+    public async Task The_environment_names_each_source_used_are_listed_with_how_the_rules_classify_them()
+    {
+        await Store.ExecuteAsync("""
+            INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES
+                ('g1', 'shop', 'Production', 'success', 'normal', '', 'acme/shop', 'a', '2026-01-05 10:00:00', '2026-01-05 10:05:00', '', 'github'),
+                ('g2', 'shop', 'pre-prod', 'success', 'normal', '', 'acme/shop', 'b', '2026-01-05 11:00:00', '2026-01-05 11:05:00', '', 'github'),
+                ('g3', 'shop', 'staging', 'success', 'normal', '', 'acme/shop', 'c', '2026-01-05 12:00:00', '2026-01-05 12:05:00', '', 'github')
+            """);
+
+        var page = Render("Environment rules");
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=environment-names-grid]")), RenderTimeout);
+        Assert.Equal("production", page.Find("[data-testid=environment-github-Production]").TextContent);
+        Assert.Equal("not production", page.Find("[data-testid=environment-github-pre-prod]").TextContent);
+        Assert.Contains("matches the exception", page.Find("[data-testid=environment-github-pre-prod]").GetAttribute("title"));
+        Assert.Equal("not production: no rule matches", page.Find("[data-testid=environment-github-staging]").GetAttribute("title"));
     }
 
     /// <summary>The admin page with the tab whose title starts with <paramref name="tab"/> open (a tab renders only when open).</summary>

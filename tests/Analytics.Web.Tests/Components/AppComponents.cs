@@ -1,10 +1,7 @@
-using Analytics.Web.Dashboards;
 using Analytics.Web.Hosting;
-using Analytics.Web.Tests.Hosting;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Radzen;
 
 namespace Analytics.Web.Tests.Components;
@@ -28,7 +25,7 @@ public static class AppComponents
         // As in the host, where options bound with BindConfiguration find the configuration as a service.
         context.Services.AddSingleton(configuration);
         context.Services.AddAnalyticsServices(configuration);
-        context.Services.AddDashboards(configuration);
+        context.Services.AddQueryServices(configuration);
         context.Services.AddRadzenComponents();
         return context;
     }

@@ -1,9 +1,7 @@
 using Analytics.Web.Components.Pages;
 using Analytics.Web.Dashboards;
-using Analytics.Web.Tests.Hosting;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
 using static Analytics.Web.Tests.Components.AppComponents;
 
 namespace Analytics.Web.Tests.Components;

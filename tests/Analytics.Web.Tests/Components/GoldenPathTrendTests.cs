@@ -1,7 +1,7 @@
 using System.Globalization;
 using Analytics.Core.Space;
 using Analytics.Web.Components.Pages;
-using Analytics.Web.Components.Shared;
+using Analytics.Web.Utils;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using static Analytics.Web.Tests.Components.AppComponents;

@@ -3,8 +3,8 @@ using System.Net;
 using System.Xml.Linq;
 using Analytics.Web.Cli;
 using Analytics.Web.Components.Pages;
-using Analytics.Web.Components.Shared;
-using Analytics.Web.Dashboards;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 using Bunit;
 using static Analytics.Web.Tests.Components.AppComponents;
 

@@ -1,13 +1,9 @@
 using AngleSharp.Dom;
-using Analytics.Core.Dora;
-using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
 using Analytics.Web.Components.Pages;
+using Analytics.Web.Utils;
 using Analytics.Web.Components.Shared;
-using Analytics.Web.Tests.Hosting;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
 using static Analytics.Web.Tests.Components.AppComponents;
 
 namespace Analytics.Web.Tests.Components;
@@ -46,8 +42,11 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         var recovery = expected.Organisation.RecoveryTime;
         Assert.True(recovery.Restored > 0, "the demo window has no restored deployment, so the caption proves little");
         Assert.Equal(
-            $"Failed deployment → restoring deployment: {Figures.Duration(recovery.RestoreMedian)} median, n = {recovery.Restored} restored; {recovery.AwaitingRestore} awaiting a restore.",
+            $"Failed deployment → restoring deployment: {Figures.Duration(recovery.RestoreMedian)} median ({recovery.RestoreTier?.ToString() ?? "no tier"}, {recovery.RestoreTierYear} tiers), n = {recovery.Restored} restored; {recovery.AwaitingRestore} awaiting a restore.",
             OverviewText.Normalise(page.Find("[data-testid=restore-time]").TextContent));
+        Assert.Equal(
+            $"Time to restore service (incident started → resolved): {Figures.Duration(recovery.Median)} median ({recovery.Tier?.ToString() ?? "no tier"}, {recovery.TierYear} tiers), n = {recovery.Resolved} incidents resolved; {recovery.Open} still open.",
+            OverviewText.Normalise(page.Find("[data-testid=time-to-restore-service]").TextContent));
         Assert.Empty(page.FindAll("[data-testid=error]"));
     }
 
@@ -73,7 +72,7 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
             Assert.StartsWith(figures["change-failure-rate"] + " ", cells[3]);
             Assert.EndsWith($"n={team.ChangeFailureRate.Deployments}", cells[3]);
             Assert.StartsWith(figures["recovery-time"] + " ", cells[4]);
-            Assert.EndsWith($"n={team.RecoveryTime.Resolved}", cells[4]);
+            Assert.EndsWith($"n={team.RecoveryTime.KeySample}", cells[4]);
             Assert.Equal(OverviewText.Cards.Select(card => OverviewText.TiersOf(team)[card]), row.QuerySelectorAll("[data-tier]").Select(badge => badge.GetAttribute("data-tier")));
         }
     }
@@ -209,7 +208,7 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         Assert.Equal(OverviewText.TiersOf(expected.Organisation).Values, page.FindAll(".key-grid [data-tier]").Select(badge => badge.GetAttribute("data-tier")!));
         var bases = page.FindAll("[data-testid=tier-basis]").Select(basis => basis.TextContent.Trim()).ToList();
         var o = expected.Organisation;
-        long[] samples = [o.DeploymentFrequency.Deployments, o.LeadTime.Changes, o.ChangeFailureRate.Deployments, o.RecoveryTime.Resolved];
+        long[] samples = [o.DeploymentFrequency.Deployments, o.LeadTime.Changes, o.ChangeFailureRate.Deployments, o.RecoveryTime.KeySample];
         Assert.Equal(samples.Select(n => $"DORA {year} · {window.From:yyyy-MM-dd} to {window.To.AddDays(-1):yyyy-MM-dd} · n = {n}"), bases);
         var source = page.Find("[data-testid=tier-source]");
         Assert.Contains(DoraTierTables.Get(year).Source.Report, source.TextContent);

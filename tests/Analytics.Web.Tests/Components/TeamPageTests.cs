@@ -1,11 +1,7 @@
 using AngleSharp.Dom;
-using Analytics.Core.Dora;
-using Analytics.Storage.Metrics;
-using Analytics.Web.Components;
 using Analytics.Web.Components.Pages;
-using Analytics.Web.Tests.Hosting;
+using Analytics.Web.Utils;
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
 using static Analytics.Web.Tests.Components.AppComponents;
 
 namespace Analytics.Web.Tests.Components;

@@ -1,5 +1,5 @@
+using Analytics.Testing;
 using Analytics.Web.Dashboards;
-using Analytics.Web.Tests.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Tests.Dashboards;

@@ -4,7 +4,6 @@ using Analytics.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -81,7 +80,7 @@ public sealed class AnalyticsAppFixture : IAsyncLifetime
             Args = [],
             ContentRootPath = AppContext.BaseDirectory,
             // The entry assembly here is the test host; the static web asset manifests are named after the app.
-            ApplicationName = typeof(WebApplicationExtensions).Assembly.GetName().Name,
+            ApplicationName = typeof(Analytics.Web.Hosting.Extensions).Assembly.GetName().Name,
             // As deployed, whatever ASPNETCORE_ENVIRONMENT the shell running the tests has.
             EnvironmentName = Environments.Production,
         });

@@ -3,8 +3,10 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.Runs;
+using Analytics.Testing;
 using Analytics.Web.Cli;
 using Microsoft.Extensions.Options;
+using Analytics.Storage;
 
 namespace Analytics.Web.Tests.Hosting;
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Analytics.Core.Dora;
-using Analytics.Storage.Metrics;
 
 namespace Analytics.Web.Tests.Hosting;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Analytics.Core.Dora;
-using Analytics.Web.Components.Shared;
+using Analytics.Web.Utils;
 
 namespace Analytics.Web.Tests.Hosting;
 
@@ -23,7 +22,7 @@ public static partial class OverviewText
         ["deployment-frequency"] = $"{Figures.Number(summary.DeploymentFrequency.DeploymentsPerDay)} / day",
         ["lead-time"] = Figures.Duration(summary.LeadTime.Median),
         ["change-failure-rate"] = Figures.Percent(summary.ChangeFailureRate.Rate),
-        ["recovery-time"] = Figures.Duration(summary.RecoveryTime.Median),
+        ["recovery-time"] = Figures.Duration(summary.RecoveryTime.KeyMedian),
         ["rework-rate"] = Figures.Percent(summary.ReworkRate.Rate),
     };
 
@@ -33,7 +32,7 @@ public static partial class OverviewText
         ["deployment-frequency"] = TierAttribute(summary.DeploymentFrequency.Tier),
         ["lead-time"] = TierAttribute(summary.LeadTime.Tier),
         ["change-failure-rate"] = TierAttribute(summary.ChangeFailureRate.Tier),
-        ["recovery-time"] = TierAttribute(summary.RecoveryTime.Tier),
+        ["recovery-time"] = TierAttribute(summary.RecoveryTime.KeyTier),
     };
 
     public static string TierAttribute(DoraTier? tier) => tier?.ToString() ?? "none";

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Analytics.Web.Dashboards;
+using Analytics.Web.Queries;
 
 namespace Analytics.Web.Tests.Hosting;
 

@@ -1,5 +1,6 @@
 using Analytics.Web.Cli;
 using Analytics.Web.Hosting;
+using Analytics.Web.Queries;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

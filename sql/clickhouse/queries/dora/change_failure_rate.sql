@@ -3,8 +3,9 @@
 -- finished in the period. A deployment caused a failure when the view deployment_failures holds evidence
 -- for it: an incident naming it, an unlinked incident within the attribution window, a rollback or a hotfix.
 -- A deployment counts once however many failures point at it, so the rate never exceeds 100%.
--- Also the deployment rework rate (DORA 2024): the share of those deployments that were unplanned fixes
--- (kind hotfix, rollback or revert).
+-- Also the deployment rework rate (DORA 2024): of those deployments whose kind is known (production_deployments:
+-- stated by the source or shown by the data), the share that were unplanned fixes (kind hotfix, rollback or
+-- revert); NULL when no deployment's kind is known. Kind 'unknown' is counted beside it, never as normal.
 WITH
     in_window AS
     (
@@ -16,7 +17,7 @@ WITH
     failed AS
     (
         -- the evidence behind each failed deployment: view deployment_failures (migration 0008)
-        SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
+        SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
     )
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,
@@ -24,7 +25,8 @@ SELECT
     countIf(deployment_id IN (SELECT deployment_id FROM failed)) AS failed_deployments,
     if(deployments = 0, NULL, failed_deployments / deployments) AS rate,
     countIf(kind IN ('hotfix', 'rollback', 'revert')) AS rework_deployments,
-    if(deployments = 0, NULL, rework_deployments / deployments) AS rework_rate
+    countIf(kind = 'unknown') AS unknown_kind,
+    if(deployments = unknown_kind, NULL, rework_deployments / (deployments - unknown_kind)) AS rework_rate
 FROM in_window
 GROUP BY ROLLUP(owner)
 ORDER BY team

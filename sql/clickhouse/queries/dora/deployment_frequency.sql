@@ -22,18 +22,15 @@ WITH
         FROM in_window
         GROUP BY GROUPING SETS ((owner, week), (week))
     ),
+    -- Deployments and failed attempts together, so a team whose every attempt failed has its row too.
     totals AS
     (
-        SELECT if(grouping(owner) = 1, '', owner) AS team, count() AS deployments
-        FROM in_window
-        GROUP BY ROLLUP(owner)
-    ),
-    attempts AS
-    (
-        SELECT if(grouping(owner) = 1, '', owner) AS team, count() AS failed_attempts
+        SELECT if(grouping(owner) = 1, '', owner) AS team, countIf(deployed) AS deployments, countIf(NOT deployed) AS failed_attempts
         FROM
         (
-            SELECT team AS owner FROM failed_production_attempts
+            SELECT owner, true AS deployed FROM in_window
+            UNION ALL
+            SELECT team AS owner, false AS deployed FROM failed_production_attempts
             WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
               AND ({team:String} = '' OR team = {team:String})
         )
@@ -49,11 +46,10 @@ SELECT
     if(length(weeks) = 0, NULL, arrayReduce('quantileExactInclusive(0.5)', days_by_week)) AS median_deployment_days_per_week
 FROM
 (
-    SELECT t.team AS team, t.deployments AS deployments, a.failed_attempts AS failed_attempts,
+    SELECT t.team AS team, t.deployments AS deployments, t.failed_attempts AS failed_attempts,
            groupArray((w.week, toUInt64(w.deployment_days))) AS week_days
     FROM totals AS t
-    LEFT JOIN attempts AS a ON a.team = t.team
     LEFT JOIN days_per_week AS w ON w.team = t.team
-    GROUP BY t.team, t.deployments, a.failed_attempts
+    GROUP BY t.team, t.deployments, t.failed_attempts
 )
 ORDER BY team

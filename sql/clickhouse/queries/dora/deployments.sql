@@ -7,6 +7,7 @@ SELECT
     d.team AS team,
     d.environment AS environment,
     d.kind AS kind,
+    d.kind_evidence AS kind_evidence,
     d.related_deployment_id AS related_deployment_id,
     d.sha AS sha,
     d.started_at AS started_at,
@@ -23,7 +24,7 @@ FROM
 LEFT JOIN
 (
     SELECT deployment_id, arraySort(groupUniqArray(concat(reason, ':', evidence_id))) AS evidence
-    FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
+    FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
     GROUP BY deployment_id
 ) AS f ON f.deployment_id = d.deployment_id
 ORDER BY d.finished_at DESC, d.deployment_id

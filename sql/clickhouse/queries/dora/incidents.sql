@@ -1,5 +1,6 @@
 -- The incidents behind a team's recovery time over [from, to) (team '' = every team): those resolved in the
--- period and those still open at its end (with their age at the end), and the deployment each is blamed on.
+-- period and those still open at its end (with their age at the end), and the deployment each is blamed on;
+-- {severities:Array(String)} as in dora/recovery_time.sql.
 SELECT
     i.incident_id AS incident_id,
     i.service AS service,
@@ -16,11 +17,12 @@ FROM attributed_incidents AS i
 LEFT JOIN
 (
     SELECT evidence_id, any(deployment_id) AS deployment_id
-    FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32})
+    FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
     WHERE reason = 'incident_window'
     GROUP BY evidence_id
 ) AS w ON w.evidence_id = i.incident_id
 WHERE ({team:String} = '' OR i.team = {team:String})
+  AND (empty({severities:Array(String)}) OR has({severities:Array(String)}, lower(i.severity)))
   AND i.started_at < {to:DateTime64(3, 'UTC')}
   AND ((i.resolved_at >= {from:DateTime64(3, 'UTC')} AND i.resolved_at < {to:DateTime64(3, 'UTC')}) OR i.resolved_at IS NULL OR i.resolved_at >= {to:DateTime64(3, 'UTC')})
 ORDER BY i.started_at DESC, i.incident_id

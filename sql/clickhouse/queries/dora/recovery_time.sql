@@ -1,7 +1,8 @@
--- Failed-deployment recovery time per team and for the organisation (team = '') over [from, to):
+-- Time to restore service (DORA 2021's fourth key) per team and for the organisation (team = '') over [from, to):
 -- median over incidents resolved in the period of (resolved − started); the team owned the incident's
 -- service when it started. Incidents open at the end of the period are counted (and listed by
--- dora/open_incidents), never dropped.
+-- dora/incidents), never dropped. {severities:Array(String)}: only incidents of these severities (compared
+-- case-insensitively, lower-cased by the caller); empty = every severity.
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,
     countIf(resolved_in_period) AS resolved,
@@ -16,6 +17,7 @@ FROM
         dateDiff('millisecond', started_at, assumeNotNull(resolved_at)) / 1000.0 AS recovery_seconds
     FROM attributed_incidents
     WHERE ({team:String} = '' OR team = {team:String})
+      AND (empty({severities:Array(String)}) OR has({severities:Array(String)}, lower(severity)))
 )
 GROUP BY ROLLUP(owner)
 ORDER BY team

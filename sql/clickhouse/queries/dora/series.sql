@@ -26,7 +26,7 @@ WITH
                     toStartOfMonth(toTimeZone(finished_at, {tz:String}))) AS bucket,
             if(grouping(owner) = 1, '', owner) AS team,
             count() AS deployments,
-            countIf(deployment_id IN (SELECT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32}))) AS failed_deployments
+            countIf(deployment_id IN (SELECT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64}))) AS failed_deployments
         FROM deployments_in_window
         GROUP BY GROUPING SETS ((bucket, owner), (bucket))
     ),

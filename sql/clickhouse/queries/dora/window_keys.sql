@@ -6,7 +6,7 @@
 --   changes, lead_time_median_seconds — dora/lead_time.sql (commits by their first shipment's finish);
 --   resolved, recovery_median_seconds — dora/recovery_time.sql (incidents by resolution).
 -- Teams with none of these in a window have no row for it. No organisation rollup: the ROI compares teams.
--- Parameters: window_from, window_to (same length), use_author_time (Bool), incident_window_hours (UInt32).
+-- Parameters: window_from, window_to (same length), use_author_time (Bool), incident_window_ms (UInt64).
 WITH
     {window_from:Array(DateTime64(3, 'UTC'))} AS window_from,
     {window_to:Array(DateTime64(3, 'UTC'))} AS window_to,
@@ -15,7 +15,7 @@ WITH
         SELECT window_index, owner AS team, count() AS deployments,
                countIf(deployment_id IN (
                    -- the evidence behind each failed deployment: view deployment_failures (migration 0008)
-                   SELECT deployment_id FROM deployment_failures(incident_window_hours = {incident_window_hours:UInt32}))) AS failed_deployments
+                   SELECT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64}))) AS failed_deployments
         FROM
         (
             SELECT deployment_id, team AS owner,

@@ -44,14 +44,14 @@ namespace Analytics.Storage.Catalog.Migrations
                         {
                             Id = 1,
                             IsProduction = true,
-                            Pattern = "production",
+                            Pattern = "(.*[^a-z0-9])?(prod|production|prd)([^a-z0-9].*)?",
                             Source = ""
                         },
                         new
                         {
                             Id = 2,
-                            IsProduction = true,
-                            Pattern = "prod",
+                            IsProduction = false,
+                            Pattern = "(.*[^a-z0-9])?(pre|non|not)[-_. ]?(prod|production|prd)([^a-z0-9].*)?",
                             Source = ""
                         });
                 });

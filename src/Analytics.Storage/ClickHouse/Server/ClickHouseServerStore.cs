@@ -15,6 +15,8 @@ public sealed class ClickHouseServerStore : IClickHouseStore
 {
     private readonly ClickHouseClient _client;
     private readonly QueryOptions _options;
+    // Bulk inserts carry the same settings as the embedded transport's (TsvRowWriter.InsertStatement).
+    private readonly QueryOptions _insertOptions;
 
     /// <param name="connectionString">ClickHouse.Driver connection string, e.g. <c>Host=ch;Port=8123;Username=app;Password=…</c>. Never logged.</param>
     /// <param name="database">The database to use; created if missing.</param>
@@ -23,6 +25,11 @@ public sealed class ClickHouseServerStore : IClickHouseStore
     {
         _client = httpClient is null ? new ClickHouseClient(connectionString) : new ClickHouseClient(connectionString, httpClient);
         _options = new QueryOptions { Database = database };
+        _insertOptions = new QueryOptions
+        {
+            Database = database,
+            CustomSettings = new Dictionary<string, object> { [TsvRowWriter.PartitionLimit.Key] = TsvRowWriter.PartitionLimit.Value },
+        };
         Database = database;
     }
 
@@ -58,7 +65,7 @@ public sealed class ClickHouseServerStore : IClickHouseStore
             foreach (var chunk in TsvRowWriter.Chunks(rows, columns.Count, rowCount, cancellationToken))
             {
                 using var body = new MemoryStream(chunk.ToArray(), writable: false);
-                using var response = await _client.InsertRawStreamAsync(table, body, "TabSeparated", columns, false, _options, cancellationToken);
+                using var response = await _client.InsertRawStreamAsync(table, body, "TabSeparated", columns, false, _insertOptions, cancellationToken);
                 response.EnsureSuccessStatusCode();
             }
             return rowCount.Value;

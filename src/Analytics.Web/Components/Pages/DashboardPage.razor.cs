@@ -1,8 +1,9 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components.Shared;
 using Analytics.Web.Dashboards;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages;
@@ -19,7 +20,7 @@ public partial class DashboardPage
 
     [Inject] private DashboardQueries Queries { get; set; } = default!;
 
-    [Inject] private CatalogStore Catalog { get; set; } = default!;
+    [Inject] private CatalogLookups Catalog { get; set; } = default!;
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
@@ -32,7 +33,7 @@ public partial class DashboardPage
     /// <summary>The DORA benchmark year of the tiers (?tiers=2021); else the configured one.</summary>
     [SupplyParameterFromQuery(Name = "tiers")] public string? Tiers { get; set; }
 
-    [Inject] private Hosting.DoraTierChoice TierChoice { get; set; } = default!;
+    [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
 
     /// <summary>ROI assumptions a reader changed (?months=&amp;hourlyCost=).</summary>
     [SupplyParameterFromQuery(Name = "months")] public string? Months { get; set; }
@@ -41,7 +42,7 @@ public partial class DashboardPage
 
     private int _defaultDays = Period.DefaultDays;
 
-    private int PeriodDays => PeriodPicker.FromQuery(Days, _defaultDays);
+    private int PeriodDays => Period.DaysFromQuery(Days, _defaultDays);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -55,7 +56,7 @@ public partial class DashboardPage
                 return;
             }
             _defaultDays = definition.DefaultDays;
-            if (Team is not null && !await Api.AnalyticsApi.IsKnownTeamAsync(Catalog, Team, CancellationToken.None))
+            if (Team is not null && !await Catalog.IsKnownTeamAsync(Team, CancellationToken.None))
             {
                 _error = $"There is no team '{Team}' in the catalog.";
                 return;
@@ -87,8 +88,5 @@ public partial class DashboardPage
             double.TryParse(HourlyCost, System.Globalization.NumberStyles.Float, invariant, out var cost) && cost is >= 0 and < 1_000_000 ? cost : null);
     }
 
-    private string ExportAddress(PanelDefinition panel, string extension) =>
-        $"api/dashboards/{Uri.EscapeDataString(Name)}/panels/{Uri.EscapeDataString(panel.Id)}.{extension}?days={PeriodDays}"
-        + (Team is null ? "" : $"&team={Uri.EscapeDataString(Team)}")
-        + (Tiers is null ? "" : $"&tiers={Uri.EscapeDataString(Tiers)}");
+    private string ExportAddress(PanelDefinition panel, string extension) => DashboardUrls.PanelExportUrl(Name, panel.Id, extension, PeriodDays, Team, Tiers);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Analytics.Web.Dashboards;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages;
@@ -13,7 +14,7 @@ public partial class MonthlyReportPage
 
     [Inject] private MonthlyReportQueries Reports { get; set; } = default!;
 
-    [Inject] private Hosting.DoraTierChoice TierChoice { get; set; } = default!;
+    [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
@@ -37,20 +38,18 @@ public partial class MonthlyReportPage
         }
     }
 
-    private string Query(DateOnly month) => $"month={month:yyyy-MM}" + (Tiers is null ? "" : $"&tiers={Uri.EscapeDataString(Tiers)}");
+    private string MonthAddress(DateOnly month) => DashboardUrls.MonthlyReportUrl(month, Tiers);
 
-    private string MonthAddress(DateOnly month) => $"reports/monthly?{Query(month)}";
-
-    private string FileAddress(string name) => $"api/reports/monthly/{Uri.EscapeDataString(name)}?{Query(_month)}";
+    private string FileAddress(string name) => DashboardUrls.MonthlyReportFileUrl(name, _month, Tiers);
 
     private static string MonthName(DateOnly month) => month.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
 
-    private static string Value(double? value) => value is { } v ? Shared.Figures.Number(v) : "—";
+    private static string Value(double? value) => value is { } v ? Figures.Number(v) : "—";
 
     private static string Change(double? change) => change switch
     {
         null => "—",
-        > 0 => "+" + Shared.Figures.Number(change.Value),
-        _ => Shared.Figures.Number(change.Value),
+        > 0 => "+" + Figures.Number(change.Value),
+        _ => Figures.Number(change.Value),
     };
 }

@@ -12,7 +12,7 @@ public partial class NotFound
 
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
-    [Inject] private Storage.Catalog.CatalogStore Catalog { get; set; } = default!;
+    [Inject] private Storage.Catalog.CatalogLookups Catalog { get; set; } = default!;
 
     private NotFoundHelp? _help;
 

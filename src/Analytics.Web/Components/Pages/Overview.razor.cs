@@ -1,5 +1,6 @@
 using Analytics.Storage.Metrics;
-using Analytics.Web.Components.Shared;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages;
@@ -14,7 +15,7 @@ public partial class Overview
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
-    [Inject] private Hosting.DoraTierChoice TierChoice { get; set; } = default!;
+    [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
 
     /// <summary>The DORA benchmark year of the tiers (?tiers=2021); else the configured one.</summary>
     [SupplyParameterFromQuery(Name = "tiers")] public string? Tiers { get; set; }
@@ -25,7 +26,7 @@ public partial class Overview
     /// </summary>
     [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
 
-    private int PeriodDays => PeriodPicker.FromQuery(Days);
+    private int PeriodDays => Period.DaysFromQuery(Days);
 
     protected override async Task OnParametersSetAsync()
     {

@@ -1,7 +1,6 @@
 using Analytics.Storage.ClickHouse;
-using Analytics.Web.Components.Shared;
-using Analytics.Web.Dashboards;
-using Analytics.Web.Hosting;
+using Analytics.Web.Queries;
+using Analytics.Web.Utils;
 using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages;
@@ -31,7 +30,7 @@ public partial class TeamPage
     /// <summary>The figures shown; kept from prerendering to the interactive render (.NET 10 declarative persistent state).</summary>
     [PersistentState] public TeamPageView? View { get; set; }
 
-    private int PeriodDays => PeriodPicker.FromQuery(Days);
+    private int PeriodDays => Period.DaysFromQuery(Days);
 
     protected override async Task OnParametersSetAsync()
     {

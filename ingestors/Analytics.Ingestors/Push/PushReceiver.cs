@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Analytics.Ingestors.Csv;
+using Analytics.Ingestors.Runs;
+using Analytics.Storage.ClickHouse;
+
+namespace Analytics.Ingestors.Push;
+
+/// <summary>
+/// Receives pushed events: checks the bearer token, reads and validates the JSON body, and stores the events. Each
+/// authenticated push is one ingest run of the pushing source, recorded like a scheduled run. Events are written keyed
+/// by their id, so a retried push leaves one row, and a later push of the same id (e.g. status in_progress, then
+/// success) replaces the earlier one on FINAL reads. No HTTP here: the web app's push API calls this.
+/// </summary>
+public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, IngestRunner runner, TimeProvider clock)
+{
+    public const int MaxEventsPerRequest = 5_000;
+    public const string SourceKind = "push";
+
+    /// <param name="authorization">The request's Authorization header ("Bearer …"); null or empty when it had none.</param>
+    /// <param name="body">The request body: one JSON event or an array of them.</param>
+    public async Task<PushOutcome> ReceiveAsync(string? authorization, Stream body, PushedEvents events, CancellationToken cancellationToken)
+    {
+        var source = tokens.Authenticate(authorization);
+        if (source is null)
+        {
+            return new PushOutcome.Unauthorized(TokenMissing: string.IsNullOrEmpty(authorization));
+        }
+
+        Dictionary<string, string[]>? invalid = null;
+        var outcome = await runner.RunAsync(new PushRequestSource(source, async context =>
+        {
+            var (rows, errors) = await ReadAsync(body, events, source, cancellationToken);
+            if (errors.Count > 0)
+            {
+                invalid = errors;
+                return new IngestResult(new Dictionary<string, long>(), errors.SelectMany(e => e.Value.Select(reason => $"{e.Key}: {reason}")).ToList());
+            }
+            var written = await store.InsertAsync(events.Table, events.Columns, rows, cancellationToken);
+            return IngestResult.Rows(new Dictionary<string, long> { [events.Table] = written });
+        }), cancellationToken);
+
+        if (invalid is not null)
+        {
+            return new PushOutcome.Invalid(events.Name, invalid);
+        }
+        if (!outcome.Succeeded)
+        {
+            return new PushOutcome.StoreUnavailable(outcome.RunId);
+        }
+        return new PushOutcome.Accepted(new PushAccepted(source, outcome.RunId, outcome.RowsPerTable.Values.Sum()));
+    }
+
+    /// <summary>The body's events as rows, or what is wrong with it keyed by field ("started_at", or "[2].started_at" in an array).</summary>
+    private async Task<(List<object?[]> Rows, Dictionary<string, string[]> Errors)> ReadAsync(
+        Stream body, PushedEvents events, string source, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Fail(string key, string reason) => (errors.TryGetValue(key, out var list) ? list : errors[key] = []).Add(reason);
+        var rows = new List<object?[]>();
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException error)
+        {
+            Fail("body", $"is not valid JSON: {error.Message}");
+            return (rows, Freeze(errors));
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var isArray = root.ValueKind == JsonValueKind.Array;
+            var items = isArray ? root.EnumerateArray().ToList() : [root];
+            if (!isArray && root.ValueKind != JsonValueKind.Object)
+            {
+                Fail("body", $"must be a JSON object (one {events.Name}) or an array of them");
+            }
+            else if (items.Count > MaxEventsPerRequest)
+            {
+                Fail("body", $"holds {items.Count} {events.Name}s; send at most {MaxEventsPerRequest} per request");
+            }
+            else
+            {
+                var parsed = new List<(string Prefix, string Id, string Group, DateTimeOffset Start, Func<string, object?[]> ToRow)>();
+                var firstIndexOfId = new Dictionary<string, string>(StringComparer.Ordinal);
+                var now = clock.GetUtcNow();
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var prefix = isArray ? $"[{i}]" : "";
+                    string Key(string? field) => field is null ? (isArray ? prefix : "body") : isArray ? $"{prefix}.{field}" : field;
+                    if (items[i].ValueKind != JsonValueKind.Object)
+                    {
+                        Fail(Key(null), $"must be a JSON object (one {events.Name})");
+                        continue;
+                    }
+                    var fields = new JsonRecordFields(items[i], events.Fields);
+                    var reader = new RecordReader(fields, now);
+                    foreach (var problem in fields.Problems)
+                    {
+                        reader.Fail(problem.Field, problem.Reason);
+                    }
+                    var (id, group, start, toRow) = events.Parse(reader);
+                    if (!reader.HasErrors && !firstIndexOfId.TryAdd(id, prefix))
+                    {
+                        reader.Fail(events.IdField, $"'{id}' appears twice in this request (also at {firstIndexOfId[id]}); send one {events.Name} per id");
+                    }
+                    foreach (var error in reader.Errors)
+                    {
+                        Fail(Key(error.Field), error.Reason);
+                    }
+                    if (!reader.HasErrors)
+                    {
+                        parsed.Add((prefix, id, group, start, toRow));
+                    }
+                }
+
+                var changed = await events.Identity.FindChangedAsync(store, parsed.Select(p => (p.Id, p.Group, p.Start)).ToList(), cancellationToken);
+                foreach (var (index, error) in changed)
+                {
+                    var prefix = parsed[index].Prefix;
+                    Fail(prefix.Length == 0 ? error.Field! : $"{prefix}.{error.Field}", error.Reason);
+                }
+                if (errors.Count == 0)
+                {
+                    rows.AddRange(parsed.Select(p => p.ToRow(source)));
+                }
+            }
+        }
+        return (rows, Freeze(errors));
+    }
+
+    private static Dictionary<string, string[]> Freeze(Dictionary<string, List<string>> errors) =>
+        errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>A push request as an ingest source, so it is recorded in the runs table like any other run.</summary>
+    private sealed class PushRequestSource(string name, Func<IngestContext, Task<IngestResult>> run) : IIngestSource
+    {
+        public string Name => name;
+
+        public string Kind => SourceKind;
+
+        // Each request is a run of its own, all or nothing and idempotent: two requests of one source may overlap.
+        public bool Exclusive => false;
+
+        public Task<IngestResult> RunAsync(IngestContext context, CancellationToken cancellationToken) => run(context);
+    }
+}

@@ -1,0 +1,51 @@
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Analytics.Storage.ClickHouse.Embedded;
+using Analytics.Storage.ClickHouse.Server;
+using Analytics.Storage.Settings;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>How long after the last write the app refreshes the derived tables on its own (pushed events come one by one).</summary>
+    public static readonly TimeSpan BackgroundRefreshDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Registers the ClickHouse store for the configured transport (keeping the derived tables fresh), the SQL catalogue, the migration runner,
+    /// the SQLite catalog and its ClickHouse mirror. The store opens on first use; <see cref="StoreStartup"/> migrates it.
+    /// </summary>
+    public static IServiceCollection AddAnalyticsStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<StoreOptions, StoreOptionsValidator>(configuration, StoreOptions.Section);
+        services.AddSingleton(_ => new SqlFiles());
+        services.AddSingleton(provider => new DerivedTablesStore(
+            OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value), provider.GetRequiredService<SqlFiles>(),
+            refreshAfterWrites: BackgroundRefreshDelay));
+        services.AddSingleton<IClickHouseStore>(provider => provider.GetRequiredService<DerivedTablesStore>());
+        services.AddSingleton<IDerivedTables>(provider => provider.GetRequiredService<DerivedTablesStore>());
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<CatalogMirrorSync>();
+        services.AddSingleton<CatalogEditor>();
+        services.AddSingleton<ServicePathsEditor>();
+        services.AddCatalog(configuration.GetConnectionString("Catalog")
+            ?? $"Data Source={Path.Combine(StoreOptions.DefaultDataRoot, "catalog.db")}");
+        services.AddSingleton<StoreStartup>();
+        return services;
+    }
+
+    private static IClickHouseStore OpenStore(StoreOptions options)
+    {
+        if (options.Transport == StoreTransport.Server)
+        {
+            var server = new ClickHouseServerStore(options.ServerConnectionString!, options.Database);
+            server.EnsureDatabaseAsync().GetAwaiter().GetResult();
+            return server;
+        }
+        ChDbLibrary.EnsureLoaded(options.ChDbLibraryPath, Console.Error.WriteLine);
+        return ChDbStore.OpenAsync(options.DataPath, options.Database).GetAwaiter().GetResult();
+    }
+}

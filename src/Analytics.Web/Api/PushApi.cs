@@ -1,0 +1,48 @@
+using Analytics.Ingestors.Push;
+
+namespace Analytics.Web.Api;
+
+/// <summary>
+/// POST /api/push/deployments and POST /api/push/incidents: one JSON event or an array of them, authenticated by
+/// a source's bearer token (<c>Analytics:Push:Sources:&lt;name&gt;:Token</c>). The HTTP side only: checking, storing
+/// and recording the push is <see cref="PushReceiver"/>'s job.
+/// </summary>
+public static class PushApi
+{
+    public static IEndpointRouteBuilder MapPushApi(this IEndpointRouteBuilder endpoints)
+    {
+        var push = endpoints.MapGroup("/api/push");
+        push.MapPost("/deployments", (HttpContext http, PushReceiver receiver, CancellationToken cancellationToken) =>
+            ReceiveAsync(http, receiver, PushedEvents.Deployments, cancellationToken));
+        push.MapPost("/incidents", (HttpContext http, PushReceiver receiver, CancellationToken cancellationToken) =>
+            ReceiveAsync(http, receiver, PushedEvents.Incidents, cancellationToken));
+        return endpoints;
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext http, PushReceiver receiver, PushedEvents events, CancellationToken cancellationToken)
+    {
+        var outcome = await receiver.ReceiveAsync(http.Request.Headers.Authorization.ToString(), http.Request.Body, events, cancellationToken);
+        switch (outcome)
+        {
+            case PushOutcome.Unauthorized unauthorized:
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return Results.Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Unauthorized",
+                    detail: unauthorized.TokenMissing
+                        ? "Send the source's token as 'Authorization: Bearer <token>'."
+                        : "The bearer token does not belong to any push source.");
+            case PushOutcome.Invalid invalid:
+                return Results.ValidationProblem(invalid.Errors, detail: invalid.Summary);
+            case PushOutcome.StoreUnavailable unavailable:
+                return Results.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "The event store is unavailable",
+                    detail: $"Nothing was stored (ingest run {unavailable.RunId}); send the same request again later.");
+            case PushOutcome.Accepted accepted:
+                return Results.Ok(accepted.Answer);
+            default:
+                throw new InvalidOperationException($"Unknown push outcome {outcome.GetType().Name}.");
+        }
+    }
+}

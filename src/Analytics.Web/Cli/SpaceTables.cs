@@ -1,0 +1,119 @@
+using System.Globalization;
+using Analytics.Core.Space;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Utils;
+using Spectre.Console;
+
+namespace Analytics.Web.Cli;
+
+/// <summary>The <c>space</c> figures as console tables: short cells, a withheld score said so with its reason under the table.</summary>
+internal static class SpaceTables
+{
+    /// <summary>Short, so tables stay readable; the reasons are spelt out under the table.</summary>
+    private static string Withheld(SuppressionReason reason) => reason switch
+    {
+        SuppressionReason.FewerThanMinimum => "withheld: < K",
+        SuppressionReason.ProtectsSmallGroup => "withheld: protects",
+        _ => "withheld: month",
+    };
+
+    public static void Satisfaction(SatisfactionResult result)
+    {
+        var questions = result.Organisation.Likert.Select(l => l.Question).ToList();
+        var table = new Table().AddColumns(["Team", "Month", "Respondents", "NPS", .. questions.Select(q => $"{q} (mean)")]);
+        foreach (var group in new[] { result.Organisation }.Concat(result.Teams).Concat(result.OrganisationByMonth).Concat(result.TeamsByMonth))
+        {
+            table.AddRow([
+                Markup.Escape(Figures.TeamName(group.Team)),
+                group.Month?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? "period",
+                group.Respondents.ToString(CultureInfo.InvariantCulture),
+                group.Nps.Suppressed ? Withheld(group.Nps.SuppressedBecause) : Score(group.Nps.Score, group.Nps.LowConfidence),
+                .. questions.Select(q => group.Question(q) is { } l ? (l.Suppressed ? Withheld(l.SuppressedBecause) : Score(l.Mean, l.LowConfidence)) : "—"),
+            ]);
+        }
+        AnsiConsole.MarkupLineInterpolated($"Survey months {result.From:yyyy-MM-dd} to {result.To.AddDays(-1):yyyy-MM-dd}; scores need {result.MinimumRespondents} respondents.");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]withheld: < K = fewer respondents than the minimum; protects = would reveal a smaller group by subtraction; month = one of its months is withheld.[/]");
+        AnsiConsole.MarkupLineInterpolated($"Participation: {Figures.Percent(result.Participation.Rate)} ({result.Participation.Respondents} answers of {result.Participation.Headcount} invited, {result.Participation.Surveys} surveys)");
+    }
+
+    private static string Score(double? value, bool lowConfidence) =>
+        value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) + (lowConfidence ? " (low n)" : "") : "—";
+
+    private static string PerEngineer(double? value) => value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : "—";
+
+    public static void Activity(TeamBreakdown<ActivityFigure> result)
+    {
+        var table = new Table().AddColumns("Team", "Headcount", "Deployments (per eng.)", "Merged PRs (per eng.)", "Reviews (per eng.)", "Service requests (per eng.)");
+        foreach (var a in result.Teams.Prepend(result.Organisation))
+        {
+            table.AddRow(Markup.Escape(Figures.TeamName(a.Team)), Figures.Number(a.Headcount),
+                $"{a.Deployments} ({PerEngineer(a.DeploymentsPerEngineer)})", $"{a.MergedPullRequests} ({PerEngineer(a.MergedPullRequestsPerEngineer)})",
+                $"{a.Reviews} ({PerEngineer(a.ReviewsPerEngineer)})", $"{a.ServiceRequests} ({PerEngineer(a.ServiceRequestsPerEngineer)})");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    public static void Collaboration(TeamBreakdown<CollaborationFigure> result)
+    {
+        var table = new Table().AddColumns("Team", "Review pickup (median, n)", "Cross-team reviews (n)", "Distinct reviewers per PR (n)");
+        foreach (var c in result.Teams.Prepend(result.Organisation))
+        {
+            table.AddRow(Markup.Escape(Figures.TeamName(c.Team)), $"{Figures.Duration(c.Pickup.Median)} ({c.Pickup.Measured})",
+                $"{Figures.Percent(c.CrossTeamShare)} ({c.ReviewsGiven})", $"{PerEngineer(c.DistinctReviewersPerPullRequest)} ({c.PullRequests})");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    public static void Flow(TeamBreakdown<FlowFigure> result)
+    {
+        static string Likert(LikertFigure? figure) => figure is null ? "—" : figure.Suppressed ? Withheld(figure.SuppressedBecause) : Score(figure.Mean, figure.LowConfidence);
+        var table = new Table().AddColumns("Team", "Open PRs at end (per eng.)", "Flow (1–5)", "Interruptions (1–5)");
+        foreach (var f in result.Teams.Prepend(result.Organisation))
+        {
+            table.AddRow(Markup.Escape(Figures.TeamName(f.Team)), $"{f.OpenPullRequests} ({PerEngineer(f.OpenPullRequestsPerEngineer)})", Likert(f.Flow), Likert(f.Interruptions));
+        }
+        AnsiConsole.Write(table);
+    }
+
+    public static void Adoption(SpaceCommand.AdoptionReport report)
+    {
+        var table = new Table().AddColumns("Team", "Golden path (active services)", "On latest template version", "Self-service ratio", "Self-service / ticket median", "Time to first deploy (joiners)");
+        var teams = report.GoldenPath.Teams.Select(t => t.Team).Concat(report.SelfService.Teams.Select(t => t.Team)).Concat(report.FirstDeploy.Teams.Select(t => t.Team))
+            .Distinct().Order(StringComparer.Ordinal).Prepend("");
+        foreach (var team in teams)
+        {
+            var golden = team == "" ? report.GoldenPath.Organisation : report.GoldenPath.Teams.FirstOrDefault(t => t.Team == team);
+            var currency = report.Templates.Figure(team, "");
+            var self = team == "" ? report.SelfService.Organisation : report.SelfService.Teams.FirstOrDefault(t => t.Team == team);
+            var first = team == "" ? report.FirstDeploy.Organisation : report.FirstDeploy.Teams.FirstOrDefault(t => t.Team == team);
+            table.AddRow(Markup.Escape(Figures.TeamName(team)),
+                golden is null ? "—" : $"{Figures.Percent(golden.Rate)} ({golden.ActiveServices})",
+                currency is null ? "—" : $"{Figures.Percent(currency.LatestShare)} ({currency.Services})",
+                self is null ? "—" : $"{Figures.Percent(self.SelfServiceRatio)} ({self.Fulfilled})",
+                self is null ? "—" : $"{Figures.Duration(self.SelfService.Median)} / {Figures.Duration(self.Ticket.Median)}",
+                first is null ? "—" : $"{Figures.Duration(first.Median)} ({first.Joiners})");
+        }
+        AnsiConsole.Write(table);
+    }
+
+    public static void Roi(RoiResult roi)
+    {
+        var a = roi.Assumptions;
+        var table = new Table().AddColumns("DORA key", "Effect of adoption", "90% interval", "Adopting teams", "Control teams");
+        foreach (var e in roi.Dora)
+        {
+            table.AddRow(e.Key.ToString(), e.Estimate is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "—",
+                e.Lower is { } lo && e.Upper is { } hi ? $"{lo.ToString("0.###", CultureInfo.InvariantCulture)} to {hi.ToString("0.###", CultureInfo.InvariantCulture)}" : "—",
+                e.Adopters.ToString(CultureInfo.InvariantCulture), e.ControlTeams.ToString(CultureInfo.InvariantCulture));
+        }
+        AnsiConsole.Write(table);
+        var hours = roi.HoursSaved;
+        AnsiConsole.MarkupLineInterpolated(
+            $"Hours saved by self-service: {(hours.Hours is { } h ? h.ToString("N1", CultureInfo.InvariantCulture) : "—")} h = {(hours.Cost is { } c ? c.ToString("N0", CultureInfo.InvariantCulture) : "—")} {a.Currency} ({hours.SelfServiceRequests} requests; {a.HourlyCost.ToString(CultureInfo.InvariantCulture)} an hour; kinds: {(a.RequestKinds.Count == 0 ? "all" : string.Join(", ", a.RequestKinds))}; {a.Months} months before/after)");
+        foreach (var excluded in roi.Excluded)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[grey]Left out: {excluded.Team} (adopted {excluded.AdoptedAt:yyyy-MM-dd}): {excluded.Reason}[/]");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using Analytics.Ingestors.Runs;
+using Analytics.Storage.Settings;
+using Analytics.Web.Api;
+using Analytics.Web.Components;
+using Analytics.Web.Dashboards;
+using Analytics.Web.Queries;
+using Radzen;
+
+namespace Analytics.Web.Hosting;
+
+/// <summary>
+/// How the app is put together: the services of the dashboard host and of the CLI, and what the host maps.
+/// The storage, ingestion and metric services both need are in <see cref="AnalyticsServiceCollectionExtensions"/>.
+/// </summary>
+public static class Extensions
+{
+    /// <summary>The dashboard host: Blazor Server with Radzen, the JSON API, the scheduler, start-up initialisation.</summary>
+    public static WebApplicationBuilder AddAnalyticsWeb(this WebApplicationBuilder builder)
+    {
+        // Radzen's files are static web assets: serve them from the build output too, not only from `dotnet publish`.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddAnalyticsServices(builder.Configuration);
+        builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
+        builder.Services.AddIngestScheduling(builder.Configuration);
+        builder.Services.AddComponentServices();
+        builder.Services.AddQueryServices(builder.Configuration);
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
+        return builder;
+    }
+
+    /// <summary>Dashboards as data (the catalog of definitions, Analytics:Dashboards) and the queries behind pages, API and CLI.</summary>
+    public static IServiceCollection AddQueryServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<DashboardOptions, DashboardOptionsValidator>(configuration, DashboardOptions.Section);
+        services.AddSingleton<DashboardCatalog>();
+        services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<TeamPageQueries>();
+        services.AddSingleton<MonthlyReportQueries>();
+        return services;
+    }
+
+    public static WebApplication MapAnalytics(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAnalyticsApi();
+        app.MapSpaceApi();
+        app.MapDashboardApi();
+        app.MapReportApi();
+        app.MapPushApi();
+        return app;
+    }
+
+    /// <summary>Blazor Server and Radzen.</summary>
+    private static IServiceCollection AddComponentServices(this IServiceCollection services)
+    {
+        // The team page persists its prerendered figures (up to 3 × 500 drill-down rows) into the page; the circuit
+        // receives them in its first message, which SignalR caps at 32 KB by default.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = 4 * 1024 * 1024);
+        services.AddRadzenComponents();
+        return services;
+    }
+}

@@ -1,0 +1,86 @@
+using Analytics.Core.Dora;
+using Analytics.Core.Space;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Dashboards;
+
+namespace Analytics.Web.Queries;
+
+/// <summary>A dashboard's figures for one period and, for team dashboards, one team: only what its panels need.</summary>
+public sealed record DashboardData(
+    DashboardDefinition Definition,
+    DoraRequest Request,
+    DoraResult? Dora,
+    IReadOnlyDictionary<Granularity, IReadOnlyList<DoraSeriesPoint>> Series,
+    PullRequestCycleTime? CycleTime,
+    IReadOnlyList<DeploymentRow> Deployments,
+    IReadOnlyList<ChangeRow> Changes,
+    IReadOnlyList<IncidentRow> Incidents,
+    PlatformFigures Platform)
+{
+    /// <summary>The summary the key cards show: the team's on a team dashboard, else the organisation's.</summary>
+    public DoraSummary? Summary => Dora is null ? null
+        : Request.Team is { } team ? Dora.Teams.SingleOrDefault(s => s.Team == team) ?? Dora.Organisation with { Team = team }
+        : Dora.Organisation;
+
+    /// <summary>The series of one granularity for the dashboard's scope (team or organisation), in bucket order.</summary>
+    public IReadOnlyList<DoraSeriesPoint> SeriesFor(Granularity granularity) =>
+        Series.TryGetValue(granularity, out var points) ? points.Where(p => p.Team == (Request.Team ?? "")).ToList() : [];
+}
+
+/// <summary>Platform adoption, survey and ROI figures a dashboard shows; null where no panel asks for them.</summary>
+public sealed record PlatformFigures(
+    GoldenPathResult? GoldenPath,
+    TemplateCurrencyResult? TemplateCurrency,
+    TeamBreakdown<SelfServiceFigure>? SelfService,
+    TeamBreakdown<FirstDeployFigure>? FirstDeploy,
+    SatisfactionResult? Satisfaction,
+    RoiResult? Roi,
+    TeamBreakdown<ActivityFigure>? Activity,
+    TeamBreakdown<CollaborationFigure>? Collaboration,
+    TeamBreakdown<FlowFigure>? Flow);
+
+/// <summary>The assumptions of the ROI panel a reader changed in the URL (?months=&amp;hourlyCost=); null = the configured ones.</summary>
+public sealed record RoiInputs(int? Months = null, double? HourlyCost = null);
+
+/// <summary>The one query layer behind dashboards, their exports and the API.</summary>
+public sealed class DashboardQueries(
+    DoraQueries dora, DoraTierChoice tierChoice, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
+{
+    /// <param name="tiers">The benchmark year's tier table; null = the configured year's.</param>
+    public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null,
+        DoraTierTable? tiers = null)
+    {
+        var kinds = definition.Panels.Select(p => p.Kind).ToHashSet();
+        var needsDora = kinds.Overlaps([PanelKinds.DoraKeys, PanelKinds.TeamsTable, PanelKinds.TierDistribution, PanelKinds.DrillDown]);
+        // Teams tables and tier counts compare every team, so they are computed without the team filter.
+        var doraRequest = kinds.Overlaps([PanelKinds.TeamsTable, PanelKinds.TierDistribution]) ? request with { Team = null } : request;
+        var result = needsDora ? (await dora.SummariesAsync(doraRequest, cancellationToken)).WithTiers(tiers ?? tierChoice.Configured) : null;
+        var series = new Dictionary<Granularity, IReadOnlyList<DoraSeriesPoint>>();
+        foreach (var granularity in definition.Panels.Where(p => p.Kind == PanelKinds.DoraSeries).Select(p => p.Granularity).Distinct())
+        {
+            series[granularity] = await dora.SeriesAsync(request, granularity, cancellationToken);
+        }
+        var cycleTime = kinds.Contains(PanelKinds.CycleTime) ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(request.Team ?? "") : null;
+        var drill = kinds.Contains(PanelKinds.DrillDown);
+        return new DashboardData(definition, request, result, series, cycleTime,
+            drill ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
+            drill ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
+            drill ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [],
+            await PlatformAsync(kinds, request, roiInputs ?? new RoiInputs(), cancellationToken));
+    }
+
+    private async Task<PlatformFigures> PlatformAsync(HashSet<string> kinds, DoraRequest request, RoiInputs roiInputs, CancellationToken cancellationToken)
+    {
+        var spaceRequest = new SpaceRequest(request.From, request.To, request.Team);
+        return new PlatformFigures(
+            kinds.Contains(PanelKinds.GoldenPath) ? await adoption.GoldenPathAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.TemplateCurrency) ? await adoption.TemplateCurrencyAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.SelfService) ? await adoption.SelfServiceAsync(spaceRequest, cancellationToken: cancellationToken) : null,
+            kinds.Contains(PanelKinds.FirstDeploy) ? await adoption.FirstDeployAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Satisfaction) ? await surveys.SatisfactionAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Roi) ? await roi.RoiAsync(new RoiRequest(request.From, request.To, roiInputs.Months, roiInputs.HourlyCost), cancellationToken) : null,
+            kinds.Contains(PanelKinds.Activity) ? await space.ActivityAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Collaboration) ? await space.CollaborationAsync(spaceRequest, cancellationToken) : null,
+            kinds.Contains(PanelKinds.Flow) ? await space.FlowAsync(spaceRequest, cancellationToken) : null);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using Analytics.Core.Dora;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Dashboards;
+
+namespace Analytics.Web.Queries;
+
+/// <summary>
+/// The one-page monthly leadership report: the organisation's keys for the month with tier and change against the
+/// previous month, teams per tier, the platform's payoff (ROI, self-service, NPS, hours saved) for the month, and the
+/// twelve months up to it as charts. Built from the dashboard query layer and exported with <see cref="PanelExports"/>.
+/// </summary>
+/// <param name="Figures">The month: keys, teams, tiers and the self-service ratio.</param>
+/// <param name="Trend">The twelve months ending with the month: the series charts, golden-path ROI with hours saved, and developer NPS
+/// (surveys are quarterly and adoption effects need months before and after, so one month alone would mostly show no sample).</param>
+/// <param name="Previous">The organisation's keys for the month before, tiered with the same table.</param>
+public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, DashboardData Trend, DoraSummary Previous)
+{
+    public DoraSummary Organisation => Figures.Summary!;
+
+    public IReadOnlyList<PanelDefinition> Panels => [.. Figures.Definition.Panels, .. Trend.Definition.Panels];
+
+    /// <summary>The figures a panel of the report is drawn from: the month's, or the twelve months'.</summary>
+    public DashboardData DataFor(PanelDefinition panel) => Trend.Definition.Panels.Contains(panel) ? Trend : Figures;
+
+    /// <summary>Each key this month beside the month before.</summary>
+    public IReadOnlyList<MonthlyKey> Keys =>
+    [
+        new("deployment-frequency", "Deployments per day", Organisation.DeploymentFrequency.DeploymentsPerDay, Previous.DeploymentFrequency.DeploymentsPerDay,
+            true, Organisation.DeploymentFrequency.Tier, Organisation.DeploymentFrequency.Deployments),
+        new("lead-time", "Lead time, median hours", Organisation.LeadTime.Median?.TotalHours, Previous.LeadTime.Median?.TotalHours,
+            false, Organisation.LeadTime.Tier, Organisation.LeadTime.Changes),
+        new("change-failure-rate", "Change failure rate, %", Organisation.ChangeFailureRate.Rate * 100, Previous.ChangeFailureRate.Rate * 100,
+            false, Organisation.ChangeFailureRate.Tier, Organisation.ChangeFailureRate.Deployments),
+        new("recovery-time", "Recovery time, median hours", Organisation.RecoveryTime.Median?.TotalHours, Previous.RecoveryTime.Median?.TotalHours,
+            false, Organisation.RecoveryTime.Tier, Organisation.RecoveryTime.Resolved),
+    ];
+
+    /// <summary>The month from ?month=yyyy-MM (or --month); else the last whole month before today.</summary>
+    public static DateOnly MonthOf(string? written, TimeProvider clock)
+    {
+        if (DateOnly.TryParseExact(written, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
+        {
+            return month;
+        }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+    }
+
+    internal static DateTimeOffset Start(DateOnly month) => new(month.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    internal static readonly DashboardDefinition MonthDefinition = new("monthly-report", "Monthly leadership report", "leadership (monthly review)", 31, false,
+    [
+        Panel("keys", "Organisation DORA keys", PanelKinds.DoraKeys),
+        Panel("tiers", "Teams per tier", PanelKinds.TierDistribution),
+        Panel("self-service", "Self-service ratio", PanelKinds.SelfService),
+        Panel("teams", "Teams", PanelKinds.TeamsTable),
+    ]);
+
+    internal static readonly DashboardDefinition TrendDefinition = MonthDefinition with
+    {
+        Panels =
+        [
+            Series("deployments", "Production deployments by month", "deployments", "column"),
+            Series("lead-time", "Lead time for changes, median hours by month", "lead_time_median_hours", "line"),
+            Series("change-failure-rate", "Change failure rate, % by month", "change_failure_rate", "line"),
+            Series("recovery", "Failed-deployment recovery time, median hours by month", "recovery_median_hours", "line"),
+            Panel("roi", "Is the platform paying off? Golden path before vs after, and hours saved", PanelKinds.Roi),
+            Panel("satisfaction", "Developer NPS", PanelKinds.Satisfaction),
+        ],
+    };
+
+    private static PanelDefinition Panel(string id, string title, string kind) => new(id, title, kind, null, Granularity.Month, "column", null);
+
+    private static PanelDefinition Series(string id, string title, string metric, string chart) => new(id, title, PanelKinds.DoraSeries, metric, Granularity.Month, chart, null);
+}
+
+/// <param name="HigherIsBetter">Which way the change reads as an improvement (deployments up; the others down).</param>
+public sealed record MonthlyKey(string Id, string Name, double? Value, double? Previous, bool HigherIsBetter, DoraTier? Tier, long N)
+{
+    public double? Change => Value - Previous;
+
+    /// <summary>The trend in words, never by colour or arrow alone.</summary>
+    public string Trend => Change switch
+    {
+        null => "no comparison",
+        0 => "unchanged",
+        > 0 => HigherIsBetter ? "better" : "worse",
+        _ => HigherIsBetter ? "worse" : "better",
+    };
+}
+
+/// <summary>Loads the report for a month.</summary>
+public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora)
+{
+    public async Task<MonthlyReport> LoadAsync(DateOnly month, DoraTierTable tiers, CancellationToken cancellationToken = default)
+    {
+        var from = MonthlyReport.Start(month);
+        var to = MonthlyReport.Start(month.AddMonths(1));
+        var figures = await dashboards.LoadAsync(MonthlyReport.MonthDefinition, new DoraRequest(from, to), cancellationToken, tiers: tiers);
+        var trend = await dashboards.LoadAsync(MonthlyReport.TrendDefinition, new DoraRequest(MonthlyReport.Start(month.AddMonths(-11)), to), cancellationToken, tiers: tiers);
+        var previous = (await dora.SummariesAsync(new DoraRequest(MonthlyReport.Start(month.AddMonths(-1)), from), cancellationToken)).WithTiers(tiers);
+        return new MonthlyReport(month, figures, trend, previous.Organisation);
+    }
+}
+
+/// <summary>The report as files: each series chart as PNG and SVG, each table as CSV — what the page links and the CLI writes.</summary>
+public static class MonthlyReportFiles
+{
+    public const string KeysFile = "keys-trend.csv";
+
+    /// <summary>The names of every file of the report (e.g. keys-trend.csv, lead-time.svg, tiers.csv).</summary>
+    public static IReadOnlyList<string> Names(MonthlyReport report) =>
+        [KeysFile, .. report.Panels.SelectMany(panel => PanelExports.Extensions(panel).Select(extension => $"{panel.Id}.{extension}"))];
+
+    /// <summary>The file named <paramref name="name"/>, drawn or written now; null when the report has none by that name.</summary>
+    public static (byte[] Content, string ContentType)? Find(MonthlyReport report, string name)
+    {
+        if (name == KeysFile)
+        {
+            return (Encoding.UTF8.GetBytes(KeysCsv(report)), "text/csv");
+        }
+        var panel = report.Panels.FirstOrDefault(p => p.Id == Path.GetFileNameWithoutExtension(name));
+        return panel is null ? null : PanelExports.Export(report.DataFor(panel), panel, Path.GetExtension(name).TrimStart('.'));
+    }
+
+    private static string KeysCsv(MonthlyReport report)
+    {
+        var csv = new StringBuilder("month,key,value,previous_month_value,change,trend,tier,tiers_year,n\n");
+        foreach (var key in report.Keys)
+        {
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{report.Month:yyyy-MM},{key.Id},{key.Value},{key.Previous},{key.Change},{key.Trend},{key.Tier},{report.Organisation.TiersYear},{key.N}\n");
+        }
+        return csv.ToString();
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using Analytics.Core.Dora;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.Metrics;
+using Analytics.Web.Utils;
+
+namespace Analytics.Web.Queries;
+
+/// <summary>
+/// What the team page shows for one team, period and benchmark year. <see cref="Summary"/> is null when the catalog
+/// does not know the team.
+/// Plain data, so the prerendered view can be persisted into the page and reused by the interactive render.
+/// </summary>
+public sealed record TeamPageView(
+    string Team,
+    int Days,
+    int TiersYear,
+    DoraSummary? Summary,
+    PullRequestCycleTime? CycleTime,
+    IReadOnlyList<DeploymentRow> Deployments,
+    IReadOnlyList<ChangeRow> Changes,
+    IReadOnlyList<IncidentRow> Incidents)
+{
+    public bool IsFor(string team, int days, int tiersYear) => Team == team && Days == days && TiersYear == tiersYear;
+}
+
+/// <summary>The team page's one query: the team's keys, PR cycle time and the rows behind them.</summary>
+public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, TimeProvider clock)
+{
+    /// <summary>The meter whose <c>analytics.team_page.loads</c> counts each load of a team page's figures, tagged with the team.</summary>
+    public const string MeterName = "Analytics.Web.TeamPage";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Loads = Meter.CreateCounter<long>("analytics.team_page.loads", description: "Team page views that queried the store");
+
+    public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, CancellationToken cancellationToken = default)
+    {
+        Loads.Add(1, new KeyValuePair<string, object?>("team", team));
+        var period = Period.Resolve(null, null, days, clock);
+        if (!await catalog.IsKnownTeamAsync(team, cancellationToken))
+        {
+            return new TeamPageView(team, days, tiers.Year, null, null, [], [], []);
+        }
+        var request = new DoraRequest(period.From, period.To, team);
+        var summary = (await dora.SummariesAsync(request, cancellationToken)).WithTiers(tiers);
+        var cycleTime = await pullRequests.CycleTimeAsync(request, cancellationToken);
+        return new TeamPageView(team, days, tiers.Year,
+            summary.Teams.SingleOrDefault() ?? summary.Organisation with { Team = team },
+            cycleTime.GetValueOrDefault(team),
+            await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken),
+            await drillDown.ChangesAsync(request, cancellationToken: cancellationToken),
+            await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace Analytics.Web.Utils;
+
+/// <summary>
+/// Every address the app writes into a page: its pages and the API's files. Relative to the page's &lt;base href="/"&gt;,
+/// with path segments and query values escaped, so one place decides how a link looks (as Aspire's Dashboard does).
+/// </summary>
+public static class DashboardUrls
+{
+    public const string OverviewBasePath = "";
+    public const string TeamsBasePath = "teams";
+    public const string DashboardsBasePath = "dashboards";
+    public const string MonthlyReportBasePath = "reports/monthly";
+    public const string AdminBasePath = "admin";
+    public const string DashboardsApiBasePath = "api/dashboards";
+    public const string MonthlyReportApiBasePath = "api/reports/monthly";
+
+    /// <summary>The organisation's overview; <paramref name="query"/> is a query string as read from a URL ("?days=30" or "").</summary>
+    public static string OverviewUrl(string query = "") => OverviewBasePath + query;
+
+    /// <summary>A team's page, for a period and benchmark year when given (?days=90&amp;tiers=2021).</summary>
+    public static string TeamUrl(string team, int? days = null, string? tiers = null) =>
+        Query($"{TeamsBasePath}/{Segment(team)}", ("days", days is { } d ? Number(d) : null), ("tiers", tiers));
+
+    /// <summary>A team's page keeping a query string as read from a URL ("?days=30" or ""), so the reader's period stays.</summary>
+    public static string TeamUrlKeepingQuery(string team, string query) => $"{TeamsBasePath}/{Segment(team)}{query}";
+
+    /// <summary>A dashboard (dashboards/&lt;name&gt;.json); a team dashboard names its team first (?team=payments&amp;days=30).</summary>
+    public static string DashboardUrl(string name, string? team = null, int? days = null) =>
+        Query($"{DashboardsBasePath}/{Segment(name)}", ("team", team), ("days", days is { } d ? Number(d) : null));
+
+    /// <summary>A dashboard panel as a file: api/dashboards/leadership/panels/lead-time.png?days=365&amp;team=…&amp;tiers=….</summary>
+    public static string PanelExportUrl(string dashboard, string panel, string extension, int days, string? team = null, string? tiers = null) =>
+        Query($"{DashboardsApiBasePath}/{Segment(dashboard)}/panels/{Segment(panel)}.{extension}", ("days", Number(days)), ("team", team), ("tiers", tiers));
+
+    /// <summary>The monthly leadership report of a month (?month=2026-10&amp;tiers=2021); without one, the last whole month.</summary>
+    public static string MonthlyReportUrl(DateOnly? month = null, string? tiers = null) =>
+        Query(MonthlyReportBasePath, ("month", month is { } m ? Month(m) : null), ("tiers", tiers));
+
+    /// <summary>One file of the monthly report (keys-trend.csv, lead-time.svg …): api/reports/monthly/lead-time.svg?month=2026-10.</summary>
+    public static string MonthlyReportFileUrl(string file, DateOnly month, string? tiers = null) =>
+        Query($"{MonthlyReportApiBasePath}/{Segment(file)}", ("month", Month(month)), ("tiers", tiers));
+
+    public static string AdminUrl() => AdminBasePath;
+
+    private static string Segment(string value) => Uri.EscapeDataString(value);
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Month(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    /// <summary>The path with the parameters that have a value, in the order given.</summary>
+    private static string Query(string path, params (string Name, string? Value)[] parameters)
+    {
+        var given = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return given.Count == 0 ? path : $"{path}?{string.Join('&', given)}";
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Analytics.Ingestors;
+using Analytics.Ingestors.Push;
+using Analytics.Storage;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Analytics.Web.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Analytics.Web.Tests.Api;
+
+/// <summary>
+/// The push endpoints over real Kestrel on a free loopback port, with the app's store, catalog and ingestion services
+/// behind them: a database of its own in this process's embedded engine (left there, as the app fixture's is: the engine
+/// stays open until the process ends) and a catalog file in a fresh temp folder.
+/// </summary>
+public sealed class PushApiTests : IAsyncLifetime
+{
+    private const string CiToken = "ci-token-5b0e8f3a9c1d47e2b6a8f0c3d5e7a9b1";
+    private const string PagerToken = "pager-token-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    private readonly RecordingLoggerProvider _log = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("analytics-push-").FullName;
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    private IClickHouseStore Store => _app.Services.GetRequiredService<IClickHouseStore>();
+
+    private IngestRunLog Runs => _app.Services.GetRequiredService<IngestRunLog>();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(AnalyticsAppFixture.DataPath);
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Analytics:Store:Transport"] = "Embedded",
+            ["Analytics:Store:DataPath"] = AnalyticsAppFixture.DataPath,
+            ["Analytics:Store:Database"] = $"push_{Guid.NewGuid():N}",
+            ["ConnectionStrings:Catalog"] = $"Data Source={Path.Combine(_folder, "catalog.db")}",
+            ["Analytics:Push:Sources:github-actions:Token"] = CiToken,
+            ["Analytics:Push:Sources:pagerduty:Token"] = PagerToken,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(_log);
+        builder.Services.AddAnalyticsStorage(builder.Configuration).AddIngestion(builder.Configuration);
+        _app = builder.Build();
+        // As the app's start-up does: without the catalog mirror, no environment counts as production.
+        await _app.Services.GetRequiredService<StoreStartup>().RunAsync();
+        _app.MapPushApi();
+        await _app.StartAsync();
+        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<long> CountAsync(string tableExpression, string where = "1") =>
+        (await Store.QueryAsync<CountRow>($"SELECT count() AS n FROM {tableExpression} WHERE {where}"))[0].N;
+
+    private sealed record CountRow(long N);
+
+    private async Task<HttpResponseMessage> PostAsync(string path, string json, string? token = CiToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return await _client.SendAsync(request);
+    }
+
+    private static string Deployment(string id, string status, string? finishedAt = "\"2026-04-14T09:10:00Z\"") =>
+        $$"""{"deployment_id":"{{id}}","service":"payments-api","environment":"production","status":"{{status}}","started_at":"2026-04-14T09:00:00Z","finished_at":{{finishedAt ?? "null"}}}""";
+
+    private sealed record StatusRow(string Status, string Source);
+
+    [Fact]
+    public async Task A_push_without_a_token_is_refused_with_401_and_a_bearer_challenge()
+    {
+        var response = await PostAsync("/api/push/deployments", Deployment("d-1", "success"), token: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await CountAsync("deployments"));
+    }
+
+    [Fact]
+    public async Task A_push_with_a_wrong_token_is_refused_with_401_and_stores_nothing()
+    {
+        var response = await PostAsync("/api/push/deployments", Deployment("d-1", "success"), token: CiToken + "x");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("does not belong to any push source", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, await CountAsync("deployments"));
+        Assert.Empty(await Runs.RecentRunsAsync("github-actions", 10));
+    }
+
+    [Fact]
+    public async Task A_bad_body_is_refused_with_400_problem_details_naming_each_field()
+    {
+        var response = await PostAsync("/api/push/deployments",
+            $"[{Deployment("d-1", "success")}, {Deployment("d-2", "succeeded")}, " +
+            """{"deployment_id":"d-3","service":"payments-api","environment":"production","status":"queued","started_at":"2026-04-14T09:00:00"}]""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+        var errors = problem.RootElement.GetProperty("errors");
+        Assert.Equal(["[1].status", "[2].started_at"], errors.EnumerateObject().Select(p => p.Name).ToList());
+        Assert.Contains("'succeeded' is not one of", errors.GetProperty("[1].status")[0].GetString());
+        Assert.Contains("has no UTC offset", errors.GetProperty("[2].started_at")[0].GetString());
+        // All or nothing: the valid first event was not stored either, and the refused push is on record.
+        Assert.Equal(0, await CountAsync("deployments"));
+        var run = Assert.Single(await Runs.RecentRunsAsync("github-actions", 10));
+        Assert.Equal(IngestRunStatus.Failed, run.Status);
+        Assert.Contains("[1].status", run.Error);
+    }
+
+    [Fact]
+    public async Task A_single_event_with_an_unknown_field_and_malformed_json_are_refused_naming_the_field()
+    {
+        var unknown = await PostAsync("/api/push/incidents",
+            """{"incident_id":"INC-1","service":"payments-api","severity":"sev2","startedAt":"2026-04-14T09:00:00Z"}""", PagerToken);
+        var malformed = await PostAsync("/api/push/incidents", """{"incident_id":""", PagerToken);
+
+        using var unknownProblem = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(["startedAt", "started_at"], unknownProblem.RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList());
+        using var malformedProblem = JsonDocument.Parse(await malformed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("is not valid JSON", malformedProblem.RootElement.GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Pushing_the_same_event_twice_leaves_one_row_and_a_newer_status_replaces_the_older()
+    {
+        var first = await PostAsync("/api/push/deployments", Deployment("d-42", "in_progress", finishedAt: null));
+        var repeat = await PostAsync("/api/push/deployments", Deployment("d-42", "in_progress", finishedAt: null));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
+        Assert.Equal(1, await CountAsync("deployments FINAL", "deployment_id = 'd-42'"));
+
+        var finished = await PostAsync("/api/push/deployments", $"[{Deployment("d-42", "success")}]");
+
+        Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        var rows = await Store.QueryAsync<StatusRow>("SELECT status, source FROM deployments FINAL WHERE deployment_id = 'd-42'");
+        Assert.Equal(new StatusRow("success", "github-actions"), Assert.Single(rows));
+        // Readable through the metric views too: a finished production deployment.
+        Assert.Equal(1, await CountAsync("production_deployments", "deployment_id = 'd-42'"));
+    }
+
+    [Fact]
+    public async Task Each_push_is_a_recorded_run_of_its_source_and_no_token_reaches_the_logs()
+    {
+        var response = await PostAsync("/api/push/incidents",
+            """[{"incident_id":"INC-1","service":"payments-api","severity":"sev2","title":"Checkout down","started_at":"2026-04-14T09:00:00Z"},""" +
+            """{"incident_id":"INC-2","service":"payments-api","severity":"sev3","started_at":"2026-04-14T10:00:00Z","resolved_at":"2026-04-14T10:30:00Z"}]""",
+            PagerToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, body.RootElement.GetProperty("accepted").GetInt64());
+        var run = Assert.Single(await Runs.RecentRunsAsync("pagerduty", 10));
+        Assert.Equal(body.RootElement.GetProperty("runId").GetInt32(), run.Id);
+        Assert.Equal((IngestRunStatus.Succeeded, 2L), (run.Status, run.ReadRowsPerTable()["incidents"]));
+        Assert.Equal(2, await CountAsync("incidents FINAL", "source = 'pagerduty'"));
+
+        await PostAsync("/api/push/incidents", "{}", CiToken + "-wrong");
+        var logs = _log.Entries.Select(entry => $"{entry.Message} {entry.Exception}").ToList();
+        Assert.NotEmpty(logs);
+        Assert.DoesNotContain(logs, line => line.Contains(PagerToken, StringComparison.Ordinal) || line.Contains(CiToken, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Globalization;
+using Analytics.Ingestors.Demo;
+using Spectre.Console;
+
+namespace Analytics.Bench;
+
+/// <summary><c>analytics-bench load|dora|ingest|github|pages</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+internal static class BenchCommand
+{
+    public static RootCommand Create()
+    {
+        var scale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "s" };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
+        var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table (for docs/benchmarks.md) instead of a terminal table." };
+        var load = new Command("load", "Rows/s loading the generated organisation into the embedded engine vs INSERT … SELECT FROM numbers(N).") { scale, seed, markdown };
+        load.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(scale), out var demoScale))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                return 2;
+            }
+            var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+            var progress = new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
+            var report = await WithTemporaryDataPathAsync(dataPath => new LoadBenchmark(demoScale, result.GetValue(seed), end, dataPath).RunAsync(progress, cancellationToken));
+            if (result.GetValue(markdown))
+            {
+                PrintMarkdown(report);
+            }
+            else
+            {
+                Print(report);
+            }
+            return 0;
+        });
+        var doraScale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "l" };
+        var dora = new Command("dora", "Time to compute every DORA figure for every team by month vs a plain scan of the same columns.") { doraScale, seed };
+        dora.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(doraScale), out var demoScale))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(dataPath =>
+                new DoraBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), dataPath)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            Console.WriteLine($"Scale {report.Scale}: {report.RowsLoaded:N0} rows loaded in {report.Load.TotalSeconds:0.0} s; peak working set {report.PeakWorkingSetBytes / 1024 / 1024:N0} MiB");
+            Console.WriteLine($"| refresh of the derived tables after the load (once per ingest) | {report.Refresh.TotalMilliseconds:N0} ms |");
+            Console.WriteLine($"| DORA series by month, {report.Teams} teams + organisation ({report.SeriesPoints:N0} points) | {report.Series.TotalMilliseconds:N0} ms |");
+            Console.WriteLine($"| plain scan of the event columns they are computed from (FINAL) | {report.Scan.TotalMilliseconds:N0} ms |");
+            Console.WriteLine($"| plain scan of the derived columns the query reads | {report.DerivedScan.TotalMilliseconds:N0} ms |");
+            Console.WriteLine($"| ratio (target ≤ 3) | {report.RatioToScan:0.00} |");
+            return 0;
+        });
+        var ingestScale = new Option<string>("--scale") { Description = "tiny, s or l: the organisation whose deployments become the CSV", DefaultValueFactory = _ => "l" };
+        var commits = new Option<int>("--git-commits") { Description = "Commits in the generated git repository", DefaultValueFactory = _ => 20_000 };
+        var ingest = new Command("ingest", "Rows/s of the CSV and local git ingestion paths, end to end.") { ingestScale, seed, commits };
+        ingest.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(ingestScale), out var demoScale))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(path =>
+                new IngestBenchmark(demoScale, result.GetValue(seed), result.GetValue(commits), path)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            static string F(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+            Console.WriteLine("| path | rows | time (s) | rows/s |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            Console.WriteLine($"| CSV deployments (read, check every row, insert) | {F(report.CsvRows)} | {report.Csv.TotalSeconds:0.00} | {F(report.CsvRows / report.Csv.TotalSeconds)} |");
+            Console.WriteLine($"| git clone ({string.Join(", ", report.GitRows.Select(pair => $"{pair.Key} {F(pair.Value)}"))}; walk, insert, link) | {F(report.GitRowsTotal)} | {report.Git.TotalSeconds:0.00} | {F(report.GitRowsTotal / report.Git.TotalSeconds)} |");
+            return 0;
+        });
+        var pageScale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "l" };
+        var requests = new Option<int>("--requests") { Description = "Timed requests per page", DefaultValueFactory = _ => 30 };
+        var browser = new Option<bool>("--browser") { Description = "Also time the team page and the leadership dashboard in Chromium until their grid and charts are rendered." };
+        var chromium = new Option<string>("--chromium") { Description = "The Chromium to drive (never downloaded).", DefaultValueFactory = _ => BrowserPageBenchmark.DefaultChromium };
+        var pages = new Command("pages", "Server time (p50/p95) of the overview, a team page and the leadership dashboard over the generated organisation; with --browser also their render time in Chromium.")
+        {
+            pageScale, seed, requests, browser, chromium,
+        };
+        pages.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(pageScale), out _))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                return 2;
+            }
+            var timings = await WithTemporaryDataPathAsync(path =>
+                new PageBenchmark(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(requests), path, result.GetValue(browser) ? result.GetValue(chromium) : null)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            Console.WriteLine("| page | requests | p50 (ms) | p95 (ms) |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var timing in timings)
+            {
+                Console.WriteLine($"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | {timing.P50Milliseconds:N0} | {timing.P95Milliseconds:N0} |");
+            }
+            return 0;
+        });
+        var repositories = new Option<int>("--repositories") { Description = "Repositories of the simulated organisation", DefaultValueFactory = _ => 50 };
+        var pullRequests = new Option<int>("--pull-requests") { Description = "Pull requests per repository", DefaultValueFactory = _ => 2_000 };
+        var gitHub = new Command("github", "HTTP requests, rate-limit points and rows/s of a full and an incremental sync of a simulated GitHub organisation.") { repositories, pullRequests };
+        gitHub.SetAction(async (result, cancellationToken) =>
+        {
+            if (result.GetValue(repositories) < 1 || result.GetValue(pullRequests) < 0)
+            {
+                AnsiConsole.MarkupLine("[red]--repositories must be at least 1 and --pull-requests at least 0.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(path =>
+                new GitHubBenchmark(result.GetValue(repositories), result.GetValue(pullRequests), path)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            foreach (var line in report.MarkdownLines())
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        });
+        var bench = new RootCommand("Benchmarks whose figures go in docs/benchmarks.md.");
+        bench.Subcommands.Add(gitHub);
+        bench.Subcommands.Add(pages);
+        bench.Subcommands.Add(ingest);
+        bench.Subcommands.Add(load);
+        bench.Subcommands.Add(dora);
+        return bench;
+    }
+
+    /// <summary>Benchmarks get an engine folder of their own, removed afterwards.</summary>
+    private static async Task<T> WithTemporaryDataPathAsync<T>(Func<string, Task<T>> run)
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), $"analytics-bench-{Environment.ProcessId}");
+        try
+        {
+            return await run(dataPath);
+        }
+        finally
+        {
+            await DeleteAsync(dataPath);
+        }
+    }
+
+    /// <summary>
+    /// Removes the engine folder. The embedded engine lives as long as the process and may still be merging parts
+    /// in it, so a failed attempt is retried, and a folder that will not go is reported rather than hiding the figures.
+    /// </summary>
+    private static async Task DeleteAsync(string dataPath)
+    {
+        for (var attempt = 1; Directory.Exists(dataPath); attempt++)
+        {
+            try
+            {
+                Directory.Delete(dataPath, recursive: true);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                // A part being written or removed meanwhile: try again shortly.
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (IOException error)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]The benchmark's engine folder {dataPath} could not be removed ({error.Message}); delete it by hand.[/]");
+                return;
+            }
+        }
+    }
+
+    private static void PrintMarkdown(LoadBenchmarkReport report)
+    {
+        static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+        Console.WriteLine($"Scale {report.Scale}, seed {report.Seed}, chDB {report.EngineVersion}, {Environment.ProcessorCount} cores, peak working set {report.PeakWorkingSetBytes / 1024 / 1024} MiB");
+        Console.WriteLine();
+        Console.WriteLine("| table | rows | generate (s) | load (s) | load rows/s | floor (s) | floor rows/s | load ÷ floor |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in report.Tables)
+        {
+            Console.WriteLine($"| {row.Table} | {F(row.Rows, "N0")} | {F(row.Generation.TotalSeconds, "0.000")} | {F(row.Load.TotalSeconds, "0.000")} | {F(row.LoadRowsPerSecond, "N0")} | {F(row.Floor.TotalSeconds, "0.000")} | {F(row.FloorRowsPerSecond, "N0")} | {F(row.LoadRowsPerSecond / row.FloorRowsPerSecond, "0.00")} |");
+        }
+        Console.WriteLine($"| **all** | {F(report.Rows, "N0")} | | {F(report.Tables.Sum(t => t.Load.TotalSeconds), "0.000")} | {F(report.LoadRowsPerSecond, "N0")} | {F(report.Tables.Sum(t => t.Floor.TotalSeconds), "0.000")} | {F(report.FloorRowsPerSecond, "N0")} | {F(report.ShareOfFloor, "0.00")} |");
+    }
+
+    private static void Print(LoadBenchmarkReport report)
+    {
+        static string Rate(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+        var table = new Table().AddColumns("Table", "Rows", "Generate only (s)", "Load (s)", "Load rows/s", "Floor (s)", "Floor rows/s", "Load ÷ floor");
+        foreach (var row in report.Tables)
+        {
+            table.AddRow(row.Table, row.Rows.ToString("N0", CultureInfo.InvariantCulture), row.Generation.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
+                row.Load.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture), Rate(row.LoadRowsPerSecond),
+                row.Floor.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture), Rate(row.FloorRowsPerSecond),
+                (row.LoadRowsPerSecond / row.FloorRowsPerSecond).ToString("0.00", CultureInfo.InvariantCulture));
+        }
+        table.AddRow("[bold]all[/]", report.Rows.ToString("N0", CultureInfo.InvariantCulture), "", report.Tables.Sum(t => t.Load.TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture),
+            Rate(report.LoadRowsPerSecond), report.Tables.Sum(t => t.Floor.TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture), Rate(report.FloorRowsPerSecond),
+            report.ShareOfFloor.ToString("0.00", CultureInfo.InvariantCulture));
+        AnsiConsole.MarkupLineInterpolated($"[bold]Scale {report.Scale}, seed {report.Seed}, chDB {report.EngineVersion}, {Environment.ProcessorCount} cores[/]");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"Peak working set: {report.PeakWorkingSetBytes / 1024 / 1024:N0} MiB. Target: load ≥ 1/3 of the floor → {(report.ShareOfFloor >= 1 / 3.0 ? "met" : "NOT met")}.");
+    }
+}
