@@ -26,6 +26,8 @@ public static class DashboardPages
             TimezoneId = "UTC",
         });
         context.SetDefaultTimeout(TimeoutMs);
+        // Expectations wait as long as actions: the default 5 s failed on a loaded CI machine while the page was still rendering.
+        Assertions.SetDefaultExpectTimeout(TimeoutMs);
         var page = await context.NewPageAsync();
         var session = new BrowserSession(app, context, page);
         try
