@@ -40,7 +40,7 @@ public sealed class MonorepoIngestTests
                 new ServiceOwnership { Team = beta, ValidFrom = Monday.AddYears(-1), Service = new Service { Slug = "search", Name = "Search", Repository = Repository, Paths = ["services/search"] } });
             await db.SaveChangesAsync();
         }
-        await new CatalogMirrorSync(catalog.Store, store).SyncAsync();
+        await new CatalogMirrorSync(catalog.Get<CatalogMirrorExport>(), store).SyncAsync();
         var ingestor = new GitRepositoryIngestor(store, new DeploymentLinker(store, Options.Create(new MetricOptions())));
 
         await ingestor.IngestAsync(new GitIngestRequest(git.Path, "search", Repository, "main", TagPattern.Parse("search-v*")), cursor: null);

@@ -1,4 +1,4 @@
-using Analytics.Ingestors.GitHubSimulator;
+using Analytics.Simulators.GitHub;
 using static Analytics.Ingestors.Tests.GitHub.GitHubScenario;
 
 namespace Analytics.Ingestors.Tests.GitHub;
