@@ -66,7 +66,8 @@ public sealed class DoraOracleTests
         var berlin = new DoraOracle(history, new MetricOptions { TimeZone = "Europe/Berlin" }).Summaries(window.From, window.To)[""];
 
         // UTC: both on Sunday 2 March → deployment days per week [1, 0] → median 0.5.
-        // Berlin: Sunday 2 March and Monday 3 March, in different ISO weeks → [1, 1] → median 1.
+        // Berlin: the window starts at 01:00 on Monday 24 February, so that week is partial; the whole week of 3 March
+        // has Monday 3 March (00:30) → [1] → median 1.
         Assert.Equal(0.5, utc.DeploymentFrequency.MedianDeploymentDaysPerWeek);
         Assert.Equal(1, berlin.DeploymentFrequency.MedianDeploymentDaysPerWeek);
     }

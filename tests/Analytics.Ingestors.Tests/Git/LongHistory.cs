@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -96,32 +95,5 @@ public sealed class LongHistory : IDisposable
         return stream.ToString();
     }
 
-    private static string Git(string repository, string? input, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git")
-        {
-            RedirectStandardInput = input is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = repository,
-        };
-        start.ArgumentList.Add("-C");
-        start.ArgumentList.Add(repository);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var git = Process.Start(start) ?? throw new InvalidOperationException("git did not start.");
-        if (input is not null)
-        {
-            git.StandardInput.Write(input);
-            git.StandardInput.Close();
-        }
-        var output = git.StandardOutput.ReadToEndAsync();
-        var error = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        return git.ExitCode == 0
-            ? output.Result
-            : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed ({git.ExitCode}): {error}");
-    }
+    private static string Git(string repository, string? input, params string[] arguments) => GitProcess.Run(repository, input, arguments);
 }

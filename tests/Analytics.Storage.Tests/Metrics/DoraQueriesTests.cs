@@ -271,6 +271,42 @@ public sealed class DoraQueriesTests : IAsyncLifetime
         Assert.Equal(1, new DoraOracle(history, new MetricOptions()).Summaries(From, To)[""].RecoveryTime.AwaitingRestore);
     }
 
+    [Fact]
+    public async Task The_deployment_days_median_counts_whole_weeks_only()
+    {
+        // To Thursday 23 January: the week of 20 January (d5, d7: 2 days) is cut by the window's end. Whole weeks [2, 0]
+        // → median 1; counting the partial week as whole gave [2, 0, 2] → 2.
+        var cut = await Queries().SummariesAsync(new DoraRequest(From, new DateTimeOffset(2025, 1, 23, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(1, cut.Organisation.DeploymentFrequency.MedianDeploymentDaysPerWeek);
+
+        // In Berlin the window starts at 01:00 on Monday 6 January, so that week is partial: whole weeks [0, 2, 0] → 0
+        // (the week of 27 January ends at 00:00 Berlin on 3 February, 23:00 UTC, inside the window). It was [2, 0, 2, 0] → 1.
+        var berlin = await Queries(new MetricOptions { TimeZone = "Europe/Berlin" }).SummariesAsync(new DoraRequest(From, To));
+        Assert.Equal(0, berlin.Organisation.DeploymentFrequency.MedianDeploymentDaysPerWeek);
+    }
+
+    [Fact]
+    public async Task The_current_week_is_partial_until_it_ends()
+    {
+        // Monday and Tuesday of three weeks ago and of last week; nothing yet this week. The window runs to the end of
+        // this week: whole weeks [2, 0, 2] → median 2; the current week counted as a whole empty one gave [2, 0, 2, 0] → 1.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        string Row(string id, DateOnly day) =>
+            $"('{id}', 'api', 'production', 'success', 'normal', '', 'acme/api', '{id}', '{day:yyyy-MM-dd} 10:00:00', '{day:yyyy-MM-dd} 10:05:00', '', 't')";
+        await _store.ExecuteAsync(
+            "INSERT INTO deployments (deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source) VALUES "
+            + string.Join(", ", Row("n1", monday.AddDays(-21)), Row("n2", monday.AddDays(-20)), Row("n3", monday.AddDays(-7)), Row("n4", monday.AddDays(-6))));
+        var from = new DateTimeOffset(monday.AddDays(-21).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+        var result = await Queries().SummariesAsync(new DoraRequest(from, from.AddDays(28)));
+
+        Assert.Equal(4, result.Organisation.DeploymentFrequency.Deployments);
+        Assert.Equal(2, result.Organisation.DeploymentFrequency.MedianDeploymentDaysPerWeek);
+    }
+
+    private DoraQueries Queries(MetricOptions? options = null) => new(_store, new SqlFiles(), Options.Create(options ?? new MetricOptions()));
+
     private const string Scenario = """
         INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production'), ('', 'prod');
         INSERT INTO catalog_service_ownership VALUES

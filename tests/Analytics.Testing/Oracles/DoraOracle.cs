@@ -154,21 +154,30 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
 
     private DateOnly LocalDate(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, _timeZone).DateTime);
 
-    /// <summary>Mondays of the ISO weeks whose Monday falls in [from, to), in the organisation's time zone.</summary>
+    /// <summary>
+    /// Mondays of the window's whole ISO weeks, in the organisation's time zone: each runs from Monday 00:00 to the next
+    /// Monday 00:00, starting at or after <paramref name="from"/> and ending at or before <paramref name="to"/> and now.
+    /// </summary>
     private List<DateOnly> WeeksOf(DateTimeOffset from, DateTimeOffset to)
     {
+        var end = to < DateTimeOffset.UtcNow ? to : DateTimeOffset.UtcNow;
         var first = LocalDate(from);
-        var last = LocalDate(to);
-        var monday = first.AddDays(-(((int)first.DayOfWeek + 6) % 7));
         var weeks = new List<DateOnly>();
-        for (var week = monday; week < last; week = week.AddDays(7))
+        for (var week = first.AddDays(-(((int)first.DayOfWeek + 6) % 7)); StartOfDay(week.AddDays(7)) <= end; week = week.AddDays(7))
         {
-            if (week >= first)
+            if (StartOfDay(week) >= from)
             {
                 weeks.Add(week);
             }
         }
         return weeks;
+    }
+
+    /// <summary>Midnight of <paramref name="day"/> in the organisation's time zone, as an instant.</summary>
+    private DateTimeOffset StartOfDay(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(midnight, _timeZone.GetUtcOffset(midnight));
     }
 
     private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
