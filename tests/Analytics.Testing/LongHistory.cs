@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace Analytics.Ingestors.Tests.Git;
+namespace Analytics.Testing;
 
 /// <summary>
 /// A bare git repository whose history spans <see cref="Months"/> months (2011-2026, more than the 100 partitions
