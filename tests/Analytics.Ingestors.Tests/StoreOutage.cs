@@ -5,7 +5,8 @@ namespace Analytics.Ingestors.Tests;
 /// <summary>
 /// ClickHouse going away: while <see cref="IsDown"/>, every call goes to a ClickHouse server transport pointed at a
 /// loopback port nothing listens on, so a run meets the real failure of an unreachable server. With a
-/// <paramref name="table"/>, it goes down by itself at the first insert into that table (the middle of a run).
+/// <paramref name="table"/>, it goes down by itself at the first insert into that table or a run's staging table of
+/// it (the middle of a run).
 /// Set <see cref="IsDown"/> back to false to bring it back.
 /// </summary>
 public sealed class StoreOutage(string? table = null)
@@ -43,7 +44,7 @@ public sealed class StoreOutage(string? table = null)
 
         public Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
         {
-            if (outage._table is not null && table == outage._table && !outage.WentDown)
+            if (outage._table is not null && (table == outage._table || table.StartsWith(outage._table + "__run_", StringComparison.Ordinal)) && !outage.WentDown)
             {
                 (outage.IsDown, outage.WentDown) = (true, true);
             }

@@ -5,7 +5,12 @@ public sealed class DemoOptions
 {
     public const string Section = "Analytics:Demo";
 
-    public bool LoadWhenEmpty { get; set; } = true;
+    /// <summary>
+    /// Whether the dashboard loads the demo organisation when it starts on an empty store: true loads it in any
+    /// environment, false never; unset (the default), only in the Development environment (what <c>dotnet run</c>
+    /// sets), never in production, where an empty store means a first start or a lost volume.
+    /// </summary>
+    public bool? LoadWhenEmpty { get; set; }
 
     /// <summary>tiny, s or l (see DemoScale).</summary>
     public string Scale { get; set; } = "S";

@@ -16,12 +16,15 @@ public sealed record DemoLoadSummary(IReadOnlyDictionary<string, long> RowsPerTa
 /// Loading the same scale, seed and end again adds nothing: catalog entities that exist are skipped, and the
 /// identical event rows collapse onto the originals in the ReplacingMergeTree tables.
 /// </summary>
-/// <remarks>The catalog_* mirror tables are not written here: sync them from the catalog afterwards.</remarks>
+/// <remarks>
+/// The catalog_* mirror tables are not written here: sync them from the catalog afterwards. The catalog is marked
+/// as holding demo data (<see cref="CatalogSeeding.MarkDemoAsync"/>), and every page says so.
+/// </remarks>
 public static class DemoOrganisationLoader
 {
     private sealed record CountRow(ulong Rows);
 
-    /// <summary>True if ClickHouse holds no deployments at all: a fresh install that should get the demo.</summary>
+    /// <summary>True if ClickHouse holds no deployments at all: a fresh install, which gets the demo where that is allowed (development, or asked for).</summary>
     public static async Task<bool> IsEmptyAsync(IClickHouseStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -43,6 +46,8 @@ public static class DemoOrganisationLoader
         ArgumentNullException.ThrowIfNull(catalog);
         var generator = new DemoOrganisationGenerator(scale, seed, end);
 
+        // Marked before anything is written: a store with any demo row says so on every page.
+        await catalog.MarkDemoAsync(cancellationToken);
         // Catalog first: attribution of the events depends on it.
         progress?.Report($"demo: writing catalog ({generator.Catalog.Teams.Count} teams, {generator.Catalog.Services.Count} services)");
         var added = await DemoCatalogWriter.WriteAsync(catalog, generator.Catalog, cancellationToken);

@@ -31,7 +31,7 @@ public sealed class GitIngestSource(string name, GitRepositoryIngestor ingestor,
         var request = await prepare(cancellationToken);
         var cursors = new SourceCursors(context);
         var cursor = await cursors.ReadTextAsync(request.CursorResource, cancellationToken);
-        LastResult = await ingestor.IngestAsync(request, cursor, cancellationToken);
+        LastResult = await ingestor.IngestAsync(request, cursor, context.Staging, cancellationToken);
         cursors.AdvanceText(request.CursorResource, LastResult.Cursor);
         return IngestResult.Rows(LastResult.RowsPerTable);
     }

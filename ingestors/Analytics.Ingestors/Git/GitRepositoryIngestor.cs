@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Analytics.Ingestors.Linking;
+using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Analytics.Storage.ClickHouse;
 using LibGit2Sharp;
@@ -53,17 +54,28 @@ public sealed class GitRepositoryIngestor(IClickHouseStore store, DeploymentLink
     private static readonly RowTable Deployments = new("deployments",
         ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source", "ref"]);
 
-    public async Task<GitIngestResult> IngestAsync(GitIngestRequest request, string? cursor, CancellationToken cancellationToken = default)
+    public Task<GitIngestResult> IngestAsync(GitIngestRequest request, string? cursor, CancellationToken cancellationToken = default) =>
+        IngestAsync(request, cursor, staging: null, cancellationToken);
+
+    /// <param name="staging">
+    /// The run's staging (<see cref="RunStaging"/>): the commits and deployments become visible together, just before
+    /// linking (which reads them back); null writes them straight to the event tables.
+    /// </param>
+    public async Task<GitIngestResult> IngestAsync(GitIngestRequest request, string? cursor, RunStaging? staging, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var headsStored = await HeadsStillStoredAsync(request, ParseCursor(cursor), cancellationToken);
         var clone = await Task.Run(() => ReadClone(request, headsStored, cancellationToken), cancellationToken);
 
         // The skeleton's row writer (a clone is read whole, so one batch per table): nothing is sent for a table without new rows.
-        var rows = new RowWriter(store);
+        var rows = new RowWriter(store, staging);
         var commitRows = await rows.WriteAsync(Commits, clone.Commits.Select(CommitRow(request)), cancellationToken);
         await rows.WriteAsync(CommitPaths, clone.Commits.Select(commit => new object?[] { request.Repository, commit.Sha, commit.ChangedFiles, SourceName }), cancellationToken);
         var deploymentRows = await WriteChangedDeploymentsAsync(request, clone.Deployments, rows, cancellationToken);
+        if (staging is not null)
+        {
+            await staging.PublishAsync(cancellationToken);
+        }
         var links = await linker.LinkAsync([request.Service], cancellationToken);
 
         return new GitIngestResult(

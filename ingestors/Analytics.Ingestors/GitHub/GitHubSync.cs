@@ -43,6 +43,8 @@ internal sealed class GitHubSync(GitHubSyncRun run, GitHubServiceDirectory servi
             }
         }
 
+        // The comparisons and the linker read the run's deployments and commits back from the event tables.
+        await run.Run.PublishAsync(cancellationToken);
         if (run.Settings.Commits)
         {
             await new GitHubComparisonReader(run, linker).ReadAsync(targets, cancellationToken);
@@ -51,6 +53,7 @@ internal sealed class GitHubSync(GitHubSyncRun run, GitHubServiceDirectory servi
         if (run.ServicesToLink.Count > 0)
         {
             // Deployments or commits changed: recompute what those services' production deployments shipped.
+            await run.Run.PublishAsync(cancellationToken);
             var links = await linker.LinkAsync(run.ServicesToLink, cancellationToken);
             run.Run.Rows.Count("deployment_commits", links.Rows);
         }

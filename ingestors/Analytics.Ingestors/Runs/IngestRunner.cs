@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Catalog;
 using Microsoft.Extensions.Logging;
@@ -26,64 +27,100 @@ public sealed class SourceAlreadyRunningException(string source, int runId, Date
 
 /// <summary>
 /// Runs a source with its bookkeeping: registers the source, records the run's start, end, status, rows per table
-/// and error, and saves the cursors the source advanced only when the run succeeded.
+/// and error, makes the run's rows visible and saves the cursors the source advanced only when the run succeeded.
 /// </summary>
 /// <remarks>
 /// An <see cref="IIngestSource.Exclusive"/> source is claimed in the catalog for the run (a lease of
-/// <see cref="Lease"/>, renewed every <see cref="LeaseRenewal"/>), so the scheduler of the dashboard and an
-/// <c>ingest</c> command never run one source at the same time; a run whose process died frees the source when its
-/// lease runs out.
+/// <see cref="Lease"/>, renewed every <see cref="LeaseRenewal"/>, recording this host and process), so the
+/// scheduler of the dashboard and an <c>ingest</c> command never run one source at the same time. A run whose
+/// process died frees the source at once when that process ran on the same machine, else when its lease runs
+/// out; a run that loses its lease (taken over, or not renewed in time) is stopped.
+/// <para>
+/// With a store (the application's), an exclusive run writes its event rows into staging tables that become
+/// visible together when it succeeds (<see cref="RunStaging"/>); the cursors are saved only after that. The next
+/// run of a source first cleans up what an unfinished run left (finishing a publish it had begun).
+/// </para>
 /// </remarks>
-public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, IDerivedTables derivedTables, ILogger<IngestRunner> logger)
+/// <param name="store">Where staging tables live; without one (some tests), runs write straight to the event tables.</param>
+public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, IDerivedTables derivedTables, ILogger<IngestRunner> logger, IClickHouseStore? store = null)
 {
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     public static readonly TimeSpan LeaseRenewal = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often this runner renews a run's lease (<see cref="LeaseRenewal"/>; tests shorten it).</summary>
+    public TimeSpan RenewalInterval { get; init; } = LeaseRenewal;
 
     /// <summary>Runs <paramref name="source"/> once. Failures are recorded and returned, not thrown (cancellation is thrown).</summary>
     /// <exception cref="SourceAlreadyRunningException">The source is exclusive and a run of it is in progress; nothing was recorded.</exception>
     public async Task<IngestRunOutcome> RunAsync(IIngestSource source, CancellationToken cancellationToken = default)
     {
         await catalog.EnsureSourceAsync(source.Name, source.Kind, cancellationToken);
-        int runId;
-        if (source.Exclusive)
+        if (!source.Exclusive)
         {
-            var claim = await catalog.ClaimRunAsync(source.Name, Lease, cancellationToken);
-            if (!claim.Claimed)
-            {
-                throw new SourceAlreadyRunningException(source.Name, claim.RunId, claim.StartedAt);
-            }
-            runId = claim.RunId;
+            var unleased = await catalog.RecordRunStartedAsync(source.Name, cancellationToken);
+            return await RunClaimedAsync(source, unleased, staging: null, leaseLost: null, cancellationToken, cancellationToken);
         }
-        else
+
+        var claim = await catalog.ClaimRunAsync(source.Name, Lease, cancellationToken);
+        if (!claim.Claimed)
         {
-            runId = await catalog.RecordRunStartedAsync(source.Name, cancellationToken);
+            throw new SourceAlreadyRunningException(source.Name, claim.RunId, claim.StartedAt);
         }
-        using var renewal = source.Exclusive ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
-        var renewing = renewal is null ? Task.CompletedTask : RenewLeaseAsync(source.Name, runId, renewal.Token);
+        var runId = claim.RunId;
+        var leaseLost = new LeaseState();
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var renewal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewing = RenewLeaseAsync(source.Name, runId, leaseLost, run, renewal.Token);
         try
         {
-            return await RunClaimedAsync(source, runId, cancellationToken);
+            RunStaging? staging = null;
+            if (store is not null)
+            {
+                await RecoverLeftoversAsync(store, source.Name, run.Token);
+                staging = new RunStaging(store, runId, (tables, token) => catalog.RecordPublishingAsync(runId, tables, token));
+            }
+            return await RunClaimedAsync(source, runId, staging, leaseLost, run.Token, cancellationToken);
         }
         finally
         {
-            renewal?.Cancel();
+            await renewal.CancelAsync();
             await renewing;
         }
     }
 
-    private async Task<IngestRunOutcome> RunClaimedAsync(IIngestSource source, int runId, CancellationToken cancellationToken)
+    /// <summary>Why the lease was lost, once it was; the run is cancelled then.</summary>
+    private sealed class LeaseState
     {
-        var context = new IngestContext(source.Name, runId, cursors);
+        public string? Reason { get; set; }
+    }
+
+    private async Task<IngestRunOutcome> RunClaimedAsync(
+        IIngestSource source, int runId, RunStaging? staging, LeaseState? leaseLost, CancellationToken runToken, CancellationToken cancellationToken)
+    {
+        var context = new IngestContext(source.Name, runId, cursors, staging);
         logger.LogInformation("Ingest run {RunId} of {Source} ({Kind}) started.", runId, source.Name, source.Kind);
 
         IngestResult result;
         try
         {
-            result = await source.RunAsync(context, cancellationToken);
+            result = await source.RunAsync(context, runToken);
+            if (result.Problems.Count == 0 && staging is not null)
+            {
+                logger.LogInformation("Ingest run {RunId} of {Source}: publishing {Tables}.", runId, source.Name, string.Join(", ", staging.StagedTables));
+                await staging.PublishAsync(runToken);
+            }
         }
         catch (Exception error)
         {
+            await DiscardAsync(staging, runId, source.Name);
+            if (leaseLost?.Reason is { } lost)
+            {
+                // The run is no longer this process's to record: another took it over, or will.
+                var stopped = $"Stopped: the run lost its lease ({lost}).";
+                logger.LogError("Ingest run {RunId} of {Source}: {Error}", runId, source.Name, stopped);
+                return new IngestRunOutcome(runId, IngestRunStatus.Failed, new Dictionary<string, long>(), stopped);
+            }
             // Recorded even when cancelled (the host is stopping), so no run is left "Running" for ever.
             var message = cancellationToken.IsCancellationRequested ? "Cancelled: the application was stopping." : Describe(error);
             await catalog.RecordRunFinishedAsync(runId, IngestRunStatus.Failed, new Dictionary<string, long>(), message, CancellationToken.None);
@@ -97,12 +134,14 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
 
         if (result.Problems.Count > 0)
         {
+            await DiscardAsync(staging, runId, source.Name);
             var message = Summarise(result.Problems);
             await catalog.RecordRunFinishedAsync(runId, IngestRunStatus.Failed, result.RowsPerTable, message, CancellationToken.None);
             logger.LogError("Ingest run {RunId} of {Source} refused input: {Error}", runId, source.Name, message);
             return new IngestRunOutcome(runId, IngestRunStatus.Failed, result.RowsPerTable, message);
         }
 
+        // Only now that the rows are visible: a cursor must never point past rows nobody can read.
         foreach (var (resource, cursor) in context.PendingCursors)
         {
             await cursors.SaveCursorAsync(source.Name, resource, cursor.Value, cursor.ETag, cancellationToken);
@@ -124,22 +163,82 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
         return new IngestRunOutcome(runId, IngestRunStatus.Succeeded, result.RowsPerTable, null) { Warnings = result.Warnings };
     }
 
-    /// <summary>Keeps the run's lease alive until <paramref name="stop"/> is cancelled (the run ended).</summary>
+    /// <summary>
+    /// Cleans up the staging tables that ended runs of <paramref name="sourceName"/> left (their process died, or a
+    /// discard failed): finishes a publish that had begun, drops the rest. Runs of other sources are theirs to clean.
+    /// </summary>
+    private async Task RecoverLeftoversAsync(IClickHouseStore target, string sourceName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecoverLeftoversOrThrowAsync(target, sourceName, cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // The leftovers stay where they are, invisible, for the next run; this run goes on (and fails on its own
+            // if the store is unreachable).
+            logger.LogWarning("Ingest of {Source}: what earlier runs left staged could not be cleaned up now: {Error}", sourceName, Describe(error));
+        }
+    }
+
+    private async Task RecoverLeftoversOrThrowAsync(IClickHouseStore target, string sourceName, CancellationToken cancellationToken)
+    {
+        var leftovers = await RunStaging.LeftoversAsync(target, cancellationToken);
+        if (leftovers.Count == 0)
+        {
+            return;
+        }
+        var ended = await catalog.EndedRunsPublishingAsync(sourceName, leftovers.Keys.ToList(), cancellationToken);
+        foreach (var (runId, publishing) in ended)
+        {
+            logger.LogWarning(
+                "Ingest run {RunId} of {Source} did not finish: {Action}.", runId, sourceName,
+                publishing.Count > 0 ? $"finishing its publish of {string.Join(", ", publishing)}" : "dropping its staged rows");
+            await RunStaging.RecoverAsync(target, runId, leftovers[runId], publishing, cancellationToken);
+        }
+    }
+
+    private async Task DiscardAsync(RunStaging? staging, int runId, string sourceName)
+    {
+        if (staging is null)
+        {
+            return;
+        }
+        try
+        {
+            await staging.DiscardAsync(CancellationToken.None);
+        }
+        catch (Exception error)
+        {
+            // Invisible either way; the next run of the source drops them.
+            logger.LogWarning("Ingest run {RunId} of {Source}: its staging tables could not be dropped now: {Error}", runId, sourceName, Describe(error));
+        }
+    }
+
+    /// <summary>
+    /// Keeps the run's lease alive until <paramref name="stop"/> is cancelled (the run ended); cancels
+    /// <paramref name="run"/> when the lease is lost: the run was closed meanwhile (taken over), or no renewal
+    /// succeeded before the lease ran out (another process may take the source over then).
+    /// </summary>
     /// <remarks>
     /// Wall-clock time, not the injected clock: a lease is compared with other processes' clocks, and a test's fake
     /// clock that jumps its timers forward would renew without pause.
     /// </remarks>
-    private async Task RenewLeaseAsync(string sourceName, int runId, CancellationToken stop)
+    private async Task RenewLeaseAsync(string sourceName, int runId, LeaseState state, CancellationTokenSource run, CancellationToken stop)
     {
+        var renewedAt = Stopwatch.GetTimestamp();
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(LeaseRenewal, TimeProvider.System, stop);
+                await Task.Delay(RenewalInterval, TimeProvider.System, stop);
                 if (!await catalog.RenewRunLeaseAsync(runId, Lease, stop))
                 {
-                    logger.LogWarning("Ingest run {RunId} of {Source} lost its lease: it was closed meanwhile.", runId, sourceName);
-                    return;
+                    state.Reason = "it was closed meanwhile, and the source may have been taken over";
+                }
+                else
+                {
+                    renewedAt = Stopwatch.GetTimestamp();
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -148,9 +247,18 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
             }
             catch (Exception error)
             {
-                // The run goes on and the next renewal tries again; should the catalog stay unreachable, the lease
-                // runs out and another process may take the source over.
+                // The next renewal tries again, as long as the lease lasts.
                 logger.LogWarning("Ingest run {RunId} of {Source} could not renew its lease: {Error}", runId, sourceName, Describe(error));
+                if (Stopwatch.GetElapsedTime(renewedAt) >= Lease)
+                {
+                    state.Reason = "it could not be renewed before it ran out";
+                }
+            }
+            if (state.Reason is not null)
+            {
+                logger.LogWarning("Ingest run {RunId} of {Source} lost its lease: {Reason}. Stopping it.", runId, sourceName, state.Reason);
+                await run.CancelAsync();
+                return;
             }
         }
     }

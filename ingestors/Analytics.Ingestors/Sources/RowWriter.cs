@@ -1,3 +1,4 @@
+using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
 
 namespace Analytics.Ingestors.Sources;
@@ -7,10 +8,11 @@ public sealed record RowTable(string Name, IReadOnlyList<string> Columns);
 
 /// <summary>
 /// Writes a run's rows and counts them per table (the run's rows per table). A reader writes each page's rows
-/// before it asks for the next page, so what a run read is stored even if a later page fails, and memory holds one
-/// page at a time.
+/// before it asks for the next page, so memory holds one page at a time. With a <see cref="RunStaging"/> the rows
+/// go to the run's staging tables and become visible together when the run ends; without one, straight to the
+/// event tables.
 /// </summary>
-public sealed class RowWriter(IClickHouseStore store)
+public sealed class RowWriter(IClickHouseStore store, RunStaging? staging = null)
 {
     private readonly Dictionary<string, long> _rows = new(StringComparer.Ordinal);
 
@@ -26,7 +28,9 @@ public sealed class RowWriter(IClickHouseStore store)
         {
             return 0;
         }
-        var written = await store.InsertAsync(table.Name, table.Columns, known, cancellationToken);
+        var written = staging is null
+            ? await store.InsertAsync(table.Name, table.Columns, known, cancellationToken)
+            : await staging.InsertAsync(table.Name, table.Columns, known, cancellationToken);
         Count(table.Name, written);
         return written;
     }

@@ -15,7 +15,8 @@ namespace Analytics.Ingestors.Sources;
 //         the list's first page),
 //       - asks for the list's pages through Pager.PagesAsync with the vendor's IPaging (next links, offsets or
 //         cursors), the first page conditionally: 304 Not Modified means nothing changed and costs nothing,
-//       - writes each page's rows (run.Rows, a RowBatch for several tables) before the next page is asked for, and
+//       - writes each page's rows (run.Rows, a RowBatch for several tables) before the next page is asked for (into
+//         the run's staging tables: they become visible together when the run succeeds, see RunStaging), and
 //         stops at what the cursor says was read before (Pager.ReadAsync),
 //       - hands its new cursor to run.Cursors.Advance, which the runner saves only if the whole run succeeds: a failed
 //         run moves no cursor and the next one reads the same pages again (rows carry natural keys, so that adds nothing).
@@ -34,7 +35,13 @@ public sealed class SourceRun(IngestContext context, IClickHouseStore store)
 
     public SourceCursors Cursors { get; } = new(context);
 
-    public RowWriter Rows { get; } = new(store);
+    public RowWriter Rows { get; } = new(store, context.Staging);
+
+    /// <summary>
+    /// Makes the rows written so far visible now (see <see cref="RunStaging"/>), for a step that reads them back
+    /// (linking deployments to commits); the runner publishes the rest when the run succeeds.
+    /// </summary>
+    public Task PublishAsync(CancellationToken cancellationToken) => context.Staging?.PublishAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Something the run could not do but does not fail for (see <see cref="IngestResult.Warnings"/>).</summary>
     public void Warn(string warning) => _warnings.Add(warning);

@@ -7,6 +7,12 @@ namespace Analytics.Storage.Catalog;
 /// can attribute events to teams at the event's time. Each table is replaced whole; the catalog is small.
 /// Run after every catalog change and at start-up.
 /// </summary>
+/// <remarks>
+/// Each table is built beside the live one, in a staging table of its own (<c>&lt;table&gt;__next_&lt;random&gt;</c>),
+/// and swapped in with <c>EXCHANGE TABLES</c>: a reader in any process sees the old rows or the new ones, never an
+/// empty table, and a crash mid-way leaves the last complete copy. Two processes syncing at once each swap in a
+/// complete copy of the catalog; the later one stays.
+/// </remarks>
 public sealed class CatalogMirrorSync(CatalogMirrorExport catalog, IClickHouseStore store)
 {
     public async Task SyncAsync(CancellationToken cancellationToken = default)
@@ -28,9 +34,21 @@ public sealed class CatalogMirrorSync(CatalogMirrorExport catalog, IClickHouseSt
             mirror.Templates.Select(row => new object?[] { row.Template, row.LatestVersion, row.IsGoldenPath }), cancellationToken);
     }
 
+    private static string Quote(string name) => ClickHouseText.QuoteIdentifier(name);
+
     private async Task ReplaceAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
-        await store.ExecuteAsync($"TRUNCATE TABLE {ClickHouseText.QuoteIdentifier(table)}", cancellationToken: cancellationToken);
-        await store.InsertAsync(table, columns, rows, cancellationToken);
+        var staging = $"{table}__next_{Guid.NewGuid().ToString("N")[..12]}";
+        try
+        {
+            await store.ExecuteAsync($"CREATE TABLE {Quote(staging)} AS {Quote(table)}", cancellationToken: cancellationToken);
+            await store.InsertAsync(staging, columns, rows, cancellationToken);
+            await store.ExecuteAsync($"EXCHANGE TABLES {Quote(table)} AND {Quote(staging)}", cancellationToken: cancellationToken);
+        }
+        finally
+        {
+            // After the exchange it holds the previous rows; before it, an unfinished copy. Never read either way.
+            await store.ExecuteAsync($"DROP TABLE IF EXISTS {Quote(staging)} SYNC", cancellationToken: CancellationToken.None);
+        }
     }
 }

@@ -10,6 +10,30 @@ namespace Analytics.Storage.Catalog;
 /// <remarks>The ClickHouse mirror is not refreshed here: callers sync it (<see cref="CatalogMirrorSync"/>) afterwards.</remarks>
 public sealed class CatalogSeeding(IDbContextFactory<CatalogDbContext> factory, TimeProvider clock)
 {
+    /// <summary>
+    /// The catalog's mark of a store holding demo data: a source of this name and kind, registered when the demo
+    /// is loaded (it stays, like the demo's rows, until the store is replaced).
+    /// </summary>
+    public const string DemoSource = "demo";
+
+    /// <summary>Marks the store as holding demo data (idempotent).</summary>
+    public async Task MarkDemoAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Sources.AnyAsync(s => s.Name == DemoSource, cancellationToken))
+        {
+            db.Sources.Add(new Source { Name = DemoSource, Kind = DemoSource });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>True when demo data was loaded into this store (<see cref="MarkDemoAsync"/>).</summary>
+    public async Task<bool> IsDemoAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Sources.AnyAsync(s => s.Name == DemoSource && s.Kind == DemoSource, cancellationToken);
+    }
+
     /// <summary>Adds what the catalog lacks of <paramref name="seed"/>.</summary>
     /// <returns>New rows per entity set, e.g. "teams" → 12; zero each on a repeat.</returns>
     public async Task<IReadOnlyDictionary<string, int>> AddMissingAsync(CatalogSeed seed, CancellationToken cancellationToken = default)

@@ -46,13 +46,20 @@ public sealed class IngestRunLog(IDbContextFactory<CatalogDbContext> contextFact
     /// <summary>
     /// Starts a run of <paramref name="sourceName"/> that holds the source until <paramref name="lease"/> from now
     /// (renew it with <see cref="RenewRunLeaseAsync"/>), unless another running run holds it: then that run is
-    /// returned and nothing is recorded. A running run whose lease has expired is closed as failed first: its
-    /// process stopped without finishing it.
+    /// returned and nothing is recorded. A running run is closed as failed first, and the source taken over at once,
+    /// when its process stopped without finishing it: its lease ran out, or its holder ran on this machine and is
+    /// gone (<see cref="RunHolder.IsKnownGone"/>).
     /// </summary>
     /// <exception cref="ArgumentException">No source has this name.</exception>
-    public async Task<RunClaim> ClaimRunAsync(string sourceName, TimeSpan lease, CancellationToken cancellationToken = default)
+    public Task<RunClaim> ClaimRunAsync(string sourceName, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        ClaimRunAsync(sourceName, lease, RunHolder.Current, cancellationToken);
+
+    /// <inheritdoc cref="ClaimRunAsync(string, TimeSpan, CancellationToken)"/>
+    /// <param name="holder">The process claiming (recorded with the run).</param>
+    public async Task<RunClaim> ClaimRunAsync(string sourceName, TimeSpan lease, RunHolder holder, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(holder);
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         // SQLite's write lock (BEGIN IMMEDIATE) makes check-then-insert atomic across processes; the unique filtered
         // index on leased running runs is the guard should that ever not hold.
@@ -60,23 +67,32 @@ public sealed class IngestRunLog(IDbContextFactory<CatalogDbContext> contextFact
         var sourceId = await CatalogSourceIds.RequireAsync(db, sourceName, cancellationToken);
         var now = timeProvider.GetUtcNow();
 
-        var abandoned = await db.IngestRuns
-            .Where(r => r.SourceId == sourceId && r.Status == IngestRunStatus.Running && r.LeaseExpiresAt != null && r.LeaseExpiresAt < now)
+        var leased = await db.IngestRuns
+            .Where(r => r.SourceId == sourceId && r.Status == IngestRunStatus.Running && r.LeaseExpiresAt != null)
             .ToListAsync(cancellationToken);
-        foreach (var run in abandoned)
+        foreach (var run in leased)
         {
-            run.Status = IngestRunStatus.Failed;
-            run.FinishedAt = now;
-            run.Error = $"Abandoned: its lease ran out at {run.LeaseExpiresAt!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC without being renewed (the process running it stopped).";
+            if (run.LeaseExpiresAt < now)
+            {
+                Abandon(run, now, $"its lease ran out at {run.LeaseExpiresAt!.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC without being renewed (the process running it stopped)");
+            }
+            else if (run.HolderHost is { } host && run.HolderProcessId is { } pid && new RunHolder(host, pid, run.HolderProcessStartedAt).IsKnownGone())
+            {
+                Abandon(run, now, $"its process ({pid} on {host}) is gone");
+            }
         }
         await db.SaveChangesAsync(cancellationToken);
 
-        var holder = await LeaseHolderAsync(db, sourceId, cancellationToken);
-        if (holder is not null)
+        var current = await LeaseHolderAsync(db, sourceId, cancellationToken);
+        if (current is not null)
         {
-            return holder;
+            return current;
         }
-        var claimed = new IngestRun { SourceId = sourceId, StartedAt = now, Status = IngestRunStatus.Running, LeaseExpiresAt = now + lease };
+        var claimed = new IngestRun
+        {
+            SourceId = sourceId, StartedAt = now, Status = IngestRunStatus.Running, LeaseExpiresAt = now + lease,
+            HolderHost = holder.Host, HolderProcessId = holder.ProcessId, HolderProcessStartedAt = holder.ProcessStartedAt,
+        };
         db.IngestRuns.Add(claimed);
         try
         {
@@ -91,6 +107,40 @@ public sealed class IngestRunLog(IDbContextFactory<CatalogDbContext> contextFact
         }
         await transaction.CommitAsync(cancellationToken);
         return new RunClaim(Claimed: true, claimed.Id, claimed.StartedAt);
+    }
+
+    /// <summary>Records, before the first copy, which tables run <paramref name="runId"/> begins to make visible (added to those recorded before).</summary>
+    public async Task RecordPublishingAsync(int runId, IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.IngestRuns.FindAsync([runId], cancellationToken)
+            ?? throw new ArgumentException($"Unknown ingest run {runId}.", nameof(runId));
+        run.PublishingTables = string.Join(',', PublishingTablesOf(run).Union(tables, StringComparer.Ordinal));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Of <paramref name="runIds"/>, the runs of <paramref name="sourceName"/> that are no longer running, each with
+    /// the tables it had begun to publish (empty when it never began): whose staging tables may be cleaned up.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, IReadOnlyList<string>>> EndedRunsPublishingAsync(
+        string sourceName, IReadOnlyCollection<int> runIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.IngestRuns.AsNoTracking()
+            .Where(r => r.Source.Name == sourceName && runIds.Contains(r.Id) && r.Status != IngestRunStatus.Running)
+            .ToListAsync(cancellationToken);
+        return runs.ToDictionary(r => r.Id, r => (IReadOnlyList<string>)PublishingTablesOf(r).ToList());
+    }
+
+    private static IEnumerable<string> PublishingTablesOf(IngestRun run) =>
+        (run.PublishingTables ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    private static void Abandon(IngestRun run, DateTimeOffset now, string reason)
+    {
+        run.Status = IngestRunStatus.Failed;
+        run.FinishedAt = now;
+        run.Error = $"Abandoned: {reason}.";
     }
 
     /// <summary>Extends a claimed run's lease to <paramref name="lease"/> from now; false if the run no longer runs.</summary>

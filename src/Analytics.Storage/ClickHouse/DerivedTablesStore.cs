@@ -1,3 +1,4 @@
+// Long: the derived tables' refresh protocol (staleness, fingerprints, the cross-process lock, failure status) reads best in one place.
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,6 +11,15 @@ namespace Analytics.Storage.ClickHouse;
 /// <c>-- Sources:</c> line names the tables it reads (derived ones included, so refreshes run in order).
 /// </summary>
 public sealed record DerivedTable(string Name, string Select, IReadOnlyList<string> Sources);
+
+/// <summary>How current the derived tables are, for a note on the pages when the last refresh failed.</summary>
+/// <param name="FiguresFrom">When the tables being served were last refreshed (null when unknown).</param>
+/// <param name="FailedAt">When the last refresh failed; null when it succeeded.</param>
+/// <param name="Failure">Why it failed, in one line.</param>
+public sealed record DerivedTablesStatus(DateTimeOffset? FiguresFrom, DateTimeOffset? FailedAt, string? Failure)
+{
+    public bool Failed => FailedAt is not null;
+}
 
 /// <summary>Brings the derived tables up to date on request, e.g. at the end of an ingest run.</summary>
 public interface IDerivedTables
@@ -32,10 +42,25 @@ public interface IDerivedTables
 /// Writes by another process (a CLI ingest into a shared server, or before this process started) are noticed by
 /// comparing the sources' fingerprints with those recorded at the last refresh (table derived_refreshes): on the
 /// first query, then at most every 30 seconds (<see cref="DefaultFingerprintCheckInterval"/>).
+/// <para>
+/// Several processes on one ClickHouse database: each rebuild uses its own staging table
+/// (<c>&lt;table&gt;__next_&lt;random&gt;</c>, dropped afterwards whatever happens), and the refresh as a whole holds
+/// a lock in ClickHouse (<see cref="StoreLock"/> <c>derived_refresh</c>), so the tables are rebuilt by one
+/// process at a time; one that waited compares fingerprints again and rebuilds only what is still stale.
+/// A refresh that fails (disk full, memory limit) leaves the last good tables in place: queries go on reading
+/// them, <see cref="Status"/> says since when and why (the pages show it), and no refresh is tried again for
+/// <see cref="RetryAfterFailure"/> unless asked for (<see cref="RefreshStaleAsync"/>).
+/// </para>
 /// </remarks>
 public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
 {
-    private const string StagingSuffix = "__next";
+    private const string StagingSuffix = "__next_";
+
+    /// <summary>How long queries serve the last good tables, without trying again, after a refresh failed.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one process may hold the refresh lock; a whole refresh takes seconds (7.4 s at scale L).</summary>
+    public static readonly TimeSpan RefreshLockHold = TimeSpan.FromMinutes(10);
 
     /// <summary>How often, by default, the sources' fingerprints are compared again to notice another process's writes.</summary>
     public static readonly TimeSpan DefaultFingerprintCheckInterval = TimeSpan.FromSeconds(30);
@@ -58,6 +83,8 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private long? _fingerprintsCheckedAt;
     private Timer? _backgroundRefresh;
     private int _disposed;
+    private DerivedTablesStatus _status = new(null, null, null);
+    private long? _failedAt;
 
     /// <param name="refreshAfterWrites">
     /// When set, stale tables are also refreshed in the background this long after the last write, so the next
@@ -80,6 +107,9 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
 
     /// <summary>The derived tables, each after the derived tables it reads.</summary>
     public IReadOnlyList<DerivedTable> Tables => _tables;
+
+    /// <summary>Whether the last refresh succeeded, and since when the tables served are current.</summary>
+    public DerivedTablesStatus Status => Volatile.Read(ref _status);
 
     public async Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
     {
@@ -108,7 +138,17 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
 
     public async Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
     {
-        await RefreshStaleAsync(cancellationToken);
+        if (_failedAt is not { } failedAt || Stopwatch.GetElapsedTime(failedAt) >= RetryAfterFailure)
+        {
+            try
+            {
+                await RefreshStaleAsync(cancellationToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException && _migrated)
+            {
+                // Recorded by the refresh: serve the last good tables; the pages say so.
+            }
+        }
         return await _inner.QueryAsync<TRow>(sql, parameters, cancellationToken);
     }
 
@@ -135,22 +175,74 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
                 await CompareFingerprintsAsync(cancellationToken);
                 _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
             }
-            var stale = StaleTables();
-            if (stale.Count > 0)
+            if (StaleTables().Count > 0)
             {
-                // Taken before rebuilding: a write landing meanwhile leaves the recorded fingerprint behind, so
-                // the next check rebuilds again rather than missing it.
-                var sources = await SourceStatesAsync(cancellationToken);
-                foreach (var table in stale)
-                {
-                    await RefreshAsync(table, Fingerprint(table, sources), cancellationToken);
-                }
+                await RefreshLockedAsync(cancellationToken);
             }
         }
         finally
         {
             _refreshLock.Release();
         }
+    }
+
+    /// <summary>Rebuilds the stale tables holding the cross-process refresh lock; records how it went in <see cref="Status"/>.</summary>
+    private async Task RefreshLockedAsync(CancellationToken cancellationToken)
+    {
+        var crossProcess = new StoreLock(_inner, "derived_refresh", RefreshLockHold);
+        try
+        {
+            if (!await crossProcess.AcquireAsync(RefreshLockHold, cancellationToken))
+            {
+                throw new TimeoutException($"another process held the refresh lock for over {RefreshLockHold.TotalMinutes:0} minutes");
+            }
+            try
+            {
+                // Another process may have refreshed while this one waited.
+                await CompareFingerprintsAsync(cancellationToken);
+                _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
+                // Taken before rebuilding: a write landing meanwhile leaves the recorded fingerprint behind, so
+                // the next check rebuilds again rather than missing it.
+                var sources = await SourceStatesAsync(cancellationToken);
+                foreach (var table in StaleTables())
+                {
+                    await RefreshAsync(table, Fingerprint(table, sources), cancellationToken);
+                }
+            }
+            finally
+            {
+                await crossProcess.ReleaseAsync(CancellationToken.None);
+            }
+            _failedAt = null;
+            Volatile.Write(ref _status, new DerivedTablesStatus(DateTimeOffset.UtcNow, null, null));
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            _failedAt = Stopwatch.GetTimestamp();
+            Volatile.Write(ref _status, new DerivedTablesStatus(await LastRefreshedAsync(), DateTimeOffset.UtcNow, OneLine(error)));
+            throw;
+        }
+    }
+
+    /// <summary>When the tables now served were refreshed (by any process), or null if that cannot be read either.</summary>
+    private async Task<DateTimeOffset?> LastRefreshedAsync()
+    {
+        try
+        {
+            var rows = await _inner.QueryAsync<RefreshedRow>("SELECT max(refreshed_at) AS refreshed_at FROM derived_refreshes", cancellationToken: CancellationToken.None);
+            return rows.Count == 1 && rows[0].RefreshedAt.Year > 1970 ? rows[0].RefreshedAt : null;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    private static string OneLine(Exception error)
+    {
+        var message = error is ClickHouseException engine ? engine.EngineMessage : error.Message;
+        var line = message.Split('\n', 2)[0].Trim();
+        return line.Length <= 200 ? line : line[..200] + "…";
     }
 
     public async ValueTask DisposeAsync()
@@ -179,12 +271,19 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
         {
             version = ++_version;
         }
-        var staging = table.Name + StagingSuffix;
-        await _inner.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {staging} AS {table.Name}", cancellationToken: cancellationToken);
-        await _inner.ExecuteAsync($"TRUNCATE TABLE {staging}", cancellationToken: cancellationToken);
-        await _inner.ExecuteAsync($"INSERT INTO {staging} {table.Select}", cancellationToken: cancellationToken);
-        await _inner.ExecuteAsync($"EXCHANGE TABLES {table.Name} AND {staging}", cancellationToken: cancellationToken);
-        await _inner.ExecuteAsync($"TRUNCATE TABLE {staging}", cancellationToken: cancellationToken);
+        // Its own staging table: no other refresh, in this process or another, ever writes into it.
+        var staging = table.Name + StagingSuffix + Guid.NewGuid().ToString("N")[..12];
+        try
+        {
+            await _inner.ExecuteAsync($"CREATE TABLE {staging} AS {table.Name}", cancellationToken: cancellationToken);
+            await _inner.ExecuteAsync($"INSERT INTO {staging} {table.Select}", cancellationToken: cancellationToken);
+            await _inner.ExecuteAsync($"EXCHANGE TABLES {table.Name} AND {staging}", cancellationToken: cancellationToken);
+        }
+        finally
+        {
+            // The previous table after the exchange, or the unfinished one before it: never served again.
+            await _inner.ExecuteAsync($"DROP TABLE IF EXISTS {staging} SYNC", cancellationToken: CancellationToken.None);
+        }
         await _inner.ExecuteAsync(
             "INSERT INTO derived_refreshes (name, fingerprint, refreshed_at) VALUES ({name:String}, {fingerprint:UInt64}, now64(3))",
             QueryParameters.From(("name", table.Name), ("fingerprint", fingerprint)), cancellationToken);
@@ -331,6 +430,8 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private sealed record VersionRow(string Version);
 
     private sealed record RefreshRow(string Name, ulong Fingerprint);
+
+    private sealed record RefreshedRow(DateTimeOffset RefreshedAt);
 
     private sealed record SourceStateRow(string Table, string State);
 }

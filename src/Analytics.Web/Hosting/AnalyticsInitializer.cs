@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Web.Hosting;
 
 /// <summary>
-/// Brings the stores to the current schema and, when configured and the store is empty, loads the demo
-/// organisation — so a fresh clone shows a populated dashboard from one command — then the derived tables up to date.
+/// Brings the stores to the current schema and, on an empty store in development (or when asked for with
+/// <c>Analytics:Demo:LoadWhenEmpty=true</c>), loads the demo organisation — so a fresh clone shows a populated
+/// dashboard from one command — then the derived tables up to date. Production never gets the demo by itself.
 /// </summary>
 public sealed class AnalyticsInitializer(
     StoreStartup storeStartup,
@@ -17,6 +18,7 @@ public sealed class AnalyticsInitializer(
     CatalogMirrorSync mirror,
     IDerivedTables derivedTables,
     IOptions<DemoOptions> demoOptions,
+    IHostEnvironment environment,
     TimeProvider clock,
     ILogger<AnalyticsInitializer> logger)
 {
@@ -25,7 +27,7 @@ public sealed class AnalyticsInitializer(
         await storeStartup.RunAsync(cancellationToken);
         logger.LogInformation("Store ready: {Transport} ClickHouse, database {Database}.", store.Transport, store.Database);
         var demo = demoOptions.Value;
-        if (demo.LoadWhenEmpty && await DemoOrganisationLoader.IsEmptyAsync(store, cancellationToken))
+        if ((demo.LoadWhenEmpty ?? environment.IsDevelopment()) && await DemoOrganisationLoader.IsEmptyAsync(store, cancellationToken))
         {
             await LoadDemoAsync(DemoScale.Parse(demo.Scale), demo.Seed, cancellationToken);
         }

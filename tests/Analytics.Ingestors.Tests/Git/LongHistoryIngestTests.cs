@@ -6,6 +6,8 @@ using Analytics.Storage.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
+using Analytics.Testing;
+
 namespace Analytics.Ingestors.Tests.Git;
 
 /// <summary>

@@ -318,8 +318,8 @@ public sealed class GitHubSyncTests
         Assert.Equal((IngestRunStatus.Failed, failed.Error), (recorded.Status, recorded.Error));
         Assert.Contains("Connection refused", recorded.Error);
         Assert.Empty(await scenario.CursorsAsync());
-        // It failed mid-run: commits were stored before the store went away.
-        Assert.True(await scenario.Host.CountAsync("commits FINAL") > 0);
+        // It failed mid-run, after staging commits: none of the run's rows is visible.
+        Assert.Equal(0, await scenario.Host.CountAsync("commits FINAL"));
         Assert.Equal(0, await scenario.Host.CountAsync("pull_requests FINAL"));
 
         outage.IsDown = false;

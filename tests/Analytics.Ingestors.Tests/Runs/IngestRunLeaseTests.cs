@@ -32,6 +32,26 @@ public sealed class IngestRunLeaseTests
     }
 
     [Fact]
+    public async Task A_run_that_loses_its_lease_is_stopped_by_its_heartbeat_and_records_nothing_over_its_successor()
+    {
+        await using var host = await IngestTestHost.CreateAsync();
+        var runner = new IngestRunner(host.Get<IngestRunLog>(), host.Get<IngestCursors>(), new CountingRefreshes(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestRunner>.Instance, host.Store) { RenewalInterval = TimeSpan.FromMilliseconds(200) };
+        var running = new GatedSource("drop");
+        var run = runner.RunAsync(running);
+        await running.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        var holder = Assert.Single(await host.Get<IngestRunLog>().RecentRunsAsync("drop", 10));
+
+        // Another process closed it (took the source over, believing its process gone).
+        await host.Get<IngestRunLog>().RecordRunFinishedAsync(holder.Id, IngestRunStatus.Failed, new Dictionary<string, long>(), "Abandoned: taken over.");
+        var outcome = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(IngestRunStatus.Failed, outcome.Status);
+        Assert.StartsWith("Stopped: the run lost its lease (it was closed meanwhile", outcome.Error);
+        Assert.Equal("Abandoned: taken over.", Assert.Single(await host.Get<IngestRunLog>().RecentRunsAsync("drop", 10)).Error);
+    }
+
+    [Fact]
     public async Task Runs_of_a_source_that_is_not_exclusive_overlap()
     {
         await using var host = await IngestTestHost.CreateAsync();

@@ -101,4 +101,51 @@ public sealed class CatalogRunLeaseTests : IAsyncLifetime
 
         Assert.Contains("UNIQUE constraint failed", error.InnerException?.Message);
     }
+
+    [Fact]
+    public async Task A_run_whose_process_on_this_machine_is_gone_is_taken_over_at_once_but_one_on_another_machine_waits_for_its_lease()
+    {
+        var dead = ExitedProcess();
+        var crashed = await _database.Runs.ClaimRunAsync(Source, Lease, dead);
+        Assert.True(crashed.Claimed);
+
+        var takeover = await _database.RunLogOfAnotherProcess().ClaimRunAsync(Source, Lease);
+
+        Assert.True(takeover.Claimed);
+        var abandoned = await _database.WithContextAsync(db => db.IngestRuns.AsNoTracking().SingleAsync(r => r.Id == crashed.RunId));
+        Assert.Equal(IngestRunStatus.Failed, abandoned.Status);
+        Assert.Equal($"Abandoned: its process ({dead.ProcessId} on {dead.Host}) is gone.", abandoned.Error);
+        var holder = await _database.WithContextAsync(db => db.IngestRuns.AsNoTracking().SingleAsync(r => r.Id == takeover.RunId));
+        Assert.Equal((Environment.MachineName, Environment.ProcessId), (holder.HolderHost, holder.HolderProcessId));
+
+        // The same dead pid on another machine proves nothing here: that run keeps the source until its lease runs out.
+        await _database.Runs.RecordRunFinishedAsync(takeover.RunId, IngestRunStatus.Succeeded, new Dictionary<string, long>(), null);
+        var remote = await _database.Runs.ClaimRunAsync(Source, Lease, dead with { Host = "another-machine" });
+        Assert.False((await _database.RunLogOfAnotherProcess().ClaimRunAsync(Source, Lease)).Claimed);
+        _database.Clock.Now += Lease + TimeSpan.FromSeconds(1);
+        Assert.True((await _database.RunLogOfAnotherProcess().ClaimRunAsync(Source, Lease)).Claimed);
+        Assert.True(remote.Claimed);
+    }
+
+    [Fact]
+    public async Task A_live_holder_keeps_the_source_and_a_reused_pid_started_at_another_time_does_not()
+    {
+        var live = await _database.Runs.ClaimRunAsync(Source, Lease, RunHolder.Current);
+        Assert.False((await _database.RunLogOfAnotherProcess().ClaimRunAsync(Source, Lease)).Claimed);
+        await _database.Runs.RecordRunFinishedAsync(live.RunId, IngestRunStatus.Succeeded, new Dictionary<string, long>(), null);
+
+        // This process's id, recorded with a start time an hour earlier: another process that had the id before.
+        var reused = RunHolder.Current with { ProcessStartedAt = RunHolder.Current.ProcessStartedAt!.Value.AddHours(-1) };
+        await _database.Runs.ClaimRunAsync(Source, Lease, reused);
+        Assert.True((await _database.RunLogOfAnotherProcess().ClaimRunAsync(Source, Lease)).Claimed);
+    }
+
+    /// <summary>A process of this machine that has exited: its id names no running process (until the id is reused).</summary>
+    private static RunHolder ExitedProcess()
+    {
+        using var process = System.Diagnostics.Process.Start("sleep", "0.2") ?? throw new InvalidOperationException("sleep did not start.");
+        var startedAt = new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+        process.WaitForExit();
+        return new RunHolder(Environment.MachineName, process.Id, startedAt);
+    }
 }

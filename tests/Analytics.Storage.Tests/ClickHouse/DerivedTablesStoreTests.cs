@@ -9,7 +9,7 @@ namespace Analytics.Storage.Tests.ClickHouse;
 /// </summary>
 public sealed class DerivedTablesStoreTests
 {
-    private const string DeploymentColumns = "(deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source)";
+    internal const string DeploymentColumns = "(deployment_id, service, environment, status, kind, related_deployment_id, repository, sha, started_at, finished_at, url, source)";
 
     [Fact]
     public async Task A_query_after_a_write_reads_derived_tables_that_include_it()

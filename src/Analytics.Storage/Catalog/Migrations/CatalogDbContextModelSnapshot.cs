@@ -68,8 +68,20 @@ namespace Analytics.Storage.Catalog.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("HolderHost")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("HolderProcessId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("HolderProcessStartedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublishingTables")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("RowsPerTableJson")
                         .IsRequired()

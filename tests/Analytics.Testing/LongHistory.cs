@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Analytics.Ingestors.Tests.Git;
+namespace Analytics.Testing;
 
 /// <summary>
 /// A bare git repository whose history spans <see cref="Months"/> months (2011-2026, more than the 100 partitions

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+
+namespace Analytics.Storage.ClickHouse;
+
+/// <summary>
+/// A lock shared by every process that uses one ClickHouse database (on one machine or several): the table
+/// <c>lock__&lt;name&gt;</c> exists while someone holds it, with one row naming the holder and when its hold runs out.
+/// </summary>
+/// <remarks>
+/// In ClickHouse, not in the SQLite catalog: app instances on several machines share a ClickHouse server but not
+/// a catalog file. <c>CREATE TABLE</c> without <c>IF NOT EXISTS</c> is the atomic step: of two processes creating
+/// the table at once, the engine lets exactly one succeed. A holder that died leaves the table behind; once its
+/// hold has run out (or, had it died before writing its row, a minute after the table was made), the next
+/// process drops it and tries again.
+/// </remarks>
+public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold)
+{
+    private const int TableAlreadyExists = 57;
+
+    private static readonly TimeSpan RowlessGrace = TimeSpan.FromMinutes(1);
+
+    private readonly string _table = ClickHouseText.QuoteIdentifier($"lock__{name}");
+
+    /// <summary>This holder's id (unique per lock object): what the row names.</summary>
+    public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>Takes the lock if nobody holds it (or its holder's hold ran out); true when this object holds it now.</summary>
+    public async Task<bool> TryAcquireAsync(CancellationToken cancellationToken)
+    {
+        if (await TryCreateAsync(cancellationToken))
+        {
+            return true;
+        }
+        if (!await IsAbandonedAsync(cancellationToken))
+        {
+            return false;
+        }
+        await store.ExecuteAsync($"DROP TABLE IF EXISTS {_table} SYNC", cancellationToken: cancellationToken);
+        return await TryCreateAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the lock is taken, polling; gives up (false) after <paramref name="timeout"/>.</summary>
+    public async Task<bool> AcquireAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (!await TryAcquireAsync(cancellationToken))
+        {
+            if (Stopwatch.GetElapsedTime(started) >= timeout)
+            {
+                return false;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+        return true;
+    }
+
+    /// <summary>Frees the lock if this object holds it (a lock taken over after its hold ran out is left to its new holder).</summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken)
+    {
+        var holders = await store.QueryAsync<HolderRow>($"SELECT holder, expires_at FROM {_table}", cancellationToken: cancellationToken);
+        if (holders.Count == 1 && holders[0].Holder == Holder)
+        {
+            await store.ExecuteAsync($"DROP TABLE IF EXISTS {_table} SYNC", cancellationToken: cancellationToken);
+        }
+    }
+
+    private async Task<bool> TryCreateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.ExecuteAsync(
+                $"CREATE TABLE {_table} (holder String, expires_at DateTime64(3, 'UTC')) ENGINE = MergeTree ORDER BY tuple()",
+                cancellationToken: cancellationToken);
+        }
+        catch (ClickHouseException error) when (error.Code == TableAlreadyExists)
+        {
+            return false;
+        }
+        await store.ExecuteAsync(
+            $"INSERT INTO {_table} (holder, expires_at) SELECT {{holder:String}}, now64(3, 'UTC') + toIntervalMillisecond({{hold:UInt64}})",
+            QueryParameters.From(("holder", Holder), ("hold", (ulong)hold.TotalMilliseconds)), cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> IsAbandonedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var state = await store.QueryAsync<StateRow>(
+                $$"""
+                SELECT
+                    (SELECT count() FROM {{_table}} WHERE expires_at > now64(3, 'UTC')) AS live,
+                    (SELECT count() FROM {{_table}}) AS rows,
+                    (SELECT dateDiff('second', any(metadata_modification_time), now()) FROM system.tables
+                     WHERE database = currentDatabase() AND name = {name:String}) AS age_seconds
+                """,
+                QueryParameters.From(("name", $"lock__{name}")), cancellationToken);
+            var row = state.Single();
+            return row.Live == 0 && (row.Rows > 0 || row.AgeSeconds >= RowlessGrace.TotalSeconds);
+        }
+        catch (ClickHouseException)
+        {
+            return false; // released (dropped) while we looked: the next attempt creates it
+        }
+    }
+
+    private sealed record HolderRow(string Holder, DateTimeOffset ExpiresAt);
+
+    private sealed record StateRow(ulong Live, ulong Rows, long AgeSeconds);
+}
