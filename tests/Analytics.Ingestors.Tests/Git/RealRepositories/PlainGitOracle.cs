@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Analytics.Testing;
 
 namespace Analytics.Ingestors.Tests.Git.RealRepositories;
 

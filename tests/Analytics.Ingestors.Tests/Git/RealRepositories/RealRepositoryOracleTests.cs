@@ -5,6 +5,7 @@ using Analytics.Ingestors.Git;
 using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Tests.Linking;
 using Analytics.Storage.Metrics;
+using Analytics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;

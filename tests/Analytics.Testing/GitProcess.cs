@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Analytics.Ingestors.Tests.Git;
+namespace Analytics.Testing;
 
 /// <summary>Plain git, run as a process: what the tests' histories are made with and what their oracles read.</summary>
-internal static class GitProcess
+public static class GitProcess
 {
     /// <summary>Runs <c>git -C <paramref name="repository"/> …</c>, feeding it <paramref name="input"/>, and returns its standard output.</summary>
     public static string Run(string repository, string? input, params string[] arguments)
