@@ -50,6 +50,7 @@ public sealed class StartupValidationTests
         { "Analytics:Sources:s:Repository", "no-slash", Git },
         { "Analytics:Sources:s:Token", "", GitHub },
         { "Analytics:Sources:s:BaseUrl", "ftp://github.acme.test/", GitHub },
+        { "Analytics:Sources:s:BaseUrl", "http://github.acme.test/", GitHub },
         { "Analytics:Sources:s:Organizations", "", "Analytics:Sources:s:Kind=github;Analytics:Sources:s:Token=ghp_test" },
         { "Analytics:Sources:s:Repositories", "just-a-name", GitHub },
         { "Analytics:Sources:s:Since", "last spring", GitHub },
