@@ -61,12 +61,17 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
         }
         using var renewal = source.Exclusive ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
         var renewing = renewal is null ? Task.CompletedTask : RenewLeaseAsync(source.Name, runId, renewal.Token);
+        using var activity = IngestTelemetry.StartRun(source);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        IngestRunOutcome? outcome = null;
         try
         {
-            return await RunClaimedAsync(source, runId, cancellationToken);
+            outcome = await RunClaimedAsync(source, runId, cancellationToken);
+            return outcome;
         }
         finally
         {
+            IngestTelemetry.RecordRun(activity, source, System.Diagnostics.Stopwatch.GetElapsedTime(started), outcome);
             renewal?.Cancel();
             await renewing;
         }
@@ -163,7 +168,10 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await derivedTables.RefreshStaleAsync(cancellationToken);
+            logger.LogInformation("Ingest run {RunId} of {Source}: derived tables refreshed in {ElapsedMilliseconds} ms.",
+                runId, source, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
