@@ -30,8 +30,11 @@ public sealed class TelemetryTests(HardenedAppFixture app)
         Assert.Equal(HttpStatusCode.OK, pushed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
 
+        // A request's span ends after its response has gone: wait for both requests' spans.
+        var spans = await SpansAsync(spans =>
+            spans.Any(span => span.Source.Name == "Microsoft.AspNetCore" && Equals(span.GetTagItem("url.path"), "/api/push/deployments"))
+            && spans.Any(span => span.Source.Name == "Microsoft.AspNetCore" && Equals(span.GetTagItem("url.path"), "/")));
         app.Services.GetRequiredService<MeterProvider>().ForceFlush();
-        var spans = app.Spans.ToArray();
         var run = Assert.Single(spans, span => span.Source.Name == "Analytics.Ingest" && span.DisplayName == "ingest ci" && Equals(span.GetTagItem("analytics.rows"), 1L));
         Assert.Equal("ci", run.GetTagItem("analytics.source"));
         Assert.Contains(spans, span => span.Source.Name == "Microsoft.AspNetCore" && Equals(span.GetTagItem("url.path"), "/api/push/deployments"));
@@ -42,7 +45,7 @@ public sealed class TelemetryTests(HardenedAppFixture app)
         Assert.Contains("dora/deployment_frequency", queryNames);
         Assert.DoesNotContain(queryNames, name => name.Contains(' ', StringComparison.Ordinal));
 
-        var metrics = app.Metrics.ToArray();
+        MetricSnapshot[] metrics = [.. app.Metrics.ToArray().OfType<MetricSnapshot>()];
         Assert.Contains(Points(metrics, "analytics.ingest.run.duration"), point => Tag(point, "analytics.source") == "ci" && point.GetHistogramCount() >= 1);
         Assert.Contains(Points(metrics, "analytics.ingest.rows"), point => Tag(point, "analytics.source") == "ci" && point.GetSumLong() >= 1);
         Assert.Contains(Points(metrics, "analytics.clickhouse.query.duration"), point => Tag(point, "analytics.query") == "dora/deployment_frequency");
@@ -55,6 +58,19 @@ public sealed class TelemetryTests(HardenedAppFixture app)
         Assert.IsType<int>(succeeded.Fields["RunId"]);
         Assert.DoesNotContain(entries, entry => entry.Message.Contains(HardenedAppFixture.PushToken, StringComparison.Ordinal)
             || entry.Fields.Values.Any(value => value?.ToString()?.Contains(HardenedAppFixture.PushToken, StringComparison.Ordinal) == true));
+    }
+
+    /// <summary>The spans exported so far, once <paramref name="complete"/> holds for them (or after 30 s).</summary>
+    private async Task<Activity[]> SpansAsync(Func<Activity[], bool> complete)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        Activity[] spans = [.. app.Spans.ToArray().OfType<Activity>()];
+        while (!complete(spans) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            spans = [.. app.Spans.ToArray().OfType<Activity>()];
+        }
+        return spans;
     }
 
     private static List<MetricPoint> Points(IEnumerable<MetricSnapshot> metrics, string name) =>
