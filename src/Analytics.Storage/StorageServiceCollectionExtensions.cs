@@ -25,7 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(provider => new DerivedTablesStore(
             OpenStore(provider.GetRequiredService<IOptions<StoreOptions>>().Value), provider.GetRequiredService<SqlFiles>(),
             refreshAfterWrites: BackgroundRefreshDelay));
-        services.AddSingleton<IClickHouseStore>(provider => provider.GetRequiredService<DerivedTablesStore>());
+        services.AddSingleton<IClickHouseStore>(provider => new InstrumentedStore(provider.GetRequiredService<DerivedTablesStore>(), provider.GetRequiredService<SqlFiles>()));
         services.AddSingleton<IDerivedTables>(provider => provider.GetRequiredService<DerivedTablesStore>());
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<CatalogMirrorSync>();

@@ -126,6 +126,12 @@ public sealed class GitHubSourceSettings
                 && parsedUrl.Scheme is "http" or "https" && string.IsNullOrEmpty(parsedUrl.UserInfo))
             {
                 baseUrl = parsedUrl;
+                // The token goes with every request: over http it would travel in clear. Loopback stays allowed
+                // (the simulated GitHub of the tests and benchmarks, a local proxy).
+                if (parsedUrl.Scheme == "http" && !parsedUrl.IsLoopback)
+                {
+                    errors.Add($"{prefix}:BaseUrl must be https (was {parsedUrl.GetLeftPart(UriPartial.Authority)}): the token would travel in clear over http; only loopback addresses may use http.");
+                }
             }
             else
             {

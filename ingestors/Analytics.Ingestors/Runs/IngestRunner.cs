@@ -59,7 +59,7 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
         if (!source.Exclusive)
         {
             var unleased = await catalog.RecordRunStartedAsync(source.Name, cancellationToken);
-            return await RunClaimedAsync(source, unleased, staging: null, leaseLost: null, cancellationToken, cancellationToken);
+            return await TracedAsync(source, () => RunClaimedAsync(source, unleased, staging: null, leaseLost: null, cancellationToken, cancellationToken));
         }
 
         var claim = await catalog.ClaimRunAsync(source.Name, Lease, cancellationToken);
@@ -80,12 +80,29 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
                 await RecoverLeftoversAsync(store, source.Name, run.Token);
                 staging = new RunStaging(store, runId, (tables, token) => catalog.RecordPublishingAsync(runId, tables, token));
             }
-            return await RunClaimedAsync(source, runId, staging, leaseLost, run.Token, cancellationToken);
+            return await TracedAsync(source, () => RunClaimedAsync(source, runId, staging, leaseLost, run.Token, cancellationToken));
         }
         finally
         {
             await renewal.CancelAsync();
             await renewing;
+        }
+    }
+
+    /// <summary>A span and the run metrics around a started run (<see cref="IngestTelemetry"/>).</summary>
+    private static async Task<IngestRunOutcome> TracedAsync(IIngestSource source, Func<Task<IngestRunOutcome>> run)
+    {
+        using var activity = IngestTelemetry.StartRun(source);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        IngestRunOutcome? outcome = null;
+        try
+        {
+            outcome = await run();
+            return outcome;
+        }
+        finally
+        {
+            IngestTelemetry.RecordRun(activity, source, System.Diagnostics.Stopwatch.GetElapsedTime(started), outcome);
         }
     }
 
@@ -271,7 +288,10 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await derivedTables.RefreshStaleAsync(cancellationToken);
+            logger.LogInformation("Ingest run {RunId} of {Source}: derived tables refreshed in {ElapsedMilliseconds} ms.",
+                runId, source, (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {

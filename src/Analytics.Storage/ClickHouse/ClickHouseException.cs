@@ -13,6 +13,9 @@ public sealed partial class ClickHouseException : Exception
         Sql = sql;
     }
 
+    /// <summary>ClickHouse's TIMEOUT_EXCEEDED: the query ran longer than its <c>max_execution_time</c> (<see cref="QueryTimeout"/>).</summary>
+    public const int TimeoutExceeded = 159;
+
     /// <summary>The engine's error code, or 0 when the message carried none.</summary>
     public int Code { get; }
 

@@ -18,6 +18,9 @@ public sealed class SqlFiles
 
     public string Root { get; }
 
+    // The name of each query text handed out, so telemetry can name a query by its file, never by its text.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+
     /// <summary>The text of queries/&lt;name&gt;.sql, e.g. <c>Query("dora/deployment_frequency")</c>.</summary>
     public string Query(string name)
     {
@@ -26,10 +29,15 @@ public sealed class SqlFiles
             throw new ArgumentException($"'{name}' is not a query name.", nameof(name));
         }
         var path = Path.Combine(Root, "queries", name + ".sql");
-        return File.Exists(path)
+        var sql = File.Exists(path)
             ? File.ReadAllText(path)
             : throw new FileNotFoundException($"No query file {path} for query '{name}'.", path);
+        _names[sql] = name;
+        return sql;
     }
+
+    /// <summary>The name of the query file <paramref name="sql"/> was read from by <see cref="Query"/>, or null.</summary>
+    public string? NameOf(string sql) => _names.TryGetValue(sql, out var name) ? name : null;
 
     public IReadOnlyList<string> QueryNames() =>
         Directory.EnumerateFiles(Path.Combine(Root, "queries"), "*.sql", SearchOption.AllDirectories)

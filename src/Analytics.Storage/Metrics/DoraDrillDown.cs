@@ -41,7 +41,7 @@ public sealed record DeploymentRow(
 }
 
 public sealed record ChangeRow(
-    string Repository, string Sha, string Team, string DeploymentId, string Link, string AuthorEmail, string Message,
+    string Repository, string Sha, string Team, string DeploymentId, string Link, string Message,
     DateTimeOffset CommittedAt, DateTimeOffset DeployedAt, double LeadSeconds, bool Excluded);
 
 /// <param name="State">"resolved" in the period or "open" at its end; DurationSeconds is the age at the end for open ones.</param>

@@ -7,6 +7,8 @@ using Analytics.Ingestors.Runs;
 using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
+using Analytics.Storage.Settings;
+using Analytics.Web.Api;
 using Analytics.Web.Queries;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +28,11 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddDoraMetrics(configuration);
         services.AddSingleton<DoraTierChoice>();
         services.AddSingleton<AnalyticsInitializer>();
+        // The dashboard host's own settings, checked by every command too, so a wrong one is reported the same way.
+        services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(configuration, ApiOptions.Section);
+        services.AddValidatedOptions<HttpsOptions, HttpsOptionsValidator>(configuration, HttpsOptions.Section);
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration, RateLimitOptions.Section);
+        services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(configuration, TelemetryOptions.Section);
         return services;
     }
 

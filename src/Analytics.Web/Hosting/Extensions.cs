@@ -20,6 +20,9 @@ public static class Extensions
         // Radzen's files are static web assets: serve them from the build output too, not only from `dotnet publish`.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddAnalyticsServices(builder.Configuration);
+        builder.Services.AddHardening();
+        builder.Services.AddAnalyticsHealthChecks();
+        builder.Services.AddAnalyticsTelemetry(builder.Configuration);
         builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
         builder.Services.AddIngestScheduling(builder.Configuration);
         builder.Services.AddComponentServices();
@@ -44,18 +47,17 @@ public static class Extensions
 
     public static WebApplication MapAnalytics(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
+        app.UseHardening();
         app.UseAntiforgery();
+        app.MapAnalyticsHealth();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapAnalyticsApi();
-        app.MapSpaceApi();
-        app.MapDashboardApi();
-        app.MapReportApi();
-        app.MapPushApi();
+        var figures = app.MapGroup("").WithQueryLimits();
+        figures.MapAnalyticsApi();
+        figures.MapSpaceApi();
+        figures.MapDashboardApi();
+        figures.MapReportApi();
+        app.MapGroup("").WithPushLimits().MapPushApi();
         return app;
     }
 

@@ -64,6 +64,19 @@ public sealed class GitHubSettingsTests
         Assert.All(problems, problem => Assert.DoesNotContain(Secret, problem));
     }
 
+    [Theory]
+    [InlineData("http://github.acme.test/api/v3", "Analytics:Sources:acme:BaseUrl must be https (was http://github.acme.test): the token would travel in clear over http; only loopback addresses may use http.")]
+    [InlineData("http://127.0.0.1:8080/", null)]
+    [InlineData("http://localhost:8080/", null)]
+    [InlineData("http://[::1]:8080/", null)]
+    [InlineData("https://github.acme.test/", null)]
+    public void A_plain_http_address_is_refused_except_on_loopback(string baseUrl, string? expected)
+    {
+        var problems = GitHubSourceSettings.Validate(Section(new() { ["Token"] = Secret, ["BaseUrl"] = baseUrl, ["Organizations"] = "acme" }));
+
+        Assert.Equal(expected is null ? [] : [expected], problems);
+    }
+
     [Fact]
     public void Without_a_token_or_anything_to_read_the_source_says_how_to_set_them()
     {

@@ -51,6 +51,25 @@ public abstract class StoreContract
         Assert.Equal((150UL, 150UL), (stored.Rows, stored.Distinct));
     }
 
+    [ContractFact]
+    public async Task A_query_under_a_timeout_is_stopped_by_the_engine_and_the_next_one_has_no_limit()
+    {
+        await using var store = await NewStoreAsync();
+
+        IReadOnlyList<ValueRow> inside;
+        Exception? slow;
+        using (QueryTimeout.Use(TimeSpan.FromSeconds(1)))
+        {
+            inside = await store.QueryAsync<ValueRow>("SELECT toString(getSetting('max_execution_time')) AS value");
+            slow = await Record.ExceptionAsync(() => store.QueryAsync<ValueRow>("SELECT toString(sum(cityHash64(number))) AS value FROM numbers(1000000000000)"));
+        }
+        var after = await store.QueryAsync<ValueRow>("SELECT toString(getSetting('max_execution_time')) AS value");
+
+        Assert.Equal("1", Assert.Single(inside).Value);
+        Assert.Equal(ClickHouseException.TimeoutExceeded, Assert.IsType<ClickHouseException>(slow).Code);
+        Assert.Equal("0", Assert.Single(after).Value);
+    }
+
     private static readonly string[] HostileStrings =
     [
         "it's", @"back\slash \N \t", "'; DROP TABLE probe; --", "tab\tnew\nline\r", "ünïcødé — 日本語 🚀", "{x:String}", "",

@@ -147,6 +147,8 @@ public sealed class DoraQueriesTests : IAsyncLifetime
         Assert.Equal(["s2", "s1", "s2b", "s3"], changes.Select(c => c.Sha));
         Assert.True(changes.Single(c => c.Sha == "s3").Excluded);
         Assert.Equal("inferred", changes.Single(c => c.Sha == "s2b").Link);
+        // No personal data beyond what identifies the change: the subject line only, e-mail addresses masked.
+        Assert.Equal("Fix the cart for <e-mail>", changes.Single(c => c.Sha == "s1").Message);
         // Resolved ones and the open one (age at the end of the period: 2025-01-30 14:00 → 02-03 00:00 = 82 h).
         Assert.Equal(["i3", "i4", "i2", "i1"], incidents.Select(i => i.IncidentId));
         var open = incidents.Single(i => i.IncidentId == "i3");
@@ -320,7 +322,7 @@ public sealed class DoraQueriesTests : IAsyncLifetime
             ('d6', 'web', 'prod', 'success', 'normal', '', 'acme/web', 'w1', '2025-01-06 12:00:00', '2025-01-06 12:05:00', '', 't'),
             ('d7', 'orphan', 'production', 'success', 'normal', '', 'acme/orphan', 'o1', '2025-01-21 12:00:00', '2025-01-21 12:05:00', '', 't');
         INSERT INTO commits (repository, sha, parents, author_email, author_name, authored_at, committer_email, committed_at, message, source) VALUES
-            ('acme/api', 's1', [], 'a@x', 'A', '2025-01-06 08:00:00', 'a@x', '2025-01-06 08:00:00', 'm', 't'),
+            ('acme/api', 's1', [], 'a@x', 'A', '2025-01-06 08:00:00', 'a@x', '2025-01-06 08:00:00', 'Fix the cart for ana@acme.test\n\nSigned-off-by: Ana <ana@acme.test>', 't'),
             ('acme/api', 's2', ['s1'], 'a@x', 'A', '2025-01-06 09:00:00', 'a@x', '2025-01-07 06:05:00', 'm', 't'),
             ('acme/api', 's2b', ['s2'], 'a@x', 'A', '2025-01-06 09:00:00', 'a@x', '2025-01-07 09:05:00', 'm', 't'),
             ('acme/api', 's3', ['s2b'], 'a@x', 'A', '2025-01-19 10:00:00', 'a@x', '2025-01-21 10:00:00', 'm', 't');

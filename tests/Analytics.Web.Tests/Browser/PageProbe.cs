@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 
 namespace Analytics.Web.Tests.Browser;
 
-/// <summary>Everything a page reported that a person would call broken: console errors, script errors, failed requests.</summary>
+/// <summary>Everything a page reported that a person would call broken: console errors, CSP violations, script errors, failed requests.</summary>
 public sealed class PageProbe
 {
     private readonly ConcurrentQueue<string> _consoleErrors = new();
@@ -15,7 +15,8 @@ public sealed class PageProbe
     {
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            // A Content-Security-Policy violation is a problem whatever level the browser reports it at.
+            if (message.Type == "error" || message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
             {
                 _consoleErrors.Enqueue($"{message.Text} ({message.Location})");
             }

@@ -19,7 +19,7 @@ namespace Analytics.Web.Tests.Hosting;
 /// chDB serves one storage path per process, so everything in this test process that opens a store uses
 /// <see cref="DataPath"/> (and <see cref="Configuration"/> for the database name).
 /// </remarks>
-public sealed class AnalyticsAppFixture : IAsyncLifetime
+public class AnalyticsAppFixture : IAsyncLifetime
 {
     /// <summary>
     /// The demo scale: S (12 teams, 18 months, ~375k rows) loads in about 4 s here, Tiny in well under one; S is
@@ -73,6 +73,7 @@ public sealed class AnalyticsAppFixture : IAsyncLifetime
             ["Analytics:Demo:Seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Analytics:Demo:Scale"] = ScaleName,
         };
+        Configure(settings);
 
         var stopwatch = Stopwatch.StartNew();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -89,6 +90,7 @@ public sealed class AnalyticsAppFixture : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(Log);
         builder.AddAnalyticsWeb();
+        ConfigureServices(builder.Services);
 
         _app = builder.Build();
         _app.Services.ValidateOptions();
@@ -106,6 +108,16 @@ public sealed class AnalyticsAppFixture : IAsyncLifetime
         var address = _app.Urls.Single();
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>Lays a derived fixture's settings over the ones above.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>Adds a derived fixture's services after the app's.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async Task DisposeAsync()

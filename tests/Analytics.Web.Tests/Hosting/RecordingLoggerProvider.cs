@@ -27,7 +27,11 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
     {
     }
 
-    public sealed record LogEntry(long Sequence, DateTimeOffset Time, LogLevel Level, string Category, string Message, Exception? Exception);
+    /// <param name="Fields">The message template's named values (<c>{Source}</c> → "ci"), as a structured log sink sees them.</param>
+    public sealed record LogEntry(long Sequence, DateTimeOffset Time, LogLevel Level, string Category, string Message, Exception? Exception)
+    {
+        public IReadOnlyDictionary<string, object?> Fields { get; init; } = new Dictionary<string, object?>();
+    }
 
     private sealed class Logger(RecordingLoggerProvider provider, string category) : ILogger
     {
@@ -41,7 +45,8 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
             {
                 return;
             }
-            provider._entries.Enqueue(new LogEntry(Interlocked.Increment(ref provider._sequence), DateTimeOffset.UtcNow, logLevel, category, formatter(state, exception), exception));
+            var fields = state is IEnumerable<KeyValuePair<string, object?>> pairs ? pairs.GroupBy(pair => pair.Key).ToDictionary(group => group.Key, group => group.First().Value) : [];
+            provider._entries.Enqueue(new LogEntry(Interlocked.Increment(ref provider._sequence), DateTimeOffset.UtcNow, logLevel, category, formatter(state, exception), exception) { Fields = fields });
         }
     }
 }

@@ -13,8 +13,9 @@ SELECT
     f.owner AS team,
     f.deployment_id AS deployment_id,
     f.link AS link,
-    c.author_email AS author_email,
-    c.message AS message,
+    -- The subject line only, any e-mail address in it masked: trailers (Signed-off-by, Co-authored-by) name
+    -- people with their addresses, and the drill-down needs no personal data beyond what identifies the change.
+    replaceRegexpAll(splitByChar('\n', c.message)[1], '[^\\s<>@]+@[^\\s<>@]+', '<e-mail>') AS message,
     if({use_author_time:Bool}, f.authored_at, f.committed_at) AS committed_at,
     f.deployed_at AS deployed_at,
     dateDiff('millisecond', committed_at, f.deployed_at) / 1000.0 AS lead_seconds,
@@ -24,7 +25,7 @@ INNER JOIN
 (
     -- The latest delivery of each listed commit, as FINAL would keep it, reading only those commits' rows
     -- (the repository condition lets the primary key skip other teams' repositories).
-    SELECT repository, sha, argMax(author_email, ingested_at) AS author_email, argMax(message, ingested_at) AS message
+    SELECT repository, sha, argMax(message, ingested_at) AS message
     FROM commits
     WHERE repository IN (SELECT repository FROM first_shipment) AND sha IN (SELECT sha FROM first_shipment)
     GROUP BY repository, sha

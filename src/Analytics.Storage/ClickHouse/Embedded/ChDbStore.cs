@@ -44,7 +44,7 @@ public sealed class ChDbStore : IClickHouseStore
         await RunAsync(sql, "TabSeparated", AsText(parameters), static _ => 0, cancellationToken).ConfigureAwait(false);
 
     public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
-        RunAsync(sql, "JSONEachRow", AsText(parameters), static output => RowMapper.FromJsonLines<TRow>(output), cancellationToken);
+        RunAsync(sql, "JSONEachRow", AsText(parameters), static output => RowMapper.FromJsonLines<TRow>(output), cancellationToken, QueryTimeout.Current);
 
     /// <summary>Runs a statement with parameters already in ClickHouse's text form and returns the raw output in <paramref name="format"/>.</summary>
     internal Task<byte[]> QueryRawAsync(string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, CancellationToken cancellationToken = default) =>
@@ -136,12 +136,13 @@ public sealed class ChDbStore : IClickHouseStore
         }
     }
 
-    private async Task<T> RunAsync<T>(string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, ResultReader<T> read, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(
+        string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, ResultReader<T> read, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => Run(sql, format, parameters, read), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => timeout is { } limit ? RunWithin(limit, sql, format, parameters, read) : Run(sql, format, parameters, read), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -150,6 +151,23 @@ public sealed class ChDbStore : IClickHouseStore
     }
 
     private delegate T ResultReader<out T>(ReadOnlySpan<byte> output);
+
+    /// <summary>
+    /// Runs one statement under <c>max_execution_time</c>: the setting is the connection's (one statement at a time,
+    /// under the gate), so it is set for this statement and put back to none after it.
+    /// </summary>
+    private T RunWithin<T>(TimeSpan timeout, string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, ResultReader<T> read)
+    {
+        Run($"SET max_execution_time = {QueryTimeout.Seconds(timeout)}", "TabSeparated", [], static _ => 0);
+        try
+        {
+            return Run(sql, format, parameters, read);
+        }
+        finally
+        {
+            Run("SET max_execution_time = 0", "TabSeparated", [], static _ => 0);
+        }
+    }
 
     private unsafe T Run<T>(string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, ResultReader<T> read)
     {

@@ -48,7 +48,7 @@ public sealed class ClickHouseServerStore : IClickHouseStore
     public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
         Translate(sql, async () =>
         {
-            await using var reader = await _client.ExecuteReaderAsync(sql, ToDriverParameters(parameters), _options, cancellationToken);
+            await using var reader = await _client.ExecuteReaderAsync(sql, ToDriverParameters(parameters), WithTimeout(QueryTimeout.Current), cancellationToken);
             var rows = new List<TRow>();
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -70,6 +70,11 @@ public sealed class ClickHouseServerStore : IClickHouseStore
             }
             return rowCount.Value;
         });
+
+    /// <summary>The query's options, with <c>max_execution_time</c> when a <see cref="QueryTimeout"/> is in force.</summary>
+    private QueryOptions WithTimeout(TimeSpan? timeout) => timeout is { } limit
+        ? new QueryOptions { Database = Database, CustomSettings = new Dictionary<string, object> { ["max_execution_time"] = QueryTimeout.Seconds(limit) } }
+        : _options;
 
     private static ClickHouseParameterCollection? ToDriverParameters(QueryParameters? parameters)
     {

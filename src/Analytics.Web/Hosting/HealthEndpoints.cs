@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Quartz;
+
+namespace Analytics.Web.Hosting;
+
+/// <summary>
+/// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (ClickHouse answers a trivial query, the catalog
+/// opens, the scheduler is started), each a JSON body with every check's status and nothing else: no connection
+/// strings, no exception text. Open to everyone, as probes need.
+/// </summary>
+public static class HealthEndpoints
+{
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddAnalyticsHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck("process", () => HealthCheckResult.Healthy())
+            .AddCheck<ClickHouseCheck>("clickhouse", tags: [Ready])
+            .AddCheck<CatalogCheck>("catalog", tags: [Ready])
+            .AddCheck<SchedulerCheck>("scheduler", tags: [Ready]);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAnalyticsHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(Ready), ResponseWriter = WriteAsync });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = _ => true, ResponseWriter = WriteAsync });
+        return endpoints;
+    }
+
+    private static Task WriteAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(entry => entry.Key, entry => new { status = entry.Value.Status.ToString(), description = entry.Value.Description }),
+        }));
+    }
+
+    private sealed class ClickHouseCheck(IClickHouseStore store) : IHealthCheck
+    {
+        private sealed record Row(int Value);
+
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                using (QueryTimeout.Use(TimeSpan.FromSeconds(5)))
+                {
+                    var rows = await store.QueryAsync<Row>("SELECT 1 AS value", cancellationToken: cancellationToken);
+                    return rows is [{ Value: 1 }] ? HealthCheckResult.Healthy($"{store.Transport} ClickHouse answers") : HealthCheckResult.Unhealthy("ClickHouse gave no answer");
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // The type only: an engine's message may name hosts or users.
+                return HealthCheckResult.Unhealthy($"{store.Transport} ClickHouse does not answer ({error.GetType().Name})");
+            }
+        }
+    }
+
+    private sealed class CatalogCheck(IDbContextFactory<CatalogDbContext> catalog) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var db = await catalog.CreateDbContextAsync(cancellationToken);
+                return await db.Database.CanConnectAsync(cancellationToken)
+                    ? HealthCheckResult.Healthy("the catalog opens")
+                    : HealthCheckResult.Unhealthy("the catalog does not open");
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy($"the catalog does not open ({error.GetType().Name})");
+            }
+        }
+    }
+
+    private sealed class SchedulerCheck(ISchedulerFactory schedulers) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var scheduler = await schedulers.GetScheduler(cancellationToken);
+            var status = await scheduler.GetStatus(cancellationToken);
+            return status == SchedulerStatus.Running
+                ? HealthCheckResult.Healthy("the scheduler is started")
+                : HealthCheckResult.Unhealthy($"the scheduler is not started ({status})");
+        }
+    }
+}
