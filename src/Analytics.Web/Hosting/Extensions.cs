@@ -67,6 +67,8 @@ public static class Extensions
         services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(options => options.MaximumReceiveMessageSize = 4 * 1024 * 1024);
         services.AddRadzenComponents();
+        // The admin panels record the remote address of whoever edits (Components/Admin/AdminForm).
+        services.AddHttpContextAccessor();
         return services;
     }
 }
