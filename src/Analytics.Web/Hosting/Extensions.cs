@@ -4,6 +4,7 @@ using Analytics.Web.Api;
 using Analytics.Web.Components;
 using Analytics.Web.Dashboards;
 using Analytics.Web.Queries;
+using Analytics.Web.Security;
 using Radzen;
 
 namespace Analytics.Web.Hosting;
@@ -24,6 +25,8 @@ public static class Extensions
         builder.Services.AddIngestScheduling(builder.Configuration);
         builder.Services.AddComponentServices();
         builder.Services.AddQueryServices(builder.Configuration);
+        // Read keys for the JSON API (scheme "ApiKey"); the sign-in policies name it.
+        builder.Services.AddAuthentication().AddApiKeys();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
@@ -48,6 +51,8 @@ public static class Extensions
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
+        // First, so it sees every 401 and 403, whoever answers them.
+        app.UseDeniedRequestAudit();
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
