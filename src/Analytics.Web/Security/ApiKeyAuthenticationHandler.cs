@@ -9,9 +9,10 @@ namespace Analytics.Web.Security;
 
 /// <summary>
 /// The "ApiKey" authentication scheme: <c>Authorization: Bearer &lt;key&gt;</c> on /api/* with a read key from the
-/// catalog yields a principal named "key ak_…" carrying the key's role (<see cref="ClaimTypes.Role"/>). No header, or
-/// a bearer token that is not in the form of a catalog key, is no result (another scheme may take it); a key that is
-/// unknown, wrong, revoked, expired or a push key fails, and the failure is recorded in the audit trail.
+/// catalog yields a principal named "key ak_…" carrying the key's role (<see cref="ClaimTypes.Role"/>). No header, a
+/// bearer token that is not in the form of a catalog key, or a request to /api/push (which checks its push keys
+/// itself) is no result (another scheme may take it); a key that is unknown, wrong, revoked, expired or a push key
+/// fails, and the failure is recorded in the audit trail.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeys keys, IAuditTrail audit)
@@ -24,7 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Path.StartsWithSegments("/api") || PushTokens.BearerToken(Request.Headers.Authorization.ToString()) is not { } token
+        if (!Request.Path.StartsWithSegments("/api") || Request.Path.StartsWithSegments("/api/push") || PushTokens.BearerToken(Request.Headers.Authorization.ToString()) is not { } token
             || ApiKeys.PrefixOf(token) is null)
         {
             return AuthenticateResult.NoResult();

@@ -73,6 +73,7 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
         Assert.True((await AuthenticateAsync(null)).None);
         Assert.True((await AuthenticateAsync("a-configured-push-token-not-a-catalog-key")).None);
         Assert.True((await AuthenticateAsync(push.Secret, path: "/team/alpha")).None);
+        Assert.True((await AuthenticateAsync(push.Secret, path: "/api/push/deployments")).None);
 
         var failures = (await _services.GetRequiredService<AuditTrail>().PageAsync(new AuditQuery(Action: "apikey."), 0, 10)).Entries;
         Assert.Equal(3, failures.Count);
