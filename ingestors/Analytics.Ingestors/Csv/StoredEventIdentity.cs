@@ -7,7 +7,8 @@ namespace Analytics.Ingestors.Csv;
 /// Guards the one way re-sending an event could add a row instead of replacing it. An event table's row is
 /// identified by its sort key, (group, start day, id) — e.g. (service, toDate(started_at), deployment_id) — so an
 /// event re-sent with the same id but another service or start day would land beside the old row, not on it.
-/// Such an event is refused, naming the field that changed.
+/// Such an event is refused, naming the field that changed. When the writer's source is given (pushes), an id another
+/// source already stored is refused too: one source cannot replace another's events.
 /// </summary>
 public sealed record StoredEventIdentity(string Table, string IdColumn, string GroupColumn, string StartColumn)
 {
@@ -15,11 +16,14 @@ public sealed record StoredEventIdentity(string Table, string IdColumn, string G
     public static readonly StoredEventIdentity Incidents = new(IncidentEvent.Table, "incident_id", "service", "started_at");
     public static readonly StoredEventIdentity ServiceRequests = new(ServiceRequestEvent.Table, "request_id", "team", "requested_at");
 
-    private sealed record StoredRow(string Id, string GroupValue, string StartDay);
+    private sealed record StoredRow(string Id, string GroupValue, string StartDay, string SourceValue);
 
-    /// <summary>For each event whose id is already stored under another group or start day, the field and the reason.</summary>
+    /// <summary>
+    /// For each event whose id is already stored under another group or start day, or (when <paramref name="source"/> is
+    /// given) by another source, the field and the reason. The other source is not named.
+    /// </summary>
     public async Task<IReadOnlyDictionary<int, FieldError>> FindChangedAsync(
-        IClickHouseStore store, IReadOnlyList<(string Id, string Group, DateTimeOffset Start)> events, CancellationToken cancellationToken)
+        IClickHouseStore store, IReadOnlyList<(string Id, string Group, DateTimeOffset Start)> events, CancellationToken cancellationToken, string? source = null)
     {
         var changed = new Dictionary<int, FieldError>();
         if (events.Count == 0)
@@ -31,7 +35,7 @@ public sealed record StoredEventIdentity(string Table, string IdColumn, string G
         foreach (var chunk in events.Select(e => e.Id).Distinct().Chunk(5_000))
         {
             var rows = await store.QueryAsync<StoredRow>(
-                $"SELECT {IdColumn} AS id, any({GroupColumn}) AS group_value, toString(toDate(any({StartColumn}))) AS start_day " +
+                $"SELECT {IdColumn} AS id, any({GroupColumn}) AS group_value, toString(toDate(any({StartColumn}))) AS start_day, any(source) AS source_value " +
                 $"FROM {Table} FINAL WHERE {IdColumn} IN {{ids:Array(String)}} GROUP BY id",
                 QueryParameters.From(("ids", chunk)), cancellationToken);
             foreach (var row in rows)
@@ -48,7 +52,12 @@ public sealed record StoredEventIdentity(string Table, string IdColumn, string G
                 continue;
             }
             var day = start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            if (row.GroupValue != group)
+            if (source is not null && row.SourceValue != source)
+            {
+                changed[i] = new FieldError(IdColumn,
+                    $"'{id}' is already stored by another source; a source may write and replace only its own events (use an id of your own, e.g. prefixed with '{source}-')");
+            }
+            else if (row.GroupValue != group)
             {
                 changed[i] = new FieldError(GroupColumn,
                     $"{IdColumn} '{id}' is already stored with {GroupColumn} '{row.GroupValue}'; a re-sent event must keep its {GroupColumn}");

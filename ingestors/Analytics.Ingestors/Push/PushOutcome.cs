@@ -7,9 +7,14 @@ public abstract record PushOutcome
     {
     }
 
-    /// <summary>No bearer token, or one that belongs to no push source. Nothing was stored or recorded.</summary>
+    /// <summary>No bearer token, or one that is no valid push token or key (unknown, wrong, revoked, expired). Nothing was stored or recorded as a run.</summary>
     /// <param name="TokenMissing">True when the request carried no Authorization header at all.</param>
-    public sealed record Unauthorized(bool TokenMissing) : PushOutcome;
+    /// <param name="Actor">Who tried, for the audit trail: "key ak_…" when the key's prefix is known, else anonymous.</param>
+    /// <param name="Reason">Why, without any part of the secret, e.g. "key ak_3f9a1c22b7 was revoked".</param>
+    public sealed record Unauthorized(bool TokenMissing, string Actor, string Reason) : PushOutcome;
+
+    /// <summary>A valid key that may not push this: a read key, or an event kind or service outside the key's scope. Nothing was stored.</summary>
+    public sealed record Forbidden(string Actor, string Reason) : PushOutcome;
 
     /// <summary>The body was refused; nothing was stored, and the refused run is on record.</summary>
     /// <param name="Errors">What is wrong, keyed by field: "started_at", or "[2].started_at" in an array; "body" for the whole body.</param>

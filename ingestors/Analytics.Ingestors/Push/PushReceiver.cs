@@ -1,17 +1,20 @@
 using System.Text.Json;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Runs;
+using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 
 namespace Analytics.Ingestors.Push;
 
 /// <summary>
-/// Receives pushed events: checks the bearer token, reads and validates the JSON body, and stores the events. Each
+/// Receives pushed events: checks the bearer token (a push key from the catalog, or a configured source token), reads
+/// and validates the JSON body, enforces the key's scope (event kinds, services) and stores the events. Each
 /// authenticated push is one ingest run of the pushing source, recorded like a scheduled run. Events are written keyed
 /// by their id, so a retried push leaves one row, and a later push of the same id (e.g. status in_progress, then
-/// success) replaces the earlier one on FINAL reads. No HTTP here: the web app's push API calls this.
+/// success) replaces the earlier one on FINAL reads; an id another source already stored is refused, so one source
+/// cannot replace another's events. No HTTP here: the web app's push API calls this.
 /// </summary>
-public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, IngestRunner runner, TimeProvider clock)
+public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseStore store, IngestRunner runner, TimeProvider clock)
 {
     public const int MaxEventsPerRequest = 5_000;
     public const string SourceKind = "push";
@@ -20,16 +23,25 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
     /// <param name="body">The request body: one JSON event or an array of them.</param>
     public async Task<PushOutcome> ReceiveAsync(string? authorization, Stream body, PushedEvents events, CancellationToken cancellationToken)
     {
-        var source = tokens.Authenticate(authorization);
-        if (source is null)
+        var (credential, refused) = await AuthenticateAsync(authorization, cancellationToken);
+        if (credential is null)
         {
-            return new PushOutcome.Unauthorized(TokenMissing: string.IsNullOrEmpty(authorization));
+            return refused!;
+        }
+        if (credential.Kinds is { } kinds && !kinds.Contains(events.Kind))
+        {
+            return new PushOutcome.Forbidden(credential.Actor, $"{credential.Actor} may push {string.Join(" and ", kinds)} only, not {events.Kind}.");
         }
 
         Dictionary<string, string[]>? invalid = null;
-        var outcome = await runner.RunAsync(new PushRequestSource(source, async context =>
+        string? forbidden = null;
+        var outcome = await runner.RunAsync(new PushRequestSource(credential.Source, async context =>
         {
-            var (rows, errors) = await ReadAsync(body, events, source, cancellationToken);
+            (var rows, var errors, forbidden) = await ReadAsync(body, events, credential, cancellationToken);
+            if (forbidden is not null)
+            {
+                return new IngestResult(new Dictionary<string, long>(), [forbidden]);
+            }
             if (errors.Count > 0)
             {
                 invalid = errors;
@@ -39,6 +51,10 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
             return IngestResult.Rows(new Dictionary<string, long> { [events.Table] = written });
         }), cancellationToken);
 
+        if (forbidden is not null)
+        {
+            return new PushOutcome.Forbidden(credential.Actor, forbidden);
+        }
         if (invalid is not null)
         {
             return new PushOutcome.Invalid(events.Name, invalid);
@@ -47,13 +63,57 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
         {
             return new PushOutcome.StoreUnavailable(outcome.RunId);
         }
-        return new PushOutcome.Accepted(new PushAccepted(source, outcome.RunId, outcome.RowsPerTable.Values.Sum()));
+        return new PushOutcome.Accepted(new PushAccepted(credential.Source, outcome.RunId, outcome.RowsPerTable.Values.Sum()));
     }
 
-    /// <summary>The body's events as rows, or what is wrong with it keyed by field ("started_at", or "[2].started_at" in an array).</summary>
-    private async Task<(List<object?[]> Rows, Dictionary<string, string[]> Errors)> ReadAsync(
-        Stream body, PushedEvents events, string source, CancellationToken cancellationToken)
+    /// <summary>What a valid token or key may push: its source, and for a scoped key the services and kinds.</summary>
+    private sealed record PushCredential(string Source, IReadOnlyList<string>? Services, IReadOnlyList<string>? Kinds, string Actor);
+
+    /// <summary>A configured source token first (no database read), then a catalog key; or why neither holds.</summary>
+    private async Task<(PushCredential? Credential, PushOutcome? Refused)> AuthenticateAsync(string? authorization, CancellationToken cancellationToken)
     {
+        var token = PushTokens.BearerToken(authorization);
+        if (token is null)
+        {
+            return (null, new PushOutcome.Unauthorized(TokenMissing: string.IsNullOrEmpty(authorization), AuditActor.Anonymous, "no bearer token"));
+        }
+        if (tokens.Authenticate(token) is { } source)
+        {
+            return (new PushCredential(source, null, null, $"token of {source}"), null);
+        }
+        var check = await keys.AuthenticateAsync(token, cancellationToken);
+        if (check.Status != ApiKeyStatus.Valid)
+        {
+            return (null, new PushOutcome.Unauthorized(TokenMissing: false, check.Actor, check.Reason));
+        }
+        var key = check.Key!;
+        if (key.Purpose != ApiKeys.PushPurpose)
+        {
+            return (null, new PushOutcome.Forbidden(check.Actor, $"{check.Actor} is a {key.Purpose} key; pushing needs a push key."));
+        }
+        return (new PushCredential(key.Source!, key.Services, key.Kinds, check.Actor), null);
+    }
+
+    /// <summary>Why a scoped key may not push these events (the services outside its scope), or null.</summary>
+    private static string? OutsideScope(PushCredential credential, IEnumerable<string> services, PushedEvents events)
+    {
+        if (credential.Services is not { } allowed)
+        {
+            return null;
+        }
+        var outside = services.Where(service => !allowed.Contains(service)).Distinct().Order(StringComparer.Ordinal).ToList();
+        return outside.Count == 0 ? null
+            : $"{credential.Actor} may push {events.Kind} of {string.Join(", ", allowed)} only, not of {string.Join(", ", outside)}.";
+    }
+
+    /// <summary>
+    /// The body's events as rows; or what is wrong with it keyed by field ("started_at", or "[2].started_at" in an
+    /// array); or, before any stored event is looked at, why the key may not push them (services outside its scope).
+    /// </summary>
+    private async Task<(List<object?[]> Rows, Dictionary<string, string[]> Errors, string? Forbidden)> ReadAsync(
+        Stream body, PushedEvents events, PushCredential credential, CancellationToken cancellationToken)
+    {
+        var source = credential.Source;
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Fail(string key, string reason) => (errors.TryGetValue(key, out var list) ? list : errors[key] = []).Add(reason);
         var rows = new List<object?[]>();
@@ -66,7 +126,7 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
         catch (JsonException error)
         {
             Fail("body", $"is not valid JSON: {error.Message}");
-            return (rows, Freeze(errors));
+            return (rows, Freeze(errors), null);
         }
 
         using (document)
@@ -117,7 +177,11 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
                     }
                 }
 
-                var changed = await events.Identity.FindChangedAsync(store, parsed.Select(p => (p.Id, p.Group, p.Start)).ToList(), cancellationToken);
+                if (OutsideScope(credential, parsed.Select(p => p.Group), events) is { } outside)
+                {
+                    return (rows, Freeze(errors), outside);
+                }
+                var changed = await events.Identity.FindChangedAsync(store, parsed.Select(p => (p.Id, p.Group, p.Start)).ToList(), cancellationToken, source);
                 foreach (var (index, error) in changed)
                 {
                     var prefix = parsed[index].Prefix;
@@ -129,7 +193,7 @@ public sealed class PushReceiver(PushTokens tokens, IClickHouseStore store, Inge
                 }
             }
         }
-        return (rows, Freeze(errors));
+        return (rows, Freeze(errors), null);
     }
 
     private static Dictionary<string, string[]> Freeze(Dictionary<string, List<string>> errors) =>

@@ -7,6 +7,9 @@ public sealed record PushedEvents(
     string Name, IReadOnlyList<FieldSpec> Fields, string Table, IReadOnlyList<string> Columns, string IdField, StoredEventIdentity Identity,
     Func<RecordReader, (string Id, string Group, DateTimeOffset Start, Func<string, object?[]> ToRow)> Parse)
 {
+    /// <summary>The kind a push key may be limited to: "deployments" or "incidents".</summary>
+    public string Kind => Name + "s";
+
     public static readonly PushedEvents Deployments = new("deployment", DeploymentEvent.Fields, DeploymentEvent.Table, DeploymentEvent.Columns,
         "deployment_id", StoredEventIdentity.Deployments, reader =>
         {

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Analytics.Storage.Catalog;
 
 /// <summary>
-/// The product catalog: teams, people, services, templates and ingest bookkeeping. SQLite is the
+/// The product catalog: teams, people, services, templates, ingest bookkeeping, API keys and the audit trail. SQLite is the
 /// source of truth; <see cref="CatalogMirrorExport.ExportMirrorAsync"/> feeds the read-only ClickHouse copy.
 /// </summary>
 public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
@@ -21,6 +21,8 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<SourceCursor> SourceCursors => Set<SourceCursor>();
     public DbSet<IngestRun> IngestRuns => Set<IngestRun>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -104,6 +106,21 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
                 .HasFilter($"\"{nameof(IngestRun.Status)}\" = '{nameof(IngestRunStatus.Running)}' AND \"{nameof(IngestRun.LeaseExpiresAt)}\" IS NOT NULL")
                 .HasDatabaseName("IX_IngestRuns_SourceId_Leased");
             run.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId);
+        });
+
+        modelBuilder.Entity<ApiKey>(key =>
+        {
+            key.HasIndex(k => k.Prefix).IsUnique();
+            key.HasIndex(k => k.Source);
+        });
+
+        modelBuilder.Entity<AuditEntry>(entry =>
+        {
+            // The writer numbers entries itself, inside the transaction that reads the previous hash.
+            entry.Property(e => e.Id).ValueGeneratedNever();
+            entry.HasIndex(e => e.At);
+            entry.HasIndex(e => e.Actor);
+            entry.HasIndex(e => e.Action);
         });
     }
 

@@ -1,17 +1,19 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace Analytics.Storage.Catalog;
 
 /// <summary>
 /// Edits to the catalog from the admin page: teams, people, memberships, service ownership with dates, production
 /// environment rules. Each edit is checked (a refused one throws <see cref="ArgumentException"/> with a message for the
-/// person who made it and changes nothing), saved, and then the ClickHouse mirror is replaced so the metrics follow.
+/// person who made it and changes nothing), saved, recorded in the audit trail with the rows before and after (a refused
+/// edit with why), and then the ClickHouse mirror is replaced so the metrics follow.
 /// </summary>
-public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> contexts, CatalogMirrorSync mirror)
+public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> contexts, CatalogMirrorSync mirror, IAuditTrail audit)
 {
     /// <summary>Adds a team, or renames the team with this slug.</summary>
-    public Task SaveTeamAsync(string slug, string name, CancellationToken cancellationToken = default) => EditAsync(async db =>
+    public Task SaveTeamAsync(AuditActor actor, string slug, string name, CancellationToken cancellationToken = default) => EditAsync(actor, "catalog.team.save", $"team {slug}", async db =>
     {
         Require(SlugPattern().IsMatch(slug), $"'{slug}' is not a team slug: lower-case letters, digits and '-', starting with a letter or digit.");
         Require(!string.IsNullOrWhiteSpace(name), "A team needs a name.");
@@ -27,7 +29,7 @@ public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> co
     }, cancellationToken);
 
     /// <summary>Adds a person, or changes the name and bot flag of the person with this id.</summary>
-    public Task SavePersonAsync(string externalId, string displayName, bool isBot, CancellationToken cancellationToken = default) => EditAsync(async db =>
+    public Task SavePersonAsync(AuditActor actor, string externalId, string displayName, bool isBot, CancellationToken cancellationToken = default) => EditAsync(actor, "catalog.person.save", $"person {externalId}", async db =>
     {
         Require(!string.IsNullOrWhiteSpace(externalId), "A person needs an id.");
         Require(!string.IsNullOrWhiteSpace(displayName), "A person needs a name.");
@@ -43,7 +45,7 @@ public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> co
     }, cancellationToken);
 
     /// <summary>Puts a person in a team over [from, to); a person is in one team at a time, so an overlapping membership is refused.</summary>
-    public Task AddMembershipAsync(string personId, string teamSlug, DateTimeOffset from, DateTimeOffset? to, CancellationToken cancellationToken = default) => EditAsync(async db =>
+    public Task AddMembershipAsync(AuditActor actor, string personId, string teamSlug, DateTimeOffset from, DateTimeOffset? to, CancellationToken cancellationToken = default) => EditAsync(actor, "catalog.membership.add", $"person {personId} in team {teamSlug}", async db =>
     {
         var person = await db.People.SingleOrDefaultAsync(p => p.ExternalId == personId, cancellationToken) ?? throw Refused($"There is no person '{personId}'.");
         var team = await TeamAsync(db, teamSlug, cancellationToken);
@@ -56,7 +58,7 @@ public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> co
     /// Gives a service to a team over [from, to) (to null = still owned). Ownership ranges of one service never overlap:
     /// an overlapping range is refused with the range it overlaps, so events are never attributed to two teams.
     /// </summary>
-    public Task AddOwnershipAsync(string serviceSlug, string teamSlug, DateTimeOffset from, DateTimeOffset? to, CancellationToken cancellationToken = default) => EditAsync(async db =>
+    public Task AddOwnershipAsync(AuditActor actor, string serviceSlug, string teamSlug, DateTimeOffset from, DateTimeOffset? to, CancellationToken cancellationToken = default) => EditAsync(actor, "catalog.ownership.add", $"service {serviceSlug} to team {teamSlug}", async db =>
     {
         var service = await db.Services.SingleOrDefaultAsync(s => s.Slug == serviceSlug, cancellationToken) ?? throw Refused($"There is no service '{serviceSlug}'.");
         var owner = await TeamAsync(db, teamSlug, cancellationToken);
@@ -67,15 +69,46 @@ public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> co
     }, cancellationToken);
 
     /// <summary>Removes the ownership range of the service that starts at <paramref name="from"/>: its events become unassigned.</summary>
-    public Task RemoveOwnershipAsync(string serviceSlug, DateTimeOffset from, CancellationToken cancellationToken = default) => EditAsync(async db =>
+    public Task RemoveOwnershipAsync(AuditActor actor, string serviceSlug, DateTimeOffset from, CancellationToken cancellationToken = default) => EditAsync(actor, "catalog.ownership.remove", $"service {serviceSlug} from {from:yyyy-MM-dd}", async db =>
     {
         var range = await db.ServiceOwnerships.SingleOrDefaultAsync(o => o.Service.Slug == serviceSlug && o.ValidFrom == from, cancellationToken)
             ?? throw Refused($"{serviceSlug} has no ownership starting {from:yyyy-MM-dd}.");
         db.ServiceOwnerships.Remove(range);
     }, cancellationToken);
 
+    /// <summary>
+    /// "Move a service": ends its current ownership at <paramref name="effectiveAt"/> and gives it to the team from then
+    /// (<see cref="CatalogAssignments.ReassignServiceAsync"/>), recorded with the service's ownership rows before and after.
+    /// </summary>
+    public async Task MoveServiceAsync(AuditActor actor, string serviceSlug, string teamSlug, DateTimeOffset effectiveAt, CancellationToken cancellationToken = default)
+    {
+        const string Action = "catalog.service.move";
+        var target = $"service {serviceSlug} to team {teamSlug} from {effectiveAt:yyyy-MM-dd}";
+        var before = await OwnershipJsonAsync(serviceSlug, cancellationToken);
+        try
+        {
+            await new CatalogAssignments(contexts).ReassignServiceAsync(serviceSlug, teamSlug, effectiveAt, cancellationToken);
+        }
+        catch (ArgumentException refused)
+        {
+            await audit.RecordAsync(new AuditRecord(actor, Action, target, $"refused: {refused.Message}"), cancellationToken);
+            throw;
+        }
+        await audit.RecordAsync(new AuditRecord(actor, Action, target, AuditRecord.Succeeded, before, await OwnershipJsonAsync(serviceSlug, cancellationToken)), cancellationToken);
+        await mirror.SyncAsync(cancellationToken);
+    }
+
+    private async Task<string?> OwnershipJsonAsync(string serviceSlug, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.ServiceOwnerships.AsNoTracking().Where(o => o.Service.Slug == serviceSlug).OrderBy(o => o.ValidFrom)
+            .Select(o => new { entity = nameof(ServiceOwnership), service = serviceSlug, team = o.Team.Slug, o.ValidFrom, o.ValidTo })
+            .ToListAsync(cancellationToken);
+        return AuditTrail.Json(rows);
+    }
+
     /// <summary>Adds the rule, or changes whether it marks production; <paramref name="source"/> "" = every source.</summary>
-    public Task SaveEnvironmentRuleAsync(string source, string pattern, bool isProduction, CancellationToken cancellationToken = default) => EditAsync(async db =>
+    public Task SaveEnvironmentRuleAsync(AuditActor actor, string source, string pattern, bool isProduction, CancellationToken cancellationToken = default) => EditAsync(actor, "catalog.environment-rule.save", $"environment rule '{pattern}' for {(source == EnvironmentRule.AnySource ? "every source" : source)}", async db =>
     {
         Require(!string.IsNullOrWhiteSpace(pattern), "A rule needs an environment name or a regular expression (e.g. prod(-.*)?).");
         Require(EnvironmentPattern.Problem(pattern) is null, $"'{pattern}' is not a usable regular expression: {EnvironmentPattern.Problem(pattern)}");
@@ -90,21 +123,48 @@ public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> co
         }
     }, cancellationToken);
 
-    public Task RemoveEnvironmentRuleAsync(string source, string pattern, CancellationToken cancellationToken = default) => EditAsync(async db =>
+    public Task RemoveEnvironmentRuleAsync(AuditActor actor, string source, string pattern, CancellationToken cancellationToken = default) => EditAsync(actor, "catalog.environment-rule.remove", $"environment rule '{pattern}' for {(source == EnvironmentRule.AnySource ? "every source" : source)}", async db =>
     {
         var rule = await db.EnvironmentRules.SingleOrDefaultAsync(r => r.Source == source && r.Pattern == pattern, cancellationToken)
             ?? throw Refused($"There is no rule '{pattern}' for {(source == EnvironmentRule.AnySource ? "every source" : source)}.");
         db.EnvironmentRules.Remove(rule);
     }, cancellationToken);
 
-    private async Task EditAsync(Func<CatalogDbContext, Task> edit, CancellationToken cancellationToken)
+    /// <summary>Runs, saves and records an edit: a refused one with why, a saved one with the rows before and after.</summary>
+    private async Task EditAsync(AuditActor actor, string action, string target, Func<CatalogDbContext, Task> edit, CancellationToken cancellationToken)
     {
+        string? before, after;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            await edit(db);
+            try
+            {
+                await edit(db);
+            }
+            catch (ArgumentException refused)
+            {
+                await audit.RecordAsync(new AuditRecord(actor, action, target, $"refused: {refused.Message}"), cancellationToken);
+                throw;
+            }
+            var changes = db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                .Select(e => (Entry: e, e.State)).ToList();
+            before = AuditTrail.Json(changes.Where(c => c.State != EntityState.Added).Select(c => Row(c.Entry, c.Entry.OriginalValues)).ToList());
             await db.SaveChangesAsync(cancellationToken);
+            // After saving, so added rows carry their new ids.
+            after = AuditTrail.Json(changes.Where(c => c.State != EntityState.Deleted).Select(c => Row(c.Entry, c.Entry.CurrentValues)).ToList());
         }
+        await audit.RecordAsync(new AuditRecord(actor, action, target, AuditRecord.Succeeded, before, after), cancellationToken);
         await mirror.SyncAsync(cancellationToken);
+    }
+
+    /// <summary>A catalog row as the audit trail shows it: its entity name and every column.</summary>
+    private static Dictionary<string, object?> Row(EntityEntry entry, PropertyValues values)
+    {
+        var row = new Dictionary<string, object?> { ["entity"] = entry.Metadata.ClrType.Name };
+        foreach (var property in values.Properties)
+        {
+            row[property.Name] = values[property];
+        }
+        return row;
     }
 
     private static async Task<Team> TeamAsync(CatalogDbContext db, string slug, CancellationToken cancellationToken) =>

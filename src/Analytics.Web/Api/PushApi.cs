@@ -1,11 +1,13 @@
 using Analytics.Ingestors.Push;
+using Analytics.Web.Security;
 
 namespace Analytics.Web.Api;
 
 /// <summary>
-/// POST /api/push/deployments and POST /api/push/incidents: one JSON event or an array of them, authenticated by
-/// a source's bearer token (<c>Analytics:Push:Sources:&lt;name&gt;:Token</c>). The HTTP side only: checking, storing
-/// and recording the push is <see cref="PushReceiver"/>'s job.
+/// POST /api/push/deployments and POST /api/push/incidents: one JSON event or an array of them, authenticated by a
+/// push key (<c>analytics keys create --source …</c>) or a source's configured token
+/// (<c>Analytics:Push:Sources:&lt;name&gt;:Token</c>). The HTTP side only: checking, storing and recording the push is
+/// <see cref="PushReceiver"/>'s job; a refusal (401, 403) is explained to the audit trail's denied-request record.
 /// </summary>
 public static class PushApi
 {
@@ -25,13 +27,18 @@ public static class PushApi
         switch (outcome)
         {
             case PushOutcome.Unauthorized unauthorized:
+                DeniedRequestAudit.Explain(http, unauthorized.Actor, $"push refused: {unauthorized.Reason}");
                 http.Response.Headers.WWWAuthenticate = "Bearer";
                 return Results.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "Unauthorized",
+                    // One answer for unknown, wrong, revoked and expired: the caller learns nothing about other keys.
                     detail: unauthorized.TokenMissing
-                        ? "Send the source's token as 'Authorization: Bearer <token>'."
-                        : "The bearer token does not belong to any push source.");
+                        ? "Send a push key as 'Authorization: Bearer <key>'."
+                        : "The bearer token is not a valid push key or source token (unknown, revoked or expired).");
+            case PushOutcome.Forbidden forbidden:
+                DeniedRequestAudit.Explain(http, forbidden.Actor, $"push refused: {forbidden.Reason}");
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: forbidden.Reason);
             case PushOutcome.Invalid invalid:
                 return Results.ValidationProblem(invalid.Errors, detail: invalid.Summary);
             case PushOutcome.StoreUnavailable unavailable:

@@ -33,6 +33,8 @@ public static class AnalyticsCommandLine
         ingest.Subcommands.Add(GitHubCommands.Create());
         root.Subcommands.Add(ingest);
         root.Subcommands.Add(IngestCommands.Runs());
+        root.Subcommands.Add(KeyCommands.Create());
+        root.Subcommands.Add(AuditCommands.Create());
         return root;
     }
 

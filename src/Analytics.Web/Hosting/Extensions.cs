@@ -4,6 +4,7 @@ using Analytics.Web.Api;
 using Analytics.Web.Components;
 using Analytics.Web.Dashboards;
 using Analytics.Web.Queries;
+using Analytics.Web.Security;
 using Radzen;
 
 namespace Analytics.Web.Hosting;
@@ -27,6 +28,8 @@ public static class Extensions
         builder.Services.AddIngestScheduling(builder.Configuration);
         builder.Services.AddComponentServices();
         builder.Services.AddQueryServices(builder.Configuration);
+        // Read keys for the JSON API (scheme "ApiKey"); the sign-in policies name it.
+        builder.Services.AddAuthentication().AddApiKeys();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
@@ -48,6 +51,8 @@ public static class Extensions
     public static WebApplication MapAnalytics(this WebApplication app)
     {
         app.UseHardening();
+        // Before authentication and authorization, so it sees every 401 and 403, whoever answers them.
+        app.UseDeniedRequestAudit();
         app.UseAntiforgery();
         app.MapAnalyticsHealth();
         app.MapStaticAssets();
@@ -69,6 +74,8 @@ public static class Extensions
         services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(options => options.MaximumReceiveMessageSize = 4 * 1024 * 1024);
         services.AddRadzenComponents();
+        // The admin panels record the remote address of whoever edits (Components/Admin/AdminForm).
+        services.AddHttpContextAccessor();
         return services;
     }
 }

@@ -30,9 +30,9 @@ public sealed class PushReceiverTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_known_token_nothing_is_read_stored_or_recorded_and_the_outcome_tells_a_missing_token_from_a_wrong_one()
     {
-        Assert.Equal(new PushOutcome.Unauthorized(TokenMissing: true), await ReceiveAsync(Deployment("d-1", "success"), authorization: null));
-        Assert.Equal(new PushOutcome.Unauthorized(TokenMissing: true), await ReceiveAsync(Deployment("d-1", "success"), authorization: ""));
-        Assert.Equal(new PushOutcome.Unauthorized(TokenMissing: false), await ReceiveAsync(Deployment("d-1", "success"), authorization: "Bearer " + Token + "x"));
+        Assert.Equal(new PushOutcome.Unauthorized(TokenMissing: true, "anonymous", "no bearer token"), await ReceiveAsync(Deployment("d-1", "success"), authorization: null));
+        Assert.Equal(new PushOutcome.Unauthorized(TokenMissing: true, "anonymous", "no bearer token"), await ReceiveAsync(Deployment("d-1", "success"), authorization: ""));
+        Assert.Equal(new PushOutcome.Unauthorized(TokenMissing: false, "anonymous", "no such key"), await ReceiveAsync(Deployment("d-1", "success"), authorization: "Bearer " + Token + "x"));
 
         Assert.Equal(0, await _host.CountAsync("deployments"));
         Assert.Empty(await RunsAsync());

@@ -23,21 +23,23 @@ public sealed class PushTokenTests
     }
 
     [Fact]
-    public void Only_the_exact_token_of_a_source_authenticates_it()
+    public void Only_the_exact_token_of_a_source_authenticates_it_and_the_raw_tokens_leave_the_options()
     {
-        var tokens = new PushTokens(Options.Create(new PushOptions
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Sources =
-            {
-                ["ci"] = new PushSourceOptions { Token = "ci-token-0123456789abcdef0123456789" },
-                ["pager"] = new PushSourceOptions { Token = "pager-token-0123456789abcdef012345" },
-            },
-        }));
+            ["Analytics:Push:Sources:ci:Token"] = "ci-token-0123456789abcdef0123456789",
+            ["Analytics:Push:Sources:pager:Token"] = "pager-token-0123456789abcdef012345",
+        }).Build();
+        using var services = new ServiceCollection().AddIngestion(configuration).BuildServiceProvider();
+        var tokens = services.GetRequiredService<PushTokens>();
 
-        Assert.Equal("ci", tokens.Authenticate("Bearer ci-token-0123456789abcdef0123456789"));
-        Assert.Equal("pager", tokens.Authenticate("bearer pager-token-0123456789abcdef012345"));
-        Assert.Null(tokens.Authenticate("Bearer ci-token-0123456789abcdef012345678"));
-        Assert.Null(tokens.Authenticate("Basic ci-token-0123456789abcdef0123456789"));
-        Assert.Null(tokens.Authenticate(null));
+        Assert.Equal("ci", tokens.Authenticate(PushTokens.BearerToken("Bearer ci-token-0123456789abcdef0123456789")!));
+        Assert.Equal("pager", tokens.Authenticate(PushTokens.BearerToken("bearer pager-token-0123456789abcdef012345")!));
+        Assert.Null(tokens.Authenticate("ci-token-0123456789abcdef012345678"));
+        Assert.Null(PushTokens.BearerToken("Basic ci-token-0123456789abcdef0123456789"));
+        Assert.Null(PushTokens.BearerToken(null));
+        Assert.Null(PushTokens.BearerToken("Bearer  "));
+        Assert.All(services.GetRequiredService<IOptions<PushOptions>>().Value.Sources.Values, source => Assert.Null(source.Token));
+        Assert.All(services.GetRequiredService<IOptionsMonitor<PushOptions>>().CurrentValue.Sources.Values, source => Assert.Null(source.Token));
     }
 }

@@ -31,11 +31,15 @@ public sealed class CatalogTestDatabase : IAsyncDisposable
     /// A run log over the same file wired separately, as another process's would be (its own context factory and
     /// connections; SQLite's file locks are what the two share).
     /// </summary>
-    public IngestRunLog RunLogOfAnotherProcess()
+    public IngestRunLog RunLogOfAnotherProcess() => OfAnotherProcess<IngestRunLog>();
+
+    /// <summary>A catalog service over the same file wired separately, as another process's would be.</summary>
+    public T OfAnotherProcess<T>()
+        where T : notnull
     {
         var services = NewServices();
         _otherProcesses.Add(services);
-        return services.GetRequiredService<IngestRunLog>();
+        return services.GetRequiredService<T>();
     }
 
     public string Folder { get; }
@@ -55,6 +59,13 @@ public sealed class CatalogTestDatabase : IAsyncDisposable
     public IngestCursors Cursors => _services.GetRequiredService<IngestCursors>();
 
     public CatalogMirrorExport MirrorExport => _services.GetRequiredService<CatalogMirrorExport>();
+
+    public AuditTrail Audit => _services.GetRequiredService<AuditTrail>();
+
+    public ApiKeys Keys => _services.GetRequiredService<ApiKeys>();
+
+    /// <summary>The actor the tests' edits are recorded under.</summary>
+    public static AuditActor Tester { get; } = new("tester", "192.0.2.10");
 
     public IDbContextFactory<CatalogDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<CatalogDbContext>>();
 

@@ -63,15 +63,15 @@ public sealed class EnvironmentNamesTests : IAsyncLifetime
     [Fact]
     public async Task A_rule_of_one_source_is_a_regular_expression_over_the_whole_name()
     {
-        var editor = new CatalogEditor(_catalog.Contexts, new CatalogMirrorSync(_catalog.MirrorExport, _store));
-        await editor.SaveEnvironmentRuleAsync("github", "stag(e|ing)", isProduction: true);
-        await editor.SaveEnvironmentRuleAsync("jenkins", "dev", isProduction: true);
+        var editor = new CatalogEditor(_catalog.Contexts, new CatalogMirrorSync(_catalog.MirrorExport, _store), _catalog.Audit);
+        await editor.SaveEnvironmentRuleAsync(CatalogTestDatabase.Tester, "github", "stag(e|ing)", isProduction: true);
+        await editor.SaveEnvironmentRuleAsync(CatalogTestDatabase.Tester, "jenkins", "dev", isProduction: true);
 
         var seen = (await new EnvironmentNameQueries(_store, new SqlFiles()).SeenAsync()).ToDictionary(name => name.Environment);
 
         Assert.True(seen["staging"].IsProduction);
         Assert.False(seen["dev"].IsProduction); // the rule is jenkins's; these deployments are github's
-        await Assert.ThrowsAnyAsync<Exception>(() => editor.SaveEnvironmentRuleAsync("", "prod(?!uction)", isProduction: true));
+        await Assert.ThrowsAnyAsync<Exception>(() => editor.SaveEnvironmentRuleAsync(CatalogTestDatabase.Tester, "", "prod(?!uction)", isProduction: true));
         Assert.Equal(4, await _catalog.WithContextAsync(db => db.EnvironmentRules.CountAsync())); // the two defaults and the two saved
     }
 }

@@ -8,9 +8,11 @@ using Analytics.Storage;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Web.Api;
+using Analytics.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -34,6 +36,12 @@ public sealed class PushApiTests : IAsyncLifetime
 
     private IngestRunLog Runs => _app.Services.GetRequiredService<IngestRunLog>();
 
+    private ApiKeys Keys => _app.Services.GetRequiredService<ApiKeys>();
+
+    private AuditTrail Audit => _app.Services.GetRequiredService<AuditTrail>();
+
+    private static readonly AuditActor Admin = new("admin-user", "127.0.0.1");
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(AnalyticsAppFixture.DataPath);
@@ -55,6 +63,7 @@ public sealed class PushApiTests : IAsyncLifetime
         _app = builder.Build();
         // As the app's start-up does: without the catalog mirror, no environment counts as production.
         await _app.Services.GetRequiredService<StoreStartup>().RunAsync();
+        _app.UseDeniedRequestAudit();
         _app.MapPushApi();
         await _app.StartAsync();
         _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()) };
@@ -105,7 +114,7 @@ public sealed class PushApiTests : IAsyncLifetime
         var response = await PostAsync("/api/push/deployments", Deployment("d-1", "success"), token: CiToken + "x");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("does not belong to any push source", await response.Content.ReadAsStringAsync());
+        Assert.Contains("is not a valid push key", await response.Content.ReadAsStringAsync());
         Assert.Equal(0, await CountAsync("deployments"));
         Assert.Empty(await Runs.RecentRunsAsync("github-actions", 10));
     }
@@ -187,4 +196,97 @@ public sealed class PushApiTests : IAsyncLifetime
         Assert.NotEmpty(logs);
         Assert.DoesNotContain(logs, line => line.Contains(PagerToken, StringComparison.Ordinal) || line.Contains(CiToken, StringComparison.Ordinal));
     }
+
+    private async Task<string> PushKeyAsync(string source, string[]? services = null, string[]? kinds = null) =>
+        (await Keys.CreateAsync(new ApiKeyRequest($"{source} key", ApiKeys.PushPurpose, Source: source, Services: services, Kinds: kinds), Admin)).Secret;
+
+    private static string Incident(string id) =>
+        $$"""{"incident_id":"{{id}}","service":"payments-api","severity":"sev2","started_at":"2026-04-14T09:00:00Z"}""";
+
+    [Fact]
+    public async Task Two_keys_of_a_source_work_at_once_and_after_one_is_revoked_the_other_keeps_working_and_the_revoked_one_gets_401()
+    {
+        var (first, second) = (await PushKeyAsync("jenkins"), await PushKeyAsync("jenkins"));
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/api/push/deployments", Deployment("j-1", "success"), first)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/api/push/deployments", Deployment("j-2", "success"), second)).StatusCode);
+        var prefix = ApiKeys.PrefixOf(first)!;
+        await Keys.RevokeAsync(prefix, Admin);
+
+        var revoked = await PostAsync("/api/push/deployments", Deployment("j-3", "success"), first);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        Assert.DoesNotContain(prefix, await revoked.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/api/push/deployments", Deployment("j-4", "success"), second)).StatusCode);
+        Assert.Equal(3, await CountAsync("deployments FINAL", "source = 'jenkins'"));
+
+        var denied = Assert.Single((await Audit.PageAsync(new AuditQuery(Action: "request.denied"), 0, 10)).Entries);
+        Assert.Equal(($"key {prefix}", "POST /api/push/deployments", $"401: push refused: key {prefix} was revoked", "127.0.0.1"),
+            (denied.Actor, denied.Target, denied.Outcome, denied.RemoteAddress));
+        Assert.True((await Audit.VerifyAsync()).Intact);
+        var logs = string.Join('\n', _log.Entries.Select(entry => $"{entry.Message} {entry.Exception}"));
+        Assert.DoesNotContain(first[(prefix.Length + 1)..], logs);
+    }
+
+    [Fact]
+    public async Task An_expired_key_gets_401_and_an_unknown_one_is_recorded_as_anonymous()
+    {
+        var key = await PushKeyAsync("jenkins");
+        await using (var db = await _app.Services.GetRequiredService<IDbContextFactory<CatalogDbContext>>().CreateDbContextAsync())
+        {
+            var past = DateTimeOffset.UtcNow.AddMinutes(-1);
+            await db.ApiKeys.ExecuteUpdateAsync(set => set.SetProperty(k => k.ExpiresAt, past));
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync("/api/push/deployments", Deployment("j-1", "success"), key)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync("/api/push/deployments", Deployment("j-1", "success"), "ak_0123456789." + new string('a', 43))).StatusCode);
+
+        var denied = (await Audit.PageAsync(new AuditQuery(Action: "request.denied"), 0, 10)).Entries;
+        Assert.Equal([("anonymous", "401: push refused: no such key"), ($"key {ApiKeys.PrefixOf(key)}", $"401: push refused: key {ApiKeys.PrefixOf(key)} expired")],
+            denied.Select(e => (e.Actor, e.Outcome)));
+        Assert.Equal(0, await CountAsync("deployments"));
+    }
+
+    [Fact]
+    public async Task A_key_scoped_to_services_and_kinds_gets_403_outside_them_and_stores_nothing_there()
+    {
+        var key = await PushKeyAsync("jenkins", services: ["payments-api"], kinds: ["deployments"]);
+
+        var incident = await PostAsync("/api/push/incidents", Incident("INC-1"), key);
+        var otherService = await PostAsync("/api/push/deployments",
+            $"[{Deployment("j-1", "success")}, {Deployment("j-2", "success").Replace("payments-api", "search-api")}]", key);
+        var inScope = await PostAsync("/api/push/deployments", Deployment("j-3", "success"), key);
+        var readKey = (await Keys.CreateAsync(new ApiKeyRequest("portal", ApiKeys.ReadPurpose, Role: AnalyticsRoles.Viewer), Admin)).Secret;
+        var withReadKey = await PostAsync("/api/push/deployments", Deployment("j-4", "success"), readKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, incident.StatusCode);
+        Assert.Contains("may push deployments only, not incidents", await incident.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, otherService.StatusCode);
+        Assert.Contains("of payments-api only, not of search-api", await otherService.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, inScope.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, withReadKey.StatusCode);
+        Assert.Equal(["j-3"], (await Store.QueryAsync<IdRow>("SELECT deployment_id AS id FROM deployments FINAL")).Select(r => r.Id));
+        Assert.Equal(0, await CountAsync("incidents"));
+        Assert.Equal(3, (await Audit.PageAsync(new AuditQuery(Action: "request.denied"), 0, 10)).Entries.Count(e => e.Outcome.StartsWith("403: push refused: ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_source_cannot_replace_an_event_another_source_stored_in_either_direction()
+    {
+        var jenkins = await PushKeyAsync("jenkins");
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/api/push/deployments", Deployment("shared-1", "in_progress", finishedAt: null), jenkins)).StatusCode);
+        var byToken = await PostAsync("/api/push/deployments", Deployment("shared-1", "failure"));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/api/push/deployments", Deployment("shared-2", "in_progress", finishedAt: null))).StatusCode);
+        var byKey = await PostAsync("/api/push/deployments", $"[{Deployment("own-1", "success")}, {Deployment("shared-2", "failure")}]", jenkins);
+
+        Assert.Equal(HttpStatusCode.BadRequest, byToken.StatusCode);
+        Assert.Contains("'shared-1' is already stored by another source", await byToken.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, byKey.StatusCode);
+        using var problem = JsonDocument.Parse(await byKey.Content.ReadAsStringAsync());
+        Assert.Equal(["[1].deployment_id"], problem.RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        var rows = await Store.QueryAsync<StatusRow>("SELECT status, source FROM deployments FINAL ORDER BY deployment_id");
+        Assert.Equal([new StatusRow("in_progress", "jenkins"), new StatusRow("in_progress", "github-actions")], rows);
+    }
+
+    private sealed record IdRow(string Id);
 }

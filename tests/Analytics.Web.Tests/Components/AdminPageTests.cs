@@ -130,6 +130,53 @@ public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
         Assert.Equal("not production: no rule matches", page.Find("[data-testid=environment-github-staging]").GetAttribute("title"));
     }
 
+    [Fact]
+    public async Task A_key_created_on_the_keys_tab_is_shown_once_then_revoked_and_both_are_in_the_audit_tab()
+    {
+        var page = Render("Keys");
+
+        page.Find("input[data-testid=key-name]").Change("ci pipeline");
+        page.Find("input[data-testid=key-source]").Change("jenkins");
+        page.Find("input[data-testid=key-kinds]").Change("deployments");
+        page.Find("[data-testid=key-form] form").Submit();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=new-key-secret]")), RenderTimeout);
+        var secret = page.Find("[data-testid=new-key-secret]").TextContent.Trim();
+        var keys = _context.Services.GetRequiredService<ApiKeys>();
+        var key = Assert.Single(await keys.ListAsync());
+        Assert.StartsWith(key.Prefix + ".", secret);
+        Assert.Equal(ApiKeyStatus.Valid, (await keys.AuthenticateAsync(secret)).Status);
+        Assert.Equal("push as jenkins (kinds: deployments)", key.Scope);
+        Assert.Equal("active", page.Find($"[data-testid=key-status-{key.Prefix}]").TextContent);
+
+        page.Find($"[data-testid=revoke-{key.Prefix}]").Click();
+        page.WaitForAssertion(() => Assert.Equal("revoked", page.Find($"[data-testid=key-status-{key.Prefix}]").TextContent), RenderTimeout);
+        Assert.Empty(page.FindAll("[data-testid=new-key-secret]"));
+        Assert.DoesNotContain(secret[(key.Prefix.Length + 1)..], page.Markup);
+
+        page = Render("Audit");
+        page.WaitForAssertion(() => Assert.Contains("key.revoke", page.Find("[data-testid=audit-entries]").TextContent), RenderTimeout);
+        Assert.Contains("key.create", page.Find("[data-testid=audit-entries]").TextContent);
+        page.Find("input[data-testid=audit-action]").Change("key.revoke");
+        page.Find("[data-testid=audit-filter] form").Submit();
+        page.WaitForAssertion(() => Assert.Equal("Matching entries: 1", page.Find("[data-testid=audit-total]").TextContent.Trim()), RenderTimeout);
+        Assert.DoesNotContain("key.create", page.Find("[data-testid=audit-entries]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_team_saved_on_the_page_is_in_the_audit_trail_with_its_row_after()
+    {
+        var page = Render("Teams");
+        page.Find("input[data-testid=team-slug]").Change("delta");
+        page.Find("input[data-testid=team-name]").Change("Delta");
+        page.Find("[data-testid=team-form] form").Submit();
+        page.WaitForAssertion(() => Assert.Equal("Team delta saved. The figures follow from now on.", Message(page)), RenderTimeout);
+
+        var entry = Assert.Single((await _context.Services.GetRequiredService<AuditTrail>().PageAsync(new AuditQuery(Action: "catalog."), 0, 10)).Entries);
+        Assert.Equal(("anonymous", "catalog.team.save", "team delta", "succeeded", null), (entry.Actor, entry.Action, entry.Target, entry.Outcome, entry.Before));
+        Assert.Contains("\"Slug\":\"delta\"", entry.After);
+    }
+
     /// <summary>The admin page with the tab whose title starts with <paramref name="tab"/> open (a tab renders only when open).</summary>
     private IRenderedComponent<Admin> Render(string tab)
     {

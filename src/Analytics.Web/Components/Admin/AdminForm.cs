@@ -1,4 +1,6 @@
+using Analytics.Storage.Catalog;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Analytics.Web.Components.Admin;
 
@@ -10,12 +12,25 @@ public abstract class AdminForm : ComponentBase
 {
     [Parameter, EditorRequired] public EventCallback<AdminMessage> OnMessage { get; set; }
 
+    /// <summary>The signed-in user, when sign-in is configured.</summary>
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    [Inject] private IServiceProvider Services { get; set; } = default!;
+
+    /// <summary>Who is editing, for the audit trail: the signed-in user (or anonymous) and the circuit's remote address.</summary>
+    protected async Task<AuditActor> ActorAsync()
+    {
+        var user = AuthenticationState is null ? null : (await AuthenticationState).User;
+        var name = user?.Identity is { IsAuthenticated: true } identity ? identity.Name ?? "signed-in user" : AuditActor.Anonymous;
+        return new AuditActor(name, Services.GetService<IHttpContextAccessor>()?.HttpContext?.Connection.RemoteIpAddress?.ToString());
+    }
+
     /// <summary>Runs a catalog edit (which re-syncs the ClickHouse mirror); a refused one shows why and keeps the form as typed.</summary>
-    protected async Task EditAsync(Func<Task> edit, string done, Action clearForm)
+    protected async Task EditAsync(Func<AuditActor, Task> edit, string done, Action clearForm)
     {
         try
         {
-            await edit();
+            await edit(await ActorAsync());
             clearForm();
             await OnMessage.InvokeAsync(new AdminMessage(done + " The figures follow from now on.", IsError: false, CatalogChanged: true));
         }

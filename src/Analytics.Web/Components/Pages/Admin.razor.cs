@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Components;
 namespace Analytics.Web.Components.Pages;
 
 /// <summary>
-/// Sources with their schedule, runs and "run now"; the catalog: teams, services and ownership, people, environment rules.
+/// Sources with their schedule, runs and "run now"; the catalog: teams, services and ownership, people, environment rules;
+/// API keys; the audit trail.
 /// The page loads what the tabs show; each tab's panel (Components/Admin) makes its own edits and reports them here.
 /// </summary>
 public partial class Admin
