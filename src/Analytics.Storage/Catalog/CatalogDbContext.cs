@@ -21,6 +21,7 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<SourceCursor> SourceCursors => Set<SourceCursor>();
     public DbSet<IngestRun> IngestRuns => Set<IngestRun>();
+    public DbSet<UserAccount> UserAccounts => Set<UserAccount>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -104,6 +105,12 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
                 .HasFilter($"\"{nameof(IngestRun.Status)}\" = '{nameof(IngestRunStatus.Running)}' AND \"{nameof(IngestRun.LeaseExpiresAt)}\" IS NOT NULL")
                 .HasDatabaseName("IX_IngestRuns_SourceId_Leased");
             run.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId);
+        });
+
+        modelBuilder.Entity<UserAccount>(account =>
+        {
+            account.Property(a => a.UserName).UseCollation("NOCASE");
+            account.HasIndex(a => a.UserName).IsUnique();
         });
     }
 

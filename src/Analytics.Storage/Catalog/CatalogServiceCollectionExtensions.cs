@@ -8,7 +8,7 @@ public static class CatalogServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the SQLite catalog: an <see cref="IDbContextFactory{CatalogDbContext}"/> and its singleton stores, one
-    /// per job (lookups, assignments, upserts and seeding, services, the ingest run log and cursors, the mirror export, admin queries). Call
+    /// per job (lookups, assignments, upserts and seeding, services, the ingest run log and cursors, the mirror export, admin queries, local accounts). Call
     /// <see cref="CatalogDatabase.MigrateAsync"/> at startup.
     /// </summary>
     /// <param name="connectionString">A SQLite connection string, e.g. "Data Source=data/catalog.db".</param>
@@ -30,6 +30,7 @@ public static class CatalogServiceCollectionExtensions
         services.TryAddSingleton<CatalogSeeding>();
         services.TryAddSingleton<ServiceCatalog>();
         services.TryAddSingleton<CatalogAdminQueries>();
+        services.TryAddSingleton<UserAccounts>();
         return services;
     }
 }
