@@ -33,6 +33,7 @@ public static class AnalyticsCommandLine
         ingest.Subcommands.Add(GitHubCommands.Create());
         root.Subcommands.Add(ingest);
         root.Subcommands.Add(IngestCommands.Runs());
+        root.Subcommands.Add(UserCommands.Create());
         return root;
     }
 

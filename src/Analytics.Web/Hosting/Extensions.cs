@@ -4,6 +4,7 @@ using Analytics.Web.Api;
 using Analytics.Web.Components;
 using Analytics.Web.Dashboards;
 using Analytics.Web.Queries;
+using Analytics.Web.Security;
 using Radzen;
 
 namespace Analytics.Web.Hosting;
@@ -23,6 +24,7 @@ public static class Extensions
         builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
         builder.Services.AddIngestScheduling(builder.Configuration);
         builder.Services.AddComponentServices();
+        builder.Services.AddAnalyticsSecurity(builder.Configuration, builder.Environment);
         builder.Services.AddQueryServices(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
@@ -48,14 +50,20 @@ public static class Extensions
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Pages carry their policy ([Authorize] on each, docs/security.md); anything else falls back to viewer.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapAnalyticsApi();
-        app.MapSpaceApi();
-        app.MapDashboardApi();
-        app.MapReportApi();
-        app.MapPushApi();
+        app.MapAnalyticsSecurity();
+        var figures = app.MapGroup("").RequireAuthorization(AnalyticsPolicies.Figures);
+        figures.MapAnalyticsApi();
+        figures.MapSpaceApi();
+        figures.MapDashboardApi();
+        figures.MapReportApi();
+        // Push keeps its own bearer-token check, not a signed-in person.
+        app.MapGroup("").AllowAnonymous().MapPushApi();
         return app;
     }
 
