@@ -4,6 +4,9 @@ namespace Analytics.Web.Security;
 public sealed record AnalyticsAuthentication(AuthMode? Mode)
 {
     public const string SignInPath = "/account/signin";
+
+    /// <summary>Where the sign-in page's form posts (mode Local).</summary>
+    public const string PasswordSignInPath = "/account/password";
     public const string SignOutPath = "/account/signout";
     public const string DeniedPath = "/account/denied";
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Analytics.Storage.Settings;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -110,12 +111,17 @@ public static class SecurityServiceCollectionExtensions
     public static IEndpointRouteBuilder MapAnalyticsSecurity(this IEndpointRouteBuilder endpoints)
     {
         var account = endpoints.MapGroup("").AllowAnonymous();
-        account.MapPost(AnalyticsAuthentication.SignInPath, SignInAsync);
+        account.MapPost(AnalyticsAuthentication.PasswordSignInPath, SignInAsync);
         account.MapGet(AnalyticsAuthentication.ChallengePath, (string? returnUrl, AnalyticsAuthentication auth) => auth.Mode == AuthMode.OpenIdConnect
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = AnalyticsAuthentication.LocalPath(returnUrl) }, [OpenIdConnectDefaults.AuthenticationScheme])
             : Results.Redirect(AnalyticsAuthentication.LocalPath(returnUrl)));
-        account.MapPost(AnalyticsAuthentication.SignOutPath, async (HttpContext http, AnalyticsAuthentication auth) =>
+        account.MapPost(AnalyticsAuthentication.SignOutPath, async (HttpContext http, AnalyticsAuthentication auth, IAntiforgery antiforgery) =>
         {
+            // The layout's form carries a token; another site's post (or a script's) signs no one out.
+            if (!await antiforgery.IsRequestValidAsync(http))
+            {
+                return Results.BadRequest();
+            }
             if (auth.HasSignIn)
             {
                 await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
