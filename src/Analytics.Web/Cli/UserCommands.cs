@@ -40,6 +40,7 @@ internal static class UserCommands
     private static Command AddCommand()
     {
         var (name, role, team) = (NameArgument(), RoleOption(), TeamOption());
+        // No --password: a password on the command line ends up in the shell history and the process list.
         var command = new Command("add", "Add an account; its password is read from standard input, or prompted for.") { name, role, team };
         command.SetAction((result, cancellationToken) => WithAccountsAsync(async (accounts, token) =>
         {
