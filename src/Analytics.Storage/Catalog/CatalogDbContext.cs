@@ -23,6 +23,7 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
     public DbSet<IngestRun> IngestRuns => Set<IngestRun>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UserAccount> UserAccounts => Set<UserAccount>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -121,6 +122,12 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
             entry.HasIndex(e => e.At);
             entry.HasIndex(e => e.Actor);
             entry.HasIndex(e => e.Action);
+        });
+
+        modelBuilder.Entity<UserAccount>(account =>
+        {
+            account.Property(a => a.UserName).UseCollation("NOCASE");
+            account.HasIndex(a => a.UserName).IsUnique();
         });
     }
 

@@ -1,6 +1,7 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Queries;
+using Analytics.Web.Security;
 using Analytics.Web.Utils;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,8 @@ public static class SpaceApi
     {
         var space = endpoints.MapGroup("/api/space");
         space.MapGet("/satisfaction", (DateTimeOffset? from, DateTimeOffset? to, string? team, SurveyQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
-            RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.SatisfactionAsync(request, cancellationToken)));
+            RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.SatisfactionAsync(request, cancellationToken)))
+            .RequireAuthorization(AnalyticsPolicies.Surveys);
         space.MapGet("/activity", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.ActivityAsync(request, cancellationToken)));
         space.MapGet("/collaboration", (DateTimeOffset? from, DateTimeOffset? to, string? team, SpaceQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>

@@ -35,6 +35,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(IngestCommands.Runs());
         root.Subcommands.Add(KeyCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
+        root.Subcommands.Add(UserCommands.Create());
         return root;
     }
 

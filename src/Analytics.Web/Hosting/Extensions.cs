@@ -27,9 +27,8 @@ public static class Extensions
         builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
         builder.Services.AddIngestScheduling(builder.Configuration);
         builder.Services.AddComponentServices();
+        builder.Services.AddAnalyticsSecurity(builder.Configuration, builder.Environment);
         builder.Services.AddQueryServices(builder.Configuration);
-        // Read keys for the JSON API (scheme "ApiKey"); the sign-in policies name it.
-        builder.Services.AddAuthentication().AddApiKeys();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
@@ -53,16 +52,21 @@ public static class Extensions
         app.UseHardening();
         // Before authentication and authorization, so it sees every 401 and 403, whoever answers them.
         app.UseDeniedRequestAudit();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         app.MapAnalyticsHealth();
-        app.MapStaticAssets();
+        // Pages carry their policy ([Authorize] on each, docs/security.md); anything else falls back to viewer.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        var figures = app.MapGroup("").WithQueryLimits();
+        app.MapAnalyticsSecurity();
+        var figures = app.MapGroup("").WithQueryLimits().RequireAuthorization(AnalyticsPolicies.Figures);
         figures.MapAnalyticsApi();
         figures.MapSpaceApi();
         figures.MapDashboardApi();
         figures.MapReportApi();
-        app.MapGroup("").WithPushLimits().MapPushApi();
+        // Push keeps its own key check, not a signed-in person.
+        app.MapGroup("").WithPushLimits().AllowAnonymous().MapPushApi();
         return app;
     }
 

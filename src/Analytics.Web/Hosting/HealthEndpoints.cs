@@ -29,8 +29,9 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapAnalyticsHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(Ready), ResponseWriter = WriteAsync });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = _ => true, ResponseWriter = WriteAsync });
+        // Probes do not sign in; the answers hold no figures and no secrets.
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(Ready), ResponseWriter = WriteAsync }).AllowAnonymous();
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = _ => true, ResponseWriter = WriteAsync }).AllowAnonymous();
         return endpoints;
     }
 

@@ -33,7 +33,8 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Loads = Meter.CreateCounter<long>("analytics.team_page.loads", description: "Team page views that queried the store");
 
-    public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, CancellationToken cancellationToken = default)
+    /// <param name="withRows">Whether the rows behind the figures are read: only for someone who may see them (they would be in the page).</param>
+    public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, bool withRows = true, CancellationToken cancellationToken = default)
     {
         Loads.Add(1, new KeyValuePair<string, object?>("team", team));
         var period = Period.Resolve(null, null, days, clock);
@@ -47,8 +48,8 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
         return new TeamPageView(team, days, tiers.Year,
             summary.Teams.SingleOrDefault() ?? summary.Organisation with { Team = team },
             cycleTime.GetValueOrDefault(team),
-            await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken),
-            await drillDown.ChangesAsync(request, cancellationToken: cancellationToken),
-            await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken));
+            withRows ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
+            withRows ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
+            withRows ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : []);
     }
 }

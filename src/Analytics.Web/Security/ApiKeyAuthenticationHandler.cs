@@ -25,8 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Path.StartsWithSegments("/api") || Request.Path.StartsWithSegments("/api/push") || PushTokens.BearerToken(Request.Headers.Authorization.ToString()) is not { } token
-            || ApiKeys.PrefixOf(token) is null)
+        if (!Carries(Request) || PushTokens.BearerToken(Request.Headers.Authorization.ToString()) is not { } token)
         {
             return AuthenticateResult.NoResult();
         }
@@ -40,11 +39,17 @@ public sealed class ApiKeyAuthenticationHandler(
                 "apikey.authenticate", $"{Request.Method} {Request.Path}", $"failed: {failure}"), Context.RequestAborted);
             return AuthenticateResult.Fail(failure);
         }
+        // The key's role with the roles it implies (a team-lead key reads figures too), as a signed-in person's are.
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, check.Actor), new Claim(ClaimTypes.Role, check.Key!.Role!), new Claim(KeyPrefixClaim, check.Key.Prefix)],
+            [new Claim(ClaimTypes.Name, check.Actor), .. AnalyticsRoles.Claims([check.Key!.Role!]), new Claim(KeyPrefixClaim, check.Key.Prefix)],
             SchemeName, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    /// <summary>Whether this scheme answers for the request: a catalog key as bearer token on /api/*, push excepted.</summary>
+    public static bool Carries(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") && !request.Path.StartsWithSegments("/api/push")
+        && PushTokens.BearerToken(request.Headers.Authorization.ToString()) is { } token && ApiKeys.PrefixOf(token) is not null;
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -27,6 +27,8 @@ public static class AppComponents
         context.Services.AddAnalyticsServices(configuration);
         context.Services.AddQueryServices(configuration);
         context.Services.AddRadzenComponents();
+        // An admin, as every visitor is in mode Open: these tests are about what the components show, not who may see it.
+        context.AddAuthorization().SetAuthorized("admin").SetRoles([.. Analytics.Web.Security.AnalyticsRoles.All]);
         return context;
     }
 

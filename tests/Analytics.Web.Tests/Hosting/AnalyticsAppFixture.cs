@@ -72,10 +72,28 @@ public class AnalyticsAppFixture : IAsyncLifetime
             ["Analytics:Demo:LoadWhenEmpty"] = "true",
             ["Analytics:Demo:Seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Analytics:Demo:Scale"] = ScaleName,
+            // As deployed (Production), open on purpose: these tests are about the figures; SecurityTests sign in.
+            ["Analytics:Auth:Mode"] = "Open",
         };
         Configure(settings);
 
+        Settings = settings;
         var stopwatch = Stopwatch.StartNew();
+        _app = await StartAsync(settings, Log, ConfigureServices);
+        StartupTime = stopwatch.Elapsed;
+
+        BaseAddress = AddressOf(_app);
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>
+    /// Builds and starts the app as Program does, on Kestrel at a free loopback port, with <paramref name="settings"/> over
+    /// appsettings.json. A second host in this process (SecurityTests) passes this fixture's <see cref="Settings"/> with its
+    /// own laid over them: the same engine folder, database and catalog.
+    /// </summary>
+    public static async Task<WebApplication> StartAsync(
+        IEnumerable<KeyValuePair<string, string?>> settings, RecordingLoggerProvider log, Action<IServiceCollection>? configureServices = null)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -88,26 +106,32 @@ public class AnalyticsAppFixture : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(Log);
+        builder.Logging.AddProvider(log);
         builder.AddAnalyticsWeb();
-        ConfigureServices(builder.Services);
+        configureServices?.Invoke(builder.Services);
 
-        _app = builder.Build();
-        _app.Services.ValidateOptions();
-        _app.MapAnalytics();
+        var app = builder.Build();
+        app.Services.ValidateOptions();
+        app.MapAnalytics();
         try
         {
-            await _app.StartAsync();
+            await app.StartAsync();
         }
         catch (Exception error)
         {
-            throw new InvalidOperationException($"The app did not start. Its log:{Environment.NewLine}{Log.Describe(Log.Entries)}", error);
+            throw new InvalidOperationException($"The app did not start. Its log:{Environment.NewLine}{log.Describe(log.Entries)}", error);
         }
-        StartupTime = stopwatch.Elapsed;
+        return app;
+    }
 
-        var address = _app.Urls.Single();
-        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>The settings the app was started with (over appsettings.json).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
+    /// <summary>The address Kestrel listens on, ending in '/'.</summary>
+    public static Uri AddressOf(WebApplication app)
+    {
+        var address = app.Urls.Single();
+        return new Uri(address.EndsWith('/') ? address : address + "/");
     }
 
     /// <summary>Lays a derived fixture's settings over the ones above.</summary>

@@ -26,7 +26,8 @@ public sealed partial class ConfigurationReferenceTests
     [Fact]
     public void Every_bound_setting_is_documented_and_every_documented_setting_is_bound()
     {
-        var services = AnalyticsCommandLine.CommandBuilder().Services;
+        // The commands' services, and the dashboard's own (sign-in: Analytics:Auth).
+        var services = AnalyticsCommandLine.CommandBuilder().Services.Concat(AnalyticsCommandLine.ServeBuilder([]).Services).ToList();
         var optionsTypes = services
             .Where(descriptor => descriptor.ServiceType.IsGenericType && descriptor.ServiceType.GetGenericTypeDefinition() == typeof(IValidateOptions<>))
             .Select(descriptor => descriptor.ServiceType.GetGenericArguments()[0])

@@ -82,8 +82,27 @@ public sealed class StartupValidationTests
         { "Analytics:Sources:s:MaxRateLimitWait", "soon", GitHub },
     };
 
+    private const string Oidc = "Analytics:Auth:Mode=OpenIdConnect;Analytics:Auth:OpenIdConnect:Authority=https://login.acme.test/;" +
+        "Analytics:Auth:OpenIdConnect:ClientId=analytics;Analytics:Auth:OpenIdConnect:ClientSecret=s3cret-for-tests";
+
+    /// <summary>Settings only the dashboard reads (sign-in), in the same form as <see cref="Rows"/>.</summary>
+    public static TheoryData<string, string, string> DashboardRows => new()
+    {
+        { "Analytics:Auth:Mode", "Cloud", "" },
+        { "Analytics:Auth:OpenIdConnect:Authority", "login.acme.test", Oidc },
+        { "Analytics:Auth:OpenIdConnect:Authority", "http://login.acme.test/", Oidc },
+        { "Analytics:Auth:OpenIdConnect:ClientId", "", Oidc },
+        { "Analytics:Auth:OpenIdConnect:ClientSecret", "", Oidc },
+        { "Analytics:Auth:OpenIdConnect:RoleClaim", "", Oidc },
+        { "Analytics:Auth:OpenIdConnect:RoleMap:engineering", "boss", Oidc },
+        { "Analytics:Auth:OpenIdConnect:RequireHttpsMetadata", "perhaps", Oidc },
+        { "Analytics:Auth:Local:MaxFailedAttempts", "0", "Analytics:Auth:Mode=Local" },
+        { "Analytics:Auth:Local:Lockout", "-00:01:00", "Analytics:Auth:Mode=Local" },
+    };
+
     [Theory]
     [MemberData(nameof(Rows))]
+    [MemberData(nameof(DashboardRows))]
     public async Task The_dashboard_does_not_start_and_names_the_setting(string setting, string value, string with)
     {
         var message = await FailureAsync(async () =>
@@ -131,6 +150,7 @@ public sealed class StartupValidationTests
             ["Analytics:Store:Database"] = $"startup_{Guid.NewGuid():N}",
             ["ConnectionStrings:Catalog"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"analytics-startup-{Guid.NewGuid():N}.db")}",
             ["Analytics:Demo:LoadWhenEmpty"] = "false",
+            ["Analytics:Auth:Mode"] = "Open",
         };
         foreach (var pair in with.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {

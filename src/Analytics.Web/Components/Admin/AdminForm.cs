@@ -1,4 +1,5 @@
 using Analytics.Storage.Catalog;
+using Analytics.Web.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 
@@ -12,7 +13,7 @@ public abstract class AdminForm : ComponentBase
 {
     [Parameter, EditorRequired] public EventCallback<AdminMessage> OnMessage { get; set; }
 
-    /// <summary>The signed-in user, when sign-in is configured.</summary>
+    /// <summary>The signed-in user (in open mode, the open-access admin).</summary>
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
     [Inject] private IServiceProvider Services { get; set; } = default!;
@@ -25,9 +26,27 @@ public abstract class AdminForm : ComponentBase
         return new AuditActor(name, Services.GetService<IHttpContextAccessor>()?.HttpContext?.Connection.RemoteIpAddress?.ToString());
     }
 
+    /// <summary>
+    /// Whether the person in this circuit is an admin, checked in the handler itself (the page's policy guards the page;
+    /// a handler is a separate call into the circuit). False reports the refusal to the page.
+    /// </summary>
+    protected async Task<bool> IsAdminAsync()
+    {
+        if (AuthenticationState is not null && (await AuthenticationState).User.IsInRole(AnalyticsRoles.Admin))
+        {
+            return true;
+        }
+        await OnMessage.InvokeAsync(new AdminMessage("Only an admin may change the catalog or start a run.", IsError: true, CatalogChanged: false));
+        return false;
+    }
+
     /// <summary>Runs a catalog edit (which re-syncs the ClickHouse mirror); a refused one shows why and keeps the form as typed.</summary>
     protected async Task EditAsync(Func<AuditActor, Task> edit, string done, Action clearForm)
     {
+        if (!await IsAdminAsync())
+        {
+            return;
+        }
         try
         {
             await edit(await ActorAsync());

@@ -3,8 +3,10 @@ using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Dashboards;
 using Analytics.Web.Queries;
+using Analytics.Web.Security;
 using Analytics.Web.Utils;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Analytics.Web.Components.Pages;
 
@@ -34,6 +36,11 @@ public partial class DashboardPage
     [SupplyParameterFromQuery(Name = "tiers")] public string? Tiers { get; set; }
 
     [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    /// <summary>Whether drill-down panels show (and read) their rows: team-lead of the team (or of all), or admin.</summary>
+    private bool _rows;
 
     /// <summary>ROI assumptions a reader changed (?months=&amp;hourlyCost=).</summary>
     [SupplyParameterFromQuery(Name = "months")] public string? Months { get; set; }
@@ -68,7 +75,11 @@ public partial class DashboardPage
                 return;
             }
             var period = Period.Resolve(null, null, PeriodDays, Clock);
-            _data = await Queries.LoadAsync(definition, new DoraRequest(period.From, period.To, Team), CancellationToken.None, RoiInputsFromQuery(), TierChoice.For(Tiers));
+            _rows = AnalyticsRoles.CanSeeRows((await AuthenticationState).User, Team);
+            // Without the rows' role the drill-down panel says so, and its rows are never read.
+            var loaded = _rows ? definition : definition with { Panels = [.. definition.Panels.Where(panel => panel.Kind != PanelKinds.DrillDown)] };
+            _data = await Queries.LoadAsync(loaded, new DoraRequest(period.From, period.To, Team), CancellationToken.None, RoiInputsFromQuery(), TierChoice.For(Tiers))
+                with { Definition = definition };
         }
         catch (DashboardDefinitionException error)
         {

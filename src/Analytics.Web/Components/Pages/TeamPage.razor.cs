@@ -1,7 +1,9 @@
 using Analytics.Storage.ClickHouse;
 using Analytics.Web.Queries;
+using Analytics.Web.Security;
 using Analytics.Web.Utils;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Analytics.Web.Components.Pages;
 
@@ -20,6 +22,8 @@ public partial class TeamPage
 
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
     [Parameter] public string Team { get; set; } = "";
 
     [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
@@ -32,16 +36,20 @@ public partial class TeamPage
 
     private int PeriodDays => Period.DaysFromQuery(Days);
 
+    /// <summary>Whether the rows behind the figures are shown (and read at all): team-lead of this team, or admin.</summary>
+    private bool _rows;
+
     protected override async Task OnParametersSetAsync()
     {
         _error = null;
+        _rows = AnalyticsRoles.CanSeeRows((await AuthenticationState).User, Team);
         var tiers = TierChoice.For(Tiers);
         try
         {
             if (View?.IsFor(Team, PeriodDays, tiers.Year) != true)
             {
                 View = null;
-                View = await Queries.LoadAsync(Team, PeriodDays, tiers);
+                View = await Queries.LoadAsync(Team, PeriodDays, tiers, _rows);
             }
             if (View.Summary is null)
             {
