@@ -401,7 +401,8 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
         {
             // The names come from this build's own SQL files, not from input.
             var hashes = await _inner.QueryAsync<SourceStateRow>(string.Join("\nUNION ALL\n", catalogTables.Select(table =>
-                $"SELECT '{table}' AS table, toString(ifNull(sum(cityHash64(*)), 0)) AS state FROM {table}")), cancellationToken: cancellationToken);
+                // Over each row's text: cityHash64 of a row with a NULL (an open ownership range) is NULL, and sum() skips it.
+                $"SELECT '{table}' AS table, toString(sum(cityHash64(toString(tuple(*))))) AS state FROM {table}")), cancellationToken: cancellationToken);
             foreach (var row in hashes)
             {
                 states[row.Table] = $"{states.GetValueOrDefault(row.Table)}#{row.State}";

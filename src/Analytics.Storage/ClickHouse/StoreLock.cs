@@ -10,16 +10,20 @@ namespace Analytics.Storage.ClickHouse;
 /// In ClickHouse, not in the SQLite catalog: app instances on several machines share a ClickHouse server but not
 /// a catalog file. <c>CREATE TABLE</c> without <c>IF NOT EXISTS</c> is the atomic step: of two processes creating
 /// the table at once, the engine lets exactly one succeed. A holder that died leaves the table behind; once its
-/// hold has run out (or, had it died before writing its row, a minute after the table was made), the next
+/// hold has run out (or, had it died before writing its row, once a waiter has seen it rowless for a minute), the next
 /// process drops it and tries again.
 /// </remarks>
 public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold)
 {
     private const int TableAlreadyExists = 57;
 
+    private const int UnknownTable = 60;
+
     private static readonly TimeSpan RowlessGrace = TimeSpan.FromMinutes(1);
 
     private readonly string _table = ClickHouseText.QuoteIdentifier($"lock__{name}");
+
+    private long? _rowlessSince;
 
     /// <summary>This holder's id (unique per lock object): what the row names.</summary>
     public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -57,7 +61,15 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
     /// <summary>Frees the lock if this object holds it (a lock taken over after its hold ran out is left to its new holder).</summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
-        var holders = await store.QueryAsync<HolderRow>($"SELECT holder, expires_at FROM {_table}", cancellationToken: cancellationToken);
+        IReadOnlyList<HolderRow> holders;
+        try
+        {
+            holders = await store.QueryAsync<HolderRow>($"SELECT holder, expires_at FROM {_table}", cancellationToken: cancellationToken);
+        }
+        catch (ClickHouseException error) when (error.Code == UnknownTable)
+        {
+            return; // taken over and released by another process after this one's hold ran out: nothing left to free
+        }
         if (holders.Count == 1 && holders[0].Holder == Holder)
         {
             await store.ExecuteAsync($"DROP TABLE IF EXISTS {_table} SYNC", cancellationToken: cancellationToken);
@@ -90,13 +102,20 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
                 $$"""
                 SELECT
                     (SELECT count() FROM {{_table}} WHERE expires_at > now64(3, 'UTC')) AS live,
-                    (SELECT count() FROM {{_table}}) AS rows,
-                    (SELECT dateDiff('second', any(metadata_modification_time), now()) FROM system.tables
-                     WHERE database = currentDatabase() AND name = {name:String}) AS age_seconds
+                    (SELECT count() FROM {{_table}}) AS rows
                 """,
-                QueryParameters.From(("name", $"lock__{name}")), cancellationToken);
+                cancellationToken: cancellationToken);
             var row = state.Single();
-            return row.Live == 0 && (row.Rows > 0 || row.AgeSeconds >= RowlessGrace.TotalSeconds);
+            if (row.Rows > 0)
+            {
+                _rowlessSince = null;
+                return row.Live == 0;
+            }
+            // A table without its row: its holder is between CREATE and INSERT, or died there. How long it has been
+            // rowless is timed here, by this waiter: the engine's table times are not reliable for this (the
+            // embedded engine may report none), and taking a live holder's lock lets two refreshes run at once.
+            _rowlessSince ??= Stopwatch.GetTimestamp();
+            return Stopwatch.GetElapsedTime(_rowlessSince.Value) >= RowlessGrace;
         }
         catch (ClickHouseException)
         {
@@ -106,5 +125,5 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
 
     private sealed record HolderRow(string Holder, DateTimeOffset ExpiresAt);
 
-    private sealed record StateRow(ulong Live, ulong Rows, long AgeSeconds);
+    private sealed record StateRow(ulong Live, ulong Rows);
 }

@@ -49,7 +49,10 @@ public sealed partial class ChDbHttpInterface : HttpMessageHandler
                 .Select(key => (key!["param_".Length..], query[key]!))
                 .ToList();
             var format = query["default_format"] ?? "TabSeparated";
-            return Respond(await store.QueryRawAsync(sql, format, parameters, cancellationToken), format);
+            // A server applies max_execution_time from the URL; the embedded engine takes it as a connection setting.
+            var timeout = double.TryParse(query["max_execution_time"], System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+            return Respond(await store.QueryRawAsync(sql, format, parameters, cancellationToken, timeout), format);
         }
         catch (ClickHouseException error)
         {

@@ -173,7 +173,8 @@ public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
         page.WaitForAssertion(() => Assert.Equal("Team delta saved. The figures follow from now on.", Message(page)), RenderTimeout);
 
         var entry = Assert.Single((await _context.Services.GetRequiredService<AuditTrail>().PageAsync(new AuditQuery(Action: "catalog."), 0, 10)).Entries);
-        Assert.Equal(("anonymous", "catalog.team.save", "team delta", "succeeded", null), (entry.Actor, entry.Action, entry.Target, entry.Outcome, entry.Before));
+        // The signed-in admin of these component tests (AddAuthorization) is who acted.
+        Assert.Equal(("admin", "catalog.team.save", "team delta", "succeeded", null), (entry.Actor, entry.Action, entry.Target, entry.Outcome, entry.Before));
         Assert.Contains("\"Slug\":\"delta\"", entry.After);
     }
 

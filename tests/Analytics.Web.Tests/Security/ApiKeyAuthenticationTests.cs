@@ -84,8 +84,6 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
     [Fact]
     public void The_roles_a_read_key_may_carry_are_the_apps_roles()
     {
-        var roles = typeof(AnalyticsRoles).GetFields().Select(field => (string)field.GetRawConstantValue()!).Order();
-
-        Assert.Equal(roles, ApiKeys.Roles.Order());
+        Assert.Equal(AnalyticsRoles.All.Order(), ApiKeys.Roles.Order());
     }
 }

@@ -74,6 +74,9 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         ["GET /api/dashboards"] = (Access.Figures, "/api/dashboards"),
         ["GET /api/dashboards/{name}/panels/{file}"] = (Access.Figures, "/api/dashboards/leadership/panels/teams.csv"),
         ["GET /api/reports/monthly/{file}"] = (Access.Figures, "/api/reports/monthly/dora.csv"),
+        // Probes: a load balancer or Kubernetes does not sign in; the answers hold no figures.
+        ["ANY /health/live"] = (Access.Anyone, "/health/live"),
+        ["ANY /health/ready"] = (Access.Anyone, "/health/ready"),
         ["POST /api/push/deployments"] = (Access.PushToken, "/api/push/deployments"),
         ["POST /api/push/incidents"] = (Access.PushToken, "/api/push/incidents"),
         // The circuit: no one without a role opens one (every page inside it is checked again by AuthorizeRouteView).

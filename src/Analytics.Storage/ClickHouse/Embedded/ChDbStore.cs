@@ -47,8 +47,9 @@ public sealed class ChDbStore : IClickHouseStore
         RunAsync(sql, "JSONEachRow", AsText(parameters), static output => RowMapper.FromJsonLines<TRow>(output), cancellationToken, QueryTimeout.Current);
 
     /// <summary>Runs a statement with parameters already in ClickHouse's text form and returns the raw output in <paramref name="format"/>.</summary>
-    internal Task<byte[]> QueryRawAsync(string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, CancellationToken cancellationToken = default) =>
-        RunAsync(sql, format, parameters, static output => output.ToArray(), cancellationToken);
+    internal Task<byte[]> QueryRawAsync(
+        string sql, string format, IReadOnlyList<(string Name, string Text)> parameters, CancellationToken cancellationToken = default, TimeSpan? timeout = null) =>
+        RunAsync(sql, format, parameters, static output => output.ToArray(), cancellationToken, timeout);
 
     /// <summary>Streams already-encoded <paramref name="data"/> in <paramref name="format"/> into an INSERT statement (without FORMAT clause).</summary>
     internal async Task InsertRawAsync(string statement, string format, byte[] data, CancellationToken cancellationToken = default)
