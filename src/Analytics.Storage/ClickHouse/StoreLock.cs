@@ -9,9 +9,9 @@ namespace Analytics.Storage.ClickHouse;
 /// <remarks>
 /// In ClickHouse, not in the SQLite catalog: app instances on several machines share a ClickHouse server but not
 /// a catalog file. <c>CREATE TABLE</c> without <c>IF NOT EXISTS</c> is the atomic step: of two processes creating
-/// the table at once, the engine lets exactly one succeed. A holder that died leaves the table behind; once its
-/// hold has run out (or, had it died before writing its row, once a waiter has seen it rowless for a minute), the next
-/// process drops it and tries again.
+/// the table at once, the engine lets exactly one succeed. A holder that died leaves the table behind: the next
+/// process drops it and tries again at once when the holder ran on this machine and its process is gone, otherwise
+/// once its hold has run out (or, had it died before writing its row, once a waiter has seen it rowless for a minute).
 /// </remarks>
 public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold)
 {
@@ -109,7 +109,13 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
             if (row.Rows > 0)
             {
                 _rowlessSince = null;
-                return row.Live == 0;
+                if (row.Live == 0)
+                {
+                    return true;
+                }
+                // A live hold whose holder ran on this machine and is gone (killed mid-refresh) is taken over at once.
+                var holders = await store.QueryAsync<HolderRow>($"SELECT holder, expires_at FROM {_table}", cancellationToken: cancellationToken);
+                return holders.Count == 1 && HolderIsGone(holders[0].Holder);
             }
             // A table without its row: its holder is between CREATE and INSERT, or died there. How long it has been
             // rowless is timed here, by this waiter: the engine's table times are not reliable for this (the
@@ -120,6 +126,26 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
         catch (ClickHouseException)
         {
             return false; // released (dropped) while we looked: the next attempt creates it
+        }
+    }
+
+    /// <summary>True when <paramref name="holder"/> (machine:pid:id) ran on this machine and no process has that pid now.</summary>
+    private static bool HolderIsGone(string holder)
+    {
+        var parts = holder.Split(':');
+        if (parts.Length != 3 || !string.Equals(parts[0], Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+            || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var processId))
+        {
+            return false;
+        }
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no process has that id
         }
     }
 
