@@ -176,19 +176,20 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
     /// store no branch, but they read commits from the default branch's history (git: the default branch and deployment
     /// tags; GitHub: the default branch and comparisons between deployed shas) and from pull requests, whose commits may
     /// never reach it: an abandoned pull request's, or a squash-merged one's (the squash commit reaches it instead). A
-    /// merge-commit pull request's commits are in its merge commit's history, so they count. docs/metrics.md, "Linking".
+    /// merge-commit pull request's commits are in its merge commit's history, so they count (docs/metrics.md, "Changes shipped by a deployment").
     /// </summary>
-    private static IReadOnlyDictionary<string, IReadOnlySet<string>> ReachedDefaultBranch(
+    /// <remarks>Worked out only for a repository a time window links in (a walk of its whole graph).</remarks>
+    private static IReadOnlyDictionary<string, Lazy<IReadOnlySet<string>>> ReachedDefaultBranch(
         IReadOnlyDictionary<string, CommitGraph> graphs, IEnumerable<KnownShaRow> pullRequestCommits)
     {
         var branchOnly = pullRequestCommits.ToLookup(row => row.Repository, row => row.Sha, StringComparer.Ordinal);
         return graphs.ToDictionary(
             pair => pair.Key,
-            pair =>
+            pair => new Lazy<IReadOnlySet<string>>(() =>
             {
                 var listed = branchOnly[pair.Key].ToHashSet(StringComparer.Ordinal);
                 return pair.Value.ReachableFromAny(pair.Value.Shas.Where(sha => !listed.Contains(sha)));
-            },
+            }),
             StringComparer.Ordinal);
     }
 
@@ -196,7 +197,7 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
     /// <param name="onDefaultBranch">Per repository, the commits a time window may link (<see cref="ReachedDefaultBranch"/>).</param>
     private static IEnumerable<DeploymentCommitLink> LinksOf(
         IReadOnlyList<ProductionDeploymentRow> deployments, IReadOnlyDictionary<string, CommitGraph> graphs,
-        IReadOnlyDictionary<string, IReadOnlySet<string>> onDefaultBranch, TimeSpan firstDeploymentLookback)
+        IReadOnlyDictionary<string, Lazy<IReadOnlySet<string>>> onDefaultBranch, TimeSpan firstDeploymentLookback)
     {
         var empty = new CommitGraph([]);
         ProductionDeploymentRow? previous = null;
@@ -206,7 +207,7 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
             // Ancestry links what the deployed sha holds, whatever branch it came from; a time window only what reached the default branch.
             var reached = onDefaultBranch.GetValueOrDefault(deployment.Repository);
             IEnumerable<string> Window(DateTimeOffset after, DateTimeOffset upTo) =>
-                graph.CommittedBetween(after, upTo).Where(sha => reached?.Contains(sha) == true);
+                graph.CommittedBetween(after, upTo).Where(sha => reached?.Value.Contains(sha) == true);
             var knownAncestry = graph.Contains(deployment.Sha);
             IEnumerable<string> shipped;
             string link;
