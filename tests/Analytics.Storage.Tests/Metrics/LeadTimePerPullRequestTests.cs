@@ -60,6 +60,9 @@ public sealed class LeadTimePerPullRequestTests
         var figure = await SummaryAsync(store, LeadTimeUnit.PullRequest, from, to);
 
         Assert.Equal((2L, 1L, TimeSpan.FromHours(5.5), TimeSpan.FromHours(5.75)), (figure.Changes, figure.Excluded, figure.Median!.Value, figure.P75!.Value));
+        // Per commit, the same deployment: P1 6 h, P2 4 h, M 2 h, S 1 h, S5 30 min.
+        var perCommit = await SummaryAsync(store, LeadTimeUnit.Commit, from, to);
+        Assert.Equal((5L, TimeSpan.FromHours(2)), (perCommit.Changes, perCommit.Median!.Value));
         await AssertOracleAsync(store, from, to);
     }
 
