@@ -19,9 +19,13 @@ public static class DashboardUrls
     /// <summary>The organisation's overview; <paramref name="query"/> is a query string as read from a URL ("?days=30" or "").</summary>
     public static string OverviewUrl(string query = "") => OverviewBasePath + query;
 
-    /// <summary>A team's page, for a period and benchmark year when given (?days=90&amp;tiers=2021).</summary>
-    public static string TeamUrl(string team, int? days = null, string? tiers = null) =>
-        Query($"{TeamsBasePath}/{Segment(team)}", ("days", days is { } d ? Number(d) : null), ("tiers", tiers));
+    /// <summary>The organisation's overview for a period, benchmark year and lead-time unit when given (?days=90&amp;leadTimeUnit=pull-request).</summary>
+    public static string OrganisationUrl(int? days = null, string? tiers = null, string? leadTimeUnit = null) =>
+        Query(OverviewBasePath, ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
+
+    /// <summary>A team's page, for a period, benchmark year and lead-time unit when given (?days=90&amp;tiers=2021&amp;leadTimeUnit=pull-request).</summary>
+    public static string TeamUrl(string team, int? days = null, string? tiers = null, string? leadTimeUnit = null) =>
+        Query($"{TeamsBasePath}/{Segment(team)}", ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
 
     /// <summary>A team's page keeping a query string as read from a URL ("?days=30" or ""), so the reader's period stays.</summary>
     public static string TeamUrlKeepingQuery(string team, string query) => $"{TeamsBasePath}/{Segment(team)}{query}";

@@ -26,7 +26,12 @@ public partial class Overview
     /// </summary>
     [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
 
+    /// <summary>Lead time per commit or per pull request (?leadTimeUnit=pull-request); else, or when it names neither, the configured one.</summary>
+    [SupplyParameterFromQuery(Name = "leadTimeUnit")] public string? LeadTimeUnitQuery { get; set; }
+
     private int PeriodDays => Period.DaysFromQuery(Days);
+
+    private string? LeadTimeUnitChosen => Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -34,7 +39,7 @@ public partial class Overview
         var period = Period.Resolve(null, null, PeriodDays, Clock);
         try
         {
-            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To))).WithTiers(TierChoice.For(Tiers));
+            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To) { LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(TierChoice.For(Tiers));
         }
         catch (Exception error) when (error is Analytics.Storage.ClickHouse.ClickHouseException or InvalidOperationException)
         {
