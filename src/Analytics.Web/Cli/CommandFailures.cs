@@ -15,7 +15,7 @@ internal static class CommandFailures
     public const int Failed = 1;
     public const int BadInput = 2;
     public const int SourceBusy = 3;
-    public const int StoreUnavailable = 4;
+    public const int StoreUnavailable = 5;
     public const int Unexpected = 70;
     public const int Cancelled = 130;
 

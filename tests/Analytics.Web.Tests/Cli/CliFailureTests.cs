@@ -28,7 +28,7 @@ public sealed class CliFailureTests : IDisposable
         await using var held = new FileStream(Path.Combine(store, "status"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
 
         var result = await AnalyticsProcess.RunAsync(_root, ["dora"]);
-        Assert.Equal(4, result.ExitCode);
+        Assert.Equal(5, result.ExitCode);
         ServingCliTests.AssertOneLine(result.StandardError, $"open in another process (pid {Environment.ProcessId})");
         Assert.Contains("No app answers", result.StandardError, StringComparison.Ordinal);
     }
@@ -39,7 +39,7 @@ public sealed class CliFailureTests : IDisposable
         var library = Path.Combine(_root, "libchdb.so");
         await File.WriteAllTextAsync(library, "not a shared library");
         var result = await AnalyticsProcess.RunAsync(_root, ["dora"], new Dictionary<string, string> { ["Analytics__Store__ChDbLibraryPath"] = library });
-        Assert.Equal(4, result.ExitCode);
+        Assert.Equal(5, result.ExitCode);
         ServingCliTests.AssertOneLine(result.StandardError, "is not a loadable chDB library");
     }
 

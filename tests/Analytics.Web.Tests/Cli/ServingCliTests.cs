@@ -91,7 +91,7 @@ public sealed class ServingCliTests(ServingCliTests.Serving serving) : IClassFix
     public async Task A_second_dashboard_on_the_same_store_says_in_one_line_which_process_holds_it()
     {
         var second = await AnalyticsProcess.RunAsync(serving.Root, ["--urls", "http://127.0.0.1:0"]);
-        Assert.Equal(4, second.ExitCode);
+        Assert.Equal(5, second.ExitCode);
         AssertOneLine(second.StandardError, $"open in another process (pid {serving.App.ProcessId})");
     }
 

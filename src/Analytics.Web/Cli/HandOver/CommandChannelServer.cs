@@ -98,7 +98,8 @@ internal sealed partial class CommandChannelServer(
             return;
         }
         http.Response.ContentType = "application/octet-stream";
-        await http.Response.StartAsync(http.RequestAborted);
+        // Headers now, so the caller knows at once that the app runs the command.
+        await http.Response.Body.FlushAsync(http.RequestAborted);
         using var command = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var frames = new FrameStream(http.Response.Body, http.RequestAborted);
         var context = new CommandContext(services, request.WorkingDirectory, ConsoleFor(request.Terminal, frames.Output), frames.Output, frames.Error);
@@ -118,6 +119,7 @@ internal sealed partial class CommandChannelServer(
                 logger.LogError(failure, "A command run for the CLI failed.");
                 return "the running app's log";
             }));
+        LogCommandEnded(logger, top, exitCode);
         await frames.CompleteAsync(exitCode);
     }
 
@@ -172,4 +174,7 @@ internal sealed partial class CommandChannelServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Running '{Command}' for a CLI on this machine.")]
     private static partial void LogCommand(ILogger logger, string command);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "'{Command}' for a CLI ended with exit code {ExitCode}.")]
+    private static partial void LogCommandEnded(ILogger logger, string command, int exitCode);
 }
