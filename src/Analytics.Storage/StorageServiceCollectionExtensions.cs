@@ -42,7 +42,16 @@ public static class StorageServiceCollectionExtensions
         if (options.Transport == StoreTransport.Server)
         {
             var server = new ClickHouseServerStore(options.ServerConnectionString!, options.Database);
-            server.EnsureDatabaseAsync().GetAwaiter().GetResult();
+            try
+            {
+                server.EnsureDatabaseAsync().GetAwaiter().GetResult();
+            }
+            catch (HttpRequestException error)
+            {
+                // The transport's message names host and port, never the connection string's password.
+                throw new StoreUnavailableException(
+                    $"The ClickHouse server does not answer ({error.Message}). Check that it runs and Analytics:Store:ServerConnectionString.", error);
+            }
             return server;
         }
         ChDbLibrary.EnsureLoaded(options.ChDbLibraryPath, Console.Error.WriteLine);

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using Analytics.Ingestors.Demo;
-using Analytics.Ingestors.Runs;
 using Analytics.Storage;
+using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
+using Analytics.Web.Cli.HandOver;
 using Analytics.Web.Hosting;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Analytics.Web.Cli;
@@ -39,10 +41,40 @@ public static class AnalyticsCommandLine
         return root;
     }
 
+    /// <summary>
+    /// Runs the command <paramref name="arguments"/> name, as <c>Program</c> does: a command that opens the store is handed
+    /// to the app running on it when there is one (<see cref="CommandChannelClient"/>); failures end as one line
+    /// (<see cref="CommandFailures"/>).
+    /// </summary>
+    public static Task<int> RunAsync(string[] arguments)
+    {
+        HandOverArguments.Value = arguments;
+        var parsed = Create().Parse(arguments);
+        return CommandFailures.RunAsync(
+            () => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }),
+            Console.Error,
+            CommandFailures.WriteDetailToFile);
+    }
+
+    // The command line as typed, for handing the command over; unset when a test invokes a parsed command directly.
+    private static readonly AsyncLocal<string[]?> HandOverArguments = new();
+
     private static async Task<int> ServeAsync(IReadOnlyList<string> aspNetArguments, CancellationToken cancellationToken)
     {
-        await using var app = ServeBuilder(aspNetArguments).Build();
+        var builder = ServeBuilder(aspNetArguments);
+        // After the initializer (hosted services start in order): the channel opens on a store that is open and ready.
+        builder.Services.AddHostedService<CommandChannelServer>();
+        await using var app = builder.Build();
         app.Services.ValidateOptions();
+        try
+        {
+            // Opened now, before the host starts: a store another process holds is a one-line refusal, not a failed start-up.
+            app.Services.GetRequiredService<IClickHouseStore>();
+        }
+        catch (StoreInUseException busy)
+        {
+            throw new StoreUnavailableException($"{busy.Message} Let that command finish (or stop that process), then start the dashboard.", busy);
+        }
         app.MapAnalytics();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -132,21 +164,49 @@ public static class AnalyticsCommandLine
     }
 
     /// <summary>The exit code of an ingest command whose source is already running elsewhere.</summary>
-    public const int SourceBusyExitCode = 3;
+    public const int SourceBusyExitCode = CommandFailures.SourceBusy;
 
-    internal static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="WithServicesAsync"/> for a command that reads figures: on its own it first brings the store to the current
+    /// schema (a fresh store then answers with no figures rather than unknown tables); the app has done so at its start.
+    /// </summary>
+    internal static Task<int> WithStoreAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken) =>
+        WithServicesAsync(async (services, token) =>
+        {
+            if (CommandContext.Current is null)
+            {
+                await services.GetRequiredService<StoreStartup>().RunAsync(token);
+            }
+            return await action(services, token);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with the services of the app when the app runs it for a CLI; else hands the
+    /// command to the app serving the same store when one answers (unless <paramref name="handOver"/> is false: a
+    /// command that never opens the ClickHouse store); else builds a host of its own.
+    /// </summary>
+    internal static async Task<int> WithServicesAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken, bool handOver = true)
     {
+        if (CommandContext.Current is { } handedOver)
+        {
+            return await action(handedOver.Services, cancellationToken);
+        }
         using var host = CommandBuilder().Build();
         host.Services.ValidateOptions();
+        var channel = CommandChannel.For(host.Services.GetRequiredService<IOptions<StoreOptions>>().Value);
+        if (handOver && channel is not null && HandOverArguments.Value is { } arguments
+            && await CommandChannelClient.TryRunAsync(channel, arguments, cancellationToken) is { } exitCode)
+        {
+            return exitCode;
+        }
         try
         {
             return await action(host.Services, cancellationToken);
         }
-        catch (SourceAlreadyRunningException busy)
+        catch (StoreInUseException busy)
         {
-            // The dashboard's scheduler or another command is running this source: one at a time, across processes.
-            AnsiConsole.MarkupLineInterpolated($"[red]{busy.Message}[/]");
-            return SourceBusyExitCode;
+            throw new StoreUnavailableException(
+                $"{busy.Message} No app answers on {channel?.SocketPath}: if it is another command, let it finish and try again; if it is the dashboard starting, try again once it prints 'Dashboard:'.", busy);
         }
     }
 }

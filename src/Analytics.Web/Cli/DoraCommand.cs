@@ -31,7 +31,7 @@ internal static class DoraCommand
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var command = new Command("dora", "Print the DORA figures for the organisation and each team.") { days, from, to, team, tiers, severity, leadTimeUnit, format };
-        command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
+        command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithStoreAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
             var table = services.GetRequiredService<DoraTierChoice>().For(result.GetValue(tiers));

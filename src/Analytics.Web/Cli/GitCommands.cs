@@ -31,7 +31,7 @@ internal static class GitCommands
             path, service, tagPattern, repository,
         };
         command.SetAction((result, cancellationToken) => IngestAsync(
-            Path.GetFullPath(result.GetValue(path)!), result.GetValue(service)!, result.GetValue(tagPattern)!, result.GetValue(repository), cancellationToken));
+            CommandContext.FullPath(result.GetValue(path)!), result.GetValue(service)!, result.GetValue(tagPattern)!, result.GetValue(repository), cancellationToken));
         return command;
     }
 

@@ -70,7 +70,7 @@ internal static class IngestCommands
                 }
                 csvKind = parsed;
             }
-            var target = Path.GetFullPath(result.GetValue(path)!);
+            var target = CommandContext.FullPath(result.GetValue(path)!);
             if (!File.Exists(target) && !Directory.Exists(target))
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]No file or folder at {target}.[/]");

@@ -26,9 +26,10 @@ internal static class ReportCommand
         {
             month, output, tiers,
         };
-        monthly.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
+        monthly.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithStoreAsync(async (services, token) =>
         {
-            var folder = result.GetValue(output)!;
+            // As typed (relative to the caller's folder, also when the running app writes the files).
+            var folder = new DirectoryInfo(CommandContext.FullPath(result.GetValue(output)!.ToString()));
             var report = await services.GetRequiredService<MonthlyReportQueries>().LoadAsync(
                 MonthlyReport.MonthOf(result.GetValue(month), services.GetRequiredService<TimeProvider>()),
                 services.GetRequiredService<DoraTierChoice>().For(result.GetValue(tiers)), token);

@@ -48,7 +48,7 @@ internal static class SpaceCommand
     {
         var (days, from, to, team, format) = PeriodOptions(Period.DefaultDays);
         var command = new Command(name, description) { days, from, to, team, format };
-        command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
+        command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithStoreAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
             var figures = await query(services, new SpaceRequest(period.From, period.To, result.GetValue(team)), token);
@@ -68,7 +68,7 @@ internal static class SpaceCommand
         {
             days, from, to, format, months, hourlyCost, kinds,
         };
-        command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
+        command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithStoreAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
             var requestKinds = result.GetValue(kinds) is { Length: > 0 } given ? RequestKinds.Parse(given) : null;

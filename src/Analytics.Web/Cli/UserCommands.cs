@@ -155,5 +155,5 @@ internal static class UserCommands
         {
             await services.GetRequiredService<CatalogDatabase>().MigrateAsync(token);
             return await action(services.GetRequiredService<UserAccounts>(), token);
-        }, cancellationToken);
+        }, cancellationToken, handOver: false); // The catalog only (SQLite takes several processes); a prompt needs this terminal.
 }

@@ -27,6 +27,8 @@ internal static class ChDbEngine
                 // Without this, chDB's signal handlers turn the first managed NullReferenceException into a hang.
                 ChDbNative.SetSignalHandlersEnabled(0);
                 Directory.CreateDirectory(fullPath);
+                // Only before this process's first connection: its own lock would look like another's afterwards.
+                StoreFolderLock.ThrowIfHeld(fullPath);
                 _anchor = ConnectOrThrow(fullPath);
                 _dataPath = fullPath;
                 // Shut the engine down while the runtime still stands: left to the library's static destructors at
@@ -72,7 +74,8 @@ internal static class ChDbEngine
         var connectionPointer = ChDbNative.Connect(arguments.Length, arguments);
         if (connectionPointer == IntPtr.Zero || Marshal.ReadIntPtr(connectionPointer) == IntPtr.Zero)
         {
-            throw new InvalidOperationException($"chDB could not open storage path '{path}'.");
+            // chDB printed its reason to standard error just before (a lock taken between the probe and here, permissions).
+            throw new StoreUnavailableException($"chDB could not open the store at {path}; its reason is on the line above.");
         }
         return connectionPointer;
     }

@@ -52,9 +52,26 @@ public static class ChDbLibrary
             var path = libraryPath ?? DefaultPath;
             if (!File.Exists(path))
             {
-                Fetch(path, log ?? (_ => { }));
+                try
+                {
+                    Fetch(path, log ?? (_ => { }));
+                }
+                catch (Exception error) when (error is InvalidOperationException or IOException or UnauthorizedAccessException)
+                {
+                    throw new StoreUnavailableException(
+                        $"The embedded ClickHouse engine (chDB) is not at {path} and could not be fetched: {error.Message} Run `analytics setup` where npm reaches its registry, or set Analytics:Store:ChDbLibraryPath to a libchdb.so.", error);
+                }
             }
-            var handle = NativeLibrary.Load(path);
+            IntPtr handle;
+            try
+            {
+                handle = NativeLibrary.Load(path);
+            }
+            catch (Exception error) when (error is DllNotFoundException or BadImageFormatException)
+            {
+                throw new StoreUnavailableException(
+                    $"{path} is not a loadable chDB library ({error.GetType().Name}). Delete it and run `analytics setup`, or set Analytics:Store:ChDbLibraryPath to a libchdb.so.", error);
+            }
             NativeLibrary.SetDllImportResolver(typeof(ChDbLibrary).Assembly, (name, _, _) =>
                 name == ChDbNative.LibraryName ? handle : IntPtr.Zero);
             _loadedPath = path;

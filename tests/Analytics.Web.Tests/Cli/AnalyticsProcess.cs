@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Analytics.Web.Tests.Cli;
+
+/// <summary>The real <c>analytics</c> executable, on a store of its own under a data root: one command run to its end, or the app serving.</summary>
+public static class AnalyticsProcess
+{
+    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "analytics.dll");
+
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
+    {
+        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
+    }
+
+    /// <summary>Runs <paramref name="arguments"/> to the end (3 minutes at most) with <paramref name="settings"/> as environment variables.</summary>
+    public static async Task<Result> RunAsync(string dataRoot, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        using var process = Start(dataRoot, arguments, settings);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"analytics {string.Join(' ', arguments)} ran longer than 3 minutes: {await output}{await error}");
+        }
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts <c>analytics --urls …</c> on a free loopback port and waits for its "Dashboard:" line.</summary>
+    public static async Task<ServingApp> ServeAsync(string dataRoot)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var process = Start(dataRoot, ["--urls", url], null);
+        var log = new StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Collect(string? line)
+        {
+            if (line is null)
+            {
+                ready.TrySetException(new InvalidOperationException($"The app ended before serving: {log}"));
+                return;
+            }
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
+            if (line.StartsWith("Dashboard:", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        }
+        process.OutputDataReceived += (_, line) => Collect(line.Data);
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (log)
+            {
+                log.AppendLine(line.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var app = new ServingApp(process, new Uri(url), log);
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromMinutes(4));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return app;
+    }
+
+    private static Process Start(string dataRoot, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? settings)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Executable);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["XDG_DATA_HOME"] = dataRoot;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Analytics__Auth__Mode"] = "Open";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+        return Process.Start(start) ?? throw new InvalidOperationException("analytics did not start.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The app serving; disposing stops it (SIGTERM, then a kill after 30 s).</summary>
+    public sealed class ServingApp(Process process, Uri url, StringBuilder log) : IAsyncDisposable
+    {
+        public Uri Url { get; } = url;
+
+        public int ProcessId => process.Id;
+
+        public bool HasExited => process.HasExited;
+
+        public string Log
+        {
+            get
+            {
+                lock (log)
+                {
+                    return log.ToString();
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+            process.Dispose();
+        }
+    }
+}
