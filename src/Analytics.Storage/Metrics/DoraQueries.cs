@@ -1,4 +1,5 @@
 using Analytics.Core.Dora;
+using Analytics.Core.Space;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Options;
 
@@ -25,8 +26,11 @@ public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string?
 /// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team owning a service in the
 /// period (dora/teams.sql) or with activity in it gets a summary; the organisation's is <see cref="DoraResult.Organisation"/>.
 /// </summary>
-public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options)
+/// <param name="clock">Says which weeks and series buckets are over (<see cref="PartialBuckets"/>); the system clock when not given.</param>
+public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public const string OrganisationKey = "";
 
     public async Task<DoraResult> SummariesAsync(DoraRequest request, CancellationToken cancellationToken = default)
@@ -35,6 +39,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         var parameters = QueryParameters.From(
             ("from", request.From),
             ("to", request.To),
+            ("now", _clock.GetUtcNow()),
             ("team", request.Team ?? OrganisationKey),
             ("tz", options.Value.TimeZone),
             ("use_author_time", options.Value.UseAuthorTime),
@@ -78,8 +83,14 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("granularity", granularity.ToString().ToLowerInvariant()),
             ("use_author_time", options.Value.UseAuthorTime),
             ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
+        var calendar = new MonthGrid(options.Value.TimeZone);
+        var now = _clock.GetUtcNow();
         return rows.Select(row => new DoraSeriesPoint(row.Bucket, row.Team, row.Deployments, row.FailedDeployments, row.Changes,
-            Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))).ToList();
+                Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))
+            {
+                Partial = PartialBuckets.IsPartial(row.Bucket, granularity, request.From, request.To, now, calendar),
+            })
+            .ToList();
     }
 
     /// <summary>
@@ -122,7 +133,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     private static DeploymentFrequencyFigure ToFigure(FrequencyRow? row, double months)
     {
         var deployments = row?.Deployments ?? 0;
-        var median = row?.MedianDeploymentDaysPerWeek ?? 0;
+        var median = row?.MedianDeploymentDaysPerWeek;
         return new DeploymentFrequencyFigure(deployments, row?.FailedAttempts ?? 0, row?.DeploymentsPerDay ?? 0, median,
             DoraTiers.DeploymentFrequency(median, deployments / months));
     }
