@@ -56,12 +56,15 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         var known = (await store.QueryAsync<TeamRow>(sqlFiles.Query("dora/teams"), parameters, cancellationToken)).Select(row => row.Team);
         var teams = known.Union(frequency.Keys).Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Union(restore.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
         var months = Math.Max((request.To - request.From).TotalDays / 30.4375, 1.0 / 30.4375);
+        // The organisation's median is NULL exactly when the window holds no whole week; a team without a row then has no
+        // sample either, else its weeks were all zero.
+        var wholeWeeks = frequency.GetValueOrDefault(OrganisationKey)?.MedianDeploymentDaysPerWeek is not null;
         var minimum = options.Value.MinimumSample;
         var summaries = teams.Select(team => new DoraSummary(
                 team,
                 request.From,
                 request.To,
-                ToFigure(frequency.GetValueOrDefault(team), months),
+                ToFigure(frequency.GetValueOrDefault(team), months, wholeWeeks),
                 ToFigure(leadTime.GetValueOrDefault(team), minimum),
                 ToFigure(failure.GetValueOrDefault(team), minimum),
                 ToFigure(recovery.GetValueOrDefault(team), restore.GetValueOrDefault(team), minimum),
@@ -130,10 +133,10 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         }
     }
 
-    private static DeploymentFrequencyFigure ToFigure(FrequencyRow? row, double months)
+    private static DeploymentFrequencyFigure ToFigure(FrequencyRow? row, double months, bool wholeWeeks)
     {
         var deployments = row?.Deployments ?? 0;
-        var median = row?.MedianDeploymentDaysPerWeek;
+        var median = row is null ? (wholeWeeks ? 0 : null) : row.MedianDeploymentDaysPerWeek;
         return new DeploymentFrequencyFigure(deployments, row?.FailedAttempts ?? 0, row?.DeploymentsPerDay ?? 0, median,
             DoraTiers.DeploymentFrequency(median, deployments / months));
     }

@@ -72,9 +72,9 @@ internal static class SpaceCsv
     internal static void WriteAdoptionCsv(SpaceCommand.AdoptionReport report, TextWriter output)
     {
         var g = report.GoldenPath;
-        Csv.Write(output, ["section", "team", "month", "active_services", "golden_path_services", "golden_path_rate", "low_confidence"],
+        Csv.Write(output, ["section", "team", "month", "active_services", "golden_path_services", "golden_path_rate", "low_confidence", "partial"],
             new[] { g.Organisation }.Concat(g.Teams).Concat(g.OrganisationByMonth).Concat(g.TeamsByMonth)
-                .Select(f => new object?[] { "golden_path", Team(f.Team), f.Month, f.ActiveServices, f.GoldenPathServices, f.Rate, f.LowConfidence }));
+                .Select(f => new object?[] { "golden_path", Team(f.Team), f.Month, f.ActiveServices, f.GoldenPathServices, f.Rate, f.LowConfidence, f.Partial }));
         output.WriteLine();
         Csv.Write(output, ["section", "team", "template", "services", "latest", "patch_behind", "minor_behind", "major_behind", "unknown", "latest_share"],
             report.Templates.Figures.Select(f => new object?[]
