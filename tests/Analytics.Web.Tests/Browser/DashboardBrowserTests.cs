@@ -149,7 +149,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
     private async Task AssertChartDrawsTheExportAsync(IPage page, DashboardDefinition definition, PanelDefinition panel, int days, string? team)
     {
         var csv = await app.Http.GetSeriesCsvAsync(definition.Name, panel.Id, days, team);
-        Assert.Equal($"bucket,team,{panel.Metric}", csv.Header);
+        Assert.Equal($"bucket,team,{panel.Metric},partial", csv.Header);
         var measured = csv.Measured;
         Assert.True(measured.Count >= 2, $"{panel.Id}: only {measured.Count} buckets with a value for {team ?? "the organisation"}");
 
@@ -179,8 +179,10 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         // The category axis names buckets of the export, the first one first.
         var labels = (await chart.Locator(".rz-category-axis .rz-tick-text").AllTextContentsAsync()).Select(text => text.Trim()).ToList();
         Assert.NotEmpty(labels);
-        Assert.Equal(measured[0].Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), labels[0]);
-        Assert.Empty(labels.Except(measured.Select(row => row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
+        // A partial bucket's label says so.
+        static string Label(SeriesCsvRow row) => Figures.Bucket(row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Partial);
+        Assert.Equal(Label(measured[0]), labels[0]);
+        Assert.Empty(labels.Except(measured.Select(Label)));
         // The export links name the same panel, period and team as the data above.
         Assert.Equal(PanelExportClient.Address(definition.Name, panel.Id, "csv", days, team), await page.Locator($"[data-testid='{panel.Id}-csv']").GetAttributeAsync("href"));
         Assert.Equal(PanelExportClient.Address(definition.Name, panel.Id, "png", days, team), await page.Locator($"[data-testid='{panel.Id}-png']").GetAttributeAsync("href"));
@@ -239,7 +241,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         }
         var expected = csv.Rows.Select(row => new[]
         {
-            row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Figures.Bucket(row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Partial),
             row.Value is { } value ? Figures.Number(value) : "no sample",
         });
         Assert.Equal(expected, shown);
