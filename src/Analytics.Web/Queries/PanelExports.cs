@@ -84,21 +84,27 @@ public static class PanelExports
         {
             // Buckets with no sample are gaps, not zeros. Whole buckets solid; the line turns dashed into a partial one.
             var measured = positions.Zip(values, points).Where(triple => triple.Second is not null).ToArray();
-            var dashed = plot.Add.Scatter(measured.Select(t => t.First).ToArray(), measured.Select(t => t.Second!.Value).ToArray(), partial);
+            var dashed = plot.Add.Scatter(measured.Select(t => t.First).ToArray(), measured.Select(t => t.Second!.Value).ToArray(), whole);
             dashed.LinePattern = LinePattern.Dashed;
+            dashed.LineWidth = 1.5f;
             dashed.MarkerSize = 0;
             dashed.IsVisible = measured.Any(t => t.Third.Partial);
             var solid = measured.Where(t => !t.Third.Partial).ToArray();
             plot.Add.Scatter(solid.Select(t => t.First).ToArray(), solid.Select(t => t.Second!.Value).ToArray(), whole);
-            // One marker per measured bucket: a partial one lighter, on no line of its own.
+            // One marker per measured bucket: a partial one hollow and larger, on no line of its own.
             var open = measured.Where(t => t.Third.Partial).ToArray();
-            plot.Add.Scatter(open.Select(t => t.First).ToArray(), open.Select(t => t.Second!.Value).ToArray(), partial).LineWidth = 0;
+            var hollow = plot.Add.Scatter(open.Select(t => t.First).ToArray(), open.Select(t => t.Second!.Value).ToArray(), whole);
+            hollow.LineWidth = 0;
+            hollow.MarkerShape = MarkerShape.OpenCircle;
+            hollow.MarkerSize = 9;
         }
         if (points.Any(point => point.Partial))
         {
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = PartialLegend, FillColor = partial, LinePattern = LinePattern.Dashed, LineColor = partial, LineWidth = 2 });
-            plot.Legend.Alignment = Alignment.UpperLeft;
-            plot.ShowLegend();
+            plot.Legend.ManualItems.Add(panel.Chart == "column"
+                ? new LegendItem { LabelText = PartialLegend, FillColor = partial, FillHatch = new ScottPlot.Hatches.Striped(), FillHatchColor = whole }
+                : new LegendItem { LabelText = PartialLegend, LinePattern = LinePattern.Dashed, LineColor = whole, LineWidth = 1.5f, MarkerShape = MarkerShape.None });
+            // Below the plot, where it covers no data.
+            plot.ShowLegend(Edge.Bottom);
         }
         // At most about ten labels, short enough not to overlap at this width; a partial bucket's label ends in "*".
         var step = Math.Max(1, (int)Math.Ceiling(points.Count / 10.0));

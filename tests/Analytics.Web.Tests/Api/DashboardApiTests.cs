@@ -74,9 +74,12 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
         var texts = svg.Descendants(ns + "text").ToList();
         var title = Assert.Single(texts, text => text.Value.Trim() == $"{panel.Title} — organisation");
         Assert.Equal("DejaVu Sans", (string?)title.Attribute("font-family"));
-        // The axis labels are text too: the first bucket's month is among them.
+        // The axis labels are text too: the first bucket's month is among them, with "*" when it is partial, and the legend says what "*" means.
         var csv = await app.Http.GetSeriesCsvAsync("leadership", panel.Id, 365);
-        Assert.Contains(texts, text => text.Value.Trim() == csv.Rows[0].Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        Assert.Contains(texts, text => text.Value.Trim() == csv.Rows[0].Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture) + (csv.Rows[0].Partial ? "*" : ""));
+        Assert.Equal(csv.Rows.Any(row => row.Partial), texts.Any(text => text.Value.Trim() == "* partial: cut by the window or not over yet"));
+        Assert.Equal(csv.Rows.Where(row => row.Partial).Select(row => row.Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture) + "*"),
+            texts.Select(text => text.Value.Trim()).Where(text => text.EndsWith('*') && !text.StartsWith('*')));
         // A line chart: a marker per bucket with a value, no zero drawn for a bucket without one.
         Assert.Equal(csv.Measured.Count, svg.Descendants(ns + "ellipse").Count());
     }

@@ -148,6 +148,8 @@ public sealed class PartialPeriodsApiTests(AnalyticsAppFixture app)
         Assert.All(trend.Rows.SkipLast(1), row => Assert.False(row.Partial));
 
         await using var context = NewContext(app);
+        // As prerendered: the charts are drawn on the server.
+        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
         context.NavigateTo($"/reports/monthly?month={current:yyyy-MM}");
         var page = context.Render<MonthlyReportPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=partial-month]")), RenderTimeout);
