@@ -21,4 +21,7 @@ public sealed record DoraSeriesPoint(
     TimeSpan? RecoveryMedian)
 {
     public double? ChangeFailureRate => Deployments == 0 ? null : FailedDeployments / (double)Deployments;
+
+    /// <summary>The bucket is cut by the window or not over yet (<see cref="PartialBuckets"/>).</summary>
+    public bool Partial { get; init; }
 }

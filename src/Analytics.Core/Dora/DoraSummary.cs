@@ -15,8 +15,9 @@ public sealed record DoraSummary(
     public int? TiersYear { get; init; }
 }
 
+/// <param name="MedianDeploymentDaysPerWeek">Over the window's whole ISO weeks; null ("no sample") when the window has none.</param>
 /// <param name="Tier">Null when there was no production deployment in the window: no deployments is not a tier.</param>
-public sealed record DeploymentFrequencyFigure(long Deployments, long FailedAttempts, double DeploymentsPerDay, double MedianDeploymentDaysPerWeek, DoraTier? Tier);
+public sealed record DeploymentFrequencyFigure(long Deployments, long FailedAttempts, double DeploymentsPerDay, double? MedianDeploymentDaysPerWeek, DoraTier? Tier);
 
 /// <param name="Changes">The sample: commits (or, per pull request, merged pull requests) whose first production deployment finished in the period.</param>
 /// <param name="Excluded">Samples dropped because the deployment finished before the start (a data error), or, per pull request, the first commit is unknown.</param>

@@ -17,7 +17,7 @@ public enum DoraTier
 public static class DoraTiers
 {
     /// <summary>Null without deployments (a deployments-per-month of zero): no deployments is not a tier.</summary>
-    public static DoraTier? DeploymentFrequency(double medianDeploymentDaysPerWeek, double deploymentsPerMonth) =>
+    public static DoraTier? DeploymentFrequency(double? medianDeploymentDaysPerWeek, double deploymentsPerMonth) =>
         DoraTierTables.Default.ClassifyDeploymentFrequency(medianDeploymentDaysPerWeek, deploymentsPerMonth);
 
     public static DoraTier LeadTime(TimeSpan median) => DoraTierTables.Default.ClassifyLeadTime(median);

@@ -66,8 +66,11 @@ public sealed record DoraTierTable(
     DoraKeyBands RecoveryTime,
     RecoveryMeasure RecoveryTimeGrades)
 {
-    /// <summary>The cadence a team reached: null when it deployed less than every six months (or never).</summary>
-    public static DeploymentCadence? CadenceOf(double medianDeploymentDaysPerWeek, double deploymentsPerMonth) =>
+    /// <summary>
+    /// The cadence a team reached: null when it deployed less than every six months (or never). Without a whole week in
+    /// the window (median null, "no sample") daily and weekly cannot be told, so only the monthly cadences are judged.
+    /// </summary>
+    public static DeploymentCadence? CadenceOf(double? medianDeploymentDaysPerWeek, double deploymentsPerMonth) =>
         medianDeploymentDaysPerWeek >= 3 ? DeploymentCadence.Daily
         : medianDeploymentDaysPerWeek >= 1 ? DeploymentCadence.Weekly
         : deploymentsPerMonth >= 1 ? DeploymentCadence.Monthly
@@ -75,7 +78,7 @@ public sealed record DoraTierTable(
         : null;
 
     /// <summary>No tier without a production deployment in the window: "no deployments" is not a performance level.</summary>
-    public DoraTier? ClassifyDeploymentFrequency(double medianDeploymentDaysPerWeek, double deploymentsPerMonth)
+    public DoraTier? ClassifyDeploymentFrequency(double? medianDeploymentDaysPerWeek, double deploymentsPerMonth)
     {
         if (deploymentsPerMonth <= 0)
         {

@@ -11,6 +11,9 @@ public sealed record GoldenPathFigure(string Team, DateOnly? Month, long ActiveS
     public double? Rate => ActiveServices == 0 ? null : GoldenPathServices / (double)ActiveServices;
 
     public bool LowConfidence { get; init; }
+
+    /// <summary>A month cut by the period or not over yet (<see cref="Dora.PartialBuckets"/>); false for the whole period.</summary>
+    public bool Partial { get; init; }
 }
 
 /// <summary>How many of a group's active services were on one template (services on no template are not listed).</summary>

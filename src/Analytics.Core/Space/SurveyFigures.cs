@@ -58,6 +58,9 @@ public sealed record LikertFigure(
 public sealed record SurveyGroup(string Team, DateOnly? Month, long Respondents, NpsFigure Nps, IReadOnlyList<LikertFigure> Likert)
 {
     public LikertFigure? Question(string question) => Likert.FirstOrDefault(l => l.Question == question);
+
+    /// <summary>A month not over yet (<see cref="Dora.PartialBuckets"/>; survey windows are whole months, so only now cuts one); false for the period.</summary>
+    public bool Partial { get; init; }
 }
 
 /// <summary>

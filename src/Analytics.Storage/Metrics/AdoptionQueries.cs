@@ -9,7 +9,8 @@ namespace Analytics.Storage.Metrics;
 /// Platform adoption from the named SQL files under sql/clickhouse/queries/adoption: golden-path adoption, template
 /// version currency, self-service and time to first deploy, per team and for the organisation.
 /// </summary>
-public sealed class AdoptionQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options)
+/// <param name="clock">Says which months are over (<see cref="PartialBuckets"/>); the system clock when not given.</param>
+public sealed class AdoptionQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, TimeProvider? clock = null)
 {
     /// <summary>Active services on a golden-path template ÷ active services, per team and template, for the period and each month of it.</summary>
     public async Task<GoldenPathResult> GoldenPathAsync(SpaceRequest request, CancellationToken cancellationToken = default)
@@ -20,10 +21,12 @@ public sealed class AdoptionQueries(IClickHouseStore store, SqlFiles sqlFiles, I
         var whole = await GoldenPathBucketsAsync([request.From, request.To], cancellationToken);
         var monthly = await GoldenPathBucketsAsync(grid.MonthBounds(request.From, request.To), cancellationToken);
         var organisation = whole.GetValueOrDefault((1u, DoraQueries.OrganisationKey)) ?? Empty(null);
-        var byMonth = months.Select((month, i) => (monthly.GetValueOrDefault(((uint)i + 1, DoraQueries.OrganisationKey)) ?? Empty(null)) with { Month = month }).ToList();
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        bool Partial(DateOnly month) => PartialBuckets.IsPartial(month, Granularity.Month, request.From, request.To, now, grid);
+        var byMonth = months.Select((month, i) => (monthly.GetValueOrDefault(((uint)i + 1, DoraQueries.OrganisationKey)) ?? Empty(null)) with { Month = month, Partial = Partial(month) }).ToList();
         var teamsByMonth = monthly.Where(pair => pair.Key.Team != DoraQueries.OrganisationKey)
             .OrderBy(pair => pair.Key.Team, StringComparer.Ordinal).ThenBy(pair => pair.Key.Bucket)
-            .Select(pair => pair.Value with { Month = months[(int)pair.Key.Bucket - 1] })
+            .Select(pair => pair.Value with { Month = months[(int)pair.Key.Bucket - 1], Partial = Partial(months[(int)pair.Key.Bucket - 1]) })
             .ToList();
         var teams = whole.Where(pair => pair.Key.Team != DoraQueries.OrganisationKey).OrderBy(pair => pair.Key.Team, StringComparer.Ordinal).Select(pair => pair.Value).ToList();
         return new GoldenPathResult(request.From, request.To, organisation, request.OnlyTeam(teams, f => f.Team), byMonth, request.OnlyTeam(teamsByMonth, f => f.Team));

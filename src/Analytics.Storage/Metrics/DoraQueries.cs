@@ -1,4 +1,5 @@
 using Analytics.Core.Dora;
+using Analytics.Core.Space;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Options;
 
@@ -29,8 +30,11 @@ public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string?
 /// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team owning a service in the
 /// period (dora/teams.sql) or with activity in it gets a summary; the organisation's is <see cref="DoraResult.Organisation"/>.
 /// </summary>
-public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options)
+/// <param name="clock">Says which weeks and series buckets are over (<see cref="PartialBuckets"/>); the system clock when not given.</param>
+public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public const string OrganisationKey = "";
 
     public async Task<DoraResult> SummariesAsync(DoraRequest request, CancellationToken cancellationToken = default)
@@ -39,6 +43,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         var parameters = QueryParameters.From(
             ("from", request.From),
             ("to", request.To),
+            ("now", _clock.GetUtcNow()),
             ("team", request.Team ?? OrganisationKey),
             ("tz", options.Value.TimeZone),
             ("use_author_time", options.Value.UseAuthorTime),
@@ -56,12 +61,15 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         var known = (await store.QueryAsync<TeamRow>(sqlFiles.Query("dora/teams"), parameters, cancellationToken)).Select(row => row.Team);
         var teams = known.Union(frequency.Keys).Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Union(restore.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
         var months = Math.Max((request.To - request.From).TotalDays / 30.4375, 1.0 / 30.4375);
+        // The organisation's median is NULL exactly when the window holds no whole week; a team without a row then has no
+        // sample either, else its weeks were all zero.
+        var wholeWeeks = frequency.GetValueOrDefault(OrganisationKey)?.MedianDeploymentDaysPerWeek is not null;
         var minimum = options.Value.MinimumSample;
         var summaries = teams.Select(team => new DoraSummary(
                 team,
                 request.From,
                 request.To,
-                ToFigure(frequency.GetValueOrDefault(team), months),
+                ToFigure(frequency.GetValueOrDefault(team), months, wholeWeeks),
                 ToFigure(leadTime.GetValueOrDefault(team), minimum) with { Unit = unit },
                 ToFigure(failure.GetValueOrDefault(team), minimum),
                 ToFigure(recovery.GetValueOrDefault(team), restore.GetValueOrDefault(team), minimum),
@@ -83,8 +91,14 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("granularity", granularity.ToString().ToLowerInvariant()),
             ("use_author_time", options.Value.UseAuthorTime),
             ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
+        var calendar = new MonthGrid(options.Value.TimeZone);
+        var now = _clock.GetUtcNow();
         return rows.Select(row => new DoraSeriesPoint(row.Bucket, row.Team, row.Deployments, row.FailedDeployments, row.Changes,
-            Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))).ToList();
+                Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))
+            {
+                Partial = PartialBuckets.IsPartial(row.Bucket, granularity, request.From, request.To, now, calendar),
+            })
+            .ToList();
     }
 
     /// <summary>
@@ -135,10 +149,10 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         }
     }
 
-    private static DeploymentFrequencyFigure ToFigure(FrequencyRow? row, double months)
+    private static DeploymentFrequencyFigure ToFigure(FrequencyRow? row, double months, bool wholeWeeks)
     {
         var deployments = row?.Deployments ?? 0;
-        var median = row?.MedianDeploymentDaysPerWeek ?? 0;
+        var median = row is null ? (wholeWeeks ? 0 : null) : row.MedianDeploymentDaysPerWeek;
         return new DeploymentFrequencyFigure(deployments, row?.FailedAttempts ?? 0, row?.DeploymentsPerDay ?? 0, median,
             DoraTiers.DeploymentFrequency(median, deployments / months));
     }

@@ -34,7 +34,8 @@ public sealed record SpaceRequest(DateTimeOffset From, DateTimeOffset To, string
 /// rule (<see cref="SurveyPrivacy"/>) is applied to the whole organisation's figures first, and a team filter only
 /// selects from the result, so asking for one team gives exactly what the full answer shows for it.
 /// </summary>
-public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, IOptions<SpaceOptions> spaceOptions)
+/// <param name="clock">Says which months are over (<see cref="PartialBuckets"/>); the system clock when not given.</param>
+public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, IOptions<SpaceOptions> spaceOptions, TimeProvider? clock = null)
 {
     private const string AnyQuestion = "";
 
@@ -61,6 +62,7 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
         var likertQuestions = scores.Select(row => row.Question).Where(q => q is not AnyQuestion and not SurveyQuestions.Nps)
             .Distinct().Order(StringComparer.Ordinal).ToList();
         var minimumSample = options.Value.MinimumSample;
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
 
         SurveyGroup Group(string team, DateOnly? month)
         {
@@ -68,7 +70,10 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
             ScoreRow? Row(string question) => rows.GetValueOrDefault((question, team, month));
             return new SurveyGroup(team, month, Row(AnyQuestion)?.Respondents ?? 0,
                 Nps(Row(SurveyQuestions.Nps), Reason(SurveyQuestions.Nps), minimumSample),
-                likertQuestions.Select(question => Likert(question, Row(question), Reason(question), minimumSample)).ToList());
+                likertQuestions.Select(question => Likert(question, Row(question), Reason(question), minimumSample)).ToList())
+            {
+                Partial = month is { } m && PartialBuckets.IsPartial(m, Granularity.Month, from, to, now, grid),
+            };
         }
 
         var groups = scores.Where(row => row.Question == AnyQuestion).ToList();

@@ -20,12 +20,12 @@ internal static class SpaceCsv
         {
             var nps = group.Nps;
             rows.Add([scope, Team(group.Team), group.Month, "nps", nps.Respondents, nps.Responses, nps.Score, nps.PromoterShare, nps.DetractorShare,
-                null, null, null, null, null, Reason(nps.SuppressedBecause), nps.LowConfidence]);
+                null, null, null, null, null, Reason(nps.SuppressedBecause), nps.LowConfidence, group.Partial]);
             foreach (var likert in group.Likert)
             {
                 var counts = likert.Distribution;
                 rows.Add([scope, Team(group.Team), group.Month, likert.Question, likert.Respondents, likert.Responses, likert.Mean, null, null,
-                    counts?[0], counts?[1], counts?[2], counts?[3], counts?[4], Reason(likert.SuppressedBecause), likert.LowConfidence]);
+                    counts?[0], counts?[1], counts?[2], counts?[3], counts?[4], Reason(likert.SuppressedBecause), likert.LowConfidence, group.Partial]);
             }
         }
         Add("organisation", result.Organisation);
@@ -34,7 +34,7 @@ internal static class SpaceCsv
         result.TeamsByMonth.ToList().ForEach(group => Add("team_month", group));
         Csv.Write(output,
             ["scope", "team", "month", "question", "respondents", "responses", "score", "promoter_share", "detractor_share",
-             "score_1", "score_2", "score_3", "score_4", "score_5", "suppressed", "low_confidence"],
+             "score_1", "score_2", "score_3", "score_4", "score_5", "suppressed", "low_confidence", "partial"],
             rows);
     }
 
@@ -72,9 +72,9 @@ internal static class SpaceCsv
     internal static void WriteAdoptionCsv(SpaceCommand.AdoptionReport report, TextWriter output)
     {
         var g = report.GoldenPath;
-        Csv.Write(output, ["section", "team", "month", "active_services", "golden_path_services", "golden_path_rate", "low_confidence"],
+        Csv.Write(output, ["section", "team", "month", "active_services", "golden_path_services", "golden_path_rate", "low_confidence", "partial"],
             new[] { g.Organisation }.Concat(g.Teams).Concat(g.OrganisationByMonth).Concat(g.TeamsByMonth)
-                .Select(f => new object?[] { "golden_path", Team(f.Team), f.Month, f.ActiveServices, f.GoldenPathServices, f.Rate, f.LowConfidence }));
+                .Select(f => new object?[] { "golden_path", Team(f.Team), f.Month, f.ActiveServices, f.GoldenPathServices, f.Rate, f.LowConfidence, f.Partial }));
         output.WriteLine();
         Csv.Write(output, ["section", "team", "template", "services", "latest", "patch_behind", "minor_behind", "major_behind", "unknown", "latest_share"],
             report.Templates.Figures.Select(f => new object?[]

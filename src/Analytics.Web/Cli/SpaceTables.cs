@@ -25,7 +25,7 @@ internal static class SpaceTables
         {
             table.AddRow([
                 Markup.Escape(Figures.TeamName(group.Team)),
-                group.Month?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? "period",
+                group.Month is { } month ? Markup.Escape(Figures.Bucket(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), group.Partial)) : "period",
                 group.Respondents.ToString(CultureInfo.InvariantCulture),
                 group.Nps.Suppressed ? Withheld(group.Nps.SuppressedBecause) : Score(group.Nps.Score, group.Nps.LowConfidence),
                 .. questions.Select(q => group.Question(q) is { } l ? (l.Suppressed ? Withheld(l.SuppressedBecause) : Score(l.Mean, l.LowConfidence)) : "—"),

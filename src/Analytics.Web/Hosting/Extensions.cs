@@ -62,6 +62,7 @@ public static class Extensions
         app.MapAnalyticsSecurity();
         var figures = app.MapGroup("").WithQueryLimits().RequireAuthorization(AnalyticsPolicies.Figures);
         figures.MapAnalyticsApi();
+        figures.MapSeriesApi();
         figures.MapSpaceApi();
         figures.MapDashboardApi();
         figures.MapReportApi();

@@ -19,6 +19,9 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
 {
     public DoraSummary Organisation => Figures.Summary!;
 
+    /// <summary>The month is not over yet: its keys cover part of it (docs/metrics.md, "Partial periods").</summary>
+    public bool Partial { get; init; }
+
     public IReadOnlyList<PanelDefinition> Panels => [.. Figures.Definition.Panels, .. Trend.Definition.Panels];
 
     /// <summary>The figures a panel of the report is drawn from: the month's, or the twelve months'.</summary>
@@ -92,7 +95,7 @@ public sealed record MonthlyKey(string Id, string Name, double? Value, double? P
 }
 
 /// <summary>Loads the report for a month.</summary>
-public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora)
+public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora, TimeProvider clock)
 {
     public async Task<MonthlyReport> LoadAsync(DateOnly month, DoraTierTable tiers, CancellationToken cancellationToken = default)
     {
@@ -101,7 +104,7 @@ public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQuerie
         var figures = await dashboards.LoadAsync(MonthlyReport.MonthDefinition, new DoraRequest(from, to), cancellationToken, tiers: tiers);
         var trend = await dashboards.LoadAsync(MonthlyReport.TrendDefinition, new DoraRequest(MonthlyReport.Start(month.AddMonths(-11)), to), cancellationToken, tiers: tiers);
         var previous = (await dora.SummariesAsync(new DoraRequest(MonthlyReport.Start(month.AddMonths(-1)), from), cancellationToken)).WithTiers(tiers);
-        return new MonthlyReport(month, figures, trend, previous.Organisation);
+        return new MonthlyReport(month, figures, trend, previous.Organisation) { Partial = to > clock.GetUtcNow() };
     }
 }
 
@@ -127,11 +130,11 @@ public static class MonthlyReportFiles
 
     private static string KeysCsv(MonthlyReport report)
     {
-        var csv = new StringBuilder("month,key,value,previous_month_value,change,trend,tier,tiers_year,n\n");
+        var csv = new StringBuilder("month,key,value,previous_month_value,change,trend,tier,tiers_year,n,partial\n");
         foreach (var key in report.Keys)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{report.Month:yyyy-MM},{key.Id},{key.Value},{key.Previous},{key.Change},{key.Trend},{key.Tier},{report.Organisation.TiersYear},{key.N}\n");
+                $"{report.Month:yyyy-MM},{key.Id},{key.Value},{key.Previous},{key.Change},{key.Trend},{key.Tier},{report.Organisation.TiersYear},{key.N},{(report.Partial ? "true" : "false")}\n");
         }
         return csv.ToString();
     }

@@ -66,32 +66,69 @@ public static class PanelExports
         plot.Title($"{panel.Title} — {data.Request.Team ?? "organisation"}");
         var positions = Enumerable.Range(0, points.Count).Select(i => (double)i).ToArray();
         var values = points.Select(value).ToArray();
+        var whole = Colors.C0;
+        var partial = whole.WithAlpha(0.35);
         if (panel.Chart == "column")
         {
-            plot.Add.Bars(positions, values.Select(v => v ?? 0).ToArray());
+            // Partial buckets' bars lighter and hatched.
+            plot.Add.Bars(points.Select((point, i) => new Bar
+            {
+                Position = i,
+                Value = values[i] ?? 0,
+                FillColor = point.Partial ? partial : whole,
+                FillHatch = point.Partial ? new ScottPlot.Hatches.Striped() : null,
+                FillHatchColor = whole,
+            }).ToList());
         }
         else
         {
-            // Buckets with no sample are gaps, not zeros.
-            var measured = positions.Zip(values).Where(pair => pair.Second is not null).ToArray();
-            plot.Add.Scatter(measured.Select(pair => pair.First).ToArray(), measured.Select(pair => pair.Second!.Value).ToArray());
+            // Buckets with no sample are gaps, not zeros. Whole buckets solid; the line turns dashed into a partial one.
+            var measured = positions.Zip(values, points).Where(triple => triple.Second is not null).ToArray();
+            var dashed = plot.Add.Scatter(measured.Select(t => t.First).ToArray(), measured.Select(t => t.Second!.Value).ToArray(), whole);
+            dashed.LinePattern = LinePattern.Dashed;
+            dashed.LineWidth = 1.5f;
+            dashed.MarkerSize = 0;
+            dashed.IsVisible = measured.Any(t => t.Third.Partial);
+            var solid = measured.Where(t => !t.Third.Partial).ToArray();
+            plot.Add.Scatter(solid.Select(t => t.First).ToArray(), solid.Select(t => t.Second!.Value).ToArray(), whole);
+            // One marker per measured bucket: a partial one hollow and larger, on no line of its own.
+            var open = measured.Where(t => t.Third.Partial).ToArray();
+            var hollow = plot.Add.Scatter(open.Select(t => t.First).ToArray(), open.Select(t => t.Second!.Value).ToArray(), whole);
+            hollow.LineWidth = 0;
+            hollow.MarkerShape = MarkerShape.OpenCircle;
+            hollow.MarkerSize = 9;
         }
-        // At most about ten labels, short enough not to overlap at this width.
+        if (points.Any(point => point.Partial))
+        {
+            plot.Legend.ManualItems.Add(panel.Chart == "column"
+                ? new LegendItem { LabelText = PartialLegend, FillColor = partial, FillHatch = new ScottPlot.Hatches.Striped(), FillHatchColor = whole }
+                : new LegendItem { LabelText = PartialLegend, LinePattern = LinePattern.Dashed, LineColor = whole, LineWidth = 1.5f, MarkerShape = MarkerShape.None });
+            // Below the plot, where it covers no data.
+            plot.ShowLegend(Edge.Bottom);
+        }
+        // At most about ten labels, short enough not to overlap at this width; a partial bucket's label ends in "*".
         var step = Math.Max(1, (int)Math.Ceiling(points.Count / 10.0));
         var format = panel.Granularity == Granularity.Month ? "yyyy-MM" : "yyyy-MM-dd";
-        var ticks = positions.Where((_, i) => i % step == 0).ToArray();
-        plot.Axes.Bottom.SetTicks(ticks, ticks.Select(i => points[(int)i].Bucket.ToString(format, CultureInfo.InvariantCulture)).ToArray());
+        var ticks = positions.Where((_, i) => i % step == 0 || points[i].Partial).ToArray();
+        plot.Axes.Bottom.SetTicks(ticks, ticks.Select(i => TickLabel(points[(int)i], format)).ToArray());
         plot.Axes.Margins(bottom: 0);
         return plot;
     }
 
+    /// <summary>The legend entry of partial buckets on an exported chart.</summary>
+    internal const string PartialLegend = "* partial: cut by the window or not over yet";
+
+    private static string TickLabel(DoraSeriesPoint point, string format) =>
+        point.Bucket.ToString(format, CultureInfo.InvariantCulture) + (point.Partial ? "*" : "");
+
     private static string SeriesCsv(DashboardData data, PanelDefinition panel)
     {
         var value = PanelKinds.SeriesMetrics[panel.Metric!];
-        var csv = new StringBuilder($"bucket,team,{panel.Metric}\n");
+        var csv = new StringBuilder($"bucket,team,{panel.Metric},partial\n");
         foreach (var point in data.SeriesFor(panel.Granularity))
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{point.Bucket:yyyy-MM-dd},{(point.Team == "" ? "organisation" : point.Team)},{value(point)?.ToString(CultureInfo.InvariantCulture) ?? ""}\n");
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{point.Bucket:yyyy-MM-dd},{(point.Team == "" ? "organisation" : point.Team)},{value(point)?.ToString(CultureInfo.InvariantCulture) ?? ""},{(point.Partial ? "true" : "false")}\n");
         }
         return csv.ToString();
     }

@@ -26,6 +26,15 @@ public static class Figures
     public static string TierBasis(Analytics.Core.Dora.DoraSummary summary, long n) =>
         $"DORA {summary.TiersYear ?? Analytics.Core.Dora.DoraTierTables.DefaultYear} · {summary.From:yyyy-MM-dd} to {summary.To.AddDays(-1):yyyy-MM-dd} · n = {n}";
 
+    /// <summary>What a partial bucket means, for titles and legends beside the "(partial)" mark.</summary>
+    public const string PartialExplained = "partial: this period is cut by the chosen window or is not over yet, so it covers less time than the others";
+
+    /// <summary>A bucket's date as every chart axis and table writes it: "(partial)" after a bucket cut by the window or not over.</summary>
+    public static string Bucket(string date, bool partial) => partial ? $"{date} (partial)" : date;
+
+    /// <summary>The weekly median, or "no sample" when the window holds no whole week.</summary>
+    public static string WeeklyMedian(double? median) => median is { } value ? Number(value) : "no sample";
+
     public static string TeamName(string team) => team switch
     {
         "" => "Organisation",

@@ -231,7 +231,8 @@ public sealed class DoraOracleAgreementTests
     {
         Assert.True(want.DeploymentFrequency.Deployments == got.DeploymentFrequency.Deployments, $"{context}: deployments {got.DeploymentFrequency.Deployments}, oracle {want.DeploymentFrequency.Deployments}");
         Assert.True(want.DeploymentFrequency.FailedAttempts == got.DeploymentFrequency.FailedAttempts, $"{context}: failed attempts");
-        Assert.True(Math.Abs(want.DeploymentFrequency.MedianDeploymentDaysPerWeek - got.DeploymentFrequency.MedianDeploymentDaysPerWeek) < 1e-9,
+        Assert.True(want.DeploymentFrequency.MedianDeploymentDaysPerWeek is null == got.DeploymentFrequency.MedianDeploymentDaysPerWeek is null
+            && Math.Abs((want.DeploymentFrequency.MedianDeploymentDaysPerWeek ?? 0) - (got.DeploymentFrequency.MedianDeploymentDaysPerWeek ?? 0)) < 1e-9,
             $"{context}: median deployment days/week {got.DeploymentFrequency.MedianDeploymentDaysPerWeek}, oracle {want.DeploymentFrequency.MedianDeploymentDaysPerWeek}");
         Assert.True(want.LeadTime.Changes == got.LeadTime.Changes, $"{context}: lead-time changes {got.LeadTime.Changes}, oracle {want.LeadTime.Changes}");
         Assert.True(want.LeadTime.Excluded == got.LeadTime.Excluded, $"{context}: excluded");

@@ -46,6 +46,13 @@ public sealed class AdoptionQueriesTests : IAsyncLifetime
             adoption.TeamsByMonth.Where(m => m.Team == "alpha").Select(m => (m.Month!.Value, m.Rate!.Value)));
         // Up to 01-10 only d1 deployed, and api was still on the legacy skeleton then.
         Assert.Equal(0.0, early.Organisation.Rate);
+        // Whole months are not partial; January cut at 01-10 is, and so is a month not over by the app's clock.
+        Assert.All(adoption.OrganisationByMonth.Concat(adoption.TeamsByMonth), month => Assert.False(month.Partial));
+        Assert.All(early.OrganisationByMonth.Concat(early.TeamsByMonth), month => Assert.True(month.Partial));
+        var during = await new AdoptionQueries(_store, new SqlFiles(), Options.Create(new MetricOptions()), new ManualClock(new DateTimeOffset(2025, 2, 14, 0, 0, 0, TimeSpan.Zero)))
+            .GoldenPathAsync(new SpaceRequest(January, March));
+        Assert.Equal([false, true], during.OrganisationByMonth.Select(m => m.Partial));
+        Assert.False(during.Organisation.Partial);
     }
 
     [Fact]

@@ -33,6 +33,21 @@ public sealed class SurveyQueriesTests : IAsyncLifetime
 
     private SurveyGroup Team(string team) => Assert.Single(_result.Teams, g => g.Team == team);
 
+    [Fact]
+    public async Task A_month_not_over_by_the_apps_clock_is_partial()
+    {
+        // Survey windows are whole months; on 20 February 2025 February is not over, January is. Years later neither is partial.
+        var options = Options.Create(new MetricOptions());
+        var spaceOptions = Options.Create(new SpaceOptions { MinimumRespondents = 3 });
+        var during = await new SurveyQueries(_store, new SqlFiles(), options, spaceOptions, new ManualClock(new DateTimeOffset(2025, 2, 20, 12, 0, 0, TimeSpan.Zero)))
+            .SatisfactionAsync(new SpaceRequest(January, March));
+
+        Assert.Equal([(Jan, false), (Feb, true)], during.OrganisationByMonth.Select(g => (g.Month!.Value, g.Partial)));
+        Assert.All(during.TeamsByMonth, g => Assert.Equal(g.Month == Feb, g.Partial));
+        Assert.False(during.Organisation.Partial);
+        Assert.All(_result.OrganisationByMonth.Concat(_result.TeamsByMonth), g => Assert.False(g.Partial));
+    }
+
     private SurveyGroup Cell(string team, DateOnly month) => Assert.Single(_result.TeamsByMonth, g => g.Team == team && g.Month == month);
 
     [Fact]

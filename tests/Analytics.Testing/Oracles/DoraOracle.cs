@@ -47,7 +47,7 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
         var deploymentDays = deployed.Select(d => LocalDate(d.FinishedAt!.Value)).ToHashSet();
         var weeks = WeeksOf(from, to);
         var daysPerWeek = weeks.Select(week => (double)deploymentDays.Count(day => day >= week && day < week.AddDays(7))).ToList();
-        var medianDays = Quantiles.Interpolated(daysPerWeek, 0.5) ?? 0;
+        var medianDays = Quantiles.Interpolated(daysPerWeek, 0.5);
         var months = Math.Max((to - from).TotalDays / 30.4375, 1.0 / 30.4375);
         var frequency = new DeploymentFrequencyFigure(deployed.Count, failedAttempts, deployed.Count / Math.Max((to - from).TotalDays, 1),
             medianDays, DoraTiers.DeploymentFrequency(medianDays, deployed.Count / months));

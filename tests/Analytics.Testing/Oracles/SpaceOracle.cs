@@ -80,7 +80,11 @@ public sealed class SpaceOracle
             {
                 LowConfidence = npsShown && npsRespondents < _options.MinimumSample,
             };
-            return new SurveyGroup(team, month, inGroup.Select(a => a.RespondentHash).Distinct().LongCount(), npsFigure, likert);
+            // Survey windows are whole months: only a month not over yet is partial.
+            return new SurveyGroup(team, month, inGroup.Select(a => a.RespondentHash).Distinct().LongCount(), npsFigure, likert)
+            {
+                Partial = month is { } m && _months.Start(m.AddMonths(1)) > DateTimeOffset.UtcNow,
+            };
         }
 
         var teams = answers.Select(a => a.Team).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -219,7 +223,13 @@ public sealed class SpaceOracle
         var whole = GoldenPathBuckets([from, to]);
         var monthly = GoldenPathBuckets(_months.MonthBounds(from, to));
         var monthOfBucket = _months.Months(from, to);
-        GoldenPathFigure WithMonth(GoldenPathFigure figure, int bucket) => figure with { Month = monthOfBucket[bucket] };
+        // A month is partial when the window or now cuts it.
+        var end = to < DateTimeOffset.UtcNow ? to : DateTimeOffset.UtcNow;
+        GoldenPathFigure WithMonth(GoldenPathFigure figure, int bucket) => figure with
+        {
+            Month = monthOfBucket[bucket],
+            Partial = _months.Start(monthOfBucket[bucket]) < from || _months.Start(monthOfBucket[bucket].AddMonths(1)) > end,
+        };
         return new GoldenPathResult(from, to,
             whole.Single(b => b.Team == "").Figure,
             whole.Where(b => b.Team != "").Select(b => b.Figure).ToList(),

@@ -74,9 +74,12 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
         var texts = svg.Descendants(ns + "text").ToList();
         var title = Assert.Single(texts, text => text.Value.Trim() == $"{panel.Title} — organisation");
         Assert.Equal("DejaVu Sans", (string?)title.Attribute("font-family"));
-        // The axis labels are text too: the first bucket's month is among them.
+        // The axis labels are text too: the first bucket's month is among them, with "*" when it is partial, and the legend says what "*" means.
         var csv = await app.Http.GetSeriesCsvAsync("leadership", panel.Id, 365);
-        Assert.Contains(texts, text => text.Value.Trim() == csv.Rows[0].Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        Assert.Contains(texts, text => text.Value.Trim() == csv.Rows[0].Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture) + (csv.Rows[0].Partial ? "*" : ""));
+        Assert.Equal(csv.Rows.Any(row => row.Partial), texts.Any(text => text.Value.Trim() == "* partial: cut by the window or not over yet"));
+        Assert.Equal(csv.Rows.Where(row => row.Partial).Select(row => row.Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture) + "*"),
+            texts.Select(text => text.Value.Trim()).Where(text => text.EndsWith('*') && !text.StartsWith('*')));
         // A line chart: a marker per bucket with a value, no zero drawn for a bucket without one.
         Assert.Equal(csv.Measured.Count, svg.Descendants(ns + "ellipse").Count());
     }
@@ -122,7 +125,7 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
 
         var csv = PanelExportClient.ParseSeries(await response.Content.ReadAsStringAsync());
 
-        Assert.Equal("bucket,team,deployments", csv.Header);
+        Assert.Equal("bucket,team,deployments,partial", csv.Header);
         var first = new DateOnly(period.From.Year, period.From.Month, 1);
         var last = DateOnly.FromDateTime(period.To.AddDays(-1).UtcDateTime);
         var months = (last.Year - first.Year) * 12 + last.Month - first.Month + 1;
@@ -131,7 +134,14 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
         Assert.All(csv.Rows, row => Assert.True(row.Value is >= 0 && row.Value == Math.Floor(row.Value.Value), $"{row.Bucket}: {row.Value} deployments"));
         var api = await app.Http.GetDoraAsync(period.From, period.To);
         Assert.Equal(api.Organisation.DeploymentFrequency.Deployments, csv.Rows.Sum(row => row.Value!.Value));
+        // Partial: a month the window starts after the 1st of, or ends before the end of (the demo's zone is UTC; the
+        // window ends at today's midnight, before now). The months between are whole.
+        Assert.Equal(csv.Rows.Select(row => Start(row.Bucket) < period.From || Start(row.Bucket.AddMonths(1)) > period.To), csv.Rows.Select(row => row.Partial));
+        Assert.All(csv.Rows.Skip(1).SkipLast(1), row => Assert.False(row.Partial, $"{row.Bucket} is whole"));
+        Assert.Equal(period.From.Day != 1, csv.Rows[0].Partial);
     }
+
+    private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     [Fact]
     public async Task Csv_export_for_a_team_has_one_row_per_week_with_that_teams_deployments()
@@ -142,7 +152,7 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
 
         var csv = await app.Http.GetSeriesCsvAsync("team-lead", "deployments", days, team);
 
-        Assert.Equal("bucket,team,deployments", csv.Header);
+        Assert.Equal("bucket,team,deployments,partial", csv.Header);
         var firstDay = DateOnly.FromDateTime(period.From.UtcDateTime);
         var monday = firstDay.AddDays(-(((int)firstDay.DayOfWeek + 6) % 7));
         var lastDay = DateOnly.FromDateTime(period.To.AddDays(-1).UtcDateTime);

@@ -149,7 +149,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
     private async Task AssertChartDrawsTheExportAsync(IPage page, DashboardDefinition definition, PanelDefinition panel, int days, string? team)
     {
         var csv = await app.Http.GetSeriesCsvAsync(definition.Name, panel.Id, days, team);
-        Assert.Equal($"bucket,team,{panel.Metric}", csv.Header);
+        Assert.Equal($"bucket,team,{panel.Metric},partial", csv.Header);
         var measured = csv.Measured;
         Assert.True(measured.Count >= 2, $"{panel.Id}: only {measured.Count} buckets with a value for {team ?? "the organisation"}");
 
@@ -179,8 +179,26 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         // The category axis names buckets of the export, the first one first.
         var labels = (await chart.Locator(".rz-category-axis .rz-tick-text").AllTextContentsAsync()).Select(text => text.Trim()).ToList();
         Assert.NotEmpty(labels);
-        Assert.Equal(measured[0].Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), labels[0]);
-        Assert.Empty(labels.Except(measured.Select(row => row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
+        // A partial bucket's label says so (Radzen shortens a label longer than its room with "…").
+        static string Label(SeriesCsvRow row) => Figures.Bucket(row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Partial);
+        static bool Shows(string shown, string label) => shown == label || (shown.EndsWith('…') && label.StartsWith(shown[..^1], StringComparison.Ordinal));
+        Assert.True(Shows(labels[0], Label(measured[0])), $"{panel.Id}: the first label '{labels[0]}' is not '{Label(measured[0])}'");
+        Assert.All(labels, shown => Assert.Contains(measured, row => Shows(shown, Label(row))));
+        // Partial buckets are marked on the chart: a caption saying what the mark means, and lighter bars (a line turns
+        // dashed into them, drawn by a series of its own).
+        var partial = measured.Select(row => row.Partial).ToList();
+        await Assertions.Expect(page.Locator($"[data-panel='{panel.Id}'] [data-testid='{panel.Id}-partial']")).ToHaveCountAsync(partial.Contains(true) ? 1 : 0);
+        if (panel.Chart == "column")
+        {
+            var fills = (await marks.EvaluateAllAsync<string[][]>("bars => bars.map(b => { const box = b.getBBox(); return [String(box.x), getComputedStyle(b).fill]; })"))
+                .OrderBy(bar => double.Parse(bar[0], CultureInfo.InvariantCulture)).Select(bar => bar[1]).ToList();
+            Assert.Single(fills.Where((_, i) => !partial[i]).Distinct());
+            Assert.Empty(fills.Where((_, i) => partial[i]).Intersect(fills.Where((_, i) => !partial[i])));
+        }
+        else
+        {
+            Assert.Equal(partial.Contains(true) ? 1 : 0, await chart.Locator("svg g.rz-line-series path[stroke-dasharray]").CountAsync());
+        }
         // The export links name the same panel, period and team as the data above.
         Assert.Equal(PanelExportClient.Address(definition.Name, panel.Id, "csv", days, team), await page.Locator($"[data-testid='{panel.Id}-csv']").GetAttributeAsync("href"));
         Assert.Equal(PanelExportClient.Address(definition.Name, panel.Id, "png", days, team), await page.Locator($"[data-testid='{panel.Id}-png']").GetAttributeAsync("href"));
@@ -239,7 +257,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         }
         var expected = csv.Rows.Select(row => new[]
         {
-            row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Figures.Bucket(row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Partial),
             row.Value is { } value ? Figures.Number(value) : "no sample",
         });
         Assert.Equal(expected, shown);

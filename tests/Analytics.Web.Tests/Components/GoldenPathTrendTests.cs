@@ -29,7 +29,12 @@ public sealed class GoldenPathTrendTests(AnalyticsAppFixture app)
         // Each team's row: one cell per month, the rate and the active services behind it.
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=golden-path-by-month] tbody tr")), RenderTimeout);
         var headers = page.FindAll("[data-testid=golden-path-by-month] thead th").Select(th => th.TextContent.Trim()).ToList();
-        Assert.Equal(expected.OrganisationByMonth.Select(m => m.Month!.Value.ToString("yyyy-MM", CultureInfo.InvariantCulture)), headers.Skip(1));
+        Assert.Equal(expected.OrganisationByMonth.Select(m => Figures.Bucket(m.Month!.Value.ToString("yyyy-MM", CultureInfo.InvariantCulture), m.Partial)), headers.Skip(1));
+        // The window ends at today's midnight: the current month is cut (unless today is the 1st), so the last column is
+        // marked; the middle ones are whole.
+        Assert.Equal(window.To.Day != 1, expected.OrganisationByMonth[^1].Partial);
+        Assert.Equal(window.To.Day != 1, headers[^1].EndsWith(" (partial)", StringComparison.Ordinal));
+        Assert.All(expected.OrganisationByMonth.Skip(1).SkipLast(1), month => Assert.False(month.Partial));
         var teams = expected.TeamsByMonth.GroupBy(f => f.Team).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var rows = page.FindAll("[data-testid=golden-path-by-month] tbody tr");
         Assert.Equal(teams.Count, rows.Count);
@@ -53,7 +58,7 @@ public sealed class GoldenPathTrendTests(AnalyticsAppFixture app)
         var trend = page.FindAll("[data-testid=golden-path-trend-table] tbody tr")
             .Select(tr => tr.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList()).ToList();
         Assert.Equal(
-            expected.OrganisationByMonth.Select(m => new[] { m.Month!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Rate is { } rate ? Figures.Percent(rate) : "no sample" }),
+            expected.OrganisationByMonth.Select(m => new[] { Figures.Bucket(m.Month!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Partial), m.Rate is { } rate ? Figures.Percent(rate) : "no sample" }),
             trend.Select(cells => cells.ToArray()));
     }
 }

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Analytics.Web.Tests.Hosting;
 
-/// <summary>One bucket of a series panel's CSV export: bucket,team,&lt;metric&gt;; an empty value is a bucket without a sample.</summary>
-public sealed record SeriesCsvRow(DateOnly Bucket, string Team, double? Value);
+/// <summary>One bucket of a series panel's CSV export: bucket,team,&lt;metric&gt;,partial; an empty value is a bucket without a sample.</summary>
+public sealed record SeriesCsvRow(DateOnly Bucket, string Team, double? Value, bool Partial = false);
 
 /// <summary>A series panel's CSV export as read back: its header line and its rows in file order.</summary>
 public sealed record SeriesCsv(string Header, IReadOnlyList<SeriesCsvRow> Rows)
@@ -39,11 +39,12 @@ public static class PanelExportClient
         var rows = lines[1..^1].Select(line =>
         {
             var fields = line.Split(',');
-            Assert.True(fields.Length == 3, $"'{line}' is not bucket,team,value");
+            Assert.True(fields.Length == 4 && fields[3] is "true" or "false", $"'{line}' is not bucket,team,value,partial");
             return new SeriesCsvRow(
                 DateOnly.ParseExact(fields[0], "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 fields[1],
-                fields[2] == "" ? null : double.Parse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture));
+                fields[2] == "" ? null : double.Parse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture),
+                fields[3] == "true");
         }).ToList();
         return new SeriesCsv(lines[0], rows);
     }

@@ -61,6 +61,7 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         ["POST /account/signout"] = (Access.Anyone, "/account/signout"),
         ["GET /account/challenge"] = (Access.Anyone, "/account/challenge"),
         ["GET /api/dora"] = (Access.Figures, "/api/dora"),
+        ["GET /api/dora/series"] = (Access.Figures, "/api/dora/series"),
         ["GET /api/teams/{team}/dora"] = (Access.Figures, "/api/teams/{team}/dora"),
         ["GET /api/space/satisfaction"] = (Access.Surveys, "/api/space/satisfaction"),
         ["GET /api/space/activity"] = (Access.Figures, "/api/space/activity"),

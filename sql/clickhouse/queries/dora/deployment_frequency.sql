@@ -3,12 +3,13 @@
 -- the window's whole ISO weeks (Monday 00:00 to the next Monday 00:00, in the organisation's time zone) of
 -- deployment days per week; weeks without a deployment count as zero. Only whole weeks count: a week that starts
 -- before from, ends after to, or has not ended yet (the current week) is partial and left out of the median.
--- Parameters: from, to (DateTime64 UTC), team ('' = every team), tz (IANA time zone).
+-- No whole week: the median is NULL (no sample), never 0.
+-- Parameters: from, to, now (DateTime64 UTC; now from the app's clock), team ('' = every team), tz (IANA time zone).
 WITH
     toMonday(toTimeZone({from:DateTime64(3, 'UTC')}, {tz:String})) AS first_week,
     arrayFilter(
         week -> toDateTime(week, {tz:String}) >= {from:DateTime64(3, 'UTC')}
-            AND toDateTime(week + 7, {tz:String}) <= least({to:DateTime64(3, 'UTC')}, now64(3, 'UTC')),
+            AND toDateTime(week + 7, {tz:String}) <= least({to:DateTime64(3, 'UTC')}, {now:DateTime64(3, 'UTC')}),
         arrayMap(i -> first_week + 7 * i, range(toUInt32(dateDiff('day', first_week, toDate(toTimeZone({to:DateTime64(3, 'UTC')}, {tz:String}))) / 7) + 1))) AS weeks,
     in_window AS
     (
