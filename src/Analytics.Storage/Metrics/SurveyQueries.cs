@@ -34,8 +34,11 @@ public sealed record SpaceRequest(DateTimeOffset From, DateTimeOffset To, string
 /// rule (<see cref="SurveyPrivacy"/>) is applied to the whole organisation's figures first, and a team filter only
 /// selects from the result, so asking for one team gives exactly what the full answer shows for it.
 /// </summary>
-public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, IOptions<SpaceOptions> spaceOptions)
+public sealed class SurveyQueries(
+    IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, IOptions<SpaceOptions> spaceOptions, TimeProvider? clock = null)
 {
+    private readonly SurveyWaves _waves = new(store, sqlFiles, options, spaceOptions, clock ?? TimeProvider.System);
+
     private const string AnyQuestion = "";
 
     public async Task<SatisfactionResult> SatisfactionAsync(SpaceRequest request, CancellationToken cancellationToken = default)
@@ -44,7 +47,9 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
         var privacy = new SurveyPrivacy(ValidSpaceOptions(spaceOptions).MinimumRespondents);
         var grid = new MonthGrid(options.Value.TimeZone);
         var (from, to) = grid.Snap(request.From, request.To);
-        var parameters = QueryParameters.From(("from", from), ("to", to), ("tz", options.Value.TimeZone));
+        // Only published months (every wave dated in them closed) are shown: their answers can no longer change.
+        var published = (await _waves.StateAsync(cancellationToken)).PublishedMonths.Order().ToArray();
+        var parameters = QueryParameters.From(("from", from), ("to", to), ("tz", options.Value.TimeZone), ("published", published));
 
         var scores = await store.QueryAsync<ScoreRow>(sqlFiles.Query("space/survey_scores"), parameters, cancellationToken);
         var cells = await store.QueryAsync<CellRow>(sqlFiles.Query("space/survey_respondents"), parameters, cancellationToken);
