@@ -67,13 +67,27 @@ public sealed class SurveyQueries(
             .Distinct().Order(StringComparer.Ordinal).ToList();
         var minimumSample = options.Value.MinimumSample;
 
+        // Months whose distributions of a question would let an answer be attributed (docs/metrics.md, "Survey privacy").
+        var monthRows = scores.Where(row => row.IsMonth).ToList();
+        var withheldDistributions = likertQuestions.ToDictionary(question => question, question => monthRows
+            .Where(row => row.Question == question && row.Team == DoraQueries.OrganisationKey)
+            .Where(organisation => privacy.DistributionWithheld(organisation.LikertCounts, monthRows
+                .Where(cell => cell.Question == question && cell.Team != DoraQueries.OrganisationKey && cell.Month == organisation.Month
+                    && decisions.TryGetValue(question, out var decision) && decision.Cell(cell.Team, cell.Month) == SuppressionReason.None)
+                .Select(cell => (IReadOnlyList<long>)cell.LikertCounts)))
+            .Select(organisation => organisation.Month).ToHashSet());
+
         SurveyGroup Group(string team, DateOnly? month)
         {
             SuppressionReason Reason(string question) => decisions.TryGetValue(question, out var decision) ? decision.For(team, month) : SuppressionReason.None;
             ScoreRow? Row(string question) => rows.GetValueOrDefault((question, team, month));
+            // A period figure's distribution is withheld when one of the group's months is.
+            bool DistributionWithheld(string question) => month is { } one
+                ? withheldDistributions[question].Contains(one)
+                : monthRows.Any(row => row.Question == question && row.Team == team && withheldDistributions[question].Contains(row.Month));
             return new SurveyGroup(team, month, Row(AnyQuestion)?.Respondents ?? 0,
                 Nps(Row(SurveyQuestions.Nps), Reason(SurveyQuestions.Nps), minimumSample),
-                likertQuestions.Select(question => Likert(question, Row(question), Reason(question), minimumSample)).ToList());
+                likertQuestions.Select(question => Likert(question, Row(question), Reason(question), minimumSample, DistributionWithheld(question))).ToList());
         }
 
         var groups = scores.Where(row => row.Question == AnyQuestion).ToList();
@@ -124,7 +138,7 @@ public sealed class SurveyQueries(
         };
     }
 
-    private static LikertFigure Likert(string question, ScoreRow? row, SuppressionReason reason, int minimumSample)
+    private static LikertFigure Likert(string question, ScoreRow? row, SuppressionReason reason, int minimumSample, bool distributionWithheld)
     {
         if (row is null || row.Responses == 0)
         {
@@ -134,9 +148,10 @@ public sealed class SurveyQueries(
         {
             return new LikertFigure(question, row.Respondents, row.Responses, null, null, reason);
         }
-        return new LikertFigure(question, row.Respondents, row.Responses, row.ScoreSum / (double)row.Responses, row.LikertCounts, reason)
+        return new LikertFigure(question, row.Respondents, row.Responses, row.ScoreSum / (double)row.Responses, distributionWithheld ? null : row.LikertCounts, reason)
         {
             LowConfidence = row.Respondents < minimumSample,
+            DistributionWithheld = distributionWithheld,
         };
     }
 

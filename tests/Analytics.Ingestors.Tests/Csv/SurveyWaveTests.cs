@@ -114,6 +114,54 @@ public sealed class SurveyWaveTests
     }
 
     [Fact]
+    public async Task A_distribution_is_withheld_where_everyone_chose_the_same_score_and_so_is_every_period_containing_it()
+    {
+        await using var host = await HostAsync();
+        await ImportCleanAsync(host, "two-months.csv", """
+            pulse-mar,r1,checkout,2026-03-10,flow,4
+            pulse-mar,r2,checkout,2026-03-10,flow,4
+            pulse-mar,r3,checkout,2026-03-10,flow,4
+            pulse-mar,r4,payments,2026-03-10,flow,1
+            pulse-mar,r5,payments,2026-03-10,flow,2
+            pulse-mar,r6,payments,2026-03-10,flow,3
+            pulse-mar,r7,payments,2026-03-10,flow,5
+            pulse-apr,r1,checkout,2026-04-07,flow,1
+            pulse-apr,r2,checkout,2026-04-07,flow,2
+            pulse-apr,r3,checkout,2026-04-07,flow,3
+            pulse-apr,r4,checkout,2026-04-07,flow,4
+            pulse-apr,r5,payments,2026-04-07,flow,2
+            pulse-apr,r6,payments,2026-04-07,flow,3
+            pulse-apr,r7,payments,2026-04-07,flow,4
+            pulse-apr,r8,payments,2026-04-07,flow,5
+            """);
+
+        var result = await Queries(host).SatisfactionAsync(new SpaceRequest(March, March.AddMonths(2)));
+
+        LikertFigure Flow(string team, DateOnly? month) => (team, month) switch
+        {
+            ("", null) => result.Organisation.Question("flow")!,
+            ("", { } m) => Assert.Single(result.OrganisationByMonth, g => g.Month == m).Question("flow")!,
+            (_, null) => Assert.Single(result.Teams, g => g.Team == team).Question("flow")!,
+            (_, { } m) => Assert.Single(result.TeamsByMonth, g => g.Team == team && g.Month == m).Question("flow")!,
+        };
+        var (mar, apr) = (new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 1));
+        // Checkout's March: all three chose 4. The mean stays (K respondents), the distribution goes, for every March group.
+        Assert.Equal(4.0, Flow("checkout", mar).Mean);
+        Assert.False(Flow("checkout", mar).Suppressed);
+        Assert.All([Flow("checkout", mar), Flow("payments", mar), Flow("", mar)], figure =>
+        {
+            Assert.True(figure.DistributionWithheld);
+            Assert.Null(figure.Distribution);
+        });
+        // April passes everywhere; a period containing March does not (it minus April would give March back).
+        Assert.Equal([1L, 1, 1, 1, 0], Flow("checkout", apr).Distribution);
+        Assert.Equal([0L, 1, 1, 1, 1], Flow("payments", apr).Distribution);
+        Assert.Equal([1L, 2, 2, 2, 1], Flow("", apr).Distribution);
+        Assert.All([Flow("checkout", null), Flow("payments", null), Flow("", null)], figure => Assert.Null(figure.Distribution));
+        Assert.NotNull(Flow("", null).Mean);
+    }
+
+    [Fact]
     public async Task The_same_person_has_an_unrelated_hash_in_every_wave_keyed_by_the_secret()
     {
         await using var host = await HostAsync();
