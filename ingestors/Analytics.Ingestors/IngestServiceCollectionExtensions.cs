@@ -29,8 +29,10 @@ public static class IngestServiceCollectionExtensions
 
         services.AddValidatedOptions<SurveyOptions, SurveyOptionsValidator>(configuration, SurveyOptions.Section);
         services.AddSingleton<RespondentHasher>();
+        services.AddSingleton<RespondentErasure>();
         // Survey dates are days of the organisation's calendar ("Analytics:Metrics:TimeZone").
         services.AddMetricOptions(configuration);
+        services.AddSurveyWaves(configuration);
         services.AddSingleton<CsvImporter>();
         services.AddSingleton<IIngestSourceFactory, CsvFolderSourceFactory>();
         services.AddSourceKindSettings(CsvSourceSettings.KindSettings);

@@ -1,3 +1,4 @@
+using Analytics.Storage.Metrics;
 using Analytics.Core.Space;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
@@ -9,7 +10,7 @@ namespace Analytics.Ingestors.Csv;
 /// hasher; <paramref name="Calendar"/> is the organisation's (MetricOptions.TimeZone).
 /// </summary>
 internal sealed record CsvImportServices(
-    IClickHouseStore Store, CatalogLookups Lookups, CatalogUpserts Catalog, RespondentHasher Hasher, string Source, DateTimeOffset Now, MonthGrid Calendar);
+    IClickHouseStore Store, CatalogLookups Lookups, CatalogUpserts Catalog, RespondentHasher Hasher, string Source, DateTimeOffset Now, MonthGrid Calendar, SurveyWaves Waves);
 
 /// <summary>A whole file cannot be imported, e.g. surveys without a configured salt.</summary>
 internal sealed class CsvFileProblemException(string reason) : Exception(reason);

@@ -1,6 +1,7 @@
 using Analytics.Core.Dora;
 using Analytics.Core.Space;
 using Analytics.Storage.Catalog;
+using Analytics.Storage.Metrics;
 using Analytics.Storage.ClickHouse;
 using CsvHelper;
 using Microsoft.Extensions.Options;
@@ -62,7 +63,7 @@ public sealed record CsvImportProgress(string Path, string Stage, int FileIndex,
 /// </summary>
 public sealed class CsvImporter(
     IClickHouseStore store, CatalogLookups lookups, CatalogUpserts catalog, CatalogMirrorSync mirror, RespondentHasher hasher, TimeProvider clock,
-    IOptions<MetricOptions> metricOptions)
+    IOptions<MetricOptions> metricOptions, SurveyWaves waves)
 {
     /// <summary>In dependency order: a folder's files are imported catalog first (teams before the memberships naming them), then events.</summary>
     private static readonly Func<CsvFormat>[] Formats =
@@ -188,7 +189,7 @@ public sealed class CsvImporter(
         CsvFormatOutcome outcome;
         try
         {
-            var services = new CsvImportServices(store, lookups, catalog, hasher, source, clock.GetUtcNow(), new MonthGrid(metricOptions.Value.TimeZone));
+            var services = new CsvImportServices(store, lookups, catalog, hasher, source, clock.GetUtcNow(), new MonthGrid(metricOptions.Value.TimeZone), waves);
             outcome = await format.ImportAsync(file.Path, content, batch, services, skipInvalid, cancellationToken);
         }
         catch (CsvFileProblemException problem)

@@ -1,5 +1,6 @@
 using Analytics.Ingestors.Sources;
 using Analytics.Storage.Catalog;
+using Analytics.Storage.Metrics;
 
 namespace Analytics.Ingestors.Csv;
 
@@ -111,6 +112,28 @@ internal sealed class SurveysCsvFormat : TeamEventCsvFormat<SurveyAnswer>
     }
 
     protected override SurveyAnswer Parse(RecordReader reader, CsvImportServices services) => SurveyAnswer.Parse(reader, services.Hasher, services.Calendar);
+
+    // A closed wave is frozen (docs/metrics.md, "Survey waves"): nothing is added to, changed in or moved into it, and
+    // nothing is dated in a published month, so a figure once shown never changes. A wave not stored yet is new.
+    protected override async Task CheckTogetherAsync(IReadOnlyList<ParsedRow<SurveyAnswer>> rows, CsvImportServices services, CancellationToken cancellationToken)
+    {
+        var state = await services.Waves.StateAsync(cancellationToken);
+        foreach (var row in rows)
+        {
+            var answer = row.Record;
+            if (state.Find(answer.Wave) is { } wave && wave.IsClosed(state.Now))
+            {
+                row.Errors.Add(new FieldError(answer.SurveyId.Length > 0 ? "survey_id" : "date",
+                    $"survey wave '{answer.Wave}' closed on {wave.ClosesAt:yyyy-MM-dd HH:mm} UTC and its figures are published: it takes no more answers " +
+                    "(import them under a new survey id)"));
+            }
+            else if (state.PublishedMonths.Contains(answer.Month))
+            {
+                row.Errors.Add(new FieldError("date",
+                    $"{answer.Month:yyyy-MM} is published (every survey wave dated in it is closed): answers dated in it can no longer be added"));
+            }
+        }
+    }
 
     // The answer's identity, as the table's sort key has it (migration 0014): the same person answering the same
     // question twice in one survey (or, without a survey id, on one UTC day) is a duplicate. The message names the

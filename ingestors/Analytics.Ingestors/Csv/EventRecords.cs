@@ -1,4 +1,5 @@
 using Analytics.Core.Space;
+using Analytics.Storage.Metrics;
 
 namespace Analytics.Ingestors.Csv;
 
@@ -113,10 +114,20 @@ public sealed record SurveyAnswer(string SurveyId, string RespondentHash, string
         var question = reader.Slug("question");
         var (min, max) = question == NetPromoterQuestion ? (0, 10) : (1, 5);
         var score = reader.Integer("score", min, max);
-        return new SurveyAnswer(
-            reader.OptionalText("survey_id", 100), respondentId.Length == 0 ? "" : hasher.Hash(respondentId), reader.Slug("team"),
-            question, (short)score, reader.Date("date", zone: calendar));
+        var (surveyId, team, answeredAt) = (reader.OptionalText("survey_id", 100), reader.Slug("team"), reader.Date("date", zone: calendar));
+        // Keyed per wave: the survey, or the answer's month when it names none (SurveyWaves.WaveOf).
+        var wave = SurveyWaves.WaveOf(surveyId, calendar.MonthOf(answeredAt));
+        return new SurveyAnswer(surveyId, respondentId.Length == 0 ? "" : hasher.Hash(respondentId, wave), team, question, (short)score, answeredAt)
+        {
+            Wave = wave,
+            Month = calendar.MonthOf(answeredAt),
+        };
     }
+
+    /// <summary>The wave the answer belongs to (SurveyWaves.WaveOf), and its month in the organisation's calendar.</summary>
+    public string Wave { get; init; } = "";
+
+    public DateOnly Month { get; init; }
 
     public object?[] ToRow(string source) => [SurveyId, RespondentHash, Team, Question, Score, AnsweredAt, source];
 

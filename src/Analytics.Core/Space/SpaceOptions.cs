@@ -11,6 +11,12 @@ public sealed class SpaceOptions
     /// <summary>The smallest number of distinct respondents any survey figure is shown for (K). Never below <see cref="SurveyPrivacy.Floor"/>.</summary>
     public int MinimumRespondents { get; set; } = 5;
 
+    /// <summary>
+    /// Days after its first answer that a survey wave closes on its own (earlier with <c>analytics surveys close</c>):
+    /// from then on its answers are shown and frozen (docs/metrics.md, "Survey waves").
+    /// </summary>
+    public int SurveyWaveDays { get; set; } = 28;
+
     /// <summary>Months compared before and after a team's golden-path adoption (N).</summary>
     public int RoiMonths { get; set; } = 3;
 

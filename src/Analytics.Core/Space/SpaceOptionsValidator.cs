@@ -12,6 +12,10 @@ public sealed class SpaceOptionsValidator : IValidateOptions<SpaceOptions>
         {
             errors.Add($"{SpaceOptions.Section}:MinimumRespondents must be at least {SurveyPrivacy.Floor} (was {options.MinimumRespondents}): smaller groups would identify respondents.");
         }
+        if (options.SurveyWaveDays is < 1 or > 366)
+        {
+            errors.Add($"{SpaceOptions.Section}:SurveyWaveDays must be between 1 and 366 (was {options.SurveyWaveDays}).");
+        }
         if (options.RoiMonths is < 1 or > 24)
         {
             errors.Add($"{SpaceOptions.Section}:RoiMonths must be between 1 and 24 (was {options.RoiMonths}).");

@@ -39,7 +39,9 @@ public sealed record NpsFigure(
 }
 
 /// <summary>A Likert question (1–5) for one group: mean and how many answered each score. Null values when suppressed.</summary>
-/// <param name="Distribution">Answers scoring 1, 2, 3, 4 and 5 (five counts), or null when suppressed or empty.</param>
+/// <param name="Distribution">
+/// Answers scoring 1, 2, 3, 4 and 5 (five counts), or null when suppressed, empty, or <see cref="DistributionWithheld"/>.
+/// </param>
 public sealed record LikertFigure(
     string Question,
     long Respondents,
@@ -51,6 +53,9 @@ public sealed record LikertFigure(
     public bool Suppressed => SuppressedBecause != SuppressionReason.None;
 
     public bool LowConfidence { get; init; }
+
+    /// <summary>The figure is shown but its distribution is not: it would let an answer be attributed (SurveyPrivacy.DistributionWithheld).</summary>
+    public bool DistributionWithheld { get; init; }
 }
 
 /// <summary>The survey figures of one group: the organisation (Team "") or a team, over the whole period (Month null) or one month.</summary>

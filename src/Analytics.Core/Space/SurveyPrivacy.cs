@@ -93,6 +93,44 @@ public sealed class SurveyPrivacy
         return new SurveySuppression(cellReasons, monthReasons, TeamTotals(cells, cellReasons, k), OrganisationTotal(cells, monthReasons, k));
     }
 
+    /// <summary>
+    /// Whether a distribution (answers per score) would let an answer be attributed: fewer than K of its answers differ
+    /// from its most common score. Then everyone gave that score (or all but fewer than K did, and a coalition of fewer
+    /// than K respondents pooling their own answers learns everyone else's). A sum of distributions that pass passes
+    /// too (the answers off the sum's most common score are at least those off each part's own), which is what makes
+    /// the rule hold for every sum of shown atoms (<see cref="DistributionWithheld"/>). No answers: nothing to attribute.
+    /// </summary>
+    public bool DistributionAttributes(IReadOnlyList<long> counts)
+    {
+        var answers = counts.Sum();
+        return answers > 0 && answers - counts.Max() < MinimumRespondents;
+    }
+
+    /// <summary>
+    /// Whether one month's distributions of a question are withheld: its atoms are the shown cells and the union of
+    /// the withheld ones (the organisation's month minus the shown cells); if any atom attributes an answer, every
+    /// distribution of that month is withheld (cells and organisation), and so is every period figure containing it.
+    /// Each distribution shown is then a sum of atoms that pass, and so is any difference of two shown ones.
+    /// </summary>
+    /// <param name="organisation">The organisation's month: answers per score.</param>
+    /// <param name="shownCells">Answers per score of each (team, month) cell of the month that is shown.</param>
+    public bool DistributionWithheld(IReadOnlyList<long> organisation, IEnumerable<IReadOnlyList<long>> shownCells)
+    {
+        var rest = organisation.ToArray();
+        foreach (var cell in shownCells)
+        {
+            if (DistributionAttributes(cell))
+            {
+                return true;
+            }
+            for (var score = 0; score < rest.Length; score++)
+            {
+                rest[score] -= cell[score];
+            }
+        }
+        return DistributionAttributes(rest);
+    }
+
     private static Dictionary<string, SuppressionReason> TeamTotals<TRespondent>(
         IReadOnlyDictionary<SurveyCell, IReadOnlySet<TRespondent>> cells, Dictionary<SurveyCell, SuppressionReason> cellReasons, int k)
     {

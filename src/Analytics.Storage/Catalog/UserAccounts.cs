@@ -47,17 +47,20 @@ public sealed class UserAccounts(IDbContextFactory<CatalogDbContext> contextFact
     }
 
     /// <summary>Counts a failed sign-in; the <paramref name="maxFailedAttempts"/>-th in a row locks the account until <paramref name="lockoutEnd"/>.</summary>
-    public async Task RecordFailureAsync(int id, int maxFailedAttempts, DateTimeOffset lockoutEnd, CancellationToken cancellationToken = default)
+    /// <returns>True when this failure locked the account.</returns>
+    public async Task<bool> RecordFailureAsync(int id, int maxFailedAttempts, DateTimeOffset lockoutEnd, CancellationToken cancellationToken = default)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         var account = await db.UserAccounts.SingleAsync(a => a.Id == id, cancellationToken);
         account.FailedAttempts++;
-        if (account.FailedAttempts >= maxFailedAttempts)
+        var locks = account.FailedAttempts >= maxFailedAttempts;
+        if (locks)
         {
             account.LockoutEnd = lockoutEnd;
             account.FailedAttempts = 0;
         }
         await db.SaveChangesAsync(cancellationToken);
+        return locks;
     }
 
     /// <summary>A successful sign-in clears the failures and any lockout that has ended; a rehashed password is stored.</summary>

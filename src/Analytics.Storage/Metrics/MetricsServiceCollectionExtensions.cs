@@ -3,6 +3,7 @@ using Analytics.Core.Space;
 using Analytics.Storage.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Analytics.Storage.Metrics;
 
@@ -25,6 +26,18 @@ public static class MetricsServiceCollectionExtensions
     /// bound to "Analytics:Space" and validated (a survey minimum below 3 respondents is refused).
     /// </summary>
     public static IServiceCollection AddSpaceMetrics(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddValidatedOptions<SpaceOptions, SpaceOptionsValidator>(configuration, SpaceOptions.Section)
+        services.AddSurveyWaves(configuration)
             .AddSingleton<SurveyQueries>().AddSingleton<SpaceQueries>().AddSingleton<AdoptionQueries>().AddSingleton<RoiQueries>();
+
+    /// <summary>Survey waves and their closing, with "Analytics:Space": for the survey figures and for survey imports.</summary>
+    public static IServiceCollection AddSurveyWaves(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(SurveyWaves)))
+        {
+            return services;
+        }
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Analytics.Storage.ClickHouse.SqlFiles>();
+        return services.AddValidatedOptions<SpaceOptions, SpaceOptionsValidator>(configuration, SpaceOptions.Section).AddSingleton<SurveyWaves>();
+    }
 }

@@ -37,6 +37,8 @@ public sealed record SpaceRequest(DateTimeOffset From, DateTimeOffset To, string
 /// <param name="clock">Says which months are over (<see cref="PartialBuckets"/>); the system clock when not given.</param>
 public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, IOptions<SpaceOptions> spaceOptions, TimeProvider? clock = null)
 {
+    private readonly SurveyWaves _waves = new(store, sqlFiles, options, spaceOptions, clock ?? TimeProvider.System);
+
     private const string AnyQuestion = "";
 
     public async Task<SatisfactionResult> SatisfactionAsync(SpaceRequest request, CancellationToken cancellationToken = default)
@@ -45,7 +47,9 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
         var privacy = new SurveyPrivacy(ValidSpaceOptions(spaceOptions).MinimumRespondents);
         var grid = new MonthGrid(options.Value.TimeZone);
         var (from, to) = grid.Snap(request.From, request.To);
-        var parameters = QueryParameters.From(("from", from), ("to", to), ("tz", options.Value.TimeZone));
+        // Only published months (every wave dated in them closed) are shown: their answers can no longer change.
+        var published = (await _waves.StateAsync(cancellationToken)).PublishedMonths.Order().ToArray();
+        var parameters = QueryParameters.From(("from", from), ("to", to), ("tz", options.Value.TimeZone), ("published", published));
 
         var scores = await store.QueryAsync<ScoreRow>(sqlFiles.Query("space/survey_scores"), parameters, cancellationToken);
         var cells = await store.QueryAsync<CellRow>(sqlFiles.Query("space/survey_respondents"), parameters, cancellationToken);
@@ -64,13 +68,27 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
         var minimumSample = options.Value.MinimumSample;
         var now = (clock ?? TimeProvider.System).GetUtcNow();
 
+        // Months whose distributions of a question would let an answer be attributed (docs/metrics.md, "Survey privacy").
+        var monthRows = scores.Where(row => row.IsMonth).ToList();
+        var withheldDistributions = likertQuestions.ToDictionary(question => question, question => monthRows
+            .Where(row => row.Question == question && row.Team == DoraQueries.OrganisationKey)
+            .Where(organisation => privacy.DistributionWithheld(organisation.LikertCounts, monthRows
+                .Where(cell => cell.Question == question && cell.Team != DoraQueries.OrganisationKey && cell.Month == organisation.Month
+                    && decisions.TryGetValue(question, out var decision) && decision.Cell(cell.Team, cell.Month) == SuppressionReason.None)
+                .Select(cell => (IReadOnlyList<long>)cell.LikertCounts)))
+            .Select(organisation => organisation.Month).ToHashSet());
+
         SurveyGroup Group(string team, DateOnly? month)
         {
             SuppressionReason Reason(string question) => decisions.TryGetValue(question, out var decision) ? decision.For(team, month) : SuppressionReason.None;
             ScoreRow? Row(string question) => rows.GetValueOrDefault((question, team, month));
+            // A period figure's distribution is withheld when one of the group's months is.
+            bool DistributionWithheld(string question) => month is { } one
+                ? withheldDistributions[question].Contains(one)
+                : monthRows.Any(row => row.Question == question && row.Team == team && withheldDistributions[question].Contains(row.Month));
             return new SurveyGroup(team, month, Row(AnyQuestion)?.Respondents ?? 0,
                 Nps(Row(SurveyQuestions.Nps), Reason(SurveyQuestions.Nps), minimumSample),
-                likertQuestions.Select(question => Likert(question, Row(question), Reason(question), minimumSample)).ToList())
+                likertQuestions.Select(question => Likert(question, Row(question), Reason(question), minimumSample, DistributionWithheld(question))).ToList())
             {
                 Partial = month is { } m && PartialBuckets.IsPartial(m, Granularity.Month, from, to, now, grid),
             };
@@ -124,7 +142,7 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
         };
     }
 
-    private static LikertFigure Likert(string question, ScoreRow? row, SuppressionReason reason, int minimumSample)
+    private static LikertFigure Likert(string question, ScoreRow? row, SuppressionReason reason, int minimumSample, bool distributionWithheld)
     {
         if (row is null || row.Responses == 0)
         {
@@ -134,9 +152,10 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
         {
             return new LikertFigure(question, row.Respondents, row.Responses, null, null, reason);
         }
-        return new LikertFigure(question, row.Respondents, row.Responses, row.ScoreSum / (double)row.Responses, row.LikertCounts, reason)
+        return new LikertFigure(question, row.Respondents, row.Responses, row.ScoreSum / (double)row.Responses, distributionWithheld ? null : row.LikertCounts, reason)
         {
             LowConfidence = row.Respondents < minimumSample,
+            DistributionWithheld = distributionWithheld,
         };
     }
 

@@ -38,6 +38,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(KeyCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(UserCommands.Create());
+        root.Subcommands.Add(SurveyCommands.Create());
         return root;
     }
 

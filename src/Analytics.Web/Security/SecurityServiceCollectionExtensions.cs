@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Analytics.Storage.Catalog;
 using Analytics.Storage.Settings;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -20,6 +21,10 @@ public static class SecurityServiceCollectionExtensions
         services.AddSingleton(new AnalyticsAuthentication(mode));
         services.AddSingleton<LocalSignIn>();
         services.AddCascadingAuthenticationState();
+        // The circuit's user is re-checked every few minutes (expired session, removed or locked account).
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>(provider => new SessionRevalidation(
+            provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<IServiceScopeFactory>(),
+            provider.GetRequiredService<AnalyticsAuthentication>(), provider.GetRequiredService<TimeProvider>()));
         services.AddAuthorizationBuilder().AddAnalyticsPolicies();
 
         if (mode == AuthMode.Open)
@@ -47,6 +52,7 @@ public static class SecurityServiceCollectionExtensions
             options.AccessDeniedPath = AnalyticsAuthentication.DeniedPath;
             options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+            options.Events.OnValidatePrincipal = SessionRevalidation.AddSessionExpiry;
         });
         if (mode == AuthMode.OpenIdConnect)
         {
@@ -98,6 +104,16 @@ public static class SecurityServiceCollectionExtensions
             oidc.Scope.Add(scope);
         }
         oidc.ClaimActions.MapJsonKey(settings.RoleClaim, settings.RoleClaim);
+        // A failed sign-in at the provider (an error answer, a bad state or token) goes to the audit trail, then to the
+        // access-denied page instead of an exception page. The message names the failure, never a token.
+        oidc.Events.OnRemoteFailure = async context =>
+        {
+            await RecordOpenIdConnectFailureAsync(context.HttpContext, context.Failure?.Message ?? "remote sign-in failed");
+            context.Response.Redirect(AnalyticsAuthentication.DeniedPath);
+            context.HandleResponse();
+        };
+        oidc.Events.OnAuthenticationFailed = context =>
+            RecordOpenIdConnectFailureAsync(context.HttpContext, context.Exception.Message);
         // The JSON API answers 401 instead of sending a script to the provider's login page.
         oidc.Events.OnRedirectToIdentityProvider = context =>
         {
@@ -109,6 +125,11 @@ public static class SecurityServiceCollectionExtensions
             return Task.CompletedTask;
         };
     }
+
+    private static Task RecordOpenIdConnectFailureAsync(HttpContext http, string reason) =>
+        http.RequestServices.GetRequiredService<IAuditTrail>().RecordAsync(new AuditRecord(
+            new AuditActor(AuditActor.Anonymous, http.Connection.RemoteIpAddress?.ToString()),
+            "signin.failed", "openid connect", reason.Length > 500 ? reason[..500] : reason), CancellationToken.None);
 
     /// <summary>The sign-in, challenge and sign-out endpoints the sign-in page and the layout post to.</summary>
     public static IEndpointRouteBuilder MapAnalyticsSecurity(this IEndpointRouteBuilder endpoints)
@@ -143,7 +164,8 @@ public static class SecurityServiceCollectionExtensions
         {
             return Results.Redirect(returnUrl);
         }
-        var (user, refusal) = await local.SignInAsync(form.UserName ?? "", form.Password ?? "", CookieAuthenticationDefaults.AuthenticationScheme, cancellationToken);
+        var (user, refusal) = await local.SignInAsync(form.UserName ?? "", form.Password ?? "", CookieAuthenticationDefaults.AuthenticationScheme,
+            http.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         if (user is null)
         {
             return Results.Redirect($"{AnalyticsAuthentication.SignInPath}?failed=true&returnUrl={Uri.EscapeDataString(returnUrl)}");

@@ -100,4 +100,27 @@ public sealed class SurveyPrivacyTests
     [InlineData(0)]
     [InlineData(2)]
     public void K_below_3_is_refused(int k) => Assert.Throws<ArgumentOutOfRangeException>(() => new SurveyPrivacy(k));
+
+    [Theory]
+    [InlineData(new long[] { 0, 0, 5, 0, 0 }, true)]    // everyone chose 3
+    [InlineData(new long[] { 0, 0, 4, 1, 0 }, true)]    // the one who chose 4 learns everyone else chose 3
+    [InlineData(new long[] { 0, 1, 3, 1, 0 }, true)]    // two answers off the mode: a coalition of two learns the rest
+    [InlineData(new long[] { 1, 1, 1, 1, 1 }, false)]   // four off the mode
+    [InlineData(new long[] { 0, 3, 3, 0, 0 }, false)]   // three off the mode
+    [InlineData(new long[] { 0, 0, 0, 0, 0 }, false)]   // no answers: nothing to attribute
+    public void A_distribution_attributes_an_answer_when_fewer_than_k_answers_differ_from_its_most_common_score(long[] counts, bool attributes) =>
+        Assert.Equal(attributes, new SurveyPrivacy(3).DistributionAttributes(counts));
+
+    [Fact]
+    public void A_months_distributions_are_withheld_when_any_atom_attributes_including_the_rest_behind_the_shown_cells()
+    {
+        var privacy = new SurveyPrivacy(3);
+        // Two shown cells that pass, and an organisation month whose rest (its withheld cells) is everyone choosing 5.
+        long[] a = [1, 1, 1, 1, 0], b = [0, 2, 1, 1, 1];
+        Assert.False(privacy.DistributionWithheld([1, 3, 2, 2, 1], [a, b]));
+        Assert.True(privacy.DistributionWithheld([1, 3, 2, 2, 3], [a, b]));
+        // A shown cell where all agree withholds the month even though the organisation's sum passes.
+        Assert.False(privacy.DistributionAttributes([1, 1, 1, 4, 4]));
+        Assert.True(privacy.DistributionWithheld([1, 1, 1, 4, 4], [[0, 0, 0, 3, 0], [1, 1, 1, 1, 4]]));
+    }
 }

@@ -28,7 +28,9 @@ public sealed class SurveyImportTests
         var report = await host.Get<CsvImporter>().ImportAsync(path, null, "csv-test", skipInvalid: false);
 
         Assert.False(report.HasErrors, string.Join(Environment.NewLine, report.Errors));
-        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(IngestTestHost.SurveySalt), Encoding.UTF8.GetBytes("ann.lee@acme.example")));
+        // Keyed per wave (docs/security.md, "Survey key"): HMAC-SHA256(HMAC-SHA256(salt, "survey-wave:" + wave), id).
+        var waveKey = HMACSHA256.HashData(Encoding.UTF8.GetBytes(IngestTestHost.SurveySalt), Encoding.UTF8.GetBytes("survey-wave:pulse-q2"));
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(waveKey, Encoding.UTF8.GetBytes("ann.lee@acme.example")));
         var rows = await host.EngineStore.QueryAsync<AnswerRow>("SELECT respondent_hash, question, score, toString(answered_at) AS answered_at FROM survey_responses FINAL ORDER BY question");
         Assert.All(rows, row => Assert.Equal(expected, row.RespondentHash));
         Assert.Equal([("flow", 4, "2026-04-13 14:20:00.000"), ("nps", 9, "2026-04-13 00:00:00.000")], rows.Select(r => (r.Question, (int)r.Score, r.AnsweredAt)).ToList());
@@ -85,7 +87,8 @@ public sealed class SurveyImportTests
         Assert.Equal(1, await host.CountAsync("survey_responses FINAL", "answered_at = toDateTime64('2026-02-01 05:00:00', 3, 'UTC')"));
         // The month the survey figures cut it into, by the product's own query in the organisation's zone.
         var cells = await host.EngineStore.QueryAsync<CellRow>(new SqlFiles().Query("space/survey_respondents"), QueryParameters.From(
-            ("from", new DateTimeOffset(2026, 1, 1, 5, 0, 0, TimeSpan.Zero)), ("to", new DateTimeOffset(2026, 3, 1, 5, 0, 0, TimeSpan.Zero)), ("tz", "America/New_York")));
+            ("from", new DateTimeOffset(2026, 1, 1, 5, 0, 0, TimeSpan.Zero)), ("to", new DateTimeOffset(2026, 3, 1, 5, 0, 0, TimeSpan.Zero)), ("tz", "America/New_York"),
+            ("published", new[] { new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1) })));
         Assert.Equal([new DateOnly(2026, 2, 1)], cells.Select(c => c.AnswerMonth).ToList());
     }
 
@@ -95,19 +98,23 @@ public sealed class SurveyImportTests
         await using var host = await HostWithTeamsAsync();
         var teams = host.WriteFile("teams-2.csv", "slug,name\npayments,Payments\n");
         Assert.False((await host.Get<CsvImporter>().ImportAsync(teams, null, "csv-test", skipInvalid: false)).HasErrors);
-        var first = host.WriteFile("surveys.csv", $"{Header}\npulse-q2,ann,checkout,2026-04-13,nps,9\npulse-q2,ann,checkout,2026-04-13,flow,4\npulse-q2,bob,checkout,2026-04-14,nps,7\n");
+        // An open wave (it opened days ago; waves close 28 days after their first answer): corrections still replace.
+        var (d1, d2, d3) = (Day(-10), Day(-9), Day(-2));
+        var first = host.WriteFile("surveys.csv", $"{Header}\npulse-q2,ann,checkout,{d1},nps,9\npulse-q2,ann,checkout,{d1},flow,4\npulse-q2,bob,checkout,{d2},nps,7\n");
         Assert.False((await host.Get<CsvImporter>().ImportAsync(first, null, "csv-test", skipInvalid: false)).HasErrors);
 
         // Ann was in payments all along; the corrected export also fixes the day she answered flow.
-        var corrected = host.WriteFile("surveys.csv", $"{Header}\npulse-q2,ann,payments,2026-04-13,nps,9\npulse-q2,ann,payments,2026-05-02,flow,4\npulse-q2,bob,checkout,2026-04-14,nps,7\n");
+        var corrected = host.WriteFile("surveys.csv", $"{Header}\npulse-q2,ann,payments,{d1},nps,9\npulse-q2,ann,payments,{d3},flow,4\npulse-q2,bob,checkout,{d2},nps,7\n");
         var report = await host.Get<CsvImporter>().ImportAsync(corrected, null, "csv-test", skipInvalid: false);
 
         Assert.False(report.HasErrors, string.Join(Environment.NewLine, report.Errors));
         var rows = await host.EngineStore.QueryAsync<TeamAnswerRow>(
             "SELECT team, question, toString(toDate(answered_at)) AS day FROM survey_responses FINAL ORDER BY team, question, day");
-        Assert.Equal([("checkout", "nps", "2026-04-14"), ("payments", "flow", "2026-05-02"), ("payments", "nps", "2026-04-13")],
+        Assert.Equal([("checkout", "nps", d2), ("payments", "flow", d3), ("payments", "nps", d1)],
             rows.Select(r => (r.Team, r.Question, r.Day)).ToList());
     }
+
+    private static string Day(int fromToday) => DateTime.UtcNow.Date.AddDays(fromToday).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private sealed record AnswerRow(string RespondentHash, string Question, short Score, string AnsweredAt);
 

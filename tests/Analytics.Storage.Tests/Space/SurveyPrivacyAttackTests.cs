@@ -140,6 +140,6 @@ public sealed class SurveyPrivacyAttackTests
 
     /// <summary>Every score of the group as text (null when not shown), with whether it was withheld.</summary>
     private static IEnumerable<(string Question, string? Value, bool Suppressed)> Scores(SurveyGroup group) =>
-        group.Likert.Select(l => (l.Question, l.Mean is null ? null : $"{l.Mean:R} {string.Join(",", l.Distribution!)}", l.Suppressed))
+        group.Likert.Select(l => (l.Question, l.Mean is null ? null : $"{l.Mean:R} {(l.Distribution is null ? "distribution withheld" : string.Join(",", l.Distribution))}", l.Suppressed))
             .Prepend((SurveyQuestions.Nps, group.Nps.Score is null ? null : $"{group.Nps.Score:R} {group.Nps.Responses}", group.Nps.Suppressed));
 }

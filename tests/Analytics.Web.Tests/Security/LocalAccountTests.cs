@@ -49,8 +49,7 @@ public sealed class LocalAccountTests : IAsyncLifetime
     public async Task Max_failed_attempts_in_a_row_lock_the_account_for_the_lockout_then_it_signs_in_again()
     {
         await Accounts.AddAsync("carol", LocalAccountPasswords.Hash(Password), [AnalyticsRoles.TeamLead], ["payments"]);
-        var signIn = new LocalSignIn(Accounts, Options.Create(new AuthOptions { Local = { MaxFailedAttempts = 3, Lockout = TimeSpan.FromMinutes(10) } }), _clock,
-            NullLogger<LocalSignIn>.Instance);
+        var signIn = NewSignIn();
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -73,6 +72,43 @@ public sealed class LocalAccountTests : IAsyncLifetime
         Assert.True(AnalyticsRoles.CanSeeRows(user, "payments"));
         Assert.False(AnalyticsRoles.CanSeeRows(user, "search"));
     }
+
+    [Fact]
+    public async Task Every_failure_and_the_lockout_are_audited_with_who_what_when_and_from_where_but_no_password()
+    {
+        await Accounts.AddAsync("dave", LocalAccountPasswords.Hash(Password), [AnalyticsRoles.Viewer], []);
+        var signIn = NewSignIn();
+        const string From = "203.0.113.7";
+
+        await signIn.SignInAsync("nobody", "typed-secret-1", "test", From);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            await signIn.SignInAsync("dave", $"typed-secret-{attempt + 2}", "test", From);
+        }
+        await signIn.SignInAsync("dave", Password, "test", From);   // locked: refused although right
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        await signIn.SignInAsync("dave", Password, "test", From);   // succeeds: not a failure
+
+        var entries = (await _services.GetRequiredService<AuditTrail>().PageAsync(new AuditQuery(), 0, 100)).Entries.OrderBy(e => e.Id).ToList();
+        Assert.Equal(
+            [
+                (LocalSignIn.UnknownAccount, "signin.failed"), ("dave", "signin.failed"), ("dave", "signin.failed"),
+                ("dave", "signin.lockout"), ("dave", "signin.failed"),
+            ],
+            entries.Select(e => (e.Actor, e.Action)).ToList());
+        Assert.All(entries, e => Assert.Equal(From, e.RemoteAddress));
+        Assert.All(entries, e => Assert.Equal(_clock.GetUtcNow().AddMinutes(-11), e.At));
+        Assert.Contains("locked until", entries[3].Outcome, StringComparison.Ordinal);
+        Assert.Contains("locked until", entries[4].Outcome, StringComparison.Ordinal);
+        Assert.All(entries, e => Assert.DoesNotContain("typed-secret", $"{e.Actor}{e.Target}{e.Outcome}{e.Before}{e.After}", StringComparison.Ordinal));
+        Assert.All(entries, e => Assert.DoesNotContain(Password, $"{e.Actor}{e.Target}{e.Outcome}{e.Before}{e.After}", StringComparison.Ordinal));
+        Assert.DoesNotContain("nobody", string.Join("|", entries.Select(e => $"{e.Actor}{e.Target}{e.Outcome}")), StringComparison.Ordinal);
+        Assert.True((await _services.GetRequiredService<AuditTrail>().VerifyAsync()).Intact);
+    }
+
+    private LocalSignIn NewSignIn() =>
+        new(Accounts, Options.Create(new AuthOptions { Local = { MaxFailedAttempts = 3, Lockout = TimeSpan.FromMinutes(10) } }), _clock,
+            NullLogger<LocalSignIn>.Instance, _services.GetRequiredService<AuditTrail>());
 
     [Fact]
     public async Task The_cli_adds_lists_and_removes_and_refuses_bad_input()

@@ -6,7 +6,8 @@
 -- respondents are the group's respondents to the survey as a whole. NPS question 'nps' scores 0–10: promoters 9–10,
 -- detractors 0–6. Every other question is Likert 1–5: score_sum and the count of each score 1..5.
 -- Scores outside their scale are not answers and are left out. These are raw counts: SurveyQueries applies the
--- privacy rule (survey_respondents.sql) before anything leaves the query layer.
+-- privacy rule (survey_respondents.sql) before anything leaves the query layer. Only the published months
+-- {published:Array(Date)} are read (SurveyWaves): figures of a month with an open wave are not shown yet.
 WITH answers AS
 (
     SELECT
@@ -17,6 +18,7 @@ WITH answers AS
         score
     FROM survey_responses FINAL
     WHERE answered_at >= {from:DateTime64(3, 'UTC')} AND answered_at < {to:DateTime64(3, 'UTC')}
+      AND has({published:Array(Date)}, toStartOfMonth(toTimeZone(answered_at, {tz:String})))
       AND if(question = 'nps', score BETWEEN 0 AND 10, score BETWEEN 1 AND 5)
 )
 SELECT

@@ -102,6 +102,26 @@ public sealed class OpenIdConnectSignInTests(AnalyticsAppFixture fixture, Browse
         Assert.StartsWith(new Uri(_provider.Authority, "connect/authorize").ToString(), page.Headers.Location?.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_sign_in_that_fails_at_the_provider_is_audited_with_where_from_and_ends_on_access_denied()
+    {
+        using var client = SignInClient.Anonymous(AppAddress);
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+
+        // The provider's answer as a forged or replayed callback carries it: an error and a state this app never issued.
+        using var response = await client.GetAsync("signin-oidc?error=access_denied&error_description=cancelled&state=forged");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(AnalyticsAuthentication.DeniedPath, response.Headers.Location?.OriginalString);
+        var trail = await _app.Services.GetRequiredService<Analytics.Storage.Catalog.AuditTrail>()
+            .PageAsync(new Analytics.Storage.Catalog.AuditQuery(Action: "signin.failed", From: since), 0, 50);
+        var entry = Assert.Single(trail.Entries, e => e.Target == "openid connect");
+        Assert.Equal(Analytics.Storage.Catalog.AuditActor.Anonymous, entry.Actor);
+        Assert.Equal("127.0.0.1", entry.RemoteAddress);
+        Assert.False(string.IsNullOrWhiteSpace(entry.Outcome));
+        Assert.True(entry.At >= since);
+    }
+
     /// <summary>A fresh browser context whose cookie at the provider names <paramref name="user"/> (the provider's passthrough sign-in).</summary>
     private async Task<IBrowserContext> NewContextAsync(TestUser user)
     {
