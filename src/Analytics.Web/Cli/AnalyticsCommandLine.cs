@@ -36,6 +36,8 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(KeyCommands.Create());
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(UserCommands.Create());
+        root.Subcommands.Add(BackupCommands.Backup());
+        root.Subcommands.Add(BackupCommands.Restore());
         return root;
     }
 
