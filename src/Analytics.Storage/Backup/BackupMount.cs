@@ -54,9 +54,9 @@ internal sealed class BackupMount : IAsyncDisposable
     /// <summary>The newest <c>ingested_at</c> of <paramref name="source"/>'s rows over every table with both columns, or null if it has none.</summary>
     public async Task<DateTimeOffset?> NewestIngestedAsync(string source, CancellationToken cancellationToken)
     {
-        var tables = await _store.QueryAsync<NameRow>(
+        var tables = await _store.QueryAsync<TableRow>(
             """
-            SELECT table AS name FROM system.columns
+            SELECT table FROM system.columns
             WHERE database = {database:String} AND name IN ('source', 'ingested_at')
             GROUP BY table HAVING count() = 2 ORDER BY table
             """,
@@ -65,7 +65,7 @@ internal sealed class BackupMount : IAsyncDisposable
         foreach (var table in tables)
         {
             var found = await _store.QueryAsync<NewestRow>(
-                $"SELECT max(ingested_at) AS newest, count() AS rows FROM {Database}.{ClickHouseText.QuoteIdentifier(table.Name)} WHERE source = {{source:String}}",
+                $"SELECT max(ingested_at) AS newest, count() AS rows FROM {Database}.{ClickHouseText.QuoteIdentifier(table.Table)} WHERE source = {{source:String}}",
                 QueryParameters.From(("source", source)), cancellationToken);
             if (found.Single() is { Rows: > 0 } row && (newest is null || row.Newest > newest))
             {
@@ -79,6 +79,8 @@ internal sealed class BackupMount : IAsyncDisposable
         await _store.ExecuteAsync($"DROP DATABASE IF EXISTS {Database} SYNC");
 
     private sealed record NameRow(string Name);
+
+    private sealed record TableRow(string Table);
 
     private sealed record CountRow(ulong Rows);
 
