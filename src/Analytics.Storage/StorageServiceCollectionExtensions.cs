@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddCatalog(configuration.GetConnectionString("Catalog")
             ?? $"Data Source={Path.Combine(StoreOptions.DefaultDataRoot, "catalog.db")}");
         services.AddSingleton<StoreStartup>();
+        services.AddSingleton<Backup.StoreBackup>();
         return services;
     }
 

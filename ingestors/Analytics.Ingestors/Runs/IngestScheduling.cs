@@ -8,7 +8,8 @@ public static class IngestScheduling
 {
     /// <summary>
     /// The scheduler of the web host: Quartz with one job per source configured under <c>Analytics:Sources</c>,
-    /// fired by its <c>Cron</c> (UTC). A source's runs never overlap, and stopping the app waits for running jobs.
+    /// fired by its <c>Cron</c> (UTC) on one instance of those sharing the store. A source's runs never overlap, and
+    /// stopping the app waits for running jobs.
     /// </summary>
     /// <exception cref="InvalidOperationException">A source's Cron does not parse (the message names the setting).</exception>
     public static IServiceCollection AddIngestScheduling(this IServiceCollection services, IConfiguration configuration)
@@ -27,7 +28,10 @@ public static class IngestScheduling
                 quartz.AddIngestSourceJob(source.Name, source.Cron);
             }
         });
-        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        // Not Quartz's own hosted service: the scheduler runs only on the instance that holds the lease, and stopping
+        // the app waits for running jobs (SchedulerElection).
+        services.AddSingleton<SchedulerElection>();
+        services.AddHostedService(provider => provider.GetRequiredService<SchedulerElection>());
         return services;
     }
 

@@ -4,7 +4,7 @@ namespace Analytics.Storage.ClickHouse;
 
 /// <summary>
 /// A lock shared by every process that uses one ClickHouse database (on one machine or several): the table
-/// <c>lock__&lt;name&gt;</c> exists while someone holds it, with one row naming the holder and when its hold runs out.
+/// <c>lock__&lt;name&gt;</c> exists while someone holds it, with a row per take or renewal naming the holder and when its hold runs out.
 /// </summary>
 /// <remarks>
 /// In ClickHouse, not in the SQLite catalog: app instances on several machines share a ClickHouse server but not
@@ -70,10 +70,33 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
         {
             return; // taken over and released by another process after this one's hold ran out: nothing left to free
         }
-        if (holders.Count == 1 && holders[0].Holder == Holder)
+        if (HeldBy(holders, Holder))
         {
             await store.ExecuteAsync($"DROP TABLE IF EXISTS {_table} SYNC", cancellationToken: cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Extends this object's hold by another <c>hold</c> from now (a row more; the newest counts); false, changing
+    /// nothing, when this object no longer holds the lock (released, or taken over after its hold ran out).
+    /// </summary>
+    public async Task<bool> RenewAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<HolderRow> holders;
+        try
+        {
+            holders = await store.QueryAsync<HolderRow>($"SELECT holder, expires_at FROM {_table}", cancellationToken: cancellationToken);
+        }
+        catch (ClickHouseException error) when (error.Code == UnknownTable)
+        {
+            return false;
+        }
+        if (!HeldBy(holders, Holder))
+        {
+            return false;
+        }
+        await InsertHoldAsync(cancellationToken);
+        return true;
     }
 
     private async Task<bool> TryCreateAsync(CancellationToken cancellationToken)
@@ -88,11 +111,18 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
         {
             return false;
         }
-        await store.ExecuteAsync(
-            $"INSERT INTO {_table} (holder, expires_at) SELECT {{holder:String}}, now64(3, 'UTC') + toIntervalMillisecond({{hold:UInt64}})",
-            QueryParameters.From(("holder", Holder), ("hold", (ulong)hold.TotalMilliseconds)), cancellationToken);
+        await InsertHoldAsync(cancellationToken);
         return true;
     }
+
+    private Task InsertHoldAsync(CancellationToken cancellationToken) =>
+        store.ExecuteAsync(
+            $"INSERT INTO {_table} (holder, expires_at) SELECT {{holder:String}}, now64(3, 'UTC') + toIntervalMillisecond({{hold:UInt64}})",
+            QueryParameters.From(("holder", Holder), ("hold", (ulong)hold.TotalMilliseconds)), cancellationToken);
+
+    /// <summary>True when every row (one per take or renewal) names <paramref name="holder"/>.</summary>
+    private static bool HeldBy(IReadOnlyList<HolderRow> rows, string holder) =>
+        rows.Count > 0 && rows.All(row => row.Holder == holder);
 
     private async Task<bool> IsAbandonedAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +145,7 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
                 }
                 // A live hold whose holder ran on this machine and is gone (killed mid-refresh) is taken over at once.
                 var holders = await store.QueryAsync<HolderRow>($"SELECT holder, expires_at FROM {_table}", cancellationToken: cancellationToken);
-                return holders.Count == 1 && HolderIsGone(holders[0].Holder);
+                return HeldBy(holders, holders[0].Holder) && HolderIsGone(holders[0].Holder);
             }
             // A table without its row: its holder is between CREATE and INSERT, or died there. How long it has been
             // rowless is timed here, by this waiter: the engine's table times are not reliable for this (the

@@ -39,6 +39,8 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(AuditCommands.Create());
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(SurveyCommands.Create());
+        root.Subcommands.Add(BackupCommands.Backup());
+        root.Subcommands.Add(BackupCommands.Restore());
         return root;
     }
 

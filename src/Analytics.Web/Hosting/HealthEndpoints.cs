@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Analytics.Ingestors.Runs;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -10,7 +11,7 @@ namespace Analytics.Web.Hosting;
 
 /// <summary>
 /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (ClickHouse answers a trivial query, the catalog
-/// opens, the scheduler is started), each a JSON body with every check's status and nothing else: no connection
+/// opens, the scheduler is started here or another instance runs it), each a JSON body with every check's status and nothing else: no connection
 /// strings, no exception text. Open to everyone, as probes need.
 /// </summary>
 public static class HealthEndpoints
@@ -85,15 +86,20 @@ public static class HealthEndpoints
         }
     }
 
-    private sealed class SchedulerCheck(ISchedulerFactory schedulers) : IHealthCheck
+    /// <summary>Ready as leader (the scheduler runs here) or follower (another instance sharing the store runs it).</summary>
+    private sealed class SchedulerCheck(ISchedulerFactory schedulers, SchedulerElection election) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            if (!election.IsLeader)
+            {
+                return HealthCheckResult.Healthy("follower: another instance runs the scheduler");
+            }
             var scheduler = await schedulers.GetScheduler(cancellationToken);
             var status = await scheduler.GetStatus(cancellationToken);
             return status == SchedulerStatus.Running
-                ? HealthCheckResult.Healthy("the scheduler is started")
-                : HealthCheckResult.Unhealthy($"the scheduler is not started ({status})");
+                ? HealthCheckResult.Healthy("leader: the scheduler runs here")
+                : HealthCheckResult.Unhealthy($"leader, but the scheduler is not started ({status})");
         }
     }
 }

@@ -70,6 +70,13 @@ internal static class ChDbEngine
             // Row mapping reads JSON: numbers as numbers, timestamps as ISO 8601 in UTC.
             "--output_format_json_quote_64bit_integers=0",
             "--date_time_output_format=iso",
+            // Server settings follow "--". BACKUP/RESTORE to File(...) need allowed paths: a relative name resolves
+            // under the first (the data folder's backups/, as a server resolves it under its own); `analytics backup`
+            // writes an absolute path the user chose, which the second allows. No one else sends SQL to this
+            // in-process engine, and it can write only where this process can anyway.
+            "--",
+            "--backups.allowed_path=" + Path.Combine(path, "backups") + "/",
+            "--backups.allowed_path[1]=/",
         ];
         var connectionPointer = ChDbNative.Connect(arguments.Length, arguments);
         if (connectionPointer == IntPtr.Zero || Marshal.ReadIntPtr(connectionPointer) == IntPtr.Zero)

@@ -18,8 +18,8 @@ namespace Analytics.Web.Cli.HandOver;
 internal sealed partial class CommandChannelServer(
     IServiceProvider services, IOptions<StoreOptions> storeOptions, IHostApplicationLifetime lifetime, ILogger<CommandChannelServer> logger) : IHostedService
 {
-    // Commands that only make sense in a process of their own: they are never handed over.
-    private static readonly HashSet<string> OwnProcessCommands = ["serve", "setup", "users"];
+    // Commands that only make sense in a process of their own (a restore replaces the store the app has open): never handed over.
+    private static readonly HashSet<string> OwnProcessCommands = ["serve", "setup", "users", "restore"];
 
     // sockaddr_un holds 108 bytes with the terminating zero.
     private const int MaximumSocketPathBytes = 107;
