@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Core.Dora;
 
 namespace Analytics.Web.Utils;
 
@@ -18,6 +19,10 @@ public static class DashboardUrls
 
     /// <summary>The organisation's overview; <paramref name="query"/> is a query string as read from a URL ("?days=30" or "").</summary>
     public static string OverviewUrl(string query = "") => OverviewBasePath + query;
+
+    /// <summary>The overview with its rows by team (the default, left out of the URL), service or repository: ?days=90&amp;tiers=2021&amp;by=service.</summary>
+    public static string OverviewUrl(int days, string? tiers, DoraBreakdown by) =>
+        Query(OverviewBasePath, ("days", Number(days)), ("tiers", tiers), ("by", by == DoraBreakdown.Team ? null : by.Name()));
 
     /// <summary>A team's page, for a period and benchmark year when given (?days=90&amp;tiers=2021).</summary>
     public static string TeamUrl(string team, int? days = null, string? tiers = null) =>

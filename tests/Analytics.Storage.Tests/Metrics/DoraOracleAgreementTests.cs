@@ -205,7 +205,7 @@ public sealed class DoraOracleAgreementTests
         Assert.Equal(want.RecoveryTime.Tier, got.RecoveryTime.Tier);
     }
 
-    private static void AssertEmpty(DoraSummary want, string context)
+    internal static void AssertEmpty(DoraSummary want, string context)
     {
         Assert.True(want.DeploymentFrequency.Deployments == 0 && want.DeploymentFrequency.FailedAttempts == 0, $"{context}: missing from SQL but the oracle has deployments");
         Assert.True(want.LeadTime.Changes == 0 && want.LeadTime.Excluded == 0, $"{context}: missing from SQL but the oracle has changes");
