@@ -217,6 +217,34 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         Assert.All(page.FindAll("[data-testid=teams] a[href^='teams/']"), link => Assert.EndsWith($"&tiers={written}", link.GetAttribute("href")));
     }
 
+    [Theory]
+    [InlineData(DoraBreakdown.Service, "Service", "Services")]
+    [InlineData(DoraBreakdown.Repository, "Repository", "Repositories")]
+    public async Task By_in_the_url_breaks_the_table_down_by_service_or_repository_and_the_switch_links_each_breakdown(DoraBreakdown by, string column, string heading)
+    {
+        await using var context = NewContext();
+        var page = RenderAt(context, $"/?days=180&tiers=2021&by={by.Name()}");
+        var window = WindowOf(page);
+        var expected = (await app.Services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(window.From, window.To) { By = by })).WithTiers(DoraTierTables.Get(2021));
+
+        Assert.Contains(heading, page.FindAll("h2").Select(h => h.TextContent.Trim()));
+        Assert.Equal(column, OverviewText.Normalise(page.Find("[data-testid=teams] thead th").TextContent));
+        var rows = page.FindAll("[data-testid=teams] tbody tr");
+        Assert.True(expected.Teams.Count > AnalyticsAppFixture.Scale.Teams, $"{expected.Teams.Count} {by} rows for {AnalyticsAppFixture.Scale.Teams} teams");
+        Assert.Equal(expected.Teams.Select(row => row.Team), rows.Select(row => OverviewText.Normalise(row.QuerySelector("td")!.TextContent)));
+        foreach (var (row, unit) in rows.Zip(expected.Teams))
+        {
+            Assert.EndsWith($"n={unit.LeadTime.Changes}", OverviewText.Normalise(row.QuerySelectorAll("td")[2].TextContent));
+            Assert.Equal(OverviewText.Cards.Select(card => OverviewText.TiersOf(unit)[card]), row.QuerySelectorAll("[data-tier]").Select(badge => badge.GetAttribute("data-tier")));
+        }
+        // A service or repository is no team: no row links a team page.
+        Assert.Empty(page.FindAll("[data-testid=teams] a[href^='teams/']"));
+        // The switch: one link per breakdown keeping the period and tier year, built by the URL builder; the current one marked.
+        Assert.Equal(Enum.GetValues<DoraBreakdown>().Select(b => DashboardUrls.OverviewUrl(180, "2021", b)),
+            page.FindAll("[data-testid=breakdown] a").Select(link => link.GetAttribute("href")));
+        Assert.Equal($"by {by.Name()}", page.Find("[data-testid=breakdown] a[aria-current=page]").TextContent.Trim());
+    }
+
     private BunitContext NewContext() => AppComponents.NewContext(app);
 
     private static IRenderedComponent<Overview> RenderAt(BunitContext context, string uri)
