@@ -51,17 +51,27 @@ public sealed class CommitGraph
 
     public bool Contains(string sha) => _indexBySha.ContainsKey(sha);
 
+    public IEnumerable<string> Shas => _shas;
+
     public DateTimeOffset CommittedAt(string sha) => _committedAt[_indexBySha[sha]];
 
     /// <summary>Every commit reachable from <paramref name="head"/> through parents, itself included.</summary>
-    public IReadOnlyList<string> ReachableFrom(string head)
+    public IReadOnlyList<string> ReachableFrom(string head) => ReachableFromAny([IndexOf(head)]);
+
+    /// <summary>Every commit reachable through parents from any of <paramref name="heads"/> (those in the graph), themselves included.</summary>
+    public IReadOnlySet<string> ReachableFromAny(IEnumerable<string> heads) =>
+        ReachableFromAny(heads.Select(sha => _indexBySha.GetValueOrDefault(sha, -1)).Where(index => index >= 0)).ToHashSet(StringComparer.Ordinal);
+
+    private List<string> ReachableFromAny(IEnumerable<int> starts)
     {
-        var start = IndexOf(head);
         var seen = new bool[_shas.Length];
         var pending = new Stack<int>();
         var reachable = new List<string>();
-        seen[start] = true;
-        pending.Push(start);
+        foreach (var start in starts.Where(start => !seen[start]))
+        {
+            seen[start] = true;
+            pending.Push(start);
+        }
         while (pending.TryPop(out var node))
         {
             reachable.Add(_shas[node]);

@@ -28,7 +28,7 @@ public sealed record DeploymentLinkSummary(IReadOnlyList<string> Services, int P
 /// Fills deployment_commits — the changes each production deployment shipped — for a set of services:
 /// the commits reachable from the deployment's sha and not from the previous production deployment of the same
 /// service (<c>git rev-list previous..sha</c>). Where that ancestry is unknown, the commits made between the two
-/// deployments' finish times, marked inferred. Production deployments are the <c>production_deployments</c>
+/// deployments' finish times that reached the default branch (<see cref="ReachedDefaultBranch"/>), marked inferred. Production deployments are the <c>production_deployments</c>
 /// view's, so the catalog's environment rules decide, as for every metric. A service that owns paths of a shared
 /// repository (a monorepo) keeps only the commits that touch them, and those whose changed files are unknown
 /// (<see cref="PathAttribution"/>); a service without paths keeps every commit.
@@ -69,6 +69,12 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
         WHERE repository IN {repositories:Array(String)} AND sha IN {shas:Array(String)}
         """;
 
+    private const string PullRequestCommitsSql = """
+        SELECT DISTINCT repository, sha
+        FROM pull_request_commits
+        WHERE repository IN {repositories:Array(String)}
+        """;
+
     private const string CommitsSql = """
         SELECT repository, sha, parents, committed_at
         FROM commits FINAL
@@ -99,10 +105,15 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
             .GroupBy(commit => commit.Repository, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => new CommitGraph(group.Select(c => new GraphCommit(c.Sha, c.Parents, c.CommittedAt))), StringComparer.Ordinal);
 
+        var branchCommits = repositories.Count == 0
+            ? []
+            : await store.QueryAsync<KnownShaRow>(PullRequestCommitsSql, QueryParameters.From(("repositories", repositories)), cancellationToken);
+        var onDefaultBranch = ReachedDefaultBranch(graphs, branchCommits);
+
         var paths = await PathAttribution.LoadAsync(store, serviceList, repositories, cancellationToken);
         var links = deployments
             .GroupBy(deployment => deployment.Service, StringComparer.Ordinal)
-            .SelectMany(serviceDeployments => LinksOf(serviceDeployments.ToList(), graphs, options.Value.FirstDeploymentLookback))
+            .SelectMany(serviceDeployments => LinksOf(serviceDeployments.ToList(), graphs, onDefaultBranch, options.Value.FirstDeploymentLookback))
             .Select(link => paths.TouchesPaths(link.Service, link.Repository, link.Sha) is { } touches ? link with { TouchesPaths = touches } : null)
             .OfType<DeploymentCommitLink>()
             .ToList();
@@ -159,15 +170,44 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
     private static bool HasKnownAncestry(ProductionDeploymentRow previous, ProductionDeploymentRow deployment, Func<string, bool> isKnown) =>
         previous.Repository == deployment.Repository && isKnown(deployment.Sha) && isKnown(previous.Sha);
 
+    /// <summary>
+    /// Per repository, the stored commits that reached the default branch: every commit that no pull request lists as
+    /// one of its branch's commits (pull_request_commits), and every commit in the history of one of those. The sources
+    /// store no branch, but they read commits from the default branch's history (git: the default branch and deployment
+    /// tags; GitHub: the default branch and comparisons between deployed shas) and from pull requests, whose commits may
+    /// never reach it: an abandoned pull request's, or a squash-merged one's (the squash commit reaches it instead). A
+    /// merge-commit pull request's commits are in its merge commit's history, so they count (docs/metrics.md, "Changes shipped by a deployment").
+    /// </summary>
+    /// <remarks>Worked out only for a repository a time window links in (a walk of its whole graph).</remarks>
+    private static IReadOnlyDictionary<string, Lazy<IReadOnlySet<string>>> ReachedDefaultBranch(
+        IReadOnlyDictionary<string, CommitGraph> graphs, IEnumerable<KnownShaRow> pullRequestCommits)
+    {
+        var branchOnly = pullRequestCommits.ToLookup(row => row.Repository, row => row.Sha, StringComparer.Ordinal);
+        return graphs.ToDictionary(
+            pair => pair.Key,
+            pair => new Lazy<IReadOnlySet<string>>(() =>
+            {
+                var listed = branchOnly[pair.Key].ToHashSet(StringComparer.Ordinal);
+                return pair.Value.ReachableFromAny(pair.Value.Shas.Where(sha => !listed.Contains(sha)));
+            }),
+            StringComparer.Ordinal);
+    }
+
     /// <param name="deployments">One service's production deployments in the order they finished.</param>
+    /// <param name="onDefaultBranch">Per repository, the commits a time window may link (<see cref="ReachedDefaultBranch"/>).</param>
     private static IEnumerable<DeploymentCommitLink> LinksOf(
-        IReadOnlyList<ProductionDeploymentRow> deployments, IReadOnlyDictionary<string, CommitGraph> graphs, TimeSpan firstDeploymentLookback)
+        IReadOnlyList<ProductionDeploymentRow> deployments, IReadOnlyDictionary<string, CommitGraph> graphs,
+        IReadOnlyDictionary<string, Lazy<IReadOnlySet<string>>> onDefaultBranch, TimeSpan firstDeploymentLookback)
     {
         var empty = new CommitGraph([]);
         ProductionDeploymentRow? previous = null;
         foreach (var deployment in deployments)
         {
             var graph = graphs.GetValueOrDefault(deployment.Repository) ?? empty;
+            // Ancestry links what the deployed sha holds, whatever branch it came from; a time window only what reached the default branch.
+            var reached = onDefaultBranch.GetValueOrDefault(deployment.Repository);
+            IEnumerable<string> Window(DateTimeOffset after, DateTimeOffset upTo) =>
+                graph.CommittedBetween(after, upTo).Where(sha => reached?.Value.Contains(sha) == true);
             var knownAncestry = graph.Contains(deployment.Sha);
             IEnumerable<string> shipped;
             string link;
@@ -177,7 +217,7 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
                 var earliest = deployment.FinishedAt - firstDeploymentLookback;
                 shipped = knownAncestry
                     ? graph.ReachableFrom(deployment.Sha).Where(sha => graph.CommittedAt(sha) > earliest)
-                    : graph.CommittedBetween(earliest, deployment.FinishedAt);
+                    : Window(earliest, deployment.FinishedAt);
                 link = knownAncestry ? Exact : Inferred;
             }
             else if (HasKnownAncestry(previous, deployment, graph.Contains))
@@ -187,7 +227,7 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
             }
             else
             {
-                shipped = graph.CommittedBetween(previous.FinishedAt, deployment.FinishedAt);
+                shipped = Window(previous.FinishedAt, deployment.FinishedAt);
                 link = Inferred;
             }
 

@@ -18,11 +18,14 @@ public sealed record DoraSummary(
 /// <param name="Tier">Null when there was no production deployment in the window: no deployments is not a tier.</param>
 public sealed record DeploymentFrequencyFigure(long Deployments, long FailedAttempts, double DeploymentsPerDay, double MedianDeploymentDaysPerWeek, DoraTier? Tier);
 
-/// <param name="Changes">Commits whose first production deployment finished in the period (the sample).</param>
-/// <param name="Excluded">Commits dropped because the deployment finished before the commit time (a data error).</param>
+/// <param name="Changes">The sample: commits (or, per pull request, merged pull requests) whose first production deployment finished in the period.</param>
+/// <param name="Excluded">Samples dropped because the deployment finished before the start (a data error), or, per pull request, the first commit is unknown.</param>
 /// <param name="InferredShare">Share of changes linked to their deployment by time window rather than ancestry.</param>
 public sealed record LeadTimeFigure(long Changes, TimeSpan? Median, TimeSpan? P75, TimeSpan? P90, long Excluded, double InferredShare, DoraTier? Tier)
 {
+    /// <summary>What one sample is: <see cref="LeadTimeUnit.Commit"/> or <see cref="LeadTimeUnit.PullRequest"/>.</summary>
+    public string Unit { get; init; } = LeadTimeUnit.Commit;
+
     /// <summary>The sample is smaller than the configured minimum: show the figure, flagged.</summary>
     public bool LowConfidence { get; init; }
 }

@@ -14,6 +14,12 @@ public sealed class MetricOptions
     /// <summary>Lead time starts at the author time instead of the committer time.</summary>
     public bool UseAuthorTime { get; set; }
 
+    /// <summary>
+    /// What a lead-time sample is, unless a request asks for the other (<see cref="Dora.LeadTimeUnit"/>): <c>commit</c>
+    /// (each commit; squash and merge-commit pull requests weigh differently) or <c>pull-request</c> (each merged pull request).
+    /// </summary>
+    public string LeadTimeUnit { get; set; } = Dora.LeadTimeUnit.Commit;
+
     /// <summary>How long after a deployment an unlinked incident is still attributed to it, to the millisecond.</summary>
     public TimeSpan IncidentAttributionWindow { get; set; } = TimeSpan.FromDays(7);
 

@@ -12,6 +12,10 @@ public sealed class MetricOptionsValidator : IValidateOptions<MetricOptions>
         {
             errors.Add($"{MetricOptions.Section}:TimeZone is not a known IANA time zone (was '{options.TimeZone}').");
         }
+        if (LeadTimeUnit.Parse(options.LeadTimeUnit) is null)
+        {
+            errors.Add($"{MetricOptions.Section}:LeadTimeUnit must be {LeadTimeUnit.Choices} (was '{options.LeadTimeUnit}').");
+        }
         if (!options.IncidentAttributionWindowIsValid)
         {
             errors.Add(MetricOptions.IncidentAttributionWindowRule);

@@ -16,11 +16,15 @@ public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string?
     /// <summary>Incident severities time to restore service and the incident list keep (case-insensitive); empty = every severity.</summary>
     public IReadOnlyList<string> Severities { get; init; } = [];
 
+    /// <summary>What a lead-time sample is (<see cref="Core.Dora.LeadTimeUnit"/>: commit or pull-request); null = Analytics:Metrics:LeadTimeUnit.</summary>
+    public string? LeadTimeUnit { get; init; }
+
     // Value equality over the severities too: requests are compared (and may be cache keys) by what they ask for.
     public bool Equals(DoraRequest? other) =>
-        other is not null && From == other.From && To == other.To && Team == other.Team && By == other.By && Severities.SequenceEqual(other.Severities);
+        other is not null && From == other.From && To == other.To && Team == other.Team && By == other.By && Severities.SequenceEqual(other.Severities)
+        && LeadTimeUnit == other.LeadTimeUnit;
 
-    public override int GetHashCode() => HashCode.Combine(From, To, Team, By, Severities.Count);
+    public override int GetHashCode() => HashCode.Combine(From, To, Team, By, Severities.Count, LeadTimeUnit);
 
     /// <summary>The severities as the SQL compares them: trimmed, lower-cased, each once.</summary>
     internal string[] SeverityParameter() =>
@@ -52,7 +56,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("by", request.By.Name()));
 
         var frequency = (await store.QueryAsync<FrequencyRow>(sqlFiles.Query("dora/deployment_frequency"), parameters, cancellationToken)).ToDictionary(row => row.Team);
-        var leadTime = (await store.QueryAsync<LeadTimeRow>(sqlFiles.Query("dora/lead_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
+        var unit = LeadTimeUnitOf(request);
+        var leadTime = (await store.QueryAsync<LeadTimeRow>(sqlFiles.Query(LeadTimeQuery(unit)), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var failure = (await store.QueryAsync<FailureRow>(sqlFiles.Query("dora/change_failure_rate"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var recovery = (await store.QueryAsync<RecoveryRow>(sqlFiles.Query("dora/recovery_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var restore = (await store.QueryAsync<RestoreRow>(sqlFiles.Query("dora/restore_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
@@ -66,7 +71,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
                 request.From,
                 request.To,
                 ToFigure(frequency.GetValueOrDefault(team), months),
-                ToFigure(leadTime.GetValueOrDefault(team), minimum),
+                ToFigure(leadTime.GetValueOrDefault(team), minimum) with { Unit = unit },
                 ToFigure(failure.GetValueOrDefault(team), minimum),
                 ToFigure(recovery.GetValueOrDefault(team), restore.GetValueOrDefault(team), minimum),
                 ToReworkFigure(failure.GetValueOrDefault(team))))
@@ -119,6 +124,17 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
                     row.Changes, Seconds(row.LeadTimeMedianSeconds), row.Resolved, Seconds(row.RecoveryMedianSeconds))))
             .ToList();
     }
+
+    /// <summary>The unit the request asks for, else the configured one; an unknown name is refused, never read as the default.</summary>
+    public string LeadTimeUnitOf(DoraRequest request)
+    {
+        var written = request.LeadTimeUnit ?? options.Value.LeadTimeUnit;
+        return Core.Dora.LeadTimeUnit.Parse(written)
+            ?? throw new ArgumentException($"There is no lead-time unit '{written}'; it is {Core.Dora.LeadTimeUnit.Choices}.", nameof(request));
+    }
+
+    /// <summary>The query file of a lead-time unit: dora/lead_time.sql per commit, dora/lead_time_per_pull_request.sql per pull request.</summary>
+    private static string LeadTimeQuery(string unit) => unit == Core.Dora.LeadTimeUnit.PullRequest ? "dora/lead_time_per_pull_request" : "dora/lead_time";
 
     private static void EnsurePeriod(DateTimeOffset from, DateTimeOffset to, string parameterName)
     {

@@ -13,22 +13,23 @@ public static class AnalyticsApi
     {
         var api = endpoints.MapGroup("/api");
         // ?severity=sev1&severity=sev2 or ?severity=sev1,sev2: time to restore service over those incidents only.
-        api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
-            RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, Severities.Parse(severity), tierChoice, cancellationToken));
-        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog,
+        // ?leadTimeUnit=commit|pull-request: what a lead-time sample is; else Analytics:Metrics:LeadTimeUnit.
+        api.MapGet("/dora", (DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity, string? leadTimeUnit, DoraQueries queries, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken) =>
+            RunAsync(queries, Period.Resolve(from, to, null, clock), null, tiers, Severities.Parse(severity), leadTimeUnit, tierChoice, cancellationToken));
+        api.MapGet("/teams/{team}/dora", async (string team, DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity, string? leadTimeUnit, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog,
             TimeProvider clock, CancellationToken cancellationToken) =>
             await catalog.IsKnownTeamAsync(team, cancellationToken)
-                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, Severities.Parse(severity), tierChoice, cancellationToken)
+                ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, Severities.Parse(severity), leadTimeUnit, tierChoice, cancellationToken)
                 // A misspelt team must not look like a team with no deployments.
                 : Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound));
         // ?by=team|service|repository (default team); ?team= that team's figures split by its services or repositories;
-        // ?format=csv the rows as CSV (docs/dashboards.md, "API").
+        // ?format=csv the rows as CSV; ?leadTimeUnit= as on /api/dora (docs/dashboards.md, "API").
         api.MapGet("/dora/breakdown", BreakdownAsync);
         return endpoints;
     }
 
     private static async Task<IResult> BreakdownAsync(string? by, string? team, string? format, DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity,
-        DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken)
+        string? leadTimeUnit, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (DoraBreakdowns.Parse(by) is not { } breakdown)
         {
@@ -39,7 +40,7 @@ public static class AnalyticsApi
             return Results.Problem($"format= takes json or csv, not '{format}'.", statusCode: StatusCodes.Status400BadRequest);
         }
         var period = Period.Resolve(from, to, null, clock);
-        if (Invalid(period, tiers) is { } invalid)
+        if (Invalid(period, tiers, leadTimeUnit) is { } invalid)
         {
             return invalid;
         }
@@ -47,7 +48,7 @@ public static class AnalyticsApi
         {
             return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);
         }
-        var request = new DoraRequest(period.From, period.To, team) { By = breakdown, Severities = Severities.Parse(severity) };
+        var request = new DoraRequest(period.From, period.To, team) { By = breakdown, Severities = Severities.Parse(severity), LeadTimeUnit = LeadTimeUnit.Parse(leadTimeUnit) };
         var result = (await queries.SummariesAsync(request, cancellationToken)).WithTiers(tierChoice.For(tiers));
         if (format == "csv")
         {
@@ -64,20 +65,24 @@ public static class AnalyticsApi
         ? null
         : Results.Problem($"There is no DORA tier table for '{tiers}'; tiers= takes {string.Join(", ", DoraTierTables.Years)}.", statusCode: StatusCodes.Status400BadRequest);
 
-    /// <summary>A 400 for an unknown tier year or a period that ends before it starts; null when both are fine.</summary>
-    private static IResult? Invalid(Period period, string? tiers) =>
-        UnknownTiers(tiers) ?? (period.To <= period.From
+    /// <summary>A 400 for an unknown tier year or lead-time unit or a period that ends before it starts; null when all are fine.</summary>
+    private static IResult? Invalid(Period period, string? tiers, string? leadTimeUnit) =>
+        UnknownTiers(tiers)
+        ?? (leadTimeUnit is not null && LeadTimeUnit.Parse(leadTimeUnit) is null
+            ? Results.Problem($"There is no lead-time unit '{leadTimeUnit}'; leadTimeUnit= takes {LeadTimeUnit.Choices}.", statusCode: StatusCodes.Status400BadRequest)
+            : null)
+        ?? (period.To <= period.From
             ? Results.Problem($"'to' ({period.To:O}) must be after 'from' ({period.From:O}).", statusCode: StatusCodes.Status400BadRequest)
             : null);
 
-    private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, string? tiers, IReadOnlyList<string> severities, DoraTierChoice tierChoice,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, string? tiers, IReadOnlyList<string> severities, string? leadTimeUnit,
+        DoraTierChoice tierChoice, CancellationToken cancellationToken)
     {
-        if (Invalid(period, tiers) is { } invalid)
+        if (Invalid(period, tiers, leadTimeUnit) is { } invalid)
         {
             return invalid;
         }
-        var request = new DoraRequest(period.From, period.To, team) { Severities = severities };
+        var request = new DoraRequest(period.From, period.To, team) { Severities = severities, LeadTimeUnit = LeadTimeUnit.Parse(leadTimeUnit) };
         var result = (await queries.SummariesAsync(request, cancellationToken)).WithTiers(tierChoice.For(tiers));
         return team is null ? Results.Ok(result) : Results.Ok(result.Teams.SingleOrDefault() ?? result.Organisation with { Team = team });
     }

@@ -31,15 +31,20 @@ internal static class DoraCommand
             Description = "Time to restore service over incidents of these severities only (e.g. --severity sev1 sev2; default every severity).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var leadTimeUnit = new Option<string?>("--lead-time-unit") { Description = "What a lead-time sample is: commit or pull-request (default: Analytics:Metrics:LeadTimeUnit)." };
+        leadTimeUnit.AcceptOnlyFromAmong([.. LeadTimeUnit.All]);
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var command = new Command("dora", "Print the DORA figures for the organisation and each team, service or repository (--by).") { days, from, to, team, by, tiers, severity, format };
+        var command = new Command("dora", "Print the DORA figures for the organisation and each team, service or repository (--by).") { days, from, to, team, by, tiers, severity, leadTimeUnit, format };
         command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
             var table = services.GetRequiredService<DoraTierChoice>().For(result.GetValue(tiers));
             var breakdown = DoraBreakdowns.Parse(result.GetValue(by)) ?? DoraBreakdown.Team; // AcceptOnlyFromAmong has refused any other name
-            var request = new DoraRequest(period.From, period.To, result.GetValue(team)) { By = breakdown, Severities = Severities.Parse(result.GetValue(severity)) };
+            var request = new DoraRequest(period.From, period.To, result.GetValue(team))
+            {
+                By = breakdown, Severities = Severities.Parse(result.GetValue(severity)), LeadTimeUnit = result.GetValue(leadTimeUnit),
+            };
             var dora = (await services.GetRequiredService<DoraQueries>().SummariesAsync(request, token)).WithTiers(table);
             var summaries = dora.Teams.Prepend(dora.Organisation).ToList();
             switch (result.GetValue(format))
@@ -62,7 +67,8 @@ internal static class DoraCommand
     private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period, DoraTierTable tiers, DoraBreakdown by)
     {
         static string Tier(DoraTier? tier) => tier?.ToString() ?? "no sample";
-        var table = new Table().AddColumns(by.ToString(), "Deployments/day", "Lead time (median, n)", "Change failure rate (n)", "Time to restore service (median, n)", "Failed deployment recovery (median, n)", "Rework rate (unknown kind)");
+        var unit = summaries.FirstOrDefault()?.LeadTime.Unit == LeadTimeUnit.PullRequest ? "pull requests" : "commits";
+        var table = new Table().AddColumns(by.ToString(), "Deployments/day", $"Lead time (median, n {unit})", "Change failure rate (n)", "Time to restore service (median, n)", "Failed deployment recovery (median, n)", "Rework rate (unknown kind)");
         foreach (var summary in summaries)
         {
             table.AddRow(

@@ -22,7 +22,11 @@ public sealed record TeamPageView(
     IReadOnlyList<IncidentRow> Incidents,
     IReadOnlyList<DoraSummary> Services)
 {
-    public bool IsFor(string team, int days, int tiersYear) => Team == team && Days == days && TiersYear == tiersYear;
+    /// <summary>The lead-time unit asked for (?leadTimeUnit=); null = the configured one. The summary names the unit used.</summary>
+    public string? LeadTimeUnit { get; init; }
+
+    public bool IsFor(string team, int days, int tiersYear, string? leadTimeUnit = null) =>
+        Team == team && Days == days && TiersYear == tiersYear && LeadTimeUnit == leadTimeUnit;
 }
 
 /// <summary>The team page's one query: the team's keys, PR cycle time and the rows behind them.</summary>
@@ -35,15 +39,16 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
     private static readonly Counter<long> Loads = Meter.CreateCounter<long>("analytics.team_page.loads", description: "Team page views that queried the store");
 
     /// <param name="withRows">Whether the rows behind the figures are read: only for someone who may see them (they would be in the page).</param>
-    public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, bool withRows = true, CancellationToken cancellationToken = default)
+    /// <param name="leadTimeUnit">What a lead-time sample is (<see cref="Core.Dora.LeadTimeUnit"/>); null = the configured one.</param>
+    public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, bool withRows = true, string? leadTimeUnit = null, CancellationToken cancellationToken = default)
     {
         Loads.Add(1, new KeyValuePair<string, object?>("team", team));
         var period = Period.Resolve(null, null, days, clock);
         if (!await catalog.IsKnownTeamAsync(team, cancellationToken))
         {
-            return new TeamPageView(team, days, tiers.Year, null, null, [], [], [], []);
+            return new TeamPageView(team, days, tiers.Year, null, null, [], [], [], []) { LeadTimeUnit = leadTimeUnit };
         }
-        var request = new DoraRequest(period.From, period.To, team);
+        var request = new DoraRequest(period.From, period.To, team) { LeadTimeUnit = leadTimeUnit };
         var summary = (await dora.SummariesAsync(request, cancellationToken)).WithTiers(tiers);
         var services = (await dora.SummariesAsync(request with { By = DoraBreakdown.Service }, cancellationToken)).WithTiers(tiers);
         var cycleTime = await pullRequests.CycleTimeAsync(request, cancellationToken);
@@ -53,6 +58,9 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
             withRows ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
             withRows ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
             withRows ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [],
-            services.Teams);
+            services.Teams)
+        {
+            LeadTimeUnit = leadTimeUnit,
+        };
     }
 }

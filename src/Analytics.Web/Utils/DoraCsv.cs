@@ -18,6 +18,7 @@ public static class DoraCsv
             "incidents_resolved", "recovery_median_seconds", "incidents_open", "recovery_tier", "rework_deployments", "rework_rate",
             "restored_deployments", "restore_median_seconds", "awaiting_restore",
             "recovery_tier_year", "restore_tier", "restore_tier_year", "rework_unknown_kind",
+            "lead_time_unit",
         ],
         summaries.Select(s => new object?[]
         {
@@ -31,5 +32,6 @@ public static class DoraCsv
             s.ReworkRate.ReworkDeployments, s.ReworkRate.Rate,
             s.RecoveryTime.Restored, s.RecoveryTime.RestoreMedian?.TotalSeconds, s.RecoveryTime.AwaitingRestore,
             s.RecoveryTime.TierYear, s.RecoveryTime.RestoreTier, s.RecoveryTime.RestoreTierYear, s.ReworkRate.UnknownKind,
+            s.LeadTime.Unit,
         }));
 }

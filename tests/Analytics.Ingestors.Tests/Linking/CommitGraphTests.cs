@@ -43,6 +43,19 @@ public sealed class CommitGraphTests
     }
 
     [Fact]
+    public void Reachable_from_any_head_is_the_union_of_each_heads_history_and_ignores_unknown_heads()
+    {
+        // A ← B ← C and A ← F (a branch): from C and F, everything; from B alone, A and B; an unknown head adds nothing.
+        var at = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var graph = new CommitGraph(
+            [new GraphCommit("A", [], at), new GraphCommit("B", ["A"], at), new GraphCommit("C", ["B"], at), new GraphCommit("F", ["A"], at)]);
+
+        Assert.Equal(["A", "B", "C", "F"], graph.ReachableFromAny(["C", "F"]).Order(StringComparer.Ordinal));
+        Assert.Equal(["A", "B"], graph.ReachableFromAny(["B", "unknown"]).Order(StringComparer.Ordinal));
+        Assert.Empty(graph.ReachableFromAny([]));
+    }
+
+    [Fact]
     public void Commits_between_two_instants_exclude_the_start_and_include_the_end()
     {
         var at = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -132,6 +132,38 @@ public sealed class DeploymentLinkerTests
     }
 
     [Fact]
+    public async Task A_time_window_links_only_commits_that_reached_the_default_branch()
+    {
+        // main: A(1h) ← S(3h, squash of PR #8) ← M(3.4h, merge of PR #9). PR #7 was abandoned: A ← F1(2h).
+        // PR #8 was squash-merged: A ← G1(2.5h), its branch commit, is no ancestor of S. PR #9 was merged with a merge
+        // commit: S ← H1(3.2h), and M's parents are S, H1. Every one of these commits is stored (GitHub stores each pull
+        // request's commits) and each pull request lists its own (pull_request_commits).
+        // d1 deploys A → A exact. d2 deploys "u1", a sha never ingested → inferred: the commits of (1.5h, 4h] that reached
+        // the default branch = S, H1 (in M's history), M; never F1 (abandoned) nor G1 (squashed away).
+        await using var scenario = await LinkingScenario.CreateAsync();
+        scenario.Commit("A", 1).Commit("F1", 2, "A").Commit("G1", 2.5, "A").Commit("S", 3, "A").Commit("H1", 3.2, "S").Commit("M", 3.4, "S", "H1")
+            .PullRequest(7, "F1").PullRequest(8, "G1").PullRequest(9, "H1")
+            .Deploy("d1", "A", 1.5).Deploy("d2", "u1", 4);
+
+        var summary = await scenario.LinkAsync();
+
+        Assert.Equal(["d1 A exact", "d2 H1 inferred", "d2 M inferred", "d2 S inferred"], await scenario.LinksAsync());
+        Assert.Equal((1, 3), (summary.ExactLinks, summary.InferredLinks));
+    }
+
+    [Fact]
+    public async Task A_first_deployment_of_an_unknown_sha_links_no_abandoned_pull_request_commit()
+    {
+        // The look-back window of a first deployment follows the same rule: A(1h) on main, F1(2h) of abandoned PR #7.
+        await using var scenario = await LinkingScenario.CreateAsync();
+        scenario.Commit("A", 1).Commit("F1", 2, "A").PullRequest(7, "F1").Deploy("d1", "u1", 3);
+
+        await scenario.LinkAsync();
+
+        Assert.Equal(["d1 A inferred"], await scenario.LinksAsync());
+    }
+
+    [Fact]
     public async Task Only_production_deployments_are_previous_deployments()
     {
         // Production = the catalog's rules 'production' and 'prod-.*' (regular expressions). A(1h) ← B(2h) ← C(3h) ← D(4h) ← E(5h).

@@ -15,6 +15,7 @@ public sealed class LinkingScenario : IAsyncDisposable
 
     private readonly List<object?[]> _commits = [];
     private readonly List<object?[]> _deployments = [];
+    private readonly List<object?[]> _pullRequestCommits = [];
 
     private LinkingScenario(IClickHouseStore store) => Store = store;
 
@@ -42,6 +43,13 @@ public sealed class LinkingScenario : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Lists <paramref name="shas"/> as the commits of pull request <paramref name="number"/> of acme/api (pull_request_commits).</summary>
+    public LinkingScenario PullRequest(int number, params string[] shas)
+    {
+        _pullRequestCommits.AddRange(shas.Select(sha => new object?[] { "acme/api", (uint)number, sha }));
+        return this;
+    }
+
     public LinkingScenario Deploy(string id, string sha, double finishedHours, string environment = "production", string status = "success", string kind = "normal") =>
         Deploy(id, "api", "acme/api", sha, At(finishedHours), environment, status, kind);
 
@@ -61,8 +69,10 @@ public sealed class LinkingScenario : IAsyncDisposable
             ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source"], _commits);
         await Store.InsertAsync("deployments",
             ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"], _deployments);
+        await Store.InsertAsync("pull_request_commits", ["repository", "number", "sha"], _pullRequestCommits);
         _commits.Clear();
         _deployments.Clear();
+        _pullRequestCommits.Clear();
         var options = new MetricOptions { FirstDeploymentLookback = firstDeploymentLookback };
         return await new DeploymentLinker(WrapLinkerStore?.Invoke(Store) ?? Store, Options.Create(options)).LinkAsync(services.Length > 0 ? services : ["api"]);
     }

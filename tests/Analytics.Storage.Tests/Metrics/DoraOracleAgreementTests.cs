@@ -156,6 +156,86 @@ public sealed class DoraOracleAgreementTests
         }
     }
 
+    /// <summary>
+    /// Property: lead time per pull request (the configured unit, and asked for per request) equals its oracle for every
+    /// team and period; the generated organisation merges most pull requests by squash and the rest with a merge commit.
+    /// </summary>
+    [Theory]
+    [InlineData(1, "UTC")]
+    [InlineData(2, "America/New_York")]
+    [InlineData(4, "Asia/Kolkata")]
+    public async Task Lead_time_per_pull_request_equals_the_oracle(int seed, string timeZone)
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("prlead", DemoScale.Tiny, seed, End);
+        var store = organisation.Store;
+        var history = await organisation.ReadDoraHistoryAsync();
+        var options = new MetricOptions { TimeZone = timeZone, LeadTimeUnit = LeadTimeUnit.PullRequest };
+        var queries = new DoraQueries(store, new SqlFiles(), Options.Create(options));
+        var pullRequests = await store.QueryAsync<PullRequestFacts>("SELECT repository, number, author_login, author_is_bot, opened_at, first_commit_at, merged_at, merge_sha FROM pull_requests FINAL");
+        var oracle = new PullRequestLeadTimeOracle(new DoraOracle(history, options), history, pullRequests);
+        // Both ways of merging must be in the sample, or agreeing proves little: a merge commit has two parents.
+        var twoParents = (await store.QueryAsync<ShaRow>("SELECT repository, sha FROM commits FINAL WHERE length(parents) > 1")).Select(r => (r.Repository, r.Sha)).ToHashSet();
+        var merged = pullRequests.Where(pr => pr.MergedAt is not null).ToList();
+        Assert.Contains(merged, pr => twoParents.Contains((pr.Repository, pr.MergeSha)));
+        Assert.Contains(merged, pr => !twoParents.Contains((pr.Repository, pr.MergeSha)));
+
+        foreach (var (from, to) in new[] { (End.AddDays(-30), End), (End.AddDays(-90), End), (End.AddMonths(-2).AddHours(-5), End.AddMonths(-1).AddHours(7)), (End.AddYears(-1), End) })
+        {
+            var expected = oracle.LeadTime(from, to);
+            Assert.True(expected[""].Changes > 0, $"seed {seed}: no pull request shipped in {from:O}..{to:O}, so it proves little");
+            var configured = await queries.SummariesAsync(new DoraRequest(from, to));
+            var asked = await new DoraQueries(store, new SqlFiles(), Options.Create(new MetricOptions { TimeZone = timeZone }))
+                .SummariesAsync(new DoraRequest(from, to) { LeadTimeUnit = "Pull-Request" });
+            foreach (var sql in new[] { configured, asked })
+            {
+                AssertPerPullRequest(expected, sql, $"seed {seed}, {timeZone}, per pull request, team", $"{from:O}..{to:O}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, DoraBreakdown.Service)]
+    [InlineData(2, DoraBreakdown.Repository)]
+    public async Task Lead_time_per_pull_request_by_service_or_repository_equals_the_oracle(int seed, DoraBreakdown by)
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("prlead-by", DemoScale.Tiny, seed, End);
+        var store = organisation.Store;
+        var history = await organisation.ReadDoraHistoryAsync();
+        var options = new MetricOptions();
+        var queries = new DoraQueries(store, new SqlFiles(), Options.Create(options));
+        var pullRequests = await store.QueryAsync<PullRequestFacts>("SELECT repository, number, author_login, author_is_bot, opened_at, first_commit_at, merged_at, merge_sha FROM pull_requests FINAL");
+        var oracle = new PullRequestLeadTimeOracle(new DoraOracle(history, options), history, pullRequests);
+
+        foreach (var (from, to) in new[] { (End.AddDays(-90), End), (End.AddYears(-1), End) })
+        {
+            var expected = oracle.LeadTime(from, to, by);
+            Assert.True(expected.Count > 2, $"seed {seed}: fewer than two {by} rows in {from:O}..{to:O}, so it proves little");
+            var sql = await queries.SummariesAsync(new DoraRequest(from, to) { By = by, LeadTimeUnit = LeadTimeUnit.PullRequest });
+            AssertPerPullRequest(expected, sql, $"seed {seed}, per pull request, {by}", $"{from:O}..{to:O}");
+        }
+    }
+
+    /// <summary>Every row of the SQL's lead time per pull request (the organisation's under "") equals the oracle's.</summary>
+    private static void AssertPerPullRequest(IReadOnlyDictionary<string, LeadTimeFigure> expected, DoraResult sql, string rows, string period)
+    {
+        var actual = sql.Teams.Append(sql.Organisation).ToDictionary(s => s.Team, s => s.LeadTime);
+        Assert.All(expected.Keys, unit => Assert.True(actual.ContainsKey(unit), $"{rows} '{unit}', {period}: the SQL has no such row"));
+        foreach (var (unit, got) in actual)
+        {
+            var context = $"{rows} '{unit}', {period}";
+            var want = expected.GetValueOrDefault(unit) ?? new LeadTimeFigure(0, null, null, null, 0, 0, null);
+            Assert.Equal(LeadTimeUnit.PullRequest, got.Unit);
+            Assert.True(want.Changes == got.Changes && want.Excluded == got.Excluded, $"{context}: n {got.Changes}/{got.Excluded}, oracle {want.Changes}/{want.Excluded}");
+            AssertMilliseconds(want.Median, got.Median, $"{context}: median");
+            AssertMilliseconds(want.P75, got.P75, $"{context}: p75");
+            AssertMilliseconds(want.P90, got.P90, $"{context}: p90");
+            Assert.True(Math.Abs(want.InferredShare - got.InferredShare) < 1e-9, $"{context}: inferred share {got.InferredShare}, oracle {want.InferredShare}");
+            Assert.Equal(want.Tier, got.Tier);
+        }
+    }
+
+    private sealed record ShaRow(string Repository, string Sha);
+
     private sealed record KindRow(string DeploymentId, string Kind, string RelatedDeploymentId, string KindEvidence);
 
     /// <summary>[start, end) of a bucket in UTC: local midnights in the organisation's zone.</summary>

@@ -96,6 +96,41 @@ public sealed class DoraApiTests(AnalyticsAppFixture app)
         Assert.Contains(from.ToString("O"), detail);
     }
 
+    [Fact]
+    public async Task The_lead_time_unit_in_the_query_picks_per_pull_request_and_the_answer_names_the_unit_it_used()
+    {
+        var to = Today;
+        var from = to.AddDays(-90);
+        var queries = app.Services.GetRequiredService<DoraQueries>();
+
+        var perCommit = await app.Http.GetFromJsonAsync<DoraResult>($"api/dora?{DoraApiClient.Query(from, to)}", DoraApiClient.Json);
+        var perPullRequest = await app.Http.GetFromJsonAsync<DoraResult>($"api/dora?{DoraApiClient.Query(from, to)}&leadTimeUnit=pull-request", DoraApiClient.Json);
+        var team = await app.Http.GetFromJsonAsync<DoraSummary>($"api/teams/checkout/dora?{DoraApiClient.Query(from, to)}&leadTimeUnit=Pull-Request", DoraApiClient.Json);
+
+        Assert.Equal(LeadTimeUnit.Commit, perCommit!.Organisation.LeadTime.Unit); // the configured default
+        Assert.Equal(LeadTimeUnit.PullRequest, perPullRequest!.Organisation.LeadTime.Unit);
+        var expected = await queries.SummariesAsync(new DoraRequest(from, to) { LeadTimeUnit = LeadTimeUnit.PullRequest });
+        Assert.Equal(expected.Organisation.LeadTime, perPullRequest.Organisation.LeadTime);
+        Assert.Equal(expected.Teams.Single(t => t.Team == "checkout").LeadTime, team!.LeadTime);
+        // The demo squash-merges most pull requests and ships several per deployment: the two samples differ.
+        Assert.True(perPullRequest.Organisation.LeadTime.Changes > 0);
+        Assert.NotEqual(perCommit.Organisation.LeadTime.Changes, perPullRequest.Organisation.LeadTime.Changes);
+    }
+
+    [Theory]
+    [InlineData("api/dora")]
+    [InlineData("api/teams/checkout/dora")]
+    public async Task An_unknown_lead_time_unit_is_a_bad_request_naming_the_units_there_are(string path)
+    {
+        using var response = await app.Http.GetAsync($"{path}?leadTimeUnit=per-team");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var detail = problem.RootElement.GetProperty("detail").GetString();
+        Assert.Contains("'per-team'", detail);
+        Assert.Contains("commit or pull-request", detail);
+    }
+
     [Theory]
     [InlineData("no-such-team")]
     [InlineData("Checkout")] // slugs are case-sensitive: "checkout" is a team, "Checkout" is not

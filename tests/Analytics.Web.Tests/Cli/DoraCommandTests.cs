@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Analytics.Web.Tests.Cli;
 
 /// <summary>
-/// <c>analytics dora --by</c> through the real executable, on a store of its own holding the tiny demo organisation
+/// <c>analytics dora --by</c> and <c>--lead-time-unit</c> through the real executable, on a store of its own holding the tiny demo organisation
 /// (3 teams, 6 services).
 /// </summary>
 public sealed class DoraCommandTests : IAsyncLifetime
@@ -33,7 +33,7 @@ public sealed class DoraCommandTests : IAsyncLifetime
         Assert.Equal("team", byTeam.Header[0]);
         Assert.Equal("service", byService.Header[0]);
         Assert.Equal(byTeam.Rows["Organisation"], byService.Rows["Organisation"]);
-        var deployments = Array.IndexOf(byService.Header, "deployments");
+        var deployments = Array.IndexOf(byService.Header, "deployments") - 1; // a row's cells start at Header[1]
         var services = byService.Rows.Where(row => row.Key != "Organisation").ToList();
         Assert.Equal(6, services.Count(row => row.Key != TeamAttribution.Unassigned));
         Assert.Equal(long.Parse(byService.Rows["Organisation"][deployments], CultureInfo.InvariantCulture),
@@ -66,6 +66,57 @@ public sealed class DoraCommandTests : IAsyncLifetime
         Assert.NotEqual(0, exitCode);
         Assert.Contains("services", all);
         Assert.Contains("repository", all);
+    }
+
+    [Fact]
+    public async Task The_lead_time_unit_option_picks_the_unit_the_json_and_csv_name()
+    {
+        var (jsonExit, json, jsonErrors) = await RunAsync("dora", "--from", "2026-01-01", "--to", "2026-02-01", "--lead-time-unit", "pull-request", "--format", "json");
+        var (defaultExit, byDefault, _) = await RunAsync("dora", "--from", "2026-01-01", "--to", "2026-02-01", "--format", "csv");
+        var (csvExit, csv, _) = await RunAsync("dora", "--from", "2026-01-01", "--to", "2026-02-01", "--lead-time-unit", "pull-request", "--format", "csv");
+
+        Assert.True(jsonExit == 0, $"dora failed ({jsonExit}): {jsonErrors}");
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(LeadTimeUnit.PullRequest, document.RootElement.GetProperty("organisation").GetProperty("leadTime").GetProperty("unit").GetString());
+        Assert.Equal((0, 0), (defaultExit, csvExit));
+        Assert.Equal(LeadTimeUnit.Commit, CsvColumn(byDefault, "lead_time_unit"));
+        Assert.Equal(LeadTimeUnit.PullRequest, CsvColumn(csv, "lead_time_unit"));
+    }
+
+    [Fact]
+    public async Task An_unknown_unit_is_refused_naming_the_units_there_are()
+    {
+        var (exit, _, all) = await RunAsync("dora", "--lead-time-unit", "per-team");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("per-team", all);
+        Assert.Contains(LeadTimeUnit.PullRequest, all);
+        Assert.DoesNotContain("   at ", all); // no stack trace for an expected mistake
+    }
+
+    [Fact]
+    public async Task By_service_per_pull_request_names_both_in_the_csv_and_its_rows_add_up_to_the_organisation()
+    {
+        var byTeam = await CsvAsync("dora", "--days", "90", "--format", "csv", "--lead-time-unit", "pull-request");
+        var byService = await CsvAsync("dora", "--days", "90", "--format", "csv", "--by", "service", "--lead-time-unit", "pull-request");
+
+        Assert.Equal(("service", "lead_time_unit"), (byService.Header[0], byService.Header[^1]));
+        Assert.All(byService.Rows.Values, cells => Assert.Equal(LeadTimeUnit.PullRequest, cells[^1]));
+        Assert.Equal(byTeam.Rows["Organisation"], byService.Rows["Organisation"]);
+        // Header[0] names the row, so a row's cells start at Header[1].
+        var changes = Array.IndexOf(byService.Header, "lead_time_changes") - 1;
+        var organisation = long.Parse(byService.Rows["Organisation"][changes], CultureInfo.InvariantCulture);
+        Assert.True(organisation > 0, "no pull request shipped in 90 days: the sum below proves nothing");
+        Assert.Equal(organisation, byService.Rows.Where(row => row.Key != "Organisation").Sum(row => long.Parse(row.Value[changes], CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The organisation's row (the first) of the CSV, in the named column.</summary>
+    private static string CsvColumn(string csv, string column)
+    {
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var index = Array.IndexOf(lines[0].Split(','), column);
+        Assert.True(index >= 0, $"no column {column} in {lines[0]}");
+        return lines[1].Split(',')[index];
     }
 
     private async Task<(string[] Header, Dictionary<string, string[]> Rows)> CsvAsync(params string[] arguments)

@@ -243,6 +243,36 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         Assert.Equal(Enum.GetValues<DoraBreakdown>().Select(b => DashboardUrls.OverviewUrl(180, "2021", b)),
             page.FindAll("[data-testid=breakdown] a").Select(link => link.GetAttribute("href")));
         Assert.Equal($"by {by.Name()}", page.Find("[data-testid=breakdown] a[aria-current=page]").TextContent.Trim());
+        // The lead-time toggle keeps the breakdown (the configured unit is per commit: the toggle links per pull request).
+        Assert.Equal(DashboardUrls.OrganisationUrl(180, "2021", LeadTimeUnit.PullRequest, by), page.Find($"a[data-testid=lead-time-unit-{LeadTimeUnit.PullRequest}]").GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData("/?leadTimeUnit=pull-request", LeadTimeUnit.PullRequest, "pull requests")]
+    [InlineData("/?days=180&leadTimeUnit=commit", LeadTimeUnit.Commit, "commits")]
+    [InlineData("/?leadTimeUnit=per-team", LeadTimeUnit.Commit, "commits")] // names no unit: the configured one
+    public async Task The_lead_time_unit_in_the_url_picks_the_figure_the_page_names_and_every_link_keeps(string uri, string unit, string samples)
+    {
+        await using var context = NewContext();
+        var page = RenderAt(context, uri);
+        var window = WindowOf(page);
+        var expected = await app.Services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(window.From, window.To) { LeadTimeUnit = unit });
+
+        Assert.Equal(OverviewText.FiguresOf(expected.Organisation)["lead-time"], FigureOf(page, "lead-time"));
+        Assert.StartsWith($"n = {expected.Organisation.LeadTime.Changes} {samples};", OverviewText.Normalise(page.Find("[data-testid=lead-time] p").TextContent));
+        Assert.Contains(unit == LeadTimeUnit.PullRequest ? "per pull request" : "per commit", page.Find("[data-testid=lead-time]").TextContent);
+        // The toggle shows the unit used and links the other, keeping the period.
+        var days = (int)(window.To - window.From).TotalDays;
+        var other = unit == LeadTimeUnit.PullRequest ? LeadTimeUnit.Commit : LeadTimeUnit.PullRequest;
+        Assert.Equal("true", page.Find($"[data-testid=lead-time-unit-{unit}]").GetAttribute("aria-current"));
+        Assert.Equal(DashboardUrls.OrganisationUrl(days, null, other), page.Find($"a[data-testid=lead-time-unit-{other}]").GetAttribute("href"));
+        // The breakdown links keep the unit asked for too.
+        var asked = uri.Contains("leadTimeUnit=" + unit, StringComparison.Ordinal) ? unit : null;
+        Assert.Equal(Enum.GetValues<DoraBreakdown>().Select(b => DashboardUrls.OverviewUrl(days, null, b, asked)),
+            page.FindAll("[data-testid=breakdown] a").Select(link => link.GetAttribute("href")));
+        var teamLinks = page.FindAll("[data-testid=teams] a[href^='teams/']");
+        Assert.NotEmpty(teamLinks);
+        Assert.All(teamLinks, link => Assert.Equal(uri.Contains("leadTimeUnit=" + unit, StringComparison.Ordinal), link.GetAttribute("href")!.EndsWith($"&leadTimeUnit={unit}", StringComparison.Ordinal)));
     }
 
     private BunitContext NewContext() => AppComponents.NewContext(app);

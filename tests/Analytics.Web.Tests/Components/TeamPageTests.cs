@@ -204,6 +204,24 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
         Assert.Equal(expected.LeadTime.Changes, services.Sum(service => service.LeadTime.Changes));
     }
 
+    [Fact]
+    public async Task The_lead_time_unit_in_the_url_picks_the_teams_figure_per_pull_request_and_the_toggle_links_back()
+    {
+        var team = await BusiestTeamAsync(Period.DefaultDays, summary => summary.LeadTime.Changes > 0);
+        await using var context = NewContext(app);
+        var page = RenderTeam(context, team, $"/teams/{team}?days=180&leadTimeUnit=pull-request");
+        var window = WindowOf(page);
+        var result = await Queries.SummariesAsync(new DoraRequest(window.From, window.To, team) { LeadTimeUnit = LeadTimeUnit.PullRequest });
+        var expected = (result.Teams.SingleOrDefault() ?? result.Organisation).LeadTime;
+        var perCommit = (await ExpectedAsync(team, window)).LeadTime;
+
+        Assert.Equal(LeadTimeUnit.PullRequest, expected.Unit);
+        Assert.NotEqual(perCommit.Changes, expected.Changes); // else seeing the right n proves nothing
+        Assert.Equal(Figures.Duration(expected.Median), page.Find("[data-testid=lead-time] [data-testid=figure]").TextContent.Trim());
+        Assert.StartsWith($"n = {expected.Changes} pull requests;", OverviewText.Normalise(page.Find("[data-testid=lead-time] p").TextContent));
+        Assert.Equal(DashboardUrls.TeamUrl(team, 180, null, LeadTimeUnit.Commit), page.Find($"a[data-testid=lead-time-unit-{LeadTimeUnit.Commit}]").GetAttribute("href"));
+    }
+
     private static IRenderedComponent<TeamPage> RenderTeam(BunitContext context, string team, string uri)
     {
         context.NavigateTo(uri);

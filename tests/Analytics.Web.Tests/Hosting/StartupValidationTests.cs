@@ -26,6 +26,7 @@ public sealed class StartupValidationTests
         { "Analytics:Store:ChDbLibraryPath", "/nowhere/libchdb.so", "" },
         { "Analytics:Metrics:TimeZone", "Mars/Olympus_Mons", "" },
         { "Analytics:Metrics:UseAuthorTime", "sometimes", "" },
+        { "Analytics:Metrics:LeadTimeUnit", "per-team", "" },
         { "Analytics:Metrics:IncidentAttributionWindow", "-1.00:00:00", "" },
         { "Analytics:Metrics:TierYear", "2022", "" },
         { "Analytics:Metrics:MinimumSample", "0", "" },

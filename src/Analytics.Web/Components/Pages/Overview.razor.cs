@@ -27,6 +27,9 @@ public partial class Overview
     /// </summary>
     [SupplyParameterFromQuery(Name = "days")] public string? Days { get; set; }
 
+    /// <summary>Lead time per commit or per pull request (?leadTimeUnit=pull-request); else, or when it names neither, the configured one.</summary>
+    [SupplyParameterFromQuery(Name = "leadTimeUnit")] public string? LeadTimeUnitQuery { get; set; }
+
     private int PeriodDays => Period.DaysFromQuery(Days);
 
     /// <summary>?by=team|service|repository: what a row of the table is. Anything else reads as team, as a bad ?days= reads as the default period.</summary>
@@ -41,13 +44,15 @@ public partial class Overview
         _ => "Teams",
     };
 
+    private string? LeadTimeUnitChosen => Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery);
+
     protected override async Task OnParametersSetAsync()
     {
         _error = null;
         var period = Period.Resolve(null, null, PeriodDays, Clock);
         try
         {
-            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To) { By = Breakdown })).WithTiers(TierChoice.For(Tiers));
+            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To) { By = Breakdown, LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(TierChoice.For(Tiers));
         }
         catch (Exception error) when (error is Analytics.Storage.ClickHouse.ClickHouseException or InvalidOperationException)
         {

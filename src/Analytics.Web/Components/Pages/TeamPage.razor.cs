@@ -34,6 +34,9 @@ public partial class TeamPage
     /// <summary>The figures shown; kept from prerendering to the interactive render (.NET 10 declarative persistent state).</summary>
     [PersistentState] public TeamPageView? View { get; set; }
 
+    /// <summary>Lead time per commit or per pull request (?leadTimeUnit=pull-request); else, or when it names neither, the configured one.</summary>
+    [SupplyParameterFromQuery(Name = "leadTimeUnit")] public string? LeadTimeUnitQuery { get; set; }
+
     private int PeriodDays => Period.DaysFromQuery(Days);
 
     /// <summary>Whether the rows behind the figures are shown (and read at all): team-lead of this team, or admin.</summary>
@@ -46,10 +49,11 @@ public partial class TeamPage
         var tiers = TierChoice.For(Tiers);
         try
         {
-            if (View?.IsFor(Team, PeriodDays, tiers.Year) != true)
+            var leadTimeUnit = Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery);
+            if (View?.IsFor(Team, PeriodDays, tiers.Year, leadTimeUnit) != true)
             {
                 View = null;
-                View = await Queries.LoadAsync(Team, PeriodDays, tiers, _rows);
+                View = await Queries.LoadAsync(Team, PeriodDays, tiers, _rows, leadTimeUnit);
             }
             if (View.Summary is null)
             {
