@@ -41,6 +41,7 @@ public sealed class GeneratedOrganisation : IAsyncDisposable
     {
         PullRequests = await store.QueryAsync<MergedPullRequest>(
             "SELECT repository, number, title, head_branch, labels, merge_sha FROM pull_requests FINAL WHERE merged_at IS NOT NULL"),
+        Services = await store.QueryAsync<ServiceRepositoryLink>("SELECT service, repository FROM catalog_services"),
     };
 
     public async ValueTask DisposeAsync()

@@ -5,9 +5,15 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Metrics;
 
-/// <summary>Which slice of DORA figures to compute: [From, To), one team or all (Team null).</summary>
+/// <summary>Which slice of DORA figures to compute: [From, To), one team or all (Team null), rows by <see cref="By"/>.</summary>
 public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string? Team = null)
 {
+    /// <summary>
+    /// What a row of <see cref="DoraQueries.SummariesAsync"/> is: a team (default), a service or a repository. With
+    /// <see cref="Team"/>, the rows split that team's figures: its services' (or their repositories') events while it owned them.
+    /// </summary>
+    public DoraBreakdown By { get; init; } = DoraBreakdown.Team;
+
     /// <summary>Incident severities time to restore service and the incident list keep (case-insensitive); empty = every severity.</summary>
     public IReadOnlyList<string> Severities { get; init; } = [];
 
@@ -16,10 +22,10 @@ public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string?
 
     // Value equality over the severities too: requests are compared (and may be cache keys) by what they ask for.
     public bool Equals(DoraRequest? other) =>
-        other is not null && From == other.From && To == other.To && Team == other.Team && Severities.SequenceEqual(other.Severities)
+        other is not null && From == other.From && To == other.To && Team == other.Team && By == other.By && Severities.SequenceEqual(other.Severities)
         && LeadTimeUnit == other.LeadTimeUnit;
 
-    public override int GetHashCode() => HashCode.Combine(From, To, Team, Severities.Count);
+    public override int GetHashCode() => HashCode.Combine(From, To, Team, By, Severities.Count, LeadTimeUnit);
 
     /// <summary>The severities as the SQL compares them: trimmed, lower-cased, each once.</summary>
     internal string[] SeverityParameter() =>
@@ -29,6 +35,8 @@ public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string?
 /// <summary>
 /// The four keys from the named SQL files under sql/clickhouse/queries/dora. Every team owning a service in the
 /// period (dora/teams.sql) or with activity in it gets a summary; the organisation's is <see cref="DoraResult.Organisation"/>.
+/// With <see cref="DoraRequest.By"/> service or repository the summaries are those units' instead (their
+/// <see cref="DoraSummary.Team"/> names the service or repository); the organisation's stays the same.
 /// </summary>
 /// <param name="clock">Says which weeks and series buckets are over (<see cref="PartialBuckets"/>); the system clock when not given.</param>
 public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options, TimeProvider? clock = null)
@@ -49,7 +57,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("use_author_time", options.Value.UseAuthorTime),
             ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
             ("severities", request.SeverityParameter()),
-            ("awaiting_restore_limit_ms", (ulong)options.Value.AwaitingRestoreLimit.TotalMilliseconds));
+            ("awaiting_restore_limit_ms", (ulong)options.Value.AwaitingRestoreLimit.TotalMilliseconds),
+            ("by", request.By.Name()));
 
         var frequency = (await store.QueryAsync<FrequencyRow>(sqlFiles.Query("dora/deployment_frequency"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var unit = LeadTimeUnitOf(request);
@@ -58,7 +67,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         var recovery = (await store.QueryAsync<RecoveryRow>(sqlFiles.Query("dora/recovery_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var restore = (await store.QueryAsync<RestoreRow>(sqlFiles.Query("dora/restore_time"), parameters, cancellationToken)).ToDictionary(row => row.Team);
 
-        var known = (await store.QueryAsync<TeamRow>(sqlFiles.Query("dora/teams"), parameters, cancellationToken)).Select(row => row.Team);
+        var known = (await store.QueryAsync<UnitRow>(sqlFiles.Query("dora/teams"), parameters, cancellationToken)).Select(row => row.Unit);
         var teams = known.Union(frequency.Keys).Union(leadTime.Keys).Union(failure.Keys).Union(recovery.Keys).Union(restore.Keys).Append(OrganisationKey).Distinct().Order(StringComparer.Ordinal);
         var months = Math.Max((request.To - request.From).TotalDays / 30.4375, 1.0 / 30.4375);
         // The organisation's median is NULL exactly when the window holds no whole week; a team without a row then has no
@@ -193,7 +202,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
 
     private static TimeSpan? Seconds(double? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : null;
 
-    private sealed record TeamRow(string Team);
+    private sealed record UnitRow(string Unit);
 
     private sealed record FrequencyRow(string Team, long Deployments, long FailedAttempts, double DeploymentsPerDay, double? MedianDeploymentDaysPerWeek);
 
@@ -212,6 +221,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         double? LeadTimeMedianSeconds, long IncidentsResolved, double? RecoveryMedianSeconds);
 }
 
+/// <param name="Teams">One summary per row of the breakdown (<see cref="DoraRequest.By"/>): teams, services or repositories.</param>
 public sealed record DoraResult(DoraRequest Request, DoraSummary Organisation, IReadOnlyList<DoraSummary> Teams);
 
 /// <summary>

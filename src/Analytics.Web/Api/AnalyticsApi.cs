@@ -22,7 +22,42 @@ public static class AnalyticsApi
                 ? await RunAsync(queries, Period.Resolve(from, to, null, clock), team, tiers, Severities.Parse(severity), leadTimeUnit, tierChoice, cancellationToken)
                 // A misspelt team must not look like a team with no deployments.
                 : Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound));
+        // ?by=team|service|repository (default team); ?team= that team's figures split by its services or repositories;
+        // ?format=csv the rows as CSV; ?leadTimeUnit= as on /api/dora (docs/dashboards.md, "API").
+        api.MapGet("/dora/breakdown", BreakdownAsync);
         return endpoints;
+    }
+
+    private static async Task<IResult> BreakdownAsync(string? by, string? team, string? format, DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity,
+        string? leadTimeUnit, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (DoraBreakdowns.Parse(by) is not { } breakdown)
+        {
+            return Results.Problem($"by= takes {string.Join(", ", DoraBreakdowns.Names)}, not '{by}'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (format is not (null or "json" or "csv"))
+        {
+            return Results.Problem($"format= takes json or csv, not '{format}'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        var period = Period.Resolve(from, to, null, clock);
+        if (Invalid(period, tiers, leadTimeUnit) is { } invalid)
+        {
+            return invalid;
+        }
+        if (team is not null && !await catalog.IsKnownTeamAsync(team, cancellationToken))
+        {
+            return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);
+        }
+        var request = new DoraRequest(period.From, period.To, team) { By = breakdown, Severities = Severities.Parse(severity), LeadTimeUnit = LeadTimeUnit.Parse(leadTimeUnit) };
+        var result = (await queries.SummariesAsync(request, cancellationToken)).WithTiers(tierChoice.For(tiers));
+        if (format == "csv")
+        {
+            var csv = new StringWriter();
+            DoraCsv.Write(result.Teams.Prepend(result.Organisation).ToList(), csv, breakdown);
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"dora-by-{breakdown.Name()}-{period.From:yyyyMMdd}-{period.To:yyyyMMdd}.csv");
+        }
+        return Results.Ok(new DoraBreakdownAnswer(breakdown.Name(), team, period.From, period.To, result.Organisation,
+            result.Teams.Select(row => new DoraBreakdownRow(row.Team, row)).ToList()));
     }
 
     /// <summary>A 400 naming the years there are when ?tiers= names none; null when it is absent or known.</summary>
@@ -30,23 +65,34 @@ public static class AnalyticsApi
         ? null
         : Results.Problem($"There is no DORA tier table for '{tiers}'; tiers= takes {string.Join(", ", DoraTierTables.Years)}.", statusCode: StatusCodes.Status400BadRequest);
 
+    /// <summary>A 400 for an unknown tier year or lead-time unit or a period that ends before it starts; null when all are fine.</summary>
+    private static IResult? Invalid(Period period, string? tiers, string? leadTimeUnit) =>
+        UnknownTiers(tiers)
+        ?? (leadTimeUnit is not null && LeadTimeUnit.Parse(leadTimeUnit) is null
+            ? Results.Problem($"There is no lead-time unit '{leadTimeUnit}'; leadTimeUnit= takes {LeadTimeUnit.Choices}.", statusCode: StatusCodes.Status400BadRequest)
+            : null)
+        ?? (period.To <= period.From
+            ? Results.Problem($"'to' ({period.To:O}) must be after 'from' ({period.From:O}).", statusCode: StatusCodes.Status400BadRequest)
+            : null);
+
     private static async Task<IResult> RunAsync(DoraQueries queries, Period period, string? team, string? tiers, IReadOnlyList<string> severities, string? leadTimeUnit,
         DoraTierChoice tierChoice, CancellationToken cancellationToken)
     {
-        if (UnknownTiers(tiers) is { } unknown)
+        if (Invalid(period, tiers, leadTimeUnit) is { } invalid)
         {
-            return unknown;
-        }
-        if (leadTimeUnit is not null && LeadTimeUnit.Parse(leadTimeUnit) is null)
-        {
-            return Results.Problem($"There is no lead-time unit '{leadTimeUnit}'; leadTimeUnit= takes {LeadTimeUnit.Choices}.", statusCode: StatusCodes.Status400BadRequest);
-        }
-        if (period.To <= period.From)
-        {
-            return Results.Problem($"'to' ({period.To:O}) must be after 'from' ({period.From:O}).", statusCode: StatusCodes.Status400BadRequest);
+            return invalid;
         }
         var request = new DoraRequest(period.From, period.To, team) { Severities = severities, LeadTimeUnit = LeadTimeUnit.Parse(leadTimeUnit) };
         var result = (await queries.SummariesAsync(request, cancellationToken)).WithTiers(tierChoice.For(tiers));
         return team is null ? Results.Ok(result) : Results.Ok(result.Teams.SingleOrDefault() ?? result.Organisation with { Team = team });
     }
 }
+
+/// <summary>
+/// /api/dora/breakdown's answer: <see cref="Total"/> is the organisation's figures (with ?team=, that team's), and each row
+/// one team, service or repository (<see cref="By"/>) named by <see cref="DoraBreakdownRow.Unit"/>.
+/// </summary>
+public sealed record DoraBreakdownAnswer(string By, string? Team, DateTimeOffset From, DateTimeOffset To, DoraSummary Total, IReadOnlyList<DoraBreakdownRow> Rows);
+
+/// <param name="Figures">The unit's figures; their <c>team</c> field repeats the unit's name.</param>
+public sealed record DoraBreakdownRow(string Unit, DoraSummary Figures);

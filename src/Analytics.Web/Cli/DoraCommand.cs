@@ -10,7 +10,10 @@ using Spectre.Console;
 
 namespace Analytics.Web.Cli;
 
-/// <summary><c>analytics dora</c>: the four keys and rework rate for the organisation and every team, as a table, JSON or CSV.</summary>
+/// <summary>
+/// <c>analytics dora</c>: the four keys and rework rate for the organisation and every team — or, with --by, every
+/// service or repository — as a table, JSON or CSV.
+/// </summary>
 internal static class DoraCommand
 {
     public static Command Create()
@@ -18,7 +21,9 @@ internal static class DoraCommand
         var days = new Option<int>("--days") { Description = "Length of the period ending today (UTC midnight).", DefaultValueFactory = _ => Period.DefaultDays };
         var from = new Option<DateTimeOffset?>("--from") { Description = "Start of the period (ISO 8601); overrides --days." };
         var to = new Option<DateTimeOffset?>("--to") { Description = "End of the period, exclusive (ISO 8601; default today)." };
-        var team = new Option<string?>("--team") { Description = "One team's figures (default: every team and the organisation)." };
+        var team = new Option<string?>("--team") { Description = "One team's figures (default: every team and the organisation); with --by, that team's split by its services or repositories." };
+        var by = new Option<string>("--by") { Description = "What a row is: team, service or repository.", DefaultValueFactory = _ => DoraBreakdown.Team.Name() };
+        by.AcceptOnlyFromAmong(DoraBreakdowns.Names.ToArray());
         var tiers = new Option<string?>("--tiers") { Description = "DORA benchmark year of the tiers (default: Analytics:Metrics:TierYear)." };
         tiers.AcceptOnlyFromAmong(DoraTierTables.Years.Select(year => year.ToString(CultureInfo.InvariantCulture)).ToArray());
         var severity = new Option<string[]>("--severity")
@@ -30,12 +35,16 @@ internal static class DoraCommand
         leadTimeUnit.AcceptOnlyFromAmong([.. LeadTimeUnit.All]);
         var format = new Option<string>("--format") { Description = "table, json or csv", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var command = new Command("dora", "Print the DORA figures for the organisation and each team.") { days, from, to, team, tiers, severity, leadTimeUnit, format };
+        var command = new Command("dora", "Print the DORA figures for the organisation and each team, service or repository (--by).") { days, from, to, team, by, tiers, severity, leadTimeUnit, format };
         command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithStoreAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
             var table = services.GetRequiredService<DoraTierChoice>().For(result.GetValue(tiers));
-            var request = new DoraRequest(period.From, period.To, result.GetValue(team)) { Severities = Severities.Parse(result.GetValue(severity)), LeadTimeUnit = result.GetValue(leadTimeUnit) };
+            var breakdown = DoraBreakdowns.Parse(result.GetValue(by)) ?? DoraBreakdown.Team; // AcceptOnlyFromAmong has refused any other name
+            var request = new DoraRequest(period.From, period.To, result.GetValue(team))
+            {
+                By = breakdown, Severities = Severities.Parse(result.GetValue(severity)), LeadTimeUnit = result.GetValue(leadTimeUnit),
+            };
             var dora = (await services.GetRequiredService<DoraQueries>().SummariesAsync(request, token)).WithTiers(table);
             var summaries = dora.Teams.Prepend(dora.Organisation).ToList();
             switch (result.GetValue(format))
@@ -44,10 +53,10 @@ internal static class DoraCommand
                     Console.WriteLine(JsonSerializer.Serialize(dora, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Converters = { new JsonStringEnumConverter() } }));
                     break;
                 case "csv":
-                    DoraCsv.Write(summaries, Console.Out);
+                    DoraCsv.Write(summaries, Console.Out, breakdown);
                     break;
                 default:
-                    WriteTable(summaries, period, table);
+                    WriteTable(summaries, period, table, breakdown);
                     break;
             }
             return 0;
@@ -55,11 +64,11 @@ internal static class DoraCommand
         return command;
     }
 
-    private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period, DoraTierTable tiers)
+    private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period, DoraTierTable tiers, DoraBreakdown by)
     {
         static string Tier(DoraTier? tier) => tier?.ToString() ?? "no sample";
         var unit = summaries.FirstOrDefault()?.LeadTime.Unit == LeadTimeUnit.PullRequest ? "pull requests" : "commits";
-        var table = new Table().AddColumns("Team", "Deployments/day", $"Lead time (median, n {unit})", "Change failure rate (n)", "Time to restore service (median, n)", "Failed deployment recovery (median, n)", "Rework rate (unknown kind)");
+        var table = new Table().AddColumns(by.ToString(), "Deployments/day", $"Lead time (median, n {unit})", "Change failure rate (n)", "Time to restore service (median, n)", "Failed deployment recovery (median, n)", "Rework rate (unknown kind)");
         foreach (var summary in summaries)
         {
             table.AddRow(

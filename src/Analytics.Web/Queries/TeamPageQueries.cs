@@ -8,7 +8,7 @@ namespace Analytics.Web.Queries;
 
 /// <summary>
 /// What the team page shows for one team, period and benchmark year. <see cref="Summary"/> is null when the catalog
-/// does not know the team.
+/// does not know the team. <see cref="Services"/>: the team's figures split by its services (their events while it owned them).
 /// Plain data, so the prerendered view can be persisted into the page and reused by the interactive render.
 /// </summary>
 public sealed record TeamPageView(
@@ -19,7 +19,8 @@ public sealed record TeamPageView(
     PullRequestCycleTime? CycleTime,
     IReadOnlyList<DeploymentRow> Deployments,
     IReadOnlyList<ChangeRow> Changes,
-    IReadOnlyList<IncidentRow> Incidents)
+    IReadOnlyList<IncidentRow> Incidents,
+    IReadOnlyList<DoraSummary> Services)
 {
     /// <summary>The lead-time unit asked for (?leadTimeUnit=); null = the configured one. The summary names the unit used.</summary>
     public string? LeadTimeUnit { get; init; }
@@ -45,17 +46,19 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
         var period = Period.Resolve(null, null, days, clock);
         if (!await catalog.IsKnownTeamAsync(team, cancellationToken))
         {
-            return new TeamPageView(team, days, tiers.Year, null, null, [], [], []) { LeadTimeUnit = leadTimeUnit };
+            return new TeamPageView(team, days, tiers.Year, null, null, [], [], [], []) { LeadTimeUnit = leadTimeUnit };
         }
         var request = new DoraRequest(period.From, period.To, team) { LeadTimeUnit = leadTimeUnit };
         var summary = (await dora.SummariesAsync(request, cancellationToken)).WithTiers(tiers);
+        var services = (await dora.SummariesAsync(request with { By = DoraBreakdown.Service }, cancellationToken)).WithTiers(tiers);
         var cycleTime = await pullRequests.CycleTimeAsync(request, cancellationToken);
         return new TeamPageView(team, days, tiers.Year,
             summary.Teams.SingleOrDefault() ?? summary.Organisation with { Team = team },
             cycleTime.GetValueOrDefault(team),
             withRows ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
             withRows ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
-            withRows ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [])
+            withRows ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [],
+            services.Teams)
         {
             LeadTimeUnit = leadTimeUnit,
         };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Core.Dora;
 
 namespace Analytics.Web.Utils;
 
@@ -19,9 +20,16 @@ public static class DashboardUrls
     /// <summary>The organisation's overview; <paramref name="query"/> is a query string as read from a URL ("?days=30" or "").</summary>
     public static string OverviewUrl(string query = "") => OverviewBasePath + query;
 
-    /// <summary>The organisation's overview for a period, benchmark year and lead-time unit when given (?days=90&amp;leadTimeUnit=pull-request).</summary>
-    public static string OrganisationUrl(int? days = null, string? tiers = null, string? leadTimeUnit = null) =>
-        Query(OverviewBasePath, ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
+    /// <summary>
+    /// The organisation's overview for a period, benchmark year, lead-time unit and rows (team, the default, left out of
+    /// the URL; service or repository) when given: ?days=90&amp;tiers=2021&amp;by=service&amp;leadTimeUnit=pull-request.
+    /// </summary>
+    public static string OrganisationUrl(int? days = null, string? tiers = null, string? leadTimeUnit = null, DoraBreakdown by = DoraBreakdown.Team) =>
+        Query(OverviewBasePath, ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("by", by == DoraBreakdown.Team ? null : by.Name()),
+            ("leadTimeUnit", leadTimeUnit));
+
+    /// <summary>The overview with its rows by <paramref name="by"/> (see <see cref="OrganisationUrl"/>).</summary>
+    public static string OverviewUrl(int days, string? tiers, DoraBreakdown by, string? leadTimeUnit = null) => OrganisationUrl(days, tiers, leadTimeUnit, by);
 
     /// <summary>A team's page, for a period, benchmark year and lead-time unit when given (?days=90&amp;tiers=2021&amp;leadTimeUnit=pull-request).</summary>
     public static string TeamUrl(string team, int? days = null, string? tiers = null, string? leadTimeUnit = null) =>

@@ -3,13 +3,16 @@ using Analytics.Core.Dora;
 
 namespace Analytics.Web.Utils;
 
-/// <summary>DORA summaries as CSV (the dora command, panel and report exports): one row per team with raw values (seconds, fractions; empty = no sample).</summary>
+/// <summary>
+/// DORA summaries as CSV (the dora command, panel, report and breakdown exports): one row per team — or service or
+/// repository, the first column then named so — with raw values (seconds, fractions; empty = no sample).
+/// </summary>
 public static class DoraCsv
 {
-    public static void Write(IReadOnlyList<DoraSummary> summaries, TextWriter output) =>
+    public static void Write(IReadOnlyList<DoraSummary> summaries, TextWriter output, DoraBreakdown by = DoraBreakdown.Team) =>
         Csv.Write(output,
         [
-            "team", "from", "to", "tiers_year", "deployments", "failed_attempts", "deployments_per_day", "median_deployment_days_per_week", "deployment_frequency_tier",
+            by.Name(), "from", "to", "tiers_year", "deployments", "failed_attempts", "deployments_per_day", "median_deployment_days_per_week", "deployment_frequency_tier",
             "lead_time_changes", "lead_time_median_seconds", "lead_time_p75_seconds", "lead_time_p90_seconds", "lead_time_excluded", "lead_time_inferred_share", "lead_time_tier",
             "change_failure_deployments", "failed_deployments", "change_failure_rate", "change_failure_tier",
             "incidents_resolved", "recovery_median_seconds", "incidents_open", "recovery_tier", "rework_deployments", "rework_rate",

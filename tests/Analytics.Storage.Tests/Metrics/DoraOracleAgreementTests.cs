@@ -188,21 +188,49 @@ public sealed class DoraOracleAgreementTests
                 .SummariesAsync(new DoraRequest(from, to) { LeadTimeUnit = "Pull-Request" });
             foreach (var sql in new[] { configured, asked })
             {
-                var actual = sql.Teams.Append(sql.Organisation).ToDictionary(s => s.Team, s => s.LeadTime);
-                Assert.All(expected.Keys, team => Assert.True(actual.ContainsKey(team), $"seed {seed}: SQL has no row for team '{team}'"));
-                foreach (var (team, got) in actual)
-                {
-                    var context = $"seed {seed}, {timeZone}, per pull request, team '{team}', {from:O}..{to:O}";
-                    var want = expected.GetValueOrDefault(team) ?? new LeadTimeFigure(0, null, null, null, 0, 0, null);
-                    Assert.Equal(LeadTimeUnit.PullRequest, got.Unit);
-                    Assert.True(want.Changes == got.Changes && want.Excluded == got.Excluded, $"{context}: n {got.Changes}/{got.Excluded}, oracle {want.Changes}/{want.Excluded}");
-                    AssertMilliseconds(want.Median, got.Median, $"{context}: median");
-                    AssertMilliseconds(want.P75, got.P75, $"{context}: p75");
-                    AssertMilliseconds(want.P90, got.P90, $"{context}: p90");
-                    Assert.True(Math.Abs(want.InferredShare - got.InferredShare) < 1e-9, $"{context}: inferred share {got.InferredShare}, oracle {want.InferredShare}");
-                    Assert.Equal(want.Tier, got.Tier);
-                }
+                AssertPerPullRequest(expected, sql, $"seed {seed}, {timeZone}, per pull request, team", $"{from:O}..{to:O}");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, DoraBreakdown.Service)]
+    [InlineData(2, DoraBreakdown.Repository)]
+    public async Task Lead_time_per_pull_request_by_service_or_repository_equals_the_oracle(int seed, DoraBreakdown by)
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("prlead-by", DemoScale.Tiny, seed, End);
+        var store = organisation.Store;
+        var history = await organisation.ReadDoraHistoryAsync();
+        var options = new MetricOptions();
+        var queries = new DoraQueries(store, new SqlFiles(), Options.Create(options));
+        var pullRequests = await store.QueryAsync<PullRequestFacts>("SELECT repository, number, author_login, author_is_bot, opened_at, first_commit_at, merged_at, merge_sha FROM pull_requests FINAL");
+        var oracle = new PullRequestLeadTimeOracle(new DoraOracle(history, options), history, pullRequests);
+
+        foreach (var (from, to) in new[] { (End.AddDays(-90), End), (End.AddYears(-1), End) })
+        {
+            var expected = oracle.LeadTime(from, to, by);
+            Assert.True(expected.Count > 2, $"seed {seed}: fewer than two {by} rows in {from:O}..{to:O}, so it proves little");
+            var sql = await queries.SummariesAsync(new DoraRequest(from, to) { By = by, LeadTimeUnit = LeadTimeUnit.PullRequest });
+            AssertPerPullRequest(expected, sql, $"seed {seed}, per pull request, {by}", $"{from:O}..{to:O}");
+        }
+    }
+
+    /// <summary>Every row of the SQL's lead time per pull request (the organisation's under "") equals the oracle's.</summary>
+    private static void AssertPerPullRequest(IReadOnlyDictionary<string, LeadTimeFigure> expected, DoraResult sql, string rows, string period)
+    {
+        var actual = sql.Teams.Append(sql.Organisation).ToDictionary(s => s.Team, s => s.LeadTime);
+        Assert.All(expected.Keys, unit => Assert.True(actual.ContainsKey(unit), $"{rows} '{unit}', {period}: the SQL has no such row"));
+        foreach (var (unit, got) in actual)
+        {
+            var context = $"{rows} '{unit}', {period}";
+            var want = expected.GetValueOrDefault(unit) ?? new LeadTimeFigure(0, null, null, null, 0, 0, null);
+            Assert.Equal(LeadTimeUnit.PullRequest, got.Unit);
+            Assert.True(want.Changes == got.Changes && want.Excluded == got.Excluded, $"{context}: n {got.Changes}/{got.Excluded}, oracle {want.Changes}/{want.Excluded}");
+            AssertMilliseconds(want.Median, got.Median, $"{context}: median");
+            AssertMilliseconds(want.P75, got.P75, $"{context}: p75");
+            AssertMilliseconds(want.P90, got.P90, $"{context}: p90");
+            Assert.True(Math.Abs(want.InferredShare - got.InferredShare) < 1e-9, $"{context}: inferred share {got.InferredShare}, oracle {want.InferredShare}");
+            Assert.Equal(want.Tier, got.Tier);
         }
     }
 
@@ -258,7 +286,7 @@ public sealed class DoraOracleAgreementTests
         Assert.Equal(want.RecoveryTime.Tier, got.RecoveryTime.Tier);
     }
 
-    private static void AssertEmpty(DoraSummary want, string context)
+    internal static void AssertEmpty(DoraSummary want, string context)
     {
         Assert.True(want.DeploymentFrequency.Deployments == 0 && want.DeploymentFrequency.FailedAttempts == 0, $"{context}: missing from SQL but the oracle has deployments");
         Assert.True(want.LeadTime.Changes == 0 && want.LeadTime.Excluded == 0, $"{context}: missing from SQL but the oracle has changes");

@@ -33,4 +33,7 @@ public sealed record DoraHistory(
 {
     /// <summary>Merged pull requests, for the revert and hotfix rules; none = no pull request data.</summary>
     public IReadOnlyList<MergedPullRequest> PullRequests { get; init; } = [];
+
+    /// <summary>The catalog's services and the repository each is built from, for the breakdown by repository.</summary>
+    public IReadOnlyList<ServiceRepositoryLink> Services { get; init; } = [];
 }

@@ -25,25 +25,50 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
     /// <summary>Every production deployment's kind (stated, or what the data shows), by deployment id.</summary>
     public IReadOnlyDictionary<string, DeploymentKind> Kinds() => new DeploymentKindOracle(history, options).Kinds(ProductionDeployments());
 
-    /// <summary>Every team that ever owned a service, "unassigned", and the organisation under the key "".</summary>
+    /// <summary>The repository the catalog builds <paramref name="service"/> from; "unassigned" for a service it does not know.</summary>
+    public string RepositoryOf(string service) =>
+        history.Services.FirstOrDefault(s => s.Service == service && s.Repository != "")?.Repository ?? TeamAttribution.Unassigned;
+
+    /// <summary>
+    /// Every team that ever owned a service, "unassigned", and the organisation under the key ""; or, by
+    /// <paramref name="by"/>, every service or repository any event or the catalog names instead of the teams.
+    /// </summary>
     /// <param name="severities">Incidents of these severities only count for time to restore service (none = every severity).</param>
-    public IReadOnlyDictionary<string, DoraSummary> Summaries(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? severities = null)
+    public IReadOnlyDictionary<string, DoraSummary> Summaries(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? severities = null,
+        DoraBreakdown by = DoraBreakdown.Team)
     {
         var production = ProductionDeployments();
         var kinds = new DeploymentKindOracle(history, options).Kinds(production);
-        return history.Ownership.Select(o => o.Team).Append(TeamAttribution.Unassigned).Append("").Distinct()
-            .ToDictionary(team => team, team => Summary(team, from, to, production, kinds, severities ?? []));
+        var services = history.Ownership.Select(o => o.Service).Concat(history.Deployments.Select(d => d.Service)).Concat(history.Incidents.Select(i => i.Service))
+            .Concat(history.Services.Select(s => s.Service)).Distinct().ToList();
+        var units = by switch
+        {
+            DoraBreakdown.Service => services,
+            DoraBreakdown.Repository => services.Select(RepositoryOf).Concat(history.Commits.Select(c => c.Repository)),
+            _ => history.Ownership.Select(o => o.Team).Append(TeamAttribution.Unassigned),
+        };
+        return units.Append("").Distinct()
+            .ToDictionary(unit => unit, unit => Summary(unit, by, from, to, production, kinds, severities ?? []));
     }
 
-    private DoraSummary Summary(string team, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DeploymentEvent> production,
+    /// <summary>
+    /// One row's figures. An event belongs to the row of its service's team at the event's time (by team), of its
+    /// service (by service), or of its service's catalog repository — a change, of the repository it was made in (by repository).
+    /// </summary>
+    private DoraSummary Summary(string unit, DoraBreakdown by, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<DeploymentEvent> production,
         IReadOnlyDictionary<string, DeploymentKind> kinds, IReadOnlyCollection<string> severities)
     {
-        bool InTeam(string owner) => team == "" || owner == team;
+        bool InUnit(string service, DateTimeOffset at, string? changeRepository = null) => unit == "" || unit == by switch
+        {
+            DoraBreakdown.Service => service,
+            DoraBreakdown.Repository => changeRepository ?? RepositoryOf(service),
+            _ => TeamOf(service, at),
+        };
         bool InPeriod(DateTimeOffset at) => at >= from && at < to;
 
         // Deployment frequency
-        var deployed = production.Where(d => InPeriod(d.FinishedAt!.Value) && InTeam(TeamOf(d.Service, d.FinishedAt.Value))).ToList();
-        var failedAttempts = history.Deployments.Count(d => d.Status is "failure" or "error" && IsProduction(d) && InPeriod(d.StartedAt) && InTeam(TeamOf(d.Service, d.StartedAt)));
+        var deployed = production.Where(d => InPeriod(d.FinishedAt!.Value) && InUnit(d.Service, d.FinishedAt.Value)).ToList();
+        var failedAttempts = history.Deployments.Count(d => d.Status is "failure" or "error" && IsProduction(d) && InPeriod(d.StartedAt) && InUnit(d.Service, d.StartedAt));
         var deploymentDays = deployed.Select(d => LocalDate(d.FinishedAt!.Value)).ToHashSet();
         var weeks = WeeksOf(from, to);
         var daysPerWeek = weeks.Select(week => (double)deploymentDays.Count(day => day >= week && day < week.AddDays(7))).ToList();
@@ -61,7 +86,7 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
             .GroupBy(link => (link.Repository, link.Sha, AttributedTo: link.TouchesPaths ? productionById[link.DeploymentId].Service : ""))
             .Select(group => group.MinBy(link => productionById[link.DeploymentId].FinishedAt!.Value)!)
             .Select(link => (Link: link, Deployment: productionById[link.DeploymentId]))
-            .Where(change => InPeriod(change.Deployment.FinishedAt!.Value) && InTeam(TeamOf(change.Deployment.Service, change.Deployment.FinishedAt.Value)))
+            .Where(change => InPeriod(change.Deployment.FinishedAt!.Value) && InUnit(change.Deployment.Service, change.Deployment.FinishedAt.Value, change.Link.Repository))
             .Where(change => commits.ContainsKey((change.Link.Repository, change.Link.Sha)))
             .Select(change =>
             {
@@ -85,13 +110,13 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
 
         // Time to restore service: incidents of the chosen severities (all without a choice).
         var incidents = history.Incidents
-            .Where(i => InTeam(TeamOf(i.Service, i.StartedAt)) && (severities.Count == 0 || severities.Contains(i.Severity, StringComparer.OrdinalIgnoreCase)))
+            .Where(i => InUnit(i.Service, i.StartedAt) && (severities.Count == 0 || severities.Contains(i.Severity, StringComparer.OrdinalIgnoreCase)))
             .ToList();
         var resolved = incidents.Where(i => i.ResolvedAt is { } at && InPeriod(at)).ToList();
         var recoveryMedian = Seconds(Quantiles.Interpolated(resolved.Select(i => (i.ResolvedAt!.Value - i.StartedAt).TotalMilliseconds / 1000.0), 0.5));
         var open = incidents.Count(i => i.StartedAt < to && (i.ResolvedAt is null || i.ResolvedAt >= to));
         var restores = production
-            .Where(d => failed.Contains(d.DeploymentId) && d.FinishedAt < to && InTeam(TeamOf(d.Service, d.FinishedAt!.Value)))
+            .Where(d => failed.Contains(d.DeploymentId) && d.FinishedAt < to && InUnit(d.Service, d.FinishedAt!.Value))
             .Select(d => (d.Service, FailedAt: d.FinishedAt!.Value, RestoredAt: RestoringDeployment(d, production, failed)?.FinishedAt))
             .ToList();
         var restored = restores.Where(r => r.RestoredAt is { } at && InPeriod(at)).ToList();
@@ -113,7 +138,7 @@ public sealed class DoraOracle(DoraHistory history, MetricOptions options)
         var classified = deployed.Count - unknown;
         var reworkFigure = new ReworkFigure(deployed.Count, rework, classified == 0 ? null : rework / (double)classified) { UnknownKind = unknown };
 
-        return new DoraSummary(team, from, to, frequency, leadTime, failure, recovery, reworkFigure);
+        return new DoraSummary(unit, from, to, frequency, leadTime, failure, recovery, reworkFigure);
     }
 
     /// <summary>The earliest production deployment of the same service after <paramref name="failedDeployment"/> that did not fail itself.</summary>

@@ -12,8 +12,12 @@ namespace Analytics.Testing.Oracles;
 /// </summary>
 public sealed class PullRequestLeadTimeOracle(DoraOracle dora, DoraHistory history, IReadOnlyList<PullRequestFacts> pullRequests)
 {
-    /// <summary>Each team with a merged pull request shipped in [from, to), and the organisation (always).</summary>
-    public IReadOnlyDictionary<string, LeadTimeFigure> LeadTime(DateTimeOffset from, DateTimeOffset to)
+    /// <summary>
+    /// Each team with a merged pull request shipped in [from, to), and the organisation (always); with <paramref name="by"/>,
+    /// each deploying service or each pull request's repository instead of teams (docs/metrics.md, "Breakdown by team,
+    /// service or repository").
+    /// </summary>
+    public IReadOnlyDictionary<string, LeadTimeFigure> LeadTime(DateTimeOffset from, DateTimeOffset to, DoraBreakdown by = DoraBreakdown.Team)
     {
         var production = dora.ProductionDeployments().ToDictionary(d => d.DeploymentId);
         var stored = history.Commits.Select(c => (c.Repository, c.Sha)).ToHashSet();
@@ -31,7 +35,13 @@ public sealed class PullRequestLeadTimeOracle(DoraOracle dora, DoraHistory histo
                 var deployment = production[link.DeploymentId];
                 var deployedAt = deployment.FinishedAt!.Value;
                 double? seconds = pr.FirstCommitAt is { } start && start <= deployedAt ? (deployedAt - start).TotalMilliseconds / 1000.0 : null;
-                return (Team: dora.TeamOf(deployment.Service, deployedAt), DeployedAt: deployedAt, link.Link, Seconds: seconds);
+                var unit = by switch
+                {
+                    DoraBreakdown.Service => deployment.Service,
+                    DoraBreakdown.Repository => link.Repository,
+                    _ => dora.TeamOf(deployment.Service, deployedAt),
+                };
+                return (Team: unit, DeployedAt: deployedAt, link.Link, Seconds: seconds);
             }))
             .Where(sample => sample.DeployedAt >= from && sample.DeployedAt < to)
             .ToList();

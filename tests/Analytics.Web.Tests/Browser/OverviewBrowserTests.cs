@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Analytics.Web.Tests.Browser.DashboardPages;
@@ -46,6 +47,32 @@ public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture
         }
 
         await session.Page.Locator("[data-testid=teams]").ScreenshotAsync(new() { Path = ScreenshotPath("overview-teams") });
+        await session.AssertCleanAsync();
+    }
+
+    [Fact]
+    public async Task The_breakdown_links_show_the_services_rows_and_a_new_period_keeps_the_breakdown()
+    {
+        await using var session = await OpenAsync(browser, app, "/");
+        var page = session.Page;
+
+        await page.Locator("[data-testid=breakdown] a", new() { HasTextString = "by service" }).ClickAsync();
+
+        await page.WaitForURLAsync(new Regex(@"/\?days=90&by=service$"), new() { Timeout = TimeoutMs });
+        await Assertions.Expect(page.Locator("[data-testid=breakdown] a[aria-current=page]")).ToHaveTextAsync("by service", new() { Timeout = TimeoutMs });
+        var window = await WindowAsync(page);
+        var api = await app.Http.GetFromJsonAsync<Analytics.Web.Api.DoraBreakdownAnswer>(
+            $"api/dora/breakdown?{DoraApiClient.Query(window.From, window.To)}&by=service", DoraApiClient.Json);
+        var rows = page.Locator("[data-testid=teams] tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(api!.Rows.Count, new() { Timeout = TimeoutMs });
+        Assert.True(api.Rows.Count > AnalyticsAppFixture.Scale.Teams, $"{api.Rows.Count} service rows for {AnalyticsAppFixture.Scale.Teams} teams");
+        Assert.Equal(api.Rows.Select(row => row.Unit), (await rows.Locator("td:first-child").AllInnerTextsAsync()).Select(name => name.Trim()));
+
+        var list = await OpenPeriodDropdownAsync(page);
+        await list.Locator("[role=option][aria-label='Last 30 days']").ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/\?days=30&by=service$"), new() { Timeout = TimeoutMs });
+        await Assertions.Expect(page.Locator("[data-testid=breakdown] a[aria-current=page]")).ToHaveTextAsync("by service", new() { Timeout = TimeoutMs });
+        await session.Page.Locator("[data-testid=teams]").ScreenshotAsync(new() { Path = ScreenshotPath("overview-by-service") });
         await session.AssertCleanAsync();
     }
 

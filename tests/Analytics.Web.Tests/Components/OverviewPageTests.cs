@@ -218,6 +218,36 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
     }
 
     [Theory]
+    [InlineData(DoraBreakdown.Service, "Service", "Services")]
+    [InlineData(DoraBreakdown.Repository, "Repository", "Repositories")]
+    public async Task By_in_the_url_breaks_the_table_down_by_service_or_repository_and_the_switch_links_each_breakdown(DoraBreakdown by, string column, string heading)
+    {
+        await using var context = NewContext();
+        var page = RenderAt(context, $"/?days=180&tiers=2021&by={by.Name()}");
+        var window = WindowOf(page);
+        var expected = (await app.Services.GetRequiredService<DoraQueries>().SummariesAsync(new DoraRequest(window.From, window.To) { By = by })).WithTiers(DoraTierTables.Get(2021));
+
+        Assert.Contains(heading, page.FindAll("h2").Select(h => h.TextContent.Trim()));
+        Assert.Equal(column, OverviewText.Normalise(page.Find("[data-testid=teams] thead th").TextContent));
+        var rows = page.FindAll("[data-testid=teams] tbody tr");
+        Assert.True(expected.Teams.Count > AnalyticsAppFixture.Scale.Teams, $"{expected.Teams.Count} {by} rows for {AnalyticsAppFixture.Scale.Teams} teams");
+        Assert.Equal(expected.Teams.Select(row => row.Team), rows.Select(row => OverviewText.Normalise(row.QuerySelector("td")!.TextContent)));
+        foreach (var (row, unit) in rows.Zip(expected.Teams))
+        {
+            Assert.EndsWith($"n={unit.LeadTime.Changes}", OverviewText.Normalise(row.QuerySelectorAll("td")[2].TextContent));
+            Assert.Equal(OverviewText.Cards.Select(card => OverviewText.TiersOf(unit)[card]), row.QuerySelectorAll("[data-tier]").Select(badge => badge.GetAttribute("data-tier")));
+        }
+        // A service or repository is no team: no row links a team page.
+        Assert.Empty(page.FindAll("[data-testid=teams] a[href^='teams/']"));
+        // The switch: one link per breakdown keeping the period and tier year, built by the URL builder; the current one marked.
+        Assert.Equal(Enum.GetValues<DoraBreakdown>().Select(b => DashboardUrls.OverviewUrl(180, "2021", b)),
+            page.FindAll("[data-testid=breakdown] a").Select(link => link.GetAttribute("href")));
+        Assert.Equal($"by {by.Name()}", page.Find("[data-testid=breakdown] a[aria-current=page]").TextContent.Trim());
+        // The lead-time toggle keeps the breakdown (the configured unit is per commit: the toggle links per pull request).
+        Assert.Equal(DashboardUrls.OrganisationUrl(180, "2021", LeadTimeUnit.PullRequest, by), page.Find($"a[data-testid=lead-time-unit-{LeadTimeUnit.PullRequest}]").GetAttribute("href"));
+    }
+
+    [Theory]
     [InlineData("/?leadTimeUnit=pull-request", LeadTimeUnit.PullRequest, "pull requests")]
     [InlineData("/?days=180&leadTimeUnit=commit", LeadTimeUnit.Commit, "commits")]
     [InlineData("/?leadTimeUnit=per-team", LeadTimeUnit.Commit, "commits")] // names no unit: the configured one
@@ -236,6 +266,10 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         var other = unit == LeadTimeUnit.PullRequest ? LeadTimeUnit.Commit : LeadTimeUnit.PullRequest;
         Assert.Equal("true", page.Find($"[data-testid=lead-time-unit-{unit}]").GetAttribute("aria-current"));
         Assert.Equal(DashboardUrls.OrganisationUrl(days, null, other), page.Find($"a[data-testid=lead-time-unit-{other}]").GetAttribute("href"));
+        // The breakdown links keep the unit asked for too.
+        var asked = uri.Contains("leadTimeUnit=" + unit, StringComparison.Ordinal) ? unit : null;
+        Assert.Equal(Enum.GetValues<DoraBreakdown>().Select(b => DashboardUrls.OverviewUrl(days, null, b, asked)),
+            page.FindAll("[data-testid=breakdown] a").Select(link => link.GetAttribute("href")));
         var teamLinks = page.FindAll("[data-testid=teams] a[href^='teams/']");
         Assert.NotEmpty(teamLinks);
         Assert.All(teamLinks, link => Assert.Equal(uri.Contains("leadTimeUnit=" + unit, StringComparison.Ordinal), link.GetAttribute("href")!.EndsWith($"&leadTimeUnit={unit}", StringComparison.Ordinal)));

@@ -186,6 +186,25 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
     }
 
     [Fact]
+    public async Task The_team_page_lists_its_services_rows_which_add_up_to_the_teams_figures()
+    {
+        var team = await BusiestTeamAsync(Period.DefaultDays, _ => true);
+        await using var context = NewContext(app);
+        var page = RenderTeam(context, team, $"/teams/{team}");
+        var window = WindowOf(page);
+        var services = (await Queries.SummariesAsync(new DoraRequest(window.From, window.To, team) { By = DoraBreakdown.Service })).Teams;
+        var expected = await ExpectedAsync(team, window);
+
+        Assert.Contains("Services", page.FindAll("h2").Select(h => h.TextContent.Trim()));
+        var rows = page.FindAll("[data-testid=teams] tbody tr").Select(row => row.QuerySelectorAll("td").Select(cell => OverviewText.Normalise(cell.TextContent)).ToArray()).ToList();
+        Assert.NotEmpty(services);
+        Assert.Equal(services.Select(service => service.Team), rows.Select(cells => cells[0]));
+        Assert.All(rows.Zip(services), pair => Assert.EndsWith($"n={pair.Second.DeploymentFrequency.Deployments}", pair.First[1]));
+        Assert.Equal(expected.DeploymentFrequency.Deployments, services.Sum(service => service.DeploymentFrequency.Deployments));
+        Assert.Equal(expected.LeadTime.Changes, services.Sum(service => service.LeadTime.Changes));
+    }
+
+    [Fact]
     public async Task The_lead_time_unit_in_the_url_picks_the_teams_figure_per_pull_request_and_the_toggle_links_back()
     {
         var team = await BusiestTeamAsync(Period.DefaultDays, summary => summary.LeadTime.Changes > 0);

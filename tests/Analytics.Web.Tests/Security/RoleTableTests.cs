@@ -63,6 +63,7 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         ["GET /api/dora"] = (Access.Figures, "/api/dora"),
         ["GET /api/dora/series"] = (Access.Figures, "/api/dora/series"),
         ["GET /api/teams/{team}/dora"] = (Access.Figures, "/api/teams/{team}/dora"),
+        ["GET /api/dora/breakdown"] = (Access.Figures, "/api/dora/breakdown?by=service"),
         ["GET /api/space/satisfaction"] = (Access.Surveys, "/api/space/satisfaction"),
         ["GET /api/space/activity"] = (Access.Figures, "/api/space/activity"),
         ["GET /api/space/collaboration"] = (Access.Figures, "/api/space/collaboration"),

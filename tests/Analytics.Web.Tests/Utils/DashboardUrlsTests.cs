@@ -21,6 +21,10 @@ public sealed class DashboardUrlsTests
     {
         Assert.Equal("", DashboardUrls.OverviewUrl());
         Assert.Equal("?days=30", DashboardUrls.OverviewUrl("?days=30"));
+        // The breakdown: by team is the default and left out.
+        Assert.Equal("?days=90", DashboardUrls.OverviewUrl(90, null, Analytics.Core.Dora.DoraBreakdown.Team));
+        Assert.Equal("?days=90&tiers=2021&by=service", DashboardUrls.OverviewUrl(90, "2021", Analytics.Core.Dora.DoraBreakdown.Service));
+        Assert.Equal("?days=30&by=repository", DashboardUrls.OverviewUrl(30, null, Analytics.Core.Dora.DoraBreakdown.Repository));
     }
 
     [Fact]

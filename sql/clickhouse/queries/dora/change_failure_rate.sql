@@ -6,10 +6,13 @@
 -- Also the deployment rework rate (DORA 2024): of those deployments whose kind is known (production_deployments:
 -- stated by the source or shown by the data), the share that were unplanned fixes (kind hotfix, rollback or
 -- revert); NULL when no deployment's kind is known. Kind 'unknown' is counted beside it, never as normal.
+-- {by:String}: the rows are teams ('team'), services ('service') or repositories ('repository'); see teams.sql.
 WITH
+    -- Each catalog service's repository, for the breakdown by repository (docs/metrics.md, "Breakdown by team, service or repository").
+    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '') AS service_repositories,
     in_window AS
     (
-        SELECT deployment_id, kind, team AS owner
+        SELECT deployment_id, kind, multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner
         FROM production_deployments
         WHERE finished_at >= {from:DateTime64(3, 'UTC')} AND finished_at < {to:DateTime64(3, 'UTC')}
           AND ({team:String} = '' OR team = {team:String})

@@ -4,8 +4,11 @@
 -- deployment days per week; weeks without a deployment count as zero. Only whole weeks count: a week that starts
 -- before from, ends after to, or has not ended yet (the current week) is partial and left out of the median.
 -- No whole week: the median is NULL (no sample), never 0.
--- Parameters: from, to, now (DateTime64 UTC; now from the app's clock), team ('' = every team), tz (IANA time zone).
+-- Parameters: from, to, now (DateTime64 UTC; now from the app's clock), team ('' = every team), tz (IANA time zone),
+-- by ('team', 'service' or 'repository': what a row is; see teams.sql).
 WITH
+    -- Each catalog service's repository, for the breakdown by repository (docs/metrics.md, "Breakdown by team, service or repository").
+    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '') AS service_repositories,
     toMonday(toTimeZone({from:DateTime64(3, 'UTC')}, {tz:String})) AS first_week,
     arrayFilter(
         week -> toDateTime(week, {tz:String}) >= {from:DateTime64(3, 'UTC')}
@@ -13,7 +16,7 @@ WITH
         arrayMap(i -> first_week + 7 * i, range(toUInt32(dateDiff('day', first_week, toDate(toTimeZone({to:DateTime64(3, 'UTC')}, {tz:String}))) / 7) + 1))) AS weeks,
     in_window AS
     (
-        SELECT team AS owner, toDate(toTimeZone(finished_at, {tz:String})) AS day
+        SELECT multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner, toDate(toTimeZone(finished_at, {tz:String})) AS day
         FROM production_deployments
         WHERE finished_at >= {from:DateTime64(3, 'UTC')} AND finished_at < {to:DateTime64(3, 'UTC')}
           AND ({team:String} = '' OR team = {team:String})
@@ -33,7 +36,7 @@ WITH
         (
             SELECT owner, true AS deployed FROM in_window
             UNION ALL
-            SELECT team AS owner, false AS deployed FROM failed_production_attempts
+            SELECT multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner, false AS deployed FROM failed_production_attempts
             WHERE started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
               AND ({team:String} = '' OR team = {team:String})
         )

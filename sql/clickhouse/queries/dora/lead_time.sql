@@ -4,6 +4,8 @@
 -- shipping deployment finished in the period; the team is the owner of the deploying service at that time.
 -- Median and percentiles interpolate linearly between neighbours (quantileExactInclusive = PERCENTILE_CONT).
 -- Negative durations are data errors: excluded from the figures and counted in `excluded`.
+-- {by:String}: rows by team (the owner above), service (the service whose deployment shipped the change) or
+-- repository (the one the commit was made in); docs/metrics.md, "Breakdown by team, service or repository".
 WITH first_shipment AS
 (
     -- view first_shipments (migration 0008)
@@ -12,10 +14,12 @@ WITH first_shipment AS
 changes AS
 (
     SELECT
-        f.owner AS owner,
+        multiIf({by:String} = 'service', d.service, {by:String} = 'repository', f.repository, f.owner) AS owner,
         f.link AS link,
         dateDiff('millisecond', if({use_author_time:Bool}, f.authored_at, f.committed_at), f.deployed_at) / 1000.0 AS lead_seconds
     FROM first_shipment AS f
+    -- the shipping deployment's service, read only when the rows are services
+    LEFT JOIN (SELECT deployment_id, service FROM production_deployments WHERE {by:String} = 'service') AS d ON d.deployment_id = f.deployment_id
     WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
 )
 SELECT

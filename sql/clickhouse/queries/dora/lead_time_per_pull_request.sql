@@ -9,10 +9,12 @@
 -- the team owns the deploying service then. As for a commit, a merge commit a service got by its paths (monorepo) is
 -- a change of each such service. A merge-commit and a squash-merged pull request thus give the same one sample.
 -- Excluded (counted, not in the figures): a first commit after the deployment (a data error) or not known at all.
+-- {by:String}: rows by team, service or repository as in dora/lead_time.sql (docs/metrics.md, "Breakdown by team,
+-- service or repository").
 WITH shipped AS
 (
     SELECT
-        f.owner AS owner,
+        multiIf({by:String} = 'service', d.service, {by:String} = 'repository', f.repository, f.owner) AS owner,
         f.link AS link,
         p.first_commit_at IS NOT NULL AND p.first_commit_at <= f.deployed_at AS valid,
         dateDiff('millisecond', ifNull(p.first_commit_at, f.deployed_at), f.deployed_at) / 1000.0 AS lead_seconds
@@ -24,6 +26,8 @@ WITH shipped AS
         FROM pull_requests FINAL
         WHERE merged_at IS NOT NULL AND merge_sha != ''
     ) AS p ON p.repository = f.repository AND p.merge_sha = f.sha
+    -- the shipping deployment's service, read only when the rows are services
+    LEFT JOIN (SELECT deployment_id, service FROM production_deployments WHERE {by:String} = 'service') AS d ON d.deployment_id = f.deployment_id
     WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
 )
 SELECT

@@ -2,7 +2,10 @@
 -- median over incidents resolved in the period of (resolved − started); the team owned the incident's
 -- service when it started. Incidents open at the end of the period are counted (and listed by
 -- dora/incidents), never dropped. {severities:Array(String)}: only incidents of these severities (compared
--- case-insensitively, lower-cased by the caller); empty = every severity.
+-- case-insensitively, lower-cased by the caller); empty = every severity. {by:String}: rows by team, service or repository (teams.sql).
+WITH
+    -- Each catalog service's repository, for the breakdown by repository (docs/metrics.md, "Breakdown by team, service or repository").
+    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '') AS service_repositories
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,
     countIf(resolved_in_period) AS resolved,
@@ -11,7 +14,7 @@ SELECT
 FROM
 (
     SELECT
-        team AS owner,
+        multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner,
         resolved_at IS NOT NULL AND resolved_at >= {from:DateTime64(3, 'UTC')} AND resolved_at < {to:DateTime64(3, 'UTC')} AS resolved_in_period,
         started_at < {to:DateTime64(3, 'UTC')} AND (resolved_at IS NULL OR resolved_at >= {to:DateTime64(3, 'UTC')}) AS open_at_end,
         dateDiff('millisecond', started_at, assumeNotNull(resolved_at)) / 1000.0 AS recovery_seconds

@@ -6,7 +6,10 @@
 -- restored has no restore time and is counted in `awaiting_restore` (failed before the period's end, not restored by
 -- then) while its service still deploys: its last production deployment before the end finished less than
 -- {awaiting_restore_limit_ms:UInt64} ms before the end. A retired or frozen service awaits nothing.
+-- {by:String}: rows by team, service or repository (teams.sql); a failed deployment counts for its own.
 WITH
+    -- Each catalog service's repository, for the breakdown by repository (docs/metrics.md, "Breakdown by team, service or repository").
+    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '') AS service_repositories,
     failed_ids AS
     (
         SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
@@ -16,7 +19,7 @@ WITH
     sequence AS
     (
         SELECT
-            deployment_id, team, finished_at, deployment_id IN failed_ids AS is_failed,
+            deployment_id, team, service, finished_at, deployment_id IN failed_ids AS is_failed,
             maxIf(finished_at, finished_at < {to:DateTime64(3, 'UTC')}) OVER (PARTITION BY service) AS last_deployed_at,
             minIf(finished_at, NOT is_failed) OVER
                 (PARTITION BY service ORDER BY toUnixTimestamp64Milli(finished_at) RANGE BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_good_at
@@ -29,7 +32,7 @@ WITH
     ),
     restores AS
     (
-        SELECT deployment_id, team AS owner, finished_at AS failed_at, next_good_at AS restored_at, last_deployed_at
+        SELECT deployment_id, multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner, finished_at AS failed_at, next_good_at AS restored_at, last_deployed_at
         FROM sequence
         WHERE is_failed AND finished_at < {to:DateTime64(3, 'UTC')} AND ({team:String} = '' OR team = {team:String})
     )

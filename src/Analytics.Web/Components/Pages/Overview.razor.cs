@@ -1,3 +1,4 @@
+using Analytics.Core.Dora;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Queries;
 using Analytics.Web.Utils;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Components;
 
 namespace Analytics.Web.Components.Pages;
 
-/// <summary>The organisation's four keys and each team's, for a period chosen in the URL (?days=90).</summary>
+/// <summary>The organisation's four keys and each team's (or service's or repository's: ?by=), for a period chosen in the URL (?days=90).</summary>
 public partial class Overview
 {
     private DoraResult? _result;
@@ -31,6 +32,18 @@ public partial class Overview
 
     private int PeriodDays => Period.DaysFromQuery(Days);
 
+    /// <summary>?by=team|service|repository: what a row of the table is. Anything else reads as team, as a bad ?days= reads as the default period.</summary>
+    [SupplyParameterFromQuery(Name = "by")] public string? By { get; set; }
+
+    private DoraBreakdown Breakdown => DoraBreakdowns.Parse(By) ?? DoraBreakdown.Team;
+
+    private string Heading => Breakdown switch
+    {
+        DoraBreakdown.Service => "Services",
+        DoraBreakdown.Repository => "Repositories",
+        _ => "Teams",
+    };
+
     private string? LeadTimeUnitChosen => Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery);
 
     protected override async Task OnParametersSetAsync()
@@ -39,7 +52,7 @@ public partial class Overview
         var period = Period.Resolve(null, null, PeriodDays, Clock);
         try
         {
-            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To) { LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(TierChoice.For(Tiers));
+            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To) { By = Breakdown, LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(TierChoice.For(Tiers));
         }
         catch (Exception error) when (error is Analytics.Storage.ClickHouse.ClickHouseException or InvalidOperationException)
         {
