@@ -1,3 +1,4 @@
+using Analytics.Core.Calendar;
 using System.Diagnostics;
 using Analytics.Core.Dora;
 using Analytics.Ingestors.Demo;

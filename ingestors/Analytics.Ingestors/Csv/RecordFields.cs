@@ -1,3 +1,4 @@
+using Analytics.Core.Calendar;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Analytics.Core.Space;

@@ -1,13 +1,6 @@
-namespace Analytics.Core.Dora;
+using Analytics.Core.Calendar;
 
-/// <summary>How a series is cut, in the organisation's time zone.</summary>
-public enum Granularity
-{
-    Day,
-    /// <summary>ISO week, starting on Monday.</summary>
-    Week,
-    Month,
-}
+namespace Analytics.Core.Dora;
 
 /// <summary>One bucket of a team's (or the organisation's, Team "") DORA series. Null medians mean no sample.</summary>
 public sealed record DoraSeriesPoint(

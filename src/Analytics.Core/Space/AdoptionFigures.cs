@@ -1,3 +1,5 @@
+using Analytics.Core.Calendar;
+
 namespace Analytics.Core.Space;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed record GoldenPathFigure(string Team, DateOnly? Month, long ActiveS
 
     public bool LowConfidence { get; init; }
 
-    /// <summary>A month cut by the period or not over yet (<see cref="Dora.PartialBuckets"/>); false for the whole period.</summary>
+    /// <summary>A month cut by the period or not over yet (<see cref="Calendar.PartialBuckets"/>); false for the whole period.</summary>
     public bool Partial { get; init; }
 }
 

@@ -1,3 +1,5 @@
+using Analytics.Core.Calendar;
+
 namespace Analytics.Core.Space;
 
 /// <summary>Names of the survey questions the product reads; every other question is a Likert question (1–5).</summary>
@@ -64,7 +66,7 @@ public sealed record SurveyGroup(string Team, DateOnly? Month, long Respondents,
 {
     public LikertFigure? Question(string question) => Likert.FirstOrDefault(l => l.Question == question);
 
-    /// <summary>A month not over yet (<see cref="Dora.PartialBuckets"/>; survey windows are whole months, so only now cuts one); false for the period.</summary>
+    /// <summary>A month not over yet (<see cref="Calendar.PartialBuckets"/>; survey windows are whole months, so only now cuts one); false for the period.</summary>
     public bool Partial { get; init; }
 }
 

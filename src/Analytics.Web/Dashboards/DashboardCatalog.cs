@@ -1,3 +1,4 @@
+using Analytics.Core.Calendar;
 using System.Text.Json;
 using Analytics.Core.Dora;
 using Microsoft.Extensions.Options;

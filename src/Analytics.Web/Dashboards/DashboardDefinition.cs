@@ -1,3 +1,4 @@
+using Analytics.Core.Calendar;
 using Analytics.Core.Dora;
 
 namespace Analytics.Web.Dashboards;

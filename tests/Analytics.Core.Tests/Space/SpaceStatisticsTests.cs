@@ -1,3 +1,5 @@
+using Analytics.Core.Calendar;
+
 namespace Analytics.Core.Tests.Space;
 
 public sealed class SpaceStatisticsTests

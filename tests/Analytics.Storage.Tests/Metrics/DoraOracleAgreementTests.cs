@@ -1,3 +1,4 @@
+using Analytics.Core.Calendar;
 using Analytics.Ingestors.Demo;
 
 namespace Analytics.Storage.Tests.Metrics;

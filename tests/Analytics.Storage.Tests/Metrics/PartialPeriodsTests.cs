@@ -1,3 +1,5 @@
+using Analytics.Core.Calendar;
+
 namespace Analytics.Storage.Tests.Metrics;
 
 /// <summary>

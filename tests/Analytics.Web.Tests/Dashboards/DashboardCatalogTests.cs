@@ -1,3 +1,4 @@
+using Analytics.Core.Calendar;
 using Analytics.Testing;
 using Analytics.Web.Dashboards;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,7 @@ public sealed class DashboardCatalogTests : IDisposable
 
         Assert.Equal("Second", edited.Title);
         Assert.Equal(30, edited.DefaultDays);
-        Assert.Equal(Analytics.Core.Dora.Granularity.Week, Assert.Single(edited.Panels).Granularity);
+        Assert.Equal(Analytics.Core.Calendar.Granularity.Week, Assert.Single(edited.Panels).Granularity);
     }
 
     [Theory]

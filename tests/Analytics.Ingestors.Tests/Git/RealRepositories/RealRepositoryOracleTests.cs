@@ -1,3 +1,4 @@
+using Analytics.Core.Calendar;
 using System.Diagnostics;
 using System.Globalization;
 using Analytics.Core.Dora;

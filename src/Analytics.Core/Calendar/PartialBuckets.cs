@@ -1,6 +1,4 @@
-using Analytics.Core.Space;
-
-namespace Analytics.Core.Dora;
+namespace Analytics.Core.Calendar;
 
 /// <summary>
 /// The one rule for partial buckets (docs/metrics.md, "Partial periods"): a day, ISO week or month of a series, cut

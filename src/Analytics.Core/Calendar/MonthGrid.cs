@@ -1,4 +1,4 @@
-namespace Analytics.Core.Space;
+namespace Analytics.Core.Calendar;
 
 /// <summary>Calendar months in the organisation's time zone (MetricOptions.TimeZone), as UTC instants.</summary>
 public sealed class MonthGrid
