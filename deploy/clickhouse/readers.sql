@@ -1,6 +1,7 @@
 -- What a reader (Grafana, Explore, ad-hoc SQL) may read in a ClickHouse server set-up: SELECT on the tables and views
--- listed below, in database `analytics`, through the role analytics_reader. A server set-up runs this once as the
--- admin user (e.g. mounted into /docker-entrypoint-initdb.d/) and grants the role to its read-only user:
+-- listed below, in database `analytics`, through the role analytics_reader. A server set-up runs this after the app's
+-- migrations as a user with access management (docker-compose.yml: the clickhouse-grants one-shot) and grants the
+-- role to its read-only user:
 --     GRANT analytics_reader TO <reader user>;  SET DEFAULT ROLE analytics_reader TO <reader user>;
 -- Tables are granted one by one, never `analytics.*`: a table added later is not readable until listed here.
 -- tests/Analytics.Storage.Tests/ClickHouse/ReaderGrantsTests.cs fails when a migrated table is neither granted here nor
