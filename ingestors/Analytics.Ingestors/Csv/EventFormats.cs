@@ -1,5 +1,6 @@
 using Analytics.Ingestors.Sources;
 using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
 using Analytics.Storage.Metrics;
 
 namespace Analytics.Ingestors.Csv;
@@ -114,25 +115,54 @@ internal sealed class SurveysCsvFormat : TeamEventCsvFormat<SurveyAnswer>
     protected override SurveyAnswer Parse(RecordReader reader, CsvImportServices services) => SurveyAnswer.Parse(reader, services.Hasher, services.Calendar);
 
     // A closed wave is frozen (docs/metrics.md, "Survey waves"): nothing is added to, changed in or moved into it, and
-    // nothing is dated in a published month, so a figure once shown never changes. A wave not stored yet is new.
+    // nothing is dated in a published month, so a figure once shown never changes. A wave not stored yet is new. An
+    // answer exactly as stored (identity, team, score and time) changes nothing, so importing the same file again
+    // still works (docs/ingestion.md).
     protected override async Task CheckTogetherAsync(IReadOnlyList<ParsedRow<SurveyAnswer>> rows, CsvImportServices services, CancellationToken cancellationToken)
     {
         var state = await services.Waves.StateAsync(cancellationToken);
+        var refusals = new List<(ParsedRow<SurveyAnswer> Row, FieldError Error)>();
         foreach (var row in rows)
         {
             var answer = row.Record;
             if (state.Find(answer.Wave) is { } wave && wave.IsClosed(state.Now))
             {
-                row.Errors.Add(new FieldError(answer.SurveyId.Length > 0 ? "survey_id" : "date",
+                refusals.Add((row, new FieldError(answer.SurveyId.Length > 0 ? "survey_id" : "date",
                     $"survey wave '{answer.Wave}' closed on {wave.ClosesAt:yyyy-MM-dd HH:mm} UTC and its figures are published: it takes no more answers " +
-                    "(import them under a new survey id)"));
+                    "(import them under a new survey id)")));
             }
             else if (state.PublishedMonths.Contains(answer.Month))
             {
-                row.Errors.Add(new FieldError("date",
-                    $"{answer.Month:yyyy-MM} is published (every survey wave dated in it is closed): answers dated in it can no longer be added"));
+                refusals.Add((row, new FieldError("date",
+                    $"{answer.Month:yyyy-MM} is published (every survey wave dated in it is closed): answers dated in it can no longer be added")));
             }
         }
+        var unchanged = await StoredAsync(refusals.Select(r => r.Row.Record).ToList(), services, cancellationToken);
+        foreach (var (row, error) in refusals.Where(r => !unchanged.Contains(Stored.Of(r.Row.Record))))
+        {
+            row.Errors.Add(error);
+        }
+    }
+
+    /// <summary>Which of these answers are stored exactly so.</summary>
+    private static async Task<HashSet<Stored>> StoredAsync(IReadOnlyList<SurveyAnswer> answers, CsvImportServices services, CancellationToken cancellationToken)
+    {
+        if (answers.Count == 0)
+        {
+            return [];
+        }
+        var rows = await services.Store.QueryAsync<StoredRow>(
+            "SELECT survey_id, respondent_hash, team, question, toInt32(score) AS score, answered_at FROM survey_responses FINAL WHERE respondent_hash IN {hashes:Array(String)}",
+            QueryParameters.From(("hashes", answers.Select(a => a.RespondentHash).Distinct().ToArray())), cancellationToken);
+        var wanted = answers.Select(Stored.Of).ToHashSet();
+        return rows.Select(r => new Stored(r.SurveyId, r.RespondentHash, r.Team, r.Question, r.Score, r.AnsweredAt.ToUnixTimeMilliseconds())).Where(wanted.Contains).ToHashSet();
+    }
+
+    private sealed record StoredRow(string SurveyId, string RespondentHash, string Team, string Question, int Score, DateTimeOffset AnsweredAt);
+
+    private sealed record Stored(string SurveyId, string RespondentHash, string Team, string Question, int Score, long AnsweredAtMs)
+    {
+        public static Stored Of(SurveyAnswer a) => new(a.SurveyId, a.RespondentHash, a.Team, a.Question, a.Score, a.AnsweredAt.ToUnixTimeMilliseconds());
     }
 
     // The answer's identity, as the table's sort key has it (migration 0014): the same person answering the same

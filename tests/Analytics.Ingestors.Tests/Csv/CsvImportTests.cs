@@ -40,7 +40,7 @@ public sealed class CsvImportTests : IAsyncLifetime
 
         var second = await ImportAsync(RepositoryFiles.SamplesCsv);
 
-        Assert.False(second.HasErrors);
+        Assert.False(second.HasErrors, string.Join(Environment.NewLine, second.Errors));
         foreach (var table in new[] { "deployments", "incidents", "survey_responses", "service_requests" })
         {
             Assert.Equal(first.RowsPerTable[table], await _host.CountAsync($"{table} FINAL"));

@@ -56,14 +56,15 @@ public sealed class SurveyWaveTests
     {
         await using var host = await HostAsync();
         // pulse-mar opened on 10 March: 28 days later it closed on its own, and March (its only wave) is published.
-        await ImportCleanAsync(host, "march.csv", """
+        const string MarchFile = """
             pulse-mar,r1,checkout,2026-03-10,nps,9
             pulse-mar,r2,checkout,2026-03-10,nps,10
             pulse-mar,r3,checkout,2026-03-11,nps,6
             pulse-mar,r4,payments,2026-03-11,nps,9
             pulse-mar,r5,payments,2026-03-12,nps,3
             pulse-mar,r6,payments,2026-03-12,nps,8
-            """);
+            """;
+        await ImportCleanAsync(host, "march.csv", MarchFile);
         var queries = Queries(host);
         var shown = await queries.SatisfactionAsync(new SpaceRequest(March, March.AddMonths(1)));
         Assert.Equal(6, shown.Organisation.Nps.Respondents);
@@ -84,6 +85,11 @@ public sealed class SurveyWaveTests
         Assert.Contains("new survey id", late.Errors[0].Reason, StringComparison.Ordinal);
         Assert.Contains("2026-03 is published", late.Errors[2].Reason, StringComparison.Ordinal);
         Assert.Equal(rowsBefore, await host.CountAsync("survey_responses"));
+        Assert.Equal(Figures(shown), Figures(await queries.SatisfactionAsync(new SpaceRequest(March, March.AddMonths(1)))));
+
+        // The same file again changes nothing, so it is accepted (import stays idempotent) and March stays the same.
+        await ImportCleanAsync(host, "march.csv", MarchFile);
+        Assert.Equal(6, await host.CountAsync("survey_responses FINAL"));
         Assert.Equal(Figures(shown), Figures(await queries.SatisfactionAsync(new SpaceRequest(March, March.AddMonths(1)))));
     }
 

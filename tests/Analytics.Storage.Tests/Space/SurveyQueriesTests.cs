@@ -36,12 +36,20 @@ public sealed class SurveyQueriesTests : IAsyncLifetime
     [Fact]
     public async Task A_month_not_over_by_the_apps_clock_is_partial()
     {
-        // Survey windows are whole months; on 20 February 2025 February is not over, January is. Years later neither is partial.
+        // On 20 February 2025 s-jan (first answer 10 January) closed on 7 February, so January is published and over;
+        // s-feb (3 February) is open until 3 March, so February is not published and not shown at all. Closed by hand
+        // that day, February is published while not over: shown, and partial. Years later neither month is partial.
         var options = Options.Create(new MetricOptions());
         var spaceOptions = Options.Create(new SpaceOptions { MinimumRespondents = 3 });
-        var during = await new SurveyQueries(_store, new SqlFiles(), options, spaceOptions, new ManualClock(new DateTimeOffset(2025, 2, 20, 12, 0, 0, TimeSpan.Zero)))
-            .SatisfactionAsync(new SpaceRequest(January, March));
+        var clock = new ManualClock(new DateTimeOffset(2025, 2, 20, 12, 0, 0, TimeSpan.Zero));
+        var queries = new SurveyQueries(_store, new SqlFiles(), options, spaceOptions, clock);
 
+        var open = await queries.SatisfactionAsync(new SpaceRequest(January, March));
+        Assert.Equal([(Jan, false)], open.OrganisationByMonth.Select(g => (g.Month!.Value, g.Partial)));
+        Assert.DoesNotContain(open.TeamsByMonth, g => g.Month == Feb);
+
+        Assert.NotNull(await new SurveyWaves(_store, new SqlFiles(), options, spaceOptions, clock).CloseAsync("s-feb", "test"));
+        var during = await queries.SatisfactionAsync(new SpaceRequest(January, March));
         Assert.Equal([(Jan, false), (Feb, true)], during.OrganisationByMonth.Select(g => (g.Month!.Value, g.Partial)));
         Assert.All(during.TeamsByMonth, g => Assert.Equal(g.Month == Feb, g.Partial));
         Assert.False(during.Organisation.Partial);

@@ -19,8 +19,15 @@ public sealed class SpaceOracle
     private readonly HashSet<string> _botPeople;
     private readonly HashSet<string> _botLogins;
 
-    public SpaceOracle(DoraHistory dora, SpaceHistory space, MetricOptions options)
+    private readonly int _surveyWaveDays;
+    private readonly DateTimeOffset _now;
+
+    /// <param name="surveyWaveDays">Days after its first answer a survey wave closes (no wave is closed by hand here).</param>
+    /// <param name="now">The clock that decides which waves are closed and which months are over; the system's when not given.</param>
+    public SpaceOracle(DoraHistory dora, SpaceHistory space, MetricOptions options, int surveyWaveDays = 28, DateTimeOffset? now = null)
     {
+        _surveyWaveDays = surveyWaveDays;
+        _now = now ?? DateTimeOffset.UtcNow;
         _dora = dora;
         _space = space;
         _options = options;
@@ -38,8 +45,10 @@ public sealed class SpaceOracle
         (from, to) = _months.Snap(from, to);
         var start = from;
         var end = to;
+        var published = PublishedMonths();
         var answers = _space.SurveyResponses
             .Where(a => a.AnsweredAt >= start && a.AnsweredAt < end && SurveyQuestions.IsValidScore(a.Question, a.Score))
+            .Where(a => published.Contains(_months.MonthOf(a.AnsweredAt)))
             .Select(a => (Answer: a, Team: a.Team == "" ? TeamAttribution.Unassigned : a.Team, Month: _months.MonthOf(a.AnsweredAt)))
             .ToList();
         var likertQuestions = answers.Select(a => a.Answer.Question).Where(q => q != SurveyQuestions.Nps).Distinct().Order(StringComparer.Ordinal).ToList();
@@ -49,9 +58,22 @@ public sealed class SpaceOracle
                 .GroupBy(a => new SurveyCell(a.Team, a.Month))
                 .ToDictionary(cell => cell.Key, cell => (IReadOnlySet<string>)cell.Select(a => a.Answer.RespondentHash).ToHashSet(StringComparer.Ordinal))));
 
+        // Distributions: answers per score 1..5. A month's distributions of a question are withheld when an atom of it
+        // (a shown cell, or the organisation's month minus the shown cells) has fewer than K answers off its most common score.
+        List<long> Counts(IEnumerable<SurveyResponse> scores) => Enumerable.Range(1, 5).Select(score => scores.LongCount(a => a.Score == score)).ToList();
+        var withheldDistributions = likertQuestions.ToDictionary(question => question, question => answers
+            .Where(a => a.Answer.Question == question)
+            .GroupBy(a => a.Month)
+            .Where(month => privacy.DistributionWithheld(Counts(month.Select(a => a.Answer)), month
+                .GroupBy(a => a.Team)
+                .Where(cell => decisions[question].Cell(cell.Key, month.Key) == SuppressionReason.None)
+                .Select(cell => (IReadOnlyList<long>)Counts(cell.Select(a => a.Answer)))))
+            .Select(month => month.Key).ToHashSet());
+
         SurveyGroup Group(string team, DateOnly? month)
         {
-            var inGroup = answers.Where(a => (team == "" || a.Team == team) && (month is null || a.Month == month)).Select(a => a.Answer).ToList();
+            var inGroupMonths = answers.Where(a => (team == "" || a.Team == team) && (month is null || a.Month == month)).ToList();
+            var inGroup = inGroupMonths.Select(a => a.Answer).ToList();
             SuppressionReason Reason(string question) =>
                 decisions.TryGetValue(question, out var decision) ? decision.For(team, month) : SuppressionReason.None;
             var nps = inGroup.Where(a => a.Question == SurveyQuestions.Nps).ToList();
@@ -61,12 +83,15 @@ public sealed class SpaceOracle
                 var respondents = scores.Select(a => a.RespondentHash).Distinct().LongCount();
                 var reason = scores.Count == 0 ? SuppressionReason.None : Reason(question);
                 var shown = scores.Count > 0 && reason == SuppressionReason.None;
+                // A period's distribution is withheld when any month it has answers in is.
+                var distributionWithheld = shown && inGroupMonths.Any(a => a.Answer.Question == question && withheldDistributions[question].Contains(a.Month));
                 return new LikertFigure(question, respondents, scores.Count,
                     shown ? scores.Average(a => (double)a.Score) : null,
-                    shown ? Enumerable.Range(1, 5).Select(score => scores.LongCount(a => a.Score == score)).ToList() : null,
+                    shown && !distributionWithheld ? Counts(scores) : null,
                     reason)
                 {
                     LowConfidence = shown && respondents < _options.MinimumSample,
+                    DistributionWithheld = distributionWithheld,
                 };
             }).ToList();
             var npsRespondents = nps.Select(a => a.RespondentHash).Distinct().LongCount();
@@ -84,7 +109,7 @@ public sealed class SpaceOracle
             // Survey windows are whole months: only a month not over yet is partial.
             return new SurveyGroup(team, month, inGroup.Select(a => a.RespondentHash).Distinct().LongCount(), npsFigure, likert)
             {
-                Partial = month is { } m && _months.Start(m.AddMonths(1)) > DateTimeOffset.UtcNow,
+                Partial = month is { } m && _months.Start(m.AddMonths(1)) > _now,
             };
         }
 
@@ -126,6 +151,21 @@ public sealed class SpaceOracle
             Pooled(""),
             surveys.Where(s => s.Team != "").Select(s => s.Team).Distinct().Order(StringComparer.Ordinal).Select(Pooled).ToList(),
             surveys);
+    }
+
+    /// <summary>
+    /// Months every wave dated in is closed (docs/metrics.md, "Survey waves"): a wave is a survey id, or an answer's
+    /// month as '@yyyy-MM' without one; it closes the wave days after its first answer.
+    /// </summary>
+    private HashSet<DateOnly> PublishedMonths()
+    {
+        var waves = _space.SurveyResponses
+            .GroupBy(a => a.SurveyId != "" ? a.SurveyId : "@" + _months.MonthOf(a.AnsweredAt).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture))
+            .Select(wave => (Closed: wave.Min(a => a.AnsweredAt).AddDays(_surveyWaveDays) <= _now, Months: wave.Select(a => _months.MonthOf(a.AnsweredAt)).Distinct()))
+            .ToList();
+        return waves.SelectMany(w => w.Months).Distinct()
+            .Where(month => waves.Where(w => w.Months.Contains(month)).All(w => w.Closed))
+            .ToHashSet();
     }
 
     // ---------------------------------------------------------------- activity, collaboration, flow
@@ -225,7 +265,7 @@ public sealed class SpaceOracle
         var monthly = GoldenPathBuckets(_months.MonthBounds(from, to));
         var monthOfBucket = _months.Months(from, to);
         // A month is partial when the window or now cuts it.
-        var end = to < DateTimeOffset.UtcNow ? to : DateTimeOffset.UtcNow;
+        var end = to < _now ? to : _now;
         GoldenPathFigure WithMonth(GoldenPathFigure figure, int bucket) => figure with
         {
             Month = monthOfBucket[bucket],
