@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -12,7 +11,6 @@ namespace Analytics.Web.Tests.Cli;
 /// </summary>
 public sealed class BackupRestoreTests : IDisposable
 {
-    private static readonly string Executable = Path.Combine(AppContext.BaseDirectory, "analytics.dll");
 
     private readonly LongHistory _repository = LongHistory.Create();
 
@@ -134,20 +132,9 @@ public sealed class BackupRestoreTests : IDisposable
 
     private async Task<ProcessResult> RunAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Executable);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["XDG_DATA_HOME"] = DataRoot;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("analytics did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        var result = await AnalyticsProcess.RunAsync(DataRoot, arguments);
         // Spectre wraps lines at the width it assumes for redirected output: compare with whitespace runs as one space.
-        return new ProcessResult(process.ExitCode, await output, System.Text.RegularExpressions.Regex.Replace(await output + await error, @"\s+", " "));
+        return new ProcessResult(result.ExitCode, result.StandardOutput,
+            System.Text.RegularExpressions.Regex.Replace(result.StandardOutput + result.StandardError, @"\s+", " "));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -131,19 +130,7 @@ public sealed class DoraCommandTests : IAsyncLifetime
     /// <summary>Runs the executable on its own store under the test's folder: exit code, standard output, and both streams.</summary>
     private async Task<(int ExitCode, string Output, string All)> RunAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "analytics.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["XDG_DATA_HOME"] = _root;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("analytics did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await output + await error);
+        var result = await AnalyticsProcess.RunAsync(_root, arguments);
+        return (result.ExitCode, result.StandardOutput, result.StandardOutput + result.StandardError);
     }
 }
