@@ -387,13 +387,13 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private async Task<IReadOnlyDictionary<string, string>> SourceStatesAsync(CancellationToken cancellationToken)
     {
         var tables = _tables.SelectMany(BaseSources).Distinct(StringComparer.Ordinal).ToArray();
-        var states = (await _inner.QueryAsync<SourceStateRow>(
-                """
+        // On a cluster the parts are on the shards, behind the Distributed tables.
+        var partsQuery = _inner is Cluster.ClusterStore cluster ? cluster.PartsStateQuery : """
                 SELECT table, toString(max(greatest(max_block_number, data_version))) AS state FROM system.parts
                 WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)}
                 GROUP BY table
-                """,
-                QueryParameters.From(("tables", tables)), cancellationToken))
+                """;
+        var states = (await _inner.QueryAsync<SourceStateRow>(partsQuery, QueryParameters.From(("tables", tables)), cancellationToken))
             .ToDictionary(row => row.Table, row => row.State, StringComparer.Ordinal);
         // settings_ tables mirror configuration the same way (HotfixRulesSync).
         var catalogTables = tables.Where(table => table.StartsWith("catalog_", StringComparison.Ordinal) || table.StartsWith("settings_", StringComparison.Ordinal)).ToList();

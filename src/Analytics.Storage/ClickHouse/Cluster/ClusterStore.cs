@@ -26,6 +26,24 @@ public sealed class ClusterStore(IClickHouseStore inner, ClusterDdl ddl) : IClic
 
     public ClusterDdl Ddl => ddl;
 
+    /// <summary>
+    /// What the derived tables' fingerprints read on a cluster (<see cref="DerivedTablesStore"/>): per source table, the
+    /// newest block among the data parts of each node, summed over the nodes (any insert on any shard raises its
+    /// node's; a maximum over all nodes would miss an insert on a shard that is behind another). The local tables
+    /// count under their Distributed table's name; <c>{tables:Array(String)}</c> names the source tables.
+    /// </summary>
+    public string PartsStateQuery => $$"""
+        SELECT source AS table, toString(sum(newest)) AS state FROM
+        (
+            SELECT replaceRegexpOne(table, '{{ClusterTopology.LocalSuffix}}$', '') AS source, hostName() AS host,
+                max(greatest(max_block_number, data_version)) AS newest
+            FROM clusterAllReplicas({{ClickHouseText.QuoteLiteral(ddl.Cluster)}}, system.parts)
+            WHERE database = {{ClickHouseText.QuoteLiteral(inner.Database)}} AND active AND source IN {tables:Array(String)}
+            GROUP BY source, host
+        )
+        GROUP BY source
+        """;
+
     public async Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
     {
         foreach (var statement in ddl.Rewrite(sql))
