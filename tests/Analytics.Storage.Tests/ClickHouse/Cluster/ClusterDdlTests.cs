@@ -82,6 +82,11 @@ public sealed partial class ClusterDdlTests
         await using var catalog = await CatalogTestDatabase.CreateMigratedAsync();
         await new CatalogMirrorSync(catalog.MirrorExport, store).SyncAsync();
         await store.RefreshStaleAsync();
+        // An ingest run's staging table, published into its event table.
+        var run = new Analytics.Ingestors.Runs.RunStaging(store, 7, (_, _) => Task.CompletedTask);
+        await run.InsertAsync("incidents", ["incident_id", "service", "severity", "title", "started_at", "resolved_at", "caused_by_deployment_id", "url", "source"],
+            [["i1", "api", "sev1", "x", new DateTimeOffset(2025, 1, 7, 12, 0, 0, TimeSpan.Zero), null, "", "", "t"]], CancellationToken.None);
+        await run.PublishAsync(CancellationToken.None);
         var scheduler = new StoreLock(store, "scheduler", TimeSpan.FromSeconds(60));
         Assert.True(await scheduler.TryAcquireAsync(CancellationToken.None));
         await scheduler.ReleaseAsync(CancellationToken.None);
@@ -113,6 +118,9 @@ public sealed partial class ClusterDdlTests
             }
         }
         Assert.Contains(rewritten, sql => sql.StartsWith("EXCHANGE TABLES catalog_service_ownership AND catalog_service_ownership__next_", StringComparison.Ordinal));
+        Assert.Contains($"CREATE TABLE IF NOT EXISTS incidents__run_7__local{OnCluster} AS incidents__local", rewritten);
+        Assert.Contains($"CREATE TABLE IF NOT EXISTS incidents__run_7{OnCluster} AS incidents__run_7__local ENGINE = Distributed('{ClusterName}', '{Database}', 'incidents__run_7__local', cityHash64(service))", rewritten);
+        Assert.Contains(rewritten, sql => sql.StartsWith("DROP TABLE ", StringComparison.Ordinal) && sql.Contains($"incidents__run_7__local{OnCluster}", StringComparison.Ordinal));
         Assert.Contains(rewritten, sql => sql.StartsWith($"CREATE TABLE lock__scheduler{OnCluster} (", StringComparison.Ordinal)
             && sql.Contains("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{uuid}/all', '{replica}')", StringComparison.Ordinal));
     }
@@ -168,7 +176,7 @@ public sealed partial class ClusterDdlTests
     }
 
     [Fact]
-    public void Names_keywords_and_engines_are_found_by_grammar_not_by_text()
+    public async Task Names_keywords_and_engines_are_found_by_grammar_not_by_text()
     {
         // A comment and a string that look like DDL, and a quoted name, stay as they are.
         var rewritten = Ddl.Rewrite("""
@@ -191,6 +199,19 @@ public sealed partial class ClusterDdlTests
         Assert.Equal([$"TRUNCATE TABLE settings_hotfix_rules{OnCluster}"], Ddl.Rewrite("TRUNCATE TABLE settings_hotfix_rules"));
         Assert.Equal([$"DROP TABLE commits__run_7{OnCluster}", $"DROP TABLE commits__run_7__local{OnCluster}"], Ddl.Rewrite("DROP TABLE commits__run_7"));
         Assert.Equal([$"CREATE DATABASE IF NOT EXISTS `analytics`{OnCluster}"], Ddl.Rewrite("CREATE DATABASE IF NOT EXISTS `analytics`"));
+
+        // Statements of the app that the migrations do not show (erasure, hotfix rules, restore) parse too.
+        await using var engine = await EmbeddedEngine.NewDatabaseAsync("cluster_other");
+        foreach (var statement in new[]
+        {
+            "ALTER TABLE survey_responses DELETE WHERE has({hashes:Array(String)}, respondent_hash) SETTINGS mutations_sync = 2",
+            "TRUNCATE TABLE settings_hotfix_rules",
+            "RENAME DATABASE `analytics` TO `analytics__before_restore`",
+            "DROP DATABASE IF EXISTS `analytics__before_restore` SYNC",
+        })
+        {
+            Assert.Contains(OnCluster, await FormatAsync(engine, Assert.Single(Ddl.Rewrite(statement))), StringComparison.Ordinal);
+        }
 
         // Queries and inserts name the Distributed tables: unchanged.
         const string query = "SELECT count() FROM deployments FINAL WHERE service = 'DROP TABLE x'";
