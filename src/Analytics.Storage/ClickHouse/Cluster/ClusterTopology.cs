@@ -12,7 +12,7 @@ namespace Analytics.Storage.ClickHouse.Cluster;
 /// Sharding keys (docs/operations.md "Topology"): the event tables that grow with history are sharded by the entity
 /// their rows belong to for good — <c>service</c> for deployments, their commits and incidents; <c>repository</c> for
 /// commits, pull requests and their reviews and commits (a service lives in one repository) — so a service's
-/// deployment ↔ incident ↔ commit-link joins and a repository's pull-request joins read one shard. Each key is a column
+/// deployments, commit links and incidents, and a repository's pull requests, sit on one shard. Each key is a column
 /// of the table's ORDER BY key, so every version of a row lands on the same shard and <c>FINAL</c>, which the
 /// Distributed table runs on each shard, still collapses them. The derived tables are rebuilt whole and read
 /// grouped by team, so they are sharded by their team column: a team's rows sit on one shard. Small tables
