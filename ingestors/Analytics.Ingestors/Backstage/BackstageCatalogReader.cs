@@ -32,8 +32,8 @@ internal sealed class BackstageCatalogReader(BackstageSyncRun run)
 
     private static readonly string[] Kinds = ["group", "user", "template", "component"];
 
-    /// <summary>The cursor: each entity's etag as last written, and how many pages the list had.</summary>
-    internal sealed record CatalogCursor(Dictionary<string, string> Etags, int Pages);
+    /// <summary>The cursor: each entity's fingerprint as last written, and how many pages the list had.</summary>
+    internal sealed record CatalogCursor(Dictionary<string, string> Fingerprints, int Pages);
 
     /// <summary>The entities read this run, by kind, all of them (changed or not): references are resolved against them.</summary>
     private sealed record CatalogSnapshot(IReadOnlyList<Entity> Entities)
@@ -66,10 +66,10 @@ internal sealed class BackstageCatalogReader(BackstageSyncRun run)
         }
 
         var snapshot = new CatalogSnapshot(entities);
-        var previous = cursor.State?.Etags ?? [];
-        var changed = entities.Where(e => !previous.TryGetValue(e.Ref, out var seen) || seen != EtagOf(e)).ToList();
+        var previous = cursor.State?.Fingerprints ?? [];
+        var changed = entities.Where(e => !previous.TryGetValue(e.Ref, out var seen) || seen != FingerprintOf(e)).ToList();
         await WriteAsync(snapshot, changed.Select(e => e.Ref).ToHashSet(StringComparer.Ordinal), firstSync: cursor.State is null, cancellationToken);
-        run.Run.Cursors.Advance(Resource, new CatalogCursor(entities.DistinctBy(e => e.Ref).ToDictionary(e => e.Ref, EtagOf), pages), firstETag);
+        run.Run.Cursors.Advance(Resource, new CatalogCursor(entities.DistinctBy(e => e.Ref).ToDictionary(e => e.Ref, FingerprintOf), pages), firstETag);
     }
 
     private async Task WriteAsync(CatalogSnapshot snapshot, HashSet<string> changed, bool firstSync, CancellationToken cancellationToken)
@@ -223,8 +223,22 @@ internal sealed class BackstageCatalogReader(BackstageSyncRun run)
 
     private static string Key(Entity entity) => EntityRefs.Key(entity.Ref);
 
-    private static string EtagOf(Entity entity) => entity.Metadata.Etag ??
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entity))));
+    /// <summary>
+    /// What the catalog takes from the entity, hashed: an entity whose etag changed for something the catalog does not
+    /// keep (a relation stitched in from another entity, a description) counts as unchanged.
+    /// </summary>
+    private string FingerprintOf(Entity entity)
+    {
+        string?[] values = entity.Kind.ToLowerInvariant() switch
+        {
+            "group" => [.. Team(entity).Fields.Values],
+            "user" => [.. Person(entity).Fields.Values, .. GroupsOf(entity).Order(StringComparer.Ordinal)],
+            "template" => [.. Template(entity).Fields.Values],
+            _ => [Key(entity), entity.Metadata.Title, Repository(entity), EntityRefs.Normalize(entity.SpecText("owner"), "group"),
+                EntityRefs.Normalize(entity.Annotation("backstage.io/source-template"), "template")],
+        };
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(values))))[..32];
+    }
 
     private static string Format(DateTimeOffset time) => IsoTime.Format(time);
 

@@ -58,29 +58,29 @@ public sealed class BackstageBackend : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("analytics-backstage-").FullName;
         var port = FreePort();
         await File.WriteAllTextAsync(Path.Combine(folder, "catalog-info.yaml"), catalogYaml);
-        await File.WriteAllTextAsync(Path.Combine(folder, "app-config.yaml"), $"""
+        await File.WriteAllTextAsync(Path.Combine(folder, "app-config.yaml"), $$"""
             app:
-              baseUrl: http://127.0.0.1:{port}
+              baseUrl: http://127.0.0.1:{{port}}
             backend:
-              baseUrl: http://127.0.0.1:{port}
-              listen: {{ host: 127.0.0.1, port: {port} }}
-              database: {{ client: better-sqlite3, connection: ':memory:' }}
+              baseUrl: http://127.0.0.1:{{port}}
+              listen: { host: 127.0.0.1, port: {{port}} }
+              database: { client: better-sqlite3, connection: ':memory:' }
               auth:
                 externalAccess:
                   - type: static
-                    options: {{ token: {Token}, subject: analytics-tests }}
+                    options: { token: {{Token}}, subject: analytics-tests }
             auth:
               environment: development
               providers:
                 guest:
-                  userEntityRef: {Requester}
+                  userEntityRef: {{Requester}}
                   dangerouslyAllowOutsideDevelopment: true
             catalog:
               rules:
                 - allow: [Component, Group, User, Template, Location]
               locations:
                 - type: file
-                  target: {Path.Combine(folder, "catalog-info.yaml")}
+                  target: {{Path.Combine(folder, "catalog-info.yaml")}}
             """);
         var start = new ProcessStartInfo(FindNode()!, ["backend.js", "--config", Path.Combine(folder, "app-config.yaml")])
         {
