@@ -109,7 +109,8 @@ internal sealed class BackstageCatalogReader(BackstageSyncRun run)
         }
         written += await run.ImportAsync(new ServicesCsvFormat(), services, cancellationToken);
         var ownerships = await lookups.OwnershipRangesAsync(cancellationToken);
-        written += await run.ImportAsync(new OwnershipsCsvFormat(), withRepository.SelectMany(c => Ownership(c, ownerships, opened, now)).ToList(), cancellationToken);
+        var groups = snapshot.OfKind("group").Select(g => g.Ref).ToHashSet(StringComparer.Ordinal);
+        written += await run.ImportAsync(new OwnershipsCsvFormat(), withRepository.SelectMany(c => Ownership(c, groups, ownerships, opened, now)).ToList(), cancellationToken);
         var uses = await lookups.ServiceTemplateRangesAsync(cancellationToken);
         written += await run.ImportAsync(new ServiceTemplatesCsvFormat(), withRepository.SelectMany(c => TemplateUse(c, templates, uses, opened, now)).ToList(), cancellationToken);
 
@@ -157,7 +158,7 @@ internal sealed class BackstageCatalogReader(BackstageSyncRun run)
         return refs.Select(r => EntityRefs.Normalize(r, "group")).OfType<string>().Where(r => EntityRefs.Kind(r) == "group").Select(EntityRefs.Key).Distinct();
     }
 
-    private IEnumerable<SourceRecord> Ownership(Entity component, IReadOnlyList<OwnershipEntry> stored, DateTimeOffset opened, DateTimeOffset now)
+    private IEnumerable<SourceRecord> Ownership(Entity component, HashSet<string> groups, IReadOnlyList<OwnershipEntry> stored, DateTimeOffset opened, DateTimeOffset now)
     {
         var service = Key(component);
         var owner = EntityRefs.Normalize(component.SpecText("owner"), "group");
@@ -169,6 +170,11 @@ internal sealed class BackstageCatalogReader(BackstageSyncRun run)
         if (EntityRefs.Kind(owner) != "group")
         {
             run.Problem($"{component.Ref}: spec.owner '{owner}' is a {EntityRefs.Kind(owner)}, not a group: services are owned by teams (Groups)");
+            return [];
+        }
+        if (!groups.Contains(owner))
+        {
+            run.Problem($"{component.Ref}: spec.owner '{owner}' is no Group in Backstage's catalog");
             return [];
         }
         return Ranges(component, ("service", service), ("team", EntityRefs.Key(owner)), [],

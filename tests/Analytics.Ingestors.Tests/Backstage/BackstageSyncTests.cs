@@ -125,20 +125,26 @@ public sealed class BackstageSyncTests
             ---
             apiVersion: backstage.io/v1alpha1
             kind: Component
+            metadata: { name: search, annotations: { github.com/project-slug: acme/search } }
+            spec: { type: service, lifecycle: production, owner: nobody }
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
             metadata: { name: docs-lib }
             spec: { type: library, lifecycle: production, owner: group:default/payments }
             """;
         await using var scenario = await BackstageScenario.CreateAsync(BackstageScenario.Catalog(more: more));
-        await scenario.Backstage.WaitForEntitiesAsync("component:ledger", "component:wiki", "component:docs-lib", "component:checkout");
+        await scenario.Backstage.WaitForEntitiesAsync("component:ledger", "component:wiki", "component:search", "component:docs-lib", "component:checkout");
 
         var outcome = await scenario.RunAsync(scenario.Source());
 
         Assert.False(outcome.Succeeded);
         Assert.Contains("component:default/ledger: services field repository: 'ledger' is not owner/name", outcome.Error);
         Assert.Contains("component:default/wiki: spec.owner 'user:default/ana' is a user, not a group", outcome.Error);
+        Assert.Contains("component:default/search: spec.owner 'group:default/nobody' is no Group in Backstage's catalog", outcome.Error);
         var services = await scenario.Host.WithCatalogAsync(db => db.Services.OrderBy(s => s.Slug).Select(s => s.Slug).ToListAsync());
-        // ledger refused; docs-lib, without a repository annotation, is no service (a warning); wiki is, without an owner.
-        Assert.Equal(["checkout", "wiki"], services);
+        // ledger refused; docs-lib, without a repository annotation, is no service (a warning); wiki and search are, without an owner.
+        Assert.Equal(["checkout", "search", "wiki"], services);
         Assert.Equal([$"payments {BackstageScenario.HistoryStart:O}–open"], await scenario.OwnershipsAsync("checkout"));
         Assert.Empty(await scenario.OwnershipsAsync("wiki"));
     }
