@@ -15,10 +15,10 @@ namespace Analytics.Ingestors.Backstage;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Incremental by each entity's <c>metadata.etag</c>, which Backstage changes whenever the entity (its relations
-/// included) changes: the cursor keeps the etag of every entity read, and only entities whose etag differs are
-/// written, so an unchanged catalog writes nothing. The list is read whole (one request per page); when it fitted
-/// one page last time, that page is asked for with its ETag and a 304 ends the read.
+/// Incremental by entity: the cursor keeps a fingerprint of what the catalog takes from each entity read (see
+/// <see cref="FingerprintOf"/>), and only entities whose fingerprint differs are written, so an unchanged catalog
+/// writes nothing. The list is read whole (one request per page): Backstage offers no conditional request and no
+/// "updated since" filter on it.
 /// </para>
 /// <para>
 /// History is never rewritten: an owner, membership or template use that differs from the catalog's open range
@@ -45,7 +45,8 @@ internal sealed class BackstageCatalogReader(BackstageSyncRun run)
     {
         var cursor = await run.Run.Cursors.ReadAsync<CatalogCursor>(Resource, cancellationToken);
         var first = run.Api.Url($"api/catalog/entities/by-query?{string.Join('&', Kinds.Select(k => $"filter=kind={k}"))}&limit={run.Settings.PageSize.ToString(CultureInfo.InvariantCulture)}");
-        // Only a one-page list may be skipped on its ETag: a change on a later page would not change the first page's.
+        // Backstage's by-query sends no ETag (catalog-backend 4.0.5), so this is null there; a proxy or a version that
+        // does send one gets its 304. Only a one-page list may be skipped on it: a later page's change leaves the first's.
         var etag = cursor.State is { Pages: 1 } ? cursor.ETag : null;
         var entities = new List<Entity>();
         var pages = 0;
