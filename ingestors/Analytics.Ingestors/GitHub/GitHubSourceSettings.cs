@@ -1,5 +1,6 @@
 using System.Globalization;
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Ingestors.GitHub;
@@ -195,20 +196,20 @@ public sealed class GitHubSourceSettings
             Organizations = organizations,
             Repositories = repositories,
             Since = since,
-            PageSize = Integer(section, "PageSize", 100, 1, 100, errors),
-            Commits = Boolean(section, "Commits", true, errors),
+            PageSize = SettingValues.Integer(section, "PageSize", 100, 1, 100, errors),
+            Commits = SettingValues.Boolean(section, "Commits", true, errors),
             CommitPaths = commitPaths,
-            PullRequests = Boolean(section, "PullRequests", true, errors),
-            Deployments = Boolean(section, "Deployments", true, errors),
-            ReleasesAsDeployments = Boolean(section, "ReleasesAsDeployments", false, errors),
+            PullRequests = SettingValues.Boolean(section, "PullRequests", true, errors),
+            Deployments = SettingValues.Boolean(section, "Deployments", true, errors),
+            ReleasesAsDeployments = SettingValues.Boolean(section, "ReleasesAsDeployments", false, errors),
             ReleaseEnvironment = NullIfBlank(section["ReleaseEnvironment"]) ?? "production",
-            IncludePrereleases = Boolean(section, "IncludePrereleases", false, errors),
+            IncludePrereleases = SettingValues.Boolean(section, "IncludePrereleases", false, errors),
             Workflows = workflows,
             IncidentLabels = List(section, "IncidentLabels"),
             DefaultSeverity = defaultSeverity,
-            MaxRetries = Integer(section, "MaxRetries", 5, 0, 20, errors),
-            RequestTimeout = Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
-            MaxRateLimitWait = Duration(section, "MaxRateLimitWait", DefaultMaxRateLimitWait, errors),
+            MaxRetries = SettingValues.Integer(section, "MaxRetries", 5, 0, 20, errors),
+            RequestTimeout = SettingValues.Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
+            MaxRateLimitWait = SettingValues.Duration(section, "MaxRateLimitWait", DefaultMaxRateLimitWait, errors),
         };
         return errors.Count == 0 ? parsed : null;
     }
@@ -219,48 +220,6 @@ public sealed class GitHubSourceSettings
         var child = section.GetSection(key);
         var values = child.Value is { } single ? single.Split(',') : child.GetChildren().Select(c => c.Value ?? "");
         return values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-    }
-
-    private static bool Boolean(IConfigurationSection section, string key, bool fallback, List<string> errors)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be true or false.");
-        return fallback;
-    }
-
-    private static int Integer(IConfigurationSection section, string key, int fallback, int min, int max, List<string> errors)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be a whole number from {min} to {max}.");
-        return fallback;
-    }
-
-    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback, List<string> errors)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero)
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be a positive duration such as 00:01:40.");
-        return fallback;
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -82,6 +82,13 @@ public sealed class CatalogLookups(IDbContextFactory<CatalogDbContext> contextFa
         return await db.ServiceOwnerships.Select(o => new OwnershipEntry(o.Service.Slug, o.Team.Slug, o.ValidFrom, o.ValidTo)).ToListAsync(cancellationToken);
     }
 
+    /// <summary>Every stored membership range.</summary>
+    public async Task<IReadOnlyList<MembershipEntry>> MembershipRangesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.TeamMemberships.Select(m => new MembershipEntry(m.Person.ExternalId, m.Team.Slug, m.ValidFrom, m.ValidTo)).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Every stored range of a service on a template version.</summary>
     public async Task<IReadOnlyList<ServiceTemplateEntry>> ServiceTemplateRangesAsync(CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using Analytics.Core.Dora;
 using Analytics.Ingestors;
+using Analytics.Ingestors.Backstage;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
@@ -23,6 +24,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddIngestion(configuration);
         services.AddGitIngestion(configuration);
         services.AddGitHubIngestion(configuration);
+        services.AddBackstageIngestion();
         services.AddDemoOrganisation(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddDoraMetrics(configuration);
