@@ -4,6 +4,7 @@ using System.Text;
 using Analytics.Core.Dora;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Dashboards;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Queries;
 
@@ -41,18 +42,18 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
             false, Organisation.RecoveryTime.Tier, Organisation.RecoveryTime.Resolved),
     ];
 
-    /// <summary>The month from ?month=yyyy-MM (or --month); else the last whole month before today.</summary>
-    public static DateOnly MonthOf(string? written, TimeProvider clock)
+    /// <summary>
+    /// The month from ?month=yyyy-MM (or --month); else the last whole month before today, today being the
+    /// organisation's (<paramref name="months"/>: months cut in Analytics:Metrics:TimeZone, like every figure).
+    /// </summary>
+    public static DateOnly MonthOf(string? written, TimeProvider clock, MonthGrid months)
     {
         if (DateOnly.TryParseExact(written, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
         {
             return month;
         }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        return months.MonthOf(clock.GetUtcNow()).AddMonths(-1);
     }
-
-    internal static DateTimeOffset Start(DateOnly month) => new(month.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     internal static readonly DashboardDefinition MonthDefinition = new("monthly-report", "Monthly leadership report", "leadership (monthly review)", 31, false,
     [
@@ -95,16 +96,24 @@ public sealed record MonthlyKey(string Id, string Name, double? Value, double? P
     };
 }
 
-/// <summary>Loads the report for a month.</summary>
-public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora, TimeProvider clock)
+/// <summary>Loads the report for a month, its months cut at local midnight in the organisation's time zone (Analytics:Metrics:TimeZone).</summary>
+public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora, TimeProvider clock, IOptions<MetricOptions> options)
 {
+    private readonly MonthGrid _months = new(options.Value.TimeZone);
+
+    /// <summary>The month ?month= or --month names; else the organisation's last whole month (<see cref="MonthlyReport.MonthOf"/>).</summary>
+    public DateOnly MonthOf(string? written) => MonthlyReport.MonthOf(written, clock, _months);
+
+    /// <summary>The instant <paramref name="month"/> starts: local midnight of its first day in the organisation's zone.</summary>
+    public DateTimeOffset Start(DateOnly month) => _months.Start(month);
+
     public async Task<MonthlyReport> LoadAsync(DateOnly month, DoraTierTable tiers, CancellationToken cancellationToken = default)
     {
-        var from = MonthlyReport.Start(month);
-        var to = MonthlyReport.Start(month.AddMonths(1));
+        var from = Start(month);
+        var to = Start(month.AddMonths(1));
         var figures = await dashboards.LoadAsync(MonthlyReport.MonthDefinition, new DoraRequest(from, to), cancellationToken, tiers: tiers);
-        var trend = await dashboards.LoadAsync(MonthlyReport.TrendDefinition, new DoraRequest(MonthlyReport.Start(month.AddMonths(-11)), to), cancellationToken, tiers: tiers);
-        var previous = (await dora.SummariesAsync(new DoraRequest(MonthlyReport.Start(month.AddMonths(-1)), from), cancellationToken)).WithTiers(tiers);
+        var trend = await dashboards.LoadAsync(MonthlyReport.TrendDefinition, new DoraRequest(Start(month.AddMonths(-11)), to), cancellationToken, tiers: tiers);
+        var previous = (await dora.SummariesAsync(new DoraRequest(Start(month.AddMonths(-1)), from), cancellationToken)).WithTiers(tiers);
         return new MonthlyReport(month, figures, trend, previous.Organisation) { Partial = to > clock.GetUtcNow() };
     }
 }
