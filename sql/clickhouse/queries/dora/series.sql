@@ -53,17 +53,10 @@ WITH
         FROM first_shipment AS f
         WHERE {lead_time_unit:String} = 'commit' AND f.deployed_at >= {from:DateTime64(3, 'UTC')}
         UNION ALL
-        -- per pull request (dora/lead_time_per_pull_request.sql): its merge commit's first shipment − its first commit's author time
-        SELECT f.owner, f.deployment_id, f.repository, f.deployed_at,
-               dateDiff('millisecond', ifNull(p.first_commit_at, f.deployed_at), f.deployed_at) / 1000.0,
-               p.first_commit_at IS NOT NULL AND p.first_commit_at <= f.deployed_at
-        FROM first_shipment AS f
-        INNER JOIN
-        (
-            SELECT repository, merge_sha, first_commit_at FROM pull_requests FINAL
-            WHERE {lead_time_unit:String} = 'pull-request' AND merged_at IS NOT NULL AND merge_sha != ''
-        ) AS p ON p.repository = f.repository AND p.merge_sha = f.sha
-        WHERE {lead_time_unit:String} = 'pull-request' AND f.deployed_at >= {from:DateTime64(3, 'UTC')}
+        -- per pull request (dora/lead_time_per_pull_request.sql): view pull_request_shipments (migration 0017)
+        SELECT owner, deployment_id, repository, deployed_at, lead_seconds, valid
+        FROM pull_request_shipments
+        WHERE {lead_time_unit:String} = 'pull-request' AND deployed_at >= {from:DateTime64(3, 'UTC')} AND deployed_at < {to:DateTime64(3, 'UTC')}
     ),
     lead_times AS
     (

@@ -45,17 +45,10 @@ WITH
                 FROM commit_shipments
                 WHERE {lead_time_unit:String} = 'commit' AND deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)
                 UNION ALL
-                -- per pull request: its merge commit's first shipment − its first commit's author time
-                SELECT f.owner, f.deployed_at,
-                       dateDiff('millisecond', ifNull(p.first_commit_at, f.deployed_at), f.deployed_at) / 1000.0,
-                       p.first_commit_at IS NOT NULL AND p.first_commit_at <= f.deployed_at
-                FROM commit_shipments AS f
-                INNER JOIN
-                (
-                    SELECT repository, merge_sha, first_commit_at FROM pull_requests FINAL
-                    WHERE {lead_time_unit:String} = 'pull-request' AND merged_at IS NOT NULL AND merge_sha != ''
-                ) AS p ON p.repository = f.repository AND p.merge_sha = f.sha
-                WHERE {lead_time_unit:String} = 'pull-request' AND f.deployed_at >= arrayMin(window_from) AND f.deployed_at < arrayMax(window_to)
+                -- per pull request: view pull_request_shipments (migration 0017), as dora/lead_time_per_pull_request.sql
+                SELECT owner, deployed_at, lead_seconds, valid
+                FROM pull_request_shipments
+                WHERE {lead_time_unit:String} = 'pull-request' AND deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)
             )
         )
         GROUP BY window_index, team
