@@ -98,4 +98,19 @@ public sealed class LeadTimeUnitApiTests(AnalyticsAppFixture app)
             Assert.Contains("commit or pull-request", await response.Content.ReadAsStringAsync());
         }
     }
+
+    [Fact]
+    public async Task The_roi_csv_names_the_unit_on_every_row_and_the_cli_takes_only_the_units_there_are()
+    {
+        var roi = await app.Services.GetRequiredService<RoiQueries>().RoiAsync(new RoiRequest(To.AddDays(-365), To) { LeadTimeUnit = LeadTimeUnit.PullRequest });
+        var csv = new StringWriter();
+        Analytics.Web.Cli.SpaceCsv.WriteRoiCsv(roi, csv);
+
+        var lines = csv.ToString().Split('\n').Select(line => line.TrimEnd('\r')).TakeWhile(line => line != "").ToList();
+        Assert.EndsWith(",lead_time_unit", lines[0]);
+        Assert.True(lines.Count > Enum.GetValues<Analytics.Core.Space.RoiKey>().Length, $"{lines.Count} lines");
+        Assert.All(lines.Skip(1), line => Assert.EndsWith($",{LeadTimeUnit.PullRequest}", line));
+        Assert.Empty(Analytics.Web.Cli.AnalyticsCommandLine.Create().Parse("space roi --lead-time-unit pull-request").Errors);
+        Assert.NotEmpty(Analytics.Web.Cli.AnalyticsCommandLine.Create().Parse("space roi --lead-time-unit merge").Errors);
+    }
 }
