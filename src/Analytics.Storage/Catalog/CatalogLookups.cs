@@ -63,6 +63,10 @@ public sealed class CatalogLookups(IDbContextFactory<CatalogDbContext> contextFa
     public Task<HashSet<string>> ServiceSlugsAsync(CancellationToken cancellationToken = default) =>
         KeysAsync(db => db.Services.Select(s => s.Slug), cancellationToken);
 
+    /// <summary>Every repository a catalog service is built from.</summary>
+    public Task<HashSet<string>> RepositoriesAsync(CancellationToken cancellationToken = default) =>
+        KeysAsync(db => db.Services.Where(s => s.Repository != "").Select(s => s.Repository), cancellationToken);
+
     /// <summary>Every template's slug.</summary>
     public Task<HashSet<string>> TemplateSlugsAsync(CancellationToken cancellationToken = default) =>
         KeysAsync(db => db.Templates.Select(t => t.Slug), cancellationToken);
