@@ -21,8 +21,9 @@ public static class AnalyticsCommandLine
         var serve = new Command("serve", "Run the dashboard, the JSON API and the scheduler (the default). ASP.NET options such as --urls pass through.");
         root.TreatUnmatchedTokensAsErrors = false;
         serve.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, cancellationToken));
-        serve.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, cancellationToken));
+        root.Options.Add(CommandLog.CreateOption());
+        root.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, CommandLog.ExplicitLevel(result), cancellationToken));
+        serve.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, CommandLog.ExplicitLevel(result), cancellationToken));
         root.Subcommands.Add(serve);
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DemoCommand());
@@ -53,6 +54,7 @@ public static class AnalyticsCommandLine
     {
         HandOverArguments.Value = arguments;
         var parsed = Create().Parse(arguments);
+        RequestedLogLevel.Value = CommandLog.Level(parsed);
         return CommandFailures.RunAsync(
             () => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }),
             Console.Error,
@@ -62,11 +64,16 @@ public static class AnalyticsCommandLine
     // The command line as typed, for handing the command over; unset when a test invokes a parsed command directly.
     private static readonly AsyncLocal<string[]?> HandOverArguments = new();
 
-    private static async Task<int> ServeAsync(IReadOnlyList<string> aspNetArguments, CancellationToken cancellationToken)
+    // The --log-level typed, for a command's own host; unset (Warning) when a test invokes a parsed command directly.
+    private static readonly AsyncLocal<LogLevel?> RequestedLogLevel = new();
+
+    /// <param name="logLevel">--log-level when given: the dashboard's default level instead of its configuration's.</param>
+    private static async Task<int> ServeAsync(IReadOnlyList<string> aspNetArguments, LogLevel? logLevel, CancellationToken cancellationToken)
     {
-        var builder = ServeBuilder(aspNetArguments);
+        var builder = ServeBuilder(aspNetArguments, logLevel is { } level ? [new("Logging:LogLevel:Default", level.ToString())] : null);
         // After the initializer (hosted services start in order): the channel opens on a store that is open and ready.
         builder.Services.AddHostedService<CommandChannelServer>();
+        builder.Logging.AddProvider(CommandLog.ForHandedOverCommands());
         await using var app = builder.Build();
         app.Services.ValidateOptions();
         try
@@ -109,8 +116,10 @@ public static class AnalyticsCommandLine
     internal static HostApplicationBuilder CommandBuilder(IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
-        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), .. settings ?? []]);
+        // A command's own output is the point: its services' log lines from --log-level (default warnings and errors),
+        // whatever appsettings.json says, on standard error as the app would stream them for a handed-over command.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", (RequestedLogLevel.Value ?? LogLevel.Warning).ToString()), .. settings ?? []]);
+        builder.Logging.ClearProviders().AddProvider(CommandLog.ForThisProcess());
         builder.Services.AddAnalyticsServices(builder.Configuration);
         builder.Services.AddQueryServices(builder.Configuration);
         return builder;

@@ -106,9 +106,8 @@ public sealed class KilledIngestTests(KilledIngestTests.CleanRun clean) : IClass
         }
         start.Environment["XDG_DATA_HOME"] = dataRoot;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        // The runner's stages, on standard output, for the kill points.
+        // The runner's stages, in its log lines on standard error, for the kill points.
         start.Environment["Logging__LogLevel__Analytics.Ingestors.Runs"] = "Information";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("analytics did not start.");
         var standardOutput = new StringBuilder();
         var all = new StringBuilder();
@@ -124,16 +123,20 @@ public sealed class KilledIngestTests(KilledIngestTests.CleanRun clean) : IClass
                 standardOutput.AppendLine(line.Data);
                 all.AppendLine(line.Data);
             }
-            if (killAtLine is not null && line.Data.Contains(killAtLine, StringComparison.Ordinal))
-            {
-                stageSeen.TrySetResult();
-            }
         };
         process.ErrorDataReceived += (_, line) =>
         {
+            if (line.Data is null)
+            {
+                return;
+            }
             lock (all)
             {
                 all.AppendLine(line.Data);
+            }
+            if (killAtLine is not null && line.Data.Contains(killAtLine, StringComparison.Ordinal))
+            {
+                stageSeen.TrySetResult();
             }
         };
         process.BeginOutputReadLine();
