@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Analytics.Ingestors.Demo;
 using Analytics.Storage;
+using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
@@ -181,6 +182,7 @@ public static class AnalyticsCommandLine
     /// <summary>
     /// <see cref="WithServicesAsync"/> for a command that reads figures: on its own it first brings the store to the current
     /// schema (a fresh store then answers with no figures rather than unknown tables); the app has done so at its start.
+    /// Figures from a demo store say so, on standard error (standard output stays the figures, for --format json or csv).
     /// </summary>
     internal static Task<int> WithStoreAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken) =>
         WithServicesAsync(async (services, token) =>
@@ -188,6 +190,10 @@ public static class AnalyticsCommandLine
             if (CommandContext.Current is null)
             {
                 await services.GetRequiredService<StoreStartup>().RunAsync(token);
+            }
+            if (await services.GetRequiredService<CatalogSeeding>().IsDemoAsync(token))
+            {
+                Console.Error.WriteLine(CatalogSeeding.DemoNotice);
             }
             return await action(services, token);
         }, cancellationToken);

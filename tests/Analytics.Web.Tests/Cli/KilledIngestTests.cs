@@ -43,7 +43,9 @@ public sealed class KilledIngestTests(KilledIngestTests.CleanRun clean) : IClass
 
     [Theory]
     [InlineData("started.", 0)]      // reading the clone, staging rows
-    [InlineData("publishing", 0)]    // making the staged rows visible, then linking
+    [InlineData("publishing", 0)]    // making the staged rows visible (the catalog has recorded which)
+    [InlineData("publishing", 150)]  // published, linking deployments to commits
+    [InlineData("succeeded:", 0)]    // recorded as succeeded, refreshing the derived tables
     [InlineData(null, 1500)]         // wherever it is after 1.5 s (start-up, migrations, or the run)
     [InlineData(null, 4000)]
     public async Task A_killed_ingest_then_a_clean_rerun_gives_the_figures_of_a_clean_run(string? stage, int delayMs)
