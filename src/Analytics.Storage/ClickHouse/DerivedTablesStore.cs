@@ -308,9 +308,21 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
             if (sourceWritten && _refreshAfterWrites is { } delay && !_disposing.IsCancellationRequested)
             {
                 // Restarted by every write, so a burst of writes (pushed events, an ingest's batches) costs one refresh.
-                _backgroundRefresh ??= new Timer(_ => _ = RefreshInBackgroundAsync());
+                _backgroundRefresh ??= NewBackgroundTimer();
                 _backgroundRefresh.Change(delay, Timeout.InfiniteTimeSpan);
             }
+        }
+    }
+
+    /// <summary>
+    /// A timer that does not carry the context of the write that made it: a refresh firing later belongs to no request,
+    /// so its log lines must not go to the CLI caller (AsyncLocal) whose command happened to write first.
+    /// </summary>
+    private Timer NewBackgroundTimer()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return new Timer(_ => _ = RefreshInBackgroundAsync());
         }
     }
 
