@@ -1,5 +1,6 @@
 using System.Globalization;
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Ingestors.GitHub;
@@ -213,54 +214,24 @@ public sealed class GitHubSourceSettings
         return errors.Count == 0 ? parsed : null;
     }
 
-    /// <summary>A list given as children (<c>Organizations:0</c>, <c>Organizations:1</c>) or as one comma-separated value.</summary>
-    private static List<string> List(IConfigurationSection section, string key)
-    {
-        var child = section.GetSection(key);
-        var values = child.Value is { } single ? single.Split(',') : child.GetChildren().Select(c => c.Value ?? "");
-        return values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-    }
+    // The shared readers of a source's settings (Sources/SourceSettingsReader), each adding its problem to errors.
+    private static List<string> List(IConfigurationSection section, string key) => new SourceSettingsReader(section).List(key);
 
-    private static bool Boolean(IConfigurationSection section, string key, bool fallback, List<string> errors)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be true or false.");
-        return fallback;
-    }
+    private static bool Boolean(IConfigurationSection section, string key, bool fallback, List<string> errors) =>
+        Collect(section, errors, reader => reader.Boolean(key, fallback));
 
-    private static int Integer(IConfigurationSection section, string key, int fallback, int min, int max, List<string> errors)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be a whole number from {min} to {max}.");
-        return fallback;
-    }
+    private static int Integer(IConfigurationSection section, string key, int fallback, int min, int max, List<string> errors) =>
+        Collect(section, errors, reader => reader.Integer(key, fallback, min, max));
 
-    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback, List<string> errors)
+    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback, List<string> errors) =>
+        Collect(section, errors, reader => reader.Duration(key, fallback));
+
+    private static T Collect<T>(IConfigurationSection section, List<string> errors, Func<SourceSettingsReader, T> read)
     {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero)
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be a positive duration such as 00:01:40.");
-        return fallback;
+        var reader = new SourceSettingsReader(section);
+        var value = read(reader);
+        errors.AddRange(reader.Problems);
+        return value;
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
