@@ -3,6 +3,7 @@ using Analytics.Ingestors;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.Jira;
 using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage;
@@ -25,6 +26,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddGitIngestion(configuration);
         services.AddGitHubIngestion(configuration);
         services.AddPagerDutyIngestion();
+        services.AddJiraIngestion();
         services.AddDemoOrganisation(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddDoraMetrics(configuration);

@@ -78,10 +78,6 @@ public sealed class PagerDutyScenario : IAsyncDisposable
 
     public Task<IngestRunOutcome> RunAsync() => Get<IngestRunner>().RunAsync(Source());
 
-    /// <summary>The incidents stored, one line each, FINAL, without ingested_at.</summary>
-    public static async Task<IReadOnlyList<string>> IncidentsAsync(IngestTestHost host) =>
-        (await host.EngineStore.QueryAsync<Line>("SELECT toString(tuple(* EXCEPT (ingested_at))) AS text FROM incidents FINAL ORDER BY text")).Select(l => l.Text).ToList();
-
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
@@ -126,6 +122,4 @@ public sealed class PagerDutyScenario : IAsyncDisposable
         """;
 
     public static DateTimeOffset At(int day, int hour, int minute) => new(2026, 4, day, hour, minute, 0, TimeSpan.Zero);
-
-    private sealed record Line(string Text);
 }

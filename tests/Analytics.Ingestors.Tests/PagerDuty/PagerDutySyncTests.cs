@@ -2,9 +2,8 @@ using Analytics.Core.Dora;
 using Analytics.Ingestors.Tests.Runs;
 using Analytics.Simulators.GitHub;
 using Analytics.Simulators.PagerDuty;
-using Analytics.Storage;
+using Analytics.Ingestors.Tests.Sources;
 using Analytics.Storage.Metrics;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Tests.PagerDuty;
 
@@ -30,14 +29,14 @@ public sealed class PagerDutySyncTests
         Assert.Equal(3, run.RowsPerTable["incidents"]);
         // The unmapped service's incident is named in a warning, not stored.
         Assert.Contains(run.Warnings, w => w.Contains("'Mail' (PMAIL) ×1", StringComparison.Ordinal));
-        var pulled = await PagerDutyScenario.IncidentsAsync(scenario.Host);
+        var pulled = await StoredFigures.RowsAsync(scenario.Host, "incidents");
         Assert.Equal(3, pulled.Count);
-        Assert.Equal(await PagerDutyScenario.IncidentsAsync(csv), pulled);
+        Assert.Equal(await StoredFigures.RowsAsync(csv, "incidents"), pulled);
 
         await scenario.Host.EngineStore.RefreshStaleAsync();
         await csv.EngineStore.RefreshStaleAsync();
-        var fromPagerDuty = await Dora(scenario.Host).SummariesAsync(April);
-        var fromCsv = await Dora(csv).SummariesAsync(April);
+        var fromPagerDuty = await StoredFigures.Dora(scenario.Host).SummariesAsync(April);
+        var fromCsv = await StoredFigures.Dora(csv).SummariesAsync(April);
         // Time to restore: P1A 1 h 43 min and P3C 3 h 20 min resolved, P2B open.
         Assert.Equal((2L, 1L), (fromPagerDuty.Organisation.RecoveryTime.Resolved, fromPagerDuty.Organisation.RecoveryTime.Open));
         Assert.NotNull(fromPagerDuty.Organisation.RecoveryTime.Median);
@@ -189,10 +188,5 @@ public sealed class PagerDutySyncTests
         Assert.Empty(await scenario.Host.WithCatalogAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.SourceCursors)));
     }
 
-    private static DoraQueries Dora(IngestTestHost host) => new(host.EngineStore, new SqlFiles(), Options.Create(new MetricOptions()));
-
-    private static async Task<IReadOnlyList<string>> AttributedAsync(IngestTestHost host) =>
-        (await host.EngineStore.QueryAsync<Line>("SELECT toString(tuple(*)) AS text FROM attributed_incidents ORDER BY text")).Select(l => l.Text).ToList();
-
-    private sealed record Line(string Text);
+    private static Task<IReadOnlyList<string>> AttributedAsync(IngestTestHost host) => StoredFigures.DerivedRowsAsync(host, "attributed_incidents");
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.Jira;
 using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
 using Analytics.Testing;
@@ -26,6 +27,7 @@ public sealed partial class ConfigurationReferenceTests
     [
         typeof(GitHubSourceSettings).GetProperty(nameof(GitHubSourceSettings.Name))!,
         typeof(PagerDutySourceSettings).GetProperty(nameof(PagerDutySourceSettings.Name))!,
+        typeof(JiraSourceSettings).GetProperty(nameof(JiraSourceSettings.Name))!,
     ];
 
     [Fact]
