@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Sources;
 
 namespace Analytics.Ingestors.Jira;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Analytics.Ingestors.Csv;
 
-namespace Analytics.Ingestors.Sources;
+namespace Analytics.Ingestors.Csv;
 
 /// <summary>
 /// A record a source pulled from a vendor, put into the fields of the CSV format it lands in (<see cref="IncidentEvent"/>,
