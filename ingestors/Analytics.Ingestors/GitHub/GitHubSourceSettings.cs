@@ -214,13 +214,8 @@ public sealed class GitHubSourceSettings
         return errors.Count == 0 ? parsed : null;
     }
 
-    /// <summary>A list given as children (<c>Organizations:0</c>, <c>Organizations:1</c>) or as one comma-separated value.</summary>
-    private static List<string> List(IConfigurationSection section, string key)
-    {
-        var child = section.GetSection(key);
-        var values = child.Value is { } single ? single.Split(',') : child.GetChildren().Select(c => c.Value ?? "");
-        return values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-    }
+    // The shared readers of a source's settings (Sources/SourceSettingsReader), each adding its problem to errors.
+    private static List<string> List(IConfigurationSection section, string key) => new SourceSettingsReader(section).List(key);
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

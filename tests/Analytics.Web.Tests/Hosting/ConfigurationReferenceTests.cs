@@ -3,6 +3,8 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Analytics.Ingestors.Backstage;
 using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.Jira;
+using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
 using Analytics.Testing;
 using Analytics.Web.Cli;
@@ -26,6 +28,8 @@ public sealed partial class ConfigurationReferenceTests
     [
         typeof(GitHubSourceSettings).GetProperty(nameof(GitHubSourceSettings.Name))!,
         typeof(BackstageSourceSettings).GetProperty(nameof(BackstageSourceSettings.Name))!,
+        typeof(PagerDutySourceSettings).GetProperty(nameof(PagerDutySourceSettings.Name))!,
+        typeof(JiraSourceSettings).GetProperty(nameof(JiraSourceSettings.Name))!,
     ];
 
     [Fact]
