@@ -122,7 +122,7 @@ public sealed partial class ClusterDdlTests
         Assert.Contains($"CREATE TABLE IF NOT EXISTS incidents__run_7{OnCluster} AS incidents__run_7__local ENGINE = Distributed('{ClusterName}', '{Database}', 'incidents__run_7__local', cityHash64(service))", rewritten);
         Assert.Contains(rewritten, sql => sql.StartsWith("DROP TABLE ", StringComparison.Ordinal) && sql.Contains($"incidents__run_7__local{OnCluster}", StringComparison.Ordinal));
         Assert.Contains(rewritten, sql => sql.StartsWith($"CREATE TABLE lock__scheduler{OnCluster} (", StringComparison.Ordinal)
-            && sql.Contains("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{uuid}/all', '{replica}')", StringComparison.Ordinal));
+            && sql.Contains("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{uuid}/all', '{replica}', expires_at)", StringComparison.Ordinal));
     }
 
     [Fact]
