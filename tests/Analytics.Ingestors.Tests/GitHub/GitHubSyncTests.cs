@@ -216,7 +216,7 @@ public sealed class GitHubSyncTests
     [Fact]
     public async Task A_429_with_Retry_After_a_502_and_a_timeout_are_retried_and_the_run_still_succeeds()
     {
-        await using var scenario = await GitHubScenario.CreateAsync();
+        await using var scenario = await GitHubScenario.CreateAsync(settings: new Dictionary<string, string?> { ["RequestTimeout"] = "00:00:01" });
         var gitHub = scenario.GitHub;
         gitHub.Fail(new FakeFault
         {
