@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Analytics.Ingestors.Demo;
 
 namespace Analytics.Ingestors.Tests.Demo;
@@ -33,15 +32,13 @@ public class DemoDeterminismTests
         Assert.Equal(DemoRows.Hash(generator.Tables, generator.Catalog), DemoRows.Hash(generator.Tables, generator.Catalog));
     }
 
+    // Its speed is a benchmark's to measure (analytics-bench, docs/benchmarks.md), not a timed unit test's.
     [Fact]
-    public void Tiny_generates_everything_in_under_a_second()
+    public void Tiny_generates_more_than_a_thousand_rows()
     {
-        var stopwatch = Stopwatch.StartNew();
         var generator = new DemoOrganisationGenerator(DemoScale.Tiny, 3, End);
         var rows = generator.Tables.Sum(t => t.Rows.LongCount());
-        stopwatch.Stop();
 
         Assert.True(rows > 1_000, $"only {rows} rows");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"took {stopwatch.Elapsed}");
     }
 }
