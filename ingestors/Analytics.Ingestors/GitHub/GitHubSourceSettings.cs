@@ -1,5 +1,6 @@
 using System.Globalization;
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Ingestors.GitHub;
@@ -113,39 +114,16 @@ public sealed class GitHubSourceSettings
         problems = errors;
         var prefix = section.Path;
 
-        var token = section["Token"];
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            errors.Add($"{prefix}:Token must hold a GitHub token: set it with user-secrets or the environment variable {prefix.Replace(":", "__", StringComparison.Ordinal)}__Token (it is never logged).");
-        }
+        var token = SourceSettingsReader.Token(section, "GitHub", errors);
+        var baseUrl = SourceSettingsReader.BaseUrl(section, GitHubDotCom, "https://api.github.com/ or https://github.acme.test/", errors);
 
-        var baseUrl = GitHubDotCom;
-        if (section["BaseUrl"] is { Length: > 0 } baseUrlText)
-        {
-            if (Uri.TryCreate(baseUrlText.EndsWith('/') ? baseUrlText : baseUrlText + "/", UriKind.Absolute, out var parsedUrl)
-                && parsedUrl.Scheme is "http" or "https" && string.IsNullOrEmpty(parsedUrl.UserInfo))
-            {
-                baseUrl = parsedUrl;
-                // The token goes with every request: over http it would travel in clear. Loopback stays allowed
-                // (the simulated GitHub of the tests and benchmarks, a local proxy).
-                if (parsedUrl.Scheme == "http" && !parsedUrl.IsLoopback)
-                {
-                    errors.Add($"{prefix}:BaseUrl must be https (was {parsedUrl.GetLeftPart(UriPartial.Authority)}): the token would travel in clear over http; only loopback addresses may use http.");
-                }
-            }
-            else
-            {
-                errors.Add($"{prefix}:BaseUrl must be an http(s) address without credentials, e.g. https://api.github.com/ or https://github.acme.test/.");
-            }
-        }
-
-        var organizations = List(section, "Organizations");
-        var repositories = List(section, "Repositories");
+        var organizations = SourceSettingsReader.List(section, "Organizations");
+        var repositories = SourceSettingsReader.List(section, "Repositories");
         foreach (var repository in repositories.Where(r => r.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
         {
             errors.Add($"{prefix}:Repositories: '{repository}' is not owner/name.");
         }
-        var commitPaths = List(section, "CommitPaths");
+        var commitPaths = SourceSettingsReader.List(section, "CommitPaths");
         foreach (var repository in commitPaths.Where(r => r.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
         {
             errors.Add($"{prefix}:CommitPaths: '{repository}' is not owner/name.");
@@ -155,18 +133,7 @@ public sealed class GitHubSourceSettings
             errors.Add($"{prefix}:Organizations or {prefix}:Repositories must name what to read.");
         }
 
-        DateTimeOffset? since = null;
-        if (section["Since"] is { Length: > 0 } sinceText)
-        {
-            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsedSince))
-            {
-                since = parsedSince;
-            }
-            else
-            {
-                errors.Add($"{prefix}:Since must be a date (2025-01-01) or a time with an offset.");
-            }
-        }
+        var since = SourceSettingsReader.Since(section, errors);
 
         var workflows = new List<WorkflowDeployments>();
         foreach (var workflow in section.GetSection("Workflows").GetChildren())
@@ -178,7 +145,7 @@ public sealed class GitHubSourceSettings
                 errors.Add($"{workflow.Path} needs Workflow (a file name such as deploy.yml, or the workflow's name) and Environment.");
                 continue;
             }
-            workflows.Add(new WorkflowDeployments(file.Trim(), environment.Trim(), NullIfBlank(workflow["Branch"])));
+            workflows.Add(new WorkflowDeployments(file.Trim(), environment.Trim(), SourceSettingsReader.NullIfBlank(workflow["Branch"])));
         }
 
         var defaultSeverity = section["DefaultSeverity"] ?? "sev3";
@@ -191,77 +158,25 @@ public sealed class GitHubSourceSettings
         {
             Name = section.Key,
             BaseUrl = baseUrl,
-            Token = token ?? "",
+            Token = token,
             Organizations = organizations,
             Repositories = repositories,
             Since = since,
-            PageSize = Integer(section, "PageSize", 100, 1, 100, errors),
-            Commits = Boolean(section, "Commits", true, errors),
+            PageSize = SourceSettingsReader.Integer(section, "PageSize", 100, 1, 100, errors),
+            Commits = SourceSettingsReader.Boolean(section, "Commits", true, errors),
             CommitPaths = commitPaths,
-            PullRequests = Boolean(section, "PullRequests", true, errors),
-            Deployments = Boolean(section, "Deployments", true, errors),
-            ReleasesAsDeployments = Boolean(section, "ReleasesAsDeployments", false, errors),
-            ReleaseEnvironment = NullIfBlank(section["ReleaseEnvironment"]) ?? "production",
-            IncludePrereleases = Boolean(section, "IncludePrereleases", false, errors),
+            PullRequests = SourceSettingsReader.Boolean(section, "PullRequests", true, errors),
+            Deployments = SourceSettingsReader.Boolean(section, "Deployments", true, errors),
+            ReleasesAsDeployments = SourceSettingsReader.Boolean(section, "ReleasesAsDeployments", false, errors),
+            ReleaseEnvironment = SourceSettingsReader.NullIfBlank(section["ReleaseEnvironment"]) ?? "production",
+            IncludePrereleases = SourceSettingsReader.Boolean(section, "IncludePrereleases", false, errors),
             Workflows = workflows,
-            IncidentLabels = List(section, "IncidentLabels"),
+            IncidentLabels = SourceSettingsReader.List(section, "IncidentLabels"),
             DefaultSeverity = defaultSeverity,
-            MaxRetries = Integer(section, "MaxRetries", 5, 0, 20, errors),
-            RequestTimeout = Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
-            MaxRateLimitWait = Duration(section, "MaxRateLimitWait", DefaultMaxRateLimitWait, errors),
+            MaxRetries = SourceSettingsReader.Integer(section, "MaxRetries", 5, 0, 20, errors),
+            RequestTimeout = SourceSettingsReader.Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
+            MaxRateLimitWait = SourceSettingsReader.Duration(section, "MaxRateLimitWait", DefaultMaxRateLimitWait, errors),
         };
         return errors.Count == 0 ? parsed : null;
     }
-
-    /// <summary>A list given as children (<c>Organizations:0</c>, <c>Organizations:1</c>) or as one comma-separated value.</summary>
-    private static List<string> List(IConfigurationSection section, string key)
-    {
-        var child = section.GetSection(key);
-        var values = child.Value is { } single ? single.Split(',') : child.GetChildren().Select(c => c.Value ?? "");
-        return values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-    }
-
-    private static bool Boolean(IConfigurationSection section, string key, bool fallback, List<string> errors)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be true or false.");
-        return fallback;
-    }
-
-    private static int Integer(IConfigurationSection section, string key, int fallback, int min, int max, List<string> errors)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be a whole number from {min} to {max}.");
-        return fallback;
-    }
-
-    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback, List<string> errors)
-    {
-        if (section[key] is not { } text)
-        {
-            return fallback;
-        }
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero)
-        {
-            return value;
-        }
-        errors.Add($"{section.Path}:{key} must be a positive duration such as 00:01:40.");
-        return fallback;
-    }
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

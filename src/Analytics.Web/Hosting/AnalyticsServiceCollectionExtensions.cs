@@ -3,6 +3,7 @@ using Analytics.Ingestors;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.GitLab;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
@@ -23,6 +24,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddIngestion(configuration);
         services.AddGitIngestion(configuration);
         services.AddGitHubIngestion(configuration);
+        services.AddGitLabIngestion(configuration);
         services.AddDemoOrganisation(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddDoraMetrics(configuration);

@@ -34,6 +34,9 @@ public sealed class FakeFault
 
     /// <summary>Puts the request's Authorization header into the body, as a careless proxy might.</summary>
     public bool EchoAuthorization { get; init; }
+
+    /// <summary>Serves the real answer cut in half instead of <see cref="Body"/>, as a proxy that dropped the connection would (the GitLab simulator).</summary>
+    public bool Truncated { get; init; }
 }
 
 /// <summary>
