@@ -39,26 +39,18 @@ public sealed class GitLabIngestSource(
         using var api = new GitLabApi(settings, clock, _logger);
         try
         {
-            var run = new GitLabSyncRun(settings, api, new SourceRun(context, store));
-            var result = await new GitLabSync(run, services, linker, _logger).RunAsync(cancellationToken);
-            return result with { Warnings = result.Warnings.Select(Redact).ToList() };
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("The GitLab run was cancelled.", cancellationToken);
-        }
-        catch (Exception error)
-        {
-            throw new GitLabIngestException(Redact(IngestRunner.Describe(error)));
+            var result = await RemoteSourceFailures.GuardAsync(
+                "GitLab", settings.Token,
+                () => new GitLabSync(new GitLabSyncRun(settings, api, new SourceRun(context, store)), services, linker, _logger).RunAsync(cancellationToken),
+                message => new GitLabIngestException(message), cancellationToken);
+            // A warning may quote what GitLab sent (a bad record's reason): masked like an error.
+            return result with { Warnings = result.Warnings.Select(w => RemoteSourceFailures.Redact(w, settings.Token)).ToList() };
         }
         finally
         {
             LastRun = new GitLabRunStatistics(api.Requests);
         }
     }
-
-    private string Redact(string text) =>
-        settings.Token.Length == 0 ? text : text.Replace(settings.Token, "***", StringComparison.Ordinal);
 }
 
 /// <summary>A GitLab source's run failed; the message says why, with the token masked.</summary>

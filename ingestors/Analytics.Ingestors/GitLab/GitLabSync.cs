@@ -26,14 +26,7 @@ internal sealed class GitLabSync(GitLabSyncRun run, GitHubServiceDirectory servi
             projects.DistinctBy(p => p.FullName, StringComparer.OrdinalIgnoreCase).OrderBy(p => p.FullName, StringComparer.Ordinal).ToList(),
             cancellationToken);
 
-        var readers = Readers();
-        foreach (var target in targets)
-        {
-            foreach (var reader in readers)
-            {
-                await reader.ReadAsync(target, cancellationToken);
-            }
-        }
+        await ResourceReaders.ReadAsync(targets, Readers(), cancellationToken);
 
         // The history reader and the linker read the run's deployments and commits back from the event tables.
         await run.Run.PublishAsync(cancellationToken);
@@ -41,12 +34,7 @@ internal sealed class GitLabSync(GitLabSyncRun run, GitHubServiceDirectory servi
         {
             await new GitLabAncestryReader(run, linker).ReadAsync(targets, cancellationToken);
         }
-        if (run.ServicesToLink.Count > 0)
-        {
-            await run.Run.PublishAsync(cancellationToken);
-            var links = await linker.LinkAsync(run.ServicesToLink, cancellationToken);
-            run.Run.Rows.Count("deployment_commits", links.Rows);
-        }
+        await run.Run.RelinkAsync(linker, cancellationToken);
         logger.LogInformation(
             "GitLab source {Source}: {Projects} projects, {Requests} requests.", run.Source, targets.Count, run.Api.Requests);
         return run.Run.Result();

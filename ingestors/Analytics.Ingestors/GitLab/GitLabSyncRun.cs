@@ -22,17 +22,9 @@ internal sealed class GitLabSyncRun(GitLabSourceSettings settings, GitLabApi api
     /// <summary>The rows' <c>source</c>: the configured source's name.</summary>
     public string Source => settings.Name;
 
-    /// <summary>Services whose commits or deployments this run wrote: the linker relinks them at the end.</summary>
-    public SortedSet<string> ServicesToLink { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Writes commits or deployments of <paramref name="target"/>; any written means its deployments are relinked.</summary>
-    public async Task WriteShippedAsync(GitHubRepositoryTarget target, RowTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
-    {
-        if (await run.Rows.WriteAsync(table, rows, cancellationToken) > 0)
-        {
-            ServicesToLink.Add(target.Service);
-        }
-    }
+    public Task WriteShippedAsync(GitHubRepositoryTarget target, RowTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken) =>
+        run.WriteShippedAsync(target.Service, table, rows, cancellationToken);
 
     /// <summary>The items of a page that read as <typeparamref name="T"/>; each that does not becomes a warning of the run naming it.</summary>
     /// <param name="what">What the list holds, for the warning, up to the id: "acme/shop: merge request !", "acme/shop: commit ".</param>
