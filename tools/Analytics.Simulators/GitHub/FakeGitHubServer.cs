@@ -3,9 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Analytics.Simulators.GitHub;
 
@@ -58,7 +56,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly object _gate = new();
-    private readonly List<FakeFault> _faults = [];
+    private readonly FaultQueue _faults = new();
     private readonly List<ServedRequest> _served = [];
     private long _pointsSpent;
     private int _remaining;
@@ -113,23 +111,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 
     public static async Task<FakeGitHubServer> StartAsync(TimeProvider clock, string token, params FakeOrganisation[] organisations)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeGitHubServer(app, clock, token, organisations);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        return server;
+        FakeGitHubServer? server = null;
+        await LoopbackServer.StartAsync(app => (server = new FakeGitHubServer(app, clock, token, organisations)).HandleAsync);
+        return server!;
     }
 
-    public void Fail(FakeFault fault)
-    {
-        lock (_gate)
-        {
-            _faults.Add(fault);
-        }
-    }
+    public void Fail(FakeFault fault) => _faults.Add(fault);
 
     public void ClearServed()
     {
@@ -148,15 +135,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         var authorization = request.Headers.Authorization.ToString();
         var conditional = request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch ? ifNoneMatch : null;
 
-        FakeFault? fault;
-        lock (_gate)
-        {
-            fault = _faults.FirstOrDefault(f => f.Times > 0 && f.Matches(pathAndQuery));
-            if (fault is not null)
-            {
-                fault.Times--;
-            }
-        }
+        var fault = _faults.Take(pathAndQuery);
         if (fault is not null)
         {
             if (fault.Delay > TimeSpan.Zero)

@@ -4,9 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Analytics.Simulators.GitHub;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Analytics.Simulators.GitLab;
 
@@ -37,7 +35,7 @@ public sealed class FakeGitLabServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly object _gate = new();
-    private readonly List<FakeFault> _faults = [];
+    private readonly FaultQueue _faults = new();
     private readonly List<ServedRequest> _served = [];
     private int _answered;
     private DateTimeOffset _resetAt = DateTimeOffset.MinValue;
@@ -72,23 +70,12 @@ public sealed class FakeGitLabServer : IAsyncDisposable
 
     public static async Task<FakeGitLabServer> StartAsync(TimeProvider clock, string token, params FakeOrganisation[] groups)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeGitLabServer(app, clock, token, groups);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        return server;
+        FakeGitLabServer? server = null;
+        await LoopbackServer.StartAsync(app => (server = new FakeGitLabServer(app, clock, token, groups)).HandleAsync);
+        return server!;
     }
 
-    public void Fail(FakeFault fault)
-    {
-        lock (_gate)
-        {
-            _faults.Add(fault);
-        }
-    }
+    public void Fail(FakeFault fault) => _faults.Add(fault);
 
     public void ClearServed()
     {
@@ -109,11 +96,7 @@ public sealed class FakeGitLabServer : IAsyncDisposable
         var cost = 0;
         lock (_gate)
         {
-            var fault = _faults.FirstOrDefault(f => f.Times > 0 && f.Matches(pathAndQuery));
-            if (fault is not null)
-            {
-                fault.Times--;
-            }
+            var fault = _faults.Take(pathAndQuery);
             var now = _clock.GetUtcNow();
             if (now >= _resetAt)
             {
