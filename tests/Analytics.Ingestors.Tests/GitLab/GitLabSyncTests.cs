@@ -60,6 +60,23 @@ public sealed class GitLabSyncTests
             (await db.Services.Select(s => s.Repository).ToListAsync()).Order(StringComparer.Ordinal).ToList()));
     }
 
+    [Theory]
+    [InlineData("merge", "c2")]
+    [InlineData("squash", "c2")]
+    [InlineData("fast-forward", "f1")]
+    public async Task A_merged_request_keeps_the_sha_that_reached_its_target_branch_as_GitHub_does(string method, string expected)
+    {
+        var acme = GitHubScenario.AcmeOrganisation();
+        acme.Repositories[0].Pulls[0].MergeMethod = method;
+        await using var scenario = await GitLabScenario.CreateAsync(acme);
+
+        var outcome = await scenario.RunAsync();
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        // merge: merge_commit_sha; squash: squash_commit_sha (merge_commit_sha null); fast-forward: neither, so the head (f1).
+        Assert.Equal(Sha(expected), (await scenario.Host.EngineStore.QueryAsync<MergeShaRow>("SELECT merge_sha FROM pull_requests FINAL WHERE number = 1")).Single().MergeSha);
+    }
+
     [Fact]
     public async Task An_unchanged_resync_writes_nothing_and_asks_each_list_once_then_a_change_writes_only_itself()
     {
@@ -250,6 +267,8 @@ public sealed class GitLabSyncTests
     private sealed record DeploymentRow(string DeploymentId, string Service, string Environment, string Status, string Sha, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
 
     private sealed record MergedRow(DateTimeOffset? MergedAt);
+
+    private sealed record MergeShaRow(string MergeSha);
 
     private sealed record NumberRow(uint Number);
 }
