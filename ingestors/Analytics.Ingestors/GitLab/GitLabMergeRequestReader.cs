@@ -50,6 +50,23 @@ internal sealed class GitLabMergeRequestReader(GitLabSyncRun run) : IResourceRea
         run.Cursors.Advance(resource, UpdatedCursor.Advanced(state, newest, atNewest));
     }
 
+    /// <summary>
+    /// The approval state, or null when this GitLab refuses it (403 or 404: an edition or a token without it), in
+    /// which case the approvals come from the system notes already read.
+    /// </summary>
+    private async Task<GitLabApprovals?> ApprovalsAsync(GitHubRepositoryTarget target, GitLabMergeRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await run.Api.GetAsync(run.Api.Url($"projects/{GitLabApi.Id(target.FullName)}/merge_requests/{request.Iid}/approvals"), cancellationToken);
+            return run.Records<GitLabApprovals>([body], $"{target.FullName}: approvals of merge request !", "iid").FirstOrDefault();
+        }
+        catch (GitLabApiException error) when (error.StatusCode is System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Adds a merge request's row, its commits and its reviews (approvals and comments).</summary>
     private async Task AddAsync(RowBatch batch, GitHubRepositoryTarget target, GitLabMergeRequest request, CancellationToken cancellationToken)
     {
@@ -58,7 +75,7 @@ internal sealed class GitLabMergeRequestReader(GitLabSyncRun run) : IResourceRea
         var what = $"{target.FullName}: merge request !{request.Iid}:";
         var commits = run.Records<GitLabCommit>(await api.AllAsync(api.Url($"{path}/commits?per_page={api.PageSize}"), cancellationToken), $"{what} commit ", "id");
         var notes = run.Records<GitLabNote>(await api.AllAsync(api.Url($"{path}/notes?sort=asc&order_by=created_at&per_page={api.PageSize}"), cancellationToken), $"{what} note ", "id");
-        var approvals = run.Records<GitLabApprovals>([await api.GetAsync(api.Url($"{path}/approvals"), cancellationToken)], $"{target.FullName}: approvals of merge request !", "iid").FirstOrDefault();
+        var approvals = await ApprovalsAsync(target, request, cancellationToken);
         var reviews = GitLabRows.Reviews(approvals, notes);
         batch.Add(GitHubTables.PullRequests, GitLabRows.PullRequest(target.Repository, request, commits, reviews, run.Source));
         batch.AddRange(GitHubTables.PullRequestCommits, commits.Select(c => new object?[] { target.Repository, (uint)request.Iid, c.Id }));

@@ -64,17 +64,20 @@ internal static class GitLabRows
     /// <summary>
     /// The reviews of a merge request: each approval (at <c>approved_at</c>, or, from a GitLab without it, the time of
     /// the approver's system note "approved this merge request") and each comment that is not a system note.
-    /// An approval whose time is nowhere to be found is left out: a review without a time would move no figure right.
+    /// Without the approvals endpoint (null: a GitLab that refused it), the approvals are the system notes themselves,
+    /// the latest per approver. An approval whose time is nowhere to be found is left out: a review without a time
+    /// would move no figure right.
     /// </summary>
     public static List<Review> Reviews(GitLabApprovals? approvals, IReadOnlyList<GitLabNote> notes)
     {
+        var approvalNotes = notes.Where(n => n.System && (n.Body ?? "").StartsWith("approved this merge request", StringComparison.Ordinal)).ToList();
+        var approvedBy = approvals?.ApprovedBy
+            ?? approvalNotes.GroupBy(n => n.Author?.Username).Select(g => new GitLabApproval(g.Last().Author, g.Max(n => n.CreatedAt))).ToList();
         var reviews = new List<Review>();
-        foreach (var approval in approvals?.ApprovedBy ?? [])
+        foreach (var approval in approvedBy)
         {
             var login = approval.User?.Username ?? "";
-            var at = approval.ApprovedAt ?? notes
-                .Where(n => n.System && n.Author?.Username == login && (n.Body ?? "").StartsWith("approved this merge request", StringComparison.Ordinal))
-                .Select(n => (DateTimeOffset?)n.CreatedAt).Max();
+            var at = approval.ApprovedAt ?? approvalNotes.Where(n => n.Author?.Username == login).Select(n => (DateTimeOffset?)n.CreatedAt).Max();
             if (at is { } time)
             {
                 reviews.Add(new Review($"approval-{approval.User?.Id.ToString(CultureInfo.InvariantCulture)}", login, IsBot(approval.User), "approved", time.ToUniversalTime()));

@@ -78,6 +78,24 @@ public sealed class GitLabSyncTests
     }
 
     [Fact]
+    public async Task Without_the_approvals_endpoint_the_approvals_come_from_the_system_notes()
+    {
+        await using var scenario = await GitLabScenario.CreateAsync();
+        scenario.GitLab.Fail(new FakeFault
+        {
+            Matches = path => path.Contains("/approvals", StringComparison.Ordinal), Status = 403, Times = int.MaxValue,
+            ContentType = "application/json", Body = """{"message":"403 Forbidden"}""",
+        });
+
+        var outcome = await scenario.RunAsync();
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        Assert.Equal(("ana", "approved", At(11)), (await scenario.Host.EngineStore.QueryAsync<ReviewRow>(
+            "SELECT reviewer_login, reviewer_is_bot, state, submitted_at FROM pull_request_reviews FINAL WHERE state = 'approved'")).Select(r => (r.ReviewerLogin, r.State, r.SubmittedAt)).Single());
+        Assert.Equal(At(11), (await scenario.Host.EngineStore.QueryAsync<FirstReviewRow>("SELECT first_review_at FROM pull_requests FINAL WHERE number = 1")).Single().FirstReviewAt);
+    }
+
+    [Fact]
     public async Task An_unchanged_resync_writes_nothing_and_asks_each_list_once_then_a_change_writes_only_itself()
     {
         await using var scenario = await GitLabScenario.CreateAsync();
@@ -269,6 +287,8 @@ public sealed class GitLabSyncTests
     private sealed record MergedRow(DateTimeOffset? MergedAt);
 
     private sealed record MergeShaRow(string MergeSha);
+
+    private sealed record FirstReviewRow(DateTimeOffset? FirstReviewAt);
 
     private sealed record NumberRow(uint Number);
 }
