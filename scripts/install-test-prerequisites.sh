@@ -16,3 +16,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# The real Backstage backend (catalog + scaffolder from npm) the Backstage source's tests start on loopback
+# (tests/backstage-backend); without Node.js those tests are skipped, saying so. better-sqlite3 builds from source
+# when no prebuilt binary can be fetched (a few minutes, once).
+backstage_backend="$(dirname "$0")/../tests/backstage-backend"
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -d "$backstage_backend/node_modules/@backstage/plugin-catalog-backend" ]; then
+    echo "Installing the Backstage test backend (npm ci)…"
+    (cd "$backstage_backend" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+else
+  echo "npm not found: the Backstage source tests will be skipped (install Node.js 20 to run them)." >&2
+fi

@@ -1,5 +1,6 @@
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
+using Analytics.Storage.ClickHouse.Cluster;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.ClickHouse.Server;
 using Analytics.Storage.Settings;
@@ -42,10 +43,12 @@ public static class StorageServiceCollectionExtensions
     {
         if (options.Transport == StoreTransport.Server)
         {
-            var server = new ClickHouseServerStore(options.ServerConnectionString!, options.Database);
+            var cluster = string.IsNullOrEmpty(options.Cluster) ? null : new ClusterDdl(options.Cluster, options.Database);
+            var server = new ClickHouseServerStore(options.ServerConnectionString!, options.Database,
+                settings: cluster is null ? null : ClusterStore.Settings);
             try
             {
-                server.EnsureDatabaseAsync().GetAwaiter().GetResult();
+                server.EnsureDatabaseAsync(cluster).GetAwaiter().GetResult();
             }
             catch (HttpRequestException error)
             {
@@ -53,7 +56,7 @@ public static class StorageServiceCollectionExtensions
                 throw new StoreUnavailableException(
                     $"The ClickHouse server does not answer ({error.Message}). Check that it runs and Analytics:Store:ServerConnectionString.", error);
             }
-            return server;
+            return cluster is null ? server : new ClusterStore(server, cluster);
         }
         ChDbLibrary.EnsureLoaded(options.ChDbLibraryPath, Console.Error.WriteLine);
         return ChDbStore.OpenAsync(options.DataPath, options.Database).GetAwaiter().GetResult();

@@ -190,7 +190,7 @@ public sealed class CsvImporter(
         CsvFormatOutcome outcome;
         try
         {
-            var services = new CsvImportServices(store, lookups, catalog, hasher, source, clock.GetUtcNow(), new MonthGrid(metricOptions.Value.TimeZone), waves);
+            var services = Services(source);
             outcome = await format.ImportAsync(file.Path, content, batch, services, skipInvalid, cancellationToken);
         }
         catch (CsvFileProblemException problem)
@@ -214,6 +214,13 @@ public sealed class CsvImporter(
         }
         return new CsvFileReport(file.Path, format.Name, format.Target, content.Rows.Count, outcome.RowsWritten, errors, skipInvalid && outcome.Rejected.Count > 0 ? rejectedPath : null);
     }
+
+    /// <summary>What the formats need to check and write records of <paramref name="source"/>, as of now (also for records of a remote source, see <see cref="SourceRecords"/>).</summary>
+    internal CsvImportServices Services(string source) =>
+        new(store, lookups, catalog, hasher, source, clock.GetUtcNow(), new MonthGrid(metricOptions.Value.TimeZone), waves);
+
+    /// <summary>Refreshes the catalog's ClickHouse mirror after catalog records were written outside an import.</summary>
+    internal Task SyncMirrorAsync(CancellationToken cancellationToken) => mirror.SyncAsync(cancellationToken);
 
     /// <summary>deployments.csv → deployments.rejected.csv, beside it.</summary>
     public static string RejectedPathOf(string path) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
@@ -110,20 +109,21 @@ public sealed class GitHubSourceSettings
 
     private static GitHubSourceSettings? Read(IConfigurationSection section, out List<string> problems)
     {
-        var errors = new List<string>();
+        var read = new SourceSettingsReader(section);
+        var errors = read.Problems;
         problems = errors;
         var prefix = section.Path;
 
-        var token = SourceSettingsReader.Token(section, "GitHub", errors);
-        var baseUrl = SourceSettingsReader.BaseUrl(section, GitHubDotCom, "https://api.github.com/ or https://github.acme.test/", errors);
+        var token = read.Secret("Token", "a GitHub token");
+        var baseUrl = read.Address("BaseUrl", GitHubDotCom, carried: "token", examples: "https://api.github.com/ or https://github.acme.test/");
 
-        var organizations = SourceSettingsReader.List(section, "Organizations");
-        var repositories = SourceSettingsReader.List(section, "Repositories");
+        var organizations = read.List("Organizations");
+        var repositories = read.List("Repositories");
         foreach (var repository in repositories.Where(r => r.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
         {
             errors.Add($"{prefix}:Repositories: '{repository}' is not owner/name.");
         }
-        var commitPaths = SourceSettingsReader.List(section, "CommitPaths");
+        var commitPaths = read.List("CommitPaths");
         foreach (var repository in commitPaths.Where(r => r.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
         {
             errors.Add($"{prefix}:CommitPaths: '{repository}' is not owner/name.");
@@ -133,7 +133,7 @@ public sealed class GitHubSourceSettings
             errors.Add($"{prefix}:Organizations or {prefix}:Repositories must name what to read.");
         }
 
-        var since = SourceSettingsReader.Since(section, errors);
+        var since = read.Time("Since");
 
         var workflows = new List<WorkflowDeployments>();
         foreach (var workflow in section.GetSection("Workflows").GetChildren())
@@ -145,7 +145,7 @@ public sealed class GitHubSourceSettings
                 errors.Add($"{workflow.Path} needs Workflow (a file name such as deploy.yml, or the workflow's name) and Environment.");
                 continue;
             }
-            workflows.Add(new WorkflowDeployments(file.Trim(), environment.Trim(), SourceSettingsReader.NullIfBlank(workflow["Branch"])));
+            workflows.Add(new WorkflowDeployments(file.Trim(), environment.Trim(), new SourceSettingsReader(workflow).Text("Branch")));
         }
 
         var defaultSeverity = section["DefaultSeverity"] ?? "sev3";
@@ -162,20 +162,20 @@ public sealed class GitHubSourceSettings
             Organizations = organizations,
             Repositories = repositories,
             Since = since,
-            PageSize = SourceSettingsReader.Integer(section, "PageSize", 100, 1, 100, errors),
-            Commits = SourceSettingsReader.Boolean(section, "Commits", true, errors),
+            PageSize = read.Integer("PageSize", 100, 1, 100),
+            Commits = read.Boolean("Commits", true),
             CommitPaths = commitPaths,
-            PullRequests = SourceSettingsReader.Boolean(section, "PullRequests", true, errors),
-            Deployments = SourceSettingsReader.Boolean(section, "Deployments", true, errors),
-            ReleasesAsDeployments = SourceSettingsReader.Boolean(section, "ReleasesAsDeployments", false, errors),
-            ReleaseEnvironment = SourceSettingsReader.NullIfBlank(section["ReleaseEnvironment"]) ?? "production",
-            IncludePrereleases = SourceSettingsReader.Boolean(section, "IncludePrereleases", false, errors),
+            PullRequests = read.Boolean("PullRequests", true),
+            Deployments = read.Boolean("Deployments", true),
+            ReleasesAsDeployments = read.Boolean("ReleasesAsDeployments", false),
+            ReleaseEnvironment = read.Text("ReleaseEnvironment") ?? "production",
+            IncludePrereleases = read.Boolean("IncludePrereleases", false),
             Workflows = workflows,
-            IncidentLabels = SourceSettingsReader.List(section, "IncidentLabels"),
+            IncidentLabels = read.List("IncidentLabels"),
             DefaultSeverity = defaultSeverity,
-            MaxRetries = SourceSettingsReader.Integer(section, "MaxRetries", 5, 0, 20, errors),
-            RequestTimeout = SourceSettingsReader.Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
-            MaxRateLimitWait = SourceSettingsReader.Duration(section, "MaxRateLimitWait", DefaultMaxRateLimitWait, errors),
+            MaxRetries = read.Integer("MaxRetries", 5, 0, 20),
+            RequestTimeout = read.Duration("RequestTimeout", TimeSpan.FromSeconds(100)),
+            MaxRateLimitWait = read.Duration("MaxRateLimitWait", DefaultMaxRateLimitWait),
         };
         return errors.Count == 0 ? parsed : null;
     }

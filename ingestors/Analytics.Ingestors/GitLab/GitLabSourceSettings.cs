@@ -79,18 +79,19 @@ public sealed class GitLabSourceSettings
 
     private static GitLabSourceSettings? Read(IConfigurationSection section, out List<string> problems)
     {
-        var errors = new List<string>();
+        var read = new SourceSettingsReader(section);
+        var errors = read.Problems;
         problems = errors;
         var prefix = section.Path;
-        var token = SourceSettingsReader.Token(section, "GitLab", errors);
-        var baseUrl = SourceSettingsReader.BaseUrl(section, GitLabDotCom, "https://gitlab.com/ or https://gitlab.acme.test/", errors);
-        var authentication = (SourceSettingsReader.NullIfBlank(section["Authentication"]) ?? PrivateToken).ToLowerInvariant();
+        var token = read.Secret("Token", "a GitLab token");
+        var baseUrl = read.Address("BaseUrl", GitLabDotCom, carried: "token", examples: "https://gitlab.com/ or https://gitlab.acme.test/");
+        var authentication = (read.Text("Authentication") ?? PrivateToken).ToLowerInvariant();
         if (authentication is not (PrivateToken or Bearer))
         {
             errors.Add($"{prefix}:Authentication must be {PrivateToken} (an access token, sent as PRIVATE-TOKEN) or {Bearer} (an OAuth token).");
         }
-        var groups = SourceSettingsReader.List(section, "Groups");
-        var projects = SourceSettingsReader.List(section, "Projects");
+        var groups = read.List("Groups");
+        var projects = read.List("Projects");
         foreach (var project in projects.Where(p => !p.Contains('/', StringComparison.Ordinal) || p.StartsWith('/') || p.EndsWith('/')))
         {
             errors.Add($"{prefix}:Projects: '{project}' is not a project's full path (group/name).");
@@ -107,14 +108,14 @@ public sealed class GitLabSourceSettings
             Authentication = authentication,
             Groups = groups,
             Projects = projects,
-            Since = SourceSettingsReader.Since(section, errors),
-            PageSize = SourceSettingsReader.Integer(section, "PageSize", 100, 1, 100, errors),
-            Commits = SourceSettingsReader.Boolean(section, "Commits", true, errors),
-            MergeRequests = SourceSettingsReader.Boolean(section, "MergeRequests", true, errors),
-            Deployments = SourceSettingsReader.Boolean(section, "Deployments", true, errors),
-            MaxRetries = SourceSettingsReader.Integer(section, "MaxRetries", 5, 0, 20, errors),
-            RequestTimeout = SourceSettingsReader.Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
-            MaxRateLimitWait = SourceSettingsReader.Duration(section, "MaxRateLimitWait", TimeSpan.FromMinutes(15), errors),
+            Since = read.Time("Since"),
+            PageSize = read.Integer("PageSize", 100, 1, 100),
+            Commits = read.Boolean("Commits", true),
+            MergeRequests = read.Boolean("MergeRequests", true),
+            Deployments = read.Boolean("Deployments", true),
+            MaxRetries = read.Integer("MaxRetries", 5, 0, 20),
+            RequestTimeout = read.Duration("RequestTimeout", TimeSpan.FromSeconds(100)),
+            MaxRateLimitWait = read.Duration("MaxRateLimitWait", TimeSpan.FromMinutes(15)),
         };
         return errors.Count == 0 ? parsed : null;
     }

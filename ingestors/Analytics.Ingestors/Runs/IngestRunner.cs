@@ -78,7 +78,12 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
             if (store is not null)
             {
                 await RecoverLeftoversAsync(store, source.Name, run.Token);
-                staging = new RunStaging(store, runId, (tables, token) => catalog.RecordPublishingAsync(runId, tables, token));
+                staging = new RunStaging(store, runId, async (tables, token) =>
+                {
+                    await catalog.RecordPublishingAsync(runId, tables, token);
+                    // Logged when the copies begin (a source that reads its rows back publishes before the end of its run).
+                    logger.LogInformation("Ingest run {RunId} of {Source}: publishing {Tables}.", runId, source.Name, string.Join(", ", tables));
+                });
             }
             return await TracedAsync(source, () => RunClaimedAsync(source, runId, staging, leaseLost, run.Token, cancellationToken));
         }
@@ -124,7 +129,6 @@ public sealed class IngestRunner(IngestRunLog catalog, IngestCursors cursors, ID
             result = await source.RunAsync(context, runToken);
             if (result.Problems.Count == 0 && staging is not null)
             {
-                logger.LogInformation("Ingest run {RunId} of {Source}: publishing {Tables}.", runId, source.Name, string.Join(", ", staging.StagedTables));
                 await staging.PublishAsync(runToken);
             }
         }

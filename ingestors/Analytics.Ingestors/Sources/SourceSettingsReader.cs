@@ -4,21 +4,78 @@ using Microsoft.Extensions.Configuration;
 namespace Analytics.Ingestors.Sources;
 
 /// <summary>
-/// How a remote source's settings are read from its <c>Analytics:Sources:&lt;name&gt;</c> section: each reader
-/// returns the fallback and adds a problem naming the setting's full path when the value is invalid, so a
-/// source's <c>Validate</c> lists every problem at once.
+/// Reads one source's settings section, collecting every problem (each naming its setting's full path) instead of
+/// stopping at the first. Shared by the remote sources (GitHub, GitLab, Backstage, PagerDuty, Jira).
 /// </summary>
-internal static class SourceSettingsReader
+public sealed class SourceSettingsReader(IConfigurationSection section)
 {
-    /// <summary>A list given as children (<c>Groups:0</c>, <c>Groups:1</c>) or as one comma-separated value.</summary>
-    public static List<string> List(IConfigurationSection section, string key)
+    public List<string> Problems { get; } = [];
+
+    public string Path => section.Path;
+
+    public string Key => section.Key;
+
+    public string? Text(string key) => string.IsNullOrWhiteSpace(section[key]) ? null : section[key]!.Trim();
+
+    /// <summary>A secret (token, password): required, never repeated in a problem.</summary>
+    public string Secret(string key, string what)
+    {
+        var value = section[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Problems.Add($"{Path}:{key} must hold {what}: set it with user-secrets or the environment variable {Path.Replace(":", "__", StringComparison.Ordinal)}__{key} (it is never logged).");
+        }
+        return value?.Trim() ?? "";
+    }
+
+    /// <summary>
+    /// An http(s) address without credentials, ending with '/'. Credentials go with every request, so plain http is
+    /// allowed only on loopback (a simulator, a local proxy).
+    /// </summary>
+    /// <param name="carried">What the problem says would travel in clear over http ("credentials", "token").</param>
+    /// <param name="examples">Shown in the problem for a value that is no address, e.g. "https://gitlab.com/ or https://gitlab.acme.test/".</param>
+    public Uri Address(string key, Uri fallback, bool required = false, string carried = "credentials", string? examples = null)
+    {
+        if (section[key] is not { Length: > 0 } text)
+        {
+            if (required)
+            {
+                Problems.Add($"{Path}:{key} must be the service's https address.");
+            }
+            return fallback;
+        }
+        if (Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && string.IsNullOrEmpty(url.UserInfo))
+        {
+            if (url.Scheme == "http" && !url.IsLoopback)
+            {
+                Problems.Add($"{Path}:{key} must be https (was {url.GetLeftPart(UriPartial.Authority)}): the {carried} would travel in clear over http; only loopback addresses may use http.");
+            }
+            return url;
+        }
+        Problems.Add($"{Path}:{key} must be an http(s) address without credentials{(examples is null ? "" : $", e.g. {examples}")}.");
+        return fallback;
+    }
+
+    /// <summary>A list given as children (<c>Projects:0</c>, <c>Projects:1</c>) or as one comma-separated value.</summary>
+    public List<string> List(string key)
     {
         var child = section.GetSection(key);
         var values = child.Value is { } single ? single.Split(',') : child.GetChildren().Select(c => c.Value ?? "");
         return values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
-    public static bool Boolean(IConfigurationSection section, string key, bool fallback, List<string> errors)
+    /// <summary>A map given as children (<c>Services:PIJ90N7 = payments-api</c>); keys compared without case.</summary>
+    public Dictionary<string, string> Map(string key, IReadOnlyDictionary<string, string>? fallback = null)
+    {
+        var children = section.GetSection(key).GetChildren().Where(c => !string.IsNullOrWhiteSpace(c.Value)).ToList();
+        if (children.Count == 0)
+        {
+            return new Dictionary<string, string>(fallback ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        }
+        return children.ToDictionary(c => c.Key.Trim(), c => c.Value!.Trim(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    public bool Boolean(string key, bool fallback)
     {
         if (section[key] is not { } text)
         {
@@ -28,11 +85,11 @@ internal static class SourceSettingsReader
         {
             return value;
         }
-        errors.Add($"{section.Path}:{key} must be true or false.");
+        Problems.Add($"{Path}:{key} must be true or false.");
         return fallback;
     }
 
-    public static int Integer(IConfigurationSection section, string key, int fallback, int min, int max, List<string> errors)
+    public int Integer(string key, int fallback, int min, int max)
     {
         if (section[key] is not { } text)
         {
@@ -42,11 +99,11 @@ internal static class SourceSettingsReader
         {
             return value;
         }
-        errors.Add($"{section.Path}:{key} must be a whole number from {min} to {max}.");
+        Problems.Add($"{Path}:{key} must be a whole number from {min} to {max}.");
         return fallback;
     }
 
-    public static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback, List<string> errors)
+    public TimeSpan Duration(string key, TimeSpan fallback)
     {
         if (section[key] is not { } text)
         {
@@ -56,61 +113,42 @@ internal static class SourceSettingsReader
         {
             return value;
         }
-        errors.Add($"{section.Path}:{key} must be a positive duration such as 00:01:40.");
+        Problems.Add($"{Path}:{key} must be a positive duration such as 00:01:40.");
         return fallback;
     }
 
-    /// <summary>The <c>Since</c> history bound: a date or a time with an offset (UTC when none is given); null when unset.</summary>
-    public static DateTimeOffset? Since(IConfigurationSection section, List<string> errors)
+    public DateTimeOffset? Time(string key)
     {
-        if (section["Since"] is not { Length: > 0 } text)
+        if (section[key] is not { Length: > 0 } text)
         {
             return null;
         }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var since))
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
         {
-            return since;
+            return value;
         }
-        errors.Add($"{section.Path}:Since must be a date (2025-01-01) or a time with an offset.");
+        Problems.Add($"{Path}:{key} must be a date (2025-01-01) or a time with an offset.");
         return null;
     }
 
-    /// <summary>The <c>Token</c> secret; a problem saying how to set it when it is missing (the value is never shown).</summary>
-    public static string Token(IConfigurationSection section, string vendor, List<string> errors)
+    /// <summary>The value must be one of <paramref name="allowed"/>; says which otherwise.</summary>
+    public string Choice(string key, string fallback, IReadOnlyList<string> allowed)
     {
-        var token = section["Token"];
-        if (string.IsNullOrWhiteSpace(token))
+        var value = Text(key) ?? fallback;
+        if (!allowed.Contains(value, StringComparer.OrdinalIgnoreCase))
         {
-            var prefix = section.Path;
-            errors.Add($"{prefix}:Token must hold a {vendor} token: set it with user-secrets or the environment variable {prefix.Replace(":", "__", StringComparison.Ordinal)}__Token (it is never logged).");
-        }
-        return token ?? "";
-    }
-
-    /// <summary>
-    /// The <c>BaseUrl</c>: an http(s) address without credentials, ending in '/'. The token goes with every request,
-    /// so plain http is refused except for loopback (the simulators of the tests and benchmarks, a local proxy).
-    /// </summary>
-    /// <param name="examples">Shown in the problem, e.g. "https://gitlab.com/ or https://gitlab.acme.test/".</param>
-    public static Uri BaseUrl(IConfigurationSection section, Uri fallback, string examples, List<string> errors)
-    {
-        if (section["BaseUrl"] is not { Length: > 0 } text)
-        {
+            Problems.Add($"{Path}:{key} must be one of {string.Join(", ", allowed)} (was '{value}').");
             return fallback;
         }
-        var prefix = section.Path;
-        if (Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var parsed)
-            && parsed.Scheme is "http" or "https" && string.IsNullOrEmpty(parsed.UserInfo))
-        {
-            if (parsed.Scheme == "http" && !parsed.IsLoopback)
-            {
-                errors.Add($"{prefix}:BaseUrl must be https (was {parsed.GetLeftPart(UriPartial.Authority)}): the token would travel in clear over http; only loopback addresses may use http.");
-            }
-            return parsed;
-        }
-        errors.Add($"{prefix}:BaseUrl must be an http(s) address without credentials, e.g. {examples}.");
-        return fallback;
+        return value.ToLowerInvariant();
     }
 
-    public static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>Adds a problem when a map's value is not one of <paramref name="allowed"/>.</summary>
+    public void CheckValues(string key, IReadOnlyDictionary<string, string> map, IReadOnlyList<string> allowed)
+    {
+        foreach (var (name, value) in map.Where(pair => !allowed.Contains(pair.Value, StringComparer.Ordinal)))
+        {
+            Problems.Add($"{Path}:{key}:{name} must be one of {string.Join(", ", allowed)} (was '{value}').");
+        }
+    }
 }

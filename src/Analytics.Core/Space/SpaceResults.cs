@@ -49,4 +49,8 @@ public sealed record RoiResult(
     IReadOnlyList<DidEstimate> Dora,
     IReadOnlyList<RoiExclusion> Excluded,
     HoursSavedFigure HoursSaved,
-    IReadOnlyList<HoursSavedFigure> TeamHoursSaved);
+    IReadOnlyList<HoursSavedFigure> TeamHoursSaved)
+{
+    /// <summary>What a lead-time sample of the before and after windows was: "commit" or "pull-request" (Core.Dora.LeadTimeUnit).</summary>
+    public string LeadTimeUnit { get; init; } = Core.Dora.LeadTimeUnit.Commit;
+}

@@ -63,6 +63,10 @@ public sealed class CatalogLookups(IDbContextFactory<CatalogDbContext> contextFa
     public Task<HashSet<string>> ServiceSlugsAsync(CancellationToken cancellationToken = default) =>
         KeysAsync(db => db.Services.Select(s => s.Slug), cancellationToken);
 
+    /// <summary>Every repository a catalog service is built from.</summary>
+    public Task<HashSet<string>> RepositoriesAsync(CancellationToken cancellationToken = default) =>
+        KeysAsync(db => db.Services.Where(s => s.Repository != "").Select(s => s.Repository), cancellationToken);
+
     /// <summary>Every template's slug.</summary>
     public Task<HashSet<string>> TemplateSlugsAsync(CancellationToken cancellationToken = default) =>
         KeysAsync(db => db.Templates.Select(t => t.Slug), cancellationToken);
@@ -80,6 +84,13 @@ public sealed class CatalogLookups(IDbContextFactory<CatalogDbContext> contextFa
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
         return await db.ServiceOwnerships.Select(o => new OwnershipEntry(o.Service.Slug, o.Team.Slug, o.ValidFrom, o.ValidTo)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every stored membership range.</summary>
+    public async Task<IReadOnlyList<MembershipEntry>> MembershipRangesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        return await db.TeamMemberships.Select(m => new MembershipEntry(m.Person.ExternalId, m.Team.Slug, m.ValidFrom, m.ValidTo)).ToListAsync(cancellationToken);
     }
 
     /// <summary>Every stored range of a service on a template version.</summary>

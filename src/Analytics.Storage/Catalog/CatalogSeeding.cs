@@ -16,6 +16,9 @@ public sealed class CatalogSeeding(IDbContextFactory<CatalogDbContext> factory, 
     /// </summary>
     public const string DemoSource = "demo";
 
+    /// <summary>What every page and every figure command says about a store holding demo data.</summary>
+    public const string DemoNotice = "Demo data: this store holds the generated demo organisation, not your organisation's data.";
+
     /// <summary>Marks the store as holding demo data (idempotent).</summary>
     public async Task MarkDemoAsync(CancellationToken cancellationToken = default)
     {

@@ -308,9 +308,21 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
             if (sourceWritten && _refreshAfterWrites is { } delay && !_disposing.IsCancellationRequested)
             {
                 // Restarted by every write, so a burst of writes (pushed events, an ingest's batches) costs one refresh.
-                _backgroundRefresh ??= new Timer(_ => _ = RefreshInBackgroundAsync());
+                _backgroundRefresh ??= NewBackgroundTimer();
                 _backgroundRefresh.Change(delay, Timeout.InfiniteTimeSpan);
             }
+        }
+    }
+
+    /// <summary>
+    /// A timer that does not carry the context of the write that made it: a refresh firing later belongs to no request,
+    /// so its log lines must not go to the CLI caller (AsyncLocal) whose command happened to write first.
+    /// </summary>
+    private Timer NewBackgroundTimer()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return new Timer(_ => _ = RefreshInBackgroundAsync());
         }
     }
 
@@ -387,13 +399,13 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private async Task<IReadOnlyDictionary<string, string>> SourceStatesAsync(CancellationToken cancellationToken)
     {
         var tables = _tables.SelectMany(BaseSources).Distinct(StringComparer.Ordinal).ToArray();
-        var states = (await _inner.QueryAsync<SourceStateRow>(
-                """
+        // On a cluster the parts are on the shards, behind the Distributed tables.
+        var partsQuery = _inner is Cluster.ClusterStore cluster ? cluster.PartsStateQuery : """
                 SELECT table, toString(max(greatest(max_block_number, data_version))) AS state FROM system.parts
                 WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)}
                 GROUP BY table
-                """,
-                QueryParameters.From(("tables", tables)), cancellationToken))
+                """;
+        var states = (await _inner.QueryAsync<SourceStateRow>(partsQuery, QueryParameters.From(("tables", tables)), cancellationToken))
             .ToDictionary(row => row.Table, row => row.State, StringComparer.Ordinal);
         // settings_ tables mirror configuration the same way (HotfixRulesSync).
         var catalogTables = tables.Where(table => table.StartsWith("catalog_", StringComparison.Ordinal) || table.StartsWith("settings_", StringComparison.Ordinal)).ToList();

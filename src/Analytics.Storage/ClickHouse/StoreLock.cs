@@ -4,7 +4,7 @@ namespace Analytics.Storage.ClickHouse;
 
 /// <summary>
 /// A lock shared by every process that uses one ClickHouse database (on one machine or several): the table
-/// <c>lock__&lt;name&gt;</c> exists while someone holds it, with a row per take or renewal naming the holder and when its hold runs out.
+/// <c>lock__&lt;name&gt;</c> exists while someone holds it, with one row naming the holder and when its hold runs out.
 /// </summary>
 /// <remarks>
 /// In ClickHouse, not in the SQLite catalog: app instances on several machines share a ClickHouse server but not
@@ -12,6 +12,13 @@ namespace Analytics.Storage.ClickHouse;
 /// the table at once, the engine lets exactly one succeed. A holder that died leaves the table behind: the next
 /// process drops it and tries again at once when the holder ran on this machine and its process is gone, otherwise
 /// once its hold has run out (or, had it died before writing its row, once a waiter has seen it rowless for a minute).
+/// <para>
+/// A renewal replaces the holder's row rather than adding one (a leader renewing every 15 s for weeks would otherwise
+/// pile up thousands of rows a day): the table is a <c>ReplacingMergeTree</c> keyed on the holder with the expiry as
+/// version, and each renewal merges it at once (<c>OPTIMIZE … FINAL</c>), so it keeps one row per holder whose newest
+/// expiry counts. Keyed on the holder rather than on nothing, a stray row of another holder (a renewal racing a
+/// take-over) is never merged away: every row must still name the same holder for anyone to hold the lock.
+/// </para>
 /// </remarks>
 public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold)
 {
@@ -77,8 +84,8 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
     }
 
     /// <summary>
-    /// Extends this object's hold by another <c>hold</c> from now (a row more; the newest counts); false, changing
-    /// nothing, when this object no longer holds the lock (released, or taken over after its hold ran out).
+    /// Extends this object's hold by another <c>hold</c> from now (its row replaced); false, changing nothing, when this
+    /// object no longer holds the lock (released, or taken over after its hold ran out).
     /// </summary>
     public async Task<bool> RenewAsync(CancellationToken cancellationToken)
     {
@@ -96,6 +103,14 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
             return false;
         }
         await InsertHoldAsync(cancellationToken);
+        try
+        {
+            await store.ExecuteAsync($"OPTIMIZE TABLE {_table} FINAL", cancellationToken: cancellationToken);
+        }
+        catch (ClickHouseException)
+        {
+            // The hold is extended; its older row merges away at the next renewal or in a background merge.
+        }
         return true;
     }
 
@@ -104,7 +119,7 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
         try
         {
             await store.ExecuteAsync(
-                $"CREATE TABLE {_table} (holder String, expires_at DateTime64(3, 'UTC')) ENGINE = MergeTree ORDER BY tuple()",
+                $"CREATE TABLE {_table} (holder String, expires_at DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree(expires_at) ORDER BY holder",
                 cancellationToken: cancellationToken);
         }
         catch (ClickHouseException error) when (error.Code == TableAlreadyExists)
@@ -120,7 +135,7 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
             $"INSERT INTO {_table} (holder, expires_at) SELECT {{holder:String}}, now64(3, 'UTC') + toIntervalMillisecond({{hold:UInt64}})",
             QueryParameters.From(("holder", Holder), ("hold", (ulong)hold.TotalMilliseconds)), cancellationToken);
 
-    /// <summary>True when every row (one per take or renewal) names <paramref name="holder"/>.</summary>
+    /// <summary>True when every row names <paramref name="holder"/> (rows of one holder not merged yet count as one).</summary>
     private static bool HeldBy(IReadOnlyList<HolderRow> rows, string holder) =>
         rows.Count > 0 && rows.All(row => row.Holder == holder);
 

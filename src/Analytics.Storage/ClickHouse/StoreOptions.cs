@@ -24,6 +24,13 @@ public sealed class StoreOptions
     /// <summary>ClickHouse.Driver connection string for <see cref="StoreTransport.Server"/>. Holds a password: never logged.</summary>
     public string? ServerConnectionString { get; set; }
 
+    /// <summary>
+    /// The ClickHouse cluster (a name in the servers' <c>remote_servers</c>) the schema is spread over, with the
+    /// <see cref="StoreTransport.Server"/> transport: DDL gets ON CLUSTER, Replicated engines and Distributed tables
+    /// (<see cref="Cluster.ClusterDdl"/>). Empty: one server (or the embedded engine), DDL as written.
+    /// </summary>
+    public string? Cluster { get; set; }
+
     /// <summary>Optional path of libchdb.so; default: the per-user cache, fetched on first use.</summary>
     public string? ChDbLibraryPath { get; set; }
 

@@ -25,6 +25,17 @@ public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOption
         {
             errors.Add($"{StoreOptions.Section}:DataPath must name a folder for the embedded engine.");
         }
+        if (options.Cluster is { Length: > 0 } cluster)
+        {
+            if (!ClusterName().IsMatch(cluster))
+            {
+                errors.Add($"{StoreOptions.Section}:Cluster must be a cluster name from the servers' remote_servers (letters, digits, _ and -; was '{cluster}').");
+            }
+            if (options.Transport != StoreTransport.Server)
+            {
+                errors.Add($"{StoreOptions.Section}:Cluster needs {StoreOptions.Section}:Transport=Server: the embedded engine is one node.");
+            }
+        }
         if (options.ChDbLibraryPath is { Length: > 0 } library && !File.Exists(library))
         {
             errors.Add($"{StoreOptions.Section}:ChDbLibraryPath names no file (was '{library}'); leave it empty to use the per-user cache.");
@@ -34,4 +45,7 @@ public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOption
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex PlainIdentifier();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_-]*$")]
+    private static partial Regex ClusterName();
 }

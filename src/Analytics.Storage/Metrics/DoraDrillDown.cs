@@ -4,7 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Metrics;
 
-/// <summary>The rows behind each DORA figure (sql/clickhouse/queries/dora/{deployments,changes,incidents}.sql), same definitions as the figures.</summary>
+/// <summary>
+/// The rows behind each DORA figure (sql/clickhouse/queries/dora/{deployments,changes,incidents}.sql), same definitions as
+/// the figures: a team's (<see cref="DoraRequest.Team"/>), or one service's or repository's (<see cref="DoraRequest.By"/> and
+/// <see cref="DoraRequest.Unit"/>), or all.
+/// </summary>
 public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOptions<MetricOptions> options)
 {
     public const int DefaultLimit = 500;
@@ -22,6 +26,8 @@ public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOp
         ("from", request.From),
         ("to", request.To),
         ("team", request.Team ?? DoraQueries.OrganisationKey),
+        ("by", request.By.Name()),
+        ("unit", request.Unit ?? DoraQueries.OrganisationKey),
         ("use_author_time", options.Value.UseAuthorTime),
         ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
         ("severities", request.SeverityParameter()),

@@ -21,12 +21,18 @@ public sealed record DoraRequest(DateTimeOffset From, DateTimeOffset To, string?
     /// <summary>What a lead-time sample is (<see cref="Core.Dora.LeadTimeUnit"/>: commit or pull-request); null = Analytics:Metrics:LeadTimeUnit.</summary>
     public string? LeadTimeUnit { get; init; }
 
+    /// <summary>
+    /// Only the events of this one row of <see cref="By"/> (a service's or repository's name, or a team's); null = every row.
+    /// Read by the series and the drill-downs (the figures' rows are already one per unit).
+    /// </summary>
+    public string? Unit { get; init; }
+
     // Value equality over the severities too: requests are compared (and may be cache keys) by what they ask for.
     public bool Equals(DoraRequest? other) =>
         other is not null && From == other.From && To == other.To && Team == other.Team && By == other.By && Severities.SequenceEqual(other.Severities)
-        && LeadTimeUnit == other.LeadTimeUnit;
+        && LeadTimeUnit == other.LeadTimeUnit && Unit == other.Unit;
 
-    public override int GetHashCode() => HashCode.Combine(From, To, Team, By, Severities.Count, LeadTimeUnit);
+    public override int GetHashCode() => HashCode.Combine(From, To, Team, By, Severities.Count, LeadTimeUnit, Unit);
 
     /// <summary>The severities as the SQL compares them: trimmed, lower-cased, each once.</summary>
     internal string[] SeverityParameter() =>
@@ -89,7 +95,11 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
         return new DoraResult(request, summaries.Single(s => s.Team == OrganisationKey), summaries.Where(s => s.Team != OrganisationKey).ToList());
     }
 
-    /// <summary>Every bucket of the window for the organisation and each team with activity, zero-filled (dora/series.sql).</summary>
+    /// <summary>
+    /// Every bucket of the window for the organisation and each row of <see cref="DoraRequest.By"/> with activity (teams,
+    /// services or repositories; only <see cref="DoraRequest.Unit"/> when given), zero-filled (dora/series.sql). Lead time
+    /// per <see cref="LeadTimeUnitOf"/>, as the figures.
+    /// </summary>
     public async Task<IReadOnlyList<DoraSeriesPoint>> SeriesAsync(DoraRequest request, Granularity granularity, CancellationToken cancellationToken = default)
     {
         EnsurePeriod(request.From, request.To, nameof(request));
@@ -97,6 +107,9 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("from", request.From),
             ("to", request.To),
             ("team", request.Team ?? OrganisationKey),
+            ("by", request.By.Name()),
+            ("unit", request.Unit ?? OrganisationKey),
+            ("lead_time_unit", LeadTimeUnitOf(request)),
             ("tz", options.Value.TimeZone),
             ("granularity", granularity.ToString().ToLowerInvariant()),
             ("use_author_time", options.Value.UseAuthorTime),
@@ -114,11 +127,13 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     /// <summary>
     /// The keys the ROI compares (<see cref="DoraWindowKeys"/>) for every team in each of many windows, in one query
     /// (dora/window_keys.sql): element i holds window i's teams with any deployment, shipped change or resolved incident in it.
-    /// Each window's figures equal <see cref="SummariesAsync"/> over that window.
+    /// Each window's figures equal <see cref="SummariesAsync"/> over that window with the same <paramref name="leadTimeUnit"/>
+    /// (<see cref="Core.Dora.LeadTimeUnit"/>; null = Analytics:Metrics:LeadTimeUnit).
     /// </summary>
     public async Task<IReadOnlyList<IReadOnlyDictionary<string, DoraWindowKeys>>> WindowKeysAsync(
-        IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> windows, CancellationToken cancellationToken = default)
+        IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> windows, string? leadTimeUnit = null, CancellationToken cancellationToken = default)
     {
+        var unit = LeadTimeUnitOf(leadTimeUnit);
         foreach (var (from, to) in windows)
         {
             EnsurePeriod(from, to, nameof(windows));
@@ -131,6 +146,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("window_from", windows.Select(window => window.From).ToArray()),
             ("window_to", windows.Select(window => window.To).ToArray()),
             ("use_author_time", options.Value.UseAuthorTime),
+            ("lead_time_unit", unit),
             ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds)), cancellationToken);
         var byWindow = rows.ToLookup(row => (int)row.WindowIndex - 1);
         return windows.Select((_, i) => (IReadOnlyDictionary<string, DoraWindowKeys>)byWindow[i].ToDictionary(
@@ -141,11 +157,14 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     }
 
     /// <summary>The unit the request asks for, else the configured one; an unknown name is refused, never read as the default.</summary>
-    public string LeadTimeUnitOf(DoraRequest request)
+    public string LeadTimeUnitOf(DoraRequest request) => LeadTimeUnitOf(request.LeadTimeUnit);
+
+    /// <summary>The unit <paramref name="asked"/> names, else the configured one; an unknown name is refused.</summary>
+    public string LeadTimeUnitOf(string? asked)
     {
-        var written = request.LeadTimeUnit ?? options.Value.LeadTimeUnit;
+        var written = asked ?? options.Value.LeadTimeUnit;
         return Core.Dora.LeadTimeUnit.Parse(written)
-            ?? throw new ArgumentException($"There is no lead-time unit '{written}'; it is {Core.Dora.LeadTimeUnit.Choices}.", nameof(request));
+            ?? throw new ArgumentException($"There is no lead-time unit '{written}'; it is {Core.Dora.LeadTimeUnit.Choices}.", nameof(asked));
     }
 
     /// <summary>The query file of a lead-time unit: dora/lead_time.sql per commit, dora/lead_time_per_pull_request.sql per pull request.</summary>

@@ -10,7 +10,11 @@ namespace Analytics.Storage.Metrics;
 /// What to compute the golden path's ROI over. Adoptions in [From, To) whose after-window ends by To are compared;
 /// hours saved are over the requests fulfilled in [From, To). Null assumptions take Analytics:Space's values.
 /// </summary>
-public sealed record RoiRequest(DateTimeOffset From, DateTimeOffset To, int? Months = null, double? HourlyCost = null, IReadOnlyList<string>? RequestKinds = null);
+public sealed record RoiRequest(DateTimeOffset From, DateTimeOffset To, int? Months = null, double? HourlyCost = null, IReadOnlyList<string>? RequestKinds = null)
+{
+    /// <summary>What a lead-time sample of the before/after windows is (<see cref="Core.Dora.LeadTimeUnit"/>); null = Analytics:Metrics:LeadTimeUnit.</summary>
+    public string? LeadTimeUnit { get; init; }
+}
 
 /// <summary>
 /// ROI of the golden path: each DORA key (the dora/*.sql definitions, all windows at once through dora/window_keys.sql) over the N months
@@ -47,13 +51,14 @@ public sealed class RoiQueries(
             throw new ArgumentOutOfRangeException(nameof(request), assumptions.HourlyCost, "The hourly cost must be a finite amount of zero or more.");
         }
 
-        var (estimates, excluded) = await DifferenceInDifferencesAsync(request, assumptions, cancellationToken);
+        var leadTimeUnit = dora.LeadTimeUnitOf(request.LeadTimeUnit);
+        var (estimates, excluded) = await DifferenceInDifferencesAsync(request, assumptions, leadTimeUnit, cancellationToken);
         var (organisation, teams) = await HoursSavedAsync(request, assumptions, cancellationToken);
-        return new RoiResult(request.From, request.To, assumptions, estimates, excluded, organisation, teams);
+        return new RoiResult(request.From, request.To, assumptions, estimates, excluded, organisation, teams) { LeadTimeUnit = leadTimeUnit };
     }
 
     private async Task<(IReadOnlyList<DidEstimate>, IReadOnlyList<RoiExclusion>)> DifferenceInDifferencesAsync(
-        RoiRequest request, RoiAssumptions assumptions, CancellationToken cancellationToken)
+        RoiRequest request, RoiAssumptions assumptions, string leadTimeUnit, CancellationToken cancellationToken)
     {
         var grid = new MonthGrid(options.Value.TimeZone);
         var rows = await store.QueryAsync<AdoptionRow>(sqlFiles.Query("roi/adoption_dates"), cancellationToken: cancellationToken);
@@ -83,7 +88,7 @@ public sealed class RoiQueries(
 
         // Every adopter's before and after windows in one query, for every team at once.
         var windows = adopters.SelectMany(a => new[] { (From: a.BeforeFrom, To: a.AdoptionMonth), (From: a.AfterFrom, To: a.AfterTo) }).Distinct().ToList();
-        var keys = await dora.WindowKeysAsync(windows.Select(w => (grid.Start(w.From), grid.Start(w.To))).ToList(), cancellationToken);
+        var keys = await dora.WindowKeysAsync(windows.Select(w => (grid.Start(w.From), grid.Start(w.To))).ToList(), leadTimeUnit, cancellationToken);
         var keysByWindow = windows.Zip(keys).ToDictionary(pair => pair.First, pair => pair.Second);
 
         var observations = adopters.Select(a => (a.Team, a.AdoptedAt, a.BeforeFrom, a.AfterFrom, a.AfterTo,

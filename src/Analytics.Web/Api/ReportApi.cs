@@ -8,13 +8,13 @@ public static class ReportApi
     public static IEndpointRouteBuilder MapReportApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/reports/monthly/{file}", async (string file, string? month, string? tiers, MonthlyReportQueries queries, DoraTierChoice tierChoice,
-            TimeProvider clock, CancellationToken cancellationToken) =>
+            CancellationToken cancellationToken) =>
         {
             if (AnalyticsApi.UnknownTiers(tiers) is { } unknown)
             {
                 return unknown;
             }
-            var report = await queries.LoadAsync(MonthlyReport.MonthOf(month, clock), tierChoice.For(tiers), cancellationToken);
+            var report = await queries.LoadAsync(queries.MonthOf(month), tierChoice.For(tiers), cancellationToken);
             return MonthlyReportFiles.Find(report, file) is { } found
                 ? Results.File(found.Content, found.ContentType, $"leadership-{report.Month:yyyy-MM}-{file}")
                 : Results.Problem($"The monthly report has no file '{file}' ({string.Join(", ", MonthlyReportFiles.Names(report))}).",

@@ -38,10 +38,13 @@ public static class SpaceApi
         adoption.MapGet("/first-deploy", (DateTimeOffset? from, DateTimeOffset? to, string? team, AdoptionQueries queries, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken) =>
             RunAsync(from, to, team, catalog, clock, cancellationToken, async request => await queries.FirstDeployAsync(request, cancellationToken)));
 
-        endpoints.MapGet("/api/roi", async (DateTimeOffset? from, DateTimeOffset? to, int? months, double? hourlyCost, [FromQuery] string[]? kinds, RoiQueries queries, TimeProvider clock, CancellationToken cancellationToken) =>
+        // ?leadTimeUnit=commit|pull-request: what a lead-time sample of the before/after windows is; else Analytics:Metrics:LeadTimeUnit.
+        endpoints.MapGet("/api/roi", async (DateTimeOffset? from, DateTimeOffset? to, int? months, double? hourlyCost, [FromQuery] string[]? kinds, string? leadTimeUnit,
+            RoiQueries queries, TimeProvider clock, CancellationToken cancellationToken) =>
         {
             var period = Period.Resolve(from, to, Period.RoiDefaultDays, clock);
-            return await GuardAsync(async () => await queries.RoiAsync(new RoiRequest(period.From, period.To, months, hourlyCost, kinds is null ? null : RequestKinds.Parse(kinds)), cancellationToken));
+            return await GuardAsync(async () => await queries.RoiAsync(
+                new RoiRequest(period.From, period.To, months, hourlyCost, kinds is null ? null : RequestKinds.Parse(kinds)) { LeadTimeUnit = leadTimeUnit }, cancellationToken));
         });
         return endpoints;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Analytics.Ingestors.Demo;
 using Analytics.Storage;
+using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
@@ -21,8 +22,9 @@ public static class AnalyticsCommandLine
         var serve = new Command("serve", "Run the dashboard, the JSON API and the scheduler (the default). ASP.NET options such as --urls pass through.");
         root.TreatUnmatchedTokensAsErrors = false;
         serve.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, cancellationToken));
-        serve.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, cancellationToken));
+        root.Options.Add(CommandLog.CreateOption());
+        root.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, CommandLog.ExplicitLevel(result), cancellationToken));
+        serve.SetAction((result, cancellationToken) => ServeAsync(result.UnmatchedTokens, CommandLog.ExplicitLevel(result), cancellationToken));
         root.Subcommands.Add(serve);
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DemoCommand());
@@ -53,6 +55,7 @@ public static class AnalyticsCommandLine
     {
         HandOverArguments.Value = arguments;
         var parsed = Create().Parse(arguments);
+        RequestedLogLevel.Value = CommandLog.Level(parsed);
         return CommandFailures.RunAsync(
             () => parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }),
             Console.Error,
@@ -62,11 +65,16 @@ public static class AnalyticsCommandLine
     // The command line as typed, for handing the command over; unset when a test invokes a parsed command directly.
     private static readonly AsyncLocal<string[]?> HandOverArguments = new();
 
-    private static async Task<int> ServeAsync(IReadOnlyList<string> aspNetArguments, CancellationToken cancellationToken)
+    // The --log-level typed, for a command's own host; unset (Warning) when a test invokes a parsed command directly.
+    private static readonly AsyncLocal<LogLevel?> RequestedLogLevel = new();
+
+    /// <param name="logLevel">--log-level when given: the dashboard's default level instead of its configuration's.</param>
+    private static async Task<int> ServeAsync(IReadOnlyList<string> aspNetArguments, LogLevel? logLevel, CancellationToken cancellationToken)
     {
-        var builder = ServeBuilder(aspNetArguments);
+        var builder = ServeBuilder(aspNetArguments, logLevel is { } level ? [new("Logging:LogLevel:Default", level.ToString())] : null);
         // After the initializer (hosted services start in order): the channel opens on a store that is open and ready.
         builder.Services.AddHostedService<CommandChannelServer>();
+        builder.Logging.AddProvider(CommandLog.ForHandedOverCommands());
         await using var app = builder.Build();
         app.Services.ValidateOptions();
         try
@@ -109,8 +117,10 @@ public static class AnalyticsCommandLine
     internal static HostApplicationBuilder CommandBuilder(IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        // A command's own output is the point: only warnings and errors from the services, whatever appsettings.json says.
-        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), .. settings ?? []]);
+        // A command's own output is the point: its services' log lines from --log-level (default warnings and errors),
+        // whatever appsettings.json says, on standard error as the app would stream them for a handed-over command.
+        builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", (RequestedLogLevel.Value ?? LogLevel.Warning).ToString()), .. settings ?? []]);
+        builder.Logging.ClearProviders().AddProvider(CommandLog.ForThisProcess());
         builder.Services.AddAnalyticsServices(builder.Configuration);
         builder.Services.AddQueryServices(builder.Configuration);
         return builder;
@@ -172,6 +182,7 @@ public static class AnalyticsCommandLine
     /// <summary>
     /// <see cref="WithServicesAsync"/> for a command that reads figures: on its own it first brings the store to the current
     /// schema (a fresh store then answers with no figures rather than unknown tables); the app has done so at its start.
+    /// Figures from a demo store say so, on standard error (standard output stays the figures, for --format json or csv).
     /// </summary>
     internal static Task<int> WithStoreAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken) =>
         WithServicesAsync(async (services, token) =>
@@ -179,6 +190,10 @@ public static class AnalyticsCommandLine
             if (CommandContext.Current is null)
             {
                 await services.GetRequiredService<StoreStartup>().RunAsync(token);
+            }
+            if (await services.GetRequiredService<CatalogSeeding>().IsDemoAsync(token))
+            {
+                Console.Error.WriteLine(CatalogSeeding.DemoNotice);
             }
             return await action(services, token);
         }, cancellationToken);

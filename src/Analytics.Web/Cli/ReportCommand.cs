@@ -30,9 +30,8 @@ internal static class ReportCommand
         {
             // As typed (relative to the caller's folder, also when the running app writes the files).
             var folder = new DirectoryInfo(CommandContext.FullPath(result.GetValue(output)!.ToString()));
-            var report = await services.GetRequiredService<MonthlyReportQueries>().LoadAsync(
-                MonthlyReport.MonthOf(result.GetValue(month), services.GetRequiredService<TimeProvider>()),
-                services.GetRequiredService<DoraTierChoice>().For(result.GetValue(tiers)), token);
+            var reports = services.GetRequiredService<MonthlyReportQueries>();
+            var report = await reports.LoadAsync(reports.MonthOf(result.GetValue(month)), services.GetRequiredService<DoraTierChoice>().For(result.GetValue(tiers)), token);
             var written = await WriteAsync(report, folder, token);
             AnsiConsole.MarkupLineInterpolated($"[green]Monthly report for {report.Month:yyyy-MM}:[/] {written.Count} files in {folder.FullName}");
             foreach (var name in written)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Analytics.Core.Dora;
 using Analytics.Core.Space;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Utils;
@@ -64,16 +65,18 @@ internal static class SpaceCommand
         var months = new Option<int?>("--months") { Description = "Months compared before and after adoption (default Analytics:Space:RoiMonths, 3)." };
         var hourlyCost = new Option<double?>("--hourly-cost") { Description = "Cost of an engineer's hour for hours saved (default Analytics:Space:HourlyCost, 100)." };
         var kinds = new Option<string[]>("--kinds") { Description = "Service request kinds that count for hours saved (default: Analytics:Space:SelfServiceKinds, or every kind).", AllowMultipleArgumentsPerToken = true };
+        var leadTimeUnit = new Option<string?>("--lead-time-unit") { Description = "What a lead-time sample of the windows is: commit or pull-request (default: Analytics:Metrics:LeadTimeUnit)." };
+        leadTimeUnit.AcceptOnlyFromAmong([.. LeadTimeUnit.All]);
         var command = new Command("roi", "Golden-path ROI: DORA keys before vs after adoption (difference in differences) and hours saved by self-service.")
         {
-            days, from, to, format, months, hourlyCost, kinds,
+            days, from, to, format, months, hourlyCost, kinds, leadTimeUnit,
         };
         command.SetAction((result, cancellationToken) => AnalyticsCommandLine.WithStoreAsync(async (services, token) =>
         {
             var period = Period.Resolve(result.GetValue(from), result.GetValue(to), result.GetValue(days), services.GetRequiredService<TimeProvider>());
             var requestKinds = result.GetValue(kinds) is { Length: > 0 } given ? RequestKinds.Parse(given) : null;
             var roi = await services.GetRequiredService<RoiQueries>().RoiAsync(
-                new RoiRequest(period.From, period.To, result.GetValue(months), result.GetValue(hourlyCost), requestKinds), token);
+                new RoiRequest(period.From, period.To, result.GetValue(months), result.GetValue(hourlyCost), requestKinds) { LeadTimeUnit = result.GetValue(leadTimeUnit) }, token);
             Write(result.GetValue(format), roi, SpaceCsv.WriteRoiCsv, SpaceTables.Roi, period);
             return 0;
         }, cancellationToken));

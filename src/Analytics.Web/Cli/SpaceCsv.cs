@@ -98,9 +98,10 @@ internal static class SpaceCsv
     internal static void WriteRoiCsv(RoiResult roi, TextWriter output)
     {
         var a = roi.Assumptions;
-        Csv.Write(output, ["section", "key", "team", "estimate", "lower", "upper", "adopters", "control_teams", "before", "after", "control_change", "low_confidence"],
-            roi.Dora.SelectMany(e => e.Teams.Select(t => new object?[] { "adopter", e.Key, t.Team, t.Effect, null, null, null, t.Controls, t.Before, t.After, t.ControlChange, null })
-                .Prepend(["difference_in_differences", e.Key, "", e.Estimate, e.Lower, e.Upper, e.Adopters, e.ControlTeams, null, null, null, e.LowConfidence])));
+        // lead_time_unit: what a lead-time sample of the windows was (commit or pull-request), on every row as in DoraCsv.
+        Csv.Write(output, ["section", "key", "team", "estimate", "lower", "upper", "adopters", "control_teams", "before", "after", "control_change", "low_confidence", "lead_time_unit"],
+            roi.Dora.SelectMany(e => e.Teams.Select(t => new object?[] { "adopter", e.Key, t.Team, t.Effect, null, null, null, t.Controls, t.Before, t.After, t.ControlChange, null, roi.LeadTimeUnit })
+                .Prepend(["difference_in_differences", e.Key, "", e.Estimate, e.Lower, e.Upper, e.Adopters, e.ControlTeams, null, null, null, e.LowConfidence, roi.LeadTimeUnit])));
         output.WriteLine();
         Csv.Write(output, ["section", "team", "self_service_requests", "ticket_requests", "ticket_median_seconds", "self_service_median_seconds", "hours_saved", "cost_saved",
                 "currency", "hourly_cost", "request_kinds", "months", "bootstrap_resamples", "bootstrap_seed", "interval_level"],

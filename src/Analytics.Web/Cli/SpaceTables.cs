@@ -103,7 +103,7 @@ internal static class SpaceTables
         var table = new Table().AddColumns("DORA key", "Effect of adoption", "90% interval", "Adopting teams", "Control teams");
         foreach (var e in roi.Dora)
         {
-            table.AddRow(e.Key.ToString(), e.Estimate is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "—",
+            table.AddRow(e.Key == RoiKey.LeadTimeHours ? $"{e.Key} (per {roi.LeadTimeUnit})" : e.Key.ToString(), e.Estimate is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "—",
                 e.Lower is { } lo && e.Upper is { } hi ? $"{lo.ToString("0.###", CultureInfo.InvariantCulture)} to {hi.ToString("0.###", CultureInfo.InvariantCulture)}" : "—",
                 e.Adopters.ToString(CultureInfo.InvariantCulture), e.ControlTeams.ToString(CultureInfo.InvariantCulture));
         }

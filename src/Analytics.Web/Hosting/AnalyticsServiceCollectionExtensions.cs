@@ -1,9 +1,12 @@
 using Analytics.Core.Dora;
 using Analytics.Ingestors;
+using Analytics.Ingestors.Backstage;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.GitLab;
+using Analytics.Ingestors.Jira;
+using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
@@ -25,6 +28,9 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddGitIngestion(configuration);
         services.AddGitHubIngestion(configuration);
         services.AddGitLabIngestion(configuration);
+        services.AddBackstageIngestion();
+        services.AddPagerDutyIngestion();
+        services.AddJiraIngestion();
         services.AddDemoOrganisation(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddDoraMetrics(configuration);

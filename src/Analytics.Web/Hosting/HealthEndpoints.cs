@@ -5,6 +5,7 @@ using Analytics.Storage.ClickHouse;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Analytics.Web.Hosting;
@@ -46,14 +47,20 @@ public static class HealthEndpoints
         }));
     }
 
-    private sealed class ClickHouseCheck(IClickHouseStore store) : IHealthCheck
+    /// <remarks>
+    /// The store is resolved inside the check: a server store opens (and checks its database) when first resolved, and
+    /// one that cannot must make the probe say Unhealthy (503), not fail the request (500).
+    /// </remarks>
+    private sealed class ClickHouseCheck(IServiceProvider services, IOptions<StoreOptions> options) : IHealthCheck
     {
         private sealed record Row(int Value);
 
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            var transport = options.Value.Transport == StoreTransport.Server ? "server" : "embedded";
             try
             {
+                var store = services.GetRequiredService<IClickHouseStore>();
                 using (QueryTimeout.Use(TimeSpan.FromSeconds(5)))
                 {
                     var rows = await store.QueryAsync<Row>("SELECT 1 AS value", cancellationToken: cancellationToken);
@@ -63,7 +70,7 @@ public static class HealthEndpoints
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 // The type only: an engine's message may name hosts or users.
-                return HealthCheckResult.Unhealthy($"{store.Transport} ClickHouse does not answer ({error.GetType().Name})");
+                return HealthCheckResult.Unhealthy($"{transport} ClickHouse does not answer ({error.GetType().Name})");
             }
         }
     }
@@ -87,10 +94,20 @@ public static class HealthEndpoints
     }
 
     /// <summary>Ready as leader (the scheduler runs here) or follower (another instance sharing the store runs it).</summary>
-    private sealed class SchedulerCheck(ISchedulerFactory schedulers, SchedulerElection election) : IHealthCheck
+    /// <remarks>The election is resolved inside the check, as the store is (<see cref="ClickHouseCheck"/>): it needs the store.</remarks>
+    private sealed class SchedulerCheck(ISchedulerFactory schedulers, IServiceProvider services) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            SchedulerElection election;
+            try
+            {
+                election = services.GetRequiredService<SchedulerElection>();
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy($"no election without the store ({error.GetType().Name})");
+            }
             if (!election.IsLeader)
             {
                 return HealthCheckResult.Healthy("follower: another instance runs the scheduler");

@@ -79,7 +79,7 @@ public sealed class DashboardQueries(
             kinds.Contains(PanelKinds.SelfService) ? await adoption.SelfServiceAsync(spaceRequest, cancellationToken: cancellationToken) : null,
             kinds.Contains(PanelKinds.FirstDeploy) ? await adoption.FirstDeployAsync(spaceRequest, cancellationToken) : null,
             kinds.Contains(PanelKinds.Satisfaction) ? await surveys.SatisfactionAsync(spaceRequest, cancellationToken) : null,
-            kinds.Contains(PanelKinds.Roi) ? await roi.RoiAsync(new RoiRequest(request.From, request.To, roiInputs.Months, roiInputs.HourlyCost), cancellationToken) : null,
+            kinds.Contains(PanelKinds.Roi) ? await roi.RoiAsync(new RoiRequest(request.From, request.To, roiInputs.Months, roiInputs.HourlyCost) { LeadTimeUnit = request.LeadTimeUnit }, cancellationToken) : null,
             kinds.Contains(PanelKinds.Activity) ? await space.ActivityAsync(spaceRequest, cancellationToken) : null,
             kinds.Contains(PanelKinds.Collaboration) ? await space.CollaborationAsync(spaceRequest, cancellationToken) : null,
             kinds.Contains(PanelKinds.Flow) ? await space.FlowAsync(spaceRequest, cancellationToken) : null);

@@ -4,6 +4,8 @@ using System.Text;
 using Analytics.Core.Dora;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Dashboards;
+using Analytics.Web.Utils;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Web.Queries;
 
@@ -23,6 +25,9 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
     /// <summary>The month is not over yet: its keys cover part of it (docs/metrics.md, "Partial periods").</summary>
     public bool Partial { get; init; }
 
+    /// <summary>The month's figures by service and by repository (docs/metrics.md, "Breakdown by team, service or repository"): services.csv, repositories.csv.</summary>
+    public IReadOnlyDictionary<DoraBreakdown, DoraResult> Breakdowns { get; init; } = new Dictionary<DoraBreakdown, DoraResult>();
+
     public IReadOnlyList<PanelDefinition> Panels => [.. Figures.Definition.Panels, .. Trend.Definition.Panels];
 
     /// <summary>The figures a panel of the report is drawn from: the month's, or the twelve months'.</summary>
@@ -41,18 +46,18 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
             false, Organisation.RecoveryTime.Tier, Organisation.RecoveryTime.Resolved),
     ];
 
-    /// <summary>The month from ?month=yyyy-MM (or --month); else the last whole month before today.</summary>
-    public static DateOnly MonthOf(string? written, TimeProvider clock)
+    /// <summary>
+    /// The month from ?month=yyyy-MM (or --month); else the last whole month before today, today being the
+    /// organisation's (<paramref name="months"/>: months cut in Analytics:Metrics:TimeZone, like every figure).
+    /// </summary>
+    public static DateOnly MonthOf(string? written, TimeProvider clock, MonthGrid months)
     {
         if (DateOnly.TryParseExact(written, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month))
         {
             return month;
         }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        return months.MonthOf(clock.GetUtcNow()).AddMonths(-1);
     }
-
-    internal static DateTimeOffset Start(DateOnly month) => new(month.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     internal static readonly DashboardDefinition MonthDefinition = new("monthly-report", "Monthly leadership report", "leadership (monthly review)", 31, false,
     [
@@ -95,17 +100,30 @@ public sealed record MonthlyKey(string Id, string Name, double? Value, double? P
     };
 }
 
-/// <summary>Loads the report for a month.</summary>
-public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora, TimeProvider clock)
+/// <summary>Loads the report for a month, its months cut at local midnight in the organisation's time zone (Analytics:Metrics:TimeZone).</summary>
+public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora, TimeProvider clock, IOptions<MetricOptions> options)
 {
+    private readonly MonthGrid _months = new(options.Value.TimeZone);
+
+    /// <summary>The month ?month= or --month names; else the organisation's last whole month (<see cref="MonthlyReport.MonthOf"/>).</summary>
+    public DateOnly MonthOf(string? written) => MonthlyReport.MonthOf(written, clock, _months);
+
+    /// <summary>The instant <paramref name="month"/> starts: local midnight of its first day in the organisation's zone.</summary>
+    public DateTimeOffset Start(DateOnly month) => _months.Start(month);
+
     public async Task<MonthlyReport> LoadAsync(DateOnly month, DoraTierTable tiers, CancellationToken cancellationToken = default)
     {
-        var from = MonthlyReport.Start(month);
-        var to = MonthlyReport.Start(month.AddMonths(1));
+        var from = Start(month);
+        var to = Start(month.AddMonths(1));
         var figures = await dashboards.LoadAsync(MonthlyReport.MonthDefinition, new DoraRequest(from, to), cancellationToken, tiers: tiers);
-        var trend = await dashboards.LoadAsync(MonthlyReport.TrendDefinition, new DoraRequest(MonthlyReport.Start(month.AddMonths(-11)), to), cancellationToken, tiers: tiers);
-        var previous = (await dora.SummariesAsync(new DoraRequest(MonthlyReport.Start(month.AddMonths(-1)), from), cancellationToken)).WithTiers(tiers);
-        return new MonthlyReport(month, figures, trend, previous.Organisation) { Partial = to > clock.GetUtcNow() };
+        var trend = await dashboards.LoadAsync(MonthlyReport.TrendDefinition, new DoraRequest(Start(month.AddMonths(-11)), to), cancellationToken, tiers: tiers);
+        var previous = (await dora.SummariesAsync(new DoraRequest(Start(month.AddMonths(-1)), from), cancellationToken)).WithTiers(tiers);
+        var breakdowns = new Dictionary<DoraBreakdown, DoraResult>();
+        foreach (var by in MonthlyReportFiles.Breakdowns.Keys)
+        {
+            breakdowns[by] = (await dora.SummariesAsync(new DoraRequest(from, to) { By = by }, cancellationToken)).WithTiers(tiers);
+        }
+        return new MonthlyReport(month, figures, trend, previous.Organisation) { Partial = to > clock.GetUtcNow(), Breakdowns = breakdowns };
     }
 }
 
@@ -114,9 +132,16 @@ public static class MonthlyReportFiles
 {
     public const string KeysFile = "keys-trend.csv";
 
-    /// <summary>The names of every file of the report (e.g. keys-trend.csv, lead-time.svg, tiers.csv).</summary>
+    /// <summary>The month's figures per service and per repository, one CSV each (rows as /api/dora/breakdown's CSV).</summary>
+    public static readonly IReadOnlyDictionary<DoraBreakdown, string> Breakdowns = new Dictionary<DoraBreakdown, string>
+    {
+        [DoraBreakdown.Service] = "services.csv",
+        [DoraBreakdown.Repository] = "repositories.csv",
+    };
+
+    /// <summary>The names of every file of the report (e.g. keys-trend.csv, lead-time.svg, tiers.csv, services.csv).</summary>
     public static IReadOnlyList<string> Names(MonthlyReport report) =>
-        [KeysFile, .. report.Panels.SelectMany(panel => PanelExports.Extensions(panel).Select(extension => $"{panel.Id}.{extension}"))];
+        [KeysFile, .. report.Panels.SelectMany(panel => PanelExports.Extensions(panel).Select(extension => $"{panel.Id}.{extension}")), .. Breakdowns.Values];
 
     /// <summary>The file named <paramref name="name"/>, drawn or written now; null when the report has none by that name.</summary>
     public static (byte[] Content, string ContentType)? Find(MonthlyReport report, string name)
@@ -124,6 +149,13 @@ public static class MonthlyReportFiles
         if (name == KeysFile)
         {
             return (Encoding.UTF8.GetBytes(KeysCsv(report)), "text/csv");
+        }
+        if (Breakdowns.FirstOrDefault(pair => pair.Value == name) is { Value: not null } breakdown)
+        {
+            var result = report.Breakdowns[breakdown.Key];
+            var csv = new StringWriter();
+            DoraCsv.Write(result.Teams.Prepend(result.Organisation).ToList(), csv, breakdown.Key);
+            return (Encoding.UTF8.GetBytes(csv.ToString()), "text/csv");
         }
         var panel = report.Panels.FirstOrDefault(p => p.Id == Path.GetFileNameWithoutExtension(name));
         return panel is null ? null : PanelExports.Export(report.DataFor(panel), panel, Path.GetExtension(name).TrimStart('.'));

@@ -162,6 +162,62 @@ public sealed class DoraBreakdownTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The drill-downs of one service or repository: its own deployments, changes and incidents, adding up to its row.</summary>
+    [Theory]
+    [InlineData(DoraBreakdown.Service, "api", new[] { "api-1", "api-2", "api-3" }, new[] { "c1", "c3", "c4" }, new[] { "i-1" })]
+    [InlineData(DoraBreakdown.Service, "worker", new[] { "worker-1", "worker-2" }, new[] { "c2" }, new[] { "i-2" })]
+    [InlineData(DoraBreakdown.Repository, "acme/platform", new[] { "api-1", "api-2", "api-3", "worker-1", "worker-2" }, new[] { "c1", "c2", "c3" }, new[] { "i-1", "i-2" })]
+    [InlineData(DoraBreakdown.Repository, "acme/shared", new string[0], new[] { "c4" }, new string[0])]
+    [InlineData(DoraBreakdown.Team, "alpha", new[] { "api-1", "api-2" }, new[] { "c1" }, new[] { "i-1" })]
+    public async Task The_rows_behind_one_service_or_repository_are_its_own_and_add_up_to_its_figures(
+        DoraBreakdown by, string unit, string[] deployments, string[] changes, string[] incidents)
+    {
+        var drillDown = new DoraDrillDown(_store, new SqlFiles(), Options.Create(_options));
+        var request = new DoraRequest(From, To) { By = by, Unit = unit };
+        var row = (await RowsAsync(by)).GetValueOrDefault(unit);
+
+        var gotDeployments = await drillDown.DeploymentsAsync(request);
+        var gotChanges = await drillDown.ChangesAsync(request);
+        var gotIncidents = await drillDown.IncidentsAsync(request);
+
+        Assert.Equal(deployments, gotDeployments.Select(d => d.DeploymentId).Order(StringComparer.Ordinal));
+        Assert.Equal(changes, gotChanges.Select(c => c.Sha).Order(StringComparer.Ordinal));
+        Assert.Equal(incidents, gotIncidents.Select(i => i.IncidentId).Order(StringComparer.Ordinal));
+        Assert.Equal(row?.DeploymentFrequency.Deployments ?? 0, gotDeployments.Count);
+        Assert.Equal(row?.ChangeFailureRate.FailedDeployments ?? 0, gotDeployments.Count(d => d.CausedFailure));
+        Assert.Equal(row?.LeadTime.Changes ?? 0, gotChanges.Count(c => !c.Excluded));
+        Assert.Equal(row?.RecoveryTime.Resolved ?? 0, gotIncidents.Count(i => i.State == "resolved"));
+    }
+
+    /// <summary>The series by service or repository: each unit's buckets add up to its row; with a unit, only that unit (and its total).</summary>
+    [Theory]
+    [InlineData(DoraBreakdown.Service)]
+    [InlineData(DoraBreakdown.Repository)]
+    public async Task Series_by_service_or_repository_add_up_to_each_units_figures(DoraBreakdown by)
+    {
+        var rows = await RowsAsync(by);
+
+        var points = await _queries.SeriesAsync(new DoraRequest(From, To) { By = by }, Core.Calendar.Granularity.Week);
+
+        var units = points.Select(p => p.Team).Where(unit => unit != "").Distinct().ToList();
+        Assert.True(units.Count > 1, $"by {by}: {units.Count} units in the series");
+        foreach (var unit in units)
+        {
+            var mine = points.Where(p => p.Team == unit).ToList();
+            Assert.Equal(2, mine.Count);
+            Assert.Equal((rows[unit].DeploymentFrequency.Deployments, rows[unit].LeadTime.Changes, rows[unit].RecoveryTime.Resolved, rows[unit].ChangeFailureRate.FailedDeployments),
+                (mine.Sum(p => p.Deployments), mine.Sum(p => p.Changes), mine.Sum(p => p.IncidentsResolved), mine.Sum(p => p.FailedDeployments)));
+            if (rows[unit].LeadTime.Changes > 0 && mine.Count(p => p.Changes > 0) == 1)
+            {
+                DoraOracleAgreementTests.AssertMilliseconds(rows[unit].LeadTime.Median, mine.Single(p => p.Changes > 0).LeadTimeMedian, $"{by} '{unit}' median");
+            }
+        }
+        var one = units[0];
+        var only = await _queries.SeriesAsync(new DoraRequest(From, To) { By = by, Unit = one }, Core.Calendar.Granularity.Week);
+        Assert.Equal([one, ""], only.Select(p => p.Team).Distinct().Order(StringComparer.Ordinal).Reverse());
+        Assert.Equal(only.Where(p => p.Team == one).Select(p => (p.Deployments, p.Changes)), only.Where(p => p.Team == "").Select(p => (p.Deployments, p.Changes)));
+    }
+
     private void AssertOracle(DoraBreakdown by, Dictionary<string, DoraSummary> rows) =>
         AssertAgree(_oracle.Summaries(From, To, by: by), rows, $"by {by}");
 

@@ -5,34 +5,37 @@ namespace Analytics.Storage.Tests.Metrics;
 /// <summary>
 /// Property: for generated organisations and random, overlapping windows, the one-query window keys
 /// (dora/window_keys.sql) equal the single-window summaries (the dora/*.sql files) of each window for every team —
-/// counts and the failure rate exactly, medians to the millisecond.
+/// counts and the failure rate exactly, medians to the millisecond — lead time per commit or per pull request alike.
 /// </summary>
 public sealed class DoraWindowKeysTests
 {
     private static readonly DateTimeOffset End = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static TheoryData<int, bool> SeedsAndLeadTimeStarts => new() { { 11, false }, { 12, true }, { 13, false } };
+    public static TheoryData<int, bool, string> SeedsAndLeadTimeStarts => new()
+    {
+        { 11, false, LeadTimeUnit.Commit }, { 12, true, LeadTimeUnit.Commit }, { 13, false, LeadTimeUnit.PullRequest }, { 14, true, LeadTimeUnit.PullRequest },
+    };
 
     [Theory]
     [MemberData(nameof(SeedsAndLeadTimeStarts))]
-    public async Task Every_window_equals_the_summaries_over_that_window(int seed, bool useAuthorTime)
+    public async Task Every_window_equals_the_summaries_over_that_window(int seed, bool useAuthorTime, string leadTimeUnit)
     {
         await using var organisation = await GeneratedOrganisation.LoadAsync("window_keys", DemoScale.Tiny, seed, End);
         var queries = new DoraQueries(organisation.Store, new SqlFiles(), Options.Create(new MetricOptions { UseAuthorTime = useAuthorTime }));
         var windows = RandomWindows(new Random(seed));
 
-        var keys = await queries.WindowKeysAsync(windows);
+        var keys = await queries.WindowKeysAsync(windows, leadTimeUnit);
 
         Assert.Equal(windows.Count, keys.Count);
         for (var i = 0; i < windows.Count; i++)
         {
             var (from, to) = windows[i];
-            var summaries = (await queries.SummariesAsync(new DoraRequest(from, to))).Teams.ToDictionary(s => s.Team);
+            var summaries = (await queries.SummariesAsync(new DoraRequest(from, to) { LeadTimeUnit = leadTimeUnit })).Teams.ToDictionary(s => s.Team);
             foreach (var team in summaries.Keys.Union(keys[i].Keys))
             {
                 var want = summaries.TryGetValue(team, out var summary) ? Keys(summary) : Empty;
                 var got = keys[i].GetValueOrDefault(team, Empty);
-                AssertSame(want, got, $"seed {seed}, author time {useAuthorTime}, team '{team}', window {i + 1} {from:O}..{to:O}");
+                AssertSame(want, got, $"seed {seed}, author time {useAuthorTime}, per {leadTimeUnit}, team '{team}', window {i + 1} {from:O}..{to:O}");
             }
         }
         // Agreement over empty windows would prove nothing; the nested pair shows an event counting in two windows.

@@ -11,7 +11,7 @@ public sealed class MonthlyReportBrowserTests(AnalyticsAppFixture app, BrowserFi
     [Fact]
     public async Task The_monthly_report_renders_its_keys_tiers_platform_figures_and_charts_with_no_console_error()
     {
-        var month = MonthlyReport.MonthOf(null, TimeProvider.System);
+        var month = app.Services.GetRequiredService<MonthlyReportQueries>().MonthOf(null);
         await using var session = await OpenAsync(browser, app, $"/reports/monthly?month={month:yyyy-MM}", interactive: false);
         var page = session.Page;
 

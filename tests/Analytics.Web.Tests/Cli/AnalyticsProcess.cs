@@ -34,11 +34,11 @@ public static class AnalyticsProcess
         return new Result(process.ExitCode, await output, await error);
     }
 
-    /// <summary>Starts <c>analytics --urls …</c> on a free loopback port and waits for its "Dashboard:" line.</summary>
-    public static async Task<ServingApp> ServeAsync(string dataRoot)
+    /// <summary>Starts <c>analytics --urls …</c> on a free loopback port, with <paramref name="settings"/> as environment variables, and waits for its "Dashboard:" line.</summary>
+    public static async Task<ServingApp> ServeAsync(string dataRoot, IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
-        var process = Start(dataRoot, ["--urls", url], null);
+        var process = Start(dataRoot, ["--urls", url], settings);
         var log = new StringBuilder();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Collect(string? line)

@@ -43,7 +43,9 @@ public sealed class KilledIngestTests(KilledIngestTests.CleanRun clean) : IClass
 
     [Theory]
     [InlineData("started.", 0)]      // reading the clone, staging rows
-    [InlineData("publishing", 0)]    // making the staged rows visible, then linking
+    [InlineData("publishing", 0)]    // making the staged rows visible (the catalog has recorded which)
+    [InlineData("publishing", 150)]  // published, linking deployments to commits
+    [InlineData("succeeded:", 0)]    // recorded as succeeded, refreshing the derived tables
     [InlineData(null, 1500)]         // wherever it is after 1.5 s (start-up, migrations, or the run)
     [InlineData(null, 4000)]
     public async Task A_killed_ingest_then_a_clean_rerun_gives_the_figures_of_a_clean_run(string? stage, int delayMs)
@@ -106,9 +108,8 @@ public sealed class KilledIngestTests(KilledIngestTests.CleanRun clean) : IClass
         }
         start.Environment["XDG_DATA_HOME"] = dataRoot;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        // The runner's stages, on standard output, for the kill points.
+        // The runner's stages, in its log lines on standard error, for the kill points.
         start.Environment["Logging__LogLevel__Analytics.Ingestors.Runs"] = "Information";
-        start.Environment["Logging__Console__FormatterName"] = "simple";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("analytics did not start.");
         var standardOutput = new StringBuilder();
         var all = new StringBuilder();
@@ -124,16 +125,20 @@ public sealed class KilledIngestTests(KilledIngestTests.CleanRun clean) : IClass
                 standardOutput.AppendLine(line.Data);
                 all.AppendLine(line.Data);
             }
-            if (killAtLine is not null && line.Data.Contains(killAtLine, StringComparison.Ordinal))
-            {
-                stageSeen.TrySetResult();
-            }
         };
         process.ErrorDataReceived += (_, line) =>
         {
+            if (line.Data is null)
+            {
+                return;
+            }
             lock (all)
             {
                 all.AppendLine(line.Data);
+            }
+            if (killAtLine is not null && line.Data.Contains(killAtLine, StringComparison.Ordinal))
+            {
+                stageSeen.TrySetResult();
             }
         };
         process.BeginOutputReadLine();

@@ -113,6 +113,7 @@ public sealed class ServingCliTests(ServingCliTests.Serving serving) : IClassFix
             Assert.True(dora.ExitCode == 0, dora.ToString());
             Assert.Equal(0, OrganisationDeployments(dora.StandardOutput));
             Assert.DoesNotContain("run by the app", dora.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("Demo data", dora.StandardError, StringComparison.Ordinal);
         }
         finally
         {

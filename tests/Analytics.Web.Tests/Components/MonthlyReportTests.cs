@@ -18,8 +18,8 @@ namespace Analytics.Web.Tests.Components;
 [Collection(AnalyticsAppCollection.Name)]
 public sealed class MonthlyReportTests(AnalyticsAppFixture app)
 {
-    /// <summary>The last whole month: the demo's history always covers it and the one before.</summary>
-    private static readonly DateOnly Month = MonthlyReport.MonthOf(null, TimeProvider.System);
+    /// <summary>The last whole month: the demo's history always covers it and the one before. The app's zone is UTC (appsettings.json).</summary>
+    private static readonly DateOnly Month = MonthlyReport.MonthOf(null, TimeProvider.System, new Analytics.Core.Calendar.MonthGrid("UTC"));
 
     private static DateTimeOffset Start(DateOnly month) => new(month.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 

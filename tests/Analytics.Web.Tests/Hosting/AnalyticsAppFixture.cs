@@ -124,6 +124,19 @@ public class AnalyticsAppFixture : IAsyncLifetime
         return app;
     }
 
+    /// <summary>
+    /// Settings for another host in this process on a store of its own: a new database (named <paramref name="prefix"/>_…)
+    /// in the one engine folder, and a new catalog, open without sign-in.
+    /// </summary>
+    public static Dictionary<string, string?> OwnStoreSettings(string prefix) => new()
+    {
+        ["Analytics:Store:Transport"] = "Embedded",
+        ["Analytics:Store:DataPath"] = DataPath,
+        ["Analytics:Store:Database"] = $"{prefix}_{Guid.NewGuid():N}",
+        ["ConnectionStrings:Catalog"] = $"Data Source={Path.Combine(DataPath, $"catalog-{Guid.NewGuid():N}.db")}",
+        ["Analytics:Auth:Mode"] = "Open",
+    };
+
     /// <summary>The settings the app was started with (over appsettings.json).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
 

@@ -1,7 +1,11 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Analytics.Ingestors.Backstage;
 using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.GitLab;
+using Analytics.Ingestors.Jira;
+using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
 using Analytics.Testing;
 using Analytics.Web.Cli;
@@ -21,7 +25,14 @@ public sealed partial class ConfigurationReferenceTests
     private static readonly string[] ReadDirectly = ["ConnectionStrings:Catalog"];
 
     /// <summary>Properties that are not settings: a source's name is the key of its section.</summary>
-    private static readonly PropertyInfo[] NotSettings = [typeof(GitHubSourceSettings).GetProperty(nameof(GitHubSourceSettings.Name))!];
+    private static readonly PropertyInfo[] NotSettings =
+    [
+        typeof(GitHubSourceSettings).GetProperty(nameof(GitHubSourceSettings.Name))!,
+        typeof(GitLabSourceSettings).GetProperty(nameof(GitLabSourceSettings.Name))!,
+        typeof(BackstageSourceSettings).GetProperty(nameof(BackstageSourceSettings.Name))!,
+        typeof(PagerDutySourceSettings).GetProperty(nameof(PagerDutySourceSettings.Name))!,
+        typeof(JiraSourceSettings).GetProperty(nameof(JiraSourceSettings.Name))!,
+    ];
 
     [Fact]
     public void Every_bound_setting_is_documented_and_every_documented_setting_is_bound()

@@ -21,15 +21,9 @@ public sealed class DemoLoadingTests(AnalyticsAppFixture app)
     [InlineData("Development", "false", false)]
     public async Task The_demo_is_loaded_into_an_empty_store_only_in_development_or_when_asked_for(string environment, string? loadWhenEmpty, bool loaded)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Analytics:Store:Transport"] = "Embedded",
-            ["Analytics:Store:DataPath"] = AnalyticsAppFixture.DataPath,
-            ["Analytics:Store:Database"] = $"demo_{Guid.NewGuid():N}",
-            ["ConnectionStrings:Catalog"] = $"Data Source={Path.Combine(AnalyticsAppFixture.DataPath, $"catalog-{Guid.NewGuid():N}.db")}",
-            ["Analytics:Demo:Scale"] = "Tiny",
-            ["Analytics:Demo:LoadWhenEmpty"] = loadWhenEmpty,
-        };
+        var settings = AnalyticsAppFixture.OwnStoreSettings("demo");
+        settings["Analytics:Demo:Scale"] = "Tiny";
+        settings["Analytics:Demo:LoadWhenEmpty"] = loadWhenEmpty;
         await using var host = AnalyticsCommandLine.ServeBuilder(["--environment", environment], settings).Build();
 
         await host.Services.GetRequiredService<AnalyticsInitializer>().InitializeAsync();

@@ -24,6 +24,8 @@ public sealed class StartupValidationTests
         { "Analytics:Store:Database", "my-db", "" },
         { "Analytics:Store:ServerConnectionString", "", "Analytics:Store:Transport=Server" },
         { "Analytics:Store:ChDbLibraryPath", "/nowhere/libchdb.so", "" },
+        { "Analytics:Store:Cluster", "metrics", "" }, // the embedded engine is one node
+        { "Analytics:Store:Cluster", "metrics cluster", "Analytics:Store:Transport=Server;Analytics:Store:ServerConnectionString=Host=clickhouse.invalid" },
         { "Analytics:Metrics:TimeZone", "Mars/Olympus_Mons", "" },
         { "Analytics:Metrics:UseAuthorTime", "sometimes", "" },
         { "Analytics:Metrics:LeadTimeUnit", "per-team", "" },

@@ -1,11 +1,17 @@
 -- The changes behind a team's lead time over [from, to) (team '' = every team): each commit whose first
 -- production deployment finished in the period, with its lead time and how it was linked. Same definition
 -- as dora/lead_time (negative lead times are listed with excluded = true). Slowest first.
+-- {by:String} and {unit:String} ('' = all): only the rows of that one team, service or repository, each row's unit as the
+-- figures' files have it (docs/metrics.md, "Breakdown by team, service or repository").
+-- A change's service is the one whose deployment shipped it, its repository the one it was made in (as in dora/lead_time.sql).
 WITH first_shipment AS
 (
     -- view first_shipments (migration 0008)
-    SELECT * FROM first_shipments(to = {to:DateTime64(3, 'UTC')})
-    WHERE deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR owner = {team:String})
+    SELECT f.* FROM first_shipments(to = {to:DateTime64(3, 'UTC')}) AS f
+    -- the shipping deployment's service, read only when filtering by service
+    LEFT JOIN (SELECT deployment_id, service FROM production_deployments WHERE {by:String} = 'service' AND {unit:String} != '') AS d ON d.deployment_id = f.deployment_id
+    WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
+      AND ({unit:String} = '' OR multiIf({by:String} = 'service', d.service, {by:String} = 'repository', f.repository, f.owner) = {unit:String})
 )
 SELECT
     f.repository AS repository,

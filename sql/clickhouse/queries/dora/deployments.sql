@@ -1,6 +1,11 @@
 -- The production deployments behind a team's deployment frequency and change failure rate over [from, to)
 -- (team '' = every team): each with the evidence that makes it a failure, if any, and how many changes it
 -- shipped first. Newest first.
+-- {by:String} and {unit:String} ('' = all): only the rows of that one team, service or repository, each row's unit as the
+-- figures' files have it (docs/metrics.md, "Breakdown by team, service or repository").
+WITH
+    -- Each catalog service's repository, for the breakdown by repository (docs/metrics.md, "Breakdown by team, service or repository").
+    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '') AS service_repositories
 SELECT
     d.deployment_id AS deployment_id,
     d.service AS service,
@@ -20,6 +25,7 @@ FROM
     SELECT * FROM production_deployments
     WHERE finished_at >= {from:DateTime64(3, 'UTC')} AND finished_at < {to:DateTime64(3, 'UTC')}
       AND ({team:String} = '' OR team = {team:String})
+      AND ({unit:String} = '' OR multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) = {unit:String})
 ) AS d
 LEFT JOIN
 (

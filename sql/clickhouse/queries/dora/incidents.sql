@@ -1,6 +1,11 @@
 -- The incidents behind a team's recovery time over [from, to) (team '' = every team): those resolved in the
 -- period and those still open at its end (with their age at the end), and the deployment each is blamed on;
 -- {severities:Array(String)} as in dora/recovery_time.sql.
+-- {by:String} and {unit:String} ('' = all): only the rows of that one team, service or repository, each row's unit as the
+-- figures' files have it (docs/metrics.md, "Breakdown by team, service or repository").
+WITH
+    -- Each catalog service's repository, for the breakdown by repository (docs/metrics.md, "Breakdown by team, service or repository").
+    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '') AS service_repositories
 SELECT
     i.incident_id AS incident_id,
     i.service AS service,
@@ -22,6 +27,7 @@ LEFT JOIN
     GROUP BY evidence_id
 ) AS w ON w.evidence_id = i.incident_id
 WHERE ({team:String} = '' OR i.team = {team:String})
+  AND ({unit:String} = '' OR multiIf({by:String} = 'service', i.service, {by:String} = 'repository', if(mapContains(service_repositories, i.service), service_repositories[i.service], 'unassigned'), i.team) = {unit:String})
   AND (empty({severities:Array(String)}) OR has({severities:Array(String)}, lower(i.severity)))
   AND i.started_at < {to:DateTime64(3, 'UTC')}
   AND ((i.resolved_at >= {from:DateTime64(3, 'UTC')} AND i.resolved_at < {to:DateTime64(3, 'UTC')}) OR i.resolved_at IS NULL OR i.resolved_at >= {to:DateTime64(3, 'UTC')})

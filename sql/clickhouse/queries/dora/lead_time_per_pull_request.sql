@@ -16,19 +16,14 @@ WITH shipped AS
     SELECT
         multiIf({by:String} = 'service', d.service, {by:String} = 'repository', f.repository, f.owner) AS owner,
         f.link AS link,
-        p.first_commit_at IS NOT NULL AND p.first_commit_at <= f.deployed_at AS valid,
-        dateDiff('millisecond', ifNull(p.first_commit_at, f.deployed_at), f.deployed_at) / 1000.0 AS lead_seconds
-    -- view first_shipments (migration 0008)
-    FROM first_shipments(to = {to:DateTime64(3, 'UTC')}) AS f
-    INNER JOIN
-    (
-        SELECT repository, merge_sha, first_commit_at
-        FROM pull_requests FINAL
-        WHERE merged_at IS NOT NULL AND merge_sha != ''
-    ) AS p ON p.repository = f.repository AND p.merge_sha = f.sha
+        f.valid AS valid,
+        f.lead_seconds AS lead_seconds
+    -- view pull_request_shipments (migration 0017): each merged pull request's merge commit's first shipment
+    FROM pull_request_shipments AS f
     -- the shipping deployment's service, read only when the rows are services
     LEFT JOIN (SELECT deployment_id, service FROM production_deployments WHERE {by:String} = 'service') AS d ON d.deployment_id = f.deployment_id
-    WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
+    WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND f.deployed_at < {to:DateTime64(3, 'UTC')}
+      AND ({team:String} = '' OR f.owner = {team:String})
 )
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,

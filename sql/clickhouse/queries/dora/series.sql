@@ -3,6 +3,11 @@
 -- {granularity:String}: 'day', 'week' (ISO, Monday start) or 'month', cut in the organisation's time zone {tz:String}.
 -- Each event falls in the bucket of the time its definition uses: deployments and changes by deployment finish,
 -- incidents by resolution. Definitions as in deployment_frequency, lead_time, change_failure_rate, recovery_time.
+-- {lead_time_unit:String}: what a lead-time sample is, 'commit' (dora/lead_time.sql) or 'pull-request'
+-- (dora/lead_time_per_pull_request.sql), as the figures take it (docs/metrics.md, "Series").
+-- {by:String}: the rows are teams, services or repositories, each event's row as in the figures' files (docs/metrics.md,
+-- "Breakdown by team, service or repository"); {unit:String} ('' = all) keeps only the events of that one row.
+-- {team:String} ('' = every team) keeps only what that team owned, whatever the rows are.
 WITH
     toDate(toTimeZone({from:DateTime64(3, 'UTC')}, {tz:String})) AS first_day,
     toDate(toTimeZone({to:DateTime64(3, 'UTC')} - toIntervalMillisecond(1), {tz:String})) AS last_day,
@@ -12,11 +17,15 @@ WITH
             dateDiff('month', first_bucket, last_day)) + 1 AS bucket_count,
     arrayMap(i -> multiIf({granularity:String} = 'day', first_bucket + i, {granularity:String} = 'week', first_bucket + 7 * i, addMonths(first_bucket, i)),
              range(toUInt32(bucket_count))) AS buckets,
+    -- Each catalog service's repository, for the breakdown by repository.
+    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '') AS service_repositories,
     deployments_in_window AS
     (
-        SELECT deployment_id, team AS owner, finished_at FROM production_deployments
+        SELECT deployment_id, multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner, finished_at
+        FROM production_deployments
         WHERE finished_at >= {from:DateTime64(3, 'UTC')} AND finished_at < {to:DateTime64(3, 'UTC')}
           AND ({team:String} = '' OR team = {team:String})
+          AND ({unit:String} = '' OR owner = {unit:String})
     ),
     deployment_counts AS
     (
@@ -35,23 +44,40 @@ WITH
         -- view first_shipments (migration 0008)
         SELECT * FROM first_shipments(to = {to:DateTime64(3, 'UTC')})
     ),
+    lead_samples AS
+    (
+        -- per commit (dora/lead_time.sql): each commit whose first shipment finished in the window
+        SELECT f.owner AS team_owner, f.deployment_id AS deployment_id, f.repository AS repository, f.deployed_at AS deployed_at,
+               dateDiff('millisecond', if({use_author_time:Bool}, f.authored_at, f.committed_at), f.deployed_at) / 1000.0 AS lead_seconds,
+               lead_seconds >= 0 AS valid
+        FROM first_shipment AS f
+        WHERE {lead_time_unit:String} = 'commit' AND f.deployed_at >= {from:DateTime64(3, 'UTC')}
+        UNION ALL
+        -- per pull request (dora/lead_time_per_pull_request.sql): view pull_request_shipments (migration 0017)
+        SELECT owner, deployment_id, repository, deployed_at, lead_seconds, valid
+        FROM pull_request_shipments
+        WHERE {lead_time_unit:String} = 'pull-request' AND deployed_at >= {from:DateTime64(3, 'UTC')} AND deployed_at < {to:DateTime64(3, 'UTC')}
+    ),
     lead_times AS
     (
         SELECT
-            multiIf({granularity:String} = 'day', toDate(toTimeZone(f.deployed_at, {tz:String})),
-                    {granularity:String} = 'week', toMonday(toTimeZone(f.deployed_at, {tz:String})),
-                    toStartOfMonth(toTimeZone(f.deployed_at, {tz:String}))) AS bucket,
-            if(grouping(f.owner) = 1, '', f.owner) AS team,
-            countIf(lead_seconds >= 0) AS changes,
-            if(changes = 0, NULL, quantileExactInclusiveIf(0.5)(lead_seconds, lead_seconds >= 0)) AS lead_time_median_seconds
+            multiIf({granularity:String} = 'day', toDate(toTimeZone(l.deployed_at, {tz:String})),
+                    {granularity:String} = 'week', toMonday(toTimeZone(l.deployed_at, {tz:String})),
+                    toStartOfMonth(toTimeZone(l.deployed_at, {tz:String}))) AS bucket,
+            if(grouping(l.owner) = 1, '', l.owner) AS team,
+            countIf(l.valid) AS changes,
+            if(changes = 0, NULL, quantileExactInclusiveIf(0.5)(l.lead_seconds, l.valid)) AS lead_time_median_seconds
         FROM
         (
-            SELECT f.owner AS owner, f.deployed_at AS deployed_at,
-                   dateDiff('millisecond', if({use_author_time:Bool}, f.authored_at, f.committed_at), f.deployed_at) / 1000.0 AS lead_seconds
-            FROM first_shipment AS f
-            WHERE f.deployed_at >= {from:DateTime64(3, 'UTC')} AND ({team:String} = '' OR f.owner = {team:String})
-        ) AS f
-        GROUP BY GROUPING SETS ((bucket, f.owner), (bucket))
+            SELECT multiIf({by:String} = 'service', d.service, {by:String} = 'repository', s.repository, s.team_owner) AS owner,
+                   s.deployed_at AS deployed_at, s.lead_seconds AS lead_seconds, s.valid AS valid
+            FROM lead_samples AS s
+            -- the shipping deployment's service, read only when the rows are services
+            LEFT JOIN (SELECT deployment_id, service FROM production_deployments WHERE {by:String} = 'service') AS d ON d.deployment_id = s.deployment_id
+            WHERE ({team:String} = '' OR s.team_owner = {team:String})
+              AND ({unit:String} = '' OR owner = {unit:String})
+        ) AS l
+        GROUP BY GROUPING SETS ((bucket, l.owner), (bucket))
     ),
     recoveries AS
     (
@@ -64,9 +90,12 @@ WITH
             quantileExactInclusive(0.5)(dateDiff('millisecond', started_at, resolved) / 1000.0) AS recovery_median_seconds
         FROM
         (
-            SELECT team AS owner, started_at, assumeNotNull(resolved_at) AS resolved FROM attributed_incidents
+            SELECT multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner,
+                   started_at, assumeNotNull(resolved_at) AS resolved
+            FROM attributed_incidents
             WHERE resolved_at >= {from:DateTime64(3, 'UTC')} AND resolved_at < {to:DateTime64(3, 'UTC')}
               AND ({team:String} = '' OR team = {team:String})
+              AND ({unit:String} = '' OR owner = {unit:String})
         )
         GROUP BY GROUPING SETS ((bucket, owner), (bucket))
     ),

@@ -3,10 +3,11 @@
 -- Windows may overlap: an event counts in every window containing its time (the arrayJoin), so each (window, team)
 -- row equals what the single-window queries give for that window:
 --   deployments, failed_deployments, change_failure_rate — dora/change_failure_rate.sql (deployments by finish);
---   changes, lead_time_median_seconds — dora/lead_time.sql (commits by their first shipment's finish);
+--   changes, lead_time_median_seconds — dora/lead_time.sql (commits by their first shipment's finish) or, with
+--     {lead_time_unit:String} = 'pull-request', dora/lead_time_per_pull_request.sql (merged pull requests by their merge commit's);
 --   resolved, recovery_median_seconds — dora/recovery_time.sql (incidents by resolution).
 -- Teams with none of these in a window have no row for it. No organisation rollup: the ROI compares teams.
--- Parameters: window_from, window_to (same length), use_author_time (Bool), incident_window_ms (UInt64).
+-- Parameters: window_from, window_to (same length), use_author_time (Bool), incident_window_ms (UInt64), lead_time_unit ('commit' or 'pull-request').
 WITH
     {window_from:Array(DateTime64(3, 'UTC'))} AS window_from,
     {window_to:Array(DateTime64(3, 'UTC'))} AS window_to,
@@ -29,15 +30,26 @@ WITH
     (
         -- commit_shipments holds each commit's first shipment overall, so for a window it is the first_shipments(to = …)
         -- of lead_time.sql once deployed_at < to, and deployed_at >= from completes the window.
-        SELECT window_index, owner AS team, countIf(lead_seconds >= 0) AS changes,
-               if(changes = 0, NULL, quantileExactInclusiveIf(0.5)(lead_seconds, lead_seconds >= 0)) AS lead_time_median_seconds
+        SELECT window_index, owner AS team, countIf(valid) AS changes,
+               if(changes = 0, NULL, quantileExactInclusiveIf(0.5)(lead_seconds, valid)) AS lead_time_median_seconds
         FROM
         (
-            SELECT owner,
-                   dateDiff('millisecond', if({use_author_time:Bool}, authored_at, committed_at), deployed_at) / 1000.0 AS lead_seconds,
+            SELECT owner, lead_seconds, valid,
                    arrayJoin(arrayFilter(i -> deployed_at >= window_from[i] AND deployed_at < window_to[i], arrayEnumerate(window_from))) AS window_index
-            FROM commit_shipments
-            WHERE deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)
+            FROM
+            (
+                -- per commit
+                SELECT owner, deployed_at,
+                       dateDiff('millisecond', if({use_author_time:Bool}, authored_at, committed_at), deployed_at) / 1000.0 AS lead_seconds,
+                       lead_seconds >= 0 AS valid
+                FROM commit_shipments
+                WHERE {lead_time_unit:String} = 'commit' AND deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)
+                UNION ALL
+                -- per pull request: view pull_request_shipments (migration 0017), as dora/lead_time_per_pull_request.sql
+                SELECT owner, deployed_at, lead_seconds, valid
+                FROM pull_request_shipments
+                WHERE {lead_time_unit:String} = 'pull-request' AND deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)
+            )
         )
         GROUP BY window_index, team
     ),

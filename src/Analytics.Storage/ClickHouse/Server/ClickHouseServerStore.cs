@@ -21,26 +21,33 @@ public sealed class ClickHouseServerStore : IClickHouseStore
     /// <param name="connectionString">ClickHouse.Driver connection string, e.g. <c>Host=ch;Port=8123;Username=app;Password=…</c>. Never logged.</param>
     /// <param name="database">The database to use; created if missing.</param>
     /// <param name="httpClient">Optional; lets the host supply resilience handlers.</param>
-    public ClickHouseServerStore(string connectionString, string database, HttpClient? httpClient = null)
+    /// <param name="settings">ClickHouse settings sent with every call (a cluster's: <see cref="Cluster.ClusterStore.Settings"/>).</param>
+    public ClickHouseServerStore(string connectionString, string database, HttpClient? httpClient = null, IReadOnlyDictionary<string, object>? settings = null)
     {
         _client = httpClient is null ? new ClickHouseClient(connectionString) : new ClickHouseClient(connectionString, httpClient);
-        _options = new QueryOptions { Database = database };
+        _settings = settings ?? new Dictionary<string, object>();
+        _options = new QueryOptions { Database = database, CustomSettings = WithSettings() };
         _insertOptions = new QueryOptions
         {
             Database = database,
-            CustomSettings = new Dictionary<string, object> { [TsvRowWriter.PartitionLimit.Key] = TsvRowWriter.PartitionLimit.Value },
+            CustomSettings = WithSettings((TsvRowWriter.PartitionLimit.Key, TsvRowWriter.PartitionLimit.Value)),
         };
         Database = database;
     }
+
+    private readonly IReadOnlyDictionary<string, object> _settings;
 
     public string Database { get; }
 
     public string Transport => "server";
 
-    /// <summary>Creates the database if it does not exist; call once before use.</summary>
-    public async Task EnsureDatabaseAsync(CancellationToken cancellationToken = default) =>
+    /// <summary>Creates the database if it does not exist (on every node of <paramref name="cluster"/> when given); call once before use.</summary>
+    public async Task EnsureDatabaseAsync(Cluster.ClusterDdl? cluster = null, CancellationToken cancellationToken = default)
+    {
+        var create = $"CREATE DATABASE IF NOT EXISTS {ClickHouseText.QuoteIdentifier(Database)}";
         await Translate("CREATE DATABASE", async () =>
-            await _client.ExecuteNonQueryAsync($"CREATE DATABASE IF NOT EXISTS {ClickHouseText.QuoteIdentifier(Database)}", null, new QueryOptions(), cancellationToken));
+            await _client.ExecuteNonQueryAsync(cluster?.Rewrite(create).Single() ?? create, null, new QueryOptions(), cancellationToken));
+    }
 
     public async Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
         await Translate(sql, async () => await _client.ExecuteNonQueryAsync(sql, ToDriverParameters(parameters), _options, cancellationToken));
@@ -73,8 +80,18 @@ public sealed class ClickHouseServerStore : IClickHouseStore
 
     /// <summary>The query's options, with <c>max_execution_time</c> when a <see cref="QueryTimeout"/> is in force.</summary>
     private QueryOptions WithTimeout(TimeSpan? timeout) => timeout is { } limit
-        ? new QueryOptions { Database = Database, CustomSettings = new Dictionary<string, object> { ["max_execution_time"] = QueryTimeout.Seconds(limit) } }
+        ? new QueryOptions { Database = Database, CustomSettings = WithSettings(("max_execution_time", QueryTimeout.Seconds(limit))) }
         : _options;
+
+    private Dictionary<string, object> WithSettings(params (string Key, object Value)[] more)
+    {
+        var settings = new Dictionary<string, object>(_settings, StringComparer.Ordinal);
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
 
     private static ClickHouseParameterCollection? ToDriverParameters(QueryParameters? parameters)
     {

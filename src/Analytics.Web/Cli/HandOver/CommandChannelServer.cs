@@ -102,7 +102,7 @@ internal sealed partial class CommandChannelServer(
         await http.Response.Body.FlushAsync(http.RequestAborted);
         using var command = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var frames = new FrameStream(http.Response.Body, http.RequestAborted);
-        var context = new CommandContext(services, request.WorkingDirectory, ConsoleFor(request.Terminal, frames.Output), frames.Output, frames.Error);
+        var context = new CommandContext(services, request.WorkingDirectory, ConsoleFor(request.Terminal, frames.Output), frames.Output, frames.Error, CommandLog.Level(parsed));
         LogCommand(logger, top);
         var exitCode = await CommandContext.RunAsync(context, () => CommandFailures.RunAsync(
             () => parsed.InvokeAsync(new()

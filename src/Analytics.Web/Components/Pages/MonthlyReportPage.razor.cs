@@ -16,8 +16,6 @@ public partial class MonthlyReportPage
 
     [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
 
-    [Inject] private TimeProvider Clock { get; set; } = default!;
-
     /// <summary>yyyy-MM; anything else is the last whole month.</summary>
     [SupplyParameterFromQuery(Name = "month")] public string? Month { get; set; }
 
@@ -27,7 +25,7 @@ public partial class MonthlyReportPage
     protected override async Task OnParametersSetAsync()
     {
         (_error, _report) = (null, null);
-        _month = MonthlyReport.MonthOf(Month, Clock);
+        _month = Reports.MonthOf(Month);
         try
         {
             _report = await Reports.LoadAsync(_month, TierChoice.For(Tiers));

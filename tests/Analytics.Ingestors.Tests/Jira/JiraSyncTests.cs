@@ -1,0 +1,171 @@
+using Analytics.Core.Dora;
+using Analytics.Ingestors.Csv;
+using Analytics.Ingestors.Tests.PagerDuty;
+using Analytics.Ingestors.Tests.Runs;
+using Analytics.Simulators.GitHub;
+using Analytics.Ingestors.Tests.Sources;
+using Analytics.Storage.Metrics;
+
+namespace Analytics.Ingestors.Tests.Jira;
+
+/// <summary>The Jira source against the simulated Jira Cloud and Data Center, through the real runner and embedded engine.</summary>
+public sealed class JiraSyncTests
+{
+    private static readonly DateTimeOffset From = new(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), To = new(2026, 5, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Incidents_and_requests_land_as_the_same_rows_and_figures_as_the_same_records_imported_from_csv(bool cloud)
+    {
+        await using var scenario = await JiraScenario.CreateAsync(cloud);
+        scenario.Jira.Issues.AddRange(JiraScenario.Issues());
+        await using var csv = await IngestTestHost.CreateAsync();
+        await PagerDutyScenario.ImportSampleCatalogAsync(csv);
+        var (incidentsCsv, requestsCsv) = scenario.Csv();
+        var importer = csv.Get<CsvImporter>();
+        foreach (var (name, content) in new[] { ("incidents.csv", incidentsCsv), ("service-requests.csv", requestsCsv) })
+        {
+            var report = await importer.ImportAsync(csv.WriteFile(name, content), null, JiraScenario.SourceName, skipInvalid: false);
+            Assert.False(report.HasErrors, string.Join(Environment.NewLine, report.Errors));
+        }
+        // The self-service side, in both stores: the samples' requests.
+        foreach (var host in new[] { csv, scenario.Host })
+        {
+            var samples = await host.Get<CsvImporter>().ImportAsync(Path.Combine(RepositoryFiles.SamplesCsv, "service-requests.csv"), null, "samples", skipInvalid: false);
+            Assert.False(samples.HasErrors, string.Join(Environment.NewLine, samples.Errors));
+        }
+
+        var run = await scenario.RunAsync();
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal((2L, 2L), (run.RowsPerTable["incidents"], run.RowsPerTable["service_requests"]));
+        foreach (var table in new[] { "incidents", "service_requests" })
+        {
+            var pulled = await RowsAsync(scenario.Host, table);
+            Assert.NotEmpty(pulled);
+            Assert.Equal(await RowsAsync(csv, table), pulled);
+        }
+        await scenario.Host.EngineStore.RefreshStaleAsync();
+        await csv.EngineStore.RefreshStaleAsync();
+        var dora = (await StoredFigures.Dora(scenario.Host).SummariesAsync(new DoraRequest(From, To))).Organisation;
+        Assert.Equal((1L, 1L), (dora.RecoveryTime.Resolved, dora.RecoveryTime.Open));
+        Assert.Equal((await StoredFigures.Dora(csv).SummariesAsync(new DoraRequest(From, To))).Organisation, dora);
+        var selfService = await StoredFigures.Adoption(scenario.Host).SelfServiceAsync(new SpaceRequest(From, To));
+        // Fulfilled: SR-000481 (self-service), SR-000482 and HELP-7 (tickets); SR-000483 and HELP-8 are still open.
+        Assert.Equal(1.0 / 3, selfService.Organisation.SelfServiceRatio);
+        var fromCsv = await StoredFigures.Adoption(csv).SelfServiceAsync(new SpaceRequest(From, To));
+        Assert.Equal(fromCsv.Organisation, selfService.Organisation);
+        Assert.Equal(fromCsv.Teams, selfService.Teams);
+        // The headers of the flavour: basic auth on Cloud, a bearer token on Data Center.
+        Assert.All(scenario.Jira.RequestHeaders, h => Assert.StartsWith(cloud ? "Basic " : "Bearer ", h["authorization"], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cloud_pages_follow_nextPageToken_and_a_429_is_waited_for_as_Retry_After_says()
+    {
+        await using var scenario = await JiraScenario.CreateAsync(settings: new Dictionary<string, string?> { ["PageSize"] = "1", ["RequestProjects"] = null, ["RequestTeams:HELP"] = null });
+        scenario.Jira.Issues.AddRange(JiraScenario.Issues());
+        scenario.Jira.RateLimit = 1;
+
+        var run = await scenario.RunAsync();
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal(2, await scenario.Host.CountAsync("incidents FINAL"));
+        var searches = scenario.Jira.Served.Where(s => s.Status == 200).Select(s => s.PathAndQuery).ToList();
+        // Two pages of one incident each; the second says isLast.
+        Assert.Equal(2, searches.Count);
+        Assert.DoesNotContain("nextPageToken", searches[0], StringComparison.Ordinal);
+        Assert.All(searches.Skip(1), s => Assert.Contains("nextPageToken=", s, StringComparison.Ordinal));
+        Assert.Contains(scenario.Jira.Served, s => s.Status == 429);
+        Assert.Contains(scenario.Clock.Waits, w => w > TimeSpan.FromSeconds(30) && w <= TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task Data_Center_pages_by_startAt_and_a_configured_status_change_resolves_an_incident()
+    {
+        await using var scenario = await JiraScenario.CreateAsync(cloud: false, new Dictionary<string, string?> { ["PageSize"] = "1", ["ResolvedStatus"] = "Resolved" });
+        var issues = JiraScenario.Issues();
+        issues[0].ResolutionDate = null;
+        issues[0].StatusChanges.Insert(0, ("Resolved", PagerDutyScenario.At(14, 10, 40)));
+        issues[0].StatusChanges.Insert(1, ("Reopened", PagerDutyScenario.At(14, 10, 50)));
+        scenario.Jira.Issues.AddRange(issues);
+        scenario.Jira.Fail(new FakeFault { Matches = p => p.Contains("startAt=1", StringComparison.Ordinal), Status = 503 });
+
+        var run = await scenario.RunAsync();
+
+        Assert.True(run.Succeeded, run.Error);
+        // The last move into Resolved (11:45), not the first (10:40) it was reopened from.
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-OPS-1' AND resolved_at = '2026-04-14 11:45:00'"));
+        Assert.Equal(2, await scenario.Host.CountAsync("service_requests FINAL"));
+        var offsets = scenario.Jira.Served.Where(s => s.Status == 200).Select(s => s.PathAndQuery.Split('&').Single(p => p.StartsWith("startAt=", StringComparison.Ordinal))).ToList();
+        Assert.Equal(["startAt=0", "startAt=1", "startAt=0", "startAt=1"], offsets);
+        Assert.Contains(scenario.Jira.Served, s => s.Status == 503);
+    }
+
+    [Fact]
+    public async Task A_bad_issue_is_named_with_its_field_the_others_are_stored_and_it_is_read_again_until_fixed()
+    {
+        await using var scenario = await JiraScenario.CreateAsync();
+        var issues = JiraScenario.Issues();
+        issues[1].Corrupt = json => json["fields"]!["created"] = "16/04/2026 07:30";
+        scenario.Jira.Issues.AddRange(issues);
+
+        var first = await scenario.RunAsync();
+
+        Assert.True(first.Succeeded, first.Error);
+        var warning = Assert.Single(first.Warnings, w => w.Contains("OPS-2", StringComparison.Ordinal));
+        Assert.StartsWith("Jira issue OPS-2: started_at (from created) '16/04/2026 07:30'", warning, StringComparison.Ordinal);
+        Assert.Equal((1L, 2L), (await scenario.Host.CountAsync("incidents FINAL"), await scenario.Host.CountAsync("service_requests FINAL")));
+
+        issues[1].Corrupt = null;
+        var second = await scenario.RunAsync();
+
+        Assert.True(second.Succeeded, second.Error);
+        Assert.Equal(1, second.RowsPerTable["incidents"]);
+        Assert.Equal(2, await scenario.Host.CountAsync("incidents FINAL"));
+    }
+
+    [Fact]
+    public async Task An_unchanged_resync_writes_nothing_and_costs_one_search_per_resource()
+    {
+        await using var scenario = await JiraScenario.CreateAsync();
+        var issues = JiraScenario.Issues();
+        scenario.Jira.Issues.AddRange(issues);
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        scenario.Jira.ClearServed();
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+
+        var unchanged = await scenario.RunAsync();
+
+        Assert.True(unchanged.Succeeded, unchanged.Error);
+        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
+        Assert.Equal(2, scenario.Jira.Served.Count);
+
+        issues[1].Status = "Resolved";
+        issues[1].ResolutionDate = issues[1].Updated = PagerDutyScenario.At(20, 9, 30);
+        var resolved = await scenario.RunAsync();
+
+        Assert.True(resolved.Succeeded, resolved.Error);
+        Assert.Equal(1, resolved.RowsPerTable["incidents"]);
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-OPS-2' AND resolved_at = '2026-04-20 09:30:00'"));
+    }
+
+    [Fact]
+    public async Task A_refused_token_fails_the_run_with_Jiras_answer_and_never_the_token()
+    {
+        const string wrong = "ATATT3xWrongTokenThatMustNotBeLogged";
+        await using var scenario = await JiraScenario.CreateAsync(token: wrong);
+
+        var run = await scenario.RunAsync();
+
+        Assert.False(run.Succeeded);
+        Assert.Contains("Jira answered 401 Unauthorized to GET /rest/api/3/search/jql", run.Error, StringComparison.Ordinal);
+        Assert.Contains("You are not authenticated", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(scenario.Host.Logs, l => l.Contains(wrong, StringComparison.Ordinal));
+    }
+
+    private static Task<IReadOnlyList<string>> RowsAsync(IngestTestHost host, string table) =>
+        StoredFigures.RowsAsync(host, table, $"source = '{JiraScenario.SourceName}'");
+}

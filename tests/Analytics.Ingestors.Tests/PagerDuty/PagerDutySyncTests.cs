@@ -1,0 +1,192 @@
+using Analytics.Core.Dora;
+using Analytics.Ingestors.Tests.Runs;
+using Analytics.Simulators.GitHub;
+using Analytics.Simulators.PagerDuty;
+using Analytics.Ingestors.Tests.Sources;
+using Analytics.Storage.Metrics;
+
+namespace Analytics.Ingestors.Tests.PagerDuty;
+
+/// <summary>The PagerDuty source against the simulated PagerDuty, through the real runner and embedded engine.</summary>
+public sealed class PagerDutySyncTests
+{
+    private static readonly DoraRequest April = new(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Served_incidents_land_as_the_same_rows_and_figures_as_the_same_incidents_imported_from_csv()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync();
+        scenario.PagerDuty.Incidents.AddRange(PagerDutyScenario.Incidents());
+        await using var csv = await IngestTestHost.CreateAsync();
+        await PagerDutyScenario.ImportSampleCatalogAsync(csv);
+        var file = csv.WriteFile("incidents.csv", PagerDutyScenario.IncidentsCsv);
+        var imported = await csv.Get<Analytics.Ingestors.Csv.CsvImporter>().ImportAsync(file, null, PagerDutyScenario.SourceName, skipInvalid: false);
+        Assert.False(imported.HasErrors, string.Join(Environment.NewLine, imported.Errors));
+
+        var run = await scenario.RunAsync();
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal(3, run.RowsPerTable["incidents"]);
+        // The unmapped service's incident is named in a warning, not stored.
+        Assert.Contains(run.Warnings, w => w.Contains("'Mail' (PMAIL) ×1", StringComparison.Ordinal));
+        var pulled = await StoredFigures.RowsAsync(scenario.Host, "incidents");
+        Assert.Equal(3, pulled.Count);
+        Assert.Equal(await StoredFigures.RowsAsync(csv, "incidents"), pulled);
+
+        await scenario.Host.EngineStore.RefreshStaleAsync();
+        await csv.EngineStore.RefreshStaleAsync();
+        var fromPagerDuty = await StoredFigures.Dora(scenario.Host).SummariesAsync(April);
+        var fromCsv = await StoredFigures.Dora(csv).SummariesAsync(April);
+        // Time to restore: P1A 1 h 43 min and P3C 3 h 20 min resolved, P2B open.
+        Assert.Equal((2L, 1L), (fromPagerDuty.Organisation.RecoveryTime.Resolved, fromPagerDuty.Organisation.RecoveryTime.Open));
+        Assert.NotNull(fromPagerDuty.Organisation.RecoveryTime.Median);
+        Assert.Equal(fromCsv.Organisation.RecoveryTime, fromPagerDuty.Organisation.RecoveryTime);
+        Assert.Equal(fromCsv.Organisation.ChangeFailureRate, fromPagerDuty.Organisation.ChangeFailureRate);
+        Assert.True(fromPagerDuty.Organisation.ChangeFailureRate.FailedDeployments > 0);
+        Assert.Equal(fromCsv.Teams, fromPagerDuty.Teams);
+        // The change failure attribution: the incident PagerDuty relates to gh-run-9001 is attributed to it, as the CSV's is.
+        Assert.Equal(await AttributedAsync(csv), await AttributedAsync(scenario.Host));
+        Assert.Contains("gh-run-9001", string.Join(" ", await AttributedAsync(scenario.Host)));
+    }
+
+    [Fact]
+    public async Task Pages_are_read_by_offset_until_PagerDuty_says_no_more()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync(new Dictionary<string, string?> { ["PageSize"] = "2", ["ChangeEvents"] = "false" });
+        scenario.PagerDuty.Incidents.AddRange(Enumerable.Range(1, 5).Select(i => new FakePagerDutyIncident
+        {
+            Id = $"PX{i}", Number = i, Title = $"Outage {i}", ServiceId = "PAY1", ServiceName = "Payments API",
+            CreatedAt = PagerDutyScenario.At(10 + i, 8, 0), ResolvedAt = PagerDutyScenario.At(10 + i, 9, 0),
+        }));
+
+        var run = await scenario.RunAsync();
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal(5, await scenario.Host.CountAsync("incidents FINAL"));
+        var listings = scenario.PagerDuty.Served.Where(s => s.PathAndQuery.StartsWith("/incidents?", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["offset=0", "offset=2", "offset=4"], listings.Select(s => s.PathAndQuery.Split('&').Single(p => p.StartsWith("offset=", StringComparison.Ordinal))));
+        Assert.All(listings, s => Assert.Contains("limit=2", s.PathAndQuery, StringComparison.Ordinal));
+        // PagerDuty's documented headers on every request.
+        Assert.All(scenario.PagerDuty.RequestHeaders, h => Assert.Equal(
+            (FakePagerDutyServer.AcceptV2, $"Token token={PagerDutyScenario.Token}"), (h["accept"].Replace(" ", "", StringComparison.Ordinal), h["authorization"])));
+    }
+
+    [Fact]
+    public async Task A_429_is_waited_for_as_ratelimit_reset_says_and_5xx_and_a_cut_off_body_are_retried()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync();
+        scenario.PagerDuty.Incidents.AddRange(PagerDutyScenario.Incidents());
+        scenario.PagerDuty.RateLimit = 2;
+        scenario.PagerDuty.Fail(new FakeFault { Matches = p => p.StartsWith("/incidents?", StringComparison.Ordinal), Status = 502 });
+        scenario.PagerDuty.Fail(new FakeFault
+        {
+            Matches = p => p.Contains("/related_change_events", StringComparison.Ordinal), Status = 200,
+            Body = """{"change_events":[{"id":"01CE1","timestamp":"2026-04""", ContentType = "application/json",
+        });
+
+        var run = await scenario.RunAsync();
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal(3, await scenario.Host.CountAsync("incidents FINAL"));
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "caused_by_deployment_id = 'gh-run-9001'"));
+        var statuses = scenario.PagerDuty.Served.Select(s => s.Status).ToList();
+        Assert.Contains(502, statuses);
+        Assert.Contains(429, statuses);
+        // The limit's window is a minute: the wait is what ratelimit-reset said, at most a minute each time.
+        Assert.Contains(scenario.Clock.Waits, w => w > TimeSpan.FromSeconds(30) && w <= TimeSpan.FromMinutes(1));
+        Assert.Contains(scenario.Host.Logs, l => l.Contains("PagerDuty rate limit hit (429)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_bad_incident_is_named_with_its_field_the_others_are_stored_and_it_is_read_again_until_fixed()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync();
+        var incidents = PagerDutyScenario.Incidents();
+        incidents[1].Corrupt = json => json["resolved_at"] = "2026-04-15T11:00:00Z";
+        scenario.PagerDuty.Incidents.AddRange(incidents);
+
+        var first = await scenario.RunAsync();
+
+        Assert.True(first.Succeeded, first.Error);
+        Assert.Contains(first.Warnings, w => w.Contains(
+            "PagerDuty incident P3C (#103): resolved_at (from resolved_at) 2026-04-15T11:00:00Z is before started_at (2026-04-15T12:20:00Z)", StringComparison.Ordinal));
+        Assert.Equal(2, await scenario.Host.CountAsync("incidents FINAL"));
+
+        incidents[1].Corrupt = null;
+        scenario.PagerDuty.ClearServed();
+        var second = await scenario.RunAsync();
+
+        Assert.True(second.Succeeded, second.Error);
+        Assert.DoesNotContain(second.Warnings, w => w.Contains("P3C", StringComparison.Ordinal));
+        Assert.Equal(3, await scenario.Host.CountAsync("incidents FINAL"));
+        Assert.Contains(scenario.PagerDuty.Served, s => s.PathAndQuery == "/incidents/P3C");
+    }
+
+    [Fact]
+    public async Task An_unchanged_resync_writes_nothing_and_costs_one_request_plus_one_per_open_incident_and_a_resolution_lands()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync();
+        var incidents = PagerDutyScenario.Incidents();
+        scenario.PagerDuty.Incidents.AddRange(incidents);
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        scenario.PagerDuty.ClearServed();
+
+        var unchanged = await scenario.RunAsync();
+
+        Assert.True(unchanged.Succeeded, unchanged.Error);
+        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
+        // The listing since the last run, and P2B (still triggered) by id.
+        Assert.Equal(["/incidents?", "/incidents/P2B"], scenario.PagerDuty.Served.Select(s => s.PathAndQuery.StartsWith("/incidents?", StringComparison.Ordinal) ? "/incidents?" : s.PathAndQuery));
+
+        incidents[2].ResolvedAt = PagerDutyScenario.At(20, 9, 30);
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        var resolved = await scenario.RunAsync();
+
+        Assert.True(resolved.Succeeded, resolved.Error);
+        Assert.Equal(1, resolved.RowsPerTable["incidents"]);
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'pagerduty-P2B' AND resolved_at = '2026-04-20 09:30:00'"));
+        scenario.PagerDuty.ClearServed();
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        Assert.Single(scenario.PagerDuty.Served);
+    }
+
+    [Fact]
+    public async Task A_refused_key_fails_the_run_with_PagerDutys_answer_and_never_the_key()
+    {
+        const string wrong = "u+WrongKeyThatMustNotBeLogged00";
+        await using var scenario = await PagerDutyScenario.CreateAsync(token: wrong);
+
+        var run = await scenario.RunAsync();
+
+        Assert.False(run.Succeeded);
+        Assert.Contains("PagerDuty answered 401 Unauthorized to GET /incidents", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Authentication failed", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(scenario.Host.Logs, l => l.Contains(wrong, StringComparison.Ordinal));
+        Assert.Single(scenario.PagerDuty.Served);
+    }
+
+    [Fact]
+    public async Task A_403_on_an_incident_list_fails_the_run_naming_the_permission_and_saves_no_cursor()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync();
+        scenario.PagerDuty.Incidents.AddRange(PagerDutyScenario.Incidents());
+        scenario.PagerDuty.Fail(new FakeFault
+        {
+            Matches = p => p.StartsWith("/incidents?", StringComparison.Ordinal), Status = 403, ContentType = "application/json",
+            Body = """{"error":{"message":"Access Denied","code":2010}}""",
+        });
+
+        var run = await scenario.RunAsync();
+
+        Assert.False(run.Succeeded);
+        Assert.Contains("403 Forbidden to GET /incidents", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Access Denied", run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await scenario.Host.CountAsync("incidents FINAL"));
+        Assert.Empty(await scenario.Host.WithCatalogAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.SourceCursors)));
+    }
+
+    private static Task<IReadOnlyList<string>> AttributedAsync(IngestTestHost host) => StoredFigures.DerivedRowsAsync(host, "attributed_incidents");
+}

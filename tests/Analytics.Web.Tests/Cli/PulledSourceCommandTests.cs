@@ -1,0 +1,50 @@
+using Analytics.Simulators.PagerDuty;
+
+namespace Analytics.Web.Tests.Cli;
+
+/// <summary>`analytics ingest run &lt;name&gt;` of a pagerduty source, configured by environment variables, against the simulated PagerDuty.</summary>
+public sealed class PulledSourceCommandTests : IAsyncLifetime
+{
+    private const string Token = "u+CliPdKeyThatMustNeverBeShown42";
+    private readonly string _root = Directory.CreateTempSubdirectory("analytics-cli-pagerduty-").FullName;
+    private FakePagerDutyServer _pagerDuty = null!;
+
+    public async Task InitializeAsync()
+    {
+        _pagerDuty = await FakePagerDutyServer.StartAsync(TimeProvider.System, Token);
+        var created = DateTimeOffset.UtcNow.AddDays(-2);
+        _pagerDuty.Incidents.Add(new FakePagerDutyIncident { Id = "PQ1", Number = 1, Title = "Card payments failing", ServiceId = "PAY1", CreatedAt = created, ResolvedAt = created.AddHours(1) });
+        _pagerDuty.Incidents.Add(new FakePagerDutyIncident { Id = "PQ2", Number = 2, Title = "Slow basket", ServiceId = "PAY1", CreatedAt = created.AddHours(3) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _pagerDuty.DisposeAsync();
+        TempFolders.Delete(_root);
+    }
+
+    private Dictionary<string, string> Settings(string token) => new()
+    {
+        ["Analytics__Sources__ops__Kind"] = "pagerduty",
+        ["Analytics__Sources__ops__BaseUrl"] = _pagerDuty.BaseUrl,
+        ["Analytics__Sources__ops__Token"] = token,
+        ["Analytics__Sources__ops__Services__PAY1"] = "payments-api",
+    };
+
+    [Fact]
+    public async Task Ingest_run_pulls_the_incidents_and_a_refused_key_is_one_line_without_it()
+    {
+        var run = await AnalyticsProcess.RunAsync(_root, ["ingest", "run", "ops"], Settings(Token));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("of ops: succeeded (incidents 2)", run.StandardOutput, StringComparison.Ordinal);
+
+        const string wrong = "u+WrongCliKeyThatMustNotBeShown0";
+        var refused = await AnalyticsProcess.RunAsync(_root, ["ingest", "run", "ops"], Settings(wrong));
+
+        Assert.True(refused.ExitCode == 1, refused.ToString());
+        Assert.Contains("PagerDuty answered 401 Unauthorized", refused.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, refused.StandardOutput + refused.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.StandardOutput + refused.StandardError, StringComparison.Ordinal);
+    }
+}
