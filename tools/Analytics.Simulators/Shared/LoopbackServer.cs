@@ -4,9 +4,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Analytics.Simulators;
+namespace Analytics.Simulators.Shared;
 
-/// <summary>What every vendor simulator runs on: Kestrel on a free loopback port, every request answered by one handler.</summary>
+/// <summary>
+/// What every vendor simulator runs on (GitHub, GitLab, and PagerDuty and Jira through <see cref="FakeVendorServer"/>):
+/// Kestrel on a free loopback port, every request answered by one handler.
+/// </summary>
 internal static class LoopbackServer
 {
     /// <param name="handler">Given the built application, the simulator that answers its requests.</param>
