@@ -59,7 +59,7 @@ public sealed class StartupValidationTests
         { "Analytics:RateLimits:Account:PermitLimit", "0", "" },
         { "Analytics:RateLimits:Account:Window", "soon", "" },
         { "Analytics:Telemetry:OtlpEndpoint", "collector:4317", "" },
-        { "Analytics:Sources:s:Kind", "jira", "" },
+        { "Analytics:Sources:s:Kind", "subversion", "" },
         { "Analytics:Sources:s:Cron", "every night", Csv },
         { "Analytics:Sources:s:Path", "", "Analytics:Sources:s:Kind=csv" },
         { "Analytics:Sources:s:SkipInvalid", "perhaps", Csv },
