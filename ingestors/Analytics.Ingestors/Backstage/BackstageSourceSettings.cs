@@ -1,4 +1,3 @@
-using System.Globalization;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
@@ -63,66 +62,38 @@ public sealed class BackstageSourceSettings
 
     private static BackstageSourceSettings? Read(IConfigurationSection section, out List<string> problems)
     {
-        var errors = new List<string>();
+        var read = new SourceSettingsReader(section);
+        var errors = read.Problems;
         problems = errors;
         var prefix = section.Path;
 
-        var token = section["Token"];
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            errors.Add($"{prefix}:Token must hold a Backstage static token: set it with user-secrets or the environment variable {prefix.Replace(":", "__", StringComparison.Ordinal)}__Token (it is never logged).");
-        }
+        var token = read.Secret("Token", "a Backstage static token");
 
-        Uri? baseUrl = null;
-        var baseUrlText = section["BaseUrl"];
-        if (string.IsNullOrWhiteSpace(baseUrlText))
+        // Backstage has no default address: a missing one says what is wanted.
+        var baseUrl = new Uri("http://127.0.0.1/");
+        if (read.Text("BaseUrl") is null)
         {
             errors.Add($"{prefix}:BaseUrl must be the Backstage backend's address, e.g. https://backstage.acme.test/.");
         }
-        else if (Uri.TryCreate(baseUrlText.EndsWith('/') ? baseUrlText : baseUrlText + "/", UriKind.Absolute, out var parsedUrl)
-            && parsedUrl.Scheme is "http" or "https" && string.IsNullOrEmpty(parsedUrl.UserInfo))
-        {
-            baseUrl = parsedUrl;
-            // The token goes with every request; only loopback (a local backend, the tests) may use http.
-            if (parsedUrl.Scheme == "http" && !parsedUrl.IsLoopback)
-            {
-                errors.Add($"{prefix}:BaseUrl must be https (was {parsedUrl.GetLeftPart(UriPartial.Authority)}): the token would travel in clear over http; only loopback addresses may use http.");
-            }
-        }
         else
         {
-            errors.Add($"{prefix}:BaseUrl must be an http(s) address without credentials, e.g. https://backstage.acme.test/.");
-        }
-
-        DateTimeOffset? historyStart = null;
-        if (section["HistoryStart"] is { Length: > 0 } historyText)
-        {
-            if (DateTimeOffset.TryParse(historyText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsedStart))
-            {
-                historyStart = parsedStart;
-            }
-            else
-            {
-                errors.Add($"{prefix}:HistoryStart must be a date (2025-01-01) or a time with an offset.");
-            }
+            baseUrl = read.Address("BaseUrl", baseUrl, carried: "token", examples: "https://backstage.acme.test/");
         }
 
         var parsed = new BackstageSourceSettings
         {
             Name = section.Key,
-            BaseUrl = baseUrl ?? new Uri("http://127.0.0.1/"),
-            Token = token ?? "",
-            PageSize = SettingValues.Integer(section, "PageSize", 500, 1, 10_000, errors),
-            Scaffolder = SettingValues.Boolean(section, "Scaffolder", true, errors),
-            HistoryStart = historyStart,
-            GoldenPathTag = NonBlank(section["GoldenPathTag"]) ?? "golden-path",
-            TemplateVersionAnnotation = NonBlank(section["TemplateVersionAnnotation"]) ?? "backstage.io/template-version",
-            MaxRetries = SettingValues.Integer(section, "MaxRetries", 5, 0, 20, errors),
-            RequestTimeout = SettingValues.Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
-            MaxRateLimitWait = SettingValues.Duration(section, "MaxRateLimitWait", TimeSpan.FromMinutes(10), errors),
+            BaseUrl = baseUrl,
+            Token = token,
+            PageSize = read.Integer("PageSize", 500, 1, 10_000),
+            Scaffolder = read.Boolean("Scaffolder", true),
+            HistoryStart = read.Time("HistoryStart"),
+            GoldenPathTag = read.Text("GoldenPathTag") ?? "golden-path",
+            TemplateVersionAnnotation = read.Text("TemplateVersionAnnotation") ?? "backstage.io/template-version",
+            MaxRetries = read.Integer("MaxRetries", 5, 0, 20),
+            RequestTimeout = read.Duration("RequestTimeout", TimeSpan.FromSeconds(100)),
+            MaxRateLimitWait = read.Duration("MaxRateLimitWait", TimeSpan.FromMinutes(10)),
         };
         return errors.Count == 0 ? parsed : null;
     }
-
-    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

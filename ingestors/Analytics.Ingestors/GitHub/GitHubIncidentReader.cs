@@ -17,7 +17,7 @@ internal sealed class GitHubIncidentReader(GitHubSyncRun run, string label) : IR
         var api = run.Api;
         var url = api.Url($"repos/{target.FullName}/issues?state=all&labels={GitHubSyncRun.Escape(label)}&sort=updated&direction=desc&per_page={api.PageSize}{run.SinceParameter("since")}");
         DateTimeOffset? newest = null;
-        var atNewest = new List<int>();
+        var atNewest = new List<long>();
         var read = await Pager.ReadAsync(api.PagesAsync<Issue>(url, cursor.ETag, cancellationToken), async page =>
         {
             if (page.IsFirst)
@@ -25,7 +25,7 @@ internal sealed class GitHubIncidentReader(GitHubSyncRun run, string label) : IR
                 newest = page.Items.FirstOrDefault() is { } top ? top.UpdatedAt ?? top.CreatedAt : null;
             }
             var current = page.Items.TakeWhile(i => run.IsNew(i.UpdatedAt ?? i.CreatedAt, state?.Updated)).ToList();
-            atNewest.AddRange(current.Where(i => (i.UpdatedAt ?? i.CreatedAt) == newest).Select(i => i.Number));
+            atNewest.AddRange(current.Where(i => (i.UpdatedAt ?? i.CreatedAt) == newest).Select(i => (long)i.Number));
             // The issues API lists pull requests too; a pull request is no incident.
             var rows = current.Where(i => i.PullRequest is null && !UpdatedCursor.WasRead(state, i.UpdatedAt ?? i.CreatedAt, i.Number))
                 .Select(i => GitHubRows.Incident(target.Service, target.Repository, i, run.Settings.DefaultSeverity, run.Source));

@@ -40,27 +40,16 @@ public sealed class GitHubIngestSource(
         using var api = new GitHubApi(settings, clock, _logger);
         try
         {
-            var run = new GitHubSyncRun(settings, api, new SourceRun(context, store));
-            return await new GitHubSync(run, services, linker, _logger).RunAsync(cancellationToken);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped by the caller (the host is shutting down): a cancellation, whatever it surfaced as on the way
-            // (an HTTP error, a store error), so the runner records it as one and no retry is attempted.
-            throw new OperationCanceledException("The GitHub run was cancelled.", cancellationToken);
-        }
-        catch (Exception error)
-        {
-            throw new GitHubIngestException(Redact(IngestRunner.Describe(error)));
+            return await RemoteSourceFailures.GuardAsync(
+                "GitHub", settings.Token,
+                () => new GitHubSync(new GitHubSyncRun(settings, api, new SourceRun(context, store)), services, linker, _logger).RunAsync(cancellationToken),
+                message => new GitHubIngestException(message), cancellationToken);
         }
         finally
         {
             LastRun = new GitHubRunStatistics(api.Requests, api.NotModified);
         }
     }
-
-    private string Redact(string text) =>
-        settings.Token.Length == 0 ? text : text.Replace(settings.Token, "***", StringComparison.Ordinal);
 }
 
 /// <summary>A GitHub source's run failed; the message says why, with the token masked.</summary>

@@ -17,7 +17,7 @@ internal sealed class GitHubPullRequestReader(GitHubSyncRun run) : IResourceRead
         var api = run.Api;
         var url = api.Url($"repos/{target.FullName}/pulls?state=all&sort=updated&direction=desc&per_page={api.PageSize}");
         DateTimeOffset? newest = null;
-        var atNewest = new List<int>();
+        var atNewest = new List<long>();
         var read = await Pager.ReadAsync(api.PagesAsync<PullRequest>(url, cursor.ETag, cancellationToken), async page =>
         {
             if (page.IsFirst)
@@ -25,7 +25,7 @@ internal sealed class GitHubPullRequestReader(GitHubSyncRun run) : IResourceRead
                 newest = page.Items.FirstOrDefault()?.UpdatedAt;
             }
             var current = page.Items.TakeWhile(p => run.IsNew(p.UpdatedAt, state?.Updated)).ToList();
-            atNewest.AddRange(current.Where(p => p.UpdatedAt == newest).Select(p => p.Number));
+            atNewest.AddRange(current.Where(p => p.UpdatedAt == newest).Select(p => (long)p.Number));
             var batch = new RowBatch(GitHubTables.PullRequests, GitHubTables.PullRequestCommits, GitHubTables.Commits, GitHubTables.Reviews);
             foreach (var pull in current.Where(p => !UpdatedCursor.WasRead(state, p.UpdatedAt, p.Number)))
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
@@ -110,43 +109,21 @@ public sealed class GitHubSourceSettings
 
     private static GitHubSourceSettings? Read(IConfigurationSection section, out List<string> problems)
     {
-        var errors = new List<string>();
+        var read = new SourceSettingsReader(section);
+        var errors = read.Problems;
         problems = errors;
         var prefix = section.Path;
 
-        var token = section["Token"];
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            errors.Add($"{prefix}:Token must hold a GitHub token: set it with user-secrets or the environment variable {prefix.Replace(":", "__", StringComparison.Ordinal)}__Token (it is never logged).");
-        }
+        var token = read.Secret("Token", "a GitHub token");
+        var baseUrl = read.Address("BaseUrl", GitHubDotCom, carried: "token", examples: "https://api.github.com/ or https://github.acme.test/");
 
-        var baseUrl = GitHubDotCom;
-        if (section["BaseUrl"] is { Length: > 0 } baseUrlText)
-        {
-            if (Uri.TryCreate(baseUrlText.EndsWith('/') ? baseUrlText : baseUrlText + "/", UriKind.Absolute, out var parsedUrl)
-                && parsedUrl.Scheme is "http" or "https" && string.IsNullOrEmpty(parsedUrl.UserInfo))
-            {
-                baseUrl = parsedUrl;
-                // The token goes with every request: over http it would travel in clear. Loopback stays allowed
-                // (the simulated GitHub of the tests and benchmarks, a local proxy).
-                if (parsedUrl.Scheme == "http" && !parsedUrl.IsLoopback)
-                {
-                    errors.Add($"{prefix}:BaseUrl must be https (was {parsedUrl.GetLeftPart(UriPartial.Authority)}): the token would travel in clear over http; only loopback addresses may use http.");
-                }
-            }
-            else
-            {
-                errors.Add($"{prefix}:BaseUrl must be an http(s) address without credentials, e.g. https://api.github.com/ or https://github.acme.test/.");
-            }
-        }
-
-        var organizations = List(section, "Organizations");
-        var repositories = List(section, "Repositories");
+        var organizations = read.List("Organizations");
+        var repositories = read.List("Repositories");
         foreach (var repository in repositories.Where(r => r.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
         {
             errors.Add($"{prefix}:Repositories: '{repository}' is not owner/name.");
         }
-        var commitPaths = List(section, "CommitPaths");
+        var commitPaths = read.List("CommitPaths");
         foreach (var repository in commitPaths.Where(r => r.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]))
         {
             errors.Add($"{prefix}:CommitPaths: '{repository}' is not owner/name.");
@@ -156,18 +133,7 @@ public sealed class GitHubSourceSettings
             errors.Add($"{prefix}:Organizations or {prefix}:Repositories must name what to read.");
         }
 
-        DateTimeOffset? since = null;
-        if (section["Since"] is { Length: > 0 } sinceText)
-        {
-            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsedSince))
-            {
-                since = parsedSince;
-            }
-            else
-            {
-                errors.Add($"{prefix}:Since must be a date (2025-01-01) or a time with an offset.");
-            }
-        }
+        var since = read.Time("Since");
 
         var workflows = new List<WorkflowDeployments>();
         foreach (var workflow in section.GetSection("Workflows").GetChildren())
@@ -179,7 +145,7 @@ public sealed class GitHubSourceSettings
                 errors.Add($"{workflow.Path} needs Workflow (a file name such as deploy.yml, or the workflow's name) and Environment.");
                 continue;
             }
-            workflows.Add(new WorkflowDeployments(file.Trim(), environment.Trim(), NullIfBlank(workflow["Branch"])));
+            workflows.Add(new WorkflowDeployments(file.Trim(), environment.Trim(), new SourceSettingsReader(workflow).Text("Branch")));
         }
 
         var defaultSeverity = section["DefaultSeverity"] ?? "sev3";
@@ -192,30 +158,25 @@ public sealed class GitHubSourceSettings
         {
             Name = section.Key,
             BaseUrl = baseUrl,
-            Token = token ?? "",
+            Token = token,
             Organizations = organizations,
             Repositories = repositories,
             Since = since,
-            PageSize = SettingValues.Integer(section, "PageSize", 100, 1, 100, errors),
-            Commits = SettingValues.Boolean(section, "Commits", true, errors),
+            PageSize = read.Integer("PageSize", 100, 1, 100),
+            Commits = read.Boolean("Commits", true),
             CommitPaths = commitPaths,
-            PullRequests = SettingValues.Boolean(section, "PullRequests", true, errors),
-            Deployments = SettingValues.Boolean(section, "Deployments", true, errors),
-            ReleasesAsDeployments = SettingValues.Boolean(section, "ReleasesAsDeployments", false, errors),
-            ReleaseEnvironment = NullIfBlank(section["ReleaseEnvironment"]) ?? "production",
-            IncludePrereleases = SettingValues.Boolean(section, "IncludePrereleases", false, errors),
+            PullRequests = read.Boolean("PullRequests", true),
+            Deployments = read.Boolean("Deployments", true),
+            ReleasesAsDeployments = read.Boolean("ReleasesAsDeployments", false),
+            ReleaseEnvironment = read.Text("ReleaseEnvironment") ?? "production",
+            IncludePrereleases = read.Boolean("IncludePrereleases", false),
             Workflows = workflows,
-            IncidentLabels = List(section, "IncidentLabels"),
+            IncidentLabels = read.List("IncidentLabels"),
             DefaultSeverity = defaultSeverity,
-            MaxRetries = SettingValues.Integer(section, "MaxRetries", 5, 0, 20, errors),
-            RequestTimeout = SettingValues.Duration(section, "RequestTimeout", TimeSpan.FromSeconds(100), errors),
-            MaxRateLimitWait = SettingValues.Duration(section, "MaxRateLimitWait", DefaultMaxRateLimitWait, errors),
+            MaxRetries = read.Integer("MaxRetries", 5, 0, 20),
+            RequestTimeout = read.Duration("RequestTimeout", TimeSpan.FromSeconds(100)),
+            MaxRateLimitWait = read.Duration("MaxRateLimitWait", DefaultMaxRateLimitWait),
         };
         return errors.Count == 0 ? parsed : null;
     }
-
-    // The shared readers of a source's settings (Sources/SourceSettingsReader), each adding its problem to errors.
-    private static List<string> List(IConfigurationSection section, string key) => new SourceSettingsReader(section).List(key);
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -34,14 +34,7 @@ internal sealed class GitHubSync(GitHubSyncRun run, GitHubServiceDirectory servi
             repositories.DistinctBy(r => r.FullName, StringComparer.OrdinalIgnoreCase).OrderBy(r => r.FullName, StringComparer.Ordinal).ToList(),
             cancellationToken);
 
-        var readers = Readers();
-        foreach (var target in targets)
-        {
-            foreach (var reader in readers)
-            {
-                await reader.ReadAsync(target, cancellationToken);
-            }
-        }
+        await ResourceReaders.ReadAsync(targets, Readers(), cancellationToken);
 
         // The comparisons and the linker read the run's deployments and commits back from the event tables.
         await run.Run.PublishAsync(cancellationToken);
@@ -50,13 +43,8 @@ internal sealed class GitHubSync(GitHubSyncRun run, GitHubServiceDirectory servi
             await new GitHubComparisonReader(run, linker).ReadAsync(targets, cancellationToken);
         }
 
-        if (run.ServicesToLink.Count > 0)
-        {
-            // Deployments or commits changed: recompute what those services' production deployments shipped.
-            await run.Run.PublishAsync(cancellationToken);
-            var links = await linker.LinkAsync(run.ServicesToLink, cancellationToken);
-            run.Run.Rows.Count("deployment_commits", links.Rows);
-        }
+        // Deployments or commits changed: recompute what those services' production deployments shipped.
+        await run.Run.RelinkAsync(linker, cancellationToken);
         logger.LogInformation(
             "GitHub source {Source}: {Repositories} repositories, {Requests} requests of which {NotModified} answered 304 (free).",
             run.Source, targets.Count, run.Api.Requests, run.Api.NotModified);

@@ -21,19 +21,14 @@ internal sealed class GitHubSyncRun(GitHubSourceSettings settings, GitHubApi api
     public string Source => settings.Name;
 
     /// <summary>Services whose commits or deployments this run wrote: the linker relinks them at the end.</summary>
-    public SortedSet<string> ServicesToLink { get; } = new(StringComparer.Ordinal);
+    public SortedSet<string> ServicesToLink => run.ServicesToLink;
 
     public Task<long> WriteAsync(RowTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken) =>
         run.Rows.WriteAsync(table, rows, cancellationToken);
 
     /// <summary>Writes commits or deployments of <paramref name="target"/>; any written means its deployments are relinked.</summary>
-    public async Task WriteShippedAsync(GitHubRepositoryTarget target, RowTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
-    {
-        if (await run.Rows.WriteAsync(table, rows, cancellationToken) > 0)
-        {
-            ServicesToLink.Add(target.Service);
-        }
-    }
+    public Task WriteShippedAsync(GitHubRepositoryTarget target, RowTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken) =>
+        run.WriteShippedAsync(target.Service, table, rows, cancellationToken);
 
     /// <summary>Not yet read (at or after the cursor's time), and inside the configured history.</summary>
     public bool IsNew(DateTimeOffset time, DateTimeOffset? cursor) =>

@@ -1,3 +1,4 @@
+using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
 
@@ -43,6 +44,33 @@ public sealed class SourceRun(IngestContext context, IClickHouseStore store)
     /// </summary>
     public Task PublishAsync(CancellationToken cancellationToken) => context.Staging?.PublishAsync(cancellationToken) ?? Task.CompletedTask;
 
+    /// <summary>Services whose commits or deployments this run wrote: <see cref="RelinkAsync"/> recomputes their deployment links.</summary>
+    public SortedSet<string> ServicesToLink { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Writes commits or deployments of <paramref name="service"/>; any written means its deployments are relinked.</summary>
+    public async Task WriteShippedAsync(string service, RowTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (await Rows.WriteAsync(table, rows, cancellationToken) > 0)
+        {
+            ServicesToLink.Add(service);
+        }
+    }
+
+    /// <summary>
+    /// After the readers: the deployments of the services whose commits or deployments changed are linked again to
+    /// what they shipped (the rows written so far are published first: the linker reads them back).
+    /// </summary>
+    public async Task RelinkAsync(DeploymentLinker linker, CancellationToken cancellationToken)
+    {
+        if (ServicesToLink.Count == 0)
+        {
+            return;
+        }
+        await PublishAsync(cancellationToken);
+        var links = await linker.LinkAsync(ServicesToLink, cancellationToken);
+        Rows.Count("deployment_commits", links.Rows);
+    }
+
     /// <summary>Something the run could not do but does not fail for (see <see cref="IngestResult.Warnings"/>).</summary>
     public void Warn(string warning) => _warnings.Add(warning);
 
@@ -53,4 +81,48 @@ public sealed class SourceRun(IngestContext context, IClickHouseStore store)
 public interface IResourceReader<in TTarget>
 {
     Task ReadAsync(TTarget target, CancellationToken cancellationToken);
+}
+
+public static class ResourceReaders
+{
+    /// <summary>Runs every reader for each target in turn: all of one target's resources before the next target's.</summary>
+    public static async Task ReadAsync<TTarget>(IEnumerable<TTarget> targets, IReadOnlyList<IResourceReader<TTarget>> readers, CancellationToken cancellationToken)
+    {
+        foreach (var target in targets)
+        {
+            foreach (var reader in readers)
+            {
+                await reader.ReadAsync(target, cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>How a remote source's run fails: never with its token, never with an inner exception that might quote it.</summary>
+public static class RemoteSourceFailures
+{
+    /// <summary>
+    /// Runs <paramref name="run"/>. Stopped by the caller, it is a cancellation whatever it surfaced as (an HTTP error,
+    /// a store error), so the runner records it as one; any other failure becomes <paramref name="fail"/>'s exception,
+    /// whose message is the error's description with <paramref name="token"/> masked.
+    /// </summary>
+    public static async Task<T> GuardAsync<T>(string vendor, string token, Func<Task<T>> run, Func<string, Exception> fail, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"The {vendor} run was cancelled.", cancellationToken);
+        }
+        catch (Exception error)
+        {
+            throw fail(Redact(IngestRunner.Describe(error), token));
+        }
+    }
+
+    /// <summary><paramref name="text"/> with every occurrence of <paramref name="token"/> replaced by ***.</summary>
+    public static string Redact(string text, string token) =>
+        token.Length == 0 ? text : text.Replace(token, "***", StringComparison.Ordinal);
 }

@@ -5,7 +5,7 @@ namespace Analytics.Ingestors.Sources;
 
 /// <summary>
 /// Reads one source's settings section, collecting every problem (each naming its setting's full path) instead of
-/// stopping at the first. Shared by the sources that read a vendor's API with plain HTTP (PagerDuty, Jira).
+/// stopping at the first. Shared by the remote sources (GitHub, GitLab, Backstage, PagerDuty, Jira).
 /// </summary>
 public sealed class SourceSettingsReader(IConfigurationSection section)
 {
@@ -32,7 +32,9 @@ public sealed class SourceSettingsReader(IConfigurationSection section)
     /// An http(s) address without credentials, ending with '/'. Credentials go with every request, so plain http is
     /// allowed only on loopback (a simulator, a local proxy).
     /// </summary>
-    public Uri Address(string key, Uri fallback, bool required = false)
+    /// <param name="carried">What the problem says would travel in clear over http ("credentials", "token").</param>
+    /// <param name="examples">Shown in the problem for a value that is no address, e.g. "https://gitlab.com/ or https://gitlab.acme.test/".</param>
+    public Uri Address(string key, Uri fallback, bool required = false, string carried = "credentials", string? examples = null)
     {
         if (section[key] is not { Length: > 0 } text)
         {
@@ -46,11 +48,11 @@ public sealed class SourceSettingsReader(IConfigurationSection section)
         {
             if (url.Scheme == "http" && !url.IsLoopback)
             {
-                Problems.Add($"{Path}:{key} must be https (was {url.GetLeftPart(UriPartial.Authority)}): the credentials would travel in clear over http; only loopback addresses may use http.");
+                Problems.Add($"{Path}:{key} must be https (was {url.GetLeftPart(UriPartial.Authority)}): the {carried} would travel in clear over http; only loopback addresses may use http.");
             }
             return url;
         }
-        Problems.Add($"{Path}:{key} must be an http(s) address without credentials.");
+        Problems.Add($"{Path}:{key} must be an http(s) address without credentials{(examples is null ? "" : $", e.g. {examples}")}.");
         return fallback;
     }
 

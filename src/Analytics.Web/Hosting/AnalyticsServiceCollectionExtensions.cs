@@ -4,6 +4,7 @@ using Analytics.Ingestors.Backstage;
 using Analytics.Ingestors.Demo;
 using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.GitLab;
 using Analytics.Ingestors.Jira;
 using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
@@ -26,6 +27,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddIngestion(configuration);
         services.AddGitIngestion(configuration);
         services.AddGitHubIngestion(configuration);
+        services.AddGitLabIngestion(configuration);
         services.AddBackstageIngestion();
         services.AddPagerDutyIngestion();
         services.AddJiraIngestion();

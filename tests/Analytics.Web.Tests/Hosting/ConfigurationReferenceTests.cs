@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Analytics.Ingestors.Backstage;
 using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.GitLab;
 using Analytics.Ingestors.Jira;
 using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
@@ -27,6 +28,7 @@ public sealed partial class ConfigurationReferenceTests
     private static readonly PropertyInfo[] NotSettings =
     [
         typeof(GitHubSourceSettings).GetProperty(nameof(GitHubSourceSettings.Name))!,
+        typeof(GitLabSourceSettings).GetProperty(nameof(GitLabSourceSettings.Name))!,
         typeof(BackstageSourceSettings).GetProperty(nameof(BackstageSourceSettings.Name))!,
         typeof(PagerDutySourceSettings).GetProperty(nameof(PagerDutySourceSettings.Name))!,
         typeof(JiraSourceSettings).GetProperty(nameof(JiraSourceSettings.Name))!,

@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Analytics.Simulators.Shared;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Analytics.Simulators.GitHub;
 
@@ -34,6 +33,9 @@ public sealed class FakeFault
 
     /// <summary>Puts the request's Authorization header into the body, as a careless proxy might.</summary>
     public bool EchoAuthorization { get; init; }
+
+    /// <summary>Serves the real answer cut in half instead of <see cref="Body"/>, as a proxy that dropped the connection would (the GitLab simulator).</summary>
+    public bool Truncated { get; init; }
 }
 
 /// <summary>
@@ -55,7 +57,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TimeProvider _clock;
     private readonly object _gate = new();
-    private readonly List<FakeFault> _faults = [];
+    private readonly FaultQueue _faults = new();
     private readonly List<ServedRequest> _served = [];
     private long _pointsSpent;
     private int _remaining;
@@ -110,23 +112,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 
     public static async Task<FakeGitHubServer> StartAsync(TimeProvider clock, string token, params FakeOrganisation[] organisations)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeGitHubServer(app, clock, token, organisations);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        return server;
+        FakeGitHubServer? server = null;
+        await LoopbackServer.StartAsync(app => (server = new FakeGitHubServer(app, clock, token, organisations)).HandleAsync);
+        return server!;
     }
 
-    public void Fail(FakeFault fault)
-    {
-        lock (_gate)
-        {
-            _faults.Add(fault);
-        }
-    }
+    public void Fail(FakeFault fault) => _faults.Add(fault);
 
     public void ClearServed()
     {
@@ -145,15 +136,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         var authorization = request.Headers.Authorization.ToString();
         var conditional = request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch ? ifNoneMatch : null;
 
-        FakeFault? fault;
-        lock (_gate)
-        {
-            fault = _faults.FirstOrDefault(f => f.Times > 0 && f.Matches(pathAndQuery));
-            if (fault is not null)
-            {
-                fault.Times--;
-            }
-        }
+        var fault = _faults.Take(pathAndQuery);
         if (fault is not null)
         {
             if (fault.Delay > TimeSpan.Zero)

@@ -122,6 +122,13 @@ public sealed class FakePull
     /// <summary>GitHub's merge_commit_sha: the merge (or squash) commit once merged, a test merge before.</summary>
     public string? MergeCommitSha { get; set; }
 
+    /// <summary>
+    /// How it was merged, for the GitLab simulator, which reports <see cref="MergeCommitSha"/> as GitLab does:
+    /// <c>merge</c> (merge_commit_sha), <c>squash</c> (squash_commit_sha of a fast-forwarded squash, merge_commit_sha
+    /// null) or <c>fast-forward</c> (neither: the head itself reached the target branch).
+    /// </summary>
+    public string MergeMethod { get; set; } = "merge";
+
     public List<string> CommitShas { get; } = [];
 
     public List<FakeReview> Reviews { get; } = [];

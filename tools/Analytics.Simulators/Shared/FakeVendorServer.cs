@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Analytics.Simulators.GitHub;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Analytics.Simulators.Shared;
 
@@ -14,8 +12,9 @@ public sealed record VendorAnswer(int Status, string Body, Dictionary<string, st
 }
 
 /// <summary>
-/// What the simulated PagerDuty and Jira share: Kestrel on a loopback port, faults served instead of the real answer
-/// (<see cref="FakeFault"/>: 5xx, 403, 404, 429, a body cut short, a slow answer), every request recorded, and a
+/// What the simulated PagerDuty and Jira share: Kestrel on a loopback port (<see cref="LoopbackServer"/>), faults
+/// served instead of the real answer (a <see cref="FaultQueue"/> of <see cref="FakeFault"/>: 5xx, 403, 404, 429, a body
+/// cut short, a slow answer), as the GitHub and GitLab simulators serve theirs, every request recorded, and a
 /// rate limit of <see cref="RateLimit"/> requests per <see cref="RateLimitWindow"/> counted on the given clock (a test's
 /// fake clock, so a client that waits as told finds the window reset). Each vendor adds its routes, its credentials
 /// check and its own rate-limit headers and error bodies.
@@ -23,7 +22,7 @@ public sealed record VendorAnswer(int Status, string Body, Dictionary<string, st
 public abstract class FakeVendorServer : IAsyncDisposable
 {
     private readonly object _gate = new();
-    private readonly List<FakeFault> _faults = [];
+    private readonly FaultQueue _faults = new();
     private readonly List<ServedRequest> _served = [];
     private WebApplication? _app;
     private int _remaining;
@@ -54,13 +53,7 @@ public abstract class FakeVendorServer : IAsyncDisposable
     /// <summary>The headers of the requests served, in order (names lower-cased), to check what a client sent.</summary>
     public List<Dictionary<string, string>> RequestHeaders { get; } = [];
 
-    public void Fail(FakeFault fault)
-    {
-        lock (_gate)
-        {
-            _faults.Add(fault);
-        }
-    }
+    public void Fail(FakeFault fault) => _faults.Add(fault);
 
     public void ClearServed()
     {
@@ -82,12 +75,7 @@ public abstract class FakeVendorServer : IAsyncDisposable
 
     protected async Task StartAsync()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.Run(HandleAsync);
-        await _app.StartAsync();
+        _app = await LoopbackServer.StartAsync(_ => HandleAsync);
     }
 
     /// <summary>Whether the request carries the credentials this server was started with.</summary>
@@ -107,16 +95,11 @@ public abstract class FakeVendorServer : IAsyncDisposable
     {
         var request = http.Request;
         var pathAndQuery = request.Path + request.QueryString;
-        FakeFault? fault;
         lock (_gate)
         {
             RequestHeaders.Add(request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()));
-            fault = _faults.FirstOrDefault(f => f.Times > 0 && f.Matches(pathAndQuery));
-            if (fault is not null)
-            {
-                fault.Times--;
-            }
         }
+        var fault = _faults.Take(pathAndQuery);
         if (fault is not null)
         {
             if (fault.Delay > TimeSpan.Zero)

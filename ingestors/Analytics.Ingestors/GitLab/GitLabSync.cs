@@ -1,0 +1,60 @@
+using Analytics.Ingestors.GitHub;
+using Analytics.Ingestors.Linking;
+using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace Analytics.Ingestors.GitLab;
+
+/// <summary>
+/// One run of a GitLab source: the projects, then for each its commits, merge requests and deployments (one reader
+/// each, in that order), then the history of deployed shas the commits table lacked, then the deployment links of
+/// the services that changed. Projects become catalog services as GitHub repositories do
+/// (<see cref="GitHubServiceDirectory"/>), keyed by their full path.
+/// </summary>
+/// <remarks>
+/// Incremental per project and resource: the default branch's head read last (commits), and the newest update
+/// time read (merge requests, deployments, asked for with <c>updated_after</c>). Cursors are saved only when the
+/// whole run succeeded, and rows carry natural keys, so a failed run's retry adds nothing.
+/// </remarks>
+internal sealed class GitLabSync(GitLabSyncRun run, GitHubServiceDirectory services, DeploymentLinker linker, ILogger logger)
+{
+    public async Task<IngestResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var projects = await new GitLabProjectReader(run).ReadAsync(cancellationToken);
+        var targets = await services.EnsureServicesAsync(
+            projects.DistinctBy(p => p.FullName, StringComparer.OrdinalIgnoreCase).OrderBy(p => p.FullName, StringComparer.Ordinal).ToList(),
+            cancellationToken);
+
+        await ResourceReaders.ReadAsync(targets, Readers(), cancellationToken);
+
+        // The history reader and the linker read the run's deployments and commits back from the event tables.
+        await run.Run.PublishAsync(cancellationToken);
+        if (run.Settings.Commits)
+        {
+            await new GitLabAncestryReader(run, linker).ReadAsync(targets, cancellationToken);
+        }
+        await run.Run.RelinkAsync(linker, cancellationToken);
+        logger.LogInformation(
+            "GitLab source {Source}: {Projects} projects, {Requests} requests.", run.Source, targets.Count, run.Api.Requests);
+        return run.Run.Result();
+    }
+
+    private List<IResourceReader<GitHubRepositoryTarget>> Readers()
+    {
+        var readers = new List<IResourceReader<GitHubRepositoryTarget>>();
+        if (run.Settings.Commits)
+        {
+            readers.Add(new GitLabCommitReader(run));
+        }
+        if (run.Settings.MergeRequests)
+        {
+            readers.Add(new GitLabMergeRequestReader(run));
+        }
+        if (run.Settings.Deployments)
+        {
+            readers.Add(new GitLabDeploymentReader(run));
+        }
+        return readers;
+    }
+}
