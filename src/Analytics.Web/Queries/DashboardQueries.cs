@@ -23,6 +23,12 @@ public sealed record DashboardData(
         : Request.Team is { } team ? Dora.Teams.SingleOrDefault(s => s.Team == team) ?? Dora.Organisation with { Team = team }
         : Dora.Organisation;
 
+    /// <summary>What a lead-time sample of the cards, series and tables is: commit or pull-request (the request's, else the configured one).</summary>
+    public string LeadTimeUnit { get; init; } = Core.Dora.LeadTimeUnit.Commit;
+
+    /// <summary>Whether a panel shows lead time (keys, series, teams table), so the page offers the unit toggle.</summary>
+    public bool ShowsLeadTime => Definition.Panels.Any(panel => panel.Kind is PanelKinds.DoraKeys or PanelKinds.DoraSeries or PanelKinds.TeamsTable);
+
     /// <summary>The series of one granularity for the dashboard's scope (team or organisation), in bucket order.</summary>
     public IReadOnlyList<DoraSeriesPoint> SeriesFor(Granularity granularity) =>
         Series.TryGetValue(granularity, out var points) ? points.Where(p => p.Team == (Request.Team ?? "")).ToList() : [];
@@ -67,7 +73,10 @@ public sealed class DashboardQueries(
             drill ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
             drill ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
             drill ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [],
-            await PlatformAsync(kinds, request, roiInputs ?? new RoiInputs(), cancellationToken));
+            await PlatformAsync(kinds, request, roiInputs ?? new RoiInputs(), cancellationToken))
+        {
+            LeadTimeUnit = dora.LeadTimeUnitOf(request),
+        };
     }
 
     private async Task<PlatformFigures> PlatformAsync(HashSet<string> kinds, DoraRequest request, RoiInputs roiInputs, CancellationToken cancellationToken)

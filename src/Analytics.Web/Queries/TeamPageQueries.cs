@@ -1,15 +1,18 @@
 using System.Diagnostics.Metrics;
+using Analytics.Core.Calendar;
 using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
+using Analytics.Web.Dashboards;
 using Analytics.Web.Utils;
 
 namespace Analytics.Web.Queries;
 
 /// <summary>
 /// What the team page shows for one team, period and benchmark year. <see cref="Summary"/> is null when the catalog
-/// does not know the team. <see cref="Services"/>: the team's figures split by its services (their events while it owned them).
-/// Plain data, so the prerendered view can be persisted into the page and reused by the interactive render.
+/// does not know the team (or, in the service view, the team has no such service). <see cref="Services"/>: the team's
+/// figures split by its services (their events while it owned them). <see cref="Series"/>: the weekly DORA series of the
+/// team, or of the service. Plain data, so the prerendered view can be persisted into the page and reused by the interactive render.
 /// </summary>
 public sealed record TeamPageView(
     string Team,
@@ -25,42 +28,75 @@ public sealed record TeamPageView(
     /// <summary>The lead-time unit asked for (?leadTimeUnit=); null = the configured one. The summary names the unit used.</summary>
     public string? LeadTimeUnit { get; init; }
 
-    public bool IsFor(string team, int days, int tiersYear, string? leadTimeUnit = null) =>
-        Team == team && Days == days && TiersYear == tiersYear && LeadTimeUnit == leadTimeUnit;
+    /// <summary>The service view's service (?service=): the figures, series and rows are its events while the team owned it; null = the whole team.</summary>
+    public string? Service { get; init; }
+
+    /// <summary>The weekly series (team's or service's), one point per week, as <see cref="TeamPageQueries.SeriesPanels"/> draw it.</summary>
+    public IReadOnlyList<DoraSeriesPoint> Series { get; init; } = [];
+
+    public bool IsFor(string team, int days, int tiersYear, string? leadTimeUnit = null, string? service = null) =>
+        Team == team && Days == days && TiersYear == tiersYear && LeadTimeUnit == leadTimeUnit && Service == service;
 }
 
-/// <summary>The team page's one query: the team's keys, PR cycle time and the rows behind them.</summary>
+/// <summary>The team page's one query: the team's (or one of its services') keys, weekly series, PR cycle time and the rows behind them.</summary>
 public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, TimeProvider clock)
 {
     /// <summary>The meter whose <c>analytics.team_page.loads</c> counts each load of a team page's figures, tagged with the team.</summary>
     public const string MeterName = "Analytics.Web.TeamPage";
 
+    /// <summary>The charts of the team page and service view, by week (as the team-lead dashboard's, which a reader may edit apart).</summary>
+    public static readonly IReadOnlyList<PanelDefinition> SeriesPanels =
+    [
+        new("deployments", "Production deployments by week", PanelKinds.DoraSeries, "deployments", Granularity.Week, "column", null),
+        new("lead-time", "Lead time, median hours by week", PanelKinds.DoraSeries, "lead_time_median_hours", Granularity.Week, "line", null),
+        new("change-failure-rate", "Change failure rate, % by week", PanelKinds.DoraSeries, "change_failure_rate", Granularity.Week, "line", null),
+    ];
+
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Loads = Meter.CreateCounter<long>("analytics.team_page.loads", description: "Team page views that queried the store");
 
     /// <param name="withRows">Whether the rows behind the figures are read: only for someone who may see them (they would be in the page).</param>
-    /// <param name="leadTimeUnit">What a lead-time sample is (<see cref="Core.Dora.LeadTimeUnit"/>); null = the configured one.</param>
-    public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, bool withRows = true, string? leadTimeUnit = null, CancellationToken cancellationToken = default)
+    /// <param name="leadTimeUnit">What a lead-time sample is (<see cref="Core.Dora.LeadTimeUnit"/>); null = the configured one. The series follow it too.</param>
+    /// <param name="service">The service view: one of the team's services (a row of <see cref="TeamPageView.Services"/>); null = the whole team.</param>
+    public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, bool withRows = true, string? leadTimeUnit = null, CancellationToken cancellationToken = default,
+        string? service = null)
     {
         Loads.Add(1, new KeyValuePair<string, object?>("team", team));
         var period = Period.Resolve(null, null, days, clock);
+        var unknown = new TeamPageView(team, days, tiers.Year, null, null, [], [], [], []) { LeadTimeUnit = leadTimeUnit, Service = service };
         if (!await catalog.IsKnownTeamAsync(team, cancellationToken))
         {
-            return new TeamPageView(team, days, tiers.Year, null, null, [], [], [], []) { LeadTimeUnit = leadTimeUnit };
+            return unknown;
         }
         var request = new DoraRequest(period.From, period.To, team) { LeadTimeUnit = leadTimeUnit };
-        var summary = (await dora.SummariesAsync(request, cancellationToken)).WithTiers(tiers);
-        var services = (await dora.SummariesAsync(request with { By = DoraBreakdown.Service }, cancellationToken)).WithTiers(tiers);
-        var cycleTime = await pullRequests.CycleTimeAsync(request, cancellationToken);
-        return new TeamPageView(team, days, tiers.Year,
-            summary.Teams.SingleOrDefault() ?? summary.Organisation with { Team = team },
-            cycleTime.GetValueOrDefault(team),
+        var services = (await dora.SummariesAsync(request with { By = DoraBreakdown.Service }, cancellationToken)).WithTiers(tiers).Teams;
+        DoraSummary summary;
+        if (service is null)
+        {
+            var result = (await dora.SummariesAsync(request, cancellationToken)).WithTiers(tiers);
+            summary = result.Teams.SingleOrDefault() ?? result.Organisation with { Team = team };
+        }
+        else if (services.SingleOrDefault(row => row.Team == service) is { } row)
+        {
+            // The team filter stays: a service the team handed over shows only what it did while the team owned it.
+            summary = row;
+            request = request with { By = DoraBreakdown.Service, Unit = service };
+        }
+        else
+        {
+            return unknown;
+        }
+        var series = (await dora.SeriesAsync(request, Granularity.Week, cancellationToken)).Where(point => point.Team == (service ?? team)).ToList();
+        var cycleTime = service is null ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(team) : null;
+        return new TeamPageView(team, days, tiers.Year, summary, cycleTime,
             withRows ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
             withRows ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
             withRows ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [],
-            services.Teams)
+            service is null ? services : [])
         {
             LeadTimeUnit = leadTimeUnit,
+            Service = service,
+            Series = series,
         };
     }
 }

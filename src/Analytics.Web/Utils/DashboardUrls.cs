@@ -31,16 +31,22 @@ public static class DashboardUrls
     /// <summary>The overview with its rows by <paramref name="by"/> (see <see cref="OrganisationUrl"/>).</summary>
     public static string OverviewUrl(int days, string? tiers, DoraBreakdown by, string? leadTimeUnit = null) => OrganisationUrl(days, tiers, leadTimeUnit, by);
 
-    /// <summary>A team's page, for a period, benchmark year and lead-time unit when given (?days=90&amp;tiers=2021&amp;leadTimeUnit=pull-request).</summary>
-    public static string TeamUrl(string team, int? days = null, string? tiers = null, string? leadTimeUnit = null) =>
-        Query($"{TeamsBasePath}/{Segment(team)}", ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
+    /// <summary>
+    /// A team's page, for a period, benchmark year and lead-time unit when given (?days=90&amp;tiers=2021&amp;leadTimeUnit=pull-request);
+    /// with <paramref name="service"/>, the service view: that one of the team's services (?service=checkout-api&amp;days=90).
+    /// </summary>
+    public static string TeamUrl(string team, int? days = null, string? tiers = null, string? leadTimeUnit = null, string? service = null) =>
+        Query($"{TeamsBasePath}/{Segment(team)}", ("service", service), ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
 
     /// <summary>A team's page keeping a query string as read from a URL ("?days=30" or ""), so the reader's period stays.</summary>
     public static string TeamUrlKeepingQuery(string team, string query) => $"{TeamsBasePath}/{Segment(team)}{query}";
 
-    /// <summary>A dashboard (dashboards/&lt;name&gt;.json); a team dashboard names its team first (?team=payments&amp;days=30).</summary>
-    public static string DashboardUrl(string name, string? team = null, int? days = null) =>
-        Query($"{DashboardsBasePath}/{Segment(name)}", ("team", team), ("days", days is { } d ? Number(d) : null));
+    /// <summary>
+    /// A dashboard (dashboards/&lt;name&gt;.json); a team dashboard names its team first (?team=payments&amp;days=30), then the
+    /// benchmark year and lead-time unit when given (&amp;tiers=2021&amp;leadTimeUnit=pull-request).
+    /// </summary>
+    public static string DashboardUrl(string name, string? team = null, int? days = null, string? tiers = null, string? leadTimeUnit = null) =>
+        Query($"{DashboardsBasePath}/{Segment(name)}", ("team", team), ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
 
     /// <summary>A dashboard panel as a file: api/dashboards/leadership/panels/lead-time.png?days=365&amp;team=…&amp;tiers=….</summary>
     public static string PanelExportUrl(string dashboard, string panel, string extension, int days, string? team = null, string? tiers = null) =>

@@ -66,7 +66,7 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
         Assert.Equal($"Deployments ({deployments})", TabLabels(page)[0]);
         Assert.Equal("true", page.Find("[data-testid=drill-down] [role=tab]").GetAttribute("aria-selected"));
 
-        var rows = ReadAllPages(page, "deployments");
+        var rows = page.ReadAllPages("deployments");
         Assert.Equal(deployments, rows.Count);
         var ids = rows.Select(cells => cells[0]).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
@@ -105,7 +105,7 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
         page.FindAll("[data-testid=drill-down] [role=tab]")[2].Click();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=incidents]")), RenderTimeout);
         Assert.Empty(page.FindAll("[data-testid=deployments]"));
-        var rows = ReadAllPages(page, "incidents");
+        var rows = page.ReadAllPages("incidents");
         Assert.Equal(incidents.Select(row => row.IncidentId), rows.Select(cells => cells[0].Split(' ')[0]));
         Assert.Equal(expected.RecoveryTime.Open, rows.Count(cells => cells[3] == "open"));
         Assert.Equal(expected.RecoveryTime.Resolved, rows.Count(cells => cells[3] == "resolved"));
@@ -222,19 +222,6 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
         Assert.Equal(DashboardUrls.TeamUrl(team, 180, null, LeadTimeUnit.Commit), page.Find($"a[data-testid=lead-time-unit-{LeadTimeUnit.Commit}]").GetAttribute("href"));
     }
 
-    private static IRenderedComponent<TeamPage> RenderTeam(BunitContext context, string team, string uri)
-    {
-        context.NavigateTo(uri);
-        var page = context.Render<TeamPage>(parameters => parameters.Add(component => component.Team, team));
-        page.WaitForAssertion(() => Assert.True(page.FindAll("[data-testid=window]").Count == 1 || page.FindAll("[data-testid=error]").Count == 1), RenderTimeout);
-        var error = page.FindAll("[data-testid=error]");
-        Assert.True(error.Count == 0, $"The page shows an error: {error.FirstOrDefault()?.TextContent}");
-        return page;
-    }
-
-    private static (DateTimeOffset From, DateTimeOffset To) WindowOf(IRenderedComponent<TeamPage> page) =>
-        OverviewText.ParseWindow(page.Find("[data-testid=window]").TextContent);
-
     private static (DateTimeOffset From, DateTimeOffset To) DefaultWindow()
     {
         var period = Period.Resolve(null, null, null, TimeProvider.System);
@@ -243,41 +230,6 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
 
     private static IReadOnlyList<string> TabLabels(IRenderedComponent<TeamPage> page) =>
         [.. page.FindAll("[data-testid=drill-down] [role=tab] .rz-tabview-title").Select(title => title.TextContent.Trim())];
-
-    /// <summary>
-    /// The cells' text of every row of a paged grid, walking the pager from the first page to the last
-    /// (Radzen shows no pager when the rows fit on one page).
-    /// </summary>
-    private static List<string[]> ReadAllPages(IRenderedComponent<TeamPage> page, string grid)
-    {
-        var rows = new List<string[]>();
-        if (page.FindAll($"[data-testid={grid}] .rz-pager").Count == 0)
-        {
-            rows.AddRange(RowsShown(page, grid));
-            Assert.InRange(rows.Count, 0, 25);
-            return rows;
-        }
-        for (var pageNumber = 1; ; pageNumber++)
-        {
-            var current = page.Find($"[data-testid={grid}] .rz-pager-page.rz-state-active").TextContent.Trim();
-            Assert.Equal(pageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), current);
-            rows.AddRange(RowsShown(page, grid));
-            var next = page.Find($"[data-testid={grid}] .rz-pager-next");
-            if (next.HasAttribute("disabled"))
-            {
-                return rows;
-            }
-            Assert.True(pageNumber < 100, "the pager never reached its last page");
-            next.Click();
-            var expectedPage = (pageNumber + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            page.WaitForAssertion(() => Assert.Equal(expectedPage, page.Find($"[data-testid={grid}] .rz-pager-page.rz-state-active").TextContent.Trim()), RenderTimeout);
-        }
-    }
-
-    /// <summary>The grid's rows on the page it shows, as the normalised text of each cell.</summary>
-    private static IEnumerable<string[]> RowsShown(IRenderedComponent<TeamPage> page, string grid) =>
-        page.FindAll($"[data-testid={grid}] tbody tr.rz-data-row")
-            .Select(row => row.QuerySelectorAll("td").Select(cell => OverviewText.Normalise(cell.TextContent)).ToArray());
 
     /// <summary>The catalog team with the most deployments in the last <paramref name="days"/> days among those <paramref name="fits"/> accepts.</summary>
     private async Task<string> BusiestTeamAsync(int days, Func<DoraSummary, bool> fits)

@@ -14,6 +14,8 @@ public sealed class DashboardUrlsTests
         Assert.Equal("teams/a%2Fb%20c?days=7&tiers=x%26y", DashboardUrls.TeamUrl("a/b c", 7, "x&y"));
         Assert.Equal("teams/payments?days=30&tiers=2023", DashboardUrls.TeamUrlKeepingQuery("payments", "?days=30&tiers=2023"));
         Assert.Equal("teams/pay%20ments", DashboardUrls.TeamUrlKeepingQuery("pay ments", ""));
+        // The service view names its service first, escaped like the rest.
+        Assert.Equal("teams/payments?service=pay%20api&days=30&leadTimeUnit=pull-request", DashboardUrls.TeamUrl("payments", 30, null, "pull-request", "pay api"));
     }
 
     [Fact]
@@ -34,6 +36,7 @@ public sealed class DashboardUrlsTests
         Assert.Equal("dashboards/team-lead?team=payments&days=30", DashboardUrls.DashboardUrl("team-lead", "payments", 30));
         Assert.Equal("dashboards/team-lead?days=30", DashboardUrls.DashboardUrl("team-lead", days: 30));
         Assert.Equal("dashboards/team-lead?team=a%26b", DashboardUrls.DashboardUrl("team-lead", "a&b"));
+        Assert.Equal("dashboards/team-lead?team=payments&days=30&tiers=2021&leadTimeUnit=pull-request", DashboardUrls.DashboardUrl("team-lead", "payments", 30, "2021", "pull-request"));
     }
 
     [Theory]

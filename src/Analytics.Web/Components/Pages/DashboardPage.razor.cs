@@ -35,6 +35,9 @@ public partial class DashboardPage
     /// <summary>The DORA benchmark year of the tiers (?tiers=2021); else the configured one.</summary>
     [SupplyParameterFromQuery(Name = "tiers")] public string? Tiers { get; set; }
 
+    /// <summary>Lead time per commit or per pull request (?leadTimeUnit=pull-request) in the cards, charts and tables; else the configured one.</summary>
+    [SupplyParameterFromQuery(Name = "leadTimeUnit")] public string? LeadTimeUnitQuery { get; set; }
+
     [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -78,7 +81,8 @@ public partial class DashboardPage
             _rows = AnalyticsRoles.CanSeeRows((await AuthenticationState).User, Team);
             // Without the rows' role the drill-down panel says so, and its rows are never read.
             var loaded = _rows ? definition : definition with { Panels = [.. definition.Panels.Where(panel => panel.Kind != PanelKinds.DrillDown)] };
-            _data = await Queries.LoadAsync(loaded, new DoraRequest(period.From, period.To, Team), CancellationToken.None, RoiInputsFromQuery(), TierChoice.For(Tiers))
+            var request = new DoraRequest(period.From, period.To, Team) { LeadTimeUnit = Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery) };
+            _data = await Queries.LoadAsync(loaded, request, CancellationToken.None, RoiInputsFromQuery(), TierChoice.For(Tiers))
                 with { Definition = definition };
         }
         catch (DashboardDefinitionException error)
@@ -98,6 +102,9 @@ public partial class DashboardPage
             int.TryParse(Months, System.Globalization.NumberStyles.None, invariant, out var months) && months is > 0 and <= 24 ? months : null,
             double.TryParse(HourlyCost, System.Globalization.NumberStyles.Float, invariant, out var cost) && cost is >= 0 and < 1_000_000 ? cost : null);
     }
+
+    /// <summary>This dashboard with another lead-time unit (the toggle), keeping team, period and benchmark year.</summary>
+    private string UrlFor(string leadTimeUnit) => DashboardUrls.DashboardUrl(Name, Team, PeriodDays, Tiers, leadTimeUnit);
 
     private string ExportAddress(PanelDefinition panel, string extension) => DashboardUrls.PanelExportUrl(Name, panel.Id, extension, PeriodDays, Team, Tiers);
 }

@@ -10,7 +10,9 @@ namespace Analytics.Web.Components.Pages;
 /// <summary>
 /// A team lead's view: the team's DORA figures for the period in the URL, and the rows behind them. The view
 /// queried while prerendering is persisted into the page, so the interactive render shows it without querying again.
-/// An unknown team answers 404: the not-found page names it and links the teams there are.
+/// An unknown team answers 404: the not-found page names it and links the teams there are. With ?service= it is the
+/// service view: the same figures, weekly charts and rows for one of the team's services (its events while the team owned
+/// it), shown to whom the team's rows are shown.
 /// </summary>
 public partial class TeamPage
 {
@@ -37,10 +39,16 @@ public partial class TeamPage
     /// <summary>Lead time per commit or per pull request (?leadTimeUnit=pull-request); else, or when it names neither, the configured one.</summary>
     [SupplyParameterFromQuery(Name = "leadTimeUnit")] public string? LeadTimeUnitQuery { get; set; }
 
+    /// <summary>The service view's service (?service=checkout-api), one of the team's; null = the whole team.</summary>
+    [SupplyParameterFromQuery(Name = "service")] public string? Service { get; set; }
+
     private int PeriodDays => Period.DaysFromQuery(Days);
 
     /// <summary>Whether the rows behind the figures are shown (and read at all): team-lead of this team, or admin.</summary>
     private bool _rows;
+
+    /// <summary>This page with the other lead-time unit (the toggle) or, in the service view, the whole team's (the back link).</summary>
+    private string UrlFor(string? leadTimeUnit, string? service) => DashboardUrls.TeamUrl(Team, PeriodDays, Tiers, leadTimeUnit, service);
 
     protected override async Task OnParametersSetAsync()
     {
@@ -50,14 +58,14 @@ public partial class TeamPage
         try
         {
             var leadTimeUnit = Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery);
-            if (View?.IsFor(Team, PeriodDays, tiers.Year, leadTimeUnit) != true)
+            if (View?.IsFor(Team, PeriodDays, tiers.Year, leadTimeUnit, Service) != true)
             {
                 View = null;
-                View = await Queries.LoadAsync(Team, PeriodDays, tiers, _rows, leadTimeUnit);
+                View = await Queries.LoadAsync(Team, PeriodDays, tiers, _rows, leadTimeUnit, service: Service);
             }
             if (View.Summary is null)
             {
-                _error = $"There is no team '{Team}' in the catalog.";
+                _error = Service is null ? $"There is no team '{Team}' in the catalog." : $"Team '{Team}' has no service '{Service}' in the catalog.";
                 // A 404, as the API answers for the same team; the router shows the not-found page, which lists the teams.
                 Navigation.NotFound();
             }
