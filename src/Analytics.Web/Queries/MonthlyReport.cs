@@ -74,7 +74,7 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
             Series("deployments", "Production deployments by month", "deployments", "column"),
             Series("lead-time", "Lead time for changes, median hours by month", "lead_time_median_hours", "line"),
             Series("change-failure-rate", "Change failure rate, % by month", "change_failure_rate", "line"),
-            Series("recovery", "Failed-deployment recovery time, median hours by month", "recovery_median_hours", "line"),
+            Series("recovery", "Time to restore service (incident start to resolution), median hours by month", "recovery_median_hours", "line"),
             Panel("roi", "Is the platform paying off? Golden path before vs after, and hours saved", PanelKinds.Roi),
             Panel("satisfaction", "Developer NPS", PanelKinds.Satisfaction),
         ],

@@ -220,6 +220,20 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
         Assert.Contains("team-lead", names);
     }
 
+    // The series' recovery metric is incident start → resolution (dora/series.sql), graded by the 2021 tiers: a title
+    // saying "failed-deployment recovery time" (the 2023/2024 figure, restore_time.sql) would name the wrong figure.
+    [Fact]
+    public void Every_panel_drawing_the_series_recovery_metric_is_titled_time_to_restore_service()
+    {
+        var catalog = app.Services.GetRequiredService<DashboardCatalog>();
+        var panels = catalog.Names().SelectMany(name => catalog.Load(name)!.Panels).Concat(Analytics.Web.Queries.MonthlyReport.TrendDefinition.Panels)
+            .Where(panel => panel.Metric == "recovery_median_hours")
+            .ToList();
+
+        Assert.NotEmpty(panels);
+        Assert.All(panels, panel => Assert.StartsWith("Time to restore service", panel.Title, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Prerendered_dashboard_already_draws_its_charts()
     {
