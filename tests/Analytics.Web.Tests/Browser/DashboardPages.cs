@@ -9,7 +9,8 @@ namespace Analytics.Web.Tests.Browser;
 /// </summary>
 public static class DashboardPages
 {
-    public const float TimeoutMs = 30_000;
+    // A wait, not a speed target: generous because a loaded two-core CI machine has taken over 30 s for one navigation.
+    public const float TimeoutMs = 60_000;
 
     /// <summary>
     /// Opens <paramref name="path"/> in a new context (en-GB, UTC) and expects HTTP 200. With
