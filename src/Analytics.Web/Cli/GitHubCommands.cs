@@ -89,10 +89,7 @@ internal static class GitHubCommands
                 failed++;
                 AnsiConsole.MarkupLineInterpolated($"[red]{outcome.Error}[/]");
             }
-            foreach (var warning in outcome.Warnings)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]Warning: {warning}[/]");
-            }
+            IngestCommands.WriteWarnings(outcome);
         }
         return failed > 0 ? 1 : busy > 0 ? AnalyticsCommandLine.SourceBusyExitCode : 0;
     }

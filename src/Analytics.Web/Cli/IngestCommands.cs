@@ -162,9 +162,19 @@ internal static class IngestCommands
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]{outcome.Error}[/]");
             }
+            WriteWarnings(outcome);
             return outcome.Succeeded ? 0 : 1;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>What a run could not do but did not fail for; also on <c>analytics runs</c> and the admin page.</summary>
+    internal static void WriteWarnings(IngestRunOutcome outcome)
+    {
+        foreach (var warning in outcome.Warnings)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]Warning: {warning}[/]");
+        }
     }
 
     private static string StatusMarkup(IngestRunStatus status) => status switch

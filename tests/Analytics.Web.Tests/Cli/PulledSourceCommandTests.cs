@@ -15,6 +15,8 @@ public sealed class PulledSourceCommandTests : IAsyncLifetime
         var created = DateTimeOffset.UtcNow.AddDays(-2);
         _pagerDuty.Incidents.Add(new FakePagerDutyIncident { Id = "PQ1", Number = 1, Title = "Card payments failing", ServiceId = "PAY1", CreatedAt = created, ResolvedAt = created.AddHours(1) });
         _pagerDuty.Incidents.Add(new FakePagerDutyIncident { Id = "PQ2", Number = 2, Title = "Slow basket", ServiceId = "PAY1", CreatedAt = created.AddHours(3) });
+        // A service the settings do not map: its incident is not stored, and the run says so.
+        _pagerDuty.Incidents.Add(new FakePagerDutyIncident { Id = "PQ3", Number = 3, Title = "Printer on fire", ServiceId = "OFFICE9", CreatedAt = created.AddHours(4) });
     }
 
     public async Task DisposeAsync()
@@ -32,12 +34,14 @@ public sealed class PulledSourceCommandTests : IAsyncLifetime
     };
 
     [Fact]
-    public async Task Ingest_run_pulls_the_incidents_and_a_refused_key_is_one_line_without_it()
+    public async Task Ingest_run_pulls_the_incidents_says_its_warnings_and_a_refused_key_is_one_line_without_it()
     {
         var run = await AnalyticsProcess.RunAsync(_root, ["ingest", "run", "ops"], Settings(Token));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("of ops: succeeded (incidents 2)", run.StandardOutput, StringComparison.Ordinal);
+        // The console wraps long lines at its width; the words are what count.
+        Assert.Contains("Warning: 1 PagerDuty incident(s) of services not in ops's Services were not stored", System.Text.RegularExpressions.Regex.Replace(run.StandardOutput, @"\s+", " "), StringComparison.Ordinal);
 
         const string wrong = "u+WrongCliKeyThatMustNotBeShown0";
         var refused = await AnalyticsProcess.RunAsync(_root, ["ingest", "run", "ops"], Settings(wrong));
