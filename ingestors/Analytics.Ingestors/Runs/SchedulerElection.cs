@@ -33,6 +33,11 @@ public sealed class SchedulerElection(IClickHouseStore store, ISchedulerFactory 
     /// <summary>True while this instance runs the scheduler.</summary>
     public bool IsLeader { get; private set; }
 
+    private readonly TaskCompletionSource _firstElection = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Done once this instance has tried for the lease: before that, not leading says nothing about who leads.</summary>
+    public Task FirstElection => _firstElection.Task;
+
     private StoreLock Lease => _lease ??= new StoreLock(store, "scheduler", Hold);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -41,6 +46,7 @@ public sealed class SchedulerElection(IClickHouseStore store, ISchedulerFactory 
         while (!stoppingToken.IsCancellationRequested)
         {
             await ElectAsync(scheduler, stoppingToken);
+            _firstElection.TrySetResult();
             try
             {
                 await Task.Delay(Interval, stoppingToken);

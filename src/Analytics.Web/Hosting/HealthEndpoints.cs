@@ -97,6 +97,8 @@ public static class HealthEndpoints
     /// <remarks>The election is resolved inside the check, as the store is (<see cref="ClickHouseCheck"/>): it needs the store.</remarks>
     private sealed class SchedulerCheck(ISchedulerFactory schedulers, IServiceProvider services) : IHealthCheck
     {
+        private static readonly TimeSpan FirstElectionWait = TimeSpan.FromSeconds(5);
+
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             SchedulerElection election;
@@ -107,6 +109,15 @@ public static class HealthEndpoints
             catch (Exception error) when (error is not OperationCanceledException)
             {
                 return HealthCheckResult.Unhealthy($"no election without the store ({error.GetType().Name})");
+            }
+            // Before its first try this instance is neither leader nor a known follower: wait for that try, briefly.
+            try
+            {
+                await election.FirstElection.WaitAsync(FirstElectionWait, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("no scheduler election yet: this instance has not tried for the lease");
             }
             if (!election.IsLeader)
             {

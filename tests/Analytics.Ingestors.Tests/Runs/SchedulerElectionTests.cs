@@ -35,11 +35,14 @@ public sealed class SchedulerElectionTests
         var instances = Enumerable.Range(0, 3).Select(index => Instance.Build(shared, index)).ToList();
         try
         {
+            // Readiness waits for this: before its first try an instance cannot say it follows.
+            Assert.All(instances, instance => Assert.False(instance.Election.FirstElection.IsCompleted));
             foreach (var instance in instances)
             {
                 await instance.Host.StartAsync();
             }
             await Task.Delay(Hold / 2);
+            Assert.All(instances, instance => Assert.True(instance.Election.FirstElection.IsCompletedSuccessfully, "an instance had not tried for the lease"));
             Assert.All(instances, instance => Assert.False(instance.Election.IsLeader, "the dead leader's lease had not run out"));
             Assert.All(instances, instance => Assert.Equal(0, instance.Firings));
 
