@@ -60,7 +60,7 @@ public static class Extensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAnalyticsSecurity();
-        var figures = app.MapGroup("").WithQueryLimits().RequireAuthorization(AnalyticsPolicies.Figures);
+        var figures = app.MapGroup("").WithQueryLimits().WithDemoStoreHeader().RequireAuthorization(AnalyticsPolicies.Figures);
         figures.MapAnalyticsApi();
         figures.MapSeriesApi();
         figures.MapSpaceApi();

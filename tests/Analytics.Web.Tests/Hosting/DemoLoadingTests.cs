@@ -44,5 +44,18 @@ public sealed class DemoLoadingTests(AnalyticsAppFixture app)
         }
     }
 
+    [Theory]
+    [InlineData("api/dora")]
+    [InlineData("api/dora/series")]
+    [InlineData("api/space/activity")]
+    [InlineData("api/roi")]
+    public async Task Every_figure_the_api_answers_from_a_demo_store_carries_the_demo_header(string path)
+    {
+        using var answer = await app.Http.GetAsync(path);
+
+        Assert.True(answer.IsSuccessStatusCode, $"{path}: {(int)answer.StatusCode}");
+        Assert.Equal("demo", Assert.Single(answer.Headers.GetValues("Analytics-Store")));
+    }
+
     private sealed record CountRow(ulong Rows);
 }
