@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Analytics.Storage.ClickHouse;
@@ -19,6 +20,11 @@ namespace Analytics.Storage.ClickHouse;
 /// expiry counts. Keyed on the holder rather than on nothing, a stray row of another holder (a renewal racing a
 /// take-over) is never merged away: every row must still name the same holder for anyone to hold the lock.
 /// </para>
+/// <para>
+/// Within one process, the lock's objects take turns (one gate per database and lock): the embedded engine's
+/// connections share one engine, and there two simultaneous <c>CREATE TABLE</c>s were seen both to succeed (a CI run
+/// of <c>StoreLockTests</c>), so the engine's atomicity is relied on only between processes.
+/// </para>
 /// </remarks>
 public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold)
 {
@@ -28,7 +34,11 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
 
     private static readonly TimeSpan RowlessGrace = TimeSpan.FromMinutes(1);
 
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
     private readonly string _table = ClickHouseText.QuoteIdentifier($"lock__{name}");
+
+    private readonly SemaphoreSlim _gate = Gates.GetOrAdd($"{store.Database}\n{name}", _ => new SemaphoreSlim(1, 1));
 
     private long? _rowlessSince;
 
@@ -37,6 +47,19 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
 
     /// <summary>Takes the lock if nobody holds it (or its holder's hold ran out); true when this object holds it now.</summary>
     public async Task<bool> TryAcquireAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await TryAcquireCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<bool> TryAcquireCoreAsync(CancellationToken cancellationToken)
     {
         if (await TryCreateAsync(cancellationToken))
         {
@@ -68,6 +91,19 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
     /// <summary>Frees the lock if this object holds it (a lock taken over after its hold ran out is left to its new holder).</summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ReleaseCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ReleaseCoreAsync(CancellationToken cancellationToken)
+    {
         IReadOnlyList<HolderRow> holders;
         try
         {
@@ -88,6 +124,19 @@ public sealed class StoreLock(IClickHouseStore store, string name, TimeSpan hold
     /// object no longer holds the lock (released, or taken over after its hold ran out).
     /// </summary>
     public async Task<bool> RenewAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await RenewCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<bool> RenewCoreAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<HolderRow> holders;
         try

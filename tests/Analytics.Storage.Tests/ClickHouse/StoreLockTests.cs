@@ -41,7 +41,7 @@ public sealed class StoreLockTests
         var hold = TimeSpan.FromSeconds(2);
         var leases = new[] { new StoreLock(first, "renewed", hold), new StoreLock(second, "renewed", hold), new StoreLock(third, "renewed", hold) };
 
-        // All at once: the engine lets one create the table.
+        // All at once: one takes it (in one process the gate orders them; across processes, the engine's CREATE does).
         var taken = await Task.WhenAll(leases.Select(lease => Task.Run(() => lease.TryAcquireAsync(CancellationToken.None))));
         var leader = leases[Assert.Single(Enumerable.Range(0, 3), index => taken[index])];
         var others = leases.Where(lease => lease != leader).ToList();
