@@ -127,6 +127,35 @@ public sealed class JiraSyncTests
     }
 
     [Fact]
+    public async Task After_a_service_mapping_changes_a_re_read_incident_replaces_its_row_under_the_new_service()
+    {
+        await using var scenario = await JiraScenario.CreateAsync();
+        var issues = JiraScenario.Issues();
+        scenario.Jira.Issues.AddRange(issues);
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-OPS-2' AND service = 'checkout-web'"));
+
+        // Component checkout now maps to payments-api, and OPS-2 is edited, so the next run reads it again.
+        scenario.Host.Configuration[$"{IngestSources.Section}:{JiraScenario.SourceName}:Services:checkout"] = "payments-api";
+        issues[1].Summary = "Slow basket page (all regions)";
+        issues[1].Updated = PagerDutyScenario.At(20, 9, 0);
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        var run = await scenario.RunAsync();
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal(1, run.RowsPerTable["incidents"]);
+        // One row per incident, with or without FINAL: the row under checkout-web was replaced, not kept beside the new one.
+        Assert.Equal(2, await scenario.Host.CountAsync("incidents FINAL"));
+        Assert.Equal(2, await scenario.Host.CountAsync("incidents"));
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents", "incident_id = 'jira-OPS-2' AND service = 'payments-api' AND title = 'Slow basket page (all regions)'"));
+        await scenario.Host.EngineStore.RefreshStaleAsync();
+        var figures = await StoredFigures.Dora(scenario.Host).SummariesAsync(new DoraRequest(From, To));
+        Assert.Equal((1L, 1L), (figures.Organisation.RecoveryTime.Resolved, figures.Organisation.RecoveryTime.Open));
+        Assert.Equal(1L, figures.Teams.Single(team => team.Team == "payments").RecoveryTime.Open);
+        Assert.Equal(0L, figures.Teams.SingleOrDefault(team => team.Team == "checkout")?.RecoveryTime.Open ?? 0);
+    }
+
+    [Fact]
     public async Task An_unchanged_resync_writes_nothing_and_costs_one_search_per_resource()
     {
         await using var scenario = await JiraScenario.CreateAsync();
