@@ -142,17 +142,8 @@ public sealed class JiraSyncTests
         scenario.Clock.Advance(TimeSpan.FromHours(1));
         var run = await scenario.RunAsync();
 
-        Assert.True(run.Succeeded, run.Error);
-        Assert.Equal(1, run.RowsPerTable["incidents"]);
-        // One row per incident, with or without FINAL: the row under checkout-web was replaced, not kept beside the new one.
-        Assert.Equal(2, await scenario.Host.CountAsync("incidents FINAL"));
-        Assert.Equal(2, await scenario.Host.CountAsync("incidents"));
-        Assert.Equal(1, await scenario.Host.CountAsync("incidents", "incident_id = 'jira-OPS-2' AND service = 'payments-api' AND title = 'Slow basket page (all regions)'"));
-        await scenario.Host.EngineStore.RefreshStaleAsync();
-        var figures = await StoredFigures.Dora(scenario.Host).SummariesAsync(new DoraRequest(From, To));
-        Assert.Equal((1L, 1L), (figures.Organisation.RecoveryTime.Resolved, figures.Organisation.RecoveryTime.Open));
-        Assert.Equal(1L, figures.Teams.Single(team => team.Team == "payments").RecoveryTime.Open);
-        Assert.Equal(0L, figures.Teams.SingleOrDefault(team => team.Team == "checkout")?.RecoveryTime.Open ?? 0);
+        await MovedIncident.AssertReplacedAsync(scenario.Host, run, "jira-OPS-2", "payments-api", incidents: 2, new DoraRequest(From, To), (1, 1), "payments", "checkout");
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents", "incident_id = 'jira-OPS-2' AND title = 'Slow basket page (all regions)'"));
     }
 
     [Fact]

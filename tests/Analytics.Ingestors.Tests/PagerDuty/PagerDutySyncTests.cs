@@ -62,25 +62,8 @@ public sealed class PagerDutySyncTests
         scenario.Clock.Advance(TimeSpan.FromHours(1));
         var run = await scenario.RunAsync();
 
-        Assert.True(run.Succeeded, run.Error);
-        Assert.Equal(1, run.RowsPerTable["incidents"]);
-        // One row per incident, read with or without FINAL: the old row under checkout-web is gone, not kept beside the new one.
-        Assert.Equal(3, await scenario.Host.CountAsync("incidents FINAL"));
-        Assert.Equal(3, await scenario.Host.CountAsync("incidents"));
-        Assert.Equal(["payments-api"], await ServicesOfAsync(scenario.Host, "pagerduty-P2B"));
-        // The figures: the open incident is payments' (payments-api's team) and counts once for the organisation.
-        await scenario.Host.EngineStore.RefreshStaleAsync();
-        var figures = await StoredFigures.Dora(scenario.Host).SummariesAsync(April);
-        Assert.Equal((2L, 1L), (figures.Organisation.RecoveryTime.Resolved, figures.Organisation.RecoveryTime.Open));
-        Assert.Equal(1L, figures.Teams.Single(team => team.Team == "payments").RecoveryTime.Open);
-        Assert.Equal(0L, figures.Teams.SingleOrDefault(team => team.Team == "checkout")?.RecoveryTime.Open ?? 0);
+        await MovedIncident.AssertReplacedAsync(scenario.Host, run, "pagerduty-P2B", "payments-api", incidents: 3, April, (2, 1), "payments", "checkout");
     }
-
-    private static async Task<IReadOnlyList<string>> ServicesOfAsync(IngestTestHost host, string incidentId) =>
-        [.. (await host.EngineStore.QueryAsync<ServiceRow>("SELECT service FROM incidents WHERE incident_id = {id:String} ORDER BY service",
-            Analytics.Storage.ClickHouse.QueryParameters.From(("id", incidentId)))).Select(row => row.Service)];
-
-    private sealed record ServiceRow(string Service);
 
     [Fact]
     public async Task Pages_are_read_by_offset_until_PagerDuty_says_no_more()
