@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
 
 namespace Analytics.Ingestors.Csv;
@@ -10,40 +11,14 @@ namespace Analytics.Ingestors.Csv;
 /// Such an event is refused, naming the field that changed. When the writer's source is given (pushes), an id another
 /// source already stored is refused too: one source cannot replace another's events. Pulled incidents (PagerDuty, Jira)
 /// are what the source says now, so for them the same rule replaces instead of refusing: when a run's rows are
-/// published, the rows they supersede are deleted (<see cref="DeleteSupersededAsync"/>).
+/// published, the rows they supersede are deleted (<see cref="EventKey.DeleteSupersededAsync"/>).
 /// </summary>
-public sealed record StoredEventIdentity(string Table, string IdColumn, string GroupColumn, string StartColumn)
+public sealed record StoredEventIdentity(string Table, string IdColumn, string GroupColumn, string StartColumn) : EventKey(Table, IdColumn, GroupColumn, StartColumn)
 {
     public static readonly StoredEventIdentity Deployments = new(DeploymentEvent.Table, "deployment_id", "service", "started_at");
-    public static readonly StoredEventIdentity Incidents = new(IncidentEvent.Table, "incident_id", "service", "started_at");
+    // The same key as the pulled incidents are replaced by (EventKey), refused instead when imported or pushed.
+    public static new readonly StoredEventIdentity Incidents = new(EventKey.Incidents.Table, EventKey.Incidents.IdColumn, EventKey.Incidents.GroupColumn, EventKey.Incidents.StartColumn);
     public static readonly StoredEventIdentity ServiceRequests = new(ServiceRequestEvent.Table, "request_id", "team", "requested_at");
-
-    /// <summary>
-    /// The identities whose re-read rows replace the stored ones when a pulled run publishes (<see cref="DeleteSupersededAsync"/>):
-    /// incidents, which a source maps to exactly one service. Not deployments: one id may stand for several services at
-    /// once (a workflow run deploying a monorepo's services), and a run that re-reads one of them must not drop the others.
-    /// </summary>
-    public static readonly IReadOnlyList<StoredEventIdentity> ReplacedWhenPulled = [Incidents];
-
-    /// <summary>The identity of event table <paramref name="table"/> if a pulled re-read replaces its rows (<see cref="ReplacedWhenPulled"/>); else null.</summary>
-    public static StoredEventIdentity? ReplacingIn(string table) => ReplacedWhenPulled.FirstOrDefault(identity => identity.Table == table);
-
-    /// <summary>
-    /// After a run's rows were copied from <paramref name="stagingTable"/> into the event table: deletes the stored rows
-    /// they supersede, those with an id and source of the run's rows but another group or start day (a service mapping
-    /// changed, an incident's start moved), which the sort key alone would keep beside the new row. Run after the copy,
-    /// so a reader never misses the event, and safe to repeat: a run killed between the two is finished by the next
-    /// run of its source (<see cref="Runs.RunStaging.RecoverAsync"/>), which copies and deletes again.
-    /// </summary>
-    public Task DeleteSupersededAsync(IClickHouseStore store, string stagingTable, CancellationToken cancellationToken)
-    {
-        var staged = ClickHouseText.QuoteIdentifier(stagingTable);
-        return store.ExecuteAsync(
-            $"DELETE FROM {ClickHouseText.QuoteIdentifier(Table)} " +
-            $"WHERE ({IdColumn}, source) IN (SELECT {IdColumn}, source FROM {staged}) " +
-            $"AND ({IdColumn}, source, {GroupColumn}, toDate({StartColumn})) NOT IN (SELECT {IdColumn}, source, {GroupColumn}, toDate({StartColumn}) FROM {staged})",
-            cancellationToken: cancellationToken);
-    }
 
     private sealed record StoredRow(string Id, string GroupValue, string StartDay, string SourceValue);
 
