@@ -65,7 +65,7 @@ public sealed record IncidentEvent(
     string IncidentId, string Service, string Severity, string Title, DateTimeOffset StartedAt, DateTimeOffset? ResolvedAt,
     string CausedByDeploymentId, string Url)
 {
-    public const string Table = "incidents";
+    public const string Table = Runs.EventKey.IncidentsTable;
 
     public static readonly string[] Severities = ["sev1", "sev2", "sev3", "sev4", "sev5"];
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Ingestors.Runs;
 using Analytics.Storage.ClickHouse;
 
 namespace Analytics.Ingestors.Csv;
@@ -8,12 +9,15 @@ namespace Analytics.Ingestors.Csv;
 /// identified by its sort key, (group, start day, id) — e.g. (service, toDate(started_at), deployment_id) — so an
 /// event re-sent with the same id but another service or start day would land beside the old row, not on it.
 /// Such an event is refused, naming the field that changed. When the writer's source is given (pushes), an id another
-/// source already stored is refused too: one source cannot replace another's events.
+/// source already stored is refused too: one source cannot replace another's events. Pulled incidents (PagerDuty, Jira)
+/// are what the source says now, so for them the same rule replaces instead of refusing: when a run's rows are
+/// published, the rows they supersede are deleted (<see cref="EventKey.DeleteSupersededAsync"/>).
 /// </summary>
-public sealed record StoredEventIdentity(string Table, string IdColumn, string GroupColumn, string StartColumn)
+public sealed record StoredEventIdentity(string Table, string IdColumn, string GroupColumn, string StartColumn) : EventKey(Table, IdColumn, GroupColumn, StartColumn)
 {
     public static readonly StoredEventIdentity Deployments = new(DeploymentEvent.Table, "deployment_id", "service", "started_at");
-    public static readonly StoredEventIdentity Incidents = new(IncidentEvent.Table, "incident_id", "service", "started_at");
+    // The same key as the pulled incidents are replaced by (EventKey), refused instead when imported or pushed.
+    public static new readonly StoredEventIdentity Incidents = new(EventKey.Incidents.Table, EventKey.Incidents.IdColumn, EventKey.Incidents.GroupColumn, EventKey.Incidents.StartColumn);
     public static readonly StoredEventIdentity ServiceRequests = new(ServiceRequestEvent.Table, "request_id", "team", "requested_at");
 
     private sealed record StoredRow(string Id, string GroupValue, string StartDay, string SourceValue);

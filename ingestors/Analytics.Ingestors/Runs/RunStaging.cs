@@ -20,6 +20,8 @@ namespace Analytics.Ingestors.Runs;
 /// tables a run is publishing before the first copy, so a process killed during the copies (seconds at most) is
 /// finished by the next run of the source, which copies what is left before anything else (rows carry natural
 /// keys in ReplacingMergeTree tables: copying one twice adds nothing a FINAL read or a derived table would count).
+/// Each copy of the incidents table is followed by the deletion of the rows it supersedes (an incident re-read under another
+/// service or start day, <see cref="EventKey.DeleteSupersededAsync"/>); a recovery repeats both.
 /// </para>
 /// </remarks>
 /// <param name="recordPublishing">Records in the catalog which tables the run is about to publish (before the first copy).</param>
@@ -114,6 +116,11 @@ public sealed partial class RunStaging(IClickHouseStore store, int runId, Func<I
             await store.ExecuteAsync(
                 $"INSERT INTO {Quote(table)} SELECT * FROM {staging} SETTINGS {TsvRowWriter.PartitionLimit.Key} = {TsvRowWriter.PartitionLimit.Value}",
                 cancellationToken: cancellationToken);
+            // A re-read incident replaces its old row even when its service or start day changed (the sort key would keep both).
+            if (EventKey.ReplacingIn(table) is { } identity)
+            {
+                await identity.DeleteSupersededAsync(store, StagingTable(table, runId), cancellationToken);
+            }
             await store.ExecuteAsync($"DROP TABLE {staging}", cancellationToken: cancellationToken);
         }
     }

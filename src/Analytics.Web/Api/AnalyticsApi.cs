@@ -66,7 +66,7 @@ public static class AnalyticsApi
         : Results.Problem($"There is no DORA tier table for '{tiers}'; tiers= takes {string.Join(", ", DoraTierTables.Years)}.", statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>A 400 for an unknown tier year or lead-time unit or a period that ends before it starts; null when all are fine.</summary>
-    private static IResult? Invalid(Period period, string? tiers, string? leadTimeUnit) =>
+    internal static IResult? Invalid(Period period, string? tiers, string? leadTimeUnit) =>
         UnknownTiers(tiers)
         ?? (leadTimeUnit is not null && LeadTimeUnit.Parse(leadTimeUnit) is null
             ? Results.Problem($"There is no lead-time unit '{leadTimeUnit}'; leadTimeUnit= takes {LeadTimeUnit.Choices}.", statusCode: StatusCodes.Status400BadRequest)

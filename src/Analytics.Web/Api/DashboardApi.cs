@@ -15,7 +15,8 @@ public static class DashboardApi
         return endpoints;
     }
 
-    private static async Task<IResult> ExportAsync(string name, string file, string? days, string? team, string? tiers, DashboardCatalog catalog, DashboardQueries queries,
+    /// <param name="leadTimeUnit">commit or pull-request (?leadTimeUnit=, as the page's toggle); else the configured one. The file names the unit used.</param>
+    private static async Task<IResult> ExportAsync(string name, string file, string? days, string? team, string? tiers, string? leadTimeUnit, DashboardCatalog catalog, DashboardQueries queries,
         Storage.Catalog.CatalogLookups teams, DoraTierChoice tierChoice, TimeProvider clock, CancellationToken cancellationToken)
     {
         DashboardDefinition? definition;
@@ -43,11 +44,12 @@ public static class DashboardApi
             return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);
         }
         var period = Period.Resolve(null, null, Period.DaysFromQuery(days, definition.DefaultDays), clock);
-        if (AnalyticsApi.UnknownTiers(tiers) is { } unknown)
+        if (AnalyticsApi.Invalid(period, tiers, leadTimeUnit) is { } invalid)
         {
-            return unknown;
+            return invalid;
         }
-        var data = await queries.LoadAsync(definition with { Panels = [panel] }, new DoraRequest(period.From, period.To, team), cancellationToken, tiers: tierChoice.For(tiers));
+        var request = new DoraRequest(period.From, period.To, team) { LeadTimeUnit = Core.Dora.LeadTimeUnit.Parse(leadTimeUnit) };
+        var data = await queries.LoadAsync(definition with { Panels = [panel] }, request, cancellationToken, tiers: tierChoice.For(tiers));
         return PanelExports.Export(data, panel, extension) is { } export
             ? Results.File(export.Content, export.ContentType, $"{name}-{panelId}-{period.From:yyyyMMdd}-{period.To:yyyyMMdd}.{extension}")
             : Results.Problem($"A {panel.Kind} panel cannot be exported as {extension}.", statusCode: StatusCodes.Status404NotFound);

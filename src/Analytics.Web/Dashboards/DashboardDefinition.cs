@@ -59,5 +59,8 @@ public static class PanelKinds
         ["incidents_resolved"] = point => point.IncidentsResolved,
     };
 
+    /// <summary>The series metrics that are lead times, whose value depends on the lead-time unit (titles name it).</summary>
+    public static readonly IReadOnlyList<string> LeadTimeMetrics = ["lead_time_median_hours"];
+
     public static readonly IReadOnlyList<string> Charts = ["column", "line"];
 }

@@ -63,6 +63,7 @@ public static class Extensions
         var figures = app.MapGroup("").WithQueryLimits().WithDemoStoreHeader().RequireAuthorization(AnalyticsPolicies.Figures);
         figures.MapAnalyticsApi();
         figures.MapSeriesApi();
+        figures.MapRowsApi();
         figures.MapSpaceApi();
         figures.MapDashboardApi();
         figures.MapReportApi();
@@ -74,7 +75,7 @@ public static class Extensions
     /// <summary>Blazor Server and Radzen.</summary>
     private static IServiceCollection AddComponentServices(this IServiceCollection services)
     {
-        // The team page persists its prerendered figures (up to 3 × 500 drill-down rows) into the page; the circuit
+        // The team page persists its prerendered figures (and the first page of each drill-down grid) into the page; the circuit
         // receives them in its first message, which SignalR caps at 32 KB by default.
         services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(options => options.MaximumReceiveMessageSize = 4 * 1024 * 1024);

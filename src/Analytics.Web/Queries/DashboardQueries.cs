@@ -13,9 +13,7 @@ public sealed record DashboardData(
     DoraResult? Dora,
     IReadOnlyDictionary<Granularity, IReadOnlyList<DoraSeriesPoint>> Series,
     PullRequestCycleTime? CycleTime,
-    IReadOnlyList<DeploymentRow> Deployments,
-    IReadOnlyList<ChangeRow> Changes,
-    IReadOnlyList<IncidentRow> Incidents,
+    DrillDownPages? Rows,
     PlatformFigures Platform)
 {
     /// <summary>The summary the key cards show: the team's on a team dashboard, else the organisation's.</summary>
@@ -70,9 +68,7 @@ public sealed class DashboardQueries(
         var cycleTime = kinds.Contains(PanelKinds.CycleTime) ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(request.Team ?? "") : null;
         var drill = kinds.Contains(PanelKinds.DrillDown);
         return new DashboardData(definition, request, result, series, cycleTime,
-            drill ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
-            drill ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
-            drill ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [],
+            drill ? await DrillDownPages.LoadAsync(drillDown, request, dora.LeadTimeUnitOf(request), cancellationToken) : null,
             await PlatformAsync(kinds, request, roiInputs ?? new RoiInputs(), cancellationToken))
         {
             LeadTimeUnit = dora.LeadTimeUnitOf(request),

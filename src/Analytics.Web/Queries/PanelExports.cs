@@ -64,7 +64,10 @@ public static class PanelExports
         var value = PanelKinds.SeriesMetrics[panel.Metric!];
         var plot = new Plot();
         plot.Font.Set(FontName);
-        plot.Title($"{panel.Title} — {data.Request.Team ?? "organisation"}");
+        // A lead-time chart says what one sample is, as the page's card does: the unit changes the figure.
+        plot.Title(panel.Metric is { } metric && PanelKinds.LeadTimeMetrics.Contains(metric)
+            ? $"{panel.Title} ({Figures.LeadTimeUnitText(data.LeadTimeUnit)}) — {data.Request.Team ?? "organisation"}"
+            : $"{panel.Title} — {data.Request.Team ?? "organisation"}");
         var positions = Enumerable.Range(0, points.Count).Select(i => (double)i).ToArray();
         var values = points.Select(value).ToArray();
         var whole = Colors.C0;
@@ -125,11 +128,12 @@ public static class PanelExports
     private static string SeriesCsv(DashboardData data, PanelDefinition panel)
     {
         var value = PanelKinds.SeriesMetrics[panel.Metric!];
-        var csv = new StringBuilder($"bucket,team,{panel.Metric},partial\n");
+        // lead_time_unit: what a lead-time sample of the series is (commit or pull-request), on every row as DoraCsv writes it.
+        var csv = new StringBuilder($"bucket,team,{panel.Metric},partial,lead_time_unit\n");
         foreach (var point in data.SeriesFor(panel.Granularity))
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{point.Bucket:yyyy-MM-dd},{(point.Team == "" ? "organisation" : point.Team)},{value(point)?.ToString(CultureInfo.InvariantCulture) ?? ""},{(point.Partial ? "true" : "false")}\n");
+                $"{point.Bucket:yyyy-MM-dd},{(point.Team == "" ? "organisation" : point.Team)},{value(point)?.ToString(CultureInfo.InvariantCulture) ?? ""},{(point.Partial ? "true" : "false")},{data.LeadTimeUnit}\n");
         }
         return csv.ToString();
     }

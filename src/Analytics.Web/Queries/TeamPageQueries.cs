@@ -20,9 +20,7 @@ public sealed record TeamPageView(
     int TiersYear,
     DoraSummary? Summary,
     PullRequestCycleTime? CycleTime,
-    IReadOnlyList<DeploymentRow> Deployments,
-    IReadOnlyList<ChangeRow> Changes,
-    IReadOnlyList<IncidentRow> Incidents,
+    DrillDownPages? Rows,
     IReadOnlyList<DoraSummary> Services)
 {
     /// <summary>The lead-time unit asked for (?leadTimeUnit=); null = the configured one. The summary names the unit used.</summary>
@@ -63,7 +61,7 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
     {
         Loads.Add(1, new KeyValuePair<string, object?>("team", team));
         var period = Period.Resolve(null, null, days, clock);
-        var unknown = new TeamPageView(team, days, tiers.Year, null, null, [], [], [], []) { LeadTimeUnit = leadTimeUnit, Service = service };
+        var unknown = new TeamPageView(team, days, tiers.Year, null, null, null, []) { LeadTimeUnit = leadTimeUnit, Service = service };
         if (!await catalog.IsKnownTeamAsync(team, cancellationToken))
         {
             return unknown;
@@ -89,9 +87,8 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
         var series = (await dora.SeriesAsync(request, Granularity.Week, cancellationToken)).Where(point => point.Team == (service ?? team)).ToList();
         var cycleTime = service is null ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(team) : null;
         return new TeamPageView(team, days, tiers.Year, summary, cycleTime,
-            withRows ? await drillDown.DeploymentsAsync(request, cancellationToken: cancellationToken) : [],
-            withRows ? await drillDown.ChangesAsync(request, cancellationToken: cancellationToken) : [],
-            withRows ? await drillDown.IncidentsAsync(request, cancellationToken: cancellationToken) : [],
+            // The first page of each grid only: the grids read further pages as they are shown (DrillDownTabs).
+            withRows ? await DrillDownPages.LoadAsync(drillDown, request, summary.LeadTime.Unit, cancellationToken) : null,
             service is null ? services : [])
         {
             LeadTimeUnit = leadTimeUnit,

@@ -48,9 +48,13 @@ public static class DashboardUrls
     public static string DashboardUrl(string name, string? team = null, int? days = null, string? tiers = null, string? leadTimeUnit = null) =>
         Query($"{DashboardsBasePath}/{Segment(name)}", ("team", team), ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
 
-    /// <summary>A dashboard panel as a file: api/dashboards/leadership/panels/lead-time.png?days=365&amp;team=…&amp;tiers=….</summary>
-    public static string PanelExportUrl(string dashboard, string panel, string extension, int days, string? team = null, string? tiers = null) =>
-        Query($"{DashboardsApiBasePath}/{Segment(dashboard)}/panels/{Segment(panel)}.{extension}", ("days", Number(days)), ("team", team), ("tiers", tiers));
+    /// <summary>
+    /// A dashboard panel as a file: api/dashboards/leadership/panels/lead-time.png?days=365&amp;team=…&amp;tiers=…&amp;leadTimeUnit=…, the
+    /// lead-time unit the page shows (null: the configured one), so the file draws what the page does.
+    /// </summary>
+    public static string PanelExportUrl(string dashboard, string panel, string extension, int days, string? team = null, string? tiers = null, string? leadTimeUnit = null) =>
+        Query($"{DashboardsApiBasePath}/{Segment(dashboard)}/panels/{Segment(panel)}.{extension}", ("days", Number(days)), ("team", team), ("tiers", tiers),
+            ("leadTimeUnit", leadTimeUnit));
 
     /// <summary>The monthly leadership report of a month (?month=2026-10&amp;tiers=2021); without one, the last whole month.</summary>
     public static string MonthlyReportUrl(DateOnly? month = null, string? tiers = null) =>

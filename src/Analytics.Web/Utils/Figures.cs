@@ -18,6 +18,9 @@ public static class Figures
 
     public static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
+    /// <summary>What one lead-time sample is, as the cards and exported chart titles say it: "per commit" or "per pull request".</summary>
+    public static string LeadTimeUnitText(string unit) => unit == Analytics.Core.Dora.LeadTimeUnit.PullRequest ? "per pull request" : "per commit";
+
     /// <summary>A deployment-frequency tier in words: no deployments in the window is said so, not ranked.</summary>
     public static string DeploymentFrequencyTier(Analytics.Core.Dora.DeploymentFrequencyFigure figure) =>
         figure.Tier?.ToString() ?? (figure.Deployments == 0 ? "no deployments in window" : "no sample");

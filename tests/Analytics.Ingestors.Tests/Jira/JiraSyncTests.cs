@@ -127,6 +127,26 @@ public sealed class JiraSyncTests
     }
 
     [Fact]
+    public async Task After_a_service_mapping_changes_a_re_read_incident_replaces_its_row_under_the_new_service()
+    {
+        await using var scenario = await JiraScenario.CreateAsync();
+        var issues = JiraScenario.Issues();
+        scenario.Jira.Issues.AddRange(issues);
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-OPS-2' AND service = 'checkout-web'"));
+
+        // Component checkout now maps to payments-api, and OPS-2 is edited, so the next run reads it again.
+        scenario.Host.Configuration[$"{IngestSources.Section}:{JiraScenario.SourceName}:Services:checkout"] = "payments-api";
+        issues[1].Summary = "Slow basket page (all regions)";
+        issues[1].Updated = PagerDutyScenario.At(20, 9, 0);
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        var run = await scenario.RunAsync();
+
+        await MovedIncident.AssertReplacedAsync(scenario.Host, run, "jira-OPS-2", "payments-api", incidents: 2, new DoraRequest(From, To), (1, 1), "payments", "checkout");
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents", "incident_id = 'jira-OPS-2' AND title = 'Slow basket page (all regions)'"));
+    }
+
+    [Fact]
     public async Task An_unchanged_resync_writes_nothing_and_costs_one_search_per_resource()
     {
         await using var scenario = await JiraScenario.CreateAsync();

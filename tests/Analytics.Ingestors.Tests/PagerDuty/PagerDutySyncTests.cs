@@ -50,6 +50,22 @@ public sealed class PagerDutySyncTests
     }
 
     [Fact]
+    public async Task After_a_service_mapping_changes_a_re_read_incident_replaces_its_row_under_the_new_service()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync();
+        scenario.PagerDuty.Incidents.AddRange(PagerDutyScenario.Incidents());
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'pagerduty-P2B' AND service = 'checkout-web'"));
+
+        // Checkout web's incidents now belong to payments-api; P2B, still open, is read again by the next run.
+        scenario.Host.Configuration[$"{IngestSources.Section}:{PagerDutyScenario.SourceName}:Services:Checkout web"] = "payments-api";
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        var run = await scenario.RunAsync();
+
+        await MovedIncident.AssertReplacedAsync(scenario.Host, run, "pagerduty-P2B", "payments-api", incidents: 3, April, (2, 1), "payments", "checkout");
+    }
+
+    [Fact]
     public async Task Pages_are_read_by_offset_until_PagerDuty_says_no_more()
     {
         await using var scenario = await PagerDutyScenario.CreateAsync(new Dictionary<string, string?> { ["PageSize"] = "2", ["ChangeEvents"] = "false" });

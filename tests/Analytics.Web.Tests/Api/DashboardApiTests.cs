@@ -60,6 +60,53 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
     }
 
     [Fact]
+    public async Task Exports_follow_the_lead_time_unit_in_their_address_and_name_it()
+    {
+        var panel = Panel("lead-time");
+        var perCommit = await app.Http.GetSeriesCsvAsync("leadership", panel.Id, 365);
+        var perPullRequest = PanelExportClient.ParseSeries(await app.Http.GetStringAsync(PanelExportClient.Address("leadership", panel.Id, "csv", 365, leadTimeUnit: "pull-request")));
+
+        Assert.Equal($"bucket,team,{panel.Metric},partial,lead_time_unit", perPullRequest.Header);
+        Assert.All(perCommit.Rows, row => Assert.Equal("commit", row.LeadTimeUnit));
+        Assert.All(perPullRequest.Rows, row => Assert.Equal("pull-request", row.LeadTimeUnit));
+        Assert.NotEqual(perCommit.Rows.Select(row => row.Value), perPullRequest.Rows.Select(row => row.Value));
+        // The values are the per-pull-request series', bucket by bucket.
+        var period = Period.Resolve(null, null, 365, TimeProvider.System);
+        var series = await app.Http.GetFromJsonAsync<Analytics.Web.Api.DoraSeriesAnswer>(
+            $"api/dora/series?{DoraApiClient.Query(period.From, period.To)}&granularity=month&leadTimeUnit=pull-request", DoraApiClient.Json);
+        Assert.Equal(series!.Points.Where(point => point.Team == "").Select(point => point.LeadTimeMedian?.TotalHours),
+            perPullRequest.Rows.Select(row => row.Value), new ToleranceComparer(1e-9));
+
+        // The chart's title says the unit.
+        var svg = XDocument.Parse(await app.Http.GetStringAsync(PanelExportClient.Address("leadership", panel.Id, "svg", 365, leadTimeUnit: "pull-request")));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Single(svg.Descendants(ns + "text"), text => text.Value.Trim() == $"{panel.Title} (per pull request) — organisation");
+
+        // A table's CSV: the lead-time columns of the unit asked for, and the unit in its lead_time_unit column.
+        var teams = (await app.Http.GetStringAsync(PanelExportClient.Address("leadership", "teams", "csv", 365, leadTimeUnit: "pull-request"))).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unitColumn = Array.IndexOf(teams[0].Split(','), "lead_time_unit");
+        Assert.All(teams.Skip(1), line => Assert.Equal("pull-request", line.Split(',')[unitColumn]));
+
+        // The page showing per-pull-request lead time links its exports with that unit.
+        var html = new HtmlParser().ParseDocument(await app.Http.GetStringAsync("dashboards/leadership?days=365&leadTimeUnit=pull-request"));
+        var links = html.QuerySelectorAll("a[href*='/panels/']").Select(link => link.GetAttribute("href")!).ToList();
+        Assert.Contains(DashboardUrls.PanelExportUrl("leadership", panel.Id, "csv", 365, leadTimeUnit: "pull-request"), links);
+        Assert.All(links, link => Assert.Contains("leadTimeUnit=pull-request", link));
+
+        using var refused = await app.Http.GetAsync(PanelExportClient.Address("leadership", panel.Id, "csv", 365, leadTimeUnit: "story"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("There is no lead-time unit 'story'", await refused.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Hours computed two ways (SQL seconds, then in C#) agree to rounding; a missing value equals only a missing one.</summary>
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double?>
+    {
+        public bool Equals(double? x, double? y) => x is null || y is null ? x is null && y is null : Math.Abs(x.Value - y.Value) <= tolerance * Math.Max(1, Math.Abs(x.Value));
+
+        public int GetHashCode(double? value) => 0;
+    }
+
+    [Fact]
     public async Task Svg_export_writes_the_panel_title_and_one_marker_per_measured_bucket()
     {
         var panel = Panel("lead-time");
@@ -72,7 +119,7 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
         Assert.Equal(ns + "svg", svg.Root!.Name);
         Assert.Equal(("960", "400"), ((string?)svg.Root.Attribute("width"), (string?)svg.Root.Attribute("height")));
         var texts = svg.Descendants(ns + "text").ToList();
-        var title = Assert.Single(texts, text => text.Value.Trim() == $"{panel.Title} — organisation");
+        var title = Assert.Single(texts, text => text.Value.Trim() == $"{panel.Title} (per commit) — organisation");
         Assert.Equal("DejaVu Sans", (string?)title.Attribute("font-family"));
         // The axis labels are text too: the first bucket's month is among them, with "*" when it is partial, and the legend says what "*" means.
         var csv = await app.Http.GetSeriesCsvAsync("leadership", panel.Id, 365);
@@ -125,7 +172,7 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
 
         var csv = PanelExportClient.ParseSeries(await response.Content.ReadAsStringAsync());
 
-        Assert.Equal("bucket,team,deployments,partial", csv.Header);
+        Assert.Equal("bucket,team,deployments,partial,lead_time_unit", csv.Header);
         var first = new DateOnly(period.From.Year, period.From.Month, 1);
         var last = DateOnly.FromDateTime(period.To.AddDays(-1).UtcDateTime);
         var months = (last.Year - first.Year) * 12 + last.Month - first.Month + 1;
@@ -152,7 +199,7 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
 
         var csv = await app.Http.GetSeriesCsvAsync("team-lead", "deployments", days, team);
 
-        Assert.Equal("bucket,team,deployments,partial", csv.Header);
+        Assert.Equal("bucket,team,deployments,partial,lead_time_unit", csv.Header);
         var firstDay = DateOnly.FromDateTime(period.From.UtcDateTime);
         var monday = firstDay.AddDays(-(((int)firstDay.DayOfWeek + 6) % 7));
         var lastDay = DateOnly.FromDateTime(period.To.AddDays(-1).UtcDateTime);

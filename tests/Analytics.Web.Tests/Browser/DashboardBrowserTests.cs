@@ -150,7 +150,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
     private async Task AssertChartDrawsTheExportAsync(IPage page, DashboardDefinition definition, PanelDefinition panel, int days, string? team)
     {
         var csv = await app.Http.GetSeriesCsvAsync(definition.Name, panel.Id, days, team);
-        Assert.Equal($"bucket,team,{panel.Metric},partial", csv.Header);
+        Assert.Equal($"bucket,team,{panel.Metric},partial,lead_time_unit", csv.Header);
         var measured = csv.Measured;
         Assert.True(measured.Count >= 2, $"{panel.Id}: only {measured.Count} buckets with a value for {team ?? "the organisation"}");
 

@@ -80,7 +80,8 @@ public static class AppComponents
         {
             var current = page.Find($"[data-testid={grid}] .rz-pager-page.rz-state-active").TextContent.Trim();
             Assert.Equal(pageNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), current);
-            rows.AddRange(RowsShown(page, grid));
+            var shown = RowsShown(page, grid).ToList();
+            rows.AddRange(shown);
             var next = page.Find($"[data-testid={grid}] .rz-pager-next");
             if (next.HasAttribute("disabled"))
             {
@@ -89,7 +90,13 @@ public static class AppComponents
             Assert.True(pageNumber < 100, "the pager never reached its last page");
             next.Click();
             var expectedPage = (pageNumber + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            page.WaitForAssertion(() => Assert.Equal(expectedPage, page.Find($"[data-testid={grid}] .rz-pager-page.rz-state-active").TextContent.Trim()), RenderTimeout);
+            // The grids read each page from the server: wait for its rows, not only for the pager to move.
+            var previousFirst = string.Join("|", shown[0]);
+            page.WaitForAssertion(() =>
+            {
+                Assert.Equal(expectedPage, page.Find($"[data-testid={grid}] .rz-pager-page.rz-state-active").TextContent.Trim());
+                Assert.NotEqual(previousFirst, RowsShown(page, grid).Select(cells => string.Join("|", cells)).FirstOrDefault());
+            }, RenderTimeout);
         }
     }
 

@@ -134,7 +134,7 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
     }
 
     [Fact]
-    public async Task A_list_cut_at_the_limit_says_how_many_there_are()
+    public async Task A_long_list_pages_on_the_server_and_its_tab_counts_every_row()
     {
         var window = DefaultWindow();
         var summaries = (await Queries.SummariesAsync(new DoraRequest(window.From, window.To))).Teams;
@@ -146,10 +146,44 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
         var page = RenderTeam(context, team.Team, $"/teams/{team.Team}");
         Assert.Equal(window, WindowOf(page));
 
-        // The card says how many changes there were; the tab must not claim the first 500 are all of them.
-        Assert.Equal($"Changes ({Limit} of {changes})", TabLabels(page)[1]);
-        var deployments = team.DeploymentFrequency.Deployments;
-        Assert.Equal(deployments > Limit ? $"Deployments ({Limit} of {deployments})" : $"Deployments ({deployments})", TabLabels(page)[0]);
+        // The tab counts every change behind the card, not the rows the page carries.
+        Assert.Equal($"Changes ({changes})", TabLabels(page)[1]);
+        Assert.Equal($"Deployments ({team.DeploymentFrequency.Deployments})", TabLabels(page)[0]);
+
+        // The last page is read from the server: the slowest-first list's last rows, beyond any row the page came with.
+        page.FindAll("[data-testid=drill-down] [role=tab]")[1].Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=changes]")), RenderTimeout);
+        page.Find("[data-testid=changes] .rz-pager-last").Click();
+        var last = await DrillDown.ChangePageAsync(new DoraRequest(window.From, window.To, team.Team), (int)((changes - 1) / 25 * 25), 25);
+        Assert.Equal(changes, last.Total);
+        page.WaitForAssertion(() => Assert.Equal(last.Rows.Select(row => row.Sha[..Math.Min(10, row.Sha.Length)]),
+            page.FindAll("[data-testid=changes] tbody tr.rz-data-row td:first-child code").Select(code => code.TextContent)), RenderTimeout);
+    }
+
+    [Fact]
+    public async Task The_page_carries_the_first_page_of_each_grid_not_every_row_of_the_period()
+    {
+        var window = DefaultWindow();
+        var summaries = (await Queries.SummariesAsync(new DoraRequest(window.From, window.To))).Teams;
+        var team = summaries.MaxBy(summary => summary.LeadTime.Changes + summary.LeadTime.Excluded)!.Team;
+        var request = new DoraRequest(window.From, window.To, team);
+
+        // What the page persists for the interactive render: each grid's first page and its total.
+        var tiers = app.Services.GetRequiredService<Analytics.Web.Queries.DoraTierChoice>().Configured;
+        var view = await app.Services.GetRequiredService<Analytics.Web.Queries.TeamPageQueries>().LoadAsync(team, Period.DefaultDays, tiers);
+        Assert.NotNull(view.Rows);
+        Assert.Equal((await DrillDown.DeploymentsAsync(request, 25)).Select(row => row.DeploymentId), view.Rows.Deployments.Rows.Select(row => row.DeploymentId));
+        Assert.Equal((await DrillDown.ChangesAsync(request, 25)).Select(row => row.Sha), view.Rows.Changes!.Rows.Select(row => row.Sha));
+        Assert.True(view.Rows.Incidents.Rows.Count <= 25);
+        Assert.True(view.Rows.ChangesTotal > Limit);
+
+        // The page as a browser gets it: its persisted state (encrypted, so only its size can be read) is smaller than the
+        // 500 change rows alone it used to carry (besides 500 deployments and the incidents).
+        var html = await app.Http.GetStringAsync($"teams/{team}");
+        var state = System.Text.RegularExpressions.Regex.Match(html, "<!--Blazor-Server-Component-State:(.*?)-->", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(state.Success, "the page persists no state: the test would prove nothing");
+        var changeRows = System.Text.Json.JsonSerializer.Serialize(await DrillDown.ChangesAsync(request));
+        Assert.True(state.Groups[1].Length < changeRows.Length, $"the team page's persisted state is {state.Groups[1].Length} characters; the 500 change rows alone are {changeRows.Length}");
     }
 
     [Fact]
@@ -220,6 +254,34 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
         Assert.Equal(Figures.Duration(expected.Median), page.Find("[data-testid=lead-time] [data-testid=figure]").TextContent.Trim());
         Assert.StartsWith($"n = {expected.Changes} pull requests;", OverviewText.Normalise(page.Find("[data-testid=lead-time] p").TextContent));
         Assert.Equal(DashboardUrls.TeamUrl(team, 180, null, LeadTimeUnit.Commit), page.Find($"a[data-testid=lead-time-unit-{LeadTimeUnit.Commit}]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Under_lead_time_per_pull_request_the_changes_tab_lists_the_pull_requests_behind_the_figure()
+    {
+        var window = DefaultWindow();
+        var perPullRequest = (await Queries.SummariesAsync(new DoraRequest(window.From, window.To) { LeadTimeUnit = LeadTimeUnit.PullRequest })).Teams;
+        var summary = perPullRequest.Where(s => s.Team != TeamAttribution.Unassigned && s.LeadTime.Changes + s.LeadTime.Excluded is > 25 and <= 200)
+            .MaxBy(s => s.LeadTime.Changes)!;
+        var team = summary.Team;
+        var n = summary.LeadTime.Changes + summary.LeadTime.Excluded;
+        var perCommit = (await ExpectedAsync(team, window)).LeadTime;
+        Assert.NotEqual(perCommit.Changes + perCommit.Excluded, n); // else the right count proves nothing
+
+        await using var context = NewContext(app);
+        var page = RenderTeam(context, team, $"/teams/{team}?leadTimeUnit=pull-request");
+        Assert.Equal(window, WindowOf(page));
+
+        Assert.Equal($"Changes ({n})", TabLabels(page)[1]);
+        page.FindAll("[data-testid=drill-down] [role=tab]")[1].Click();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=changes]")), RenderTimeout);
+        Assert.Equal(["Repository", "Pull request", "First commit (UTC)", "Merged (UTC)", "First shipped by", "Lead time"],
+            page.FindAll("[data-testid=changes] thead th").Select(th => OverviewText.Normalise(th.TextContent)).Where(text => text.Length > 0));
+        var rows = page.ReadAllPages("changes");
+        var expected = await DrillDown.PullRequestChangePageAsync(new DoraRequest(window.From, window.To, team), 0, 1000);
+        Assert.Equal(n, expected.Total);
+        Assert.Equal(expected.Rows.Select(row => $"{row.Repository} #{row.Number}"), rows.Select(cells => $"{cells[0]} {cells[1].Split(' ')[0]}"));
+        Assert.Equal(summary.LeadTime.Excluded, rows.Count(cells => cells[5].StartsWith("excluded", StringComparison.Ordinal)));
     }
 
     private static (DateTimeOffset From, DateTimeOffset To) DefaultWindow()

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace Analytics.Web.Tests.Hosting;
 
-/// <summary>One bucket of a series panel's CSV export: bucket,team,&lt;metric&gt;,partial; an empty value is a bucket without a sample.</summary>
-public sealed record SeriesCsvRow(DateOnly Bucket, string Team, double? Value, bool Partial = false);
+/// <summary>
+/// One bucket of a series panel's CSV export: bucket,team,&lt;metric&gt;,partial,lead_time_unit; an empty value is a bucket
+/// without a sample.
+/// </summary>
+public sealed record SeriesCsvRow(DateOnly Bucket, string Team, double? Value, bool Partial = false, string LeadTimeUnit = "commit");
 
 /// <summary>A series panel's CSV export as read back: its header line and its rows in file order.</summary>
 public sealed record SeriesCsv(string Header, IReadOnlyList<SeriesCsvRow> Rows)
@@ -15,9 +18,13 @@ public sealed record SeriesCsv(string Header, IReadOnlyList<SeriesCsvRow> Rows)
 /// <summary>Reads the dashboard panel exports (GET /api/dashboards/{name}/panels/{panel}.{png|svg|csv}?days=&amp;team=).</summary>
 public static class PanelExportClient
 {
-    public static string Address(string dashboard, string panel, string extension, int? days = null, string? team = null)
+    public static string Address(string dashboard, string panel, string extension, int? days = null, string? team = null, string? leadTimeUnit = null)
     {
         var query = new List<string>();
+        if (leadTimeUnit is not null)
+        {
+            query.Add($"leadTimeUnit={leadTimeUnit}");
+        }
         if (days is { } d)
         {
             query.Add($"days={d.ToString(CultureInfo.InvariantCulture)}");
@@ -39,12 +46,13 @@ public static class PanelExportClient
         var rows = lines[1..^1].Select(line =>
         {
             var fields = line.Split(',');
-            Assert.True(fields.Length == 4 && fields[3] is "true" or "false", $"'{line}' is not bucket,team,value,partial");
+            Assert.True(fields.Length == 5 && fields[3] is "true" or "false" && fields[4] is "commit" or "pull-request", $"'{line}' is not bucket,team,value,partial,lead_time_unit");
             return new SeriesCsvRow(
                 DateOnly.ParseExact(fields[0], "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 fields[1],
                 fields[2] == "" ? null : double.Parse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture),
-                fields[3] == "true");
+                fields[3] == "true",
+                fields[4]);
         }).ToList();
         return new SeriesCsv(lines[0], rows);
     }

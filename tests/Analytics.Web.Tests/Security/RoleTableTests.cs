@@ -26,6 +26,9 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         /// <summary>survey-analyst or admin.</summary>
         Surveys,
 
+        /// <summary>team-lead (of the team asked for, or of every team) or admin: the rows behind the figures.</summary>
+        Rows,
+
         /// <summary>admin only.</summary>
         Admin,
 
@@ -64,6 +67,7 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         ["GET /api/dora/series"] = (Access.Figures, "/api/dora/series"),
         ["GET /api/teams/{team}/dora"] = (Access.Figures, "/api/teams/{team}/dora"),
         ["GET /api/dora/breakdown"] = (Access.Figures, "/api/dora/breakdown?by=service"),
+        ["GET /api/dora/rows"] = (Access.Rows, "/api/dora/rows?kind=deployments&limit=1"),
         ["GET /api/space/satisfaction"] = (Access.Surveys, "/api/space/satisfaction"),
         ["GET /api/space/activity"] = (Access.Figures, "/api/space/activity"),
         ["GET /api/space/collaboration"] = (Access.Figures, "/api/space/collaboration"),
@@ -149,6 +153,32 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         leadClient.Dispose();
     }
 
+    [Fact]
+    public async Task The_rows_API_answers_a_team_lead_for_their_team_only_as_the_team_page_shows_them()
+    {
+        await using var app = await StartLocalModeAsync();
+        var baseAddress = AnalyticsAppFixture.AddressOf(app);
+        var teams = await fixture.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync();
+        var (own, other) = (teams[0], teams[1]);
+        var lead = $"lead-{Guid.NewGuid():N}";
+        await fixture.Services.GetRequiredService<UserAccounts>().AddAsync(lead, LocalAccountPasswords.Hash(Password), [AnalyticsRoles.TeamLead], [own]);
+        var (leadClient, _) = await SignInClient.SignInAsync(baseAddress, lead, Password);
+        using var viewerClient = await ClientForAsync(baseAddress, AnalyticsRoles.Viewer);
+        using var adminClient = await ClientForAsync(baseAddress, AnalyticsRoles.Admin);
+
+        using (leadClient)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await leadClient.GetAsync($"api/dora/rows?kind=deployments&team={own}")).StatusCode);
+            var refused = await leadClient.GetAsync($"api/dora/rows?kind=deployments&team={other}");
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains($"team '{other}'", await refused.Content.ReadAsStringAsync());
+            // Every team's rows are not one team's lead's to see, as the organisation's drill-down is not.
+            Assert.Equal(HttpStatusCode.Forbidden, (await leadClient.GetAsync("api/dora/rows?kind=incidents")).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewerClient.GetAsync($"api/dora/rows?kind=deployments&team={own}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await adminClient.GetAsync("api/dora/rows?kind=incidents")).StatusCode);
+    }
+
     private static string Describe(string? person) => person switch { null => "no one", "" => "an account with no role", _ => person };
 
     /// <summary>What the table says <paramref name="person"/> should get at <paramref name="url"/>.</summary>
@@ -159,6 +189,7 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
             Access.Anyone => true,
             Access.Figures => person is { Length: > 0 },
             Access.Surveys => person is AnalyticsRoles.SurveyAnalyst or AnalyticsRoles.Admin,
+            Access.Rows => person is AnalyticsRoles.TeamLead or AnalyticsRoles.Admin,
             Access.Admin => person is AnalyticsRoles.Admin,
             _ => false,
         };

@@ -1,6 +1,7 @@
 -- The changes behind a team's lead time over [from, to) (team '' = every team): each commit whose first
 -- production deployment finished in the period, with its lead time and how it was linked. Same definition
 -- as dora/lead_time (negative lead times are listed with excluded = true). Slowest first.
+-- Paged: {limit:UInt32} rows from {offset:UInt32}; total_rows is how many rows there are in all (docs/dashboards.md, "Rows API").
 -- {by:String} and {unit:String} ('' = all): only the rows of that one team, service or repository, each row's unit as the
 -- figures' files have it (docs/metrics.md, "Breakdown by team, service or repository").
 -- A change's service is the one whose deployment shipped it, its repository the one it was made in (as in dora/lead_time.sql).
@@ -25,7 +26,8 @@ SELECT
     if({use_author_time:Bool}, f.authored_at, f.committed_at) AS committed_at,
     f.deployed_at AS deployed_at,
     dateDiff('millisecond', committed_at, f.deployed_at) / 1000.0 AS lead_seconds,
-    toBool(lead_seconds < 0) AS excluded
+    toBool(lead_seconds < 0) AS excluded,
+    count() OVER () AS total_rows
 FROM first_shipment AS f
 INNER JOIN
 (
@@ -37,4 +39,4 @@ INNER JOIN
     GROUP BY repository, sha
 ) AS c ON c.repository = f.repository AND c.sha = f.sha
 ORDER BY lead_seconds DESC, f.sha
-LIMIT {limit:UInt32}
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}

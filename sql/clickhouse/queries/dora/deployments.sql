@@ -1,6 +1,8 @@
 -- The production deployments behind a team's deployment frequency and change failure rate over [from, to)
 -- (team '' = every team): each with the evidence that makes it a failure, if any, and how many changes it
 -- shipped first. Newest first.
+-- {failed_only:Bool}: only those that caused a failure (the rows behind the change failure rate's numerator).
+-- Paged: {limit:UInt32} rows from {offset:UInt32}; total_rows is how many rows there are in all (docs/dashboards.md, "Rows API").
 -- {by:String} and {unit:String} ('' = all): only the rows of that one team, service or repository, each row's unit as the
 -- figures' files have it (docs/metrics.md, "Breakdown by team, service or repository").
 WITH
@@ -19,7 +21,8 @@ SELECT
     d.finished_at AS finished_at,
     d.url AS url,
     toBool(length(f.evidence) > 0) AS caused_failure,
-    f.evidence AS failure_evidence
+    f.evidence AS failure_evidence,
+    count() OVER () AS total_rows
 FROM
 (
     SELECT * FROM production_deployments
@@ -33,5 +36,6 @@ LEFT JOIN
     FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
     GROUP BY deployment_id
 ) AS f ON f.deployment_id = d.deployment_id
+WHERE NOT {failed_only:Bool} OR length(f.evidence) > 0
 ORDER BY d.finished_at DESC, d.deployment_id
-LIMIT {limit:UInt32}
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}

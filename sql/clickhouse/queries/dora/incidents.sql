@@ -1,6 +1,7 @@
 -- The incidents behind a team's recovery time over [from, to) (team '' = every team): those resolved in the
 -- period and those still open at its end (with their age at the end), and the deployment each is blamed on;
 -- {severities:Array(String)} as in dora/recovery_time.sql.
+-- Paged: {limit:UInt32} rows from {offset:UInt32}; total_rows is how many rows there are in all (docs/dashboards.md, "Rows API").
 -- {by:String} and {unit:String} ('' = all): only the rows of that one team, service or repository, each row's unit as the
 -- figures' files have it (docs/metrics.md, "Breakdown by team, service or repository").
 WITH
@@ -17,7 +18,8 @@ SELECT
     if(i.resolved_at IS NULL OR i.resolved_at >= {to:DateTime64(3, 'UTC')}, 'open', 'resolved') AS state,
     dateDiff('millisecond', i.started_at, if(state = 'open', {to:DateTime64(3, 'UTC')}, assumeNotNull(i.resolved_at))) / 1000.0 AS duration_seconds,
     if(i.caused_by_deployment_id != '', i.caused_by_deployment_id, ifNull(w.deployment_id, '')) AS blamed_deployment_id,
-    i.url AS url
+    i.url AS url,
+    count() OVER () AS total_rows
 FROM attributed_incidents AS i
 LEFT JOIN
 (
@@ -32,4 +34,4 @@ WHERE ({team:String} = '' OR i.team = {team:String})
   AND i.started_at < {to:DateTime64(3, 'UTC')}
   AND ((i.resolved_at >= {from:DateTime64(3, 'UTC')} AND i.resolved_at < {to:DateTime64(3, 'UTC')}) OR i.resolved_at IS NULL OR i.resolved_at >= {to:DateTime64(3, 'UTC')})
 ORDER BY i.started_at DESC, i.incident_id
-LIMIT {limit:UInt32}
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}

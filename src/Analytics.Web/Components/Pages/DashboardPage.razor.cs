@@ -106,5 +106,6 @@ public partial class DashboardPage
     /// <summary>This dashboard with another lead-time unit (the toggle), keeping team, period and benchmark year.</summary>
     private string UrlFor(string leadTimeUnit) => DashboardUrls.DashboardUrl(Name, Team, PeriodDays, Tiers, leadTimeUnit);
 
-    private string ExportAddress(PanelDefinition panel, string extension) => DashboardUrls.PanelExportUrl(Name, panel.Id, extension, PeriodDays, Team, Tiers);
+    private string ExportAddress(PanelDefinition panel, string extension) => DashboardUrls.PanelExportUrl(Name, panel.Id, extension, PeriodDays, Team, Tiers,
+        Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery));
 }

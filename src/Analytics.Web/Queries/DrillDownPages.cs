@@ -1,0 +1,37 @@
+using Analytics.Core.Dora;
+using Analytics.Storage.Metrics;
+
+namespace Analytics.Web.Queries;
+
+/// <summary>
+/// The first page of each drill-down grid (deployments, changes, incidents) and how many rows each has in all, for the
+/// request the figures were computed for. A page carries only these (persisted into it, docs/dashboards.md, "Rows API");
+/// the grids read further pages from the server (<see cref="DoraDrillDown"/>) through <see cref="Request"/>, the same
+/// SQL files /api/dora/rows answers from. Under lead time per pull request the changes are the pull requests behind the
+/// figure (<see cref="PullRequestChanges"/>), else the commits (<see cref="Changes"/>).
+/// </summary>
+public sealed record DrillDownPages(
+    DoraRequest Request,
+    string LeadTimeUnit,
+    DrillDownPage<DeploymentRow> Deployments,
+    DrillDownPage<ChangeRow>? Changes,
+    DrillDownPage<PullRequestChangeRow>? PullRequestChanges,
+    DrillDownPage<IncidentRow> Incidents)
+{
+    /// <summary>The rows a grid shows at once, and so the rows each page carries.</summary>
+    public const int PageSize = 25;
+
+    /// <summary>How many changes there are in all: pull requests or commits, as the lead-time unit says.</summary>
+    public long ChangesTotal => PullRequestChanges?.Total ?? Changes?.Total ?? 0;
+
+    /// <param name="leadTimeUnit">The unit the figures used (<see cref="DoraQueries.LeadTimeUnitOf(DoraRequest)"/>).</param>
+    public static async Task<DrillDownPages> LoadAsync(DoraDrillDown drillDown, DoraRequest request, string leadTimeUnit, CancellationToken cancellationToken = default)
+    {
+        var perPullRequest = leadTimeUnit == Core.Dora.LeadTimeUnit.PullRequest;
+        return new DrillDownPages(request, leadTimeUnit,
+            await drillDown.DeploymentPageAsync(request, 0, PageSize, cancellationToken: cancellationToken),
+            perPullRequest ? null : await drillDown.ChangePageAsync(request, 0, PageSize, cancellationToken),
+            perPullRequest ? await drillDown.PullRequestChangePageAsync(request, 0, PageSize, cancellationToken) : null,
+            await drillDown.IncidentPageAsync(request, 0, PageSize, cancellationToken));
+    }
+}
