@@ -170,7 +170,7 @@ public sealed class CsvImporter(
     {
         var (files, unrecognised) = Plan(path, kind);
         var report = await ImportAsync(files, source, skipInvalid, progress, cancellationToken);
-        return new CsvImportReport([.. unrecognised, .. report.Files]);
+        return report with { Files = [.. unrecognised, .. report.Files] };
     }
 
     /// <summary>
