@@ -1,4 +1,5 @@
 using Analytics.Ingestors.Csv;
+using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Push;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage;
@@ -33,6 +34,8 @@ public static class IngestServiceCollectionExtensions
         // Survey dates are days of the organisation's calendar ("Analytics:Metrics:TimeZone").
         services.AddMetricOptions(configuration);
         services.AddSurveyWaves(configuration);
+        // An import of commits or deployments links them (interchange files, docs/ingestion.md).
+        services.AddDeploymentLinking(configuration);
         services.AddSingleton<CsvImporter>();
         services.AddSingleton<IIngestSourceFactory, CsvFolderSourceFactory>();
         services.AddSourceKindSettings(CsvSourceSettings.KindSettings);

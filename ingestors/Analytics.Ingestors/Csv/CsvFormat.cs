@@ -8,10 +8,26 @@ namespace Analytics.Ingestors.Csv;
 
 /// <summary>
 /// What the formats of one import share: the event store, the catalog to check against and to write, the respondent
-/// hasher; <paramref name="Calendar"/> is the organisation's (MetricOptions.TimeZone).
+/// hasher; <paramref name="Calendar"/> is the organisation's (MetricOptions.TimeZone). <paramref name="Shipped"/> collects
+/// what the import wrote that deployment links depend on.
 /// </summary>
 internal sealed record CsvImportServices(
-    IClickHouseStore Store, CatalogLookups Lookups, CatalogUpserts Catalog, RespondentHasher Hasher, string Source, DateTimeOffset Now, MonthGrid Calendar, SurveyWaves Waves);
+    IClickHouseStore Store, CatalogLookups Lookups, CatalogUpserts Catalog, RespondentHasher Hasher, string Source, DateTimeOffset Now, MonthGrid Calendar, SurveyWaves Waves,
+    ShippedChanges Shipped);
+
+/// <summary>
+/// The services and repositories whose commits or deployments an import wrote: their production deployments are
+/// linked again to what they shipped once the import is done (DeploymentLinker), so the DORA lead time and the pull
+/// requests' deploy phase work from imported data alone.
+/// </summary>
+public sealed class ShippedChanges
+{
+    public SortedSet<string> Services { get; } = new(StringComparer.Ordinal);
+
+    public SortedSet<string> Repositories { get; } = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => Services.Count == 0 && Repositories.Count == 0;
+}
 
 /// <summary>A whole file cannot be imported, e.g. surveys without a configured salt.</summary>
 internal sealed class CsvFileProblemException(string reason) : Exception(reason);

@@ -1,6 +1,7 @@
 using Analytics.Core.Calendar;
 using Analytics.Core.Dora;
 using Analytics.Core.Space;
+using Analytics.Ingestors.Linking;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
 using Analytics.Storage.ClickHouse;
@@ -17,6 +18,9 @@ public enum CsvKind
     Surveys,
     ServiceRequests,
     Catalog,
+    Commits,
+    PullRequests,
+    Reviews,
 }
 
 /// <summary>Where and why a CSV input was refused.</summary>
@@ -38,16 +42,26 @@ public sealed record CsvFileReport(
     public bool HasErrors => Errors.Count > 0;
 }
 
-public sealed record CsvImportReport(IReadOnlyList<CsvFileReport> Files)
+/// <param name="LinkedRows">Rows written to deployment_commits by linking after the import; null when nothing it wrote needed linking.</param>
+public sealed record CsvImportReport(IReadOnlyList<CsvFileReport> Files, long? LinkedRows = null)
 {
     public IReadOnlyList<CsvError> Errors => Files.SelectMany(f => f.Errors).ToList();
 
     public bool HasErrors => Files.Any(f => f.HasErrors);
 
-    /// <summary>Rows written per ClickHouse table or catalog entity set.</summary>
-    public IReadOnlyDictionary<string, long> RowsPerTable => Files.Where(f => f.Target is not null)
-        .GroupBy(f => f.Target!)
-        .ToDictionary(g => g.Key, g => g.Sum(f => f.RowsImported));
+    /// <summary>Rows written per ClickHouse table or catalog entity set (and deployment_commits, when linking ran).</summary>
+    public IReadOnlyDictionary<string, long> RowsPerTable
+    {
+        get
+        {
+            var rows = Files.Where(f => f.Target is not null).GroupBy(f => f.Target!).ToDictionary(g => g.Key, g => g.Sum(f => f.RowsImported));
+            if (LinkedRows is { } linked)
+            {
+                rows["deployment_commits"] = linked;
+            }
+            return rows;
+        }
+    }
 }
 
 /// <summary>A file an import will read, and as what.</summary>
@@ -64,13 +78,14 @@ public sealed record CsvImportProgress(string Path, string Stage, int FileIndex,
 /// </summary>
 public sealed class CsvImporter(
     IClickHouseStore store, CatalogLookups lookups, CatalogUpserts catalog, CatalogMirrorSync mirror, RespondentHasher hasher, TimeProvider clock,
-    IOptions<MetricOptions> metricOptions, SurveyWaves waves)
+    IOptions<MetricOptions> metricOptions, SurveyWaves waves, DeploymentLinker linker)
 {
     /// <summary>In dependency order: a folder's files are imported catalog first (teams before the memberships naming them), then events.</summary>
     private static readonly Func<CsvFormat>[] Formats =
     [
         () => new TeamsCsvFormat(), () => new PeopleCsvFormat(), () => new MembershipsCsvFormat(), () => new TemplatesCsvFormat(),
         () => new ServicesCsvFormat(), () => new OwnershipsCsvFormat(), () => new ServiceTemplatesCsvFormat(),
+        () => new CommitsCsvFormat(), () => new PullRequestsCsvFormat(), () => new ReviewsCsvFormat(),
         () => new DeploymentsCsvFormat(), () => new IncidentsCsvFormat(), () => new SurveysCsvFormat(), () => new ServiceRequestsCsvFormat(),
     ];
 
@@ -129,6 +144,9 @@ public sealed class CsvImporter(
         CsvKind.Incidents => "incidents",
         CsvKind.Surveys => "surveys",
         CsvKind.ServiceRequests => "service-requests",
+        CsvKind.Commits => "commits",
+        CsvKind.PullRequests => "pull-requests",
+        CsvKind.Reviews => "reviews",
         _ => "catalog",
     };
 
@@ -152,33 +170,47 @@ public sealed class CsvImporter(
     {
         var (files, unrecognised) = Plan(path, kind);
         var report = await ImportAsync(files, source, skipInvalid, progress, cancellationToken);
-        return new CsvImportReport([.. unrecognised, .. report.Files]);
+        return report with { Files = [.. unrecognised, .. report.Files] };
     }
 
     /// <summary>
-    /// Imports planned files in order, then refreshes the catalog's ClickHouse mirror if any catalog rows were written.
-    /// Duplicated natural ids are caught across all the files of one call.
+    /// Imports planned files in order, then refreshes the catalog's ClickHouse mirror if any catalog rows were written,
+    /// then links the production deployments of the services whose commits or deployments were written to what they
+    /// shipped (as after a git or GitHub run). Duplicated natural ids are caught across all the files of one call.
     /// </summary>
     /// <param name="source">Written to the events' <c>source</c> column, e.g. the configured source's name.</param>
     public async Task<CsvImportReport> ImportAsync(
         IReadOnlyList<CsvPlannedFile> files, string source, bool skipInvalid, IProgress<CsvImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var batch = new CsvImportBatch();
+        var shipped = new ShippedChanges();
         var reports = new List<CsvFileReport>();
         for (var i = 0; i < files.Count; i++)
         {
             progress?.Report(new CsvImportProgress(files[i].Path, "checking", i, files.Count));
-            reports.Add(await ImportFileAsync(files[i], batch, source, skipInvalid, cancellationToken));
+            reports.Add(await ImportFileAsync(files[i], batch, Services(source, shipped), skipInvalid, cancellationToken));
             progress?.Report(new CsvImportProgress(files[i].Path, "done", i + 1, files.Count));
         }
         if (reports.Any(r => r.RowsImported > 0 && files.Single(f => f.Path == r.Path).IsCatalog))
         {
             await mirror.SyncAsync(cancellationToken);
         }
-        return new CsvImportReport(reports);
+        return new CsvImportReport(reports, await LinkAsync(shipped, cancellationToken));
     }
 
-    private async Task<CsvFileReport> ImportFileAsync(CsvPlannedFile file, CsvImportBatch batch, string source, bool skipInvalid, CancellationToken cancellationToken)
+    /// <summary>Links the deployments of what <paramref name="shipped"/> names; the rows written, or null when it names nothing.</summary>
+    internal async Task<long?> LinkAsync(ShippedChanges shipped, CancellationToken cancellationToken)
+    {
+        if (shipped.IsEmpty)
+        {
+            return null;
+        }
+        var services = new SortedSet<string>(shipped.Services, StringComparer.Ordinal);
+        services.UnionWith(await lookups.ServicesOfRepositoriesAsync(shipped.Repositories, cancellationToken));
+        return (await linker.LinkAsync(services, cancellationToken)).Rows;
+    }
+
+    private static async Task<CsvFileReport> ImportFileAsync(CsvPlannedFile file, CsvImportBatch batch, CsvImportServices services, bool skipInvalid, CancellationToken cancellationToken)
     {
         var format = CreateFormat(file.Format)!;
         var content = await CsvFileReader.ReadAsync(file.Path, format.Fields, cancellationToken);
@@ -190,7 +222,6 @@ public sealed class CsvImporter(
         CsvFormatOutcome outcome;
         try
         {
-            var services = Services(source);
             outcome = await format.ImportAsync(file.Path, content, batch, services, skipInvalid, cancellationToken);
         }
         catch (CsvFileProblemException problem)
@@ -216,8 +247,8 @@ public sealed class CsvImporter(
     }
 
     /// <summary>What the formats need to check and write records of <paramref name="source"/>, as of now (also for records of a remote source, see <see cref="SourceRecords"/>).</summary>
-    internal CsvImportServices Services(string source) =>
-        new(store, lookups, catalog, hasher, source, clock.GetUtcNow(), new MonthGrid(metricOptions.Value.TimeZone), waves);
+    internal CsvImportServices Services(string source, ShippedChanges? shipped = null) =>
+        new(store, lookups, catalog, hasher, source, clock.GetUtcNow(), new MonthGrid(metricOptions.Value.TimeZone), waves, shipped ?? new ShippedChanges());
 
     /// <summary>Refreshes the catalog's ClickHouse mirror after catalog records were written outside an import.</summary>
     internal Task SyncMirrorAsync(CancellationToken cancellationToken) => mirror.SyncAsync(cancellationToken);

@@ -75,6 +75,13 @@ internal sealed class DeploymentsCsvFormat : EventCsvFormat<DeploymentEvent>
     protected override (string Id, string Group, DateTimeOffset Start) IdentityOf(DeploymentEvent record) => (record.DeploymentId, record.Service, record.StartedAt);
 
     protected override object?[] ToRow(DeploymentEvent record, string source) => record.ToRow(source);
+
+    protected override async Task<long> WriteAsync(IReadOnlyList<DeploymentEvent> records, CsvImportServices services, CancellationToken cancellationToken)
+    {
+        var written = await base.WriteAsync(records, services, cancellationToken);
+        services.Shipped.Services.UnionWith(records.Select(r => r.Service));
+        return written;
+    }
 }
 
 internal sealed class IncidentsCsvFormat : EventCsvFormat<IncidentEvent>

@@ -14,7 +14,8 @@ public interface IRecordFields
 
 /// <summary>A field a record format knows; <paramref name="Required"/> fields must be present (as a column or property).</summary>
 /// <param name="Secret">The value is personal (a respondent id): error messages never repeat it.</param>
-public sealed record FieldSpec(string Name, bool Required, bool Secret = false);
+/// <param name="List">Several values: separated by ';' in a CSV cell, or a JSON array of strings in a pushed record.</param>
+public sealed record FieldSpec(string Name, bool Required, bool Secret = false, bool List = false);
 
 /// <summary>Why a field (or, with a null name, the whole record) was refused.</summary>
 public sealed record FieldError(string? Field, string Reason);

@@ -1,10 +1,9 @@
-using System.Text.RegularExpressions;
 using Analytics.Core.Dora;
 using Analytics.Storage.Catalog;
 
 namespace Analytics.Ingestors.Csv;
 
-internal sealed partial class ServicesCsvFormat : CatalogCsvFormat<ServiceEntry>
+internal sealed class ServicesCsvFormat : CatalogCsvFormat<ServiceEntry>
 {
     public override string Name => "services";
     public override IReadOnlyList<FieldSpec> Fields { get; } =
@@ -20,7 +19,7 @@ internal sealed partial class ServicesCsvFormat : CatalogCsvFormat<ServiceEntry>
         }
         var record = new ServiceEntry(reader.Slug("slug"), reader.Text("name", 200), reader.Text("repository", 200),
             reader.OptionalText("default_branch", 200), reader.OptionalDate("created_at"), paths);
-        if (record.Repository.Length > 0 && !RepositoryPattern().IsMatch(record.Repository))
+        if (record.Repository.Length > 0 && !InterchangeFields.RepositoryPattern().IsMatch(record.Repository))
         {
             reader.Fail("repository", $"'{RecordReader.Shorten(record.Repository)}' is not owner/name, e.g. acme/payments-api");
         }
@@ -31,7 +30,4 @@ internal sealed partial class ServicesCsvFormat : CatalogCsvFormat<ServiceEntry>
 
     protected override Task UpsertAsync(CatalogUpserts catalog, IReadOnlyList<ServiceEntry> records, DateTimeOffset now, CancellationToken cancellationToken) =>
         catalog.UpsertServicesAsync(records, now, cancellationToken);
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]
-    private static partial Regex RepositoryPattern();
 }

@@ -13,12 +13,27 @@ namespace Analytics.Ingestors.Csv;
 /// are what the source says now, so for them the same rule replaces instead of refusing: when a run's rows are
 /// published, the rows they supersede are deleted (<see cref="EventKey.DeleteSupersededAsync"/>).
 /// </summary>
-public sealed record StoredEventIdentity(string Table, string IdColumn, string GroupColumn, string StartColumn) : EventKey(Table, IdColumn, GroupColumn, StartColumn)
+/// <param name="IdExpression">
+/// The id as SQL when it is more than one column (a commit's sha is unique within its repository only); the events'
+/// ids are then given in the same form (<c>acme/shop 3f2a…</c>). Messages name <paramref name="IdColumn"/>.
+/// </param>
+public sealed record StoredEventIdentity(string Table, string IdColumn, string GroupColumn, string StartColumn, string? IdExpression = null)
+    : EventKey(Table, IdColumn, GroupColumn, StartColumn)
 {
     public static readonly StoredEventIdentity Deployments = new(DeploymentEvent.Table, "deployment_id", "service", "started_at");
     // The same key as the pulled incidents are replaced by (EventKey), refused instead when imported or pushed.
     public static new readonly StoredEventIdentity Incidents = new(EventKey.Incidents.Table, EventKey.Incidents.IdColumn, EventKey.Incidents.GroupColumn, EventKey.Incidents.StartColumn);
     public static readonly StoredEventIdentity ServiceRequests = new(ServiceRequestEvent.Table, "request_id", "team", "requested_at");
+
+    // The interchange records (docs/interchange/): ids within a repository, so the repository is part of the id.
+    public static readonly StoredEventIdentity Commits = new(CommitRecord.Table, "sha", "repository", "committed_at", "concat(repository, ' ', sha)");
+    public static readonly StoredEventIdentity PullRequests = new(PullRequestRecord.Table, "number", "repository", "opened_at", "concat(repository, '#', toString(number))");
+    public static readonly StoredEventIdentity Reviews = new(ReviewRecord.Table, "review_id", "repository", "submitted_at", "concat(repository, '#', toString(number), '/', review_id)");
+
+    /// <summary>The id of a commit as <see cref="Commits"/> compares it.</summary>
+    public static string CommitId(string repository, string sha) => $"{repository} {sha}";
+
+    private string Id => IdExpression ?? IdColumn;
 
     private sealed record StoredRow(string Id, string GroupValue, string StartDay, string SourceValue);
 
@@ -39,8 +54,8 @@ public sealed record StoredEventIdentity(string Table, string IdColumn, string G
         foreach (var chunk in events.Select(e => e.Id).Distinct().Chunk(5_000))
         {
             var rows = await store.QueryAsync<StoredRow>(
-                $"SELECT {IdColumn} AS id, any({GroupColumn}) AS group_value, toString(toDate(any({StartColumn}))) AS start_day, any(source) AS source_value " +
-                $"FROM {Table} FINAL WHERE {IdColumn} IN {{ids:Array(String)}} GROUP BY id",
+                $"SELECT {Id} AS id, any({GroupColumn}) AS group_value, toString(toDate(any({StartColumn}))) AS start_day, any(source) AS source_value " +
+                $"FROM {Table} FINAL WHERE {Id} IN {{ids:Array(String)}} GROUP BY id",
                 QueryParameters.From(("ids", chunk)), cancellationToken);
             foreach (var row in rows)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
 using Analytics.Storage.Catalog;
 using Analytics.Storage.ClickHouse;
 
@@ -14,7 +15,7 @@ namespace Analytics.Ingestors.Push;
 /// success) replaces the earlier one on FINAL reads; an id another source already stored is refused, so one source
 /// cannot replace another's events. No HTTP here: the web app's push API calls this.
 /// </summary>
-public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseStore store, IngestRunner runner, TimeProvider clock)
+public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseStore store, IngestRunner runner, TimeProvider clock, CsvImporter importer)
 {
     public const int MaxEventsPerRequest = 5_000;
     public const string SourceKind = "push";
@@ -37,7 +38,7 @@ public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseSto
         string? forbidden = null;
         var outcome = await runner.RunAsync(new PushRequestSource(credential.Source, async context =>
         {
-            (var rows, var errors, forbidden) = await ReadAsync(body, events, credential, cancellationToken);
+            (var records, var errors, forbidden) = await ReadAsync(body, events, credential, cancellationToken);
             if (forbidden is not null)
             {
                 return new IngestResult(new Dictionary<string, long>(), [forbidden]);
@@ -47,8 +48,19 @@ public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseSto
                 invalid = errors;
                 return new IngestResult(new Dictionary<string, long>(), errors.SelectMany(e => e.Value.Select(reason => $"{e.Key}: {reason}")).ToList());
             }
-            var written = await store.InsertAsync(events.Table, events.Columns, rows, cancellationToken);
-            return IngestResult.Rows(new Dictionary<string, long> { [events.Table] = written });
+            var batch = await events.RowsAsync(store, records, credential.Source, cancellationToken);
+            var written = new Dictionary<string, long>(await new RowWriter(store).WriteAsync(batch, cancellationToken), StringComparer.Ordinal);
+            // As after an import: deployments whose commits or own rows just arrived are linked to what they shipped.
+            var shipped = new ShippedChanges();
+            foreach (var record in records)
+            {
+                events.Shipped?.Invoke(record, shipped);
+            }
+            if (await importer.LinkAsync(shipped, cancellationToken) is { } linked)
+            {
+                written["deployment_commits"] = linked;
+            }
+            return IngestResult.Rows(written);
         }), cancellationToken);
 
         if (forbidden is not null)
@@ -63,7 +75,7 @@ public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseSto
         {
             return new PushOutcome.StoreUnavailable(outcome.RunId);
         }
-        return new PushOutcome.Accepted(new PushAccepted(credential.Source, outcome.RunId, outcome.RowsPerTable.Values.Sum()));
+        return new PushOutcome.Accepted(new PushAccepted(credential.Source, outcome.RunId, outcome.RowsPerTable.GetValueOrDefault(events.Table)));
     }
 
     /// <summary>What a valid token or key may push: its source, and for a scoped key the services and kinds.</summary>
@@ -107,16 +119,16 @@ public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseSto
     }
 
     /// <summary>
-    /// The body's events as rows; or what is wrong with it keyed by field ("started_at", or "[2].started_at" in an
+    /// The body's valid records; or what is wrong with it keyed by field ("started_at", or "[2].started_at" in an
     /// array); or, before any stored event is looked at, why the key may not push them (services outside its scope).
     /// </summary>
-    private async Task<(List<object?[]> Rows, Dictionary<string, string[]> Errors, string? Forbidden)> ReadAsync(
+    private async Task<(List<object> Records, Dictionary<string, string[]> Errors, string? Forbidden)> ReadAsync(
         Stream body, PushedEvents events, PushCredential credential, CancellationToken cancellationToken)
     {
         var source = credential.Source;
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Fail(string key, string reason) => (errors.TryGetValue(key, out var list) ? list : errors[key] = []).Add(reason);
-        var rows = new List<object?[]>();
+        var rows = new List<object>();
 
         JsonDocument document;
         try
@@ -144,7 +156,7 @@ public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseSto
             }
             else
             {
-                var parsed = new List<(string Prefix, string Id, string Group, DateTimeOffset Start, Func<string, object?[]> ToRow)>();
+                var parsed = new List<(string Prefix, PushedRecord Record)>();
                 var firstIndexOfId = new Dictionary<string, string>(StringComparer.Ordinal);
                 var now = clock.GetUtcNow();
                 for (var i = 0; i < items.Count; i++)
@@ -162,10 +174,10 @@ public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseSto
                     {
                         reader.Fail(problem.Field, problem.Reason);
                     }
-                    var (id, group, start, toRow) = events.Parse(reader);
-                    if (!reader.HasErrors && !firstIndexOfId.TryAdd(id, prefix))
+                    var record = events.Parse(reader);
+                    if (!reader.HasErrors && !firstIndexOfId.TryAdd(record.Id, prefix))
                     {
-                        reader.Fail(events.IdField, $"'{id}' appears twice in this request (also at {firstIndexOfId[id]}); send one {events.Name} per id");
+                        reader.Fail(events.IdField, $"'{record.Id}' appears twice in this request (also at {firstIndexOfId[record.Id]}); send one {events.Name} per id");
                     }
                     foreach (var error in reader.Errors)
                     {
@@ -173,15 +185,15 @@ public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseSto
                     }
                     if (!reader.HasErrors)
                     {
-                        parsed.Add((prefix, id, group, start, toRow));
+                        parsed.Add((prefix, record));
                     }
                 }
 
-                if (OutsideScope(credential, parsed.Select(p => p.Group), events) is { } outside)
+                if (OutsideScope(credential, parsed.Select(p => p.Record.Group), events) is { } outside)
                 {
                     return (rows, Freeze(errors), outside);
                 }
-                var changed = await events.Identity.FindChangedAsync(store, parsed.Select(p => (p.Id, p.Group, p.Start)).ToList(), cancellationToken, source);
+                var changed = await events.Identity.FindChangedAsync(store, parsed.Select(p => (p.Record.Id, p.Record.Group, p.Record.Start)).ToList(), cancellationToken, source);
                 foreach (var (index, error) in changed)
                 {
                     var prefix = parsed[index].Prefix;
@@ -189,7 +201,7 @@ public sealed class PushReceiver(PushTokens tokens, ApiKeys keys, IClickHouseSto
                 }
                 if (errors.Count == 0)
                 {
-                    rows.AddRange(parsed.Select(p => p.ToRow(source)));
+                    rows.AddRange(parsed.Select(p => p.Record.Record));
                 }
             }
         }

@@ -74,7 +74,7 @@ public sealed partial class ApiKeys(IDbContextFactory<CatalogDbContext> contextF
     public static readonly IReadOnlyList<string> Roles = ["viewer", "team-lead", "survey-analyst", "admin"];
 
     /// <summary>The event kinds a push key may be limited to.</summary>
-    public static readonly IReadOnlyList<string> EventKinds = ["deployments", "incidents"];
+    public static readonly IReadOnlyList<string> EventKinds = ["deployments", "incidents", "commits", "pull-requests", "reviews"];
 
     /// <summary>How stale the last-used time may be before a use writes it again.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);

@@ -67,6 +67,17 @@ public sealed class CatalogLookups(IDbContextFactory<CatalogDbContext> contextFa
     public Task<HashSet<string>> RepositoriesAsync(CancellationToken cancellationToken = default) =>
         KeysAsync(db => db.Services.Where(s => s.Repository != "").Select(s => s.Repository), cancellationToken);
 
+    /// <summary>The slugs of the services built from any of <paramref name="repositories"/> (whose deployments their commits can reach).</summary>
+    public async Task<HashSet<string>> ServicesOfRepositoriesAsync(IReadOnlyCollection<string> repositories, CancellationToken cancellationToken = default)
+    {
+        if (repositories.Count == 0)
+        {
+            return [];
+        }
+        var wanted = repositories.ToList();
+        return await KeysAsync(db => db.Services.Where(s => wanted.Contains(s.Repository)).Select(s => s.Slug), cancellationToken);
+    }
+
     /// <summary>Every template's slug.</summary>
     public Task<HashSet<string>> TemplateSlugsAsync(CancellationToken cancellationToken = default) =>
         KeysAsync(db => db.Templates.Select(t => t.Slug), cancellationToken);

@@ -4,21 +4,41 @@ using Analytics.Web.Security;
 namespace Analytics.Web.Api;
 
 /// <summary>
-/// POST /api/push/deployments and POST /api/push/incidents: one JSON event or an array of them, authenticated by a
+/// POST /api/push/&lt;kind&gt; (deployments, incidents, and the interchange kinds commits, pull-requests, reviews): one
+/// JSON event or an array of them, authenticated by a
 /// push key (<c>analytics keys create --source …</c>) or a source's configured token
 /// (<c>Analytics:Push:Sources:&lt;name&gt;:Token</c>). The HTTP side only: checking, storing and recording the push is
 /// <see cref="PushReceiver"/>'s job; a refusal (401, 403) is explained to the audit trail's denied-request record.
+/// GET /api/push/schemas/&lt;kind&gt;.schema.json serves each kind's JSON Schema (docs/interchange/, embedded at build).
 /// </summary>
 public static class PushApi
 {
     public static IEndpointRouteBuilder MapPushApi(this IEndpointRouteBuilder endpoints)
     {
         var push = endpoints.MapGroup("/api/push");
-        push.MapPost("/deployments", (HttpContext http, PushReceiver receiver, CancellationToken cancellationToken) =>
-            ReceiveAsync(http, receiver, PushedEvents.Deployments, cancellationToken));
-        push.MapPost("/incidents", (HttpContext http, PushReceiver receiver, CancellationToken cancellationToken) =>
-            ReceiveAsync(http, receiver, PushedEvents.Incidents, cancellationToken));
+        foreach (var events in PushedEvents.All)
+        {
+            push.MapPost($"/{events.Kind}", (HttpContext http, PushReceiver receiver, CancellationToken cancellationToken) =>
+                ReceiveAsync(http, receiver, events, cancellationToken));
+        }
+        // The schemas document the format for whoever writes an exporter: public, like docs/interchange/ in the repository.
+        push.MapGet("/schemas/{file}", (string file) => Schema(file) is { } schema
+                ? Results.Text(schema, "application/schema+json")
+                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                    detail: $"There is no schema '{file}'; the schemas are {string.Join(", ", PushedEvents.All.Select(e => $"{e.Kind}.schema.json"))}."))
+            .AllowAnonymous();
         return endpoints;
+    }
+
+    /// <summary>The JSON Schema of a kind (<c>commits.schema.json</c>), as shipped in docs/interchange/; null for another name.</summary>
+    public static string? Schema(string file)
+    {
+        if (!PushedEvents.All.Any(e => $"{e.Kind}.schema.json" == file))
+        {
+            return null;
+        }
+        using var stream = typeof(PushApi).Assembly.GetManifestResourceStream($"interchange/{file}");
+        return stream is null ? null : new StreamReader(stream).ReadToEnd();
     }
 
     private static async Task<IResult> ReceiveAsync(HttpContext http, PushReceiver receiver, PushedEvents events, CancellationToken cancellationToken)

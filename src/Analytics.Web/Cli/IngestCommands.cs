@@ -54,10 +54,10 @@ internal static class IngestCommands
     private static Command CsvCommand()
     {
         var path = new Argument<string>("file-or-folder") { Description = "A CSV file, or a folder whose *.csv files are named after their format (teams.csv, deployments-2026.csv…)." };
-        var kind = new Option<string?>("--kind") { Description = "deployments, incidents, surveys, service-requests or catalog: only files of this kind (for one file of an event kind: read it as that kind)." };
+        var kind = new Option<string?>("--kind") { Description = $"{string.Join(", ", Enum.GetValues<CsvKind>().Select(CsvImporter.FormatName))}: only files of this kind (for one file of an event kind: read it as that kind)." };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Import the valid rows and write the refused ones, with reasons, to <file>.rejected.csv beside each file." };
         var source = new Option<string>("--source") { Description = "Source name the run is recorded under and the events' source column.", DefaultValueFactory = _ => "csv" };
-        var command = new Command("csv", "Import CSV files: deployments, incidents, survey responses, service requests and the catalog.") { path, kind, skipInvalid, source };
+        var command = new Command("csv", "Import CSV files: deployments, incidents, survey responses, service requests, the catalog, and commits, pull requests and reviews (the interchange format).") { path, kind, skipInvalid, source };
         command.SetAction((result, cancellationToken) =>
         {
             CsvKind? csvKind = null;
@@ -65,7 +65,7 @@ internal static class IngestCommands
             {
                 if (!CsvImporter.TryParseKind(kindText, out var parsed))
                 {
-                    AnsiConsole.MarkupLineInterpolated($"[red]--kind must be deployments, incidents, surveys, service-requests or catalog, not '{kindText}'.[/]");
+                    AnsiConsole.MarkupLineInterpolated($"[red]--kind must be one of {string.Join(", ", Enum.GetValues<CsvKind>().Select(CsvImporter.FormatName))}, not '{kindText}'.[/]");
                     return Task.FromResult(2);
                 }
                 csvKind = parsed;

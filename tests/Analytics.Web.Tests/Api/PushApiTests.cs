@@ -289,4 +289,36 @@ public sealed class PushApiTests : IAsyncLifetime
     }
 
     private sealed record IdRow(string Id);
+
+    [Fact]
+    public async Task Each_kind_s_JSON_Schema_is_served_as_published_in_docs_and_an_unknown_one_is_404()
+    {
+        foreach (var kind in PushedEvents.All.Select(e => e.Kind))
+        {
+            var response = await _client.GetAsync($"/api/push/schemas/{kind}.schema.json");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Analytics.Testing.RepositoryPaths.Root, "docs", "interchange", $"{kind}.schema.json")),
+                await response.Content.ReadAsStringAsync());
+        }
+        var unknown = await _client.GetAsync("/api/push/schemas/builds.schema.json");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("commits.schema.json", await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Commits_pull_requests_and_reviews_are_pushed_to_their_endpoints()
+    {
+        var samples = Path.Combine(Analytics.Testing.RepositoryPaths.Root, "samples", "interchange");
+        foreach (var kind in new[] { "commits", "pull-requests", "reviews" })
+        {
+            var response = await PostAsync($"/api/push/{kind}", await File.ReadAllTextAsync(Path.Combine(samples, $"{kind}.json")));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(5, await CountAsync("commits FINAL"));
+        Assert.Equal(2, await CountAsync("pull_requests FINAL"));
+        Assert.Equal(3, await CountAsync("pull_request_reviews FINAL"));
+    }
 }
