@@ -22,7 +22,14 @@ public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOp
     public Task<IReadOnlyList<IncidentRow>> IncidentsAsync(DoraRequest request, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
         store.QueryAsync<IncidentRow>(sqlFiles.Query("dora/incidents"), Parameters(request, limit), cancellationToken);
 
-    private QueryParameters Parameters(DoraRequest request, int limit) => QueryParameters.From(
+    /// <summary>
+    /// The team's issues (sql/clickhouse/queries/pr/issues.sql): each Jira issue key its pull requests name, the pull
+    /// requests, the deployment that first shipped each, and the issue's lead time. Needs <see cref="DoraRequest.Team"/>.
+    /// </summary>
+    public Task<IReadOnlyList<IssueRow>> IssuesAsync(DoraRequest request, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        store.QueryAsync<IssueRow>(sqlFiles.Query("pr/issues"), Parameters(request, limit, ("projects", options.Value.IssueKeyProjectsParameter())), cancellationToken);
+
+    private QueryParameters Parameters(DoraRequest request, int limit, params (string Name, object? Value)[] more) => QueryParameters.From([..more,
         ("from", request.From),
         ("to", request.To),
         ("team", request.Team ?? DoraQueries.OrganisationKey),
@@ -31,7 +38,7 @@ public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOp
         ("use_author_time", options.Value.UseAuthorTime),
         ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
         ("severities", request.SeverityParameter()),
-        ("limit", (uint)Math.Clamp(limit, 1, 100_000)));
+        ("limit", (uint)Math.Clamp(limit, 1, 100_000))]);
 }
 
 /// <param name="FailureEvidence">Why it counts as failed, e.g. "incident_window:INC-12", "rollback:payments-88"; empty when it did not fail.</param>
@@ -49,6 +56,14 @@ public sealed record DeploymentRow(
 public sealed record ChangeRow(
     string Repository, string Sha, string Team, string DeploymentId, string Link, string Message,
     DateTimeOffset CommittedAt, DateTimeOffset DeployedAt, double LeadSeconds, bool Excluded);
+
+/// <summary>One pull request naming an issue key, and the issue's figures (the same on each of its rows).</summary>
+/// <param name="DeploymentId">The production deployment that first shipped the pull request's merge commit; empty when none has.</param>
+/// <param name="IssueShippedAt">When the last of the issue's merged pull requests first shipped, once all have; null before.</param>
+/// <param name="IssueLeadSeconds">From the issue's earliest first commit to <paramref name="IssueShippedAt"/>; null when unknown.</param>
+public sealed record IssueRow(
+    string IssueKey, string Repository, uint Number, string Title, string Url, DateTimeOffset OpenedAt, DateTimeOffset? FirstCommitAt,
+    DateTimeOffset? MergedAt, string DeploymentId, DateTimeOffset? DeployedAt, DateTimeOffset? IssueShippedAt, double? IssueLeadSeconds);
 
 /// <param name="State">"resolved" in the period or "open" at its end; DurationSeconds is the age at the end for open ones.</param>
 public sealed record IncidentRow(

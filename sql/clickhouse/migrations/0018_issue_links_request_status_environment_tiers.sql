@@ -1,0 +1,28 @@
+-- Issue keys in pull requests (docs/metrics.md, "Issues: key → pull requests → deployment"): the one definition of
+-- which Jira issue keys a pull request names, read from its title and its head branch, whatever forge or CSV/push
+-- file it came from. A key is Jira's shape, a project key (a letter, then letters, digits or underscores) and an
+-- issue number with no leading zero (ABC-123), standing alone: no letter or digit right before or after it
+-- (ABC-123-login and [ABC-123] count, xABC-1 reads as project XABC, ABC-123a is no key). Stored upper case.
+-- {projects:Array(String)}: the configured projects (Analytics:Metrics:IssueKeyProjects, upper case). Empty: a key
+-- counts only as written in upper case, and not with a prefix that names a standard rather than a project
+-- (UTF-8, SHA-256, ISO-8601, RFC-7231, CVE-…, TLS-1, …); non-empty: only those projects' keys count, in any case.
+-- Every separator but the underscore is doubled before matching (ABC-1 reads ABC--1), so that one key's trailing
+-- separator, which the match consumes, still leaves the next key its leading one (RE2 has no look-around).
+CREATE VIEW IF NOT EXISTS pull_request_issue_keys AS
+SELECT DISTINCT repository, number, issue_key, project
+FROM
+(
+    SELECT
+        repository,
+        number,
+        arrayJoin(arrayFlatten(arrayMap(matched ->
+            arrayMap((project, issue) -> concat(project, '-', issue), matched[1], matched[2]),
+            arrayMap(text -> extractAllGroupsHorizontal(replaceRegexpAll(text, '([^A-Za-z0-9_])', '\\1\\1'),
+                '(?:^|[^A-Za-z0-9])([A-Za-z][A-Za-z0-9_]+)--([1-9][0-9]*)(?:[^A-Za-z0-9]|$)'), [title, head_branch])))) AS written,
+        upper(written) AS issue_key,
+        splitByChar('-', issue_key)[1] AS project
+    FROM pull_requests FINAL
+)
+WHERE if(empty({projects:Array(String)}),
+    written = issue_key AND NOT has(['UTF', 'SHA', 'MD', 'ISO', 'IEC', 'RFC', 'CVE', 'CWE', 'TLS', 'SSL', 'HTTP', 'AES', 'RSA', 'PEP', 'ES', 'ECMA', 'IEEE', 'ANSI', 'UCS', 'LATIN', 'WINDOWS', 'CP', 'X509'], project),
+    has({projects:Array(String)}, project));
