@@ -26,3 +26,10 @@ FROM
 WHERE if(empty({projects:Array(String)}),
     written = issue_key AND NOT has(['UTF', 'SHA', 'MD', 'ISO', 'IEC', 'RFC', 'CVE', 'CWE', 'TLS', 'SSL', 'HTTP', 'AES', 'RSA', 'PEP', 'ES', 'ECMA', 'IEEE', 'ANSI', 'UCS', 'LATIN', 'WINDOWS', 'CP', 'X509'], project),
     has({projects:Array(String)}, project));
+
+-- A service request's outcome (docs/metrics.md, "Self-service"): a failed scaffolder task, or a ticket resolved as
+-- "Won't do", looked like a request still open, since only fulfilled_at was kept. status: open | fulfilled | failed |
+-- cancelled ('' on rows stored before: fulfilled when fulfilled_at is set, else open); closed_at: when it was
+-- fulfilled, failed or was cancelled (NULL while open). Failed and cancelled requests never count as fulfilled.
+ALTER TABLE service_requests ADD COLUMN IF NOT EXISTS status LowCardinality(String) DEFAULT '';
+ALTER TABLE service_requests ADD COLUMN IF NOT EXISTS closed_at Nullable(DateTime64(3, 'UTC'));
