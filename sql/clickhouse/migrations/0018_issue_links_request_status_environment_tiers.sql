@@ -33,3 +33,25 @@ WHERE if(empty({projects:Array(String)}),
 -- fulfilled, failed or was cancelled (NULL while open). Failed and cancelled requests never count as fulfilled.
 ALTER TABLE service_requests ADD COLUMN IF NOT EXISTS status LowCardinality(String) DEFAULT '';
 ALTER TABLE service_requests ADD COLUMN IF NOT EXISTS closed_at Nullable(DateTime64(3, 'UTC'));
+
+-- The tier a source gives an environment (GitLab's environments API: production, staging, testing, development,
+-- other); '' when the source gives none. A stated tier decides production before the name rules: an environment
+-- called "live" with tier production is production, one called "production-preview" with tier staging is not.
+ALTER TABLE deployments ADD COLUMN IF NOT EXISTS environment_tier LowCardinality(String) DEFAULT '';
+
+-- environment_classification (migration 0012) with the tier: the latest tier the source stated for the environment
+-- (by deployment start), and is_production from it when there is one, else from the rules as before.
+CREATE OR REPLACE VIEW environment_classification AS
+WITH (SELECT groupArray((source, pattern, is_production)) FROM catalog_production_environments) AS rules
+SELECT
+    source,
+    environment,
+    count() AS deployments,
+    max(started_at) AS last_seen_at,
+    argMaxIf(environment_tier, started_at, environment_tier != '') AS tier,
+    arrayFilter(rule -> (rule.1 = '' OR rule.1 = source) AND match(environment, concat('(?i)^(?:', rule.2, ')$')), rules) AS matching,
+    arrayMap(rule -> rule.2, arrayFilter(rule -> rule.3, matching)) AS production_patterns,
+    arrayMap(rule -> rule.2, arrayFilter(rule -> NOT rule.3, matching)) AS excluding_patterns,
+    toBool(if(tier != '', tier = 'production', length(production_patterns) > 0 AND length(excluding_patterns) = 0)) AS is_production
+FROM deployments FINAL
+GROUP BY source, environment;
