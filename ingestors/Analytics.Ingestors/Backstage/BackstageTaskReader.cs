@@ -7,8 +7,9 @@ namespace Analytics.Ingestors.Backstage;
 /// <summary>
 /// Reads the scaffolder's tasks (newest first, <c>limit</c>/<c>offset</c> paging) and writes each finished one as a
 /// self-service request through the CSV service-requests format: kind = the template, team = the requester's team
-/// when the task was created, requested = created, fulfilled = the task's last heartbeat when it completed (a failed
-/// or cancelled task is a request that was never fulfilled).
+/// when the task was created, requested = created, closed = the task's last heartbeat; status fulfilled (and fulfilled
+/// then) when it completed, failed when it failed, cancelled when it was cancelled or skipped: a failed task is a
+/// request that was never fulfilled, not one still open.
 /// </summary>
 /// <remarks>
 /// Incremental: the cursor keeps a watermark (the creation time of the oldest task still running at the last run,
@@ -75,7 +76,10 @@ internal sealed class BackstageTaskReader(BackstageSyncRun run)
             run.Run.Warn($"{label}: its requester was in no team on {task.CreatedAt:yyyy-MM-dd}, so it is not counted as a self-service request.");
             return null;
         }
-        var fulfilled = task.Status == "completed" ? task.LastHeartbeatAt ?? task.CreatedAt : (DateTimeOffset?)null;
+        // Backstage lists no completion time: the last heartbeat is within seconds of it. A completed task is fulfilled
+        // then; a failed one failed then (never fulfilled); a cancelled or skipped one was withdrawn.
+        var closed = task.LastHeartbeatAt ?? task.CreatedAt;
+        var status = task.Status switch { "completed" => "fulfilled", "failed" => "failed", _ => "cancelled" };
         return new SourceRecord(label, new Dictionary<string, string?>
         {
             ["request_id"] = $"backstage-task-{task.Id}",
@@ -83,7 +87,9 @@ internal sealed class BackstageTaskReader(BackstageSyncRun run)
             ["kind"] = EntityRefs.Key(template),
             ["channel"] = "self_service",
             ["requested_at"] = IsoTime.Format(task.CreatedAt),
-            ["fulfilled_at"] = fulfilled is { } at ? IsoTime.Format(at) : null,
+            ["fulfilled_at"] = status == "fulfilled" ? IsoTime.Format(closed) : null,
+            ["status"] = status,
+            ["closed_at"] = IsoTime.Format(closed),
         });
     }
 }

@@ -142,27 +142,55 @@ public sealed record SurveyAnswer(string SurveyId, string RespondentHash, string
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"|{Question}|{RespondentHash}|{AnsweredAt.UtcDateTime:yyyy-MM-dd}");
 }
 
-public sealed record ServiceRequestEvent(string RequestId, string Team, string Kind, string Channel, DateTimeOffset RequestedAt, DateTimeOffset? FulfilledAt)
+/// <param name="Status">open, fulfilled, failed or cancelled (<see cref="Statuses"/>); stated, or told by <paramref name="FulfilledAt"/>.</param>
+/// <param name="ClosedAt">When it was fulfilled, failed or was cancelled; null while open. A fulfilled one's is its fulfilment time unless stated.</param>
+public sealed record ServiceRequestEvent(
+    string RequestId, string Team, string Kind, string Channel, DateTimeOffset RequestedAt, DateTimeOffset? FulfilledAt, string Status, DateTimeOffset? ClosedAt)
 {
     public const string Table = "service_requests";
 
     public static readonly string[] Channels = ["self_service", "ticket"];
 
+    /// <summary>A request's outcome; failed and cancelled ones never count as fulfilled (docs/metrics.md, "Self-service").</summary>
+    public static readonly string[] Statuses = ["open", "fulfilled", "failed", "cancelled"];
+
     public static readonly FieldSpec[] Fields =
     [
         new("request_id", true), new("team", true), new("kind", true), new("channel", true), new("requested_at", true), new("fulfilled_at", false),
+        new("status", false), new("closed_at", false),
     ];
 
-    public static readonly string[] Columns = ["request_id", "team", "kind", "channel", "requested_at", "fulfilled_at", "source"];
+    public static readonly string[] Columns = ["request_id", "team", "kind", "channel", "requested_at", "fulfilled_at", "status", "closed_at", "source"];
 
+    /// <summary>
+    /// Without <c>status</c>, a request with <c>fulfilled_at</c> is fulfilled and one without is open (the format before
+    /// the column). A fulfilled one needs <c>fulfilled_at</c>; an open, failed or cancelled one has none; an open one has
+    /// no <c>closed_at</c>. Neither time is before <c>requested_at</c>.
+    /// </summary>
     public static ServiceRequestEvent Parse(RecordReader reader)
     {
+        var fulfilledAt = reader.OptionalTimestamp("fulfilled_at");
+        var status = reader.Choice("status", Statuses, fulfilledAt is null ? "open" : "fulfilled");
+        var closedAt = reader.OptionalTimestamp("closed_at");
         var record = new ServiceRequestEvent(
             reader.Text("request_id", 200), reader.Slug("team"), reader.Slug("kind"), reader.Choice("channel", Channels),
-            reader.Timestamp("requested_at"), reader.OptionalTimestamp("fulfilled_at"));
+            reader.Timestamp("requested_at"), fulfilledAt, status, closedAt ?? (status == "fulfilled" ? fulfilledAt : null));
+        if (status == "fulfilled" && fulfilledAt is null)
+        {
+            reader.Fail("fulfilled_at", "is required for a fulfilled request (status fulfilled)");
+        }
+        else if (status != "fulfilled" && fulfilledAt is not null)
+        {
+            reader.Fail("fulfilled_at", $"must be empty for a request that is {status} (a {status} request was never fulfilled)");
+        }
+        if (status == "open" && closedAt is not null)
+        {
+            reader.Fail("closed_at", "must be empty for an open request");
+        }
         reader.NotBefore("fulfilled_at", record.FulfilledAt, "requested_at", record.RequestedAt);
+        reader.NotBefore("closed_at", closedAt, "requested_at", record.RequestedAt);
         return record;
     }
 
-    public object?[] ToRow(string source) => [RequestId, Team, Kind, Channel, RequestedAt, FulfilledAt, source];
+    public object?[] ToRow(string source) => [RequestId, Team, Kind, Channel, RequestedAt, FulfilledAt, Status, ClosedAt, source];
 }

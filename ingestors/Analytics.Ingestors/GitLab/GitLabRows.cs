@@ -111,13 +111,20 @@ internal static class GitLabRows
         return (status, finished);
     }
 
-    public static object?[] Deployment(string service, string repository, GitLabDeployment deployment, string source)
+    /// <summary>The deployments table as GitLab fills it: GitHub's columns and the environment's tier.</summary>
+    public static readonly RowTable DeploymentTable = new("deployments", [.. GitHubRows.DeploymentColumns, "environment_tier"]);
+
+    /// <summary>GitLab's environment tiers; a tier the source gives decides production before the name rules (docs/metrics.md).</summary>
+    public static readonly string[] Tiers = ["production", "staging", "testing", "development", "other"];
+
+    /// <param name="tier">The environment's tier from the environments API; "" when GitLab gave none this source knows.</param>
+    public static object?[] Deployment(string service, string repository, GitLabDeployment deployment, string source, string tier)
     {
         var (status, finishedAt) = DeploymentState(deployment);
         return
         [
             DeploymentId(deployment.Id), service, deployment.Environment?.Name ?? "", status, GitHubRows.KindNotStated, "", repository,
-            deployment.Sha ?? "", deployment.CreatedAt.ToUniversalTime(), finishedAt, deployment.Deployable?.WebUrl ?? "", source, deployment.Ref ?? "",
+            deployment.Sha ?? "", deployment.CreatedAt.ToUniversalTime(), finishedAt, deployment.Deployable?.WebUrl ?? "", source, deployment.Ref ?? "", tier,
         ];
     }
 }

@@ -21,10 +21,11 @@ public static partial class JiraRows
     private static readonly Dictionary<string, string> RequestOrigins = new()
     {
         ["team"] = "project", ["kind"] = "request type", ["requested_at"] = "created", ["fulfilled_at"] = "resolutiondate",
+        ["status"] = "resolution", ["closed_at"] = "resolutiondate",
     };
 
     /// <summary>The issue fields a search asks for (plus the request type field for requests).</summary>
-    public static readonly string[] Fields = ["summary", "created", "updated", "resolutiondate", "priority", "status", "issuetype", "project", "labels", "components"];
+    public static readonly string[] Fields = ["summary", "created", "updated", "resolutiondate", "resolution", "priority", "status", "issuetype", "project", "labels", "components"];
 
     public static string IssueId(string key) => $"jira-{key}";
 
@@ -99,6 +100,10 @@ public static partial class JiraRows
         }
         var type = PulledRecords.Text(PulledRecords.Object(PulledRecords.Object(fields, settings.RequestTypeField), "requestType"), "name")
             ?? PulledRecords.Text(PulledRecords.Object(fields, "issuetype"), "name");
+        // Resolved with a resolution that turns the request down (RequestFailedResolutions): failed, never fulfilled.
+        var resolved = Time(PulledRecords.Text(fields, "resolutiondate"));
+        var resolution = PulledRecords.Text(PulledRecords.Object(fields, "resolution"), "name");
+        var failed = resolved is not null && resolution is not null && settings.RequestFailedResolutions.Contains(resolution, StringComparer.OrdinalIgnoreCase);
         var values = new Dictionary<string, string?>
         {
             ["request_id"] = key.Length == 0 ? null : IssueId(key),
@@ -106,7 +111,9 @@ public static partial class JiraRows
             ["kind"] = type is null ? null : settings.RequestKinds.TryGetValue(type, out var kind) ? kind : Slug(type),
             ["channel"] = "ticket",
             ["requested_at"] = Time(PulledRecords.Text(fields, "created")),
-            ["fulfilled_at"] = Time(PulledRecords.Text(fields, "resolutiondate")),
+            ["fulfilled_at"] = failed ? null : resolved,
+            ["status"] = resolved is null ? "open" : failed ? "failed" : "fulfilled",
+            ["closed_at"] = resolved,
         };
         var (record, problem) = PulledRecords.Check($"Jira issue {Name(key)}", values, ServiceRequestEvent.Parse, now, RequestOrigins);
         return new JiraRow(record?.ToRow(source), problem);

@@ -70,6 +70,15 @@ public sealed partial class JiraSourceSettings
     /// <summary>A request type's name → kind (as in service-requests.csv); an unmapped one → its name as a slug.</summary>
     public IReadOnlyDictionary<string, string> RequestKinds { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Resolutions (names) that mean a request was not fulfilled: such a request is stored failed, closed at its
+    /// <c>resolutiondate</c>, and never counts as fulfilled. Any other resolution is a fulfilment.
+    /// </summary>
+    public IReadOnlyList<string> RequestFailedResolutions { get; init; } = DefaultFailedResolutions;
+
+    /// <summary>Jira Service Management's own resolutions for a request turned down.</summary>
+    public static readonly IReadOnlyList<string> DefaultFailedResolutions = ["Won't Do", "Declined"];
+
     /// <summary>The custom field holding a request's type (JSM's "Customer Request Type"; its id differs per site).</summary>
     public string RequestTypeField { get; init; } = "customfield_10010";
 
@@ -134,6 +143,7 @@ public sealed partial class JiraSourceSettings
             RequestTeams = teams,
             RequestKinds = kinds,
             RequestTypeField = reader.Text("RequestTypeField") ?? "customfield_10010",
+            RequestFailedResolutions = reader.List("RequestFailedResolutions") is { Count: > 0 } failed ? failed : DefaultFailedResolutions,
             MaxRetries = reader.Integer("MaxRetries", 5, 0, 20),
             RequestTimeout = reader.Duration("RequestTimeout", TimeSpan.FromSeconds(100)),
             MaxRateLimitWait = reader.Duration("MaxRateLimitWait", TimeSpan.FromMinutes(10)),

@@ -70,6 +70,20 @@ public sealed class MetricOptions
     public const string DefaultHotfixTagPattern = "(?i)hot-?fix";
     public const string DefaultHotfixLabelPattern = "(?i)^(type: ?)?hot-?fix$";
 
+    /// <summary>
+    /// The Jira projects whose issue keys (<c>ABC-123</c>) count when read from pull request titles and head branches
+    /// (docs/metrics.md, "Issues: key → pull requests → deployment"). Empty: every key written in upper case counts,
+    /// except the few prefixes that are standards rather than projects (UTF-8, SHA-256, ISO-8601, …); with projects
+    /// named, only theirs count, written in any case (<c>feature/abc-123-login</c>).
+    /// </summary>
+    public List<string> IssueKeyProjects { get; set; } = [];
+
+    /// <summary>What a Jira project key looks like (Jira's rule: a letter, then letters, digits or underscores).</summary>
+    public const string IssueKeyProjectPattern = "^[A-Z][A-Z0-9_]+$";
+
+    /// <summary>The configured projects as the SQL takes them (parameter <c>projects</c>), upper case.</summary>
+    public string[] IssueKeyProjectsParameter() => IssueKeyProjects.Select(project => project.Trim().ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>Logins whose pull requests and reviews never count, besides those the source flags as bots.</summary>
     public List<string> BotLogins { get; set; } = ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"];
 }

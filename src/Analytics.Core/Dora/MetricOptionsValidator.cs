@@ -35,6 +35,10 @@ public sealed class MetricOptionsValidator : IValidateOptions<MetricOptions>
                 errors.Add($"{MetricOptions.Section}:{setting} {problem}");
             }
         }
+        foreach (var project in options.IssueKeyProjectsParameter().Where(project => !System.Text.RegularExpressions.Regex.IsMatch(project, MetricOptions.IssueKeyProjectPattern)))
+        {
+            errors.Add($"{MetricOptions.Section}:IssueKeyProjects has '{project}', which is no Jira project key (a letter, then at least one letter, digit or underscore).");
+        }
         if (!DoraTierTables.TryGet(options.TierYear, out _))
         {
             errors.Add($"{MetricOptions.Section}:TierYear must be a DORA benchmark year with a tier table ({string.Join(", ", DoraTierTables.Years)}).");

@@ -75,6 +75,12 @@ public sealed record SelfServiceFigure(string Team, long Fulfilled, long SelfSer
 {
     public double? SelfServiceRatio => Fulfilled == 0 ? null : SelfServiceFulfilled / (double)Fulfilled;
 
+    /// <summary>Self-service requests that failed in the period (a failed scaffolder task): never fulfilled, so in no ratio or median above.</summary>
+    public long SelfServiceFailed { get; init; }
+
+    /// <summary>Self-service fulfilled ÷ (fulfilled + failed) in the period; null with neither. Cancelled requests are neither.</summary>
+    public double? SelfServiceSuccessRate => SelfServiceFulfilled + SelfServiceFailed == 0 ? null : SelfServiceFulfilled / (double)(SelfServiceFulfilled + SelfServiceFailed);
+
     public bool LowConfidence { get; init; }
 }
 

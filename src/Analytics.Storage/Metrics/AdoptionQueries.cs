@@ -47,7 +47,7 @@ public sealed class AdoptionQueries(IClickHouseStore store, SqlFiles sqlFiles, I
         };
     }
 
-    /// <summary>Self-service ratio and median fulfilment time by channel over requests fulfilled in the period.</summary>
+    /// <summary>Self-service ratio and median fulfilment time by channel over requests fulfilled in the period, and the self-service requests that failed in it.</summary>
     /// <param name="kinds">Request kinds to count; null or empty = every kind.</param>
     public async Task<TeamBreakdown<SelfServiceFigure>> SelfServiceAsync(SpaceRequest request, IReadOnlyList<string>? kinds = null, CancellationToken cancellationToken = default)
     {
@@ -65,6 +65,7 @@ public sealed class AdoptionQueries(IClickHouseStore store, SqlFiles sqlFiles, I
                 Channel(row?.TicketFulfilled ?? 0, row?.TicketN ?? 0, row?.TicketMedianSeconds, row?.TicketNegative ?? 0))
             {
                 LowConfidence = (row?.Fulfilled ?? 0) < minimum,
+                SelfServiceFailed = row?.SelfServiceFailed ?? 0,
             };
         }
         return request.Breakdown(Figure, rows.Keys);
@@ -111,7 +112,7 @@ public sealed class AdoptionQueries(IClickHouseStore store, SqlFiles sqlFiles, I
     private sealed record GoldenPathRow(uint Bucket, string Team, bool IsTotal, string Template, bool IsGoldenPath, long Services, long GoldenPathServices);
 
     private sealed record SelfServiceRow(
-        string Team, long Fulfilled, long SelfServiceFulfilled, long SelfServiceN, double? SelfServiceMedianSeconds, long SelfServiceNegative,
+        string Team, long Fulfilled, long SelfServiceFulfilled, long SelfServiceN, double? SelfServiceMedianSeconds, long SelfServiceNegative, long SelfServiceFailed,
         long TicketFulfilled, long TicketN, double? TicketMedianSeconds, long TicketNegative);
 
     private sealed record FirstDeployRow(string Team, long Joiners, long Deployed, double? MedianSeconds);

@@ -44,6 +44,13 @@ public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOp
         PageAsync<IncidentRow>("dora/incidents", request, offset, limit, cancellationToken);
 
     /// <summary>
+    /// The team's issues (sql/clickhouse/queries/pr/issues.sql): each Jira issue key its pull requests name, the pull
+    /// requests, the deployment that first shipped each, and the issue's lead time. Needs <see cref="DoraRequest.Team"/>.
+    /// </summary>
+    public Task<IReadOnlyList<IssueRow>> IssuesAsync(DoraRequest request, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        store.QueryAsync<IssueRow>(sqlFiles.Query("pr/issues"), Parameters(request, 0, limit, [("projects", options.Value.IssueKeyProjectsParameter())]), cancellationToken);
+
+    /// <summary>
     /// One page of a drill-down file: <paramref name="limit"/> rows from <paramref name="offset"/>, and how many rows there
     /// are in all (the file's <c>total_rows</c>, <c>count() OVER ()</c>, so the page and its total come from one read).
     /// </summary>
@@ -101,6 +108,14 @@ public sealed record DeploymentRow(
 public sealed record ChangeRow(
     string Repository, string Sha, string Team, string DeploymentId, string Link, string Message,
     DateTimeOffset CommittedAt, DateTimeOffset DeployedAt, double LeadSeconds, bool Excluded);
+
+/// <summary>One pull request naming an issue key, and the issue's figures (the same on each of its rows).</summary>
+/// <param name="DeploymentId">The production deployment that first shipped the pull request's merge commit; empty when none has.</param>
+/// <param name="IssueShippedAt">When the last of the issue's merged pull requests first shipped, once all have; null before.</param>
+/// <param name="IssueLeadSeconds">From the issue's earliest first commit to <paramref name="IssueShippedAt"/>; null when unknown.</param>
+public sealed record IssueRow(
+    string IssueKey, string Repository, uint Number, string Title, string Url, DateTimeOffset OpenedAt, DateTimeOffset? FirstCommitAt,
+    DateTimeOffset? MergedAt, string DeploymentId, DateTimeOffset? DeployedAt, DateTimeOffset? IssueShippedAt, double? IssueLeadSeconds);
 
 /// <param name="State">"resolved" in the period or "open" at its end; DurationSeconds is the age at the end for open ones.</param>
 public sealed record IncidentRow(

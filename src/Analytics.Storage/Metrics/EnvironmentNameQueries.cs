@@ -8,12 +8,15 @@ namespace Analytics.Storage.Metrics;
 /// </summary>
 /// <param name="ProductionPatterns">The production rules that match the name.</param>
 /// <param name="ExcludingPatterns">The "not production" rules that match it; any one of them makes it not production.</param>
+/// <param name="Tier">The tier the source stated for the environment (GitLab's); when there is one it decides, not the rules. "" = none.</param>
 public sealed record EnvironmentName(
-    string Source, string Environment, ulong Deployments, DateTimeOffset LastSeenAt, bool IsProduction,
+    string Source, string Environment, ulong Deployments, DateTimeOffset LastSeenAt, string Tier, bool IsProduction,
     string[] ProductionPatterns, string[] ExcludingPatterns)
 {
     /// <summary>Why the name is classified as it is, in words.</summary>
-    public string Reason => ExcludingPatterns.Length > 0
+    public string Reason => Tier.Length > 0
+        ? $"{(IsProduction ? "production" : "not production")}: the source gives it tier {Tier}"
+        : ExcludingPatterns.Length > 0
         ? $"not production: matches the exception {string.Join(", ", ExcludingPatterns)}"
         : ProductionPatterns.Length > 0
             ? $"production: matches {string.Join(", ", ProductionPatterns)}"

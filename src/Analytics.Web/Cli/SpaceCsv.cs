@@ -82,10 +82,10 @@ internal static class SpaceCsv
                 "template_currency", Team(f.Team), f.Template == "" ? "all" : f.Template, f.Services, f.Latest, f.PatchBehind, f.MinorBehind, f.MajorBehind, f.Unknown, f.LatestShare,
             }));
         output.WriteLine();
-        Csv.Write(output, ["section", "team", "fulfilled", "self_service_fulfilled", "self_service_ratio", "self_service_median_seconds", "ticket_median_seconds", "low_confidence"],
+        Csv.Write(output, ["section", "team", "fulfilled", "self_service_fulfilled", "self_service_ratio", "self_service_median_seconds", "ticket_median_seconds", "low_confidence", "self_service_failed", "self_service_success_rate"],
             report.SelfService.Teams.Prepend(report.SelfService.Organisation).Select(f => new object?[]
             {
-                "self_service", Team(f.Team), f.Fulfilled, f.SelfServiceFulfilled, f.SelfServiceRatio, f.SelfService.Median?.TotalSeconds, f.Ticket.Median?.TotalSeconds, f.LowConfidence,
+                "self_service", Team(f.Team), f.Fulfilled, f.SelfServiceFulfilled, f.SelfServiceRatio, f.SelfService.Median?.TotalSeconds, f.Ticket.Median?.TotalSeconds, f.LowConfidence, f.SelfServiceFailed, f.SelfServiceSuccessRate,
             }));
         output.WriteLine();
         Csv.Write(output, ["section", "team", "joiners", "deployed", "median_seconds", "not_yet_deployed", "low_confidence"],

@@ -78,7 +78,7 @@ internal static class SpaceTables
 
     public static void Adoption(SpaceCommand.AdoptionReport report)
     {
-        var table = new Table().AddColumns("Team", "Golden path (active services)", "On latest template version", "Self-service ratio", "Self-service / ticket median", "Time to first deploy (joiners)");
+        var table = new Table().AddColumns("Team", "Golden path (active services)", "On latest template version", "Self-service ratio", "Self-service success", "Self-service / ticket median", "Time to first deploy (joiners)");
         var teams = report.GoldenPath.Teams.Select(t => t.Team).Concat(report.SelfService.Teams.Select(t => t.Team)).Concat(report.FirstDeploy.Teams.Select(t => t.Team))
             .Distinct().Order(StringComparer.Ordinal).Prepend("");
         foreach (var team in teams)
@@ -91,6 +91,7 @@ internal static class SpaceTables
                 golden is null ? "—" : $"{Figures.Percent(golden.Rate)} ({golden.ActiveServices})",
                 currency is null ? "—" : $"{Figures.Percent(currency.LatestShare)} ({currency.Services})",
                 self is null ? "—" : $"{Figures.Percent(self.SelfServiceRatio)} ({self.Fulfilled})",
+                self is null ? "—" : $"{Figures.Percent(self.SelfServiceSuccessRate)} ({self.SelfServiceFailed} failed)",
                 self is null ? "—" : $"{Figures.Duration(self.SelfService.Median)} / {Figures.Duration(self.Ticket.Median)}",
                 first is null ? "—" : $"{Figures.Duration(first.Median)} ({first.Joiners})");
         }

@@ -29,6 +29,9 @@ public sealed record TeamPageView(
     /// <summary>The service view's service (?service=): the figures, series and rows are its events while the team owned it; null = the whole team.</summary>
     public string? Service { get; init; }
 
+    /// <summary>The team's issues (<see cref="DoraDrillDown.IssuesAsync"/>): rows only, and not in the service view.</summary>
+    public IReadOnlyList<IssueRow> Issues { get; init; } = [];
+
     /// <summary>The weekly series (team's or service's), one point per week, as <see cref="TeamPageQueries.SeriesPanels"/> draw it.</summary>
     public IReadOnlyList<DoraSeriesPoint> Series { get; init; } = [];
 
@@ -94,6 +97,7 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
             LeadTimeUnit = leadTimeUnit,
             Service = service,
             Series = series,
+            Issues = withRows && service is null ? await drillDown.IssuesAsync(request, cancellationToken: cancellationToken) : [],
         };
     }
 }

@@ -94,12 +94,16 @@ public sealed class BackstageSyncTests
 
         Assert.True(first.Succeeded, first.Error);
         var requests = await scenario.Host.EngineStore.QueryAsync<RequestRow>(
-            "SELECT request_id, team, kind, channel, toBool(fulfilled_at IS NOT NULL) AS fulfilled, source FROM service_requests FINAL ORDER BY kind");
+            "SELECT request_id, team, kind, channel, toBool(fulfilled_at IS NOT NULL) AS fulfilled, status, toBool(closed_at IS NOT NULL AND closed_at >= requested_at) AS closed, source FROM service_requests FINAL ORDER BY kind");
+        // The failed task is a failed request closed at its last heartbeat, not one still open; the completed one is
+        // fulfilled and closed at the same time.
         Assert.Equal(
         [
-            new RequestRow($"backstage-task-{failed}", "payments", "broken", "self_service", false, "portal"),
-            new RequestRow($"backstage-task-{completed}", "payments", "node-service", "self_service", true, "portal"),
+            new RequestRow($"backstage-task-{failed}", "payments", "broken", "self_service", false, "failed", true, "portal"),
+            new RequestRow($"backstage-task-{completed}", "payments", "node-service", "self_service", true, "fulfilled", true, "portal"),
         ], requests);
+        Assert.Equal(1UL, (await scenario.Host.EngineStore.QueryAsync<CountRow>(
+            "SELECT count() AS rows FROM service_requests FINAL WHERE status = 'fulfilled' AND closed_at = fulfilled_at")).Single().Rows);
 
         var source = scenario.Source();
         var again = await scenario.RunAsync(source);
@@ -165,5 +169,7 @@ public sealed class BackstageSyncTests
 
     private sealed record CreditRow(string DeploymentId, string Team);
 
-    private sealed record RequestRow(string RequestId, string Team, string Kind, string Channel, bool Fulfilled, string Source);
+    private sealed record RequestRow(string RequestId, string Team, string Kind, string Channel, bool Fulfilled, string Status, bool Closed, string Source);
+
+    private sealed record CountRow(ulong Rows);
 }

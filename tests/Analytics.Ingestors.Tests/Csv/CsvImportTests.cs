@@ -1,7 +1,9 @@
 using System.Globalization;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Tests.Runs;
+using Analytics.Core.Dora;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Ingestors.Tests.Csv;
 
@@ -102,6 +104,55 @@ public sealed class CsvImportTests : IAsyncLifetime
         Assert.Equal((requests, 3, "team"), (error.File, error.Line, error.Column));
         Assert.Contains("'paymnets' is not a team in the catalog", error.Reason);
         Assert.Equal(0, await _host.CountAsync("service_requests"));
+    }
+
+    /// <summary>
+    /// The optional status and closed_at columns of service requests, through the importer and the engine: SR-1
+    /// self-service fulfilled in 600 s, SR-2 a self-service request that failed (closed, never fulfilled), SR-3 with no
+    /// status but a fulfilment time (fulfilled, 1,200 s), SR-4 a ticket fulfilled in 86,400 s, SR-5 cancelled. January:
+    /// 3 fulfilled, 2 by self-service (ratio 2/3, median 900 s: the failed one is in neither), success 2 of 3.
+    /// A second file's contradictions are each refused with its line and field.
+    /// </summary>
+    [Fact]
+    public async Task Failed_service_requests_are_closed_but_never_fulfilled()
+    {
+        _host.WriteFile("teams.csv", "slug,name\npayments,Payments\n");
+        await ImportAsync(Path.Combine(_host.Folder, "teams.csv"));
+        var good = _host.WriteFile("service-requests.csv", """
+            request_id,team,kind,channel,requested_at,fulfilled_at,status,closed_at
+            SR-1,payments,database,self_service,2026-01-10T09:00:00Z,2026-01-10T09:10:00Z,fulfilled,
+            SR-2,payments,database,self_service,2026-01-11T09:00:00Z,,failed,2026-01-11T09:03:00Z
+            SR-3,payments,database,self_service,2026-01-12T09:00:00Z,2026-01-12T09:20:00Z,,
+            SR-4,payments,database,ticket,2026-01-13T09:00:00Z,2026-01-14T09:00:00Z,,
+            SR-5,payments,database,self_service,2026-01-15T09:00:00Z,,cancelled,2026-01-15T09:01:00Z
+            """);
+
+        var imported = await ImportAsync(good);
+
+        Assert.False(imported.HasErrors, string.Join(Environment.NewLine, imported.Errors));
+        var adoption = new Analytics.Storage.Metrics.AdoptionQueries(_host.EngineStore, new SqlFiles(), Options.Create(new MetricOptions()));
+        var figure = (await adoption.SelfServiceAsync(new Analytics.Storage.Metrics.SpaceRequest(
+            new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero)))).Organisation;
+        Assert.Equal((3L, 2L, 1L), (figure.Fulfilled, figure.SelfServiceFulfilled, figure.SelfServiceFailed));
+        Assert.Equal(TimeSpan.FromSeconds(900), figure.SelfService.Median);
+        Assert.Equal(2 / 3.0, figure.SelfServiceSuccessRate!.Value, 9);
+
+        var bad = _host.WriteFile("service-requests-bad.csv", """
+            request_id,team,kind,channel,requested_at,fulfilled_at,status,closed_at
+            SR-6,payments,database,self_service,2026-01-10T09:00:00Z,,fulfilled,
+            SR-7,payments,database,self_service,2026-01-10T09:00:00Z,2026-01-10T09:10:00Z,failed,
+            SR-8,payments,database,self_service,2026-01-10T09:00:00Z,,open,2026-01-10T09:10:00Z
+            SR-9,payments,database,self_service,2026-01-10T09:00:00Z,,failed,2026-01-09T09:10:00Z
+            """);
+        var refused = await ImportAsync(bad, CsvKind.ServiceRequests);
+        Assert.Equal(
+            [
+                (2, "fulfilled_at", "is required for a fulfilled request (status fulfilled)"),
+                (3, "fulfilled_at", "must be empty for a request that is failed (a failed request was never fulfilled)"),
+                (4, "closed_at", "must be empty for an open request"),
+            ],
+            refused.Errors.Take(3).Select(e => (e.Line, e.Column, e.Reason)));
+        Assert.Equal((5, "closed_at"), (refused.Errors.ElementAt(3).Line, refused.Errors.ElementAt(3).Column));
     }
 
     [Fact]

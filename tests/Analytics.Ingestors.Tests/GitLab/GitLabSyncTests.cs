@@ -60,6 +60,42 @@ public sealed class GitLabSyncTests
             (await db.Services.Select(s => s.Repository).ToListAsync()).Order(StringComparer.Ordinal).ToList()));
     }
 
+    /// <summary>
+    /// GitLab's environments API gives each environment a tier: "live", which no name rule calls production, is tiered
+    /// production, so its deployment is a production deployment; staging (tier staging) stays out. The tier is stored with
+    /// each deployment and the admin page's list of environment names shows it as the reason.
+    /// </summary>
+    [Fact]
+    public async Task An_environment_GitLab_tiers_production_is_production_whatever_its_name()
+    {
+        var acme = GitHubScenario.AcmeOrganisation();
+        var shop = acme.Repositories[0];
+        var live = new FakeDeployment { Id = 1004, Sha = FakeRepository.Pad("c3"), Environment = "live", CreatedAt = At(16) };
+        live.Statuses.Add(new FakeDeploymentStatus(6, "success", At(16, 5)));
+        shop.Deployments.Add(live);
+        shop.EnvironmentTiers["live"] = "production";
+        await using var scenario = await GitLabScenario.CreateAsync(acme);
+
+        var outcome = await scenario.RunAsync();
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        var store = scenario.Host.EngineStore;
+        Assert.Equal(["gitlab-deployment-1001 production production", "gitlab-deployment-1002 production production", "gitlab-deployment-1003 staging staging", "gitlab-deployment-1004 live production"],
+            (await store.QueryAsync<TierRow>("SELECT concat(deployment_id, ' ', environment, ' ', environment_tier) AS text FROM deployments FINAL ORDER BY deployment_id")).Select(r => r.Text));
+        Assert.Equal(["gitlab-deployment-1001", "gitlab-deployment-1004"],
+            (await store.QueryAsync<TierRow>("SELECT deployment_id AS text FROM production_deployments ORDER BY deployment_id")).Select(r => r.Text));
+        var seen = await new Analytics.Storage.Metrics.EnvironmentNameQueries(store, new SqlFiles()).SeenAsync();
+        var liveName = Assert.Single(seen, name => name.Environment == "live");
+        Assert.Equal(("production", true, "production: the source gives it tier production"), (liveName.Tier, liveName.IsProduction, liveName.Reason));
+        // One request for the environments of the project whose deployments were written; none on an unchanged re-sync.
+        Assert.Single(scenario.GitLab.Served, r => r.PathAndQuery.Contains("/environments?", StringComparison.Ordinal));
+        var again = await scenario.RunAsync();
+        Assert.True(again.Succeeded, again.Error);
+        Assert.Single(scenario.GitLab.Served, r => r.PathAndQuery.Contains("/environments?", StringComparison.Ordinal));
+    }
+
+    private sealed record TierRow(string Text);
+
     [Theory]
     [InlineData("merge", "c2")]
     [InlineData("squash", "c2")]

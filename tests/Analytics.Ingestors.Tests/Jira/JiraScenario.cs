@@ -115,6 +115,12 @@ public sealed class JiraScenario : IAsyncDisposable
                 Key = "HELP-8", IssueType = "Service Request", RequestType = "DNS record", Summary = "cart.acme.example",
                 Created = PagerDutyScenario.At(15, 8, 45), Updated = PagerDutyScenario.At(15, 8, 45),
             },
+            new FakeJiraIssue
+            {
+                // Turned down: a failed request, closed but never fulfilled.
+                Key = "HELP-9", IssueType = "Service Request", RequestType = "DNS record", Summary = "acme.example", Status = "Declined",
+                Created = PagerDutyScenario.At(15, 9, 0), Updated = PagerDutyScenario.At(15, 10, 0), ResolutionDate = PagerDutyScenario.At(15, 10, 0), Resolution = "Won't Do",
+            },
         ];
     }
 
@@ -126,8 +132,9 @@ public sealed class JiraScenario : IAsyncDisposable
         jira-OPS-2,checkout-web,sev4,Slow basket page,2026-04-16T07:30:00Z,,,{Jira.BaseUrl}browse/OPS-2
         """,
         """
-        request_id,team,kind,channel,requested_at,fulfilled_at
-        jira-HELP-7,checkout,environment,ticket,2026-04-10T11:30:00Z,2026-04-13T16:00:00Z
-        jira-HELP-8,checkout,dns-record,ticket,2026-04-15T08:45:00Z,
+        request_id,team,kind,channel,requested_at,fulfilled_at,status,closed_at
+        jira-HELP-7,checkout,environment,ticket,2026-04-10T11:30:00Z,2026-04-13T16:00:00Z,,
+        jira-HELP-8,checkout,dns-record,ticket,2026-04-15T08:45:00Z,,,
+        jira-HELP-9,checkout,dns-record,ticket,2026-04-15T09:00:00Z,,failed,2026-04-15T10:00:00Z
         """);
 }

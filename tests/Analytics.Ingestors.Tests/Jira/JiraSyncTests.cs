@@ -39,7 +39,7 @@ public sealed class JiraSyncTests
         var run = await scenario.RunAsync();
 
         Assert.True(run.Succeeded, run.Error);
-        Assert.Equal((2L, 2L), (run.RowsPerTable["incidents"], run.RowsPerTable["service_requests"]));
+        Assert.Equal((2L, 3L), (run.RowsPerTable["incidents"], run.RowsPerTable["service_requests"]));
         foreach (var table in new[] { "incidents", "service_requests" })
         {
             var pulled = await RowsAsync(scenario.Host, table);
@@ -52,7 +52,9 @@ public sealed class JiraSyncTests
         Assert.Equal((1L, 1L), (dora.RecoveryTime.Resolved, dora.RecoveryTime.Open));
         Assert.Equal((await StoredFigures.Dora(csv).SummariesAsync(new DoraRequest(From, To))).Organisation, dora);
         var selfService = await StoredFigures.Adoption(scenario.Host).SelfServiceAsync(new SpaceRequest(From, To));
-        // Fulfilled: SR-000481 (self-service), SR-000482 and HELP-7 (tickets); SR-000483 and HELP-8 are still open.
+        // Fulfilled: SR-000481 (self-service), SR-000482 and HELP-7 (tickets); SR-000483 and HELP-8 are still open; HELP-9
+        // was resolved "Won't Do": failed, so it is in no fulfilled count.
+        Assert.Equal(1, await scenario.Host.CountAsync("service_requests FINAL", "request_id = 'jira-HELP-9' AND status = 'failed' AND fulfilled_at IS NULL AND closed_at = '2026-04-15 10:00:00'"));
         Assert.Equal(1.0 / 3, selfService.Organisation.SelfServiceRatio);
         var fromCsv = await StoredFigures.Adoption(csv).SelfServiceAsync(new SpaceRequest(From, To));
         Assert.Equal(fromCsv.Organisation, selfService.Organisation);
@@ -97,9 +99,9 @@ public sealed class JiraSyncTests
         Assert.True(run.Succeeded, run.Error);
         // The last move into Resolved (11:45), not the first (10:40) it was reopened from.
         Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-OPS-1' AND resolved_at = '2026-04-14 11:45:00'"));
-        Assert.Equal(2, await scenario.Host.CountAsync("service_requests FINAL"));
+        Assert.Equal(3, await scenario.Host.CountAsync("service_requests FINAL"));
         var offsets = scenario.Jira.Served.Where(s => s.Status == 200).Select(s => s.PathAndQuery.Split('&').Single(p => p.StartsWith("startAt=", StringComparison.Ordinal))).ToList();
-        Assert.Equal(["startAt=0", "startAt=1", "startAt=0", "startAt=1"], offsets);
+        Assert.Equal(["startAt=0", "startAt=1", "startAt=0", "startAt=1", "startAt=2"], offsets);
         Assert.Contains(scenario.Jira.Served, s => s.Status == 503);
     }
 
@@ -116,7 +118,7 @@ public sealed class JiraSyncTests
         Assert.True(first.Succeeded, first.Error);
         var warning = Assert.Single(first.Warnings, w => w.Contains("OPS-2", StringComparison.Ordinal));
         Assert.StartsWith("Jira issue OPS-2: started_at (from created) '16/04/2026 07:30'", warning, StringComparison.Ordinal);
-        Assert.Equal((1L, 2L), (await scenario.Host.CountAsync("incidents FINAL"), await scenario.Host.CountAsync("service_requests FINAL")));
+        Assert.Equal((1L, 3L), (await scenario.Host.CountAsync("incidents FINAL"), await scenario.Host.CountAsync("service_requests FINAL")));
 
         issues[1].Corrupt = null;
         var second = await scenario.RunAsync();

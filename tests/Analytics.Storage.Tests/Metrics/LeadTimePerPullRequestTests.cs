@@ -7,10 +7,10 @@ namespace Analytics.Storage.Tests.Metrics;
 /// </summary>
 public sealed class LeadTimePerPullRequestTests
 {
-    private const string Repository = "acme/api";
-    private static readonly DateTimeOffset Monday = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
+    internal const string Repository = "acme/api";
+    internal static readonly DateTimeOffset Monday = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
 
-    private static DateTimeOffset At(double hours) => Monday.AddHours(hours);
+    internal static DateTimeOffset At(double hours) => Monday.AddHours(hours);
 
     /// <summary>
     /// One pull request: commits P1 (authored 0 h), P2 (2 h), merged at 5 h 59 min, deployed by d1 at 6 h. Squash: the
@@ -104,14 +104,14 @@ public sealed class LeadTimePerPullRequestTests
         return store;
     }
 
-    private static async Task CatalogAsync(IClickHouseStore store)
+    internal static async Task CatalogAsync(IClickHouseStore store)
     {
         await store.InsertAsync("catalog_production_environments", ["source", "pattern"], [["", "production"]]);
         await store.InsertAsync("catalog_services", ["service", "repository"], [["api", Repository]]);
         await store.InsertAsync("catalog_service_ownership", ["service", "team", "valid_from", "valid_to"], [["api", "alpha", Monday.AddYears(-1), null]]);
     }
 
-    private static Task CommitsAsync(IClickHouseStore store, params (string Sha, double Hours, string[] Parents)[] commits) =>
+    internal static Task CommitsAsync(IClickHouseStore store, params (string Sha, double Hours, string[] Parents)[] commits) =>
         store.InsertAsync("commits", ["repository", "sha", "parents", "author_email", "author_name", "authored_at", "committer_email", "committed_at", "message", "source"],
             commits.Select(c => new object?[] { Repository, c.Sha, c.Parents, "dev@acme.test", "Dev", At(c.Hours), "dev@acme.test", At(c.Hours), c.Sha, "test" }));
 
@@ -124,7 +124,7 @@ public sealed class LeadTimePerPullRequestTests
                 p.FirstCommit is { } first ? At(first) : null, p.Merged is { } merged ? At(merged) : null, p.Merged is { } closed ? At(closed) : null, p.MergeSha, "", "test",
             }));
 
-    private static Task DeployAsync(IClickHouseStore store, params (string Id, double Hours, string[] Shipped)[] deployments) =>
+    internal static Task DeployAsync(IClickHouseStore store, params (string Id, double Hours, string[] Shipped)[] deployments) =>
         Task.WhenAll(
             store.InsertAsync("deployments", ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"],
                 deployments.Select(d => new object?[] { d.Id, "api", "production", "success", "normal", "", Repository, d.Shipped[^1], At(d.Hours).AddMinutes(-5), At(d.Hours), "", "test" })),

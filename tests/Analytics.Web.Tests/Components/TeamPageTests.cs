@@ -125,8 +125,10 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
         Assert.Equal(OverviewText.FiguresOf(expected)["deployment-frequency"], page.Find("[data-testid=deployment-frequency] [data-testid=figure]").TextContent.Trim());
 
         var changes = expected.LeadTime.Changes + expected.LeadTime.Excluded;
+        // The demo's pull requests name no issue keys, so its Issues tab is empty (IssuesTabTests fills one).
+        var issues = (await DrillDown.IssuesAsync(new DoraRequest(window.From, window.To, team))).Select(row => row.IssueKey).Distinct().Count();
         Assert.Equal(
-            [$"Deployments ({expected.DeploymentFrequency.Deployments})", $"Changes ({changes})", $"Incidents ({expected.RecoveryTime.Resolved + expected.RecoveryTime.Open})"],
+            [$"Deployments ({expected.DeploymentFrequency.Deployments})", $"Changes ({changes})", $"Incidents ({expected.RecoveryTime.Resolved + expected.RecoveryTime.Open})", $"Issues ({issues})"],
             TabLabels(page));
         // 90 days would list more: the tabs follow the period too.
         var ninety = await ExpectedAsync(team, (window.To.AddDays(-90), window.To));
@@ -198,7 +200,7 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
             Assert.Equal(figure, page.Find($"[data-testid={card}] [data-testid=figure]").TextContent.Trim());
         }
         Assert.Equal(
-            [$"Deployments ({expected.DeploymentFrequency.Deployments})", $"Changes ({expected.LeadTime.Changes + expected.LeadTime.Excluded})", $"Incidents ({expected.RecoveryTime.Resolved + expected.RecoveryTime.Open})"],
+            [$"Deployments ({expected.DeploymentFrequency.Deployments})", $"Changes ({expected.LeadTime.Changes + expected.LeadTime.Excluded})", $"Incidents ({expected.RecoveryTime.Resolved + expected.RecoveryTime.Open})", "Issues (0)"],
             TabLabels(page));
     }
 

@@ -39,6 +39,12 @@ public sealed class FakeRepository(string owner, string name, string defaultBran
 
     public List<FakeDeployment> Deployments { get; } = [];
 
+    /// <summary>
+    /// Environment name → the tier GitLab's environments API gives it (production, staging, testing, development, other);
+    /// an environment not named here reads as GitLab guesses a tier from its name (simplified: production, staging, else other).
+    /// </summary>
+    public Dictionary<string, string> EnvironmentTiers { get; } = new(StringComparer.Ordinal);
+
     public List<FakeRelease> Releases { get; } = [];
 
     public Dictionary<string, string> Tags { get; } = new(StringComparer.Ordinal);

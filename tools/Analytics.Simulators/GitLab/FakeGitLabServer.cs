@@ -224,6 +224,13 @@ public sealed class FakeGitLabServer : IAsyncDisposable
                 }
                 return List(request, deployments, d => DeploymentJson(repository, d.Deployment));
             }
+            case ["environments"]:
+            {
+                // GET /projects/:id/environments (API::Entities::Environment): every environment of the project, by id.
+                var names = repository.Deployments.Select(d => d.Environment).Concat(repository.EnvironmentTiers.Keys).Distinct(StringComparer.Ordinal)
+                    .OrderBy(EnvironmentId).ToList();
+                return List(request, names, name => EnvironmentJson(repository, name));
+            }
             default:
                 return Error(404, "404 Not Found");
         }
@@ -495,7 +502,7 @@ public sealed class FakeGitLabServer : IAsyncDisposable
             _ => "created",
         };
         var finished = status is "success" or "failed" ? latest!.At : (DateTimeOffset?)null;
-        var environmentId = Math.Abs(deployment.Environment.GetHashCode(StringComparison.Ordinal)) % 100_000;
+        var environmentId = EnvironmentId(deployment.Environment);
         return new JsonObject
         {
             ["id"] = deployment.Id,
@@ -515,7 +522,6 @@ public sealed class FakeGitLabServer : IAsyncDisposable
                 ["external_url"] = $"https://{deployment.Environment}.acme.test",
                 ["created_at"] = "2024-01-01T00:00:00.000Z",
                 ["updated_at"] = Time(DeploymentUpdated(deployment)),
-                ["tier"] = deployment.Environment == "production" ? "production" : "other",
             },
             ["deployable"] = new JsonObject
             {
@@ -532,6 +538,23 @@ public sealed class FakeGitLabServer : IAsyncDisposable
             },
         };
     }
+
+    /// <summary>An environment's id: the same for its name throughout a run.</summary>
+    private static int EnvironmentId(string name) => Math.Abs(name.GetHashCode(StringComparison.Ordinal)) % 100_000;
+
+    private static JsonObject EnvironmentJson(FakeRepository repository, string name) => new()
+    {
+        ["id"] = EnvironmentId(name),
+        ["name"] = name,
+        ["slug"] = name,
+        ["description"] = null,
+        ["external_url"] = $"https://{name}.acme.test",
+        ["state"] = "available",
+        ["tier"] = repository.EnvironmentTiers.GetValueOrDefault(name) ?? name switch { "production" => "production", "staging" => "staging", _ => "other" },
+        ["created_at"] = "2024-01-01T00:00:00.000Z",
+        ["updated_at"] = "2024-01-01T00:00:00.000Z",
+        ["auto_stop_at"] = null,
+    };
 
     private sealed record Answer(int Status, string Body, string? ContentType, Dictionary<string, string> Headers);
 }

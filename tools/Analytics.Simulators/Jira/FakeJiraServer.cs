@@ -32,6 +32,9 @@ public sealed class FakeJiraIssue
 
     public DateTimeOffset? ResolutionDate { get; set; }
 
+    /// <summary>The resolution's name (Jira's field <c>resolution</c>); a resolved issue without one reads "Done".</summary>
+    public string? Resolution { get; set; }
+
     /// <summary>JSM's request type name (in the "Customer Request Type" field).</summary>
     public string? RequestType { get; init; }
 
@@ -173,6 +176,14 @@ public sealed partial class FakeJiraServer : FakeVendorServer
             ["created"] = Time(issue.Created),
             ["updated"] = Time(issue.Updated),
             ["resolutiondate"] = issue.ResolutionDate is { } resolved ? Time(resolved) : null,
+            // Jira's resolution object (GET /rest/api/2/resolution); null while unresolved.
+            ["resolution"] = issue.ResolutionDate is null ? null : new JsonObject
+            {
+                ["self"] = $"{BaseUrl}rest/api/2/resolution/{(issue.Resolution is null or "Done" ? "10000" : "10001")}",
+                ["id"] = issue.Resolution is null or "Done" ? "10000" : "10001",
+                ["description"] = "",
+                ["name"] = issue.Resolution ?? "Done",
+            },
             ["priority"] = issue.Priority is { } priority ? new JsonObject { ["self"] = $"{BaseUrl}rest/api/2/priority/1", ["name"] = priority, ["id"] = "1" } : null,
             ["status"] = new JsonObject { ["name"] = issue.Status, ["id"] = "10001" },
             ["issuetype"] = new JsonObject { ["name"] = issue.IssueType, ["id"] = "10002", ["subtask"] = false },

@@ -1,0 +1,59 @@
+-- The team page's Issues tab (docs/metrics.md, "Issues: key → pull requests → deployment"): each Jira issue key the
+-- team's pull requests name (view pull_request_issue_keys, {projects:Array(String)}), one row per pull request, with
+-- the production deployment that first shipped its merge or squash commit (view pull_request_shipments, the same
+-- shipments as lead time per pull request). A pull request is the team's as attributed_pull_requests has it.
+-- Per issue: shipped_at = the last of its merged pull requests' first shipments, once every merged one has shipped
+-- (NULL while one has not, or none is merged); lead_seconds = shipped_at − the earliest first commit of its pull
+-- requests (NULL when not shipped, no first commit is known, or the first commit is after the shipment).
+-- Listed: the issues shipped in [from, to), and those not shipped whose latest pull request was opened in [from, to).
+-- Newest shipment first, then unshipped ones; at most {limit:UInt32} rows.
+SELECT
+    issue_key, repository, number, title, url, opened_at, first_commit_at, merged_at, deployment_id, deployed_at,
+    issue_shipped_at, issue_lead_seconds
+FROM
+(
+    SELECT
+        *,
+        countIf(merged_at IS NOT NULL) OVER issue AS merged_pull_requests,
+        countIf(deployed_at IS NOT NULL) OVER issue AS shipped_pull_requests,
+        max(deployed_at) OVER issue AS last_shipment,
+        min(first_commit_at) OVER issue AS issue_first_commit_at,
+        max(opened_at) OVER issue AS last_opened_at,
+        if(merged_pull_requests > 0 AND shipped_pull_requests = merged_pull_requests, last_shipment, NULL) AS issue_shipped_at,
+        if(issue_shipped_at IS NULL OR issue_first_commit_at IS NULL OR issue_first_commit_at > issue_shipped_at, NULL,
+            dateDiff('millisecond', assumeNotNull(issue_first_commit_at), assumeNotNull(issue_shipped_at)) / 1000.0) AS issue_lead_seconds
+    FROM
+    (
+        SELECT
+            k.issue_key AS issue_key,
+            p.repository AS repository,
+            p.number AS number,
+            p.title AS title,
+            p.url AS url,
+            p.opened_at AS opened_at,
+            p.first_commit_at AS first_commit_at,
+            p.merged_at AS merged_at,
+            s.first_deployment_id AS deployment_id,
+            if(s.first_deployment_id = '', NULL, s.first_deployed_at) AS deployed_at
+        FROM pull_request_issue_keys(projects = {projects:Array(String)}) AS k
+        INNER JOIN
+        (
+            SELECT repository, number, title, url, opened_at, first_commit_at, merged_at, merge_sha
+            FROM attributed_pull_requests
+            WHERE team = {team:String}
+        ) AS p ON p.repository = k.repository AND p.number = k.number
+        LEFT JOIN
+        (
+            -- A commit a monorepo's services got by their paths ships once per service: the first of them.
+            SELECT repository, sha, argMin(deployment_id, (deployed_at, deployment_id)) AS first_deployment_id, min(deployed_at) AS first_deployed_at
+            FROM pull_request_shipments
+            GROUP BY repository, sha
+        ) AS s ON s.repository = p.repository AND s.sha = p.merge_sha
+    )
+    WINDOW issue AS (PARTITION BY issue_key)
+)
+WHERE if(issue_shipped_at IS NULL,
+    last_opened_at >= {from:DateTime64(3, 'UTC')} AND last_opened_at < {to:DateTime64(3, 'UTC')},
+    issue_shipped_at >= {from:DateTime64(3, 'UTC')} AND issue_shipped_at < {to:DateTime64(3, 'UTC')})
+ORDER BY issue_shipped_at IS NULL, issue_shipped_at DESC, issue_key, repository, number
+LIMIT {limit:UInt32}
