@@ -31,6 +31,19 @@ public sealed class StoreOptions
     /// </summary>
     public string? Cluster { get; set; }
 
+    /// <summary>
+    /// MiB the embedded engine may hold in all (ClickHouse's max_server_memory_usage: queries, merges, caches); 0 leaves
+    /// ClickHouse's default, 90 % of the machine's memory. See docs/operations.md, "Memory".
+    /// </summary>
+    public int EngineMemoryLimitMiB { get; set; } = DefaultEngineMemoryLimitMiB;
+
+    /// <summary>MiB one query of the embedded engine may use (max_memory_usage); 0: no limit of its own.</summary>
+    public int EngineQueryMemoryLimitMiB { get; set; } = DefaultEngineQueryMemoryLimitMiB;
+
+    public const int DefaultEngineMemoryLimitMiB = 0;
+
+    public const int DefaultEngineQueryMemoryLimitMiB = 0;
+
     /// <summary>Optional path of libchdb.so; default: the per-user cache, fetched on first use.</summary>
     public string? ChDbLibraryPath { get; set; }
 
