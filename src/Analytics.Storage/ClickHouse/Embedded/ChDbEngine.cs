@@ -96,7 +96,7 @@ internal static class ChDbEngine
 /// What the embedded engine may hold (Analytics:Store:EngineMemoryLimitMiB, EngineQueryMemoryLimitMiB): ClickHouse's
 /// max_server_memory_usage for the whole engine (queries, merges, caches; a query that would pass it fails with
 /// MEMORY_LIMIT_EXCEEDED instead of the process growing) and max_memory_usage for each query. 0 leaves ClickHouse's
-/// default: 90 % of the machine's memory for the engine, no limit per query.
+/// default: 90 % of the machine's memory for the engine, no limit per query. The defaults are StoreOptions'.
 /// </summary>
 public sealed record EngineMemoryLimits(int EngineMiB, int QueryMiB)
 {
