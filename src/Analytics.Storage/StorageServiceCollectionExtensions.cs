@@ -59,6 +59,6 @@ public static class StorageServiceCollectionExtensions
             return cluster is null ? server : new ClusterStore(server, cluster);
         }
         ChDbLibrary.EnsureLoaded(options.ChDbLibraryPath, Console.Error.WriteLine);
-        return ChDbStore.OpenAsync(options.DataPath, options.Database).GetAwaiter().GetResult();
+        return ChDbStore.OpenAsync(options.DataPath, options.Database, memory: new EngineMemoryLimits(options.EngineMemoryLimitMiB, options.EngineQueryMemoryLimitMiB)).GetAwaiter().GetResult();
     }
 }

@@ -78,7 +78,7 @@ internal static class BenchCommand
         var requests = new Option<int>("--requests") { Description = "Timed requests per page", DefaultValueFactory = _ => 30 };
         var browser = new Option<bool>("--browser") { Description = "Also time the team page and the leadership dashboard in Chromium until their grid and charts are rendered." };
         var chromium = new Option<string>("--chromium") { Description = "The Chromium to drive (never downloaded).", DefaultValueFactory = _ => BrowserPageBenchmark.DefaultChromium };
-        var pages = new Command("pages", "Server time (p50/p95) of the overview, a team page and the leadership dashboard over the generated organisation; with --browser also their render time in Chromium.")
+        var pages = new Command("pages", "Server time (p50/p95) and bytes of every page and /api/* figure over the generated organisation, the app's restart to first page and peak resident memory; with --browser also the team page's and leadership dashboard's render time in Chromium.")
         {
             pageScale, seed, requests, browser, chromium,
         };
@@ -89,15 +89,29 @@ internal static class BenchCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
                 return 2;
             }
-            var timings = await WithTemporaryDataPathAsync(path =>
+            var report = await WithTemporaryDataPathAsync(path =>
                 new PageBenchmark(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(requests), path, result.GetValue(browser) ? result.GetValue(chromium) : null)
                     .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
-            Console.WriteLine("| page | requests | p50 (ms) | p95 (ms) |");
-            Console.WriteLine("|---|---:|---:|---:|");
-            foreach (var timing in timings)
+            static string MiB(long bytes) => (bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture);
+            Console.WriteLine($"Scale {report.Scale}, {Environment.ProcessorCount} cores; first start (load + refresh + first page) {report.FirstStart.TotalSeconds:0.0} s; " +
+                $"restart to first page {report.RestartToFirstPage.TotalSeconds:0.00} s; app resident after restart {MiB(report.ResidentAfterStart)} MiB, peak {MiB(report.PeakResident)} MiB");
+            Console.WriteLine();
+            Console.WriteLine("| page | requests | p50 (ms) | p95 (ms) | bytes |");
+            Console.WriteLine("|---|---:|---:|---:|---:|");
+            foreach (var timing in report.Timings)
             {
-                Console.WriteLine($"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | {timing.P50Milliseconds:N0} | {timing.P95Milliseconds:N0} |");
+                Console.WriteLine($"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | {timing.P50Milliseconds:N0} | {timing.P95Milliseconds:N0} | {timing.Bytes?.ToString("N0", CultureInfo.InvariantCulture)} |");
             }
+            return 0;
+        });
+        // The app process the pages benchmark starts and stops (not for direct use).
+        var serveData = new Option<string>("--data") { Required = true };
+        var servePort = new Option<int>("--port") { Required = true };
+        var pagesServe = new Command("pages-serve", "The app process of `pages` (started by it).") { pageScale, seed, serveData, servePort };
+        pagesServe.Hidden = true;
+        pagesServe.SetAction(async (result, cancellationToken) =>
+        {
+            await PageBenchmark.ServeAsync(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(serveData)!, result.GetValue(servePort), cancellationToken);
             return 0;
         });
         var repositories = new Option<int>("--repositories") { Description = "Repositories of the simulated organisation", DefaultValueFactory = _ => 50 };
@@ -122,6 +136,7 @@ internal static class BenchCommand
         var bench = new RootCommand("Benchmarks whose figures go in docs/benchmarks.md.");
         bench.Subcommands.Add(gitHub);
         bench.Subcommands.Add(pages);
+        bench.Subcommands.Add(pagesServe);
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(load);
         bench.Subcommands.Add(dora);

@@ -1,19 +1,133 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
 using Analytics.Storage.Catalog;
+using Analytics.Web.Dashboards;
 using Analytics.Web.Hosting;
+using Analytics.Web.Queries;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Analytics.Bench;
 
 /// <summary>
-/// Server time of dashboard pages over the generated organisation: the real host on Kestrel (127.0.0.1), each page
-/// requested in full (its prerender runs every query the page needs), timed from request to last byte on loopback.
+/// Every page and every /api/* figure over the generated organisation, served by the app in a process of its own
+/// (<see cref="ServeAsync"/>: the real host on Kestrel, 127.0.0.1), so its memory and its start-up are the app's:
+/// a first start loads the organisation and is stopped; a second start on the same files is timed until its first
+/// page (restart to first page); then each page is requested in full (its prerender runs every query the page needs)
+/// and timed from request to last byte on loopback, its HTML bytes counted, and the app's peak resident memory
+/// (VmHWM) read at the end.
 /// </summary>
-/// <param name="chromium">With a path, the team page and the leadership dashboard are also timed in that browser (<see cref="BrowserPageBenchmark"/>).</param>
+/// <param name="chromium">With a path, the pages are also timed in that browser (<see cref="BrowserPageBenchmark"/>).</param>
 public sealed class PageBenchmark(string scale, int seed, int requests, string dataPath, string? chromium = null)
 {
-    public async Task<IReadOnlyList<PageTiming>> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
+    private const string TargetsFile = "bench-targets.json";
+
+    public async Task<PageBenchmarkReport> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        progress.Report($"first start: the app loads the {scale} organisation…");
+        var load = Stopwatch.StartNew();
+        var first = await StartAppAsync(cancellationToken);
+        TimeSpan firstStart;
+        try
+        {
+            await FirstPageAsync(first, TimeSpan.FromHours(2), cancellationToken);
+            firstStart = load.Elapsed;
+        }
+        finally
+        {
+            await StopAsync(first);
+        }
+        progress.Report("restart on the loaded store…");
+        var restart = Stopwatch.StartNew();
+        var app = await StartAppAsync(cancellationToken);
+        try
+        {
+            await FirstPageAsync(app, TimeSpan.FromMinutes(10), cancellationToken);
+            var restartToFirstPage = restart.Elapsed;
+            var residentAfterStart = Status(app.Process, "VmRSS");
+            var targets = JsonSerializer.Deserialize<Targets>(await File.ReadAllTextAsync(Path.Combine(dataPath, TargetsFile), cancellationToken))!;
+            using var http = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromMinutes(5) };
+            var timings = new List<PageTiming>();
+            foreach (var (name, path) in Pages(targets))
+            {
+                progress.Report($"{name}: {requests} requests…");
+                for (var i = 0; i < 2; i++)
+                {
+                    (await http.GetAsync(path, cancellationToken)).EnsureSuccessStatusCode(); // warm-up
+                }
+                var times = new List<double>();
+                long bytes = 0;
+                for (var i = 0; i < requests; i++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    using var response = await http.GetAsync(path, cancellationToken);
+                    var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                    times.Add(watch.Elapsed.TotalMilliseconds);
+                    response.EnsureSuccessStatusCode();
+                    bytes = body.Length;
+                }
+                times.Sort();
+                timings.Add(new PageTiming(name, path, requests, Percentile(times, 0.5), Percentile(times, 0.95)) { Bytes = bytes });
+            }
+            if (chromium is not null)
+            {
+                timings.AddRange(await BrowserPageBenchmark.RunAsync(app.Address, [
+                    ("team page", $"/teams/{targets.Team}", ["[data-testid=deployments] tbody tr.rz-data-row", "[data-testid=recovery-time] [data-testid=figure]", "[data-testid=cycle-time]"]),
+                    ("leadership dashboard", "/dashboards/leadership", ["[data-testid=deployments-chart] svg g.rz-column-series path", "[data-testid=recovery-chart] svg g.rz-line-series", "[data-testid=teams] tbody tr.rz-data-row"]),
+                ], requests, chromium, progress, cancellationToken));
+            }
+            return new PageBenchmarkReport(scale, firstStart, restartToFirstPage, residentAfterStart, Status(app.Process, "VmHWM"), timings);
+        }
+        finally
+        {
+            await StopAsync(app);
+        }
+    }
+
+    /// <summary>
+    /// Every page (the overview, a team page, each dashboard of dashboards/, the monthly report, admin) and every
+    /// GET /api/* figure, over the default period.
+    /// </summary>
+    private static IEnumerable<(string Name, string Path)> Pages(Targets targets)
+    {
+        var team = Uri.EscapeDataString(targets.Team);
+        yield return ("overview", "/");
+        yield return ("team page", $"/teams/{team}");
+        foreach (var dashboard in targets.Dashboards)
+        {
+            yield return ($"dashboard {dashboard.Name}", $"/dashboards/{dashboard.Name}" + (dashboard.NeedsTeam ? $"?team={team}" : ""));
+        }
+        yield return ("monthly report", "/reports/monthly");
+        yield return ("admin", "/admin");
+        foreach (var path in (string[])
+        [
+            "/api/dora", $"/api/teams/{team}/dora", "/api/dora/breakdown?by=service", "/api/dora/series?granularity=month",
+            "/api/space/satisfaction", "/api/space/activity", "/api/space/collaboration", "/api/space/flow",
+            "/api/adoption/golden-path", "/api/adoption/templates", "/api/adoption/self-service", "/api/adoption/first-deploy",
+            "/api/roi", "/api/dashboards", $"/api/reports/monthly/{MonthlyReportFiles.KeysFile}",
+        ])
+        {
+            yield return (path, path);
+        }
+        foreach (var dashboard in targets.Dashboards)
+        {
+            foreach (var panel in dashboard.Panels)
+            {
+                var path = $"/api/dashboards/{dashboard.Name}/panels/{panel}" + (dashboard.NeedsTeam ? $"?team={team}" : "");
+                yield return (path, path);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The app for <c>analytics-bench pages-serve</c>: the shipped host over <paramref name="dataPath"/> on
+    /// <paramref name="port"/>, loading the organisation when the store is empty; writes the team and dashboards
+    /// to request once it has started, and runs until stopped (SIGTERM).
+    /// </summary>
+    public static async Task ServeAsync(string scale, int seed, string dataPath, int port, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -29,49 +143,110 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
             new("ConnectionStrings:Catalog", $"Data Source={Path.Combine(dataPath, "catalog.db")}"),
             new("Analytics:Demo:LoadWhenEmpty", "true"),
             new("Analytics:Demo:Scale", scale),
-            new("Analytics:Demo:Seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("Analytics:Demo:Seed", seed.ToString(CultureInfo.InvariantCulture)),
+            // No sign-in: the benchmark measures the pages, not the identity provider.
+            new("Analytics:Auth:Mode", "Open"),
             new("Logging:LogLevel:Default", "Warning"),
         ]);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.AddAnalyticsWeb();
         await using var app = builder.Build();
         app.MapAnalytics();
-        progress.Report($"starting the app and loading the {scale} organisation…");
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var teams = await app.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync(cancellationToken);
-        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+        var catalog = app.Services.GetRequiredService<DashboardCatalog>();
+        var dashboards = catalog.Names().Select(name => catalog.Load(name)!)
+            .Select(definition => new DashboardTarget(definition.Name, definition.NeedsTeam,
+                definition.Panels.Where(panel => PanelExports.Extensions(panel).Count > 0).Select(panel => $"{panel.Id}.{PanelExports.Extensions(panel)[0]}").ToList()))
+            .ToList();
+        await File.WriteAllTextAsync(Path.Combine(dataPath, TargetsFile), JsonSerializer.Serialize(new Targets(teams[0], dashboards)), cancellationToken);
+        await app.WaitForShutdownAsync(cancellationToken);
+    }
 
-        var pages = new[] { ("/", "overview"), ($"/teams/{teams[0]}", "team page"), ("/dashboards/leadership", "leadership dashboard") };
-        var timings = new List<PageTiming>();
-        foreach (var (path, name) in pages)
+    private async Task<RunningApp> StartAppAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(dataPath);
+        File.Delete(Path.Combine(dataPath, TargetsFile));
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
-            progress.Report($"{name}: {requests} requests…");
-            for (var i = 0; i < 3; i++)
-            {
-                (await http.GetAsync(path, cancellationToken)).EnsureSuccessStatusCode(); // warm-up
-            }
-            var times = new List<double>();
-            for (var i = 0; i < requests; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                using var response = await http.GetAsync(path, cancellationToken);
-                await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                response.EnsureSuccessStatusCode();
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            timings.Add(new PageTiming(name, path, requests, Percentile(times, 0.5), Percentile(times, 0.95)));
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
-        if (chromium is not null)
+        // The benchmark itself, run as `dotnet analytics-bench.dll` or as its own executable.
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            timings.AddRange(await BrowserPageBenchmark.RunAsync(new Uri(address), [
-                ("team page", $"/teams/{teams[0]}", ["[data-testid=deployments] tbody tr.rz-data-row", "[data-testid=recovery-time] [data-testid=figure]", "[data-testid=cycle-time]"]),
-                ("leadership dashboard", "/dashboards/leadership", ["[data-testid=deployments-chart] svg g.rz-column-series path", "[data-testid=recovery-chart] svg g.rz-line-series", "[data-testid=teams] tbody tr.rz-data-row"]),
-            ], requests, chromium, progress, cancellationToken));
+            start.ArgumentList.Add(typeof(PageBenchmark).Assembly.Location);
         }
-        await app.StopAsync(cancellationToken);
-        return timings;
+        foreach (var argument in (string[])["pages-serve", "--scale", scale, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--data", dataPath, "--port", port.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The app process did not start.");
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        return new RunningApp(process, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>Waits until the overview answers 200 and the app has written its targets.</summary>
+    private async Task FirstPageAsync(RunningApp app, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = app.Address, Timeout = limit };
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (app.Process.HasExited)
+            {
+                throw new InvalidOperationException($"The app exited with code {app.Process.ExitCode} before serving a page.");
+            }
+            try
+            {
+                using var response = await http.GetAsync("/", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK && File.Exists(Path.Combine(dataPath, TargetsFile)))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            if (watch.Elapsed > limit)
+            {
+                throw new TimeoutException($"The app served no page within {limit}.");
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private static async Task StopAsync(RunningApp app)
+    {
+        if (!app.Process.HasExited)
+        {
+            // SIGTERM: the host stops and the engine closes its files, as on a real restart.
+            using (var kill = Process.Start("kill", ["-TERM", app.Process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill!.WaitForExitAsync();
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            try
+            {
+                await app.Process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                app.Process.Kill(entireProcessTree: true);
+            }
+        }
+        app.Process.Dispose();
+    }
+
+    /// <summary>A memory figure of /proc/&lt;pid&gt;/status (VmRSS: resident now; VmHWM: the peak since start), in bytes.</summary>
+    private static long Status(Process process, string field)
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
     }
 
     internal static double Percentile(List<double> sorted, double q)
@@ -80,6 +255,22 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
         var lower = (int)Math.Floor(position);
         return sorted[lower] + (position - lower) * (sorted[Math.Min(lower + 1, sorted.Count - 1)] - sorted[lower]);
     }
+
+    private sealed record RunningApp(Process Process, Uri Address);
+
+    private sealed record Targets(string Team, IReadOnlyList<DashboardTarget> Dashboards);
+
+    private sealed record DashboardTarget(string Name, bool NeedsTeam, IReadOnlyList<string> Panels);
 }
 
-public sealed record PageTiming(string Page, string Path, int Requests, double P50Milliseconds, double P95Milliseconds);
+public sealed record PageTiming(string Page, string Path, int Requests, double P50Milliseconds, double P95Milliseconds)
+{
+    /// <summary>The bytes of the response body (for a page: the HTML with its persisted component state).</summary>
+    public long? Bytes { get; init; }
+}
+
+/// <param name="FirstStart">The first start: the app loads the organisation, refreshes the derived tables and serves the overview.</param>
+/// <param name="RestartToFirstPage">From starting the app again on the loaded store until its overview is served.</param>
+/// <param name="ResidentAfterStart">The app's resident memory once it served its first page after the restart.</param>
+/// <param name="PeakResident">The app's peak resident memory (VmHWM) from the restart to the end of the run.</param>
+public sealed record PageBenchmarkReport(string Scale, TimeSpan FirstStart, TimeSpan RestartToFirstPage, long ResidentAfterStart, long PeakResident, IReadOnlyList<PageTiming> Timings);

@@ -31,6 +31,24 @@ public sealed class StoreOptions
     /// </summary>
     public string? Cluster { get; set; }
 
+    /// <summary>
+    /// MiB the embedded engine may hold in all (ClickHouse's max_server_memory_usage: queries, merges, caches); 0 leaves
+    /// ClickHouse's default, 90 % of the machine's memory. See docs/operations.md, "Memory of the embedded engine".
+    /// </summary>
+    public int EngineMemoryLimitMiB { get; set; } = DefaultEngineMemoryLimitMiB;
+
+    /// <summary>MiB one query of the embedded engine may use (max_memory_usage); 0: no limit of its own.</summary>
+    public int EngineQueryMemoryLimitMiB { get; set; } = DefaultEngineQueryMemoryLimitMiB;
+
+    /// <summary>
+    /// 4 GiB: well above what the app's process peaked at while loading scale L (2.4 GiB, generator included) and serving
+    /// it, so no figure of a supported size is refused, yet a runaway query on a shared machine fails instead of taking
+    /// 90 % of its memory. ClickHouse lowers it to 90 % of the memory of a smaller machine.
+    /// </summary>
+    public const int DefaultEngineMemoryLimitMiB = 4096;
+
+    public const int DefaultEngineQueryMemoryLimitMiB = 0;
+
     /// <summary>Optional path of libchdb.so; default: the per-user cache, fetched on first use.</summary>
     public string? ChDbLibraryPath { get; set; }
 

@@ -40,6 +40,10 @@ public sealed partial class StoreOptionsValidator : IValidateOptions<StoreOption
         {
             errors.Add($"{StoreOptions.Section}:ChDbLibraryPath names no file (was '{library}'); leave it empty to use the per-user cache.");
         }
+        if (options.EngineMemoryLimitMiB < 0 || options.EngineQueryMemoryLimitMiB < 0)
+        {
+            errors.Add($"{StoreOptions.Section}:EngineMemoryLimitMiB and EngineQueryMemoryLimitMiB take a number of MiB, or 0 for ClickHouse's default (were {options.EngineMemoryLimitMiB} and {options.EngineQueryMemoryLimitMiB}).");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -4,7 +4,7 @@ using Analytics.Storage.ClickHouse.Server;
 namespace Analytics.Storage.Tests.ClickHouse;
 
 /// <summary>
-/// The derived tables (migrations 0008-0009) follow every write: through this store at once, and through another
+/// The derived tables (migrations 0008, 0009 and 0019) follow every write: through this store at once, and through another
 /// store on the same database (another process) at the next fingerprint check — and only then.
 /// </summary>
 public sealed class DerivedTablesStoreTests
@@ -121,6 +121,9 @@ public sealed class DerivedTablesStoreTests
             await old.ExecuteAsync("CREATE VIEW failed_production_attempts AS SELECT 'old' AS deployment_id");
             await old.ExecuteAsync("DROP TABLE attributed_incidents");
             await old.ExecuteAsync("CREATE VIEW attributed_incidents AS SELECT 'old' AS incident_id");
+            // And reviews attributed to teams, a view until migration 0019.
+            await old.ExecuteAsync("DROP TABLE attributed_reviews");
+            await old.ExecuteAsync("CREATE VIEW attributed_reviews AS SELECT 'old' AS review_id");
             // 0009 and every later migration are pending, as they were for such a database.
             await old.ExecuteAsync("DELETE FROM schema_migrations WHERE version >= 9");
         }
@@ -130,6 +133,7 @@ public sealed class DerivedTablesStoreTests
         Assert.Equal(sqlFiles.Migrations().Select(m => m.Version).Where(v => v >= 9), await new MigrationRunner(upgraded, sqlFiles).MigrateAsync());
         var attempts = await upgraded.QueryAsync<AttemptRow>("SELECT deployment_id, team FROM failed_production_attempts");
         Assert.Equal("f1:unassigned", $"{Assert.Single(attempts).DeploymentId}:{attempts[0].Team}");
+        Assert.Empty(await upgraded.QueryAsync<NameRow>("SELECT review_id AS name FROM attributed_reviews"));
     }
 
     [Fact]
@@ -137,11 +141,12 @@ public sealed class DerivedTablesStoreTests
     {
         await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
         var tables = store.Tables.Select(table => table.Name).ToList();
-        Assert.Equal(["attributed_incidents", "attributed_pull_requests", "commit_shipments", "deployment_failure_evidence", "failed_production_attempts", "production_deployments"], tables.Order(StringComparer.Ordinal));
+        Assert.Equal(["attributed_incidents", "attributed_pull_requests", "attributed_reviews", "commit_shipments", "deployment_failure_evidence", "failed_production_attempts", "production_deployments"], tables.Order(StringComparer.Ordinal));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("commit_shipments"));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("deployment_failure_evidence"));
         Assert.True(tables.IndexOf("attributed_incidents") < tables.IndexOf("deployment_failure_evidence"));
         Assert.True(tables.IndexOf("commit_shipments") < tables.IndexOf("attributed_pull_requests"));
+        Assert.True(tables.IndexOf("attributed_pull_requests") < tables.IndexOf("attributed_reviews"));
 
         var existing = (await store.QueryAsync<NameRow>("SELECT name FROM system.tables WHERE database = currentDatabase()")).Select(row => row.Name).ToHashSet();
         foreach (var table in store.Tables)

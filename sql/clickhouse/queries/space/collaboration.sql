@@ -44,9 +44,12 @@ WITH
             ) AS p
             LEFT JOIN
             (
+                -- merged_at is the pull request's (attributed_reviews copies it): only the reviews of the pull
+                -- requests on the left are read, not the whole history.
                 SELECT repository, number, reviewer_login
                 FROM attributed_reviews
-                WHERE NOT reviewer_is_bot AND reviewer_login NOT IN {bots:Array(String)} AND reviewer_login != author_login
+                WHERE merged_at >= {from:DateTime64(3, 'UTC')} AND merged_at < {to:DateTime64(3, 'UTC')}
+                  AND NOT reviewer_is_bot AND reviewer_login NOT IN {bots:Array(String)} AND reviewer_login != author_login
             ) AS r ON r.repository = p.repository AND r.number = p.number
             GROUP BY p.repository, p.number, p.team
         )

@@ -16,8 +16,10 @@ internal static class ChDbEngine
     public static string? DataPath => _dataPath;
 
     /// <summary>Opens a new connection (a session of its own) to the process's engine.</summary>
-    public static IntPtr Connect(string dataPath)
+    /// <param name="memory">The engine's memory limits; the first connection of the process sets the engine-wide one.</param>
+    public static IntPtr Connect(string dataPath, EngineMemoryLimits? memory = null)
     {
+        memory ??= EngineMemoryLimits.EngineDefaults;
         var fullPath = Path.GetFullPath(dataPath);
         lock (Gate)
         {
@@ -29,7 +31,7 @@ internal static class ChDbEngine
                 Directory.CreateDirectory(fullPath);
                 // Only before this process's first connection: its own lock would look like another's afterwards.
                 StoreFolderLock.ThrowIfHeld(fullPath);
-                _anchor = ConnectOrThrow(fullPath);
+                _anchor = ConnectOrThrow(fullPath, memory);
                 _dataPath = fullPath;
                 // Shut the engine down while the runtime still stands: left to the library's static destructors at
                 // exit, it raced its own background threads and now and then ended a finished command with SIGSEGV.
@@ -40,7 +42,7 @@ internal static class ChDbEngine
                 throw new InvalidOperationException(
                     $"The embedded engine is already open at '{_dataPath}'; chDB serves one storage path per process, so '{fullPath}' cannot be opened too.");
             }
-            return ConnectOrThrow(fullPath);
+            return ConnectOrThrow(fullPath, memory);
         }
     }
 
@@ -61,7 +63,7 @@ internal static class ChDbEngine
         }
     }
 
-    private static IntPtr ConnectOrThrow(string path)
+    private static IntPtr ConnectOrThrow(string path, EngineMemoryLimits memory)
     {
         string[] arguments =
         [
@@ -70,6 +72,7 @@ internal static class ChDbEngine
             // Row mapping reads JSON: numbers as numbers, timestamps as ISO 8601 in UTC.
             "--output_format_json_quote_64bit_integers=0",
             "--date_time_output_format=iso",
+            .. memory.QueryArguments(),
             // Server settings follow "--". BACKUP/RESTORE to File(...) need allowed paths: a relative name resolves
             // under the first (the data folder's backups/, as a server resolves it under its own); `analytics backup`
             // writes an absolute path the user chose, which the second allows. No one else sends SQL to this
@@ -77,6 +80,7 @@ internal static class ChDbEngine
             "--",
             "--backups.allowed_path=" + Path.Combine(path, "backups") + "/",
             "--backups.allowed_path[1]=/",
+            .. memory.ServerArguments(),
         ];
         var connectionPointer = ChDbNative.Connect(arguments.Length, arguments);
         if (connectionPointer == IntPtr.Zero || Marshal.ReadIntPtr(connectionPointer) == IntPtr.Zero)
@@ -86,4 +90,19 @@ internal static class ChDbEngine
         }
         return connectionPointer;
     }
+}
+
+/// <summary>
+/// What the embedded engine may hold (Analytics:Store:EngineMemoryLimitMiB, EngineQueryMemoryLimitMiB): ClickHouse's
+/// max_server_memory_usage for the whole engine (queries, merges, caches; a query that would pass it fails with
+/// MEMORY_LIMIT_EXCEEDED instead of the process growing) and max_memory_usage for each query. 0 leaves ClickHouse's
+/// default: 90 % of the machine's memory for the engine, no limit per query. The defaults are StoreOptions'.
+/// </summary>
+public sealed record EngineMemoryLimits(int EngineMiB, int QueryMiB)
+{
+    public static readonly EngineMemoryLimits EngineDefaults = new(0, 0);
+
+    internal IEnumerable<string> QueryArguments() => QueryMiB > 0 ? [$"--max_memory_usage={(long)QueryMiB * 1024 * 1024}"] : [];
+
+    internal IEnumerable<string> ServerArguments() => EngineMiB > 0 ? [$"--max_server_memory_usage={(long)EngineMiB * 1024 * 1024}"] : [];
 }

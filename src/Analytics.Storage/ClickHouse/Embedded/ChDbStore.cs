@@ -23,9 +23,10 @@ public sealed class ChDbStore : IClickHouseStore
     public string Transport => "embedded";
 
     /// <summary>Connects to the engine at <paramref name="dataPath"/>, creates <paramref name="database"/> if needed and makes it current.</summary>
-    public static async Task<ChDbStore> OpenAsync(string dataPath, string database, CancellationToken cancellationToken = default)
+    /// <param name="memory">The engine's memory limits (<see cref="EngineMemoryLimits"/>); null: ClickHouse's defaults.</param>
+    public static async Task<ChDbStore> OpenAsync(string dataPath, string database, CancellationToken cancellationToken = default, EngineMemoryLimits? memory = null)
     {
-        var connectionPointer = await Task.Run(() => ChDbEngine.Connect(dataPath), cancellationToken).ConfigureAwait(false);
+        var connectionPointer = await Task.Run(() => ChDbEngine.Connect(dataPath, memory), cancellationToken).ConfigureAwait(false);
         var store = new ChDbStore(connectionPointer, database);
         try
         {
