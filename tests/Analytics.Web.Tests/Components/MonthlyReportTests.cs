@@ -73,7 +73,7 @@ public sealed class MonthlyReportTests(AnalyticsAppFixture app)
         Assert.Equal(columns.Select(tier => expected.Teams.Count(team => team.DeploymentFrequency.Tier == tier)), deploymentRow);
 
         // The platform's payoff for the month, from the existing queries.
-        foreach (var figure in (string[])["roi", "hours-saved", "self-service-ratio", "nps"])
+        foreach (var figure in (string[])["roi", "roi-verdicts", "hours-saved", "savings-assumptions", "self-service-ratio", "nps"])
         {
             Assert.Single(page.FindAll($"[data-testid={figure}]"));
         }
