@@ -66,13 +66,13 @@ public sealed class SpaceStatisticsTests
             new(Obs("c", 1, 2), [Obs("d", null, 3)]),
         ];
 
-        var result = StackedDifferenceInDifferences.Estimate(stacks, 500, seed: 1, minimumAdopters: 1);
+        var result = StackedDifferenceInDifferences.Estimate(stacks, 500, seed: 1);
 
         Assert.Equal(-7, result.Estimate);
         Assert.Equal([null, -7.0, null], result.Stacks.Select(s => s.Effect));
-        Assert.Equal([0, 1, 0], result.Stacks.Select(s => s.Controls));
+        Assert.Equal([1, 1, 0], result.Stacks.Select(s => s.Controls));   // a's control is counted though a has no "after"
         Assert.Equal((1, 1), (result.Adopters, result.ControlTeams));
-        Assert.Equal((-7.0, -7.0), (Math.Round(result.Lower!.Value, 9), Math.Round(result.Upper!.Value, 9)));   // one adopter and one control: every reweighting gives the same
+        Assert.True(result.TooFewTeams);   // one adopter: no interval
         Assert.Null(result.PreTrend);
     }
 
@@ -93,6 +93,16 @@ public sealed class SpaceStatisticsTests
         Assert.NotEqual((first.Lower, first.Upper), (other.Lower, other.Upper));
         Assert.True(first.Lower < first.Estimate && first.Estimate < first.Upper, $"{first.Lower} < {first.Estimate} < {first.Upper}");
         Assert.True(first.Lower >= 0 && first.Upper <= 4, $"{first.Lower}, {first.Upper}: a weighted mean stays within the effects 0…4");
+    }
+
+    [Theory]
+    [InlineData(2, 6.314 / 1.645 * 1.414)]
+    [InlineData(6, 2.015 / 1.645 * 1.095)]
+    [InlineData(20, 1.729 / 1.645 * 1.026)]
+    public void Few_adopters_widen_the_interval_by_the_t_small_sample_factor(int adopters, double expected)
+    {
+        // t(G − 1) 95% points from the tables: 6.314 (1), 2.015 (5), 1.729 (19); z = 1.645; √(G / (G − 1)).
+        Assert.Equal(expected, StackedDifferenceInDifferences.SmallSampleFactor(adopters, 0.9), adopters == 2 ? 0 : 2);
     }
 
     [Theory]
