@@ -64,15 +64,10 @@ public sealed class RoiQueries(IClickHouseStore store, SqlFiles sqlFiles, IOptio
     }
 
     /// <summary>
-    /// Each team's adoption month: the first calendar month whose share of its active services on a golden-path
-    /// template reaches <paramref name="threshold"/>, with that share; and the months it was active (deployed) in.
+    /// Each team's adoption month (roi/adoption_degree.sql): the first calendar month whose share of its active services
+    /// on a golden-path template reaches <paramref name="threshold"/>, with that share, and the months it deployed in;
+    /// and the first production deployment's finish.
     /// </summary>
-    public async Task<IReadOnlyList<TeamAdoption>> AdoptionAsync(double threshold, CancellationToken cancellationToken = default)
-    {
-        var (teams, _) = await AdoptionRowsAsync(threshold, cancellationToken);
-        return teams;
-    }
-
     private async Task<(IReadOnlyList<TeamAdoption> Teams, DateTimeOffset? DataStart)> AdoptionRowsAsync(double threshold, CancellationToken cancellationToken)
     {
         var rows = await store.QueryAsync<DegreeRow>(sqlFiles.Query("roi/adoption_degree"), QueryParameters.From(("tz", options.Value.TimeZone)), cancellationToken);
