@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingestors.Demo;
+using Analytics.Simulators.Roi;
 using Spectre.Console;
 
 namespace Analytics.Bench;
 
-/// <summary><c>analytics-bench load|dora|ingest|github|pages</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+/// <summary><c>analytics-bench load|dora|ingest|github|pages|roi</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
 internal static class BenchCommand
 {
     public static RootCommand Create()
@@ -133,7 +134,28 @@ internal static class BenchCommand
             }
             return 0;
         });
+        var organisations = new Option<int>("--organisations") { Description = "Generated organisations per run (with and without an effect)", DefaultValueFactory = _ => 200 };
+        var resamples = new Option<int>("--resamples") { Description = "Bootstrap resamples per organisation", DefaultValueFactory = _ => 1000 };
+        var roi = new Command("roi", "ROI coverage study: how often the 90% interval contains a known injected effect, and where estimates centre without one.") { organisations, resamples, seed };
+        roi.SetAction(async (result, cancellationToken) =>
+        {
+            if (result.GetValue(organisations) < 1 || result.GetValue(resamples) < 100)
+            {
+                AnsiConsole.MarkupLine("[red]--organisations must be at least 1 and --resamples at least 100.[/]");
+                return 2;
+            }
+            var progress = new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"));
+            var (withEffect, without) = await WithTemporaryDataPathAsync(async path => (
+                await RoiCoverageStudy.RunAsync(path, result.GetValue(organisations), GoldenPathEffect.Typical, result.GetValue(seed), resamples: result.GetValue(resamples), progress: progress, cancellationToken: cancellationToken),
+                await RoiCoverageStudy.RunAsync(path, result.GetValue(organisations), GoldenPathEffect.None, result.GetValue(seed) + 1_000_000, resamples: result.GetValue(resamples), progress: progress, cancellationToken: cancellationToken)));
+            foreach (var line in RoiCoverageMarkdown.Lines(withEffect, without))
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        });
         var bench = new RootCommand("Benchmarks whose figures go in docs/benchmarks.md.");
+        bench.Subcommands.Add(roi);
         bench.Subcommands.Add(gitHub);
         bench.Subcommands.Add(pages);
         bench.Subcommands.Add(pagesServe);

@@ -28,6 +28,22 @@ public sealed class SpaceOptionsValidator : IValidateOptions<SpaceOptions>
         {
             errors.Add($"{SpaceOptions.Section}:HourlyCost must be a finite amount of zero or more (was {options.HourlyCost}).");
         }
+        if (!double.IsFinite(options.RoiAdoptionThreshold) || options.RoiAdoptionThreshold is <= 0 or > 1)
+        {
+            errors.Add($"{SpaceOptions.Section}:RoiAdoptionThreshold must be a share above 0 and at most 1 (was {options.RoiAdoptionThreshold}).");
+        }
+        if (options.RoiMinimumAdopters is < 2 or > 1000)
+        {
+            errors.Add($"{SpaceOptions.Section}:RoiMinimumAdopters must be between 2 and 1000 (was {options.RoiMinimumAdopters}).");
+        }
+        foreach (var (setting, hours) in options.TicketEffortByKind.Select(p => ($"TicketEffortByKind:{p.Key}", p.Value))
+                     .Prepend(("TicketEffort", options.TicketEffort)).Append(("SelfServiceEffort", options.SelfServiceEffort)))
+        {
+            if (!double.IsFinite(hours) || hours is < 0 or > 1000)
+            {
+                errors.Add($"{SpaceOptions.Section}:{setting} must be a number of hours from 0 to 1000 (was {hours}).");
+            }
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

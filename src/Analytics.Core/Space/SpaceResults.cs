@@ -38,18 +38,21 @@ public sealed record TemplateCurrencyResult(DateTimeOffset To, IReadOnlyList<Tem
     public TemplateCurrencyFigure? Figure(string team, string template) => Figures.FirstOrDefault(f => f.Team == team && f.Template == template);
 }
 
-/// <summary>An adopting team left out of the before/after comparison, and why.</summary>
-public sealed record RoiExclusion(string Team, DateTimeOffset AdoptedAt, string Reason);
+/// <summary>An adopting team left out of the before/after comparison (AdoptionMonth: the first month at the threshold), and why.</summary>
+public sealed record RoiExclusion(string Team, DateOnly AdoptionMonth, string Reason);
 
-/// <summary>ROI of the golden path: DORA keys before vs after adoption (difference in differences) and hours saved by self-service.</summary>
+/// <summary>
+/// ROI of the golden path: DORA keys before vs after adoption (stacked difference in differences) and what
+/// self-service saved — waiting time avoided (calendar, not priced) and effort saved (priced).
+/// </summary>
 public sealed record RoiResult(
     DateTimeOffset From,
     DateTimeOffset To,
     RoiAssumptions Assumptions,
     IReadOnlyList<DidEstimate> Dora,
     IReadOnlyList<RoiExclusion> Excluded,
-    HoursSavedFigure HoursSaved,
-    IReadOnlyList<HoursSavedFigure> TeamHoursSaved)
+    SavingsFigure Savings,
+    IReadOnlyList<SavingsFigure> TeamSavings)
 {
     /// <summary>What a lead-time sample of the before and after windows was: "commit" or "pull-request" (Core.Dora.LeadTimeUnit).</summary>
     public string LeadTimeUnit { get; init; } = Core.Dora.LeadTimeUnit.Commit;

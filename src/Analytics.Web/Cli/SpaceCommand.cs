@@ -63,11 +63,11 @@ internal static class SpaceCommand
     {
         var (days, from, to, _, format) = PeriodOptions(Period.RoiDefaultDays);
         var months = new Option<int?>("--months") { Description = "Months compared before and after adoption (default Analytics:Space:RoiMonths, 3)." };
-        var hourlyCost = new Option<double?>("--hourly-cost") { Description = "Cost of an engineer's hour for hours saved (default Analytics:Space:HourlyCost, 100)." };
-        var kinds = new Option<string[]>("--kinds") { Description = "Service request kinds that count for hours saved (default: Analytics:Space:SelfServiceKinds, or every kind).", AllowMultipleArgumentsPerToken = true };
+        var hourlyCost = new Option<double?>("--hourly-cost") { Description = "Cost of an engineer's hour, for the effort self-service saved (default Analytics:Space:HourlyCost, 100)." };
+        var kinds = new Option<string[]>("--kinds") { Description = "Service request kinds that count for the savings (default: Analytics:Space:SelfServiceKinds, or every kind).", AllowMultipleArgumentsPerToken = true };
         var leadTimeUnit = new Option<string?>("--lead-time-unit") { Description = "What a lead-time sample of the windows is: commit or pull-request (default: Analytics:Metrics:LeadTimeUnit)." };
         leadTimeUnit.AcceptOnlyFromAmong([.. LeadTimeUnit.All]);
-        var command = new Command("roi", "Golden-path ROI: DORA keys before vs after adoption (difference in differences) and hours saved by self-service.")
+        var command = new Command("roi", "Golden-path ROI: DORA keys before vs after adoption (stacked difference in differences, interval, pre-trend) and the waiting time and effort self-service saved.")
         {
             days, from, to, format, months, hourlyCost, kinds, leadTimeUnit,
         };

@@ -99,16 +99,25 @@ internal static class SpaceCsv
     {
         var a = roi.Assumptions;
         // lead_time_unit: what a lead-time sample of the windows was (commit or pull-request), on every row as in DoraCsv.
-        Csv.Write(output, ["section", "key", "team", "estimate", "lower", "upper", "adopters", "control_teams", "before", "after", "control_change", "low_confidence", "lead_time_unit"],
-            roi.Dora.SelectMany(e => e.Teams.Select(t => new object?[] { "adopter", e.Key, t.Team, t.Effect, null, null, null, t.Controls, t.Before, t.After, t.ControlChange, null, roi.LeadTimeUnit })
-                .Prepend(["difference_in_differences", e.Key, "", e.Estimate, e.Lower, e.Upper, e.Adopters, e.ControlTeams, null, null, null, e.LowConfidence, roi.LeadTimeUnit])));
+        // scale: relative (estimate −0.3 = −30%) or difference (percentage points as a fraction); adopter rows' effect and
+        // pre_trend are on the estimator's scale (log ratio for relative keys), their before/after in the key's own unit.
+        Csv.Write(output, ["section", "key", "team", "scale", "estimate", "lower", "upper", "pre_trend", "pre_trend_lower", "pre_trend_upper", "adopters", "control_teams",
+                "usable_resamples", "too_few_teams", "adoption_month", "adoption_degree", "earlier", "before", "after", "control_change", "lead_time_unit"],
+            roi.Dora.SelectMany(e => e.Teams.Select(t => new object?[]
+                {
+                    "adopter", e.Key, t.Team, "log_or_difference", t.Effect, null, null, t.PreTrend, null, null, null, t.Controls, null, null,
+                    t.AdoptionMonth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), t.AdoptionDegree, t.Earlier, t.Before, t.After, t.ControlChange, roi.LeadTimeUnit,
+                })
+                .Prepend(["difference_in_differences", e.Key, "", e.Relative ? "relative" : "difference", e.Estimate, e.Lower, e.Upper, e.PreTrend, e.PreTrendLower, e.PreTrendUpper,
+                    e.Adopters, e.ControlTeams, e.UsableResamples, e.TooFewTeams, null, null, null, null, null, null, roi.LeadTimeUnit])));
         output.WriteLine();
-        Csv.Write(output, ["section", "team", "self_service_requests", "ticket_requests", "ticket_median_seconds", "self_service_median_seconds", "hours_saved", "cost_saved",
-                "currency", "hourly_cost", "request_kinds", "months", "bootstrap_resamples", "bootstrap_seed", "interval_level"],
-            roi.TeamHoursSaved.Prepend(roi.HoursSaved).Select(h => new object?[]
+        Csv.Write(output, ["section", "team", "self_service_requests", "ticket_requests", "waiting_avoided_hours", "requests_without_comparison", "effort_saved_hours", "cost_saved",
+                "currency", "hourly_cost", "ticket_effort_hours", "self_service_effort_hours", "request_kinds", "months", "adoption_threshold", "bootstrap_resamples", "bootstrap_seed", "interval_level"],
+            roi.TeamSavings.Prepend(roi.Savings).Select(h => new object?[]
             {
-                "hours_saved", Team(h.Team), h.SelfServiceRequests, h.TicketRequests, h.TicketMedian?.TotalSeconds, h.SelfServiceMedian?.TotalSeconds, h.Hours, h.Cost,
-                a.Currency, a.HourlyCost, a.RequestKinds.Count == 0 ? "all" : string.Join(' ', a.RequestKinds), a.Months, a.BootstrapResamples, a.BootstrapSeed, a.IntervalLevel,
+                "savings", Team(h.Team), h.SelfServiceRequests, h.TicketRequests, h.WaitingAvoidedHours, h.RequestsWithoutComparison, h.EffortSavedHours, h.Cost,
+                a.Currency, a.HourlyCost, string.Join(' ', a.TicketEffortHours.Select(p => $"{p.Key}={p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}").Prepend(a.DefaultTicketEffortHours.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                a.SelfServiceEffortHours, a.RequestKinds.Count == 0 ? "all" : string.Join(' ', a.RequestKinds), a.Months, a.AdoptionThreshold, a.BootstrapResamples, a.BootstrapSeed, a.IntervalLevel,
             }));
     }
 

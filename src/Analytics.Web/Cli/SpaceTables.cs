@@ -101,20 +101,27 @@ internal static class SpaceTables
     public static void Roi(RoiResult roi)
     {
         var a = roi.Assumptions;
-        var table = new Table().AddColumns("DORA key", "Effect of adoption", "90% interval", "Adopting teams", "Control teams");
+        var table = new Table().AddColumns("DORA key", "Effect of adoption", "90% interval", "Pre-trend", "Adopting teams", "Control teams", "Usable resamples");
         foreach (var e in roi.Dora)
         {
-            table.AddRow(e.Key == RoiKey.LeadTimeHours ? $"{e.Key} (per {roi.LeadTimeUnit})" : e.Key.ToString(), e.Estimate is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "—",
-                e.Lower is { } lo && e.Upper is { } hi ? $"{lo.ToString("0.###", CultureInfo.InvariantCulture)} to {hi.ToString("0.###", CultureInfo.InvariantCulture)}" : "—",
-                e.Adopters.ToString(CultureInfo.InvariantCulture), e.ControlTeams.ToString(CultureInfo.InvariantCulture));
+            string Effect(double? value) => StackedDifferenceInDifferences.Describe(e.Key, value);
+            table.AddRow(e.Key == RoiKey.LeadTimeHours ? $"{e.Key} (per {roi.LeadTimeUnit})" : e.Key.ToString(), Effect(e.Estimate),
+                e.Lower is { } lo && e.Upper is { } hi ? $"{Effect(lo)} to {Effect(hi)}" : e.TooFewTeams && e.Estimate is not null ? "too few teams" : "—",
+                Effect(e.PreTrend), e.Adopters.ToString(CultureInfo.InvariantCulture), e.ControlTeams.ToString(CultureInfo.InvariantCulture),
+                $"{e.UsableResamples} of {e.Resamples}");
         }
         AnsiConsole.Write(table);
-        var hours = roi.HoursSaved;
+        foreach (var e in roi.Dora)
+        {
+            AnsiConsole.MarkupLineInterpolated($"{e.Key}: {e.Verdict}");
+        }
+        var s = roi.Savings;
         AnsiConsole.MarkupLineInterpolated(
-            $"Hours saved by self-service: {(hours.Hours is { } h ? h.ToString("N1", CultureInfo.InvariantCulture) : "—")} h = {(hours.Cost is { } c ? c.ToString("N0", CultureInfo.InvariantCulture) : "—")} {a.Currency} ({hours.SelfServiceRequests} requests; {a.HourlyCost.ToString(CultureInfo.InvariantCulture)} an hour; kinds: {(a.RequestKinds.Count == 0 ? "all" : string.Join(", ", a.RequestKinds))}; {a.Months} months before/after)");
+            $"Self-service ({s.SelfServiceRequests} requests; kinds: {(a.RequestKinds.Count == 0 ? "all" : string.Join(", ", a.RequestKinds))}): waiting time avoided {(s.WaitingAvoidedHours is { } w ? w.ToString("N1", CultureInfo.InvariantCulture) + " h" : "—")} (calendar, not priced; {s.RequestsWithoutComparison} requests without a ticket of their kind to compare with); effort saved {s.EffortSavedHours.ToString("N1", CultureInfo.InvariantCulture)} h = {s.Cost.ToString("N0", CultureInfo.InvariantCulture)} {a.Currency} (ticket effort {a.DefaultTicketEffortHours.ToString(CultureInfo.InvariantCulture)} h{string.Concat(a.TicketEffortHours.Select(p => $", {p.Key} {p.Value.ToString(CultureInfo.InvariantCulture)} h"))}, self-service effort {a.SelfServiceEffortHours.ToString(CultureInfo.InvariantCulture)} h, {a.HourlyCost.ToString(CultureInfo.InvariantCulture)} an hour)");
+        AnsiConsole.MarkupLineInterpolated($"Adopted from the first month with {(a.AdoptionThreshold * 100).ToString("0.#", CultureInfo.InvariantCulture)}% of active services on a golden-path template; {a.Months} months before/after.");
         foreach (var excluded in roi.Excluded)
         {
-            AnsiConsole.MarkupLineInterpolated($"[grey]Left out: {excluded.Team} (adopted {excluded.AdoptedAt:yyyy-MM-dd}): {excluded.Reason}[/]");
+            AnsiConsole.MarkupLineInterpolated($"[grey]Left out: {excluded.Team} (adopted {excluded.AdoptionMonth:yyyy-MM}): {excluded.Reason}[/]");
         }
     }
 }

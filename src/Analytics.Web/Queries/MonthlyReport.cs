@@ -11,11 +11,11 @@ namespace Analytics.Web.Queries;
 
 /// <summary>
 /// The one-page monthly leadership report: the organisation's keys for the month with tier and change against the
-/// previous month, teams per tier, the platform's payoff (ROI, self-service, NPS, hours saved) for the month, and the
+/// previous month, teams per tier, the platform's payoff (ROI, self-service, NPS, waiting time avoided and effort saved) for the month, and the
 /// twelve months up to it as charts. Built from the dashboard query layer and exported with <see cref="PanelExports"/>.
 /// </summary>
 /// <param name="Figures">The month: keys, teams, tiers and the self-service ratio.</param>
-/// <param name="Trend">The twelve months ending with the month: the series charts, golden-path ROI with hours saved, and developer NPS
+/// <param name="Trend">The twelve months ending with the month: the series charts, golden-path ROI with waiting time avoided and effort saved, and developer NPS
 /// (surveys are quarterly and adoption effects need months before and after, so one month alone would mostly show no sample).</param>
 /// <param name="Previous">The organisation's keys for the month before, tiered with the same table.</param>
 public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, DashboardData Trend, DoraSummary Previous)
@@ -75,7 +75,7 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
             Series("lead-time", "Lead time for changes, median hours by month", "lead_time_median_hours", "line"),
             Series("change-failure-rate", "Change failure rate, % by month", "change_failure_rate", "line"),
             Series("recovery", "Time to restore service (incident start to resolution), median hours by month", "recovery_median_hours", "line"),
-            Panel("roi", "Is the platform paying off? Golden path before vs after, and hours saved", PanelKinds.Roi),
+            Panel("roi", "Is the platform paying off? Golden path before vs after, waiting time avoided and effort saved", PanelKinds.Roi),
             Panel("satisfaction", "Developer NPS", PanelKinds.Satisfaction),
         ],
     };

@@ -38,58 +38,83 @@ public sealed class SpaceStatisticsTests
         Assert.Equal((status, majors, minors), SemanticVersion.Lag(current, latest));
     }
 
+    private static DidObservation Obs(string team, double? before, double? after, double? earlier = null) => new(team, earlier, before, after);
+
     [Fact]
-    public void Difference_in_differences_subtracts_the_controls_mean_change_and_bootstraps_a_seeded_interval()
+    public void Each_stack_subtracts_its_controls_mean_change_and_the_pre_trend_shifts_the_windows_back()
     {
-        // Adopter a: 2 → 6 (+4). Controls b: 3 → 4 (+1), c: 1 → 1 (0), mean +0.5 → effect 3.5.
-        // Resampling the two controls gives bb (¼): 4 − 1 = 3; bc (½): 3.5; cc (¼): 4. The 5% and 95% quantiles are 3 and 4.
-        DidAdopter[] adopters = [new("a", 2, 6, [new("b", 3, 4), new("c", 1, 1)])];
+        // Adopter a: 2 → 6 (+4), earlier 1 → 2 (+1). Controls b: 3 → 4 (+1), earlier 3 → 3; c: 1 → 1 (0), earlier 1 → 1.
+        // Effect 4 − 0.5 = 3.5; pre-trend 1 − 0 = 1. One adopter: too few teams for an interval.
+        DidStack[] stacks = [new(Obs("a", 2, 6, 1), [Obs("b", 3, 4, 3), Obs("c", 1, 1, 1)])];
 
-        var result = DifferenceInDifferences.Estimate(adopters, 2000, seed: 7);
+        var result = StackedDifferenceInDifferences.Estimate(stacks, 2000, seed: 7);
 
-        Assert.Equal(3.5, result.Estimate);
-        Assert.Equal(3.0, result.Lower);
-        Assert.Equal(4.0, result.Upper);
-        Assert.Equal((1, 2), (result.Adopters, result.ControlTeams));
-        Assert.Equal([0.5], result.ControlChanges);
-        Assert.Equal([3.5], result.Effects);
+        Assert.Equal((3.5, 1.0), (result.Estimate!.Value, result.PreTrend!.Value));
+        Assert.Equal(new DidStackResult(4, 0.5, 3.5, 2, 1), result.Stacks[0]);
+        Assert.True(result.TooFewTeams);
+        Assert.Equal((null, null, 0), (result.Lower, result.Upper, result.UsableResamples));
     }
 
     [Fact]
     public void Adopters_or_controls_without_a_sample_in_a_window_are_left_out()
     {
         // a has no "after"; b's control d has no "before"; b: 10 → 4 (−6) against e: 5 → 6 (+1) → −7.
-        DidAdopter[] adopters =
+        DidStack[] stacks =
         [
-            new("a", 1, null, [new("e", 5, 6)]),
-            new("b", 10, 4, [new("d", null, 3), new("e", 5, 6)]),
-            new("c", 1, 2, [new("d", null, 3)]),
+            new(Obs("a", 1, null), [Obs("e", 5, 6)]),
+            new(Obs("b", 10, 4), [Obs("d", null, 3), Obs("e", 5, 6)]),
+            new(Obs("c", 1, 2), [Obs("d", null, 3)]),
         ];
 
-        var result = DifferenceInDifferences.Estimate(adopters, 500, seed: 1);
+        var result = StackedDifferenceInDifferences.Estimate(stacks, 500, seed: 1);
 
         Assert.Equal(-7, result.Estimate);
-        Assert.Equal([null, -7.0, null], result.Effects);
-        Assert.Equal([1, 1, 0], result.Controls);
-        Assert.Equal(1, result.Adopters);
-        Assert.Equal(-7, result.Lower);   // one adopter and one control: every resample is the same
-        Assert.Equal(-7, result.Upper);
+        Assert.Equal([null, -7.0, null], result.Stacks.Select(s => s.Effect));
+        Assert.Equal([1, 1, 0], result.Stacks.Select(s => s.Controls));   // a's control is counted though a has no "after"
+        Assert.Equal((1, 1), (result.Adopters, result.ControlTeams));
+        Assert.True(result.TooFewTeams);   // one adopter: no interval
+        Assert.Null(result.PreTrend);
     }
 
     [Fact]
-    public void The_bootstrap_is_deterministic_for_a_seed_and_resamples_teams()
+    public void The_bayesian_bootstrap_keeps_every_adopter_with_a_single_control_in_every_resample()
     {
-        var adopters = Enumerable.Range(0, 6).Select(i => new DidAdopter($"a{i}", i, 2 * i + (i % 3),
-            Enumerable.Range(0, 5).Select(j => new DidControl($"c{j}", j, j + (j % 2))).ToList())).ToList();
+        // Five adopters, each with its own single control: resampling teams with replacement would leave some adopter's only
+        // control undrawn in most resamples; Dirichlet weights never do, so every resample is usable.
+        var stacks = Enumerable.Range(0, 5).Select(i => new DidStack(Obs($"a{i}", 0, i), [Obs($"c{i}", 0, (i % 2) * 0.5)])).ToList();
 
-        var first = DifferenceInDifferences.Estimate(adopters, 1000, seed: 42);
-        var again = DifferenceInDifferences.Estimate(adopters, 1000, seed: 42);
-        var other = DifferenceInDifferences.Estimate(adopters, 1000, seed: 43);
+        var first = StackedDifferenceInDifferences.Estimate(stacks, 1000, seed: 42);
+        var again = StackedDifferenceInDifferences.Estimate(stacks, 1000, seed: 42);
+        var other = StackedDifferenceInDifferences.Estimate(stacks, 1000, seed: 43);
 
-        Assert.Equal((first.Lower, first.Upper), (again.Lower, again.Upper));
+        Assert.Equal((1000, 1000, false), (first.Resamples, first.UsableResamples, first.TooFewTeams));
+        Assert.Equal((5, 5), (first.Adopters, first.ControlTeams));
+        Assert.Equal((1.8, first.Lower, first.Upper), (Math.Round(first.Estimate!.Value, 12), again.Lower, again.Upper));
         Assert.NotEqual((first.Lower, first.Upper), (other.Lower, other.Upper));
         Assert.True(first.Lower < first.Estimate && first.Estimate < first.Upper, $"{first.Lower} < {first.Estimate} < {first.Upper}");
-        Assert.Equal(5, first.ControlTeams);
+        Assert.True(first.Lower >= 0 && first.Upper <= 4, $"{first.Lower}, {first.Upper}: a weighted mean stays within the effects 0…4");
+    }
+
+    [Theory]
+    [InlineData(2, 6.314 / 1.645 * 1.414)]
+    [InlineData(6, 2.015 / 1.645 * 1.095)]
+    [InlineData(20, 1.729 / 1.645 * 1.026)]
+    public void Few_adopters_widen_the_interval_by_the_t_small_sample_factor(int adopters, double expected)
+    {
+        // t(G − 1) 95% points from the tables: 6.314 (1), 2.015 (5), 1.729 (19); z = 1.645; √(G / (G − 1)).
+        Assert.Equal(expected, StackedDifferenceInDifferences.SmallSampleFactor(adopters, 0.9), adopters == 2 ? 0 : 2);
+    }
+
+    [Theory]
+    [InlineData(RoiKey.LeadTimeHours, 0.7, -0.3, "−30.0%")]
+    [InlineData(RoiKey.DeploymentsPerMonth, 2, 1.0, "+100.0%")]
+    [InlineData(RoiKey.ChangeFailureRate, -0.05, -0.05, "−5.0 percentage points")]
+    public void Relative_keys_are_estimated_as_log_ratios_and_reported_as_changes(RoiKey key, double ratioOrDifference, double reported, string words)
+    {
+        var scaled = StackedDifferenceInDifferences.Relative(key) ? Math.Log(ratioOrDifference) : ratioOrDifference;
+        Assert.Equal(reported, StackedDifferenceInDifferences.Reported(key, scaled)!.Value, 12);
+        Assert.Equal(words, StackedDifferenceInDifferences.Describe(key, reported));
+        Assert.Null(StackedDifferenceInDifferences.Scaled(RoiKey.LeadTimeHours, 0));   // no logarithm: no sample
     }
 
     [Fact]

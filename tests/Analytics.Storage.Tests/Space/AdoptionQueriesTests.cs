@@ -119,25 +119,49 @@ public sealed class AdoptionQueriesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Hours_saved_multiply_the_ticket_minus_self_service_median_by_self_service_requests()
+    public async Task Self_service_saves_waiting_time_from_measured_durations_and_effort_from_configured_efforts_and_only_effort_is_priced()
     {
         var options = Options.Create(new MetricOptions());
         var sql = new SqlFiles();
-        var roi = new RoiQueries(_store, sql, options, Options.Create(new SpaceOptions()), new DoraQueries(_store, sql, options), _queries);
+        RoiQueries Roi(SpaceOptions space) => new(_store, sql, options, Options.Create(space), new DoraQueries(_store, sql, options));
 
-        var result = await roi.RoiAsync(new RoiRequest(January, February));
-        var environments = await roi.RoiAsync(new RoiRequest(January, February, HourlyCost: 80, RequestKinds: ["environment"]));
+        var result = await Roi(new SpaceOptions()).RoiAsync(new RoiRequest(January, February));
+        var environments = await Roi(new SpaceOptions()).RoiAsync(new RoiRequest(January, February, HourlyCost: 80, RequestKinds: ["environment"]));
+        var dnsCostsMore = await Roi(new SpaceOptions { TicketEffortByKind = new() { ["dns"] = 2 } }).RoiAsync(new RoiRequest(January, February));
 
-        // (172,800 − 900) s = 47.75 h per self-service request; 2 requests → 95.5 h; × 100 an hour = 9,550.
-        Assert.Equal(95.5, result.HoursSaved.Hours!.Value, 9);
-        Assert.Equal(9_550, result.HoursSaved.Cost!.Value, 9);
-        Assert.Equal(47.75, Assert.Single(result.TeamHoursSaved, t => t.Team == "beta").Hours!.Value, 9);   // the organisation's medians
-        Assert.Equal(new RoiAssumptions(3, 100, "EUR", [], 2000, new SpaceOptions().BootstrapSeed, 0.9) with { RequestKinds = result.Assumptions.RequestKinds }, result.Assumptions);
+        // Mean ticket fulfilment per kind (the organisation's): environment 24 h (sr3), database 48 h (sr2), dns 72 h (sr6).
+        // Waiting avoided: sr1 environment 24 h − 600 s = 23.83 h (alpha); sr4 dns 72 h − 1,200 s = 71.67 h (beta); 95.5 h in all.
+        Assert.Equal(95.5, result.Savings.WaitingAvoidedHours!.Value, 9);
+        Assert.Equal(72 - (1_200 / 3600.0), Assert.Single(result.TeamSavings, t => t.Team == "beta").WaitingAvoidedHours!.Value, 9);
+        Assert.Equal(0, result.Savings.RequestsWithoutComparison);   // sr5 was never fulfilled
+        // Effort: 2 self-service requests × (0.75 h a ticket − 0.1 h a self-service request) = 1.3 h; only this is priced: 130 EUR.
+        Assert.Equal((2L, 1.3), (result.Savings.SelfServiceRequests, Math.Round(result.Savings.EffortSavedHours, 9)));
+        Assert.Equal(130, result.Savings.Cost, 9);
+        Assert.Equal(new RoiAssumptions(3, 100, "EUR", [], 2000, new SpaceOptions().BootstrapSeed, 0.9, 0.5, 5, 0.75, result.Assumptions.TicketEffortHours, 0.1)
+            with { RequestKinds = result.Assumptions.RequestKinds }, result.Assumptions);
         Assert.Empty(result.Assumptions.RequestKinds);
-        // Environments only: (86,400 − 600) s = 23.83 h × 1 (sr1); at 80 an hour. The assumptions come back with the result.
-        Assert.Equal((86_400 - 600) / 3600.0, environments.HoursSaved.Hours!.Value, 9);
-        Assert.Equal((86_400 - 600) / 3600.0 * 80, environments.HoursSaved.Cost!.Value, 9);
+        Assert.Empty(result.Assumptions.TicketEffortHours);
+        // Environments only at 80 an hour: 23.83 h waiting, 0.65 h effort = 52.
+        Assert.Equal((86_400 - 600) / 3600.0, environments.Savings.WaitingAvoidedHours!.Value, 9);
+        Assert.Equal(0.65 * 80, environments.Savings.Cost, 9);
         Assert.Equal(["environment"], environments.Assumptions.RequestKinds);
-        Assert.Equal(80, environments.Assumptions.HourlyCost);
+        // A dns ticket configured at 2 h: 0.65 + (2 − 0.1) = 2.55 h.
+        Assert.Equal(2.55, dnsCostsMore.Savings.EffortSavedHours, 9);
+        Assert.Equal(2, dnsCostsMore.Assumptions.TicketEffortOf("dns"));
+    }
+
+    [Fact]
+    public async Task Waiting_time_is_compared_kind_by_kind_and_nothing_is_claimed_without_requests()
+    {
+        var options = Options.Create(new MetricOptions());
+        var sql = new SqlFiles();
+        var dns = await new RoiQueries(_store, sql, options, Options.Create(new SpaceOptions()), new DoraQueries(_store, sql, options))
+            .RoiAsync(new RoiRequest(January, February, RequestKinds: ["dns"]));
+        var none = await new RoiQueries(_store, sql, options, Options.Create(new SpaceOptions()), new DoraQueries(_store, sql, options))
+            .RoiAsync(new RoiRequest(February, March));
+
+        Assert.Equal(72 - (1_200 / 3600.0), dns.Savings.WaitingAvoidedHours!.Value, 9);
+        Assert.Null(none.Savings.WaitingAvoidedHours);
+        Assert.Equal((0L, 0.0), (none.Savings.SelfServiceRequests, none.Savings.EffortSavedHours));
     }
 }

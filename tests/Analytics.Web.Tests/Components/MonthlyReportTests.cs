@@ -73,10 +73,16 @@ public sealed class MonthlyReportTests(AnalyticsAppFixture app)
         Assert.Equal(columns.Select(tier => expected.Teams.Count(team => team.DeploymentFrequency.Tier == tier)), deploymentRow);
 
         // The platform's payoff for the month, from the existing queries.
-        foreach (var figure in (string[])["roi", "hours-saved", "self-service-ratio", "nps"])
+        foreach (var figure in (string[])["roi", "roi-verdicts", "hours-saved", "savings-assumptions", "self-service-ratio", "nps"])
         {
             Assert.Single(page.FindAll($"[data-testid={figure}]"));
         }
+        // Each DORA key's ROI is said in words: an effect with its interval, or why the data cannot support one.
+        var verdicts = page.FindAll("[data-testid=roi-verdicts] li").Select(li => li.TextContent.Trim()).ToList();
+        Assert.Equal(Enum.GetNames<Analytics.Core.Space.RoiKey>().Select(key => $"{key}:"), verdicts.Select(v => v[..(v.IndexOf(':') + 1)]));
+        Assert.All(verdicts, v => Assert.True(v.Contains("% interval", StringComparison.Ordinal) || v.Contains("Too few teams", StringComparison.Ordinal) || v.Contains("No estimate", StringComparison.Ordinal), v));
+        Assert.Contains("not measurements", page.Find("[data-testid=savings-assumptions]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("not priced", page.Find("[data-testid=hours-saved]").TextContent, StringComparison.Ordinal);
         // NPS and ROI over the twelve months to the month (quarterly surveys; adoption needs months either side), self-service for the month.
         Assert.Contains($"{Start(Month.AddMonths(-11)):yyyy-MM-dd} to {Start(Month.AddMonths(1)).AddDays(-1):yyyy-MM-dd}", page.Find("[data-testid=nps]").TextContent);
         var selfService = await app.Services.GetRequiredService<AdoptionQueries>().SelfServiceAsync(new SpaceRequest(Start(Month), Start(Month.AddMonths(1))));
