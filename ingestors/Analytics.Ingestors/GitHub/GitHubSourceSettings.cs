@@ -31,8 +31,22 @@ public sealed class GitHubSourceSettings
     /// <summary>A personal or fine-grained token; empty when the source signs in as a GitHub App (<see cref="App"/>).</summary>
     public string Token { get; init; } = "";
 
-    /// <summary>The GitHub App the source signs in as instead of a token (docs/ingestion.md, "GitHub App"); null = the token.</summary>
-    public GitHubAppSettings? App { get; init; }
+    /// <summary>The App ID of the GitHub App the source signs in as instead of a token (docs/ingestion.md, "GitHub App"); null = the token.</summary>
+    public long? AppId { get; init; }
+
+    /// <summary>The installation of that app whose repositories the source reads.</summary>
+    public long? InstallationId { get; init; }
+
+    /// <summary>The file the app's private key was read from (PEM, readable by its owner only), if it came from one.</summary>
+    public string? AppPrivateKeyFile { get; init; }
+
+    /// <summary>The app's private key (PEM): given in configuration, or read from <see cref="AppPrivateKeyFile"/>. A secret.</summary>
+    public string? AppPrivateKey { get; init; }
+
+    /// <summary>The GitHub App the source signs in as, when <see cref="AppId"/> is set; null = the token.</summary>
+    public GitHubAppSettings? App => AppId is { } appId && InstallationId is { } installationId && AppPrivateKey is { } pem
+        ? new GitHubAppSettings { AppId = appId, InstallationId = installationId, PrivateKeyPem = pem }
+        : null;
 
     /// <summary>
     /// The secret GitHub signs this source's webhook deliveries with (X-Hub-Signature-256); null = no webhooks for
@@ -173,7 +187,10 @@ public sealed class GitHubSourceSettings
             Name = section.Key,
             BaseUrl = baseUrl,
             Token = token,
-            App = app,
+            AppId = app?.AppId,
+            InstallationId = app?.InstallationId,
+            AppPrivateKeyFile = read.Text("AppPrivateKeyFile"),
+            AppPrivateKey = app?.PrivateKeyPem,
             WebhookSecret = webhookSecret,
             Organizations = organizations,
             Repositories = repositories,

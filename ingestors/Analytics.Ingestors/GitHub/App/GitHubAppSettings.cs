@@ -8,7 +8,8 @@ namespace Analytics.Ingestors.GitHub.App;
 /// <summary>
 /// A GitHub App a source signs in as: its id, its private key (PEM, from <c>AppPrivateKeyFile</c>, a file readable by
 /// its owner only, or <c>AppPrivateKey</c> from user-secrets or the environment) and the installation whose
-/// repositories it reads. The key is a secret like the token: this type shows it nowhere.
+/// repositories it reads. The key is a secret like the token: this type shows it nowhere. Built from the source's
+/// settings (<see cref="GitHubSourceSettings.App"/>), not bound from configuration itself.
 /// </summary>
 public sealed class GitHubAppSettings
 {
