@@ -26,6 +26,12 @@ if command -v npm >/dev/null 2>&1; then
     echo "Installing the Backstage test backend (npm ci)…"
     (cd "$backstage_backend" && npm ci --no-audit --no-fund >/dev/null)
   fi
+  # GitHub's published webhook examples, the envelopes of the simulated GitHub's webhook deliveries (9 MB of JSON).
+  webhook_examples="$(dirname "$0")/../tests/github-webhook-examples"
+  if [ ! -f "$webhook_examples/node_modules/@octokit/webhooks-examples/api.github.com/index.json" ]; then
+    echo "Installing GitHub's webhook examples (npm ci)…"
+    (cd "$webhook_examples" && npm ci --no-audit --no-fund >/dev/null)
+  fi
 else
   echo "npm not found: the Backstage source tests will be skipped (install Node.js 20 to run them)." >&2
 fi

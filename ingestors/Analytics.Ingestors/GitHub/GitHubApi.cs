@@ -1,4 +1,5 @@
 using System.Net;
+using Analytics.Ingestors.GitHub.App;
 using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Logging;
 using Octokit;
@@ -20,13 +21,15 @@ internal sealed class GitHubApi : IDisposable
     private readonly ConditionalRequestHandler _handler;
     private readonly ResiliencePipeline _pipeline;
 
-    public GitHubApi(GitHubSourceSettings settings, TimeProvider clock, ILogger logger)
+    /// <param name="appTokens">The installation tokens of a source that signs in as a GitHub App; unused with a token.</param>
+    public GitHubApi(GitHubSourceSettings settings, TimeProvider clock, ILogger logger, GitHubAppTokens? appTokens = null)
     {
         _handler = new ConditionalRequestHandler("GitHub", logger) { InnerHandler = HttpMessageHandlerFactory.CreateDefault() };
         _connection = new Connection(
             new ProductHeaderValue("analytics"),
             GitHubSourceSettings.ApiAddress(settings.BaseUrl),
-            new InMemoryCredentialStore(new Credentials(settings.Token)),
+            settings.App is null ? new InMemoryCredentialStore(new Credentials(settings.Token))
+            : (appTokens ?? throw new ArgumentNullException(nameof(appTokens))).CredentialStore(settings, HttpMessageHandlerFactory.CreateDefault),
             new HttpClientAdapter(() => _handler),
             new SimpleJsonSerializer());
         _connection.SetRequestTimeout(settings.RequestTimeout);

@@ -36,7 +36,7 @@ internal sealed class GitHubDeploymentReader(GitHubSyncRun run) : IResourceReade
             foreach (var deployment in fresh)
             {
                 seen.Add(deployment.Id);
-                var pending = new OpenDeployment(deployment.Id, deployment.Sha ?? "", deployment.Environment ?? "", deployment.CreatedAt, null, deployment.Ref);
+                var pending = Open(deployment);
                 // Asked for without an ETag, so never "not modified": always a row.
                 if (await RowAsync(target, pending, open, cancellationToken) is { } row)
                 {
@@ -62,6 +62,13 @@ internal sealed class GitHubDeploymentReader(GitHubSyncRun run) : IResourceReade
         await run.WriteShippedAsync(target, GitHubTables.Deployments, rechecked, cancellationToken);
         run.Cursors.Advance(resource, new DeploymentCursor(newest, readAtNewest.Distinct().Order().ToList(), open), read.ETag);
     }
+
+    /// <summary>The row of one deployment from its current statuses (a webhook delivery's deployment).</summary>
+    internal async Task<object?[]> RowAsync(GitHubRepositoryTarget target, Deployment deployment, CancellationToken cancellationToken) =>
+        (await RowAsync(target, Open(deployment), [], cancellationToken))!;
+
+    private static OpenDeployment Open(Deployment deployment) =>
+        new(deployment.Id, deployment.Sha ?? "", deployment.Environment ?? "", deployment.CreatedAt, null, deployment.Ref);
 
     /// <summary>The deployment's row from its statuses (conditionally for one read before); null when they did not change.</summary>
     private async Task<object?[]?> RowAsync(GitHubRepositoryTarget target, OpenDeployment deployment, List<OpenDeployment> open, CancellationToken cancellationToken)

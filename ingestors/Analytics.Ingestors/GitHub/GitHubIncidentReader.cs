@@ -28,7 +28,7 @@ internal sealed class GitHubIncidentReader(GitHubSyncRun run, string label) : IR
             atNewest.AddRange(current.Where(i => (i.UpdatedAt ?? i.CreatedAt) == newest).Select(i => (long)i.Number));
             // The issues API lists pull requests too; a pull request is no incident.
             var rows = current.Where(i => i.PullRequest is null && !UpdatedCursor.WasRead(state, i.UpdatedAt ?? i.CreatedAt, i.Number))
-                .Select(i => GitHubRows.Incident(target.Service, target.Repository, i, run.Settings.DefaultSeverity, run.Source));
+                .Select(i => Row(run, target, i));
             await run.WriteAsync(GitHubTables.Incidents, rows, cancellationToken);
             return current.Count == page.Items.Count;
         });
@@ -37,4 +37,8 @@ internal sealed class GitHubIncidentReader(GitHubSyncRun run, string label) : IR
             run.Cursors.Advance(resource, UpdatedCursor.Advanced(state, newest, atNewest), read.ETag);
         }
     }
+
+    /// <summary>An incident issue's row (the sync's, and a webhook delivery's for an issue carrying an incident label).</summary>
+    internal static object?[] Row(GitHubSyncRun run, GitHubRepositoryTarget target, Issue issue) =>
+        GitHubRows.Incident(target.Service, target.Repository, issue, run.Settings.DefaultSeverity, run.Source);
 }

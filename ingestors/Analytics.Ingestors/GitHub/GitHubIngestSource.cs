@@ -1,3 +1,4 @@
+using Analytics.Ingestors.GitHub.App;
 using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
@@ -22,7 +23,8 @@ public sealed record GitHubRunStatistics(long Requests, long NotModified);
 /// (whose message or response body might quote it, e.g. a proxy echoing the request).
 /// </remarks>
 public sealed class GitHubIngestSource(
-    GitHubSourceSettings settings, IClickHouseStore store, GitHubServiceDirectory services, DeploymentLinker linker, TimeProvider clock, ILoggerFactory loggers)
+    GitHubSourceSettings settings, IClickHouseStore store, GitHubServiceDirectory services, DeploymentLinker linker, TimeProvider clock, ILoggerFactory loggers,
+    GitHubAppTokens? appTokens = null)
     : IIngestSource
 {
     private readonly ILogger _logger = loggers.CreateLogger<GitHubIngestSource>();
@@ -37,26 +39,37 @@ public sealed class GitHubIngestSource(
     public async Task<IngestResult> RunAsync(IngestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var api = new GitHubApi(settings, clock, _logger);
+        using var api = new GitHubApi(settings, clock, _logger, appTokens);
         try
         {
-            return await RemoteSourceFailures.GuardAsync(
-                "GitHub", settings.Token,
+            return await GuardAsync(
+                settings, appTokens,
                 () => new GitHubSync(new GitHubSyncRun(settings, api, new SourceRun(context, store)), services, linker, _logger).RunAsync(cancellationToken),
-                message => new GitHubIngestException(message), cancellationToken);
+                cancellationToken);
         }
         finally
         {
             LastRun = new GitHubRunStatistics(api.Requests, api.NotModified);
         }
     }
+
+    /// <summary>
+    /// <see cref="RemoteSourceFailures.GuardAsync{T}"/> for a GitHub source: the token masked, and for a GitHub App
+    /// every installation token this process was issued (the private key is never put in any text to begin with).
+    /// Shared by the scheduled sync and the webhook deliveries.
+    /// </summary>
+    internal static Task<T> GuardAsync<T>(GitHubSourceSettings settings, GitHubAppTokens? appTokens, Func<Task<T>> run, CancellationToken cancellationToken) =>
+        RemoteSourceFailures.GuardAsync(
+            "GitHub", settings.Token, run,
+            message => new GitHubIngestException(appTokens?.Redact(message) ?? message), cancellationToken);
 }
 
 /// <summary>A GitHub source's run failed; the message says why, with the token masked.</summary>
 public sealed class GitHubIngestException(string message) : Exception(message);
 
 /// <summary>Builds <see cref="GitHubIngestSource"/>s from their configuration section (see <see cref="GitHubSourceSettings"/>).</summary>
-public sealed class GitHubSourceFactory(IClickHouseStore store, GitHubServiceDirectory services, DeploymentLinker linker, TimeProvider clock, ILoggerFactory loggers)
+public sealed class GitHubSourceFactory(
+    IClickHouseStore store, GitHubServiceDirectory services, DeploymentLinker linker, TimeProvider clock, ILoggerFactory loggers, GitHubAppTokens appTokens)
     : IIngestSourceFactory
 {
     public string Kind => GitHubSourceSettings.Kind;
@@ -64,5 +77,5 @@ public sealed class GitHubSourceFactory(IClickHouseStore store, GitHubServiceDir
     public IEnumerable<string> Validate(string name, IConfigurationSection settings) => GitHubSourceSettings.Validate(settings);
 
     public IIngestSource Create(string name, IConfigurationSection settings) =>
-        new GitHubIngestSource(GitHubSourceSettings.Parse(settings), store, services, linker, clock, loggers);
+        new GitHubIngestSource(GitHubSourceSettings.Parse(settings), store, services, linker, clock, loggers, appTokens);
 }

@@ -1,3 +1,5 @@
+using Analytics.Ingestors.GitHub.App;
+using Analytics.Ingestors.GitHub.Webhooks;
 using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Runs;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +19,8 @@ public static class GitHubIngestionServiceCollectionExtensions
         services.AddDeploymentLinking(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GitHubServiceDirectory>();
+        services.TryAddSingleton<GitHubAppTokens>();
+        services.TryAddSingleton<GitHubWebhookReceiver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIngestSourceFactory, GitHubSourceFactory>());
         services.AddSourceKindSettings(GitHubSourceSettings.KindSettings);
         return services;

@@ -26,21 +26,30 @@ internal sealed class GitHubPullRequestReader(GitHubSyncRun run) : IResourceRead
             }
             var current = page.Items.TakeWhile(p => run.IsNew(p.UpdatedAt, state?.Updated)).ToList();
             atNewest.AddRange(current.Where(p => p.UpdatedAt == newest).Select(p => (long)p.Number));
-            var batch = new RowBatch(GitHubTables.PullRequests, GitHubTables.PullRequestCommits, GitHubTables.Commits, GitHubTables.Reviews);
-            foreach (var pull in current.Where(p => !UpdatedCursor.WasRead(state, p.UpdatedAt, p.Number)))
-            {
-                await AddAsync(batch, target, pull, cancellationToken);
-            }
-            var written = await run.Run.Rows.WriteAsync(batch, cancellationToken);
-            if (written[GitHubTables.Commits.Name] > 0)
-            {
-                run.ServicesToLink.Add(target.Service);
-            }
+            await WriteAsync(target, current.Where(p => !UpdatedCursor.WasRead(state, p.UpdatedAt, p.Number)), cancellationToken);
             return current.Count == page.Items.Count;
         });
         if (!read.NotModified)
         {
             run.Cursors.Advance(resource, UpdatedCursor.Advanced(state, newest, atNewest), read.ETag);
+        }
+    }
+
+    /// <summary>
+    /// Writes the rows of <paramref name="pulls"/>, each with its commits and reviews (asked for now). The sync calls
+    /// it for each page; a webhook delivery for the one pull request it carries.
+    /// </summary>
+    internal async Task WriteAsync(GitHubRepositoryTarget target, IEnumerable<PullRequest> pulls, CancellationToken cancellationToken)
+    {
+        var batch = new RowBatch(GitHubTables.PullRequests, GitHubTables.PullRequestCommits, GitHubTables.Commits, GitHubTables.Reviews);
+        foreach (var pull in pulls)
+        {
+            await AddAsync(batch, target, pull, cancellationToken);
+        }
+        var written = await run.Run.Rows.WriteAsync(batch, cancellationToken);
+        if (written[GitHubTables.Commits.Name] > 0)
+        {
+            run.ServicesToLink.Add(target.Service);
         }
     }
 

@@ -21,13 +21,12 @@ internal sealed class GitHubReleaseReader(GitHubSyncRun run) : IResourceReader<G
         {
             etag ??= page.ETag;
             var rows = new List<object?[]>();
-            foreach (var release in page.Items.Where(r => !r.Draft && r.PublishedAt is not null && (run.Settings.IncludePrereleases || !r.Prerelease)
-                && run.IsNew(r.PublishedAt.Value, null)))
+            foreach (var release in page.Items.Where(IsDeployment))
             {
                 // target_commitish is often a branch name; the tag says which commit was released.
                 var sha = IsSha(release.TargetCommitish) ? release.TargetCommitish
                     : (tags ??= await TagsAsync(target, cancellationToken)).GetValueOrDefault(release.TagName, "");
-                rows.Add(GitHubRows.ReleaseDeployment(target.Service, target.Repository, run.Settings.ReleaseEnvironment, release, sha, run.Source));
+                rows.Add(Row(target, release, sha));
             }
             await run.WriteShippedAsync(target, GitHubTables.Deployments, rows, cancellationToken);
             return true;
@@ -37,6 +36,17 @@ internal sealed class GitHubReleaseReader(GitHubSyncRun run) : IResourceReader<G
             run.Cursors.AdvanceText(resource, "{}", etag);
         }
     }
+
+    /// <summary>A published release (no draft; a pre-release only if configured) inside the configured history.</summary>
+    internal bool IsDeployment(Release release) =>
+        !release.Draft && release.PublishedAt is not null && (run.Settings.IncludePrereleases || !release.Prerelease) && run.IsNew(release.PublishedAt.Value, null);
+
+    /// <summary>The deployment row of one release (a webhook delivery's), its commit from the tag when the target is a branch.</summary>
+    internal async Task<object?[]> RowAsync(GitHubRepositoryTarget target, Release release, CancellationToken cancellationToken) =>
+        Row(target, release, IsSha(release.TargetCommitish) ? release.TargetCommitish : (await TagsAsync(target, cancellationToken)).GetValueOrDefault(release.TagName, ""));
+
+    private object?[] Row(GitHubRepositoryTarget target, Release release, string sha) =>
+        GitHubRows.ReleaseDeployment(target.Service, target.Repository, run.Settings.ReleaseEnvironment, release, sha, run.Source);
 
     private async Task<Dictionary<string, string>> TagsAsync(GitHubRepositoryTarget target, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Analytics.Ingestors.GitHub.App;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Configuration;
@@ -27,7 +28,31 @@ public sealed class GitHubSourceSettings
     /// <summary><c>https://api.github.com/</c> (default) or a GitHub Enterprise Server address such as <c>https://github.acme.test/</c>.</summary>
     public Uri BaseUrl { get; init; } = GitHubDotCom;
 
-    public required string Token { get; init; }
+    /// <summary>A personal or fine-grained token; empty when the source signs in as a GitHub App (<see cref="App"/>).</summary>
+    public string Token { get; init; } = "";
+
+    /// <summary>The App ID of the GitHub App the source signs in as instead of a token (docs/ingestion.md, "GitHub App"); null = the token.</summary>
+    public long? AppId { get; init; }
+
+    /// <summary>The installation of that app whose repositories the source reads.</summary>
+    public long? InstallationId { get; init; }
+
+    /// <summary>The file the app's private key was read from (PEM, readable by its owner only), if it came from one.</summary>
+    public string? AppPrivateKeyFile { get; init; }
+
+    /// <summary>The app's private key (PEM): given in configuration, or read from <see cref="AppPrivateKeyFile"/>. A secret.</summary>
+    public string? AppPrivateKey { get; init; }
+
+    /// <summary>The GitHub App the source signs in as, when <see cref="AppId"/> is set; null = the token.</summary>
+    public GitHubAppSettings? App => AppId is { } appId && InstallationId is { } installationId && AppPrivateKey is { } pem
+        ? new GitHubAppSettings { AppId = appId, InstallationId = installationId, PrivateKeyPem = pem }
+        : null;
+
+    /// <summary>
+    /// The secret GitHub signs this source's webhook deliveries with (X-Hub-Signature-256); null = no webhooks for
+    /// this source. A secret like the token: never logged, never in an error.
+    /// </summary>
+    public string? WebhookSecret { get; init; }
 
     /// <summary>Every repository of these organisations is read.</summary>
     public IReadOnlyList<string> Organizations { get; init; } = [];
@@ -114,7 +139,10 @@ public sealed class GitHubSourceSettings
         problems = errors;
         var prefix = section.Path;
 
-        var token = read.Secret("Token", "a GitHub token");
+        // A GitHub App (AppId, a private key, InstallationId) replaces the token; one of the two is required.
+        var app = GitHubAppSettings.Read(read, section);
+        var token = app is null && !read.Has("AppId") ? read.Secret("Token", "a GitHub token (or AppId, AppPrivateKeyFile and InstallationId for a GitHub App)") : read.Text("Token") ?? "";
+        var webhookSecret = read.Text("WebhookSecret");
         var baseUrl = read.Address("BaseUrl", GitHubDotCom, carried: "token", examples: "https://api.github.com/ or https://github.acme.test/");
 
         var organizations = read.List("Organizations");
@@ -159,6 +187,11 @@ public sealed class GitHubSourceSettings
             Name = section.Key,
             BaseUrl = baseUrl,
             Token = token,
+            AppId = app?.AppId,
+            InstallationId = app?.InstallationId,
+            AppPrivateKeyFile = read.Text("AppPrivateKeyFile"),
+            AppPrivateKey = app?.PrivateKeyPem,
+            WebhookSecret = webhookSecret,
             Organizations = organizations,
             Repositories = repositories,
             Since = since,

@@ -15,9 +15,7 @@ internal sealed class GitHubWorkflowRunReader(GitHubSyncRun run) : IResourceRead
         var workflows = await WorkflowsAsync(target, cancellationToken);
         foreach (var configured in run.Settings.Workflows)
         {
-            var workflow = workflows.FirstOrDefault(w =>
-                string.Equals(Path.GetFileName(w.Path), configured.Workflow, StringComparison.OrdinalIgnoreCase)
-                || string.Equals(w.Name, configured.Workflow, StringComparison.OrdinalIgnoreCase));
+            var workflow = workflows.FirstOrDefault(w => Matches(configured, w.Name, w.Path));
             if (workflow is null)
             {
                 continue; // organisation-wide settings: not every repository has this workflow
@@ -79,6 +77,11 @@ internal sealed class GitHubWorkflowRunReader(GitHubSyncRun run) : IResourceRead
         run.Cursors.Advance(resource, workflows, etag);
         return workflows;
     }
+
+    /// <summary>Whether a workflow (its name, its file's path) is the configured one: by file name or by name.</summary>
+    internal static bool Matches(WorkflowDeployments configured, string? name, string? path) =>
+        string.Equals(Path.GetFileName(path), configured.Workflow, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, configured.Workflow, StringComparison.OrdinalIgnoreCase);
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 

@@ -15,6 +15,9 @@ public sealed class SourceSettingsReader(IConfigurationSection section)
 
     public string Key => section.Key;
 
+    /// <summary>Whether <paramref name="key"/> is set at all (to tell "not configured" from "configured wrongly").</summary>
+    public bool Has(string key) => !string.IsNullOrWhiteSpace(section[key]);
+
     public string? Text(string key) => string.IsNullOrWhiteSpace(section[key]) ? null : section[key]!.Trim();
 
     /// <summary>A secret (token, password): required, never repeated in a problem.</summary>

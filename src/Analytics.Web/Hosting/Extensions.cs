@@ -69,6 +69,8 @@ public static class Extensions
         figures.MapReportApi();
         // Push keeps its own key check, not a signed-in person.
         app.MapGroup("").WithPushLimits().AllowAnonymous().MapPushApi();
+        // GitHub's deliveries carry their own proof, the signature over the body with the webhook secret.
+        app.MapGroup("").AllowAnonymous().MapGitHubWebhookApi();
         return app;
     }
 

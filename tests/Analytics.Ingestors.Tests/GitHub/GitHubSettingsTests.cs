@@ -84,7 +84,7 @@ public sealed class GitHubSettingsTests
 
         Assert.Equal(
         [
-            "Analytics:Sources:acme:Token must hold a GitHub token: set it with user-secrets or the environment variable Analytics__Sources__acme__Token (it is never logged).",
+            "Analytics:Sources:acme:Token must hold a GitHub token (or AppId, AppPrivateKeyFile and InstallationId for a GitHub App): set it with user-secrets or the environment variable Analytics__Sources__acme__Token (it is never logged).",
             "Analytics:Sources:acme:Organizations or Analytics:Sources:acme:Repositories must name what to read.",
         ], problems);
     }

@@ -85,6 +85,8 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         ["ANY /health/ready"] = (Access.Anyone, "/health/ready"),
         ["POST /api/push/deployments"] = (Access.PushToken, "/api/push/deployments"),
         ["POST /api/push/incidents"] = (Access.PushToken, "/api/push/incidents"),
+        // GitHub's deliveries prove themselves by their signature with the webhook secret, as pushes by their token.
+        ["POST /api/webhooks/github"] = (Access.PushToken, "/api/webhooks/github"),
         // The circuit: no one without a role opens one (every page inside it is checked again by AuthorizeRouteView).
         ["ANY /_blazor/negotiate"] = (Access.Figures, "/_blazor/negotiate?negotiateVersion=1"),
         ["ANY /_blazor"] = (Access.Figures, "/_blazor"),

@@ -47,7 +47,7 @@ public sealed class FakeFault
 /// points are gone every request gets 403 with <c>X-RateLimit-Remaining: 0</c> until the window resets on the
 /// server's clock (a test's fake clock, or the system's).
 /// </summary>
-public sealed class FakeGitHubServer : IAsyncDisposable
+public sealed partial class FakeGitHubServer : IAsyncDisposable
 {
     /// <summary>The status recorded for a request the client abandoned before the answer came (nginx's 499).</summary>
     public const int ClientClosedRequest = 499;
@@ -135,6 +135,13 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         var pathAndQuery = request.Path + request.QueryString;
         var authorization = request.Headers.Authorization.ToString();
         var conditional = request.Headers.IfNoneMatch.ToString() is { Length: > 0 } ifNoneMatch ? ifNoneMatch : null;
+
+        if (request.Method == HttpMethods.Post && AppRoute(request) is { } installationId)
+        {
+            // Exchanging an app's JWT for an installation token costs no rate-limit point, as on GitHub.
+            await AnswerAsync(http, IssueInstallationToken(installationId, authorization), pathAndQuery, conditional, cost: 0);
+            return;
+        }
 
         var fault = _faults.Take(pathAndQuery);
         if (fault is not null)
@@ -231,7 +238,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     private bool IsAuthorised(string authorization)
     {
         var parts = authorization.Split(' ', 2);
-        return parts.Length == 2 && parts[0].ToLowerInvariant() is "token" or "bearer" && parts[1] == Token;
+        return parts.Length == 2 && parts[0].ToLowerInvariant() is "token" or "bearer" && (parts[1] == Token || IsInstallationToken(parts[1]));
     }
 
     private Answer Route(HttpRequest request)

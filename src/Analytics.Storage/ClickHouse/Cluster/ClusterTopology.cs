@@ -61,6 +61,7 @@ public static partial class ClusterTopology
         "survey_wave_closures",
         "service_requests",
         "deployment_failure_evidence",
+        "github_webhook_deliveries",
     };
 
     /// <summary>The sharding key of <paramref name="table"/> (or of the table it stages), or null when it is not sharded.</summary>
