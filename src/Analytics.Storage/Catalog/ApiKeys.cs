@@ -91,7 +91,7 @@ public sealed partial class ApiKeys(IDbContextFactory<CatalogDbContext> contextF
             Require(request.Source is not null && NamePattern().IsMatch(request.Source), $"A push key needs a source name (letters, digits, '-', '_', '.'), not '{request.Source}'.");
             Require(request.Role is null, "A push key has no role; a read key has no source.");
             Require(services?.All(NamePattern().IsMatch) ?? true, $"Services must be service names, not '{string.Join(",", request.Services ?? [])}'.");
-            Require(kinds?.All(EventKinds.Contains) ?? true, $"Kinds must be {string.Join(" or ", EventKinds)}, not '{string.Join(",", request.Kinds ?? [])}'.");
+            Require(kinds?.All(EventKinds.Contains) ?? true, $"Kinds must be among {string.Join(", ", EventKinds)}; not '{string.Join(",", request.Kinds ?? [])}'.");
         }
         else
         {

@@ -78,7 +78,7 @@ public sealed class ApiKeysTests : IAsyncLifetime
     [Theory]
     [InlineData("push", null, null, "deployments", "A push key needs a source name")]
     [InlineData("push", "ci", "viewer", null, "A push key has no role")]
-    [InlineData("push", "ci", null, "commits", "Kinds must be deployments or incidents, not 'commits'.")]
+    [InlineData("push", "ci", null, "deployments,builds", "Kinds must be among deployments, incidents, commits, pull-requests, reviews; not 'deployments,builds'.")]
     [InlineData("read", null, "owner", null, "A read key needs a role: viewer, team-lead, survey-analyst, admin; not 'owner'.")]
     [InlineData("read", "ci", "viewer", null, "A read key has no source, services or kinds.")]
     [InlineData("write", "ci", null, null, "A key's purpose is push or read, not 'write'.")]
