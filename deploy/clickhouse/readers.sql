@@ -39,6 +39,7 @@ GRANT SELECT ON analytics.first_shipments TO analytics_reader;
 GRANT SELECT ON analytics.incidents TO analytics_reader;
 GRANT SELECT ON analytics.production_deployments TO analytics_reader;
 GRANT SELECT ON analytics.pull_request_commits TO analytics_reader;
+GRANT SELECT ON analytics.pull_request_issue_keys TO analytics_reader;
 GRANT SELECT ON analytics.pull_request_reviews TO analytics_reader;
 GRANT SELECT ON analytics.pull_request_shipments TO analytics_reader;
 GRANT SELECT ON analytics.pull_requests TO analytics_reader;
