@@ -66,9 +66,10 @@ public sealed class TeamBrowserTests(AnalyticsAppFixture app, BrowserFixture bro
         var request = new DoraRequest(window.From, window.To, team);
         var drillDown = app.Services.GetRequiredService<DoraDrillDown>();
         var deployments = await drillDown.DeploymentsAsync(request);
+        var issues = await drillDown.IssuesAsync(request);
         var tabs = page.Locator("[data-testid=drill-down] [role=tab]");
         await Assertions.Expect(tabs).ToHaveTextAsync(
-            [Exactly($"Deployments ({api.DeploymentFrequency.Deployments})"), new Regex(@"^Changes \(\d+( of \d+)?\)$"), Exactly($"Incidents ({api.RecoveryTime.Resolved + api.RecoveryTime.Open})")]);
+            [Exactly($"Deployments ({api.DeploymentFrequency.Deployments})"), new Regex(@"^Changes \(\d+( of \d+)?\)$"), Exactly($"Incidents ({api.RecoveryTime.Resolved + api.RecoveryTime.Open})"), Exactly($"Issues ({issues.Count})")]);
         await Assertions.Expect(tabs.Nth(0)).ToHaveAttributeAsync("aria-selected", "true");
         Assert.Equal(api.DeploymentFrequency.Deployments, deployments.Count);
         var deploymentRows = page.Locator("[data-testid=deployments] tbody tr.rz-data-row");

@@ -85,6 +85,11 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         ["ANY /health/ready"] = (Access.Anyone, "/health/ready"),
         ["POST /api/push/deployments"] = (Access.PushToken, "/api/push/deployments"),
         ["POST /api/push/incidents"] = (Access.PushToken, "/api/push/incidents"),
+        ["POST /api/push/commits"] = (Access.PushToken, "/api/push/commits"),
+        ["POST /api/push/pull-requests"] = (Access.PushToken, "/api/push/pull-requests"),
+        ["POST /api/push/reviews"] = (Access.PushToken, "/api/push/reviews"),
+        // The interchange format's schemas are public documentation, like docs/interchange/ in the repository.
+        ["GET /api/push/schemas/{file}"] = (Access.Anyone, "/api/push/schemas/commits.schema.json"),
         // GitHub's deliveries prove themselves by their signature with the webhook secret, as pushes by their token.
         ["POST /api/webhooks/github"] = (Access.PushToken, "/api/webhooks/github"),
         // The circuit: no one without a role opens one (every page inside it is checked again by AuthorizeRouteView).
