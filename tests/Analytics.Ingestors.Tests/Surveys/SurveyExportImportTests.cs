@@ -199,6 +199,37 @@ public sealed class SurveyExportImportTests
     }
 
     [Fact]
+    public async Task A_mapping_may_be_json_and_a_truncated_typeform_answer_is_refused_as_a_whole_file()
+    {
+        await using var host = await HostWithTeamsAsync();
+        var mapping = host.WriteFile("mapping.json", """
+            {
+              "survey_id": "devex-2026-04",
+              "format": "typeform-json",
+              "respondent": "response_id",
+              "submitted_at": "submitted_at",
+              "team": { "value": "checkout" },
+              "questions": [ { "column": "nps", "id": "nps", "scale": "number" } ]
+            }
+            """);
+        var json = await File.ReadAllTextAsync(Samples("typeform-api", "responses.json"));
+        var truncated = host.WriteFile("truncated.json", json[..(json.Length / 2)]);
+
+        var report = await host.Get<SurveyExportImporter>().ImportAsync(truncated, mapping, "survey-test");
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal(truncated, error.File);
+        Assert.Null(error.Line);
+        Assert.StartsWith("is not valid JSON (line ", error.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await host.CountAsync("survey_responses"));
+
+        report = await host.Get<SurveyExportImporter>().ImportAsync(Samples("typeform-api", "responses.json"), mapping, "survey-test");
+        Assert.False(report.HasErrors, string.Join(Environment.NewLine, report.Errors));
+        Assert.Equal([9, 6, 10], (await host.EngineStore.QueryAsync<ScoreRow>(
+            "SELECT toInt32(score) AS score FROM survey_responses FINAL ORDER BY answered_at")).Select(r => r.Score).ToList());
+    }
+
+    [Fact]
     public async Task The_nps_of_an_imported_google_forms_export_equals_that_of_the_same_answers_imported_as_surveys_csv()
     {
         await using var fromExport = await HostWithTeamsAsync();
@@ -262,6 +293,8 @@ public sealed class SurveyExportImportTests
 
     private static SurveyQueries Queries(IngestTestHost host) =>
         new(host.EngineStore, new SqlFiles(), host.Get<IOptions<MetricOptions>>(), Options.Create(new SpaceOptions { MinimumRespondents = 3 }));
+
+    private sealed record ScoreRow(int Score);
 
     private sealed record AnswerRow(string SurveyId, string RespondentHash, string Team, string Question, int Score, string AnsweredAt);
 }
