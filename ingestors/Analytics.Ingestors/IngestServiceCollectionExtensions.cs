@@ -2,6 +2,7 @@ using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Linking;
 using Analytics.Ingestors.Push;
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Surveys;
 using Analytics.Storage;
 using Analytics.Storage.Metrics;
 using Analytics.Storage.Settings;
@@ -38,6 +39,9 @@ public static class IngestServiceCollectionExtensions
         services.AddDeploymentLinking(configuration);
         services.AddSingleton<CsvImporter>();
         services.AddSingleton<IIngestSourceFactory, CsvFolderSourceFactory>();
+        services.AddSingleton<SurveyExportImporter>();
+        services.AddSingleton<IIngestSourceFactory, SurveyExportSourceFactory>();
+        services.AddSourceKindSettings(SurveyExportSourceSettings.KindSettings);
         services.AddSourceKindSettings(CsvSourceSettings.KindSettings);
 
         services.AddValidatedOptions<PushOptions, PushOptionsValidator>(configuration, PushOptions.Section);

@@ -26,7 +26,21 @@ public static class CsvFileReader
         {
             return Failed($"the file is empty (zero bytes); expected a header row: {string.Join(",", fields.Select(f => f.Name))}");
         }
+        return Read(bytes, header => CheckHeader(header, fields), cancellationToken);
+    }
 
+    /// <summary>
+    /// Reads a file whose columns are not this product's (a survey tool's export): any header is taken as it is, so
+    /// the caller names the columns it needs; a header cell may repeat.
+    /// </summary>
+    public static async Task<CsvFileContent> ReadAnyAsync(string path, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        return bytes.Length == 0 ? Failed("the file is empty (zero bytes); expected a header row") : Read(bytes, SeparatorProblem, cancellationToken);
+    }
+
+    private static CsvFileContent Read(byte[] bytes, Func<IReadOnlyList<string>, string?> checkHeader, CancellationToken cancellationToken)
+    {
         string? malformed = null;
         var options = CsvReaderOptions.Default with
         {
@@ -45,7 +59,7 @@ public static class CsvFileReader
             return Failed("the file has no header row");
         }
 
-        var headerProblem = CheckHeader(header, fields);
+        var headerProblem = checkHeader(header);
         if (headerProblem is not null)
         {
             return Failed(headerProblem);
@@ -67,7 +81,7 @@ public static class CsvFileReader
         return new CsvFileContent(header, rows, []);
     }
 
-    private static string? CheckHeader(IReadOnlyList<string> header, IReadOnlyList<FieldSpec> fields)
+    private static string? SeparatorProblem(IReadOnlyList<string> header)
     {
         if (header.Count == 1)
         {
@@ -78,6 +92,15 @@ public static class CsvFileReader
                     return $"the header is separated by {name}, not commas; save the file as comma-separated CSV";
                 }
             }
+        }
+        return null;
+    }
+
+    private static string? CheckHeader(IReadOnlyList<string> header, IReadOnlyList<FieldSpec> fields)
+    {
+        if (SeparatorProblem(header) is { } separatorProblem)
+        {
+            return separatorProblem;
         }
 
         var known = fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);

@@ -26,10 +26,11 @@ public enum CsvKind
 /// <summary>Where and why a CSV input was refused.</summary>
 /// <param name="Line">The line the row starts on (1 is the header); null for a problem with the whole file.</param>
 /// <param name="Column">The field at fault; null when the whole row or file is.</param>
-public sealed record CsvError(string File, int? Line, string? Column, string Reason)
+/// <param name="ColumnLabel">What <paramref name="Column"/> is called in the message: "column" in a CSV file, "field" in a mapping file.</param>
+public sealed record CsvError(string File, int? Line, string? Column, string Reason, string ColumnLabel = "column")
 {
     public override string ToString() =>
-        $"{File}{(Line is { } line ? $", line {line}" : "")}{(Column is null ? "" : $", column {Column}")}: {Reason}";
+        $"{File}{(Line is { } line ? $", line {line}" : "")}{(Column is null ? "" : $", {ColumnLabel} {Column}")}: {Reason}";
 }
 
 /// <summary>What happened to one file.</summary>

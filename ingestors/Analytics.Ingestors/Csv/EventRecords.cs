@@ -108,12 +108,15 @@ public sealed record SurveyAnswer(string SurveyId, string RespondentHash, string
 
     public static readonly string[] Columns = ["survey_id", "respondent_hash", "team", "question", "score", "answered_at", "source"];
 
+    /// <summary>The scores a question takes: 0–10 for <see cref="NetPromoterQuestion"/>, 1–5 (Likert) for every other.</summary>
+    public static (int Min, int Max) ScaleOf(string question) => question == NetPromoterQuestion ? (0, 10) : (1, 5);
+
     /// <param name="calendar">The organisation's months: a plain date is that day in its time zone, so the answer counts in that day's month.</param>
     public static SurveyAnswer Parse(RecordReader reader, RespondentHasher hasher, MonthGrid calendar)
     {
         var respondentId = reader.Text("respondent_id", 200);
         var question = reader.Slug("question");
-        var (min, max) = question == NetPromoterQuestion ? (0, 10) : (1, 5);
+        var (min, max) = ScaleOf(question);
         var score = reader.Integer("score", min, max);
         var (surveyId, team, answeredAt) = (reader.OptionalText("survey_id", 100), reader.Slug("team"), reader.Date("date", zone: calendar));
         // Keyed per wave: the survey, or the answer's month when it names none (SurveyWaves.WaveOf).

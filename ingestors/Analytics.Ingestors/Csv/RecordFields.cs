@@ -70,6 +70,9 @@ public sealed partial class RecordReader(IRecordFields fields, DateTimeOffset no
         return value;
     }
 
+    /// <summary>Whether <paramref name="value"/> is a slug as <see cref="Slug"/> takes it (at most 100 characters).</summary>
+    public static bool IsSlug(string value) => value.Length <= 100 && SlugPattern().IsMatch(value);
+
     public string OptionalSlug(string name) => fields.Get(name) is null ? "" : Slug(name);
 
     /// <summary>One of <paramref name="allowed"/>; <paramref name="defaultValue"/> when empty, or an error when there is none.</summary>

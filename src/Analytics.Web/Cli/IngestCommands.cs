@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingestors.Csv;
+using Analytics.Ingestors.Surveys;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage;
 using Analytics.Storage.Catalog;
@@ -16,6 +17,7 @@ internal static class IngestCommands
     {
         var ingest = new Command("ingest", "Import data now: a CSV file or folder, or one configured source.");
         ingest.Subcommands.Add(CsvCommand());
+        ingest.Subcommands.Add(SurveyCommand());
         ingest.Subcommands.Add(RunCommand());
         return ingest;
     }
@@ -136,6 +138,38 @@ internal static class IngestCommands
         var status = outcome!.Succeeded ? "[green]succeeded[/]" : "[red]failed[/]";
         AnsiConsole.MarkupLine($"Run {outcome.RunId} of source '{Markup.Escape(sourceName)}': {status}.");
         return refused.Count > 0 || !outcome.Succeeded ? 1 : 0;
+    }
+
+    private static Command SurveyCommand()
+    {
+        var export = new Argument<string>("export") { Description = "A survey tool's export: CSV (Google Forms, Typeform, Microsoft Forms or Culture Amp saved as CSV) or Typeform's Responses API JSON." };
+        var mapping = new Option<string>("--mapping") { Description = "The mapping file: question text → question id, labels → scores, respondent, submitted time, team (docs/ingestion.md).", Required = true };
+        var source = new Option<string>("--source") { Description = "Source name the run is recorded under and the answers' source column.", DefaultValueFactory = _ => "survey-export" };
+        var command = new Command("survey", "Import a survey tool's export through a mapping file, with the checks and storage of surveys.csv.") { export, mapping, source };
+        command.SetAction((result, cancellationToken) =>
+        {
+            var exportPath = CommandContext.FullPath(result.GetValue(export)!);
+            var mappingPath = CommandContext.FullPath(result.GetValue(mapping)!);
+            return AnalyticsCommandLine.WithServicesAsync(async (services, token) =>
+            {
+                await services.GetRequiredService<StoreStartup>().RunAsync(token);
+                var run = new SurveyExportSource(result.GetValue(source)!, exportPath, mappingPath, services.GetRequiredService<SurveyExportImporter>());
+                var outcome = await AnsiConsole.Status().StartAsync($"Importing {Path.GetFileName(exportPath)}…", _ => services.GetRequiredService<IngestRunner>().RunAsync(run, token));
+                foreach (var error in run.Report?.Errors ?? [])
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]{error}[/]");
+                }
+                var written = run.Report?.Files.Sum(f => f.RowsImported) ?? 0;
+                var status = outcome.Succeeded && run.Report is { HasErrors: false } ? "[green]succeeded[/]" : "[red]failed[/]";
+                AnsiConsole.MarkupLine($"Run {outcome.RunId} of source '{Markup.Escape(run.Name)}': {status} ({written.ToString("N0", CultureInfo.InvariantCulture)} answers written).");
+                if (outcome.Error is not null && run.Report is null)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]{outcome.Error}[/]");
+                }
+                return outcome.Succeeded && run.Report is { HasErrors: false } ? 0 : 1;
+            }, cancellationToken);
+        });
+        return command;
     }
 
     private static Command RunCommand()
