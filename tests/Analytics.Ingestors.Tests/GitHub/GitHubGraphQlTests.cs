@@ -99,4 +99,29 @@ public sealed class GitHubGraphQlTests
         Assert.Contains(scenario.Clock.Waits, wait => wait > TimeSpan.FromMinutes(50));
         Assert.Contains(scenario.Host.Logs, line => line.Contains("primary rate limit", StringComparison.Ordinal));
     }
+
+    [Theory]
+    // Requests: 1 (pull requests) + 100 (their commits) + 100 × 100 (those commits' parents) = 10,101 → 101 points.
+    [InlineData("{ repository(owner: \"acme\", name: \"service-001\") { pullRequests(first: 100) { nodes { commits(first: 100) { nodes { commit { parents(first: 1) { nodes { oid } } } } } } } } }", 200, 101, null)]
+    // Nodes: 100 + 100 × 100 + 100 × 100 × 100 = 1,010,100, over the 500,000 a query may ask for.
+    [InlineData("{ repository(owner: \"acme\", name: \"service-001\") { pullRequests(first: 100) { nodes { commits(first: 100) { nodes { commit { parents(first: 100) { nodes { oid } } } } } } } } }", 200, 0, "MAX_NODE_LIMIT_EXCEEDED")]
+    [InlineData("{ repository(owner: \"acme\", name: \"service-001\") { pullRequests { nodes { number } } } }", 200, 0, "MISSING_PAGINATION_BOUNDARIES")]
+    [InlineData("{ repository(owner: \"acme\", name: \"service-001\") { pullRequests(first: 101) { nodes { number } } } }", 200, 0, "EXCESSIVE_PAGINATION")]
+    [InlineData("{ repository(owner: \"acme\", name: \"service-001\") { stargazerCount } }", 200, 0, "undefinedField")]
+    public async Task The_simulator_counts_points_and_refuses_queries_as_GitHub_does(string query, int status, int cost, string? errorType)
+    {
+        await using var gitHub = await FakeGitHubServer.StartAsync(TimeProvider.System, GitHubScenario.Token, Organisation(3));
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Authorization = new("bearer", GitHubScenario.Token);
+
+        using var response = await client.PostAsync(
+            new Uri(new Uri(gitHub.BaseUrl), "api/graphql"),
+            new StringContent(System.Text.Json.JsonSerializer.Serialize(new { query }), System.Text.Encoding.UTF8, "application/json"));
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(cost, gitHub.PointsSpent);
+        Assert.Equal(errorType, body.TryGetProperty("errors", out var errors) ? errors[0].GetProperty("type").GetString() : null);
+        Assert.Equal("graphql", response.Headers.GetValues("X-RateLimit-Resource").Single());
+    }
 }
