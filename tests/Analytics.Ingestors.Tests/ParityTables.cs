@@ -23,6 +23,22 @@ internal static class ParityTables
     /// <summary>A commit's columns as compared (all but the source and when it was ingested).</summary>
     public const string CommitColumns = "repository, sha, parents, author_email, author_name, authored_at, committer_email, committed_at, message, reverts";
 
+    /// <summary>The median lead time for changes over the whole store (commit authored → shipped to production).</summary>
+    public const string LeadTime =
+        "SELECT count() AS changes, quantileExactInclusive(0.5)(dateDiff('millisecond', authored_at, deployed_at)) AS median_ms FROM commit_shipments";
+
+    /// <summary>The pull requests' cycle-time phases: pickup (opened → first review), deploy (merged → shipped), and the reviews counted.</summary>
+    public const string CycleTime =
+        "SELECT count() AS merged, quantileExactInclusive(0.5)(dateDiff('millisecond', opened_at, reviews[1].2)) AS pickup_ms, " +
+        "quantileExactInclusive(0.5)(dateDiff('millisecond', assumeNotNull(merged_at), assumeNotNull(deployed_at))) AS deploy_ms, sum(length(reviews)) AS review_count " +
+        "FROM attributed_pull_requests WHERE merged_at IS NOT NULL AND deployed_at IS NOT NULL AND length(reviews) > 0";
+
+    /// <summary>Production deployments a week, by kind (deployment frequency, and the rollbacks and hotfixes change failure reads).</summary>
+    public const string DeploymentFrequency =
+        "SELECT toStartOfWeek(started_at) AS week, kind, count() AS deployments FROM production_deployments GROUP BY week, kind ORDER BY week, kind";
+
+    public static readonly string[] DoraFigures = [LeadTime, CycleTime, DeploymentFrequency];
+
     /// <summary>The rows of <paramref name="table"/> as sorted text, <c>Strip(x)</c> taking a deployment id's source prefix off.</summary>
     public static async Task<List<string>> RowsAsync(IClickHouseStore store, string table, string columns)
     {

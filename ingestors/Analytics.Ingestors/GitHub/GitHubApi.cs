@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Analytics.Ingestors.GitHub.App;
 using Analytics.Ingestors.Sources;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,9 @@ internal sealed class GitHubApi : IDisposable
     private readonly Connection _connection;
     private readonly ConditionalRequestHandler _handler;
     private readonly ResiliencePipeline _pipeline;
+    private readonly Uri _graphQl;
+    private long _graphQlRequests;
+    private long _graphQlPoints;
 
     /// <param name="appTokens">The installation tokens of a source that signs in as a GitHub App; unused with a token.</param>
     public GitHubApi(GitHubSourceSettings settings, TimeProvider clock, ILogger logger, GitHubAppTokens? appTokens = null)
@@ -36,6 +40,7 @@ internal sealed class GitHubApi : IDisposable
         _pipeline = SourceResilience.Create(
             new RetrySettings(settings.Name, settings.MaxRetries, settings.MaxRateLimitWait), new GitHubRateLimits(), clock, logger);
         PageSize = settings.PageSize;
+        _graphQl = GitHubSourceSettings.GraphQlAddress(settings.BaseUrl);
     }
 
     public int PageSize { get; }
@@ -44,6 +49,12 @@ internal sealed class GitHubApi : IDisposable
     public long Requests => _handler.Requests;
 
     public long NotModified => _handler.NotModified;
+
+    /// <summary>Of <see cref="Requests"/>, the GraphQL queries sent (retries included).</summary>
+    public long GraphQlRequests => Interlocked.Read(ref _graphQlRequests);
+
+    /// <summary>GraphQL rate-limit points spent, as each answer's <c>rateLimit.cost</c> said.</summary>
+    public long GraphQlPoints => Interlocked.Read(ref _graphQlPoints);
 
     /// <summary>An address under the REST root, e.g. <c>repos/acme/shop/pulls?state=all</c>.</summary>
     public Uri Url(string relative) => new(_connection.BaseAddress, relative);
@@ -91,7 +102,31 @@ internal sealed class GitHubApi : IDisposable
     /// <summary>Every page of a small list (a pull request's commits or reviews, a repository's tags).</summary>
     public Task<IReadOnlyList<T>> AllAsync<T>(Uri url, CancellationToken cancellationToken) => Pager.AllAsync(PagesAsync<T>(url, null, cancellationToken));
 
+    /// <summary>
+    /// One GraphQL query (POST to <c>/graphql</c>), retried as every request is; its <c>data</c>. The query must ask for
+    /// <c>rateLimit { cost remaining resetAt }</c>: its cost is added to <see cref="GraphQlPoints"/>. An answer with
+    /// <c>errors</c> throws (see <see cref="GitHubGraphQl.Read"/>): a partial answer or a timeout is retried like a
+    /// dropped connection, an exhausted rate limit is waited for until its reset.
+    /// </summary>
+    public Task<JsonElement> QueryAsync(string query, IReadOnlyDictionary<string, object?> variables, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?> { ["query"] = query, ["variables"] = variables });
+        return _pipeline.ExecuteAsync(async token =>
+        {
+            ConditionalRequestHandler.IfNoneMatch = null;
+            Interlocked.Increment(ref _graphQlRequests);
+            // A string body is sent as it is; the answer's text is read here (Octokit's own parse of it is not used).
+            var response = await _connection.Post<object>(_graphQl, body, "application/json", "application/json", new Dictionary<string, string>(), token);
+            var (data, cost) = GitHubGraphQl.Read(response.HttpResponse.Body as string ?? "", Header(response.HttpResponse, "X-RateLimit-Reset"));
+            Interlocked.Add(ref _graphQlPoints, cost);
+            return data;
+        }, cancellationToken).AsTask();
+    }
+
     public void Dispose() => _handler.Dispose();
+
+    private static string? Header(IResponse response, string name) =>
+        response.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     private Task<IApiResponse<T>> SendAsync<T>(Uri url, string? etag, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(async token =>

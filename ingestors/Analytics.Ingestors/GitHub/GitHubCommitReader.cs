@@ -28,6 +28,7 @@ internal sealed class GitHubCommitReader(GitHubSyncRun run) : IResourceReader<Gi
                 head ??= page.Items.FirstOrDefault()?.Sha ?? state?.Head ?? "";
                 var fresh = page.Items.TakeWhile(c => c.Sha != state?.Head).ToList();
                 await run.WriteShippedAsync(target, GitHubTables.Commits, fresh.Select(c => GitHubRows.Commit(target.Repository, c, run.Source)), cancellationToken);
+                run.NoteCommitsRead(target, fresh.Select(c => c.Sha));
                 if (readPaths)
                 {
                     await new GitHubCommitPathsReader(run).ReadAsync(target, fresh.Select(c => c.Sha).ToList(), cancellationToken);

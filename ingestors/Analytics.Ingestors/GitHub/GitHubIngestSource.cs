@@ -11,7 +11,9 @@ namespace Analytics.Ingestors.GitHub;
 /// <summary>What one run of a GitHub source asked GitHub for.</summary>
 /// <param name="Requests">HTTP requests sent, retries and 304s included.</param>
 /// <param name="NotModified">Of those, answered 304 Not Modified: free of rate limit.</param>
-public sealed record GitHubRunStatistics(long Requests, long NotModified);
+/// <param name="GraphQlRequests">Of those, GraphQL queries.</param>
+/// <param name="GraphQlPoints">GraphQL rate-limit points spent, as GitHub's answers said (<c>rateLimit.cost</c>).</param>
+public sealed record GitHubRunStatistics(long Requests, long NotModified, long GraphQlRequests = 0, long GraphQlPoints = 0);
 
 /// <summary>
 /// A configured GitHub or GitHub Enterprise Server source (<c>Analytics:Sources:&lt;name&gt;:Kind = github</c>),
@@ -49,7 +51,7 @@ public sealed class GitHubIngestSource(
         }
         finally
         {
-            LastRun = new GitHubRunStatistics(api.Requests, api.NotModified);
+            LastRun = new GitHubRunStatistics(api.Requests, api.NotModified, api.GraphQlRequests, api.GraphQlPoints);
         }
     }
 

@@ -19,6 +19,11 @@ internal sealed class GitHubRateLimits : RateLimitRules
     /// </summary>
     public override TimeSpan? RateLimitWait(Exception error, DateTimeOffset now)
     {
+        if (error is GitHubGraphQlRateLimitException graphQl)
+        {
+            // GraphQL's primary limit answers 200 with a RATE_LIMITED error; the reset is the same header's.
+            return graphQl.ResetAt is { } reset ? Max(reset - now + TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) : SecondaryRateLimitWait;
+        }
         if (error is not ApiException api || (int)api.StatusCode is not (403 or 429))
         {
             return null;
@@ -44,7 +49,9 @@ internal sealed class GitHubRateLimits : RateLimitRules
     }
 
     public override string LimitName(Exception error) =>
-        error is ApiException api && IsPrimaryRateLimit(api) ? "primary rate limit" : "secondary rate limit";
+        error is GitHubGraphQlRateLimitException || (error is ApiException api && IsPrimaryRateLimit(api)) ? "primary rate limit" : "secondary rate limit";
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public override int? StatusOf(Exception error) => error is ApiException api ? (int)api.StatusCode : base.StatusOf(error);
 

@@ -50,50 +50,74 @@ public static partial class GitHubRows
 
     /// <param name="commits">The pull request's commits (for the first commit's time).</param>
     /// <param name="reviews">Its reviews (for the first review by someone else than the author, not a bot).</param>
-    public static object?[] PullRequest(string repository, PullRequest pull, IReadOnlyList<PullRequestCommit> commits, IReadOnlyList<PullRequestReview> reviews, string source)
+    public static object?[] PullRequest(string repository, PullRequest pull, IReadOnlyList<PullRequestCommit> commits, IReadOnlyList<PullRequestReview> reviews, string source) =>
+        PullRequest(
+            repository, Facts(pull),
+            commits.Select(c => c.Commit?.Author?.Date ?? c.Commit?.Committer?.Date ?? pull.CreatedAt), reviews.Select(Facts), source);
+
+    /// <summary>A pull request's row from what both APIs (REST and GraphQL) say of it.</summary>
+    /// <param name="commitTimes">Its commits' author times (the committer's when a commit has no author time).</param>
+    public static object?[] PullRequest(string repository, PullRequestFacts pull, IEnumerable<DateTimeOffset> commitTimes, IEnumerable<ReviewFacts> reviews, string source)
     {
-        var author = pull.User?.Login ?? "";
+        var author = pull.AuthorLogin ?? "";
         // The author time: when the work was done. A rebase rewrites committer times, not author times.
-        DateTimeOffset? firstCommit = commits.Count == 0 ? null : commits.Min(c => c.Commit?.Author?.Date ?? c.Commit?.Committer?.Date ?? pull.CreatedAt).ToUniversalTime();
+        var times = commitTimes.ToList();
+        DateTimeOffset? firstCommit = times.Count == 0 ? null : times.Min().ToUniversalTime();
         DateTimeOffset? firstReview = SubmittedReviews(reviews)
-            .Where(r => !IsBot(r.User) && !string.Equals(r.User?.Login, author, StringComparison.OrdinalIgnoreCase))
+            .Where(r => !r.IsBot && !string.Equals(r.Login, author, StringComparison.OrdinalIgnoreCase))
             .Select(r => (DateTimeOffset?)r.SubmittedAt.ToUniversalTime())
             .Min();
         return
         [
-            repository, (uint)pull.Number, pull.Title ?? "", author, IsBot(pull.User), pull.Base?.Ref ?? "",
+            repository, (uint)pull.Number, pull.Title ?? "", author, pull.AuthorIsBot, pull.BaseRef ?? "",
             pull.CreatedAt.ToUniversalTime(), firstCommit, firstReview, pull.MergedAt?.ToUniversalTime(), pull.ClosedAt?.ToUniversalTime(),
             // GitHub fills merge_commit_sha for open pull requests too (a test merge); only a merged one shipped it.
             pull.MergedAt is null ? "" : pull.MergeCommitSha ?? "",
-            pull.HtmlUrl ?? "", source,
+            pull.Url ?? "", source,
             // What the hotfix and revert rules read (docs/metrics.md, "Deployment kinds").
-            pull.Head?.Ref ?? "", (pull.Labels ?? []).Select(label => label.Name ?? "").Where(name => name != "").ToArray(),
+            pull.HeadRef ?? "", pull.Labels.Where(name => name != "").ToArray(),
         ];
     }
 
     public static IEnumerable<object?[]> Reviews(string repository, int number, IReadOnlyList<PullRequestReview> reviews, string source) =>
+        Reviews(repository, number, reviews.Select(Facts), source);
+
+    public static IEnumerable<object?[]> Reviews(string repository, int number, IEnumerable<ReviewFacts> reviews, string source) =>
         SubmittedReviews(reviews).Select(r => new object?[]
         {
-            repository, (uint)number, r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.User?.Login ?? "", IsBot(r.User),
-            r.State.StringValue.ToLowerInvariant(), r.SubmittedAt.ToUniversalTime(), source,
+            repository, (uint)number, r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Login ?? "", r.IsBot,
+            r.State.ToLowerInvariant(), r.SubmittedAt.ToUniversalTime(), source,
         });
+
+    /// <summary>What the rows read of a REST pull request.</summary>
+    public static PullRequestFacts Facts(PullRequest pull) => new(
+        pull.Number, pull.Title, pull.User?.Login, IsBot(pull.User), pull.Base?.Ref, pull.Head?.Ref, pull.CreatedAt, pull.MergedAt, pull.ClosedAt,
+        pull.MergeCommitSha, pull.HtmlUrl, (pull.Labels ?? []).Select(label => label.Name ?? "").ToList());
+
+    /// <summary>What the rows read of a REST review (a pending one has no submission time: <c>default</c>).</summary>
+    public static ReviewFacts Facts(PullRequestReview review) =>
+        new(review.Id, review.User?.Login, IsBot(review.User), review.State.StringValue, review.SubmittedAt == default ? null : review.SubmittedAt);
 
     /// <summary>
     /// A deployment's status from its statuses: the latest that is not <c>inactive</c> (GitHub marks a successful
     /// deployment inactive once a newer one replaces it, which does not undo its success). Its time is the finish
     /// time when it is final (success, failure, error).
     /// </summary>
-    public static (string Status, DateTimeOffset? FinishedAt, string Url) DeploymentState(IReadOnlyList<DeploymentStatus> statuses)
+    public static (string Status, DateTimeOffset? FinishedAt, string Url) DeploymentState(IReadOnlyList<DeploymentStatus> statuses) =>
+        DeploymentStateOf(statuses.Select(s => new DeploymentStatusFacts(s.Id, s.State.StringValue, s.CreatedAt, s.LogUrl ?? s.TargetUrl ?? s.EnvironmentUrl)).ToList());
+
+    /// <inheritdoc cref="DeploymentState(IReadOnlyList{DeploymentStatus})"/>
+    public static (string Status, DateTimeOffset? FinishedAt, string Url) DeploymentStateOf(IReadOnlyList<DeploymentStatusFacts> statuses)
     {
         var ordered = statuses.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).ToList();
-        var latest = ordered.FirstOrDefault(s => !IsState(s, "inactive"));
+        var latest = ordered.FirstOrDefault(s => !s.State.Equals("inactive", StringComparison.OrdinalIgnoreCase));
         if (latest is null)
         {
             // Nothing but "inactive": replaced before it ever succeeded.
             return ordered.Count == 0 ? ("queued", null, "") : ("cancelled", null, "");
         }
-        var url = latest.LogUrl ?? latest.TargetUrl ?? latest.EnvironmentUrl ?? "";
-        return latest.State.StringValue.ToLowerInvariant() switch
+        var url = latest.Url ?? "";
+        return latest.State.ToLowerInvariant() switch
         {
             "success" => ("success", latest.CreatedAt.ToUniversalTime(), url),
             "failure" => ("failure", latest.CreatedAt.ToUniversalTime(), url),
@@ -115,9 +139,15 @@ public static partial class GitHubRows
     /// <param name="reference">The ref GitHub deployed (a branch, tag or sha as the deployment's creator gave it): a bare name.</param>
     public static object?[] Deployment(
         string service, string repository, long id, string environment, string sha, DateTimeOffset createdAt, IReadOnlyList<DeploymentStatus> statuses, string source,
-        string? reference = null)
+        string? reference = null) =>
+        Deployment(service, repository, id, environment, sha, createdAt, DeploymentState(statuses), source, reference);
+
+    /// <param name="state">What <see cref="DeploymentStateOf"/> made of its statuses.</param>
+    public static object?[] Deployment(
+        string service, string repository, long id, string environment, string sha, DateTimeOffset createdAt, (string Status, DateTimeOffset? FinishedAt, string Url) state,
+        string source, string? reference = null)
     {
-        var (status, finishedAt, url) = DeploymentState(statuses);
+        var (status, finishedAt, url) = state;
         return
         [
             DeploymentId(id), service, environment, status, KindNotStated, "", repository, sha, createdAt.ToUniversalTime(), finishedAt, url, source,
@@ -213,24 +243,22 @@ public static partial class GitHubRows
         return (end < 0 ? text : text[..end]).Trim().ToString();
     }
 
-    private static object?[] CommitRow(string repository, string sha, Commit? commit, IReadOnlyList<GitReference>? parents, string source)
-    {
-        var author = commit?.Author;
-        var committer = commit?.Committer;
-        return
-        [
-            repository, sha, (parents ?? []).Select(p => p.Sha).ToArray(),
-            author?.Email ?? "", author?.Name ?? "", (author?.Date ?? committer?.Date ?? default).ToUniversalTime(),
-            committer?.Email ?? "", (committer?.Date ?? author?.Date ?? default).ToUniversalTime(),
-            Subject(commit?.Message), source, CommitMessages.Reverts(commit?.Message),
-        ];
-    }
+    /// <summary>A commit's row from what both APIs (REST and GraphQL) say of it.</summary>
+    public static object?[] Commit(string repository, string sha, IEnumerable<string> parents, Committer? author, Committer? committer, string? message, string source) =>
+    [
+        repository, sha, parents.ToArray(),
+        author?.Email ?? "", author?.Name ?? "", (author?.Date ?? committer?.Date ?? default).ToUniversalTime(),
+        committer?.Email ?? "", (committer?.Date ?? author?.Date ?? default).ToUniversalTime(),
+        Subject(message), source, CommitMessages.Reverts(message),
+    ];
+
+    private static object?[] CommitRow(string repository, string sha, Commit? commit, IReadOnlyList<GitReference>? parents, string source) =>
+        Commit(repository, sha, (parents ?? []).Select(p => p.Sha), commit?.Author, commit?.Committer, commit?.Message, source);
 
     // Pending reviews have no submission time yet and are the reviewer's draft: not a review.
-    private static IEnumerable<PullRequestReview> SubmittedReviews(IReadOnlyList<PullRequestReview> reviews) =>
-        reviews.Where(r => r.SubmittedAt != default && !r.State.StringValue.Equals("PENDING", StringComparison.OrdinalIgnoreCase));
-
-    private static bool IsState(DeploymentStatus status, string state) => status.State.StringValue.Equals(state, StringComparison.OrdinalIgnoreCase);
+    private static IEnumerable<(long Id, string? Login, bool IsBot, string State, DateTimeOffset SubmittedAt)> SubmittedReviews(IEnumerable<ReviewFacts> reviews) =>
+        reviews.Where(r => r.SubmittedAt is not null && !r.State.Equals("PENDING", StringComparison.OrdinalIgnoreCase))
+            .Select(r => (r.Id, r.Login, r.IsBot, r.State, r.SubmittedAt!.Value));
 
     [GeneratedRegex(@"^\s*sev(?:erity)?\s*[-_:/ ]?\s*([1-5])\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SeverityLabel();
@@ -241,3 +269,20 @@ public static partial class GitHubRows
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DeploymentReference();
 }
+
+/// <summary>What a pull request's row is made of, as GitHub's REST and GraphQL APIs both tell it.</summary>
+/// <param name="AuthorLogin">As REST spells it: a bot's login ends with <c>[bot]</c>.</param>
+/// <param name="MergeCommitSha">The merge (or squash) commit; ignored unless <paramref name="MergedAt"/> is set.</param>
+/// <param name="Url">The pull request's page on GitHub.</param>
+public sealed record PullRequestFacts(
+    int Number, string? Title, string? AuthorLogin, bool AuthorIsBot, string? BaseRef, string? HeadRef, DateTimeOffset CreatedAt, DateTimeOffset? MergedAt,
+    DateTimeOffset? ClosedAt, string? MergeCommitSha, string? Url, IReadOnlyList<string> Labels);
+
+/// <summary>What a review's row is made of.</summary>
+/// <param name="State">GitHub's state (<c>APPROVED</c>, <c>PENDING</c>, …).</param>
+/// <param name="SubmittedAt">Null for a pending review, which has not been submitted.</param>
+public sealed record ReviewFacts(long Id, string? Login, bool IsBot, string State, DateTimeOffset? SubmittedAt);
+
+/// <summary>What a deployment status contributes to its deployment's row.</summary>
+/// <param name="Id">Orders statuses created in the same second (GraphQL gives none: 0, its list order decides).</param>
+public sealed record DeploymentStatusFacts(long Id, string State, DateTimeOffset CreatedAt, string? Url);

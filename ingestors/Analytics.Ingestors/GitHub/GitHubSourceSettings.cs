@@ -10,6 +10,16 @@ namespace Analytics.Ingestors.GitHub;
 /// <param name="Branch">Only runs on this branch count (e.g. <c>main</c>); null = every branch.</param>
 public sealed record WorkflowDeployments(string Workflow, string Environment, string? Branch);
 
+/// <summary>Which of GitHub's APIs reads pull requests and deployments (<c>Analytics:Sources:&lt;name&gt;:Api</c>).</summary>
+public enum GitHubApiKind
+{
+    /// <summary>The GraphQL API (<c>graphql</c>): pages of 100 with nested commits, reviews and statuses.</summary>
+    GraphQl,
+
+    /// <summary>The REST API (<c>rest</c>): one request per pull request's commits, reviews and per deployment's statuses.</summary>
+    Rest,
+}
+
 /// <summary>
 /// The settings of one <c>github</c> source, read from <c>Analytics:Sources:&lt;name&gt;</c>. The token is held
 /// here and handed to Octokit's credential store only: this type has no <c>ToString</c> that shows it, and it is
@@ -66,6 +76,13 @@ public sealed class GitHubSourceSettings
     /// <summary>Items per page (GitHub's maximum, 100, by default: fewer pages cost fewer rate-limit points).</summary>
     public int PageSize { get; init; } = 100;
 
+    /// <summary>
+    /// How pull requests and deployments are read: <see cref="GitHubApiKind.GraphQl"/> (default), a page of 100 with
+    /// their commits, reviews, labels or statuses for a few points, or <see cref="GitHubApiKind.Rest"/>, 1 point per
+    /// pull request's commits and reviews and per deployment's statuses. See docs/ingestion.md, "GraphQL backfill".
+    /// </summary>
+    public GitHubApiKind Api { get; init; } = GitHubApiKind.GraphQl;
+
     public bool Commits { get; init; } = true;
 
     /// <summary>
@@ -118,6 +135,16 @@ public sealed class GitHubSourceSettings
         : baseUrl.AbsolutePath.TrimEnd('/').EndsWith("/api/v3", StringComparison.OrdinalIgnoreCase) ? new Uri(baseUrl.ToString().TrimEnd('/') + "/")
         : new Uri(baseUrl, "api/v3/");
 
+    /// <summary>
+    /// The GraphQL endpoint for <paramref name="baseUrl"/>: <c>https://api.github.com/graphql</c>, or on GitHub
+    /// Enterprise Server <c>/api/graphql</c> beside the REST root's <c>/api/v3/</c>.
+    /// </summary>
+    public static Uri GraphQlAddress(Uri baseUrl)
+    {
+        var rest = ApiAddress(baseUrl);
+        return rest == GitHubDotCom ? new Uri(GitHubDotCom, "graphql") : new Uri(rest, "../graphql");
+    }
+
     /// <summary>Every problem with <paramref name="settings"/>, each naming its setting (never showing the token).</summary>
     public static IReadOnlyList<string> Validate(IConfigurationSection settings)
     {
@@ -162,6 +189,17 @@ public sealed class GitHubSourceSettings
         }
 
         var since = read.Time("Since");
+        var api = read.Text("Api")?.ToLowerInvariant() switch
+        {
+            null or "graphql" => GitHubApiKind.GraphQl,
+            "rest" => GitHubApiKind.Rest,
+            var other => Invalid(other),
+        };
+        GitHubApiKind Invalid(string value)
+        {
+            errors.Add($"{prefix}:Api: '{value}' is neither graphql nor rest.");
+            return GitHubApiKind.GraphQl;
+        }
 
         var workflows = new List<WorkflowDeployments>();
         foreach (var workflow in section.GetSection("Workflows").GetChildren())
@@ -196,6 +234,7 @@ public sealed class GitHubSourceSettings
             Repositories = repositories,
             Since = since,
             PageSize = read.Integer("PageSize", 100, 1, 100),
+            Api = api,
             Commits = read.Boolean("Commits", true),
             CommitPaths = commitPaths,
             PullRequests = read.Boolean("PullRequests", true),

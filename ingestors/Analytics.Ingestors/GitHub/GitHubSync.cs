@@ -46,8 +46,8 @@ internal sealed class GitHubSync(GitHubSyncRun run, GitHubServiceDirectory servi
         // Deployments or commits changed: recompute what those services' production deployments shipped.
         await run.Run.RelinkAsync(linker, cancellationToken);
         logger.LogInformation(
-            "GitHub source {Source}: {Repositories} repositories, {Requests} requests of which {NotModified} answered 304 (free).",
-            run.Source, targets.Count, run.Api.Requests, run.Api.NotModified);
+            "GitHub source {Source}: {Repositories} repositories, {Requests} requests of which {NotModified} answered 304 (free) and {GraphQlRequests} GraphQL queries ({GraphQlPoints} points).",
+            run.Source, targets.Count, run.Api.Requests, run.Api.NotModified, run.Api.GraphQlRequests, run.Api.GraphQlPoints);
         return run.Run.Result();
     }
 
@@ -62,7 +62,7 @@ internal sealed class GitHubSync(GitHubSyncRun run, GitHubServiceDirectory servi
         }
         if (settings.PullRequests)
         {
-            readers.Add(new GitHubPullRequestReader(run));
+            readers.Add(settings.Api == GitHubApiKind.GraphQl ? new GitHubGraphQlPullRequestReader(run) : new GitHubPullRequestReader(run));
         }
         if (settings.Deployments)
         {

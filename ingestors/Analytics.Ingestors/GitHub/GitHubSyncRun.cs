@@ -23,6 +23,20 @@ internal sealed class GitHubSyncRun(GitHubSourceSettings settings, GitHubApi api
     /// <summary>Services whose commits or deployments this run wrote: the linker relinks them at the end.</summary>
     public SortedSet<string> ServicesToLink => run.ServicesToLink;
 
+    private readonly HashSet<string> _commitsRead = new(StringComparer.Ordinal);
+
+    /// <summary>Notes commits of <paramref name="target"/> this run wrote with their parents (the branch's history).</summary>
+    public void NoteCommitsRead(GitHubRepositoryTarget target, IEnumerable<string> shas)
+    {
+        foreach (var sha in shas)
+        {
+            _commitsRead.Add($"{target.FullName}@{sha}");
+        }
+    }
+
+    /// <summary>This run wrote the commit already, parents included: a GraphQL reader need not ask for them again.</summary>
+    public bool CommitRead(GitHubRepositoryTarget target, string sha) => _commitsRead.Contains($"{target.FullName}@{sha}");
+
     public Task<long> WriteAsync(RowTable table, IEnumerable<object?[]> rows, CancellationToken cancellationToken) =>
         run.Rows.WriteAsync(table, rows, cancellationToken);
 

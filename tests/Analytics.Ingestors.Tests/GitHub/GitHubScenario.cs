@@ -55,6 +55,8 @@ public sealed class GitHubScenario : IAsyncDisposable
             ["Workflows:0:Environment"] = "production",
             ["Workflows:0:Branch"] = "main",
             ["IncidentLabels"] = "incident",
+            // The tests below count REST requests exactly; GraphQL's are counted by GitHubGraphQlTests (settings "Api" = "graphql").
+            ["Api"] = "rest",
             // Long enough that a slow answer on a loaded machine is never retried: tests count requests exactly.
             ["RequestTimeout"] = "00:00:30",
             ["MaxRetries"] = "3",

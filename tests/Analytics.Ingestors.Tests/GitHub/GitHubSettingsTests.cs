@@ -65,6 +65,21 @@ public sealed class GitHubSettingsTests
     }
 
     [Theory]
+    [InlineData(null, GitHubApiKind.GraphQl, "https://api.github.com/", "https://api.github.com/graphql")]
+    [InlineData("GraphQL", GitHubApiKind.GraphQl, "https://github.acme.test/", "https://github.acme.test/api/graphql")]
+    [InlineData("rest", GitHubApiKind.Rest, "https://github.acme.test/api/v3", "https://github.acme.test/api/graphql")]
+    public void Api_is_graphql_unless_rest_is_asked_for_and_GraphQL_is_beside_the_REST_root(string? api, GitHubApiKind expected, string baseUrl, string graphQl)
+    {
+        var settings = GitHubSourceSettings.Parse(Section(new() { ["Token"] = Secret, ["Organizations"] = "acme", ["Api"] = api, ["BaseUrl"] = baseUrl }));
+
+        Assert.Equal(expected, settings.Api);
+        Assert.Equal(new Uri(graphQl), GitHubSourceSettings.GraphQlAddress(settings.BaseUrl));
+        Assert.Equal(
+            ["Analytics:Sources:acme:Api: 'soap' is neither graphql nor rest."],
+            GitHubSourceSettings.Validate(Section(new() { ["Token"] = Secret, ["Organizations"] = "acme", ["Api"] = "soap" })));
+    }
+
+    [Theory]
     [InlineData("http://github.acme.test/api/v3", "Analytics:Sources:acme:BaseUrl must be https (was http://github.acme.test): the token would travel in clear over http; only loopback addresses may use http.")]
     [InlineData("http://127.0.0.1:8080/", null)]
     [InlineData("http://localhost:8080/", null)]

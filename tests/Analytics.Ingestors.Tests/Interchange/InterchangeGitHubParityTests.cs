@@ -40,21 +40,13 @@ public sealed class InterchangeGitHubParityTests
         Assert.Equal(0, await files.CountAsync("pull_requests FINAL", "first_review_at IS NOT NULL"));
 
         // The figures themselves: median lead time and the cycle-time phases of the whole organisation.
-        foreach (var figure in new[] { LeadTime, CycleTime })
+        foreach (var figure in new[] { ParityTables.LeadTime, ParityTables.CycleTime })
         {
             var expected = await ParityTables.RowsAsync(gitHub.Host.EngineStore, $"({figure})", "*");
             Assert.NotEmpty(expected);
             Assert.Equal(expected, await ParityTables.RowsAsync(files.EngineStore, $"({figure})", "*"));
         }
     }
-
-    private const string LeadTime =
-        "SELECT count() AS changes, quantileExactInclusive(0.5)(dateDiff('millisecond', authored_at, deployed_at)) AS median_ms FROM commit_shipments";
-
-    private const string CycleTime =
-        "SELECT count() AS merged, quantileExactInclusive(0.5)(dateDiff('millisecond', opened_at, reviews[1].2)) AS pickup_ms, " +
-        "quantileExactInclusive(0.5)(dateDiff('millisecond', assumeNotNull(merged_at), assumeNotNull(deployed_at))) AS deploy_ms, sum(length(reviews)) AS review_count " +
-        "FROM attributed_pull_requests WHERE merged_at IS NOT NULL AND deployed_at IS NOT NULL AND length(reviews) > 0";
 
     /// <summary>The organisation as interchange CSV files: services, commits, pull requests, reviews and deployments.</summary>
     private static void Export(FakeOrganisation organisation, string folder)

@@ -10,8 +10,12 @@ namespace Analytics.Simulators.GitHub;
 
 /// <summary>A request the fake answered.</summary>
 /// <param name="Conditional">It carried If-None-Match.</param>
-/// <param name="Cost">Rate-limit points it spent: 1 for an answered request, 0 for a 304 or a refused one, as on GitHub.</param>
-public sealed record ServedRequest(string PathAndQuery, int Status, bool Conditional, int Cost);
+/// <param name="Cost">
+/// Rate-limit points it spent: 1 for an answered REST request, 0 for a 304 or a refused one; a GraphQL query's
+/// computed cost (see FakeGitHubGraphQl.cs), as on GitHub.
+/// </param>
+/// <param name="Api">Which API it went to: <see cref="FakeGitHubServer.RestApi"/> or <see cref="FakeGitHubServer.GraphQlApi"/>.</param>
+public sealed record ServedRequest(string PathAndQuery, int Status, bool Conditional, int Cost, string Api = FakeGitHubServer.RestApi);
 
 /// <summary>A fault served instead of the real answer to the next <see cref="Times"/> matching requests.</summary>
 public sealed class FakeFault
@@ -39,7 +43,7 @@ public sealed class FakeFault
 }
 
 /// <summary>
-/// GitHub's REST API for the few endpoints the GitHub source reads, served by Kestrel on a loopback port and
+/// GitHub's REST API for the few endpoints the GitHub source reads (and its GraphQL API: FakeGitHubGraphQl.cs), served by Kestrel on a loopback port and
 /// routed under <c>/api/v3/</c> as GitHub Enterprise Server is. Bodies are built from the real response examples
 /// in <c>Fixtures/</c> (see the README there); pages follow GitHub's rules (<c>per_page</c>, <c>page</c>, a Link
 /// header with absolute addresses of this server); ETags are hashes of the body, and If-None-Match answers 304.
@@ -53,6 +57,10 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
     public const int ClientClosedRequest = 499;
 
     private const string ApiRoot = "/api/v3/";
+
+    public const string RestApi = "rest";
+
+    public const string GraphQlApi = "graphql";
 
     private readonly WebApplication _app;
     private readonly TimeProvider _clock;
@@ -164,6 +172,12 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
             return;
         }
 
+        if (request.Method == HttpMethods.Post && request.Path == GraphQlPath)
+        {
+            await GraphQlAsync(http, pathAndQuery, authorization);
+            return;
+        }
+
         Answer answer;
         var cost = 0;
         lock (_gate)
@@ -207,7 +221,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
 
     private async Task AnswerAsync(HttpContext http, Answer answer, string pathAndQuery, string? conditional, int cost)
     {
-        var served = new ServedRequest(pathAndQuery, answer.Status, conditional is not null, cost);
+        var served = new ServedRequest(pathAndQuery, answer.Status, conditional is not null, cost, pathAndQuery == GraphQlPath ? GraphQlApi : RestApi);
         Record(served);
         http.Response.StatusCode = answer.Status;
         foreach (var (name, value) in answer.Headers)
