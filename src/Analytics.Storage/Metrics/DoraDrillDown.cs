@@ -47,8 +47,12 @@ public sealed class DoraDrillDown(IClickHouseStore store, SqlFiles sqlFiles, IOp
     /// The team's issues (sql/clickhouse/queries/pr/issues.sql): each Jira issue key its pull requests name, the pull
     /// requests, the deployment that first shipped each, and the issue's lead time. Needs <see cref="DoraRequest.Team"/>.
     /// </summary>
-    public Task<IReadOnlyList<IssueRow>> IssuesAsync(DoraRequest request, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
-        store.QueryAsync<IssueRow>(sqlFiles.Query("pr/issues"), Parameters(request, 0, limit, [("projects", options.Value.IssueKeyProjectsParameter())]), cancellationToken);
+    public async Task<IReadOnlyList<IssueRow>> IssuesAsync(DoraRequest request, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        (await IssuePageAsync(request, 0, limit, cancellationToken)).Rows;
+
+    /// <summary>One page of <see cref="IssuesAsync"/>; each row also says how many distinct issues the whole listing has (<see cref="IssueRow.IssueKeys"/>).</summary>
+    public Task<DrillDownPage<IssueRow>> IssuePageAsync(DoraRequest request, int offset, int limit, CancellationToken cancellationToken = default) =>
+        PageAsync<IssueRow>("pr/issues", request, offset, limit, cancellationToken, ("projects", options.Value.IssueKeyProjectsParameter()));
 
     /// <summary>
     /// One page of a drill-down file: <paramref name="limit"/> rows from <paramref name="offset"/>, and how many rows there
@@ -115,7 +119,11 @@ public sealed record ChangeRow(
 /// <param name="IssueLeadSeconds">From the issue's earliest first commit to <paramref name="IssueShippedAt"/>; null when unknown.</param>
 public sealed record IssueRow(
     string IssueKey, string Repository, uint Number, string Title, string Url, DateTimeOffset OpenedAt, DateTimeOffset? FirstCommitAt,
-    DateTimeOffset? MergedAt, string DeploymentId, DateTimeOffset? DeployedAt, DateTimeOffset? IssueShippedAt, double? IssueLeadSeconds);
+    DateTimeOffset? MergedAt, string DeploymentId, DateTimeOffset? DeployedAt, DateTimeOffset? IssueShippedAt, double? IssueLeadSeconds)
+{
+    /// <summary>How many distinct issues the whole listing has, on every row (a page's rows are a part of it): the tab's count.</summary>
+    public long IssueKeys { get; init; }
+}
 
 /// <param name="State">"resolved" in the period or "open" at its end; DurationSeconds is the age at the end for open ones.</param>
 public sealed record IncidentRow(

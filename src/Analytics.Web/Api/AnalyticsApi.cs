@@ -29,11 +29,18 @@ public static class AnalyticsApi
     }
 
     private static async Task<IResult> BreakdownAsync(string? by, string? team, string? format, DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity,
-        string? leadTimeUnit, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken)
+        string? leadTimeUnit, string? offset, string? limit, DoraQueries queries, DoraTierChoice tierChoice, CatalogLookups catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (DoraBreakdowns.Parse(by) is not { } breakdown)
         {
             return Results.Problem($"by= takes {string.Join(", ", DoraBreakdowns.Names)}, not '{by}'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        // Optional paging of the JSON rows (at L, 2,000 services are 2.1 MB); without either, every row as before.
+        var (skip, offsetError) = RowsApi.Count("offset", offset, 0, 0, int.MaxValue);
+        var (take, limitError) = RowsApi.Count("limit", limit, int.MaxValue, 1, RowsApi.MaxLimit);
+        if ((offsetError ?? limitError) is { } countError)
+        {
+            return Results.Problem(countError, statusCode: StatusCodes.Status400BadRequest);
         }
         if (format is not (null or "json" or "csv"))
         {
@@ -57,7 +64,11 @@ public static class AnalyticsApi
             return Results.File(System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"dora-by-{breakdown.Name()}-{period.From:yyyyMMdd}-{period.To:yyyyMMdd}.csv");
         }
         return Results.Ok(new DoraBreakdownAnswer(breakdown.Name(), team, period.From, period.To, result.Organisation,
-            result.Teams.Select(row => new DoraBreakdownRow(row.Team, row)).ToList()));
+            result.Teams.Skip(skip).Take(take).Select(row => new DoraBreakdownRow(row.Team, row)).ToList())
+        {
+            Offset = skip,
+            RowCount = result.Teams.Count,
+        });
     }
 
     /// <summary>A 400 naming the years there are when ?tiers= names none; null when it is absent or known.</summary>
@@ -90,9 +101,17 @@ public static class AnalyticsApi
 
 /// <summary>
 /// /api/dora/breakdown's answer: <see cref="Total"/> is the organisation's figures (with ?team=, that team's), and each row
-/// one team, service or repository (<see cref="By"/>) named by <see cref="DoraBreakdownRow.Unit"/>.
+/// one team, service or repository (<see cref="By"/>) named by <see cref="DoraBreakdownRow.Unit"/>; every row, or the page
+/// ?offset= and ?limit= ask for.
 /// </summary>
-public sealed record DoraBreakdownAnswer(string By, string? Team, DateTimeOffset From, DateTimeOffset To, DoraSummary Total, IReadOnlyList<DoraBreakdownRow> Rows);
+public sealed record DoraBreakdownAnswer(string By, string? Team, DateTimeOffset From, DateTimeOffset To, DoraSummary Total, IReadOnlyList<DoraBreakdownRow> Rows)
+{
+    /// <summary>The first row's position among all (?offset=, default 0); <see cref="Rows"/> holds at most ?limit= of them.</summary>
+    public int Offset { get; init; }
+
+    /// <summary>How many rows there are in all, whatever ?offset= and ?limit= chose.</summary>
+    public int RowCount { get; init; }
+}
 
 /// <param name="Figures">The unit's figures; their <c>team</c> field repeats the unit's name.</param>
 public sealed record DoraBreakdownRow(string Unit, DoraSummary Figures);

@@ -93,7 +93,8 @@ public static class RowsApi
     private static IResult BadRequest(string message) => Results.Problem(message, statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>A whole number in [min, max] from the query string (absent: <paramref name="absent"/>), or why not.</summary>
-    private static (int Value, string? Error) Count(string name, string? written, int absent, int min, int max) =>
+    /// <summary>?offset= or ?limit= as a whole number in [min, max], <paramref name="absent"/> when not given; else the 400's message.</summary>
+    internal static (int Value, string? Error) Count(string name, string? written, int absent, int min, int max) =>
         written is null ? (absent, null)
         : int.TryParse(written, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? (value, null)
         : (0, $"{name}= takes a whole number from {min} to {max}, not '{written}'.");

@@ -4,7 +4,7 @@ using Analytics.Storage.Metrics;
 namespace Analytics.Web.Queries;
 
 /// <summary>
-/// The first page of each drill-down grid (deployments, changes, incidents) and how many rows each has in all, for the
+/// The first page of each drill-down grid (deployments, changes, incidents; on the team page its issues) and how many rows each has in all, for the
 /// request the figures were computed for. A page carries only these (persisted into it, docs/dashboards.md, "Rows API");
 /// the grids read further pages from the server (<see cref="DoraDrillDown"/>) through <see cref="Request"/>, the same
 /// SQL files /api/dora/rows answers from. Under lead time per pull request the changes are the pull requests behind the
@@ -24,14 +24,25 @@ public sealed record DrillDownPages(
     /// <summary>How many changes there are in all: pull requests or commits, as the lead-time unit says.</summary>
     public long ChangesTotal => PullRequestChanges?.Total ?? Changes?.Total ?? 0;
 
+    /// <summary>The first page of the team's issues (<see cref="DoraDrillDown.IssuePageAsync"/>); null = no Issues tab (the dashboards, the service view).</summary>
+    public DrillDownPage<IssueRow>? Issues { get; init; }
+
+    /// <summary>How many distinct issues there are in all (the Issues tab's count; the rows are pull requests).</summary>
+    public long IssueKeys => Issues?.Rows.FirstOrDefault()?.IssueKeys ?? 0;
+
     /// <param name="leadTimeUnit">The unit the figures used (<see cref="DoraQueries.LeadTimeUnitOf(DoraRequest)"/>).</param>
-    public static async Task<DrillDownPages> LoadAsync(DoraDrillDown drillDown, DoraRequest request, string leadTimeUnit, CancellationToken cancellationToken = default)
+    /// <param name="withIssues">Whether the team's issues are read too (the team page's whole-team view).</param>
+    public static async Task<DrillDownPages> LoadAsync(DoraDrillDown drillDown, DoraRequest request, string leadTimeUnit, CancellationToken cancellationToken = default,
+        bool withIssues = false)
     {
         var perPullRequest = leadTimeUnit == Core.Dora.LeadTimeUnit.PullRequest;
         return new DrillDownPages(request, leadTimeUnit,
             await drillDown.DeploymentPageAsync(request, 0, PageSize, cancellationToken: cancellationToken),
             perPullRequest ? null : await drillDown.ChangePageAsync(request, 0, PageSize, cancellationToken),
             perPullRequest ? await drillDown.PullRequestChangePageAsync(request, 0, PageSize, cancellationToken) : null,
-            await drillDown.IncidentPageAsync(request, 0, PageSize, cancellationToken));
+            await drillDown.IncidentPageAsync(request, 0, PageSize, cancellationToken))
+        {
+            Issues = withIssues ? await drillDown.IssuePageAsync(request, 0, PageSize, cancellationToken) : null,
+        };
     }
 }

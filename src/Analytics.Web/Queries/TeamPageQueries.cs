@@ -29,9 +29,6 @@ public sealed record TeamPageView(
     /// <summary>The service view's service (?service=): the figures, series and rows are its events while the team owned it; null = the whole team.</summary>
     public string? Service { get; init; }
 
-    /// <summary>The team's issues (<see cref="DoraDrillDown.IssuesAsync"/>): rows only, and not in the service view.</summary>
-    public IReadOnlyList<IssueRow> Issues { get; init; } = [];
-
     /// <summary>The weekly series (team's or service's), one point per week, as <see cref="TeamPageQueries.SeriesPanels"/> draw it.</summary>
     public IReadOnlyList<DoraSeriesPoint> Series { get; init; } = [];
 
@@ -91,13 +88,13 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
         var cycleTime = service is null ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(team) : null;
         return new TeamPageView(team, days, tiers.Year, summary, cycleTime,
             // The first page of each grid only: the grids read further pages as they are shown (DrillDownTabs).
-            withRows ? await DrillDownPages.LoadAsync(drillDown, request, summary.LeadTime.Unit, cancellationToken) : null,
+            // The team's issues too, but not in the service view.
+            withRows ? await DrillDownPages.LoadAsync(drillDown, request, summary.LeadTime.Unit, cancellationToken, withIssues: service is null) : null,
             service is null ? services : [])
         {
             LeadTimeUnit = leadTimeUnit,
             Service = service,
             Series = series,
-            Issues = withRows && service is null ? await drillDown.IssuesAsync(request, cancellationToken: cancellationToken) : [],
         };
     }
 }

@@ -49,10 +49,21 @@ public sealed class IssueLinksTests
             ],
             upperCase.Select(r => (r.IssueKey, r.Number, r.DeploymentId, r.IssueShippedAt, r.IssueLeadSeconds)));
 
+        // Paged on the server as the team page's grid reads it: the same order, the total and the distinct issues on every row.
+        var drillDown = new DoraDrillDown(store, new SqlFiles(), Options.Create(new MetricOptions()));
+        var request = new DoraRequest(Monday, Monday.AddDays(7), "alpha");
+        var second = await drillDown.IssuePageAsync(request, 1, 2);
+        Assert.Equal(4, second.Total);
+        Assert.Equal(upperCase.Skip(1).Take(2).Select(r => (r.IssueKey, r.Number)), second.Rows.Select(r => (r.IssueKey, r.Number)));
+        Assert.All(upperCase.Concat(second.Rows), r => Assert.Equal(4, r.IssueKeys));
+        Assert.Equal(4, (await drillDown.IssuePageAsync(request, 10, 2)).Total);
+
         var abc = await IssuesAsync(store, ["abc"]);
         Assert.Equal(
             [("ABC-1", 1u, "d1", (DateTimeOffset?)At(6), (double?)6 * 3600), ("ABC-1", 2u, "d2", At(6), 6 * 3600)],
             abc.Select(r => (r.IssueKey, r.Number, r.DeploymentId, r.IssueShippedAt, r.IssueLeadSeconds)));
+        // Two rows, one issue: the tab counts issues, the pager rows.
+        Assert.All(abc, r => Assert.Equal(1, r.IssueKeys));
 
         // Another team's page lists none of them; a period from 5 h on, the issues shipped then and XYZ-5 (opened at 5 h 6 min).
         Assert.Empty(await IssuesAsync(store, [], team: "beta"));

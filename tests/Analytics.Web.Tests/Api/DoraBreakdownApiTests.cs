@@ -77,9 +77,28 @@ public sealed class DoraBreakdownApiTests(AnalyticsAppFixture app)
         Assert.All(answer.Rows, row => Assert.Equal(row.Figures.DeploymentFrequency.Deployments, rows[row.Unit]));
     }
 
+    [Fact]
+    public async Task Offset_and_limit_page_the_rows_and_the_answer_counts_them_all()
+    {
+        var all = await GetAsync("by=service");
+        Assert.Equal(0, all.Offset);
+        Assert.Equal(all.Rows.Count, all.RowCount);
+        Assert.True(all.RowCount > 15, $"{all.RowCount} rows: too few to page");
+
+        var page = await GetAsync("by=service&offset=5&limit=10");
+        Assert.Equal((5, all.RowCount), (page.Offset, page.RowCount));
+        Assert.Equal(all.Rows.Skip(5).Take(10), page.Rows);
+        Assert.Equal(all.Total, page.Total);
+        var past = await GetAsync($"by=service&offset={all.RowCount}");
+        Assert.Empty(past.Rows);
+        Assert.Equal(all.RowCount, past.RowCount);
+    }
+
     [Theory]
     [InlineData("by=services", "by= takes team, service, repository, not 'services'")]
     [InlineData("by=service&format=xml", "format= takes json or csv")]
+    [InlineData("by=service&limit=0", "limit= takes a whole number from 1 to 1000, not '0'")]
+    [InlineData("by=service&offset=-1", "offset= takes a whole number from 0 to")]
     public async Task A_breakdown_or_format_it_does_not_know_is_a_bad_request_naming_what_it_takes(string query, string message)
     {
         using var response = await app.Http.GetAsync($"api/dora/breakdown?{query}");

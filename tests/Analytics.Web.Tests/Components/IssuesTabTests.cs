@@ -52,11 +52,12 @@ public sealed class IssuesTabTests(AnalyticsAppFixture app)
         await store.ExecuteAsync("INSERT INTO deployment_commits (deployment_id, service, repository, sha, link) VALUES ('d1', 'pay', 'acme/pay', 'm1', 'exact'), ('d2', 'pay', 'acme/pay', 'm2', 'exact')");
         var options = Options.Create(new MetricOptions());
         var request = new DoraRequest(Monday, Monday.AddDays(7), "payments");
-        var issues = await new DoraDrillDown(store, sqlFiles, options).IssuesAsync(request);
-        var none = new DrillDownPages(request, LeadTimeUnit.Commit, new([], 0), new([], 0), null, new([], 0));
+        var issues = await new DoraDrillDown(store, sqlFiles, options).IssuePageAsync(request, 0, DrillDownPages.PageSize);
+        Assert.Equal(3, issues.Total);
+        var none = new DrillDownPages(request, LeadTimeUnit.Commit, new([], 0), new([], 0), null, new([], 0)) { Issues = issues };
 
         await using var context = NewContext(app);
-        var tabs = context.Render<DrillDownTabs>(parameters => parameters.Add(p => p.Rows, none).Add(p => p.Issues, issues));
+        var tabs = context.Render<DrillDownTabs>(parameters => parameters.Add(p => p.Rows, none));
 
         var titles = tabs.FindAll("[data-testid=drill-down] [role=tab] .rz-tabview-title").Select(title => title.TextContent.Trim()).ToList();
         Assert.Equal("Issues (2)", titles[3]);

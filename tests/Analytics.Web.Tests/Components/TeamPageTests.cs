@@ -126,7 +126,7 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
 
         var changes = expected.LeadTime.Changes + expected.LeadTime.Excluded;
         // The demo's pull requests name no issue keys, so its Issues tab is empty (IssuesTabTests fills one).
-        var issues = (await DrillDown.IssuesAsync(new DoraRequest(window.From, window.To, team))).Select(row => row.IssueKey).Distinct().Count();
+        var issues = (await DrillDown.IssuesAsync(new DoraRequest(window.From, window.To, team), DoraDrillDown.MaxLimit)).Select(row => row.IssueKey).Distinct().Count();
         Assert.Equal(
             [$"Deployments ({expected.DeploymentFrequency.Deployments})", $"Changes ({changes})", $"Incidents ({expected.RecoveryTime.Resolved + expected.RecoveryTime.Open})", $"Issues ({issues})"],
             TabLabels(page));

@@ -6,10 +6,13 @@
 -- (NULL while one has not, or none is merged); lead_seconds = shipped_at − the earliest first commit of its pull
 -- requests (NULL when not shipped, no first commit is known, or the first commit is after the shipment).
 -- Listed: the issues shipped in [from, to), and those not shipped whose latest pull request was opened in [from, to).
--- Newest shipment first, then unshipped ones; at most {limit:UInt32} rows.
+-- Newest shipment first, then unshipped ones. Paged: {limit:UInt32} rows from {offset:UInt32}; total_rows is how many
+-- rows there are in all and issue_keys how many distinct issues they are (the tab's count), both from the same read.
 SELECT
     issue_key, repository, number, title, url, opened_at, first_commit_at, merged_at, deployment_id, deployed_at,
-    issue_shipped_at, issue_lead_seconds
+    issue_shipped_at, issue_lead_seconds,
+    count() OVER () AS total_rows,
+    uniqExact(issue_key) OVER () AS issue_keys
 FROM
 (
     SELECT
@@ -56,4 +59,4 @@ WHERE if(issue_shipped_at IS NULL,
     last_opened_at >= {from:DateTime64(3, 'UTC')} AND last_opened_at < {to:DateTime64(3, 'UTC')},
     issue_shipped_at >= {from:DateTime64(3, 'UTC')} AND issue_shipped_at < {to:DateTime64(3, 'UTC')})
 ORDER BY issue_shipped_at IS NULL, issue_shipped_at DESC, issue_key, repository, number
-LIMIT {limit:UInt32}
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}
