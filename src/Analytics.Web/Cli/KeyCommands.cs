@@ -84,13 +84,13 @@ internal static class KeyCommands
             }
             var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
             // The prefix is what revoke takes: never wrapped, whatever the terminal's width.
-            var table = new Table().AddColumn(new TableColumn("Prefix").NoWrap()).AddColumns("Name", "Scope", "Created (UTC)", "Expires", "Last used", "Status");
+            var table = new FittedTable().Columns("Prefix", "Name", "Scope", "Created (UTC)", "Expires", "Last used", "Status");
             foreach (var key in keys)
             {
-                table.AddRow(key.Prefix, Markup.Escape(key.Name), Markup.Escape(key.Scope), Day(key.CreatedAt), key.ExpiresAt is { } at ? Day(at) : "never",
+                table.AddRow(key.Prefix, key.Name, key.Scope, Day(key.CreatedAt), key.ExpiresAt is { } at ? Day(at) : "never",
                     key.LastUsedAt is { } used ? used.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "never", key.StatusAt(now));
             }
-            AnsiConsole.Write(table);
+            table.Write();
             return 0;
         }, cancellationToken));
         return command;
