@@ -24,7 +24,14 @@ public enum DemoPerformanceTier
 
 /// <param name="Performance">0 = the lowest performer, 1 = the most elite; drives every rate the team's events are drawn with.</param>
 /// <param name="GoldenPathAdoptedAt">When the team started moving its services to golden-path templates; null if it never did.</param>
-public sealed record DemoTeam(string Slug, string Name, DemoPerformanceTier Tier, double Performance, DateTimeOffset? GoldenPathAdoptedAt);
+public sealed record DemoTeam(string Slug, string Name, DemoPerformanceTier Tier, double Performance, DateTimeOffset? GoldenPathAdoptedAt)
+{
+    /// <summary>Start of the calendar quarter in which this team's changes fail more and recover slower; null for every team but one.</summary>
+    public DateTimeOffset? BadQuarterFrom { get; init; }
+
+    /// <summary>End (exclusive) of that quarter.</summary>
+    public DateTimeOffset? BadQuarterTo { get; init; }
+}
 
 public sealed record DemoPerson(string ExternalId, string DisplayName, string GitEmail, string GitHubLogin, bool IsBot);
 

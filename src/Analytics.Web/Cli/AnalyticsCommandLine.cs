@@ -54,6 +54,7 @@ public static class AnalyticsCommandLine
     public static Task<int> RunAsync(string[] arguments)
     {
         HandOverArguments.Value = arguments;
+        FittedTable.UseColumnsVariable();
         var parsed = Create().Parse(arguments);
         RequestedLogLevel.Value = CommandLog.Level(parsed);
         return CommandFailures.RunAsync(
@@ -153,12 +154,12 @@ public static class AnalyticsCommandLine
             var initializer = services.GetRequiredService<AnalyticsInitializer>();
             await services.GetRequiredService<StoreStartup>().RunAsync(token);
             var summary = await initializer.LoadDemoAsync(demoScale, result.GetValue(seed), token);
-            var table = new Table().AddColumns("Table", "Rows");
+            var table = new FittedTable().Columns("Table", "Rows");
             foreach (var (name, rows) in summary.RowsPerTable)
             {
                 table.AddRow(name, rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             }
-            AnsiConsole.Write(table);
+            table.Write();
             return 0;
         }, cancellationToken));
         return command;

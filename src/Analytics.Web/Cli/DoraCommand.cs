@@ -64,23 +64,35 @@ internal static class DoraCommand
         return command;
     }
 
+    /// <summary>Columns most important first; at 80 columns the last are shortened (without their sample sizes) or left out, see <see cref="FittedTable"/>.</summary>
     private static void WriteTable(IReadOnlyList<DoraSummary> summaries, Period period, DoraTierTable tiers, DoraBreakdown by)
     {
         static string Tier(DoraTier? tier) => tier?.ToString() ?? "no sample";
         var unit = summaries.FirstOrDefault()?.LeadTime.Unit == LeadTimeUnit.PullRequest ? "pull requests" : "commits";
-        var table = new Table().AddColumns(by.ToString(), "Deployments/day", $"Lead time (median, n {unit})", "Change failure rate (n)", "Time to restore service (median, n)", "Failed deployment recovery (median, n)", "Rework rate (unknown kind)");
+        var table = new FittedTable { Alternative = "use --format csv" }
+            .Column(by.ToString())
+            .Column("Deployments/day (tier, n)", "Deployments/day", "n")
+            .Column($"Lead time (median, n {unit})", "Lead time (median)", "n")
+            .Column("Change failure rate (n)", "Change failure rate", "n")
+            .Column("Time to restore service (median, n)", "Time to restore (median)", "n")
+            .Column("Failed deployment recovery (median, n)", "Failed deployment recovery", "n, awaiting")
+            .Column("Rework rate (unknown kind)", "Rework rate", "unknown kind");
         foreach (var summary in summaries)
         {
+            var (frequency, lead, failure, recovery, rework) = (summary.DeploymentFrequency, summary.LeadTime, summary.ChangeFailureRate, summary.RecoveryTime, summary.ReworkRate);
             table.AddRow(
-                Markup.Escape(Figures.TeamName(summary.Team)),
-                $"{Figures.Number(summary.DeploymentFrequency.DeploymentsPerDay)} ({Figures.DeploymentFrequencyTier(summary.DeploymentFrequency)}, {summary.DeploymentFrequency.Deployments})",
-                $"{Figures.Duration(summary.LeadTime.Median)} ({Tier(summary.LeadTime.Tier)}, {summary.LeadTime.Changes})",
-                $"{Figures.Percent(summary.ChangeFailureRate.Rate)} ({Tier(summary.ChangeFailureRate.Tier)}, {summary.ChangeFailureRate.Deployments})",
-                $"{Figures.Duration(summary.RecoveryTime.Median)} ({Tier(summary.RecoveryTime.Tier)} by {summary.RecoveryTime.TierYear}, {summary.RecoveryTime.Resolved})",
-                $"{Figures.Duration(summary.RecoveryTime.RestoreMedian)} ({Tier(summary.RecoveryTime.RestoreTier)} by {summary.RecoveryTime.RestoreTierYear}, {summary.RecoveryTime.Restored}; {summary.RecoveryTime.AwaitingRestore} awaiting)",
-                $"{Figures.Percent(summary.ReworkRate.Rate)} ({summary.ReworkRate.UnknownKind})");
+                Figures.TeamName(summary.Team),
+                new($"{Figures.Number(frequency.DeploymentsPerDay)} ({Figures.DeploymentFrequencyTier(frequency)}, {frequency.Deployments})",
+                    $"{Figures.Number(frequency.DeploymentsPerDay)} ({Figures.DeploymentFrequencyTier(frequency)})"),
+                new($"{Figures.Duration(lead.Median)} ({Tier(lead.Tier)}, {lead.Changes})", $"{Figures.Duration(lead.Median)} ({Tier(lead.Tier)})"),
+                new($"{Figures.Percent(failure.Rate)} ({Tier(failure.Tier)}, {failure.Deployments})", $"{Figures.Percent(failure.Rate)} ({Tier(failure.Tier)})"),
+                new($"{Figures.Duration(recovery.Median)} ({Tier(recovery.Tier)} by {recovery.TierYear}, {recovery.Resolved})",
+                    $"{Figures.Duration(recovery.Median)} ({Tier(recovery.Tier)} by {recovery.TierYear})"),
+                new($"{Figures.Duration(recovery.RestoreMedian)} ({Tier(recovery.RestoreTier)} by {recovery.RestoreTierYear}, {recovery.Restored}; {recovery.AwaitingRestore} awaiting)",
+                    $"{Figures.Duration(recovery.RestoreMedian)} ({Tier(recovery.RestoreTier)} by {recovery.RestoreTierYear})"),
+                new($"{Figures.Percent(rework.Rate)} ({rework.UnknownKind})", Figures.Percent(rework.Rate)));
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]{period.From:yyyy-MM-dd} to {period.To.AddDays(-1):yyyy-MM-dd}[/], tiers of the {tiers.Source.Report} ({tiers.Source.Url})");
-        AnsiConsole.Write(table);
+        table.Write();
     }
 }

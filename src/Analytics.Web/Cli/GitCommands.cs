@@ -81,12 +81,12 @@ internal static class GitCommands
             return 1;
         }
 
-        var table = new Table().AddColumns("Table", "Rows");
+        var table = new FittedTable().Columns("Table", "Rows");
         foreach (var (name, rows) in outcome.RowsPerTable)
         {
             table.AddRow(name, rows.ToString("N0", CultureInfo.InvariantCulture));
         }
-        AnsiConsole.Write(table);
+        table.Write();
         AnsiConsole.MarkupLineInterpolated(
             $"{target.DefaultBranch} at {source.LastResult!.BranchHead[..12]}; {source.LastResult.MatchedTags} tags match {tagPattern}. deployment_commits counts all the service's links after relinking.");
         return 0;

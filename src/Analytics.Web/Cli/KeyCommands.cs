@@ -83,14 +83,14 @@ internal static class KeyCommands
                 return 0;
             }
             var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
-            // The prefix is what revoke takes: never wrapped, whatever the terminal's width.
-            var table = new Table().AddColumn(new TableColumn("Prefix").NoWrap()).AddColumns("Name", "Scope", "Created (UTC)", "Expires", "Last used", "Status");
+            // Most important first (a narrow terminal loses the last): the prefix is what revoke takes, then whether the key works.
+            var table = new FittedTable().Columns("Prefix", "Name", "Status", "Scope", "Expires", "Last used", "Created (UTC)");
             foreach (var key in keys)
             {
-                table.AddRow(key.Prefix, Markup.Escape(key.Name), Markup.Escape(key.Scope), Day(key.CreatedAt), key.ExpiresAt is { } at ? Day(at) : "never",
-                    key.LastUsedAt is { } used ? used.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "never", key.StatusAt(now));
+                table.AddRow(key.Prefix, key.Name, key.StatusAt(now), key.Scope, key.ExpiresAt is { } at ? Day(at) : "never",
+                    key.LastUsedAt is { } used ? used.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "never", Day(key.CreatedAt));
             }
-            AnsiConsole.Write(table);
+            table.Write();
             return 0;
         }, cancellationToken));
         return command;

@@ -20,19 +20,19 @@ internal static class SpaceTables
     public static void Satisfaction(SatisfactionResult result)
     {
         var questions = result.Organisation.Likert.Select(l => l.Question).ToList();
-        var table = new Table().AddColumns(["Team", "Month", "Respondents", "NPS", .. questions.Select(q => $"{q} (mean)")]);
+        var table = new FittedTable { Alternative = "use --format csv" }.Columns(["Team", "Month", "Respondents", "NPS", .. questions.Select(q => $"{q} (mean)")]);
         foreach (var group in new[] { result.Organisation }.Concat(result.Teams).Concat(result.OrganisationByMonth).Concat(result.TeamsByMonth))
         {
             table.AddRow([
-                Markup.Escape(Figures.TeamName(group.Team)),
-                group.Month is { } month ? Markup.Escape(Figures.Bucket(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), group.Partial)) : "period",
+                Figures.TeamName(group.Team),
+                group.Month is { } month ? (Figures.Bucket(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), group.Partial)) : "period",
                 group.Respondents.ToString(CultureInfo.InvariantCulture),
                 group.Nps.Suppressed ? Withheld(group.Nps.SuppressedBecause) : Score(group.Nps.Score, group.Nps.LowConfidence),
                 .. questions.Select(q => group.Question(q) is { } l ? (l.Suppressed ? Withheld(l.SuppressedBecause) : Score(l.Mean, l.LowConfidence)) : "—"),
             ]);
         }
         AnsiConsole.MarkupLineInterpolated($"Survey months {result.From:yyyy-MM-dd} to {result.To.AddDays(-1):yyyy-MM-dd}; scores need {result.MinimumRespondents} respondents.");
-        AnsiConsole.Write(table);
+        table.Write();
         AnsiConsole.MarkupLine("[grey]withheld: < K = fewer respondents than the minimum; protects = would reveal a smaller group by subtraction; month = one of its months is withheld.[/]");
         AnsiConsole.MarkupLineInterpolated($"Participation: {Figures.Percent(result.Participation.Rate)} ({result.Participation.Respondents} answers of {result.Participation.Headcount} invited, {result.Participation.Surveys} surveys)");
     }
@@ -44,41 +44,41 @@ internal static class SpaceTables
 
     public static void Activity(TeamBreakdown<ActivityFigure> result)
     {
-        var table = new Table().AddColumns("Team", "Headcount", "Deployments (per eng.)", "Merged PRs (per eng.)", "Reviews (per eng.)", "Service requests (per eng.)");
+        var table = new FittedTable { Alternative = "use --format csv" }.Columns("Team", "Headcount", "Deployments (per eng.)", "Merged PRs (per eng.)", "Reviews (per eng.)", "Service requests (per eng.)");
         foreach (var a in result.Teams.Prepend(result.Organisation))
         {
-            table.AddRow(Markup.Escape(Figures.TeamName(a.Team)), Figures.Number(a.Headcount),
+            table.AddRow(Figures.TeamName(a.Team), Figures.Number(a.Headcount),
                 $"{a.Deployments} ({PerEngineer(a.DeploymentsPerEngineer)})", $"{a.MergedPullRequests} ({PerEngineer(a.MergedPullRequestsPerEngineer)})",
                 $"{a.Reviews} ({PerEngineer(a.ReviewsPerEngineer)})", $"{a.ServiceRequests} ({PerEngineer(a.ServiceRequestsPerEngineer)})");
         }
-        AnsiConsole.Write(table);
+        table.Write();
     }
 
     public static void Collaboration(TeamBreakdown<CollaborationFigure> result)
     {
-        var table = new Table().AddColumns("Team", "Review pickup (median, n)", "Cross-team reviews (n)", "Distinct reviewers per PR (n)");
+        var table = new FittedTable { Alternative = "use --format csv" }.Columns("Team", "Review pickup (median, n)", "Cross-team reviews (n)", "Distinct reviewers per PR (n)");
         foreach (var c in result.Teams.Prepend(result.Organisation))
         {
-            table.AddRow(Markup.Escape(Figures.TeamName(c.Team)), $"{Figures.Duration(c.Pickup.Median)} ({c.Pickup.Measured})",
+            table.AddRow(Figures.TeamName(c.Team), $"{Figures.Duration(c.Pickup.Median)} ({c.Pickup.Measured})",
                 $"{Figures.Percent(c.CrossTeamShare)} ({c.ReviewsGiven})", $"{PerEngineer(c.DistinctReviewersPerPullRequest)} ({c.PullRequests})");
         }
-        AnsiConsole.Write(table);
+        table.Write();
     }
 
     public static void Flow(TeamBreakdown<FlowFigure> result)
     {
         static string Likert(LikertFigure? figure) => figure is null ? "—" : figure.Suppressed ? Withheld(figure.SuppressedBecause) : Score(figure.Mean, figure.LowConfidence);
-        var table = new Table().AddColumns("Team", "Open PRs at end (per eng.)", "Flow (1–5)", "Interruptions (1–5)");
+        var table = new FittedTable { Alternative = "use --format csv" }.Columns("Team", "Open PRs at end (per eng.)", "Flow (1–5)", "Interruptions (1–5)");
         foreach (var f in result.Teams.Prepend(result.Organisation))
         {
-            table.AddRow(Markup.Escape(Figures.TeamName(f.Team)), $"{f.OpenPullRequests} ({PerEngineer(f.OpenPullRequestsPerEngineer)})", Likert(f.Flow), Likert(f.Interruptions));
+            table.AddRow(Figures.TeamName(f.Team), $"{f.OpenPullRequests} ({PerEngineer(f.OpenPullRequestsPerEngineer)})", Likert(f.Flow), Likert(f.Interruptions));
         }
-        AnsiConsole.Write(table);
+        table.Write();
     }
 
     public static void Adoption(SpaceCommand.AdoptionReport report)
     {
-        var table = new Table().AddColumns("Team", "Golden path (active services)", "On latest template version", "Self-service ratio", "Self-service success", "Self-service / ticket median", "Time to first deploy (joiners)");
+        var table = new FittedTable { Alternative = "use --format csv" }.Columns("Team", "Golden path (active services)", "On latest template version", "Self-service ratio", "Self-service success", "Self-service / ticket median", "Time to first deploy (joiners)");
         var teams = report.GoldenPath.Teams.Select(t => t.Team).Concat(report.SelfService.Teams.Select(t => t.Team)).Concat(report.FirstDeploy.Teams.Select(t => t.Team))
             .Distinct().Order(StringComparer.Ordinal).Prepend("");
         foreach (var team in teams)
@@ -87,7 +87,7 @@ internal static class SpaceTables
             var currency = report.Templates.Figure(team, "");
             var self = team == "" ? report.SelfService.Organisation : report.SelfService.Teams.FirstOrDefault(t => t.Team == team);
             var first = team == "" ? report.FirstDeploy.Organisation : report.FirstDeploy.Teams.FirstOrDefault(t => t.Team == team);
-            table.AddRow(Markup.Escape(Figures.TeamName(team)),
+            table.AddRow(Figures.TeamName(team),
                 golden is null ? "—" : $"{Figures.Percent(golden.Rate)} ({golden.ActiveServices})",
                 currency is null ? "—" : $"{Figures.Percent(currency.LatestShare)} ({currency.Services})",
                 self is null ? "—" : $"{Figures.Percent(self.SelfServiceRatio)} ({self.Fulfilled})",
@@ -95,13 +95,13 @@ internal static class SpaceTables
                 self is null ? "—" : $"{Figures.Duration(self.SelfService.Median)} / {Figures.Duration(self.Ticket.Median)}",
                 first is null ? "—" : $"{Figures.Duration(first.Median)} ({first.Joiners})");
         }
-        AnsiConsole.Write(table);
+        table.Write();
     }
 
     public static void Roi(RoiResult roi)
     {
         var a = roi.Assumptions;
-        var table = new Table().AddColumns("DORA key", "Effect of adoption", "90% interval", "Pre-trend", "Adopting teams", "Control teams", "Usable resamples");
+        var table = new FittedTable { Alternative = "use --format csv" }.Columns("DORA key", "Effect of adoption", "90% interval", "Pre-trend", "Adopting teams", "Control teams", "Usable resamples");
         foreach (var e in roi.Dora)
         {
             string Effect(double? value) => StackedDifferenceInDifferences.Describe(e.Key, value);
@@ -110,7 +110,7 @@ internal static class SpaceTables
                 Effect(e.PreTrend), e.Adopters.ToString(CultureInfo.InvariantCulture), e.ControlTeams.ToString(CultureInfo.InvariantCulture),
                 $"{e.UsableResamples} of {e.Resamples}");
         }
-        AnsiConsole.Write(table);
+        table.Write();
         foreach (var e in roi.Dora)
         {
             AnsiConsole.MarkupLineInterpolated($"{e.Key}: {e.Verdict}");

@@ -30,13 +30,13 @@ internal static class SurveyCommands
         {
             await provider.GetRequiredService<StoreStartup>().RunAsync(token);
             var state = await provider.GetRequiredService<SurveyWaves>().StateAsync(token);
-            var table = new Table().AddColumns("Wave", "First answer", "Months", "Closes", "State");
+            var table = new FittedTable().Columns("Wave", "First answer", "Months", "Closes", "State");
             foreach (var wave in state.Waves)
             {
-                table.AddRow(Markup.Escape(wave.Name), $"{wave.OpenedAt:yyyy-MM-dd HH:mm}", string.Join(", ", wave.Months.Select(m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture))),
+                table.AddRow(wave.Name, $"{wave.OpenedAt:yyyy-MM-dd HH:mm}", string.Join(", ", wave.Months.Select(m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture))),
                     $"{wave.ClosesAt:yyyy-MM-dd HH:mm}", wave.IsClosed(state.Now) ? (wave.ClosedByHand ? "closed by hand" : "closed") : "open");
             }
-            AnsiConsole.Write(table);
+            table.Write();
             return 0;
         }, cancellationToken));
         return command;

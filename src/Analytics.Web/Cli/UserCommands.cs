@@ -55,13 +55,13 @@ internal static class UserCommands
         var command = new Command("list", "List the accounts: roles, teams and any lockout (never a password or its hash).");
         command.SetAction((_, cancellationToken) => WithAccountsAsync(async (accounts, token) =>
         {
-            var table = new Table().AddColumns("User", "Roles", "Teams", "Locked until (UTC)");
+            var table = new FittedTable().Columns("User", "Roles", "Teams", "Locked until (UTC)");
             foreach (var account in await accounts.ListAsync(token))
             {
-                table.AddRow(Markup.Escape(account.UserName), Markup.Escape(account.Roles), Markup.Escape(account.Teams),
+                table.AddRow(account.UserName, account.Roles, account.Teams,
                     account.LockoutEnd?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "");
             }
-            AnsiConsole.Write(table);
+            table.Write();
             return 0;
         }, cancellationToken));
         return command;

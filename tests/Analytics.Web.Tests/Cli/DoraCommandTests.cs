@@ -1,3 +1,4 @@
+using Analytics.Web.Utils;
 using System.Globalization;
 using System.Text.Json;
 
@@ -109,6 +110,37 @@ public sealed class DoraCommandTests : IAsyncLifetime
         var organisation = long.Parse(byService.Rows["Organisation"][changes], CultureInfo.InvariantCulture);
         Assert.True(organisation > 0, "no pull request shipped in 90 days: the sum below proves nothing");
         Assert.Equal(organisation, byService.Rows.Where(row => row.Key != "Organisation").Sum(row => long.Parse(row.Value[changes], CultureInfo.InvariantCulture)));
+    }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public async Task The_table_fits_the_terminal_width_with_each_figure_on_one_line_and_says_what_it_left_out(int columns)
+    {
+        var settings = new Dictionary<string, string> { ["COLUMNS"] = columns.ToString(CultureInfo.InvariantCulture) };
+        var table = await AnalyticsProcess.RunAsync(_root, ["dora", "--days", "90"], settings);
+        var csv = await CsvAsync("dora", "--days", "90", "--format", "csv");
+        Assert.True(table.ExitCode == 0, table.ToString());
+
+        var lines = table.StandardOutput.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
+        Assert.All(lines, line => Assert.True(line.Length <= columns, $"{line.Length} > {columns}: {line}"));
+        // The organisation's row holds its figures whole: deployments per day and its tier on the one line.
+        var organisation = Assert.Single(lines, line => line.StartsWith("│ Organisation ", StringComparison.Ordinal));
+        var cells = csv.Rows["Organisation"];
+        string Cell(string column) => cells[Array.IndexOf(csv.Header, column) - 1];
+        var perDay = Figures.Number(double.Parse(Cell("deployments_per_day"), CultureInfo.InvariantCulture));
+        Assert.Contains($"{perDay} ({Cell("deployment_frequency_tier")}", organisation);
+        // One line per row: no cell wrapped onto a second line.
+        var body = lines.SkipWhile(line => !line.StartsWith('├')).Skip(1).TakeWhile(line => !line.StartsWith('└')).ToList();
+        Assert.Equal(csv.Rows.Count, body.Count);
+        if (columns == 80)
+        {
+            // Seven columns do not fit in 80: the note names the ones left out and where to find them.
+            Assert.Contains("hidden: ", table.StandardOutput);
+            Assert.Contains("Rework rate (unknown kind)", table.StandardOutput);
+            Assert.Contains("--format csv", table.StandardOutput);
+            Assert.Contains(Figures.Percent(double.Parse(Cell("change_failure_rate"), CultureInfo.InvariantCulture)), organisation);
+        }
     }
 
     /// <summary>The organisation's row (the first) of the CSV, in the named column.</summary>

@@ -4,7 +4,11 @@ namespace Analytics.Ingestors.Demo;
 internal static class CatalogSnapshot
 {
     public static DemoCatalog From(Organisation org) => new(
-        org.Teams.Select(t => new DemoTeam(t.Slug, t.Name, t.Profile.Tier, t.Profile.Performance, Utc(t.GoldenPathAdoptedAt))).ToList(),
+        org.Teams.Select(t => new DemoTeam(t.Slug, t.Name, t.Profile.Tier, t.Profile.Performance, Utc(t.GoldenPathAdoptedAt))
+        {
+            BadQuarterFrom = Utc(t.BadQuarter?.From),
+            BadQuarterTo = Utc(t.BadQuarter?.To),
+        }).ToList(),
         org.Engineers.Concat(org.Bots).Select(p => new DemoPerson(p.ExternalId, p.DisplayName, p.GitEmail, p.GitHubLogin, p.IsBot)).ToList(),
         org.Memberships.Select(m => new DemoMembership(m.Person.ExternalId, m.Team.Slug, Utc(m.From), Utc(m.To))).ToList(),
         org.Services.Select(s => new DemoService(s.Slug, s.Name, s.Repository, Utc(s.CreatedAt))).ToList(),

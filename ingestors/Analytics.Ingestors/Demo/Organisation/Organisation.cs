@@ -6,12 +6,30 @@ namespace Analytics.Ingestors.Demo;
 
 internal sealed record TeamInfo(int Index, string Slug, string Name, PerformanceProfile Profile, DateTime? GoldenPathAdoptedAt)
 {
-    public PerformanceProfile GoldenPathProfile { get; } = Profile.OnGoldenPath();
+    private PerformanceProfile GoldenPathProfile { get; } = Profile.OnGoldenPath();
+
+    private PerformanceProfile BadQuarterProfile { get; } = Profile.InBadQuarter();
+
+    private PerformanceProfile BadQuarterGoldenPathProfile { get; } = Profile.OnGoldenPath().InBadQuarter();
+
+    /// <summary>The quarter [From, To) in which this team's changes fail more and recover slower; null for most teams.</summary>
+    public (DateTime From, DateTime To)? BadQuarter { get; set; }
 
     /// <summary>Engineers per service at the start, so a big team with few services merges more per service.</summary>
     public double EngineersPerService { get; set; } = 1;
 
     public bool HasAdoptedGoldenPathBy(DateTime at) => GoldenPathAdoptedAt is { } adopted && adopted <= at;
+
+    public bool IsInBadQuarterAt(DateTime at) => BadQuarter is { } quarter && quarter.From <= at && at < quarter.To;
+
+    /// <summary>The rates of this team's work on a service, on the golden path or not, at <paramref name="at"/>.</summary>
+    public PerformanceProfile ProfileAt(bool onGoldenPath, DateTime at) => (onGoldenPath, IsInBadQuarterAt(at)) switch
+    {
+        (false, false) => Profile,
+        (true, false) => GoldenPathProfile,
+        (false, true) => BadQuarterProfile,
+        (true, true) => BadQuarterGoldenPathProfile,
+    };
 }
 
 internal sealed record PersonInfo(int Index, string ExternalId, string DisplayName, string GitEmail, string GitHubLogin, bool IsBot);
@@ -136,12 +154,9 @@ internal sealed class Organisation
     public bool HasOneOwnerThroughout(ServiceInfo service, DateTime from, DateTime to) =>
         _ownershipsByService[service.Index].Any(o => o.From <= from && (o.To is null || to < o.To));
 
-    /// <summary>The rates the service's work happens at: its owner's, improved once it runs on the golden path.</summary>
-    public PerformanceProfile ProfileAt(ServiceInfo service, DateTime at)
-    {
-        var team = OwnerAt(service, at);
-        return service.GoldenPathSince is { } since && since <= at ? team.GoldenPathProfile : team.Profile;
-    }
+    /// <summary>The rates the service's work happens at: its owner's, improved once it runs on the golden path, worse in the owner's bad quarter.</summary>
+    public PerformanceProfile ProfileAt(ServiceInfo service, DateTime at) =>
+        OwnerAt(service, at).ProfileAt(service.GoldenPathSince is { } since && since <= at, at);
 
     /// <summary>Fills <paramref name="members"/> with the team's members at <paramref name="at"/>.</summary>
     public void MembersAt(TeamInfo team, DateTime at, List<PersonInfo> members)

@@ -7,7 +7,20 @@ namespace Analytics.Ingestors.Demo;
 internal sealed class OrganisationBuilder
 {
     private const double ShareOfTeamsAdoptingGoldenPath = 0.5;
-    private const double ShareOfLateJoiners = 0.1;
+
+    /// <summary>Engineers hired per month, as a share of the organisation's size: about two a month at scale S, so time to first deploy has a sample every month.</summary>
+    private const double JoinersPerMonthShare = 0.015;
+
+    /// <summary>At most this share of the engineers beyond the guaranteed founders joins later, so early months are not empty.</summary>
+    private const double MaxShareOfLateJoiners = 1 / 3.0;
+
+    /// <summary>An adopting team moves its services one by one over four months to a year (its own pace), so its adoption rate climbs in steps.</summary>
+    private const double MinGoldenPathRolloutDays = 120;
+
+    private const double MaxGoldenPathRolloutDays = 365;
+
+    /// <summary>Some services of adopting teams never move (a hard-to-migrate legacy system), so even an early adopter tops out below 100%.</summary>
+    private const double ShareOfServicesStayingOffGoldenPath = 0.15;
     private const double ShareOfServicesCreatedLater = 0.1;
     private const double ShareOfServicesOnLegacyTemplate = 0.6;
     private const double ChanceOfTakingEachTemplateUpgrade = 0.7;
@@ -29,9 +42,11 @@ internal sealed class OrganisationBuilder
     {
         var teams = CreateTeams();
         var engineers = CreateEngineers();
-        var memberships = AssignEngineersToTeams(engineers, teams);
         var services = CreateServices(teams, out var firstOwners);
-        var ownerships = ReorganiseSomeServices(services, teams, firstOwners);
+        var reorganisation = PlanReorganisation(services, teams, firstOwners);
+        var memberships = AssignEngineersToTeams(engineers, teams, reorganisation);
+        var ownerships = ReorganiseSomeServices(services, firstOwners, reorganisation);
+        ChooseBadQuarter(teams);
         SetEngineersPerService(teams, memberships, ownerships);
         var templates = TemplateCatalog.Create(_start, _end);
         var serviceTemplates = AssignTemplates(services, ownerships, templates);
@@ -58,8 +73,9 @@ internal sealed class OrganisationBuilder
         {
             var pool = NamePools.TeamNames;
             var name = i < pool.Length ? pool[i % pool.Length] : $"{pool[i % pool.Length]} {(i / pool.Length) + 1}";
-            // Adoption lands in the middle of history, so both "before" and "after" are long enough to compare.
-            DateTime? adoptedAt = adopterSet.Contains(i) ? MidnightAt(_rng.Between(0.25, 0.65)) : null;
+            // Adoption starts in the middle of history, at a different time per team, so both "before" and "after"
+            // are long enough to compare and the organisation's rate climbs over a year rather than in one step.
+            DateTime? adoptedAt = adopterSet.Contains(i) ? MidnightAt(_rng.Between(0.2, 0.8)) : null;
             teams.Add(new TeamInfo(i, Slugify(name), name, new PerformanceProfile(performances[i]), adoptedAt));
         }
         return teams;
@@ -88,40 +104,80 @@ internal sealed class OrganisationBuilder
     ];
 
     /// <summary>
-    /// Every team starts with at least two engineers; a few engineers join later, and a few move teams
-    /// midway (one membership closes as the next opens) so history must be attributed by date.
+    /// Every team starts with at least two engineers; engineers join every month after the first (so time to first
+    /// deploy has a sample in any recent period); a few move teams — some of them with the services handed over in
+    /// the reorganisation, the rest at other dates — one membership closing as the next opens, so history must be
+    /// attributed by date.
     /// </summary>
-    private List<MembershipRange> AssignEngineersToTeams(List<PersonInfo> engineers, List<TeamInfo> teams)
+    private List<MembershipRange> AssignEngineersToTeams(List<PersonInfo> engineers, List<TeamInfo> teams, Reorganisation reorganisation)
     {
         var guaranteed = 2 * teams.Count;
         var firstTeam = new TeamInfo[engineers.Count];
         var joinedAt = new DateTime[engineers.Count];
-        var foundingMembers = new int[teams.Count];
         for (var i = 0; i < engineers.Count; i++)
         {
             firstTeam[i] = i < guaranteed ? teams[i % teams.Count] : _rng.Pick(teams);
-            var joinsLater = i >= guaranteed && _rng.Chance(ShareOfLateJoiners);
-            joinedAt[i] = joinsLater ? MidnightAt(_rng.Between(0.1, 0.85)) : _start;
-            if (!joinsLater)
+            joinedAt[i] = _start;
+        }
+        var joiners = Enumerable.Range(guaranteed, engineers.Count - guaranteed).ToList();
+        _rng.Shuffle(joiners);
+        var next = 0;
+        var maxJoiners = (int)(joiners.Count * MaxShareOfLateJoiners);
+        var months = Math.Max(1, _scale.Months - 1);
+        var perMonth = Math.Min(engineers.Count * JoinersPerMonthShare, maxJoiners / (double)months);
+        for (var month = _start.AddMonths(1); month < _end; month = month.AddMonths(1))
+        {
+            // A whole number of hires a month around the average: e.g. 2.25 → 2, sometimes 3; never none while any are left.
+            var hires = Math.Max(1, (int)perMonth + (_rng.Chance(perMonth - (int)perMonth) ? 1 : 0));
+            var monthEnd = month.AddMonths(1) < _end ? month.AddMonths(1) : _end;
+            for (var h = 0; h < hires && next < maxJoiners; h++)
+            {
+                var day = month.AddDays(_rng.Next(Math.Max(1, (int)(monthEnd - month).TotalDays)));
+                joinedAt[joiners[next++]] = day < _end ? day : month;
+            }
+        }
+        var foundingMembers = new int[teams.Count];
+        for (var i = 0; i < engineers.Count; i++)
+        {
+            if (joinedAt[i] == _start)
             {
                 foundingMembers[firstTeam[i].Index]++;
             }
         }
 
         var moves = new Dictionary<int, (TeamInfo To, DateTime At)>();
-        var wantedMoves = Math.Max(1, engineers.Count / 40);
         var candidates = Enumerable.Range(0, engineers.Count).Where(i => joinedAt[i] == _start).ToList();
         _rng.Shuffle(candidates);
-        foreach (var i in candidates)
+        bool TryMove(int i, TeamInfo to, DateTime at)
         {
             var from = firstTeam[i];
-            if (moves.Count == wantedMoves || foundingMembers[from.Index] < 3)
+            if (moves.ContainsKey(i) || from.Index == to.Index || foundingMembers[from.Index] < 3)
             {
-                continue;   // keep at least two founders in every team
+                return false;   // keep at least two founders in every team
             }
-            var to = teams[(from.Index + 1 + _rng.Next(teams.Count - 1)) % teams.Count];
-            moves[i] = (to, MidnightAt(_rng.Between(0.3, 0.8)));
+            moves[i] = (to, at);
             foundingMembers[from.Index]--;
+            return true;
+        }
+        // The reorganisation: an engineer of each team that hands a service over follows it to its new team.
+        foreach (var (from, to) in reorganisation.Moves.Values.Distinct())
+        {
+            foreach (var i in candidates.Where(i => firstTeam[i].Index == from.Index))
+            {
+                if (TryMove(i, to, reorganisation.At))
+                {
+                    break;
+                }
+            }
+        }
+        var wantedMoves = moves.Count + Math.Max(1, engineers.Count / 40);
+        foreach (var i in candidates)
+        {
+            if (moves.Count == wantedMoves)
+            {
+                break;
+            }
+            TryMove(i, teams[(firstTeam[i].Index + 1 + _rng.Next(teams.Count - 1)) % teams.Count], MidnightAt(_rng.Between(0.3, 0.8)));
         }
 
         var memberships = new List<MembershipRange>();
@@ -164,24 +220,31 @@ internal sealed class OrganisationBuilder
         return services;
     }
 
+    /// <summary>When the reorganisation happens, and which services it hands from which team to which.</summary>
+    private sealed record Reorganisation(DateTime At, Dictionary<int, (TeamInfo From, TeamInfo To)> Moves);
+
     /// <summary>One reorganisation midway hands a few services to other teams, so ownership must be read by date.</summary>
-    private List<OwnershipRange> ReorganiseSomeServices(List<ServiceInfo> services, List<TeamInfo> teams, TeamInfo[] firstOwners)
+    private Reorganisation PlanReorganisation(List<ServiceInfo> services, List<TeamInfo> teams, TeamInfo[] firstOwners)
     {
         var reorganisedAt = MidnightAt(_rng.Between(0.4, 0.6));
         var candidates = services.Where(s => s.CreatedAt == _start).ToList();
         _rng.Shuffle(candidates);
         var moved = candidates.Take(Math.Max(1, services.Count / 30)).ToDictionary(
             s => s.Index,
-            s => teams[(firstOwners[s.Index].Index + 1 + _rng.Next(teams.Count - 1)) % teams.Count]);
+            s => (firstOwners[s.Index], teams[(firstOwners[s.Index].Index + 1 + _rng.Next(teams.Count - 1)) % teams.Count]));
+        return new Reorganisation(reorganisedAt, moved);
+    }
 
+    private static List<OwnershipRange> ReorganiseSomeServices(List<ServiceInfo> services, TeamInfo[] firstOwners, Reorganisation reorganisation)
+    {
         var ownerships = new List<OwnershipRange>();
         foreach (var service in services)
         {
             var first = firstOwners[service.Index];
-            if (moved.TryGetValue(service.Index, out var next))
+            if (reorganisation.Moves.TryGetValue(service.Index, out var move))
             {
-                ownerships.Add(new OwnershipRange(service, first, service.CreatedAt, reorganisedAt));
-                ownerships.Add(new OwnershipRange(service, next, reorganisedAt, null));
+                ownerships.Add(new OwnershipRange(service, first, service.CreatedAt, reorganisation.At));
+                ownerships.Add(new OwnershipRange(service, move.To, reorganisation.At, null));
             }
             else
             {
@@ -189,6 +252,21 @@ internal sealed class OrganisationBuilder
             }
         }
         return ownerships;
+    }
+
+    /// <summary>
+    /// One team — neither the best nor the worst, so it is judged against its own quarters rather than other
+    /// tiers — has a bad calendar quarter in the second half of history: more failed changes, slower recovery.
+    /// </summary>
+    private void ChooseBadQuarter(List<TeamInfo> teams)
+    {
+        var ranked = teams.OrderBy(t => t.Profile.Performance).ToList();
+        var team = ranked.Count > 2 ? ranked[1 + _rng.Next(ranked.Count - 2)] : ranked[^1];
+        var at = MidnightAt(_rng.Between(0.5, 0.7));
+        var from = new DateTime(at.Year, (((at.Month - 1) / 3) * 3) + 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        from = from < _start ? _start : from;
+        var to = from.AddMonths(3) < _end ? from.AddMonths(3) : _end;
+        team.BadQuarter = (from, to);
     }
 
     private void SetEngineersPerService(List<TeamInfo> teams, List<MembershipRange> memberships, List<OwnershipRange> ownerships)
@@ -207,6 +285,8 @@ internal sealed class OrganisationBuilder
     /// </summary>
     private List<ServiceTemplateRange> AssignTemplates(List<ServiceInfo> services, List<OwnershipRange> ownerships, TemplateCatalog templates)
     {
+        var rolloutDays = ownerships.Select(o => o.Team).DistinctBy(t => t.Index).OrderBy(t => t.Index)
+            .ToDictionary(t => t.Index, _ => _rng.Between(MinGoldenPathRolloutDays, MaxGoldenPathRolloutDays));
         var rows = new List<ServiceTemplateRange>();
         foreach (var service in services)
         {
@@ -218,7 +298,7 @@ internal sealed class OrganisationBuilder
             }
 
             var golden = service.Language == "java" ? templates.Java : templates.Node;
-            if (GoldenPathMigrationAt(service, ownerships) is { } migratedAt)
+            if (!_rng.Chance(ShareOfServicesStayingOffGoldenPath) && GoldenPathMigrationAt(service, ownerships, rolloutDays) is { } migratedAt)
             {
                 service.GoldenPathSince = migratedAt;
                 Replace(serviceRows, new ServiceTemplateRange(service, golden, TemplateCatalog.VersionAt(golden, migratedAt), migratedAt, null));
@@ -237,8 +317,8 @@ internal sealed class OrganisationBuilder
         return rows;
     }
 
-    /// <summary>When an adopting owner moves this service to the golden path: some weeks after adopting, or after taking it over.</summary>
-    private DateTime? GoldenPathMigrationAt(ServiceInfo service, List<OwnershipRange> ownerships)
+    /// <summary>When an adopting owner moves this service to the golden path: at any time in the team's roll-out after adopting (or taking it over), so a team's services move one by one.</summary>
+    private DateTime? GoldenPathMigrationAt(ServiceInfo service, List<OwnershipRange> ownerships, Dictionary<int, double> rolloutDays)
     {
         foreach (var ownership in ownerships.Where(o => o.Service.Index == service.Index))
         {
@@ -250,7 +330,7 @@ internal sealed class OrganisationBuilder
             // A service created on an adopting team is born on the golden path.
             var migratedAt = from == service.CreatedAt && adoptedAt <= service.CreatedAt
                 ? service.CreatedAt
-                : WorkingHours.NextWorkingInstant(from.AddDays(_rng.Between(0, 45)).AddHours(_rng.Between(0, 24)));
+                : WorkingHours.NextWorkingInstant(from.AddDays(_rng.Between(0, rolloutDays[ownership.Team.Index])).AddHours(_rng.Between(0, 24)));
             if (migratedAt < _end && (ownership.To is null || migratedAt < ownership.To))
             {
                 return WorkingHours.Truncate(migratedAt);

@@ -13,12 +13,20 @@ internal sealed class PerformanceProfile
     /// <summary>Templates bring a tested pipeline and sane defaults, so changes fail less on top of the general lift.</summary>
     private const double GoldenPathFailureFactor = 0.7;
 
-    public PerformanceProfile(double performance, bool onGoldenPath = false)
+    /// <summary>In a bad quarter (a flaky dependency, an understaffed on-call rota) changes fail this many times as often…</summary>
+    private const double BadQuarterFailureFactor = 2.5;
+
+    /// <summary>…and take this many times as long to recover from and to notice: clear on the recovery chart, yet not a different tier of team.</summary>
+    private const double BadQuarterRecoveryFactor = 4;
+
+    public PerformanceProfile(double performance, bool onGoldenPath = false, bool inBadQuarter = false)
     {
         Performance = Math.Clamp(performance, 0, 1);
         IsOnGoldenPath = onGoldenPath;
+        IsInBadQuarter = inBadQuarter;
         var p = onGoldenPath ? Math.Min(1, Performance + GoldenPathLift) : Performance;
-        var failureFactor = onGoldenPath ? GoldenPathFailureFactor : 1;
+        var failureFactor = (onGoldenPath ? GoldenPathFailureFactor : 1) * (inBadQuarter ? BadQuarterFailureFactor : 1);
+        var recoveryFactor = inBadQuarter ? BadQuarterRecoveryFactor : 1;
         DeploySlotsPerWorkday = LogLerp(0.1, 3.0, p);       // low ≈ twice a month, elite several a day
         PullRequestsPerEngineerPerWorkday = Lerp(0.35, 0.9, p);
         ExtraCommitsPerPullRequest = Lerp(4.5, 1.0, p);      // big PRs vs small ones
@@ -26,17 +34,19 @@ internal sealed class PerformanceProfile
         ReviewPickupHours = LogLerp(16, 0.75, p);            // PR opened → first human review
         MergeDelayHours = LogLerp(8, 0.4, p);                // approval → merge
         ChangesRequestedRate = Lerp(0.4, 0.15, p);
-        ChangeFailureRate = Lerp(0.35, 0.03, p) * failureFactor;
-        RecoveryHours = LogLerp(72, 0.45, p);                // low: days, elite: under an hour
-        DetectionMinutes = LogLerp(90, 6, p);
+        ChangeFailureRate = Math.Min(0.6, Lerp(0.35, 0.03, p) * failureFactor);
+        RecoveryHours = LogLerp(72, 0.45, p) * recoveryFactor;   // low: days, elite: under an hour
+        DetectionMinutes = LogLerp(90, 6, p) * recoveryFactor;
         RollbackShare = Lerp(0.25, 0.6, p);
-        FailedAttemptRate = Lerp(0.12, 0.03, p) * failureFactor;
+        FailedAttemptRate = Math.Min(0.5, Lerp(0.12, 0.03, p) * failureFactor);
     }
 
     /// <summary>The team's own score, before any golden-path lift.</summary>
     public double Performance { get; }
 
     public bool IsOnGoldenPath { get; }
+
+    public bool IsInBadQuarter { get; }
 
     public double DeploySlotsPerWorkday { get; }
 
@@ -71,7 +81,10 @@ internal sealed class PerformanceProfile
     };
 
     /// <summary>The same team once its service runs on a golden-path template: faster and safer.</summary>
-    public PerformanceProfile OnGoldenPath() => new(Performance, onGoldenPath: true);
+    public PerformanceProfile OnGoldenPath() => new(Performance, onGoldenPath: true, IsInBadQuarter);
+
+    /// <summary>The same team in its bad quarter: more failures, slower detection and recovery.</summary>
+    public PerformanceProfile InBadQuarter() => new(Performance, IsOnGoldenPath, inBadQuarter: true);
 
     private static double Lerp(double low, double elite, double p) => low + ((elite - low) * p);
 

@@ -5,7 +5,7 @@ namespace Analytics.Ingestors.Demo;
 
 /// <summary>
 /// survey_responses: a quarterly developer-experience pulse. About 70% of engineers answer; scores follow their
-/// team's performance and rise once the team is on the golden path. Respondents appear only as a salted hash.
+/// team's performance, rise once the team is on the golden path and drop in its bad quarter. Respondents appear only as a salted hash.
 /// </summary>
 internal static class SurveyResponsesTable
 {
@@ -73,10 +73,11 @@ internal static class SurveyResponsesTable
     {
         var p = team.Profile.Performance;
         var onGoldenPath = team.HasAdoptedGoldenPathBy(at) ? 1 : 0;
-        yield return ("nps", Score(rng, 5.2 + (2.6 * p) + (1.6 * onGoldenPath), 1.6, 0, 10));
-        yield return ("satisfaction", Score(rng, 2.7 + (1.2 * p) + (0.5 * onGoldenPath), 0.8, 1, 5));
-        yield return ("flow", Score(rng, 2.5 + (1.3 * p) + (0.5 * onGoldenPath), 0.8, 1, 5));
-        yield return ("interruptions", Score(rng, 3.6 - (1.2 * p) - (0.4 * onGoldenPath), 0.8, 1, 5));
+        var inBadQuarter = team.IsInBadQuarterAt(at) ? 1 : 0;   // firefighting shows in the pulse too
+        yield return ("nps", Score(rng, 5.2 + (2.6 * p) + (1.6 * onGoldenPath) - (1.5 * inBadQuarter), 1.6, 0, 10));
+        yield return ("satisfaction", Score(rng, 2.7 + (1.2 * p) + (0.5 * onGoldenPath) - (0.6 * inBadQuarter), 0.8, 1, 5));
+        yield return ("flow", Score(rng, 2.5 + (1.3 * p) + (0.5 * onGoldenPath) - (0.5 * inBadQuarter), 0.8, 1, 5));
+        yield return ("interruptions", Score(rng, 3.6 - (1.2 * p) - (0.4 * onGoldenPath) + (0.8 * inBadQuarter), 0.8, 1, 5));
     }
 
     private static short Score(Random rng, double mean, double spread, int min, int max) =>
