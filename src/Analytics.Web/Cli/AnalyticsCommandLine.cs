@@ -7,6 +7,7 @@ using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Cli.HandOver;
+using Analytics.Web.Delivery;
 using Analytics.Web.Hosting;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -31,6 +32,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(DoraCommand.Create());
         root.Subcommands.Add(SpaceCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(DeliveryCommands.Digest());
         root.Subcommands.Add(SetupCommand());
         var ingest = IngestCommands.Ingest();
         ingest.Subcommands.Add(GitCommands.Create());
@@ -123,6 +125,7 @@ public static class AnalyticsCommandLine
         builder.Logging.ClearProviders().AddProvider(CommandLog.ForThisProcess());
         builder.Services.AddAnalyticsServices(builder.Configuration);
         builder.Services.AddQueryServices(builder.Configuration);
+        builder.Services.AddDelivery(builder.Configuration);
         return builder;
     }
 
