@@ -7,7 +7,6 @@ using Analytics.Storage.ClickHouse;
 using Analytics.Storage.ClickHouse.Embedded;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Cli.HandOver;
-using Analytics.Web.Delivery;
 using Analytics.Web.Hosting;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -125,7 +124,6 @@ public static class AnalyticsCommandLine
         builder.Logging.ClearProviders().AddProvider(CommandLog.ForThisProcess());
         builder.Services.AddAnalyticsServices(builder.Configuration);
         builder.Services.AddQueryServices(builder.Configuration);
-        builder.Services.AddDelivery(builder.Configuration);
         return builder;
     }
 

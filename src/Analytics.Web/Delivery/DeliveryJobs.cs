@@ -57,7 +57,8 @@ public static class DeliveryScheduling
     public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<DeliveryOptions, DeliveryOptionsValidator>(configuration, DeliveryOptions.Section);
-        services.AddHttpClient(TeamDigests.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        // Without the factory's request logging: it writes each request's URL, and a webhook's URL is its secret.
+        services.AddHttpClient(TeamDigests.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
         services.AddSingleton<DeliveryLog>();
         services.AddSingleton<DeliveryRunner>();
         services.AddSingleton<ReportMailer>();

@@ -78,7 +78,7 @@ public sealed class DeliveryRunner(DeliveryLog log, IClickHouseStore store, IOpt
                 catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     failed++;
-                    var message = target.Redact($"{error.GetType().Name}: {error.Message}");
+                    var message = target.Redact(Describe(error));
                     errors.Add($"{target.Label}: {message}");
                     await log.RecordAsync(new(runId, kind, period, target.Key, target.Label, trigger, started, clock.GetUtcNow(), DeliveryLog.Failed, attempts, message), cancellationToken);
                     logger.LogError("Delivery {Kind} {Period} to {Target} failed after {Attempts} attempt(s): {Error}", kind, period, target.Label, attempts, message);
@@ -91,6 +91,13 @@ public sealed class DeliveryRunner(DeliveryLog log, IClickHouseStore store, IOpt
             await lease.ReleaseAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>A failure as recorded: its kind, and the server's reply code where there is one (550, 404).</summary>
+    private static string Describe(Exception error) => error switch
+    {
+        MailKit.Net.Smtp.SmtpCommandException smtp => $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}",
+        _ => $"{error.GetType().Name}: {error.Message}",
+    };
 
     private ResiliencePipeline Pipeline(Func<Exception, bool> isTransient, string kind, DeliveryTarget target)
     {

@@ -27,7 +27,6 @@ public static class Extensions
         builder.Services.AddAnalyticsTelemetry(builder.Configuration);
         builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
         builder.Services.AddIngestScheduling(builder.Configuration, quartz => quartz.AddDeliveryJobs(builder.Configuration));
-        builder.Services.AddDelivery(builder.Configuration);
         builder.Services.AddComponentServices();
         builder.Services.AddAnalyticsSecurity(builder.Configuration, builder.Environment);
         builder.Services.AddQueryServices(builder.Configuration);
@@ -46,6 +45,8 @@ public static class Extensions
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<TeamPageQueries>();
         services.AddSingleton<MonthlyReportQueries>();
+        // The report's and the teams' deliveries: sent by the scheduler and the send commands, listed on the admin page.
+        services.AddDelivery(configuration);
         return services;
     }
 
