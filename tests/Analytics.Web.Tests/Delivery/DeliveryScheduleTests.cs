@@ -68,6 +68,18 @@ public sealed class DeliveryScheduleTests
     }
 
     [Fact]
+    public void The_send_commands_take_a_period_recipients_a_team_and_resend_and_refuse_a_malformed_period()
+    {
+        var report = AnalyticsCommandLine.Create().Parse("report send --month 2026-10 --to cto@example.com --to vp@example.com --resend");
+        Assert.Empty(report.Errors);
+        Assert.Equal(["cto@example.com", "vp@example.com"], report.GetValue<string[]>("--to")!);
+        Assert.True(report.GetValue<bool>("--resend"));
+        Assert.Empty(AnalyticsCommandLine.Create().Parse("digest send --team payments --week 2026-11-25").Errors);
+        Assert.Contains(AnalyticsCommandLine.Create().Parse("report send --month 2026-13").Errors, error => error.Message.Contains("--month must be a month as yyyy-MM", StringComparison.Ordinal));
+        Assert.Contains(AnalyticsCommandLine.Create().Parse("digest send --week 25.11.2026").Errors, error => error.Message.Contains("--week must be a date as yyyy-MM-dd", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Bad_settings_are_refused_naming_the_setting_never_quoting_a_secret()
     {
         var result = new DeliveryOptionsValidator().Validate(null, new DeliveryOptions
