@@ -19,15 +19,21 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    public LoopbackSmtpServer()
+    /// <param name="credentials">A user and password the server requires before it takes mail (plain text on loopback); none = no sign-in.</param>
+    public LoopbackSmtpServer((string User, string Password)? credentials = null)
     {
         Port = FreePort();
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
-            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))
+                .AuthenticationRequired(credentials is not null).AllowUnsecureAuthentication(credentials is not null))
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
+        if (credentials is { } required)
+        {
+            services.Add(new Authenticator(this, required.User, required.Password));
+        }
         _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
     }
 
@@ -62,6 +68,19 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
         {
         }
         _stop.Dispose();
+    }
+
+    /// <summary>The users that signed in, and whether their password was right.</summary>
+    public ConcurrentQueue<(string User, bool Accepted)> SignIns { get; } = new();
+
+    private sealed class Authenticator(LoopbackSmtpServer server, string user, string password) : SmtpServer.Authentication.UserAuthenticator
+    {
+        public override Task<bool> AuthenticateAsync(ISessionContext context, string givenUser, string givenPassword, CancellationToken cancellationToken)
+        {
+            var accepted = givenUser == user && givenPassword == password;
+            server.SignIns.Enqueue((givenUser, accepted));
+            return Task.FromResult(accepted);
+        }
     }
 
     private sealed class Store(LoopbackSmtpServer server) : MessageStore

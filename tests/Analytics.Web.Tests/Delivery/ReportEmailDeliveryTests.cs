@@ -21,14 +21,17 @@ public sealed class ReportEmailDeliveryTests(AnalyticsAppFixture app)
     private static string NewRecipient(string name) => $"{name}.{Guid.NewGuid():N}@example.com";
 
     /// <summary>A mailer as a separate app instance would build it, sending to <paramref name="smtp"/> (no TLS: a loopback relay).</summary>
-    private ReportMailer Mailer(LoopbackSmtpServer smtp, int maxAttempts = 3)
+    private ReportMailer Mailer(LoopbackSmtpServer smtp, int maxAttempts = 3, string? user = null, string? password = null)
     {
         var options = Options.Create(new DeliveryOptions
         {
             PublicUrl = app.BaseAddress.AbsoluteUri,
             MaxAttempts = maxAttempts,
             RetryDelay = TimeSpan.FromMilliseconds(50),
-            Email = new ReportEmailSettings { Host = "127.0.0.1", Port = smtp.Port, Tls = SmtpTls.None, From = "Engineering metrics <metrics@example.com>" },
+            Email = new ReportEmailSettings
+            {
+                Host = "127.0.0.1", Port = smtp.Port, Tls = SmtpTls.None, From = "Engineering metrics <metrics@example.com>", User = user, Password = password,
+            },
         });
         var runner = ActivatorUtilities.CreateInstance<DeliveryRunner>(app.Services, options);
         return ActivatorUtilities.CreateInstance<ReportMailer>(app.Services, runner, options);
@@ -146,6 +149,29 @@ public sealed class ReportEmailDeliveryTests(AnalyticsAppFixture app)
         smtp.Answer = (_, _) => null;
         var next = await Mailer(smtp).SendAsync(month, [patient, refused], DeliveryScheduling.ScheduleTrigger, resend: false, CancellationToken.None);
         Assert.Equal((1, 1, 0), (next.Sent, next.Skipped, next.Failed));
+    }
+
+    [Fact]
+    public async Task The_configured_user_and_password_sign_in_and_a_wrong_password_is_a_recorded_failure_not_retried()
+    {
+        await using var smtp = new LoopbackSmtpServer(("metrics", "s3cret-pass"));
+        var month = LastWholeMonth.AddMonths(-3);
+        var recipient = NewRecipient("auditor");
+
+        var wrong = await Mailer(smtp, user: "metrics", password: "wrong-pass").SendAsync(month, [recipient], DeliveryScheduling.CommandTrigger, resend: false, CancellationToken.None);
+        Assert.Equal((0, 1), (wrong.Sent, wrong.Failed));
+        // MailKit may try each mechanism the server offers (PLAIN, LOGIN) within one attempt; the attempt is not retried.
+        Assert.All(smtp.SignIns, signIn => Assert.Equal(("metrics", false), signIn));
+        var run = (await app.Services.GetRequiredService<DeliveryLog>().RecentRunsAsync(100))
+            .Single(run => run.Period == month.ToString("yyyy-MM", CultureInfo.InvariantCulture) && run.Failed == 1);
+        Assert.Equal(1ul, run.Attempts);
+        Assert.DoesNotContain("wrong-pass", Assert.Single(wrong.Errors), StringComparison.Ordinal);
+
+        var right = await Mailer(smtp, user: "metrics", password: "s3cret-pass").SendAsync(month, [recipient], DeliveryScheduling.CommandTrigger, resend: false, CancellationToken.None);
+        Assert.Equal((1, 0), (right.Sent, right.Failed));
+        Assert.Equal(("metrics", true), smtp.SignIns.Last());
+        Assert.Equal(recipient, smtp.Messages.Single().To.Mailboxes.Single().Address);
+        Assert.DoesNotContain(app.Log.Entries.Select(entry => entry.Message), line => line.Contains("s3cret-pass", StringComparison.Ordinal));
     }
 
     private static byte[] ReadAll(MimePart part)
