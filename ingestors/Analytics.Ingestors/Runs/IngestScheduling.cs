@@ -11,8 +11,9 @@ public static class IngestScheduling
     /// fired by its <c>Cron</c> (UTC) on one instance of those sharing the store. A source's runs never overlap, and
     /// stopping the app waits for running jobs.
     /// </summary>
+    /// <param name="moreJobs">Other jobs for the same scheduler (the web host's deliveries), so they too fire on the elected instance only.</param>
     /// <exception cref="InvalidOperationException">A source's Cron does not parse (the message names the setting).</exception>
-    public static IServiceCollection AddIngestScheduling(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddIngestScheduling(this IServiceCollection services, IConfiguration configuration, Action<IQuartzBuilder>? moreJobs = null)
     {
         var sources = IngestSources.ReadConfigured(configuration);
         // Quartz parses a cron as its trigger is added, so a bad one is refused here, with the message the start-up check gives.
@@ -27,6 +28,7 @@ public static class IngestScheduling
             {
                 quartz.AddIngestSourceJob(source.Name, source.Cron);
             }
+            moreJobs?.Invoke(quartz);
         });
         // Not Quartz's own hosted service: the scheduler runs only on the instance that holds the lease, and stopping
         // the app waits for running jobs (SchedulerElection).

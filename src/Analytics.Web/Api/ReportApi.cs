@@ -16,7 +16,7 @@ public static class ReportApi
             }
             var report = await queries.LoadAsync(queries.MonthOf(month), tierChoice.For(tiers), cancellationToken);
             return MonthlyReportFiles.Find(report, file) is { } found
-                ? Results.File(found.Content, found.ContentType, $"leadership-{report.Month:yyyy-MM}-{file}")
+                ? Results.File(found.Content, found.ContentType, MonthlyReportFiles.DownloadName(report, file))
                 : Results.Problem($"The monthly report has no file '{file}' ({string.Join(", ", MonthlyReportFiles.Names(report))}).",
                     statusCode: StatusCodes.Status404NotFound);
         });

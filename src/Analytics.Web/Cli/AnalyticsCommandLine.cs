@@ -31,6 +31,7 @@ public static class AnalyticsCommandLine
         root.Subcommands.Add(DoraCommand.Create());
         root.Subcommands.Add(SpaceCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(DeliveryCommands.Digest());
         root.Subcommands.Add(SetupCommand());
         var ingest = IngestCommands.Ingest();
         ingest.Subcommands.Add(GitCommands.Create());

@@ -40,7 +40,7 @@ internal static class ReportCommand
             }
             return 0;
         }, cancellationToken));
-        return new Command("report", "Reports as files.") { monthly };
+        return new Command("report", "Reports as files, or sent by e-mail.") { monthly, DeliveryCommands.ReportSend() };
     }
 
     /// <summary>Every file of the report into <paramref name="folder"/>, named as the API names them; returns the names.</summary>

@@ -3,6 +3,7 @@ using Analytics.Storage.Settings;
 using Analytics.Web.Api;
 using Analytics.Web.Components;
 using Analytics.Web.Dashboards;
+using Analytics.Web.Delivery;
 using Analytics.Web.Queries;
 using Analytics.Web.Security;
 using Radzen;
@@ -25,7 +26,7 @@ public static class Extensions
         builder.Services.AddAnalyticsHealthChecks();
         builder.Services.AddAnalyticsTelemetry(builder.Configuration);
         builder.Services.AddHostedService<AnalyticsInitializerHostedService>();
-        builder.Services.AddIngestScheduling(builder.Configuration);
+        builder.Services.AddIngestScheduling(builder.Configuration, quartz => quartz.AddDeliveryJobs(builder.Configuration));
         builder.Services.AddComponentServices();
         builder.Services.AddAnalyticsSecurity(builder.Configuration, builder.Environment);
         builder.Services.AddQueryServices(builder.Configuration);
@@ -44,6 +45,8 @@ public static class Extensions
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<TeamPageQueries>();
         services.AddSingleton<MonthlyReportQueries>();
+        // The report's and the teams' deliveries: sent by the scheduler and the send commands, listed on the admin page.
+        services.AddDelivery(configuration);
         return services;
     }
 

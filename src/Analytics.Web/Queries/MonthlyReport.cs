@@ -34,17 +34,7 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
     public DashboardData DataFor(PanelDefinition panel) => Trend.Definition.Panels.Contains(panel) ? Trend : Figures;
 
     /// <summary>Each key this month beside the month before.</summary>
-    public IReadOnlyList<MonthlyKey> Keys =>
-    [
-        new("deployment-frequency", "Deployments per day", Organisation.DeploymentFrequency.DeploymentsPerDay, Previous.DeploymentFrequency.DeploymentsPerDay,
-            true, Organisation.DeploymentFrequency.Tier, Organisation.DeploymentFrequency.Deployments),
-        new("lead-time", "Lead time, median hours", Organisation.LeadTime.Median?.TotalHours, Previous.LeadTime.Median?.TotalHours,
-            false, Organisation.LeadTime.Tier, Organisation.LeadTime.Changes),
-        new("change-failure-rate", "Change failure rate, %", Organisation.ChangeFailureRate.Rate * 100, Previous.ChangeFailureRate.Rate * 100,
-            false, Organisation.ChangeFailureRate.Tier, Organisation.ChangeFailureRate.Deployments),
-        new("recovery-time", "Recovery time, median hours", Organisation.RecoveryTime.Median?.TotalHours, Previous.RecoveryTime.Median?.TotalHours,
-            false, Organisation.RecoveryTime.Tier, Organisation.RecoveryTime.Resolved),
-    ];
+    public IReadOnlyList<MonthlyKey> Keys => MonthlyKey.Compare(Organisation, Previous);
 
     /// <summary>
     /// The month from ?month=yyyy-MM (or --month); else the last whole month before today, today being the
@@ -86,8 +76,22 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
 }
 
 /// <param name="HigherIsBetter">Which way the change reads as an improvement (deployments up; the others down).</param>
+/// <remarks>Also a week against the week before, in the teams' weekly digest (Delivery/TeamDigests).</remarks>
 public sealed record MonthlyKey(string Id, string Name, double? Value, double? Previous, bool HigherIsBetter, DoraTier? Tier, long N)
 {
+    /// <summary>The four keys of <paramref name="current"/> beside those of <paramref name="previous"/>, tiered as <paramref name="current"/> is.</summary>
+    public static IReadOnlyList<MonthlyKey> Compare(DoraSummary current, DoraSummary previous) =>
+    [
+        new("deployment-frequency", "Deployments per day", current.DeploymentFrequency.DeploymentsPerDay, previous.DeploymentFrequency.DeploymentsPerDay,
+            true, current.DeploymentFrequency.Tier, current.DeploymentFrequency.Deployments),
+        new("lead-time", "Lead time, median hours", current.LeadTime.Median?.TotalHours, previous.LeadTime.Median?.TotalHours,
+            false, current.LeadTime.Tier, current.LeadTime.Changes),
+        new("change-failure-rate", "Change failure rate, %", current.ChangeFailureRate.Rate * 100, previous.ChangeFailureRate.Rate * 100,
+            false, current.ChangeFailureRate.Tier, current.ChangeFailureRate.Deployments),
+        new("recovery-time", "Recovery time, median hours", current.RecoveryTime.Median?.TotalHours, previous.RecoveryTime.Median?.TotalHours,
+            false, current.RecoveryTime.Tier, current.RecoveryTime.Resolved),
+    ];
+
     public double? Change => Value - Previous;
 
     /// <summary>The trend in words, never by colour or arrow alone.</summary>
@@ -142,6 +146,9 @@ public static class MonthlyReportFiles
     /// <summary>The names of every file of the report (e.g. keys-trend.csv, lead-time.svg, tiers.csv, services.csv).</summary>
     public static IReadOnlyList<string> Names(MonthlyReport report) =>
         [KeysFile, .. report.Panels.SelectMany(panel => PanelExports.Extensions(panel).Select(extension => $"{panel.Id}.{extension}")), .. Breakdowns.Values];
+
+    /// <summary>The name a file is downloaded or attached under: leadership-2026-10-keys-trend.csv.</summary>
+    public static string DownloadName(MonthlyReport report, string name) => $"leadership-{report.Month:yyyy-MM}-{name}";
 
     /// <summary>The file named <paramref name="name"/>, drawn or written now; null when the report has none by that name.</summary>
     public static (byte[] Content, string ContentType)? Find(MonthlyReport report, string name)

@@ -18,6 +18,17 @@ public static class Figures
 
     public static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
+    /// <summary>A figure that may have no sample: its number, or a dash.</summary>
+    public static string Optional(double? value) => value is { } v ? Number(v) : "—";
+
+    /// <summary>A change against the previous period, signed (+0.5, -1.25), or a dash when there is nothing to compare.</summary>
+    public static string Change(double? change) => change switch
+    {
+        null => "—",
+        > 0 => "+" + Number(change.Value),
+        _ => Number(change.Value),
+    };
+
     /// <summary>What one lead-time sample is, as the cards and exported chart titles say it: "per commit" or "per pull request".</summary>
     public static string LeadTimeUnitText(string unit) => unit == Analytics.Core.Dora.LeadTimeUnit.PullRequest ? "per pull request" : "per commit";
 

@@ -179,6 +179,25 @@ public sealed class AdminPageTests(AnalyticsAppFixture app) : IAsyncLifetime
     }
 
     /// <summary>The admin page with the tab whose title starts with <paramref name="tab"/> open (a tab renders only when open).</summary>
+    [Fact]
+    public async Task The_deliveries_tab_lists_each_run_with_what_it_sent_skipped_and_failed_and_why()
+    {
+        var log = _context.Services.GetRequiredService<Analytics.Web.Delivery.DeliveryLog>();
+        var at = new DateTimeOffset(2026, 11, 2, 7, 0, 0, TimeSpan.Zero);
+        await log.RecordAsync(new("run-1", "report-email", "2026-10", "k1", "c…@example.com", "schedule", at, at.AddSeconds(2), "sent", 1, ""), default);
+        await log.RecordAsync(new("run-1", "report-email", "2026-10", "k2", "v…@example.com", "schedule", at, at.AddSeconds(9), "failed", 4, "SMTP 550 (MessageNotAccepted): mailbox unavailable"), default);
+        await log.RecordAsync(new("run-2", "team-digest", "2026-11-23", "k3", "alpha (Slack)", "command", at.AddDays(28), at.AddDays(28), "skipped", 0, ""), default);
+
+        var page = Render("Deliveries");
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=deliveries]")), RenderTimeout);
+        var rows = page.FindAll("[data-testid=deliveries] tbody tr").Select(row => row.QuerySelectorAll("td").Select(cell => cell.TextContent.Trim()).ToArray()).ToList();
+        Assert.Equal(2, rows.Count);
+        // Newest first: the digest run (skipped: sent before), then the report run with its failure and why.
+        Assert.Equal(["2026-11-30 07:00:00", "Team digests 2026-11-23", "command", "0", "1", "0", "0", "success"], rows[0]);
+        Assert.Equal(["2026-11-02 07:00:00", "Monthly report e-mail 2026-10", "schedule", "1", "0", "1", "5", "v…@example.com: SMTP 550 (MessageNotAccepted): mailbox unavailable"], rows[1]);
+    }
+
     private IRenderedComponent<Admin> Render(string tab)
     {
         var page = _context.Render<Admin>();

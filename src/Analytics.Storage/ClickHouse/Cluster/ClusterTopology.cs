@@ -62,6 +62,7 @@ public static partial class ClusterTopology
         "service_requests",
         "deployment_failure_evidence",
         "github_webhook_deliveries",
+        "deliveries",
     };
 
     /// <summary>The sharding key of <paramref name="table"/> (or of the table it stages), or null when it is not sharded.</summary>

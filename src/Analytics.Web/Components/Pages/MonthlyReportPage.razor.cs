@@ -42,12 +42,7 @@ public partial class MonthlyReportPage
 
     private static string MonthName(DateOnly month) => month.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
 
-    private static string Value(double? value) => value is { } v ? Figures.Number(v) : "—";
+    private static string Value(double? value) => Figures.Optional(value);
 
-    private static string Change(double? change) => change switch
-    {
-        null => "—",
-        > 0 => "+" + Figures.Number(change.Value),
-        _ => Figures.Number(change.Value),
-    };
+    private static string Change(double? change) => Figures.Change(change);
 }
