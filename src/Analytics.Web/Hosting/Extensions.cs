@@ -43,6 +43,8 @@ public static class Extensions
         services.AddSingleton<DashboardCatalog>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<TeamPageQueries>();
+        services.AddSingleton<KeyTrendQueries>();
+        services.AddSingleton<CycleTimeTrendQueries>();
         services.AddSingleton<MonthlyReportQueries>();
         return services;
     }
