@@ -33,7 +33,7 @@ public static class TierThresholds
         };
         return bounds
             .GroupBy(bound => Math.Round(bound.Value, 6))
-            .Select(group => new TierThreshold(string.Join("/", group.Select(b => b.Tier)), group.Key,
+            .Select(group => new TierThreshold(string.Join("/", group.Select(b => b.Tier)), group.First().Value,
                 $"{string.Join("/", group.Select(b => b.Tier))}: {group.First().Bound}"))
             .OrderBy(threshold => threshold.Value)
             .ToList();

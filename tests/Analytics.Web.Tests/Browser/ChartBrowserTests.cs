@@ -46,4 +46,44 @@ public sealed class ChartBrowserTests(AnalyticsAppFixture app, BrowserFixture br
         await session.ScreenshotAsync($"team-week-{team}");
         await session.AssertCleanAsync();
     }
+
+    [Fact]
+    public async Task A_keyboard_reaches_each_chart_its_table_the_grids_and_through_the_table_a_weeks_rows()
+    {
+        var team = (await app.Http.GetDoraAsync()).Teams.OrderByDescending(summary => summary.DeploymentFrequency.Deployments).First().Team;
+        await using var session = await OpenAsync(browser, app, $"/teams/{team}?days=30");
+        var page = session.Page;
+        await page.Locator("[data-testid=drill-down]").WaitForAsync(new() { Timeout = TimeoutMs });
+
+        // Tab through the page from the top: the charts and the drill-down grid take the focus on the way.
+        var reached = new HashSet<string>();
+        await page.Locator("h1").ClickAsync();
+        for (var i = 0; i < 400 && !(reached.Contains("deployments-figure") && reached.Contains("deployments-grid")); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            var where = await page.EvaluateAsync<string?>(
+                "() => { const a = document.activeElement; if (!a) return null; if (a.closest('[data-testid=deployments]')) return 'deployments-grid'; return a.getAttribute('data-testid'); }");
+            if (where is not null)
+            {
+                reached.Add(where);
+            }
+        }
+        Assert.Contains("deployments-figure", reached);
+        Assert.Contains("deployments-grid", reached);
+
+        // The chart's table: opened with the keyboard, its first week's link followed with Enter.
+        var summary = page.Locator("[data-testid=deployments-details] summary");
+        await summary.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var link = page.Locator("[data-testid=deployments-data] a[data-testid=point-link]").First;
+        await Assertions.Expect(link).ToBeVisibleAsync();
+        var href = await link.GetAttributeAsync("href");
+        Assert.Matches(new Regex($@"^teams/{Regex.Escape(team)}\?from=\d{{4}}-\d{{2}}-\d{{2}}&to=\d{{4}}-\d{{2}}-\d{{2}}$"), href);
+        await link.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex(Regex.Escape(href!) + "$"), new() { Timeout = TimeoutMs });
+        await WaitForFiguresAsync(page);
+        await page.Locator("[data-testid=drill-down]").WaitForAsync(new() { Timeout = TimeoutMs });
+        await session.AssertCleanAsync();
+    }
 }
