@@ -44,6 +44,8 @@ public static class Extensions
         services.AddSingleton<DashboardCatalog>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<TeamPageQueries>();
+        services.AddSingleton<KeyTrendQueries>();
+        services.AddSingleton<CycleTimeTrendQueries>();
         services.AddSingleton<MonthlyReportQueries>();
         // The report's and the teams' deliveries: sent by the scheduler and the send commands, listed on the admin page.
         services.AddDelivery(configuration);

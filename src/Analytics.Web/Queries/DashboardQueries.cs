@@ -16,6 +16,12 @@ public sealed record DashboardData(
     DrillDownPages? Rows,
     PlatformFigures Platform)
 {
+    /// <summary>Where each key card's figure is heading, for <see cref="Summary"/>'s scope; null without a keys panel.</summary>
+    public KeyTrends? Trends { get; init; }
+
+    /// <summary>A team dashboard's PR cycle time by whole week (<see cref="CycleTimeTrendQueries"/>), beside its cycle-time panel; empty otherwise.</summary>
+    public IReadOnlyList<CycleTimeWeek> CycleTimeWeeks { get; init; } = [];
+
     /// <summary>The summary the key cards show: the team's on a team dashboard, else the organisation's.</summary>
     public DoraSummary? Summary => Dora is null ? null
         : Request.Team is { } team ? Dora.Teams.SingleOrDefault(s => s.Team == team) ?? Dora.Organisation with { Team = team }
@@ -49,7 +55,7 @@ public sealed record RoiInputs(int? Months = null, double? HourlyCost = null);
 
 /// <summary>The one query layer behind dashboards, their exports and the API.</summary>
 public sealed class DashboardQueries(
-    DoraQueries dora, DoraTierChoice tierChoice, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
+    DoraQueries dora, DoraTierChoice tierChoice, KeyTrendQueries trends, CycleTimeTrendQueries cycleTimeTrend, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
 {
     /// <param name="tiers">The benchmark year's tier table; null = the configured year's.</param>
     public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null,
@@ -72,6 +78,10 @@ public sealed class DashboardQueries(
             await PlatformAsync(kinds, request, roiInputs ?? new RoiInputs(), cancellationToken))
         {
             LeadTimeUnit = dora.LeadTimeUnitOf(request),
+            Trends = kinds.Contains(PanelKinds.DoraKeys)
+                ? await trends.LoadAsync(request, tiers ?? tierChoice.Configured, series.GetValueOrDefault(Granularity.Week), cancellationToken)
+                : null,
+            CycleTimeWeeks = kinds.Contains(PanelKinds.CycleTime) && request.Team is not null ? await cycleTimeTrend.WeeklyAsync(request, cancellationToken) : [],
         };
     }
 

@@ -32,12 +32,21 @@ public sealed record TeamPageView(
     /// <summary>The weekly series (team's or service's), one point per week, as <see cref="TeamPageQueries.SeriesPanels"/> draw it.</summary>
     public IReadOnlyList<DoraSeriesPoint> Series { get; init; } = [];
 
-    public bool IsFor(string team, int days, int tiersYear, string? leadTimeUnit = null, string? service = null) =>
-        Team == team && Days == days && TiersYear == tiersYear && LeadTimeUnit == leadTimeUnit && Service == service;
+    /// <summary>Where each key card's figure is heading (<see cref="KeyTrendQueries"/>): weekly numbers and the previous period's figures, never rows.</summary>
+    public KeyTrends? Trends { get; init; }
+
+    /// <summary>PR cycle time's phases by whole week (<see cref="CycleTimeTrendQueries"/>); empty in the service view, as the breakdown.</summary>
+    public IReadOnlyList<CycleTimeWeek> CycleTimeWeeks { get; init; } = [];
+
+    /// <summary>The dates asked for (?from=&amp;to=, a chart point's bucket) instead of the last <see cref="Days"/>; null = the last days.</summary>
+    public Period? Dates { get; init; }
+
+    public bool IsFor(string team, int days, int tiersYear, string? leadTimeUnit = null, string? service = null, Period? dates = null) =>
+        Team == team && Days == days && TiersYear == tiersYear && LeadTimeUnit == leadTimeUnit && Service == service && Dates == dates;
 }
 
 /// <summary>The team page's one query: the team's (or one of its services') keys, weekly series, PR cycle time and the rows behind them.</summary>
-public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, TimeProvider clock)
+public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, KeyTrendQueries trends, CycleTimeTrendQueries cycleTimeTrend, TimeProvider clock)
 {
     /// <summary>The meter whose <c>analytics.team_page.loads</c> counts each load of a team page's figures, tagged with the team.</summary>
     public const string MeterName = "Analytics.Web.TeamPage";
@@ -56,12 +65,13 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
     /// <param name="withRows">Whether the rows behind the figures are read: only for someone who may see them (they would be in the page).</param>
     /// <param name="leadTimeUnit">What a lead-time sample is (<see cref="Core.Dora.LeadTimeUnit"/>); null = the configured one. The series follow it too.</param>
     /// <param name="service">The service view: one of the team's services (a row of <see cref="TeamPageView.Services"/>); null = the whole team.</param>
+    /// <param name="dates">The period [from, to) a chart point asked for (?from=&amp;to=); null = the last <paramref name="days"/> days.</param>
     public async Task<TeamPageView> LoadAsync(string team, int days, DoraTierTable tiers, bool withRows = true, string? leadTimeUnit = null, CancellationToken cancellationToken = default,
-        string? service = null)
+        string? service = null, Period? dates = null)
     {
         Loads.Add(1, new KeyValuePair<string, object?>("team", team));
-        var period = Period.Resolve(null, null, days, clock);
-        var unknown = new TeamPageView(team, days, tiers.Year, null, null, null, []) { LeadTimeUnit = leadTimeUnit, Service = service };
+        var period = dates ?? Period.Resolve(null, null, days, clock);
+        var unknown = new TeamPageView(team, days, tiers.Year, null, null, null, []) { LeadTimeUnit = leadTimeUnit, Service = service, Dates = dates };
         if (!await catalog.IsKnownTeamAsync(team, cancellationToken))
         {
             return unknown;
@@ -94,7 +104,10 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
         {
             LeadTimeUnit = leadTimeUnit,
             Service = service,
+            Dates = dates,
             Series = series,
+            Trends = await trends.LoadAsync(request, tiers, series, cancellationToken),
+            CycleTimeWeeks = service is null ? await cycleTimeTrend.WeeklyAsync(request, cancellationToken) : [],
         };
     }
 }

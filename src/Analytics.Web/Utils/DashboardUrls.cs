@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Core.Calendar;
 using Analytics.Core.Dora;
 
 namespace Analytics.Web.Utils;
@@ -38,6 +39,31 @@ public static class DashboardUrls
     public static string TeamUrl(string team, int? days = null, string? tiers = null, string? leadTimeUnit = null, string? service = null) =>
         Query($"{TeamsBasePath}/{Segment(team)}", ("service", service), ("days", days is { } d ? Number(d) : null), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
 
+    /// <summary>
+    /// A team's page (or service view) for the dates [from, to) instead of the last days: ?from=2026-09-07&amp;to=2026-09-14,
+    /// UTC days as the page's window. What a chart point links to: the figures and rows of its bucket.
+    /// </summary>
+    public static string TeamPeriodUrl(string team, DateOnly from, DateOnly to, string? tiers = null, string? leadTimeUnit = null, string? service = null) =>
+        Query($"{TeamsBasePath}/{Segment(team)}", ("service", service), ("from", Date(from)), ("to", Date(to)), ("tiers", tiers), ("leadTimeUnit", leadTimeUnit));
+
+    /// <summary>
+    /// The team page for one chart bucket (its first day and granularity) cut to the chart's window [windowFrom, windowTo),
+    /// so a partial bucket's rows are the ones its point counts.
+    /// </summary>
+    public static string TeamBucketUrl(string team, DateOnly bucket, Granularity granularity, DateTimeOffset windowFrom, DateTimeOffset windowTo,
+        string? tiers = null, string? leadTimeUnit = null, string? service = null)
+    {
+        var end = granularity switch
+        {
+            Granularity.Day => bucket.AddDays(1),
+            Granularity.Week => bucket.AddDays(7),
+            _ => bucket.AddMonths(1),
+        };
+        var first = DateOnly.FromDateTime(windowFrom.UtcDateTime);
+        var last = DateOnly.FromDateTime(windowTo.UtcDateTime);
+        return TeamPeriodUrl(team, bucket < first ? first : bucket, end > last ? last : end, tiers, leadTimeUnit, service);
+    }
+
     /// <summary>A team's page keeping a query string as read from a URL ("?days=30" or ""), so the reader's period stays.</summary>
     public static string TeamUrlKeepingQuery(string team, string query) => $"{TeamsBasePath}/{Segment(team)}{query}";
 
@@ -69,6 +95,8 @@ public static class DashboardUrls
     private static string Segment(string value) => Uri.EscapeDataString(value);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Month(DateOnly month) => month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 

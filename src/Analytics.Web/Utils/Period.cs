@@ -26,4 +26,20 @@ public sealed record Period(DateTimeOffset From, DateTimeOffset To)
             : fallback;
 
     public int Days => (int)Math.Round((To - From).TotalDays);
+
+    /// <summary>
+    /// A period of whole UTC days written in a URL (?from=2026-09-07&amp;to=2026-09-14, to exclusive), as a chart point links
+    /// to; null when either is missing or unreadable, or the period is empty or longer than ten years (the page then
+    /// shows its last days, as for a bad ?days=).
+    /// </summary>
+    public static Period? FromDates(string? from, string? to)
+    {
+        if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
+            || !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end)
+            || end <= first || end.DayNumber - first.DayNumber > 3660)
+        {
+            return null;
+        }
+        return new Period(new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), new DateTimeOffset(end.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+    }
 }

@@ -161,12 +161,13 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
     }
 
     [Theory]
-    [InlineData(DoraTier.Elite, "rz-badge-success")]
-    [InlineData(DoraTier.High, "rz-badge-info")]
-    [InlineData(DoraTier.Medium, "rz-badge-warning")]
-    [InlineData(DoraTier.Low, "rz-badge-danger")]
-    [InlineData(null, "rz-badge-light")]
-    public async Task A_tier_badge_is_never_colour_alone(DoraTier? tier, string styleClass)
+    // Okabe–Ito colours, told apart by colour-blind readers (the theme's green and red are not), and the name in text.
+    [InlineData(DoraTier.Elite, "tier-elite", "#009e73")]
+    [InlineData(DoraTier.High, "tier-high", "#56b4e9")]
+    [InlineData(DoraTier.Medium, "tier-medium", "#e69f00")]
+    [InlineData(DoraTier.Low, "tier-low", "#d55e00")]
+    [InlineData(null, "rz-badge-light", null)]
+    public async Task A_tier_badge_is_never_colour_alone(DoraTier? tier, string styleClass, string? colour)
     {
         await using var context = NewContext();
         var badge = context.Render<TierBadge>(parameters => parameters.Add(component => component.Tier, tier)).Find("[data-tier]");
@@ -174,6 +175,10 @@ public sealed class OverviewPageTests(AnalyticsAppFixture app)
         Assert.Equal(OverviewText.TierAttribute(tier), badge.GetAttribute("data-tier"));
         Assert.Equal(tier?.ToString() ?? "no sample", badge.TextContent.Trim());
         Assert.Contains(styleClass, badge.ClassList);
+        if (colour is not null)
+        {
+            Assert.Contains($"background-color: {colour}", badge.GetAttribute("style"), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -103,6 +103,10 @@ public partial class DashboardPage
             double.TryParse(HourlyCost, System.Globalization.NumberStyles.Float, invariant, out var cost) && cost is >= 0 and < 1_000_000 ? cost : null);
     }
 
+    /// <summary>A team dashboard's chart point: the team page's figures and rows for that bucket, within the dashboard's window.</summary>
+    private string PointUrl(DateOnly bucket, Analytics.Core.Calendar.Granularity granularity) =>
+        DashboardUrls.TeamBucketUrl(Team!, bucket, granularity, _data!.Request.From, _data.Request.To, Tiers, Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery));
+
     /// <summary>This dashboard with another lead-time unit (the toggle), keeping team, period and benchmark year.</summary>
     private string UrlFor(string leadTimeUnit) => DashboardUrls.DashboardUrl(Name, Team, PeriodDays, Tiers, leadTimeUnit);
 

@@ -10,11 +10,14 @@ namespace Analytics.Web.Components.Pages;
 public partial class Overview
 {
     private DoraResult? _result;
+    private KeyTrends? _trends;
     private string? _error;
 
     [Inject] private DoraQueries Queries { get; set; } = default!;
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    [Inject] private KeyTrendQueries Trends { get; set; } = default!;
 
     [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
 
@@ -52,7 +55,10 @@ public partial class Overview
         var period = Period.Resolve(null, null, PeriodDays, Clock);
         try
         {
-            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To) { By = Breakdown, LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(TierChoice.For(Tiers));
+            var tiers = TierChoice.For(Tiers);
+            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To) { By = Breakdown, LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(tiers);
+            // The organisation's cards: their trend does not depend on what the table's rows are.
+            _trends = await Trends.LoadAsync(new DoraRequest(period.From, period.To) { LeadTimeUnit = LeadTimeUnitChosen }, tiers);
         }
         catch (Exception error) when (error is Analytics.Storage.ClickHouse.ClickHouseException or InvalidOperationException)
         {

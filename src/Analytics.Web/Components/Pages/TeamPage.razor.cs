@@ -42,7 +42,18 @@ public partial class TeamPage
     /// <summary>The service view's service (?service=checkout-api), one of the team's; null = the whole team.</summary>
     [SupplyParameterFromQuery(Name = "service")] public string? Service { get; set; }
 
-    private int PeriodDays => Period.DaysFromQuery(Days);
+    /// <summary>?from=2026-09-07&amp;to=2026-09-14 (UTC days, to exclusive): that period instead of the last days, as a chart point links to.</summary>
+    [SupplyParameterFromQuery(Name = "from")] public string? From { get; set; }
+
+    [SupplyParameterFromQuery(Name = "to")] public string? To { get; set; }
+
+    private Period? Dates => Period.FromDates(From, To);
+
+    private int PeriodDays => Dates?.Days ?? Period.DaysFromQuery(Days);
+
+    /// <summary>A chart point's bucket on this page: the same team (or service), tiers and unit, for the bucket's dates within the shown window.</summary>
+    private string PointUrl(DateOnly bucket, Analytics.Core.Calendar.Granularity granularity) =>
+        DashboardUrls.TeamBucketUrl(Team, bucket, granularity, View!.Summary!.From, View.Summary.To, Tiers, LeadTimeUnitQuery, Service);
 
     /// <summary>Whether the rows behind the figures are shown (and read at all): team-lead of this team, or admin.</summary>
     private bool _rows;
@@ -58,10 +69,10 @@ public partial class TeamPage
         try
         {
             var leadTimeUnit = Analytics.Core.Dora.LeadTimeUnit.Parse(LeadTimeUnitQuery);
-            if (View?.IsFor(Team, PeriodDays, tiers.Year, leadTimeUnit, Service) != true)
+            if (View?.IsFor(Team, PeriodDays, tiers.Year, leadTimeUnit, Service, Dates) != true)
             {
                 View = null;
-                View = await Queries.LoadAsync(Team, PeriodDays, tiers, _rows, leadTimeUnit, service: Service);
+                View = await Queries.LoadAsync(Team, PeriodDays, tiers, _rows, leadTimeUnit, service: Service, dates: Dates);
             }
             if (View.Summary is null)
             {
