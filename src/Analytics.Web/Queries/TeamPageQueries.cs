@@ -35,12 +35,23 @@ public sealed record TeamPageView(
     /// <summary>The weekly series (team's or service's), one point per week, as <see cref="TeamPageQueries.SeriesPanels"/> draw it.</summary>
     public IReadOnlyList<DoraSeriesPoint> Series { get; init; } = [];
 
+    /// <summary>The annotations the charts mark: the team's and the organisation's touching the period.</summary>
+    public IReadOnlyList<AnnotationEntry> Annotations { get; init; } = [];
+
+    /// <summary>The team's goals (figure and target); the page sets them against <see cref="Summary"/> and <see cref="CycleTime"/>.</summary>
+    public IReadOnlyList<GoalEntry> Goals { get; init; } = [];
+
+    /// <summary>Each goal against the team's figures for the period (not persisted: computed from the persisted figures).</summary>
+    public IReadOnlyList<Core.Goals.GoalProgress> GoalProgress() => Summary is { } summary
+        ? Core.Goals.GoalFigures.Progress(Goals.Select(goal => (goal.Figure, goal.Target)), summary, CycleTime)
+        : [];
+
     public bool IsFor(string team, int days, int tiersYear, string? leadTimeUnit = null, string? service = null) =>
         Team == team && Days == days && TiersYear == tiersYear && LeadTimeUnit == leadTimeUnit && Service == service;
 }
 
 /// <summary>The team page's one query: the team's (or one of its services') keys, weekly series, PR cycle time and the rows behind them.</summary>
-public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, TimeProvider clock)
+public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, CatalogNotes notes, TimeProvider clock)
 {
     /// <summary>The meter whose <c>analytics.team_page.loads</c> counts each load of a team page's figures, tagged with the team.</summary>
     public const string MeterName = "Analytics.Web.TeamPage";
@@ -98,6 +109,9 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
             Service = service,
             Series = series,
             Issues = withRows && service is null ? await drillDown.IssuesAsync(request, cancellationToken: cancellationToken) : [],
+            Annotations = await notes.ForChartAsync(team, DashboardQueries.Day(period.From), DashboardQueries.Day(period.To.AddTicks(-1)), cancellationToken),
+            // Goals are the team's; the service view shows the service's figures, which they do not judge.
+            Goals = service is null ? await notes.GoalsAsync(team, cancellationToken) : [],
         };
     }
 }
