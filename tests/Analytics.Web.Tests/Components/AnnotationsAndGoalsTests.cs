@@ -132,6 +132,8 @@ public sealed partial class AnnotationsAndGoalsTests(AnalyticsAppFixture app)
     public async Task A_mark_is_a_vertical_line_at_its_bucket_with_its_text_listed_under_the_chart()
     {
         await using var context = NewContext(app);
+        // As prerendered: the chart names its width in pixels and draws on the server.
+        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
         var weeks = Enumerable.Range(0, 4).Select(i => new DateOnly(2026, 10, 5).AddDays(7 * i)).ToList();
         var annotation = new AnnotationEntry(1, "payments", new(2026, 10, 21), new(2026, 10, 21), AnnotationKind.TemplateRelease, "checkout template 2.0");
         var marks = AnnotationMarks.Place(weeks, weeks[^1].AddDays(7), [annotation]);
@@ -143,13 +145,41 @@ public sealed partial class AnnotationsAndGoalsTests(AnalyticsAppFixture app)
             .Add(p => p.Marks, marks));
 
         Assert.Equal("┊ 2026-10-21 template release: checkout template 2.0", chart.Find("[data-testid=lead-time-annotations] li").TextContent.Trim());
-        var line = Assert.Single(chart.FindAll("[data-testid=lead-time-chart] path").Where(path => path.GetAttribute("stroke") == "#d55e00"));
+        var line = Assert.Single(chart.FindAll("[data-testid=lead-time-chart] path"), path => path.GetAttribute("style")?.Contains("stroke: #d55e00", StringComparison.Ordinal) == true);
         var numbers = Number().Matches(line.GetAttribute("d")!).Select(m => double.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
         // Vertical: both ends at one x, the third week's, which the figure's marker there shares.
         Assert.Equal(numbers[0], numbers[^2], 3);
         Assert.NotEqual(numbers[1], numbers[^1]);
         var markerXs = chart.FindAll("[data-testid=lead-time-chart] circle").Select(c => double.Parse(c.GetAttribute("cx")!, CultureInfo.InvariantCulture)).Distinct().Order().ToList();
         Assert.Equal(markerXs[2], numbers[0], 3);
+    }
+
+    [Fact]
+    public async Task The_monthly_report_lists_the_month_s_annotations_of_the_organisation_and_every_team()
+    {
+        var team = await TeamAsync();
+        var reports = app.Services.GetRequiredService<Analytics.Web.Queries.MonthlyReportQueries>();
+        var month = reports.MonthOf(null);
+        var ids = new List<int>
+        {
+            await Editor.SaveAnnotationAsync(Tester, null, null, month.AddDays(-3), month.AddDays(2), AnnotationKind.Reorganisation, "report test: teams regrouped"),
+            await Editor.SaveAnnotationAsync(Tester, null, team, month.AddDays(9), month.AddDays(9), AnnotationKind.IncidentReview, "report test: outage review"),
+            await Editor.SaveAnnotationAsync(Tester, null, team, month.AddMonths(1).AddDays(1), month.AddMonths(1).AddDays(1), AnnotationKind.Other, "report test: next month"),
+        };
+        try
+        {
+            var report = await reports.LoadAsync(month, app.Services.GetRequiredService<Analytics.Web.Queries.DoraTierChoice>().Configured);
+
+            Assert.Equal([(null, "report test: teams regrouped"), (team, "report test: outage review")],
+                report.Annotations.Where(a => a.Text.StartsWith("report test:", StringComparison.Ordinal)).Select(a => (a.Team, a.Text)));
+        }
+        finally
+        {
+            foreach (var id in ids)
+            {
+                await Editor.RemoveAnnotationAsync(Tester, id);
+            }
+        }
     }
 
     [GeneratedRegex(@"-?\d+(\.\d+)?")]
