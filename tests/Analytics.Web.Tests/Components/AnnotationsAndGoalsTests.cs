@@ -155,6 +155,41 @@ public sealed partial class AnnotationsAndGoalsTests(AnalyticsAppFixture app)
     }
 
     [Fact]
+    public async Task On_the_admin_page_an_admin_annotates_the_whole_organisation_and_a_team_lead_is_offered_no_form_there()
+    {
+        var teams = await app.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync();
+        var messages = new List<Analytics.Web.Components.Admin.AdminMessage>();
+        await using (var admin = NewContext(app))
+        {
+            var editor = admin.Render<AnnotationsEditor>(parameters => parameters.Add(p => p.Teams, teams)
+                .Add(p => p.OnMessage, (Analytics.Web.Components.Admin.AdminMessage message) => messages.Add(message)));
+            editor.Find("input[data-testid=annotation-from]").Change("2026-06-01");
+            editor.Find("input[data-testid=annotation-text]").Change("admin test: platform reorganised");
+            editor.Find("[data-testid=annotation-form] form").Submit();
+            editor.WaitForAssertion(() => Assert.Contains("admin test: platform reorganised", editor.Find("[data-testid=annotation-list]").TextContent), RenderTimeout);
+        }
+        try
+        {
+            Assert.False(Assert.Single(messages).IsError);
+            var saved = Assert.Single(await Notes.AllAsync(), a => a.Text == "admin test: platform reorganised");
+            Assert.Null(saved.Team);
+            Assert.Contains(saved, await Notes.ForChartAsync(teams[0], new(2026, 6, 1), new(2026, 6, 7)));
+
+            await using var lead = NewContext(app, signIn: LeadOf(teams[0]));
+            var page = lead.Render<AnnotationsEditor>(parameters => parameters.Add(p => p.Teams, teams).Add(p => p.OnMessage, (Analytics.Web.Components.Admin.AdminMessage _) => { }));
+            Assert.Empty(page.FindAll("[data-testid=annotation-form]"));
+            Assert.Empty(page.FindAll($"[data-testid=remove-annotation-{saved.Id}]"));
+        }
+        finally
+        {
+            foreach (var annotation in (await Notes.AllAsync()).Where(a => a.Text == "admin test: platform reorganised"))
+            {
+                await Editor.RemoveAnnotationAsync(Tester, annotation.Id);
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_monthly_report_lists_the_month_s_annotations_of_the_organisation_and_every_team()
     {
         var team = await TeamAsync();
