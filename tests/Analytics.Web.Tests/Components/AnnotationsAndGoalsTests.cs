@@ -190,6 +190,29 @@ public sealed partial class AnnotationsAndGoalsTests(AnalyticsAppFixture app)
     }
 
     [Fact]
+    public async Task The_annotations_API_answers_a_team_s_annotations_touching_the_days_asked_and_refuses_bad_input()
+    {
+        var team = await TeamAsync();
+        var id = await Editor.SaveAnnotationAsync(Tester, null, team, new(2026, 3, 2), new(2026, 3, 4), AnnotationKind.IncidentReview, "api test: outage review");
+        try
+        {
+            var touching = await app.Http.GetStringAsync($"api/annotations?team={team}&from=2026-03-04&to=2026-03-31");
+            var before = await app.Http.GetStringAsync($"api/annotations?team={team}&from=2026-02-01&to=2026-03-01");
+            using var unknown = await app.Http.GetAsync("api/annotations?team=no-such-team");
+            using var backwards = await app.Http.GetAsync("api/annotations?from=2026-03-04&to=2026-03-01");
+
+            Assert.Contains($$"""{"id":{{id}},"team":"{{team}}","from":"2026-03-02","to":"2026-03-04","kind":"incident-review","text":"api test: outage review"}""", touching);
+            Assert.DoesNotContain("api test: outage review", before);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, backwards.StatusCode);
+        }
+        finally
+        {
+            await Editor.RemoveAnnotationAsync(Tester, id);
+        }
+    }
+
+    [Fact]
     public async Task The_monthly_report_lists_the_month_s_annotations_of_the_organisation_and_every_team()
     {
         var team = await TeamAsync();
