@@ -5,7 +5,7 @@ namespace Analytics.Storage.Catalog;
 
 /// <summary>
 /// The product catalog: teams, people, services, templates, ingest bookkeeping, API keys and the audit trail. SQLite is the
-/// source of truth; <see cref="CatalogMirrorExport.ExportMirrorAsync"/> feeds the read-only ClickHouse copy.
+/// source of truth (annotations and team goals are read from it directly: no query joins them with events); <see cref="CatalogMirrorExport.ExportMirrorAsync"/> feeds the read-only ClickHouse copy.
 /// </summary>
 public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbContext(options)
 {
@@ -24,6 +24,8 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<UserAccount> UserAccounts => Set<UserAccount>();
+    public DbSet<Annotation> Annotations => Set<Annotation>();
+    public DbSet<TeamGoal> TeamGoals => Set<TeamGoal>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -128,6 +130,21 @@ public class CatalogDbContext(DbContextOptions<CatalogDbContext> options) : DbCo
         {
             account.Property(a => a.UserName).UseCollation("NOCASE");
             account.HasIndex(a => a.UserName).IsUnique();
+        });
+
+        modelBuilder.Entity<Annotation>(annotation =>
+        {
+            annotation.Property(a => a.Kind).HasConversion<string>();
+            annotation.Property(a => a.Text).HasMaxLength(Annotation.MaxTextLength);
+            annotation.HasIndex(a => new { a.TeamId, a.From });
+            // A team with notes is not deleted casually; its notes explain its history.
+            annotation.HasOne(a => a.Team).WithMany().HasForeignKey(a => a.TeamId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<TeamGoal>(goal =>
+        {
+            goal.HasIndex(g => new { g.TeamId, g.Figure }).IsUnique();
+            goal.HasOne(g => g.Team).WithMany().HasForeignKey(g => g.TeamId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

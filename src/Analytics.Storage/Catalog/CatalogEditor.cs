@@ -131,7 +131,8 @@ public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> co
     }, cancellationToken);
 
     /// <summary>Runs, saves and records an edit: a refused one with why, a saved one with the rows before and after.</summary>
-    private async Task EditAsync(AuditActor actor, string action, string target, Func<CatalogDbContext, Task> edit, CancellationToken cancellationToken)
+    /// <param name="syncMirror">Whether the ClickHouse mirror is replaced after it: not for rows no query reads there (annotations, goals).</param>
+    private async Task EditAsync(AuditActor actor, string action, string target, Func<CatalogDbContext, Task> edit, CancellationToken cancellationToken, bool syncMirror = true)
     {
         string? before, after;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -153,7 +154,10 @@ public sealed partial class CatalogEditor(IDbContextFactory<CatalogDbContext> co
             after = AuditTrail.Json(changes.Where(c => c.State != EntityState.Deleted).Select(c => Row(c.Entry, c.Entry.CurrentValues)).ToList());
         }
         await audit.RecordAsync(new AuditRecord(actor, action, target, AuditRecord.Succeeded, before, after), cancellationToken);
-        await mirror.SyncAsync(cancellationToken);
+        if (syncMirror)
+        {
+            await mirror.SyncAsync(cancellationToken);
+        }
     }
 
     /// <summary>A catalog row as the audit trail shows it: its entity name and every column.</summary>

@@ -8,7 +8,7 @@ public static class CatalogServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the SQLite catalog: an <see cref="IDbContextFactory{CatalogDbContext}"/> and its singleton stores, one
-    /// per job (lookups, assignments, upserts and seeding, services, the ingest run log and cursors, the mirror export, admin queries, the audit trail, API keys, local accounts). Call
+    /// per job (lookups, assignments, upserts and seeding, services, the ingest run log and cursors, the mirror export, admin queries, the audit trail, API keys, local accounts, annotations and goals). Call
     /// <see cref="CatalogDatabase.MigrateAsync"/> at startup.
     /// </summary>
     /// <param name="connectionString">A SQLite connection string, e.g. "Data Source=data/catalog.db".</param>
@@ -34,6 +34,7 @@ public static class CatalogServiceCollectionExtensions
         services.TryAddSingleton<IAuditTrail>(provider => provider.GetRequiredService<AuditTrail>());
         services.TryAddSingleton<ApiKeys>();
         services.TryAddSingleton<UserAccounts>();
+        services.TryAddSingleton<CatalogNotes>();
         return services;
     }
 }

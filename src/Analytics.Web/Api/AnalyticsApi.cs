@@ -25,7 +25,23 @@ public static class AnalyticsApi
         // ?by=team|service|repository (default team); ?team= that team's figures split by its services or repositories;
         // ?format=csv the rows as CSV; ?leadTimeUnit= as on /api/dora (docs/dashboards.md, "API").
         api.MapGet("/dora/breakdown", BreakdownAsync);
+        // ?team= one team's (else every one, the organisation's included); ?from=&to= (days, both included) those touching them.
+        api.MapGet("/annotations", AnnotationsAsync);
         return endpoints;
+    }
+
+    private static async Task<IResult> AnnotationsAsync(string? team, DateOnly? from, DateOnly? to, CatalogNotes notes, CatalogLookups catalog, CancellationToken cancellationToken)
+    {
+        if (team is not null && !await catalog.IsKnownTeamAsync(team, cancellationToken))
+        {
+            return Results.Problem($"There is no team '{team}' in the catalog.", statusCode: StatusCodes.Status404NotFound);
+        }
+        if (from > to)
+        {
+            return Results.Problem($"'to' ({to:yyyy-MM-dd}) must not be before 'from' ({from:yyyy-MM-dd}).", statusCode: StatusCodes.Status400BadRequest);
+        }
+        var annotations = (await notes.AllAsync(team, cancellationToken)).Where(a => a.Overlaps(from ?? DateOnly.MinValue, to ?? DateOnly.MaxValue));
+        return Results.Ok(annotations.Select(a => new AnnotationAnswer(a.Id, a.Team, a.From, a.To, AnnotationKinds.Key(a.Kind), a.Text)).ToList());
     }
 
     private static async Task<IResult> BreakdownAsync(string? by, string? team, string? format, DateTimeOffset? from, DateTimeOffset? to, string? tiers, string[]? severity,
@@ -112,6 +128,9 @@ public sealed record DoraBreakdownAnswer(string By, string? Team, DateTimeOffset
     /// <summary>How many rows there are in all, whatever ?offset= and ?limit= chose.</summary>
     public int RowCount { get; init; }
 }
+
+/// <summary>An annotation in /api/annotations: <see cref="Team"/> null = the whole organisation; <see cref="To"/> its last day, included.</summary>
+public sealed record AnnotationAnswer(int Id, string? Team, DateOnly From, DateOnly To, string Kind, string Text);
 
 /// <param name="Figures">The unit's figures; their <c>team</c> field repeats the unit's name.</param>
 public sealed record DoraBreakdownRow(string Unit, DoraSummary Figures);

@@ -1,6 +1,7 @@
 using Analytics.Core.Calendar;
 using Analytics.Core.Dora;
 using Analytics.Core.Space;
+using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Dashboards;
 
@@ -30,6 +31,12 @@ public sealed record DashboardData(
     /// <summary>What a lead-time sample of the cards, series and tables is: commit or pull-request (the request's, else the configured one).</summary>
     public string LeadTimeUnit { get; init; } = Core.Dora.LeadTimeUnit.Commit;
 
+    /// <summary>The annotations its series charts mark: those touching the period, the team's and the organisation's (<see cref="CatalogNotes.ForChartAsync"/>).</summary>
+    public IReadOnlyList<AnnotationEntry> Annotations { get; init; } = [];
+
+    /// <summary>A team dashboard's goals with the team's figures (beside its key cards); empty on the organisation's.</summary>
+    public IReadOnlyList<Core.Goals.GoalProgress> Goals { get; init; } = [];
+
     /// <summary>Whether a panel shows lead time (keys, series, teams table), so the page offers the unit toggle.</summary>
     public bool ShowsLeadTime => Definition.Panels.Any(panel => panel.Kind is PanelKinds.DoraKeys or PanelKinds.DoraSeries or PanelKinds.TeamsTable);
 
@@ -55,7 +62,7 @@ public sealed record RoiInputs(int? Months = null, double? HourlyCost = null);
 
 /// <summary>The one query layer behind dashboards, their exports and the API.</summary>
 public sealed class DashboardQueries(
-    DoraQueries dora, DoraTierChoice tierChoice, KeyTrendQueries trends, CycleTimeTrendQueries cycleTimeTrend, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space)
+    DoraQueries dora, DoraTierChoice tierChoice, KeyTrendQueries trends, CycleTimeTrendQueries cycleTimeTrend, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space, CatalogNotes notes)
 {
     /// <param name="tiers">The benchmark year's tier table; null = the configured year's.</param>
     public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null,
@@ -71,9 +78,11 @@ public sealed class DashboardQueries(
         {
             series[granularity] = await dora.SeriesAsync(request, granularity, cancellationToken);
         }
-        var cycleTime = kinds.Contains(PanelKinds.CycleTime) ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(request.Team ?? "") : null;
+        // A team's goals show beside its key cards; PR goals need the cycle time even without its panel.
+        var goals = request.Team is { } team && kinds.Contains(PanelKinds.DoraKeys) ? await notes.GoalsAsync(team, cancellationToken) : [];
+        var cycleTime = kinds.Contains(PanelKinds.CycleTime) || goals.Count > 0 ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(request.Team ?? "") : null;
         var drill = kinds.Contains(PanelKinds.DrillDown);
-        return new DashboardData(definition, request, result, series, cycleTime,
+        var data = new DashboardData(definition, request, result, series, cycleTime,
             drill ? await DrillDownPages.LoadAsync(drillDown, request, dora.LeadTimeUnitOf(request), cancellationToken) : null,
             await PlatformAsync(kinds, request, roiInputs ?? new RoiInputs(), cancellationToken))
         {
@@ -82,8 +91,15 @@ public sealed class DashboardQueries(
                 ? await trends.LoadAsync(request, tiers ?? tierChoice.Configured, series.GetValueOrDefault(Granularity.Week), cancellationToken)
                 : null,
             CycleTimeWeeks = kinds.Contains(PanelKinds.CycleTime) && request.Team is not null ? await cycleTimeTrend.WeeklyAsync(request, cancellationToken) : [],
+            Annotations = series.Count > 0 ? await notes.ForChartAsync(request.Team, Day(request.From), Day(request.To.AddTicks(-1)), cancellationToken) : [],
         };
+        return goals.Count > 0 && data.Summary is { } summary
+            ? data with { Goals = Core.Goals.GoalFigures.Progress(goals.Select(goal => (goal.Figure, goal.Target)), summary, cycleTime) }
+            : data;
     }
+
+    /// <summary>The UTC calendar day of an instant: annotations are dated by day.</summary>
+    internal static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
 
     private async Task<PlatformFigures> PlatformAsync(HashSet<string> kinds, DoraRequest request, RoiInputs roiInputs, CancellationToken cancellationToken)
     {

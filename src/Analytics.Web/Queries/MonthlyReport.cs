@@ -2,6 +2,7 @@ using Analytics.Core.Calendar;
 using System.Globalization;
 using System.Text;
 using Analytics.Core.Dora;
+using Analytics.Storage.Catalog;
 using Analytics.Storage.Metrics;
 using Analytics.Web.Dashboards;
 using Analytics.Web.Utils;
@@ -27,6 +28,9 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
 
     /// <summary>The month's figures by service and by repository (docs/metrics.md, "Breakdown by team, service or repository"): services.csv, repositories.csv.</summary>
     public IReadOnlyDictionary<DoraBreakdown, DoraResult> Breakdowns { get; init; } = new Dictionary<DoraBreakdown, DoraResult>();
+
+    /// <summary>The annotations touching the month, the organisation's and every team's, by first day: listed in the report.</summary>
+    public IReadOnlyList<AnnotationEntry> Annotations { get; init; } = [];
 
     public IReadOnlyList<PanelDefinition> Panels => [.. Figures.Definition.Panels, .. Trend.Definition.Panels];
 
@@ -105,7 +109,7 @@ public sealed record MonthlyKey(string Id, string Name, double? Value, double? P
 }
 
 /// <summary>Loads the report for a month, its months cut at local midnight in the organisation's time zone (Analytics:Metrics:TimeZone).</summary>
-public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora, TimeProvider clock, IOptions<MetricOptions> options)
+public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQueries dora, CatalogNotes notes, TimeProvider clock, IOptions<MetricOptions> options)
 {
     private readonly MonthGrid _months = new(options.Value.TimeZone);
 
@@ -127,7 +131,13 @@ public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQuerie
         {
             breakdowns[by] = (await dora.SummariesAsync(new DoraRequest(from, to) { By = by }, cancellationToken)).WithTiers(tiers);
         }
-        return new MonthlyReport(month, figures, trend, previous.Organisation) { Partial = to > clock.GetUtcNow(), Breakdowns = breakdowns };
+        var last = month.AddMonths(1).AddDays(-1);
+        return new MonthlyReport(month, figures, trend, previous.Organisation)
+        {
+            Partial = to > clock.GetUtcNow(),
+            Breakdowns = breakdowns,
+            Annotations = [.. (await notes.AllAsync(cancellationToken: cancellationToken)).Where(a => a.Overlaps(month, last)).OrderBy(a => a.From).ThenBy(a => a.Id)],
+        };
     }
 }
 

@@ -102,6 +102,23 @@ public static class PanelExports
             hollow.MarkerShape = MarkerShape.OpenCircle;
             hollow.MarkerSize = 9;
         }
+        var marks = points.Count == 0 ? []
+            : AnnotationMarks.Place([.. points.Select(point => point.Bucket)], PartialBuckets.End(points[^1].Bucket, panel.Granularity), data.Annotations);
+        foreach (var (annotation, bucket) in marks)
+        {
+            // A dotted vertical line at the annotation's bucket, dated at the top; its text in the legend below the plot.
+            var line = plot.Add.VerticalLine(bucket, 1.5f, MarkColour, LinePattern.Dotted);
+            line.LabelText = annotation.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            line.LabelOppositeAxis = true;
+            line.LabelFontColor = MarkColour;
+            line.LabelBackgroundColor = Colors.White;
+            // Manual, as the partial-bucket entry is: a legend with manual items shows only those.
+            plot.Legend.ManualItems.Add(new LegendItem
+            {
+                LabelText = AnnotationMarks.Label(annotation), LineColor = MarkColour, LinePattern = LinePattern.Dotted, LineWidth = 1.5f, MarkerShape = MarkerShape.None,
+            });
+            plot.ShowLegend(Edge.Bottom);
+        }
         if (points.Any(point => point.Partial))
         {
             plot.Legend.ManualItems.Add(panel.Chart == "column"
@@ -118,6 +135,9 @@ public static class PanelExports
         plot.Axes.Margins(bottom: 0);
         return plot;
     }
+
+    // The page's annotation colour (TrendChart): orange against the figures' blue.
+    private static readonly Color MarkColour = Color.FromHex("#d55e00");
 
     /// <summary>The legend entry of partial buckets on an exported chart.</summary>
     internal const string PartialLegend = "* partial: cut by the window or not over yet";

@@ -38,6 +38,17 @@ public sealed record TeamPageView(
     /// <summary>PR cycle time's phases by whole week (<see cref="CycleTimeTrendQueries"/>); empty in the service view, as the breakdown.</summary>
     public IReadOnlyList<CycleTimeWeek> CycleTimeWeeks { get; init; } = [];
 
+    /// <summary>The annotations the charts mark: the team's and the organisation's touching the period.</summary>
+    public IReadOnlyList<AnnotationEntry> Annotations { get; init; } = [];
+
+    /// <summary>The team's goals (figure and target); the page sets them against <see cref="Summary"/> and <see cref="CycleTime"/>.</summary>
+    public IReadOnlyList<GoalEntry> Goals { get; init; } = [];
+
+    /// <summary>Each goal against the team's figures for the period (not persisted: computed from the persisted figures).</summary>
+    public IReadOnlyList<Core.Goals.GoalProgress> GoalProgress() => Summary is { } summary
+        ? Core.Goals.GoalFigures.Progress(Goals.Select(goal => (goal.Figure, goal.Target)), summary, CycleTime)
+        : [];
+
     /// <summary>The dates asked for (?from=&amp;to=, a chart point's bucket) instead of the last <see cref="Days"/>; null = the last days.</summary>
     public Period? Dates { get; init; }
 
@@ -46,7 +57,7 @@ public sealed record TeamPageView(
 }
 
 /// <summary>The team page's one query: the team's (or one of its services') keys, weekly series, PR cycle time and the rows behind them.</summary>
-public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, KeyTrendQueries trends, CycleTimeTrendQueries cycleTimeTrend, TimeProvider clock)
+public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, PullRequestQueries pullRequests, CatalogLookups catalog, KeyTrendQueries trends, CycleTimeTrendQueries cycleTimeTrend, CatalogNotes notes, TimeProvider clock)
 {
     /// <summary>The meter whose <c>analytics.team_page.loads</c> counts each load of a team page's figures, tagged with the team.</summary>
     public const string MeterName = "Analytics.Web.TeamPage";
@@ -108,6 +119,9 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
             Series = series,
             Trends = await trends.LoadAsync(request, tiers, series, cancellationToken),
             CycleTimeWeeks = service is null ? await cycleTimeTrend.WeeklyAsync(request, cancellationToken) : [],
+            Annotations = await notes.ForChartAsync(team, DashboardQueries.Day(period.From), DashboardQueries.Day(period.To.AddTicks(-1)), cancellationToken),
+            // Goals are the team's; the service view shows the service's figures, which they do not judge.
+            Goals = service is null ? await notes.GoalsAsync(team, cancellationToken) : [],
         };
     }
 }

@@ -90,4 +90,11 @@ public static class AnalyticsRoles
         var teams = user.FindAll(TeamClaim).Select(claim => claim.Value).ToList();
         return teams.Count == 0 || (team is not null && teams.Contains(team, StringComparer.OrdinalIgnoreCase));
     }
+
+    /// <summary>
+    /// Whether <paramref name="user"/> may add, change or remove annotations and goals of <paramref name="team"/> (null: the
+    /// organisation's annotations): admins for any; team leads for the teams whose rows they see (<see cref="CanSeeRows"/>), never the organisation's.
+    /// </summary>
+    public static bool CanEditTeamNotes(ClaimsPrincipal user, string? team) =>
+        user.IsInRole(Admin) || (team is not null && CanSeeRows(user, team));
 }

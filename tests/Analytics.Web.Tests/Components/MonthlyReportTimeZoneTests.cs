@@ -15,7 +15,7 @@ public sealed class MonthlyReportTimeZoneTests(AnalyticsAppFixture app)
     private static readonly MonthGrid LosAngeles = new(Zone);
 
     private MonthlyReportQueries Reports(TimeProvider clock) => new(
-        app.Services.GetRequiredService<DashboardQueries>(), app.Services.GetRequiredService<DoraQueries>(), clock,
+        app.Services.GetRequiredService<DashboardQueries>(), app.Services.GetRequiredService<DoraQueries>(), app.Services.GetRequiredService<Analytics.Storage.Catalog.CatalogNotes>(), clock,
         Options.Create(new MetricOptions { TimeZone = Zone }));
 
     [Fact]

@@ -67,6 +67,7 @@ public sealed class RoleTableTests(AnalyticsAppFixture fixture)
         ["GET /api/dora/series"] = (Access.Figures, "/api/dora/series"),
         ["GET /api/teams/{team}/dora"] = (Access.Figures, "/api/teams/{team}/dora"),
         ["GET /api/dora/breakdown"] = (Access.Figures, "/api/dora/breakdown?by=service"),
+        ["GET /api/annotations"] = (Access.Figures, "/api/annotations"),
         ["GET /api/dora/rows"] = (Access.Rows, "/api/dora/rows?kind=deployments&limit=1"),
         ["GET /api/space/satisfaction"] = (Access.Surveys, "/api/space/satisfaction"),
         ["GET /api/space/activity"] = (Access.Figures, "/api/space/activity"),

@@ -18,6 +18,9 @@ public abstract class AdminForm : ComponentBase
 
     [Inject] private IServiceProvider Services { get; set; } = default!;
 
+    /// <summary>The person in this circuit (nobody, with no role, when there is no authentication state).</summary>
+    protected async Task<System.Security.Claims.ClaimsPrincipal> UserAsync() => AuthenticationState is null ? new() : (await AuthenticationState).User;
+
     /// <summary>Who is editing, for the audit trail: the signed-in user (or anonymous) and the circuit's remote address.</summary>
     protected async Task<AuditActor> ActorAsync()
     {
@@ -47,17 +50,29 @@ public abstract class AdminForm : ComponentBase
         {
             return;
         }
+        await RunEditAsync(edit, done + " The figures follow from now on.", clearForm);
+    }
+
+    /// <summary>
+    /// Runs an edit the caller has already allowed (in its handler) and reports it: done and the form cleared, or refused with
+    /// why and the form kept as typed.
+    /// </summary>
+    protected async Task RunEditAsync(Func<AuditActor, Task> edit, string done, Action clearForm)
+    {
         try
         {
             await edit(await ActorAsync());
             clearForm();
-            await OnMessage.InvokeAsync(new AdminMessage(done + " The figures follow from now on.", IsError: false, CatalogChanged: true));
+            await OnMessage.InvokeAsync(new AdminMessage(done, IsError: false, CatalogChanged: true));
         }
         catch (ArgumentException error)
         {
             await OnMessage.InvokeAsync(new AdminMessage(error.Message, IsError: true, CatalogChanged: false));
         }
     }
+
+    /// <summary>Reports a refusal decided in a handler (the person may not make this edit).</summary>
+    protected Task RefuseAsync(string why) => OnMessage.InvokeAsync(new AdminMessage(why, IsError: true, CatalogChanged: false));
 
     /// <summary>A day picked in a date picker as that day's UTC midnight.</summary>
     protected static DateTimeOffset? Utc(DateTime? day) => day is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value.Date, DateTimeKind.Utc)) : null;

@@ -18,6 +18,9 @@ public partial class TeamPage
 {
     private string? _error;
 
+    /// <summary>What the last goal or annotation edit said.</summary>
+    private Analytics.Web.Components.Admin.AdminMessage? _message;
+
     [Inject] private TeamPageQueries Queries { get; set; } = default!;
 
     [Inject] private DoraTierChoice TierChoice { get; set; } = default!;
@@ -60,6 +63,17 @@ public partial class TeamPage
 
     /// <summary>This page with the other lead-time unit (the toggle) or, in the service view, the whole team's (the back link).</summary>
     private string UrlFor(string? leadTimeUnit, string? service) => DashboardUrls.TeamUrl(Team, PeriodDays, Tiers, leadTimeUnit, service);
+
+    /// <summary>Shows what a goal or annotation edit said; after a change the view is read again, so goals and charts show it.</summary>
+    private async Task NotesChangedAsync(Analytics.Web.Components.Admin.AdminMessage message)
+    {
+        _message = message;
+        if (message.CatalogChanged)
+        {
+            View = null;
+            await OnParametersSetAsync();
+        }
+    }
 
     protected override async Task OnParametersSetAsync()
     {
