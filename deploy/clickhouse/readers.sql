@@ -11,6 +11,7 @@
 -- only through the app, after the privacy rules of docs/metrics.md)
 -- withheld: schema_migrations (bookkeeping of the app's own migrations)
 -- withheld: github_webhook_deliveries (bookkeeping of the GitHub webhook deliveries applied: ids, no figures)
+-- withheld: deliveries (the scheduled deliveries' log: hashed recipients and their masked labels, no figures)
 
 CREATE ROLE IF NOT EXISTS analytics_reader;
 REVOKE ALL ON *.* FROM analytics_reader;

@@ -67,6 +67,7 @@ public sealed class GitHubWebhookApiTests : IAsyncLifetime
         _shop.Commit("cart", "f1", At(10), "Add cart", "Ben Okafor", "ben@acme.test", "c1");
         _cart = new FakePull { Number = 1, Title = "Add cart", Author = new FakeUser("ben"), CreatedAt = At(10, 30), UpdatedAt = At(10, 30) };
         _cart.CommitShas.Add("f1");
+        _cart.Labels.Add("bug");
         _shop.Pulls.Add(_cart);
         _gitHub = await FakeGitHubServer.StartAsync(TimeProvider.System, Token, acme);
         _gitHub.WebhookExamples = FakeWebhookExamples.Load(Path.Combine(RepositoryRoot(), FakeWebhookExamples.RelativePath));

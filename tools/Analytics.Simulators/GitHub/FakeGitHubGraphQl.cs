@@ -228,8 +228,7 @@ public sealed partial class FakeGitHubServer
             // GraphQL's mergeCommit is the merge once merged only (REST's merge_commit_sha is a test merge before).
             (PullNode p, "mergeCommit") => p.Pull.MergedAt is not null && p.Pull.MergeCommitSha is { } sha
                 ? new CommitNode(p.Repository, p.Repository.Commits.GetValueOrDefault(sha) ?? new FakeCommit(sha, [], "", "", default, "")) : null,
-            // The REST fixture's pull request carries no labels; neither does this one.
-            (PullNode, "labels") => Page(field, variables, []),
+            (PullNode p, "labels") => Page(field, variables, p.Pull.Labels.Select(name => (object)new LabelNode(name)).ToList()),
             (PullNode p, "commits") => Page(field, variables,
                 p.Pull.CommitShas.Select(sha => (object)new PullCommitNode(new CommitNode(p.Repository, p.Repository.Commits[FakeRepository.Pad(sha)]))).ToList()),
             (PullNode p, "reviews") => Page(field, variables, p.Pull.Reviews.Select(r => (object)r).ToList()),
@@ -249,6 +248,7 @@ public sealed partial class FakeGitHubServer
             (FakeReview r, "submittedAt") => Time(r.SubmittedAt),
             (FakeReview r, "author") => new ActorNode(r.Reviewer),
             // GraphQL names a bot by its app's slug: REST's "dependabot[bot]" is "dependabot" here.
+            (LabelNode l, "name") => Json(l.Name),
             (ActorNode a, "login") => Json(a.User.IsBot && a.User.Login.EndsWith("[bot]", StringComparison.Ordinal) ? a.User.Login[..^"[bot]".Length] : a.User.Login),
 
             (DeploymentNode d, "databaseId") => Json(d.Deployment.Id),
@@ -353,6 +353,8 @@ public sealed partial class FakeGitHubServer
     private sealed record CommitNode(FakeRepository Repository, FakeCommit Commit);
 
     private sealed record ActorNode(FakeUser User);
+
+    private sealed record LabelNode(string Name);
 
     private sealed record DeploymentNode(FakeRepository Repository, FakeDeployment Deployment);
 

@@ -514,7 +514,20 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         json["base"]!["label"] = $"{repository.Owner}:{pull.BaseBranch}";
         json["head"]!["ref"] = $"topic-{pull.Number}";
         json["head"]!["sha"] = pull.CommitShas.Count > 0 ? FakeRepository.Pad(pull.CommitShas[^1]) : "";
+        LabelsJson(json, pull.Labels);
         return json;
+    }
+
+    /// <summary>Sets the object's labels to <paramref name="names"/>, each shaped as the issue fixture's first label.</summary>
+    private void LabelsJson(JsonObject json, IEnumerable<string> names)
+    {
+        var labelTemplate = Template("issue")["labels"]!.AsArray()[0]!;
+        json["labels"] = new JsonArray(names.Select(name =>
+        {
+            var label = labelTemplate.DeepClone().AsObject();
+            label["name"] = name;
+            return (JsonNode)label;
+        }).ToArray());
     }
 
     private JsonObject ReviewJson(FakeRepository repository, FakePull pull, FakeReview review)
@@ -624,13 +637,7 @@ public sealed partial class FakeGitHubServer : IAsyncDisposable
         var json = Numbered("issue", repository, issue.Number, $"/issues/{issue.Number}", $"/issues/{issue.Number}", issue.Title, issue.ClosedAt);
         json["body"] = issue.Body;
         json["state_reason"] = issue.ClosedAt is null ? null : "completed";
-        var labelTemplate = json["labels"]!.AsArray()[0]!;
-        json["labels"] = new JsonArray(issue.Labels.Select(l =>
-        {
-            var label = labelTemplate.DeepClone().AsObject();
-            label["name"] = l;
-            return (JsonNode)label;
-        }).ToArray());
+        LabelsJson(json, issue.Labels);
         json["created_at"] = Time(issue.CreatedAt);
         json["updated_at"] = Time(issue.UpdatedAt);
         json["closed_at"] = Time(issue.ClosedAt);

@@ -137,6 +137,9 @@ public sealed class FakePull
 
     public List<string> CommitShas { get; } = [];
 
+    /// <summary>The label names, served alike by REST, GraphQL and webhook deliveries.</summary>
+    public List<string> Labels { get; } = [];
+
     public List<FakeReview> Reviews { get; } = [];
 }
 
