@@ -123,7 +123,7 @@ public sealed class GitHubSettingsTests
         var problems = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<IngestSourcesOptions>>().Value).Failures;
         var source = sources.Create("acme");
 
-        Assert.Equal(["Analytics:Sources:jira:Kind is 'jira'; it must be one of: csv, github."], problems);
+        Assert.Equal(["Analytics:Sources:jira:Kind is 'jira'; it must be one of: csv, github, survey-export."], problems);
         Assert.Equal(("acme", "github"), (source.Name, source.Kind));
         Assert.IsType<GitHubIngestSource>(source);
     }
