@@ -28,7 +28,7 @@ public sealed record DrillDownPages(
     public DrillDownPage<IssueRow>? Issues { get; init; }
 
     /// <summary>How many distinct issues there are in all (the Issues tab's count; the rows are pull requests).</summary>
-    public long IssueKeys => Issues?.Rows.FirstOrDefault()?.IssueKeys ?? 0;
+    public long IssueKeys { get; init; }
 
     /// <param name="leadTimeUnit">The unit the figures used (<see cref="DoraQueries.LeadTimeUnitOf(DoraRequest)"/>).</param>
     /// <param name="withIssues">Whether the team's issues are read too (the team page's whole-team view).</param>
@@ -36,13 +36,19 @@ public sealed record DrillDownPages(
         bool withIssues = false)
     {
         var perPullRequest = leadTimeUnit == Core.Dora.LeadTimeUnit.PullRequest;
+        var issues = withIssues ? await drillDown.IssuePageAsync(request, 0, PageSize, cancellationToken) : null;
+        // Only the Deployments tab is open at first: the other tabs keep their totals (their labels' counts) and read their
+        // first page when shown, so the page (and its persisted state) carries one grid's rows, not four.
         return new DrillDownPages(request, leadTimeUnit,
             await drillDown.DeploymentPageAsync(request, 0, PageSize, cancellationToken: cancellationToken),
-            perPullRequest ? null : await drillDown.ChangePageAsync(request, 0, PageSize, cancellationToken),
-            perPullRequest ? await drillDown.PullRequestChangePageAsync(request, 0, PageSize, cancellationToken) : null,
-            await drillDown.IncidentPageAsync(request, 0, PageSize, cancellationToken))
+            perPullRequest ? null : TotalOnly(await drillDown.ChangePageAsync(request, 0, PageSize, cancellationToken)),
+            perPullRequest ? TotalOnly(await drillDown.PullRequestChangePageAsync(request, 0, PageSize, cancellationToken)) : null,
+            TotalOnly(await drillDown.IncidentPageAsync(request, 0, PageSize, cancellationToken)))
         {
-            Issues = withIssues ? await drillDown.IssuePageAsync(request, 0, PageSize, cancellationToken) : null,
+            Issues = issues is null ? null : TotalOnly(issues),
+            IssueKeys = issues?.Rows.FirstOrDefault()?.IssueKeys ?? 0,
         };
     }
+
+    private static DrillDownPage<TRow> TotalOnly<TRow>(DrillDownPage<TRow> page) => page with { Rows = [] };
 }

@@ -149,7 +149,7 @@ public sealed class PartialPeriodsApiTests(AnalyticsAppFixture app)
 
         await using var context = NewContext(app);
         // As prerendered: the charts are drawn on the server.
-        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        context.RenderPrerendered();
         context.NavigateTo($"/reports/monthly?month={current:yyyy-MM}");
         var page = context.Render<MonthlyReportPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=partial-month]")), RenderTimeout);

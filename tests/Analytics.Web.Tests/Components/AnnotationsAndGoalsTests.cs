@@ -133,7 +133,7 @@ public sealed partial class AnnotationsAndGoalsTests(AnalyticsAppFixture app)
     {
         await using var context = NewContext(app);
         // As prerendered: the chart names its width in pixels and draws on the server.
-        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        context.RenderPrerendered();
         var weeks = Enumerable.Range(0, 4).Select(i => new DateOnly(2026, 10, 5).AddDays(7 * i)).ToList();
         var annotation = new AnnotationEntry(1, "payments", new(2026, 10, 21), new(2026, 10, 21), AnnotationKind.TemplateRelease, "checkout template 2.0");
         var marks = AnnotationMarks.Place(weeks, weeks[^1].AddDays(7), [annotation]);

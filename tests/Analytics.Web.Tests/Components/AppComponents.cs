@@ -47,6 +47,10 @@ public static class AppComponents
     public static void RenderInteractively(this BunitContext context) =>
         context.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
 
+    /// <summary>Renders as the server's prerendering does (before the circuit: charts draw at their default size).</summary>
+    public static void RenderPrerendered(this BunitContext context) =>
+        context.Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
     /// <summary>The team page at <paramref name="uri"/> (a team's or a service view), once it shows its window; fails on an error shown.</summary>
     public static IRenderedComponent<TeamPage> RenderTeam(BunitContext context, string team, string uri)
     {

@@ -54,7 +54,7 @@ public sealed class IssuesTabTests(AnalyticsAppFixture app)
         var request = new DoraRequest(Monday, Monday.AddDays(7), "payments");
         var issues = await new DoraDrillDown(store, sqlFiles, options).IssuePageAsync(request, 0, DrillDownPages.PageSize);
         Assert.Equal(3, issues.Total);
-        var none = new DrillDownPages(request, LeadTimeUnit.Commit, new([], 0), new([], 0), null, new([], 0)) { Issues = issues };
+        var none = new DrillDownPages(request, LeadTimeUnit.Commit, new([], 0), new([], 0), null, new([], 0)) { Issues = issues, IssueKeys = issues.Rows[0].IssueKeys };
 
         await using var context = NewContext(app);
         var tabs = context.Render<DrillDownTabs>(parameters => parameters.Add(p => p.Rows, none));

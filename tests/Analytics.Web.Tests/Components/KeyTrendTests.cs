@@ -106,6 +106,7 @@ public sealed class KeyTrendTests(AnalyticsAppFixture app)
             .OrderByDescending(summary => summary.DeploymentFrequency.Deployments).First().Team;
         await using var context = NewContext(app);
         // Prerendered: the chart knows its size and draws on the server.
+        context.RenderPrerendered();
         context.NavigateTo($"/teams/{team}");
         var page = context.Render<TeamPage>(parameters => parameters.Add(p => p.Team, team));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=lead-time-chart]")), RenderTimeout);
@@ -174,6 +175,7 @@ public sealed class KeyTrendTests(AnalyticsAppFixture app)
     public async Task The_golden_path_chart_plots_percentages_on_a_whole_0_to_100_percent_axis()
     {
         await using var context = NewContext(app);
+        context.RenderPrerendered();
         context.NavigateTo("/dashboards/platform-pm");
         var page = context.Render<DashboardPage>(parameters => parameters.Add(p => p.Name, "platform-pm"));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=golden-path-trend-chart] svg")), RenderTimeout);

@@ -40,7 +40,7 @@ public sealed class MonthlyReportTests(AnalyticsAppFixture app)
         var (expected, previous) = await ExpectedAsync(year);
         await using var context = NewContext(app);
         // As prerendered: the charts are drawn on the server, no chart script is needed.
-        context.Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        context.RenderPrerendered();
         context.NavigateTo($"/reports/monthly?month={Month:yyyy-MM}&tiers={year}");
         var page = context.Render<MonthlyReportPage>();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=keys-trend]")), RenderTimeout);
