@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Analytics.Bench;
 
-/// <summary><c>analytics-bench load|dora|ingest|github|pages|roi</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+/// <summary><c>analytics-bench load|dora|ingest|github|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
 internal static class BenchCommand
 {
     public static RootCommand Create()
@@ -134,6 +134,29 @@ internal static class BenchCommand
             }
             return 0;
         });
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds (merge, deployment, status), after one warm-up round", DefaultValueFactory = _ => 30 };
+        var webhookScale = new Option<string>("--scale") { Description = "none (an empty store, as the webhook tests), tiny, s or l: a demo organisation loaded first", DefaultValueFactory = _ => "none" };
+        var webhooks = new Command("webhooks", "Signed GitHub webhook deliveries to the running app: each delivery's answer time, and from a deployment_status delivery until GET /api/dora counts the deployment.")
+        {
+            rounds, webhookScale,
+        };
+        webhooks.SetAction(async (result, cancellationToken) =>
+        {
+            var store = result.GetValue(webhookScale);
+            if (result.GetValue(rounds) is < 1 or > 1000 || (store != "none" && !DemoScale.TryParse(store, out _)))
+            {
+                AnsiConsole.MarkupLine("[red]--rounds must be 1 to 1000 and --scale none, tiny, s or l.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(path =>
+                new WebhookBenchmark(result.GetValue(rounds), store == "none" ? null : store, path)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            foreach (var line in report.MarkdownLines())
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        });
         var organisations = new Option<int>("--organisations") { Description = "Generated organisations per run (with and without an effect)", DefaultValueFactory = _ => 200 };
         var resamples = new Option<int>("--resamples") { Description = "Bootstrap resamples per organisation", DefaultValueFactory = _ => 1000 };
         var roi = new Command("roi", "ROI coverage study: how often the 90% interval contains a known injected effect, and where estimates centre without one.") { organisations, resamples, seed };
@@ -156,6 +179,7 @@ internal static class BenchCommand
         });
         var bench = new RootCommand("Benchmarks whose figures go in docs/benchmarks.md.");
         bench.Subcommands.Add(roi);
+        bench.Subcommands.Add(webhooks);
         bench.Subcommands.Add(gitHub);
         bench.Subcommands.Add(pages);
         bench.Subcommands.Add(pagesServe);

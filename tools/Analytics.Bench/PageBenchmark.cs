@@ -129,29 +129,10 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
     /// </summary>
     public static async Task ServeAsync(string scale, int seed, string dataPath, int port, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            // The entry assembly is analytics-bench; the static web asset manifests beside it are named after the app.
-            ApplicationName = typeof(Extensions).Assembly.GetName().Name,
-            EnvironmentName = "Production",
-        });
-        builder.Configuration.AddInMemoryCollection(
-        [
-            new("Analytics:Store:DataPath", Path.Combine(dataPath, "clickhouse")),
-            new("Analytics:Store:Database", "bench_pages"),
-            new("ConnectionStrings:Catalog", $"Data Source={Path.Combine(dataPath, "catalog.db")}"),
+        await using var app = BenchmarkHost.BuildWebApp(dataPath, "bench_pages", port,
             new("Analytics:Demo:LoadWhenEmpty", "true"),
             new("Analytics:Demo:Scale", scale),
-            new("Analytics:Demo:Seed", seed.ToString(CultureInfo.InvariantCulture)),
-            // No sign-in: the benchmark measures the pages, not the identity provider.
-            new("Analytics:Auth:Mode", "Open"),
-            new("Logging:LogLevel:Default", "Warning"),
-        ]);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.AddAnalyticsWeb();
-        await using var app = builder.Build();
-        app.MapAnalytics();
+            new("Analytics:Demo:Seed", seed.ToString(CultureInfo.InvariantCulture)));
         await app.StartAsync(cancellationToken);
         var teams = await app.Services.GetRequiredService<CatalogLookups>().TeamSlugsAsync(cancellationToken);
         var catalog = app.Services.GetRequiredService<DashboardCatalog>();

@@ -134,6 +134,22 @@ public sealed class FakeWebhookExamples
             StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// The examples installed in this repository, found by walking up from the running binaries (a test's or a
+    /// tool's bin folder) to the folder holding Analytics.sln; throws as <see cref="Load"/> when they are not installed.
+    /// </summary>
+    public static FakeWebhookExamples LoadInstalled()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Analytics.sln")))
+            {
+                return Load(Path.Combine(folder.FullName, RelativePath));
+            }
+        }
+        throw new FileNotFoundException($"No folder above {AppContext.BaseDirectory} holds Analytics.sln, so GitHub's webhook examples ({RelativePath}) cannot be found.");
+    }
+
     /// <summary>A copy of the first example of <paramref name="eventName"/> with <paramref name="action"/> (or the event's first).</summary>
     public JsonObject Example(string eventName, string? action)
     {
