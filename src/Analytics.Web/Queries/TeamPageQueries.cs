@@ -108,7 +108,7 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
         var series = (await dora.SeriesAsync(request, Granularity.Week, cancellationToken)).Where(point => point.Team == (service ?? team)).ToList();
         var cycleTime = service is null ? (await pullRequests.CycleTimeAsync(request, cancellationToken)).GetValueOrDefault(team) : null;
         return new TeamPageView(team, days, tiers.Year, summary, cycleTime,
-            // The first page of each grid only: the grids read further pages as they are shown (DrillDownTabs).
+            // The open grid's first page and every grid's total: the grids read the rest as they are shown (DrillDownTabs).
             // The team's issues too, but not in the service view.
             withRows ? await DrillDownPages.LoadAsync(drillDown, request, summary.LeadTime.Unit, cancellationToken, withIssues: service is null) : null,
             service is null ? services : [])
