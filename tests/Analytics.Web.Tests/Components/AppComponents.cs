@@ -25,6 +25,8 @@ public static class AppComponents
             : new ConfigurationBuilder().AddConfiguration(app.Configuration).AddInMemoryCollection(settings).Build();
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
+        // A chart first drawn once interactive (TrendChart.Deferred) measures itself through script, as in the browser.
+        context.JSInterop.Setup<Radzen.Blazor.Rendering.Rect>("Radzen.createChart", _ => true).SetResult(new Radzen.Blazor.Rendering.Rect { Width = 1200, Height = 300 });
         // As in the host, where options bound with BindConfiguration find the configuration as a service.
         context.Services.AddSingleton(configuration);
         context.Services.AddAnalyticsServices(configuration);
