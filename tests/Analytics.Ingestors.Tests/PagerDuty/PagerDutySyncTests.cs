@@ -143,15 +143,8 @@ public sealed class PagerDutySyncTests
     {
         await using var scenario = await PagerDutyScenario.CreateAsync();
         var incidents = PagerDutyScenario.Incidents();
-        scenario.PagerDuty.Incidents.AddRange(incidents);
-        Assert.True((await scenario.RunAsync()).Succeeded);
-        scenario.Clock.Advance(TimeSpan.FromHours(1));
-        scenario.PagerDuty.ClearServed();
+        await SyncThenResyncUnchangedAsync(scenario, incidents);
 
-        var unchanged = await scenario.RunAsync();
-
-        Assert.True(unchanged.Succeeded, unchanged.Error);
-        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
         // The listing since the last run, and P2B (still triggered) by id.
         Assert.Equal(["/incidents?", "/incidents/P2B"], scenario.PagerDuty.Served.Select(s => s.PathAndQuery.StartsWith("/incidents?", StringComparison.Ordinal) ? "/incidents?" : s.PathAndQuery));
 
@@ -177,15 +170,8 @@ public sealed class PagerDutySyncTests
         {
             Id = id, Number = 105 + i, Title = $"Queue backlog {i}", ServiceId = "PAY1", ServiceName = "Payments API", CreatedAt = PagerDutyScenario.At(17, 6 + i, 0),
         }));
-        scenario.PagerDuty.Incidents.AddRange(incidents);
-        Assert.True((await scenario.RunAsync()).Succeeded);
-        scenario.Clock.Advance(TimeSpan.FromHours(1));
-        scenario.PagerDuty.ClearServed();
+        await SyncThenResyncUnchangedAsync(scenario, incidents);
 
-        var unchanged = await scenario.RunAsync();
-
-        Assert.True(unchanged.Succeeded, unchanged.Error);
-        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
         // The listing since the last run, and one listing of the open incidents for P2B, P5E and P6F (not three by id).
         var served = scenario.PagerDuty.Served.Select(s => s.PathAndQuery).ToList();
         Assert.Equal(2, served.Count);
@@ -202,6 +188,20 @@ public sealed class PagerDutySyncTests
         Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'pagerduty-P5E' AND resolved_at = '2026-04-20 09:30:00'"));
         Assert.Equal("/incidents/P5E", scenario.PagerDuty.Served[^1].PathAndQuery);
         Assert.Equal(3, scenario.PagerDuty.Served.Count);
+    }
+
+    /// <summary>Serves <paramref name="incidents"/>, syncs them, and an hour later syncs again, unchanged: it writes nothing (its requests are left in Served).</summary>
+    private static async Task SyncThenResyncUnchangedAsync(PagerDutyScenario scenario, IReadOnlyList<FakePagerDutyIncident> incidents)
+    {
+        scenario.PagerDuty.Incidents.AddRange(incidents);
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        scenario.PagerDuty.ClearServed();
+
+        var unchanged = await scenario.RunAsync();
+
+        Assert.True(unchanged.Succeeded, unchanged.Error);
+        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
     }
 
     [Fact]
