@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Analytics.Bench;
 
-/// <summary><c>analytics-bench load|dora|ingest|github|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+/// <summary><c>analytics-bench load|dora|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
 internal static class BenchCommand
 {
     public static RootCommand Create()
@@ -134,6 +134,30 @@ internal static class BenchCommand
             }
             return 0;
         });
+        var projects = new Option<int>("--projects") { Description = "GitLab: projects of the simulated group", DefaultValueFactory = _ => 10 };
+        var mergeRequests = new Option<int>("--merge-requests") { Description = "GitLab: merge requests per project", DefaultValueFactory = _ => 200 };
+        var incidents = new Option<int>("--incidents") { Description = "Jira and PagerDuty: incidents over the last 200 days", DefaultValueFactory = _ => 2_000 };
+        var serviceRequests = new Option<int>("--requests") { Description = "Jira: service requests over the last 200 days", DefaultValueFactory = _ => 1_000 };
+        var sources = new Command("sources", "HTTP requests and rate-limit cost of a full and an unchanged re-sync of GitLab, Jira (Cloud and Data Center) and PagerDuty, each from its simulator.")
+        {
+            projects, mergeRequests, incidents, serviceRequests,
+        };
+        sources.SetAction(async (result, cancellationToken) =>
+        {
+            if (result.GetValue(projects) < 1 || result.GetValue(mergeRequests) < 0 || result.GetValue(incidents) < SourcesBenchmark.OpenIncidents || result.GetValue(serviceRequests) < 0)
+            {
+                AnsiConsole.MarkupLine($"[red]--projects must be at least 1, --incidents at least {SourcesBenchmark.OpenIncidents}, --merge-requests and --requests at least 0.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(path =>
+                new SourcesBenchmark(result.GetValue(projects), result.GetValue(mergeRequests), result.GetValue(incidents), result.GetValue(serviceRequests), path)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            foreach (var line in report.MarkdownLines())
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        });
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds (merge, deployment, status), after one warm-up round", DefaultValueFactory = _ => 30 };
         var webhookScale = new Option<string>("--scale") { Description = "none (an empty store, as the webhook tests), tiny, s or l: a demo organisation loaded first", DefaultValueFactory = _ => "none" };
         var webhooks = new Command("webhooks", "Signed GitHub webhook deliveries to the running app: each delivery's answer time, and from a deployment_status delivery until GET /api/dora counts the deployment.")
@@ -181,6 +205,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(roi);
         bench.Subcommands.Add(webhooks);
         bench.Subcommands.Add(gitHub);
+        bench.Subcommands.Add(sources);
         bench.Subcommands.Add(pages);
         bench.Subcommands.Add(pagesServe);
         bench.Subcommands.Add(ingest);

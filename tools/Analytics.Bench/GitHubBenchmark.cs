@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Analytics.Ingestors.Runs;
@@ -68,18 +67,11 @@ public sealed class GitHubBenchmark(int repositories, int pullRequestsPerReposit
     {
         gitHub.ClearServed();
         var pointsBefore = gitHub.PointsSpent;
-        var source = services.GetRequiredService<IngestSources>().Create(sourceName);
-        var watch = Stopwatch.StartNew();
-        var outcome = await services.GetRequiredService<IngestRunner>().RunAsync(source, cancellationToken);
-        watch.Stop();
-        if (!outcome.Succeeded)
-        {
-            throw new InvalidOperationException($"The GitHub sync (run {outcome.RunId}) failed: {outcome.Error}");
-        }
+        var (outcome, elapsed) = await SourceSync.RunAsync(services, sourceName, "GitHub", cancellationToken);
         var served = gitHub.Served;
         var graphQl = served.Where(r => r.Api == FakeGitHubServer.GraphQlApi).ToList();
         return new GitHubSyncFigures(
-            served.Count, served.Count(r => r.Status == 304), gitHub.PointsSpent - pointsBefore, outcome.RowsPerTable.Values.Sum(), watch.Elapsed)
+            served.Count, served.Count(r => r.Status == 304), gitHub.PointsSpent - pointsBefore, outcome.RowsPerTable.Values.Sum(), elapsed)
         {
             GraphQlQueries = graphQl.Count,
             GraphQlPoints = graphQl.Sum(r => (long)r.Cost),

@@ -31,9 +31,19 @@ internal sealed class PagerDutyApi(PagerDutySourceSettings settings, TimeProvide
     /// The incidents created in [<paramref name="since"/>, <paramref name="until"/>), oldest first, page by page
     /// (<c>GET /incidents</c> with <c>time_zone=UTC</c> and, when configured, <c>service_ids[]</c>).
     /// </summary>
-    public IAsyncEnumerable<SourcePage<JsonElement>> IncidentPagesAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    public IAsyncEnumerable<SourcePage<JsonElement>> IncidentPagesAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
+        IncidentPagesAsync($"since={Time(since)}&until={Time(until)}", cancellationToken);
+
+    /// <summary>
+    /// The incidents open now (<c>statuses[]</c> triggered and acknowledged), whenever created (<c>date_range=all</c>),
+    /// oldest first, page by page: one listing where reading each open incident by id would cost a request each.
+    /// </summary>
+    public IAsyncEnumerable<SourcePage<JsonElement>> OpenIncidentPagesAsync(CancellationToken cancellationToken) =>
+        IncidentPagesAsync($"date_range=all&{Uri.EscapeDataString("statuses[]")}=triggered&{Uri.EscapeDataString("statuses[]")}=acknowledged", cancellationToken);
+
+    private IAsyncEnumerable<SourcePage<JsonElement>> IncidentPagesAsync(string range, CancellationToken cancellationToken)
     {
-        var query = $"incidents?since={Time(since)}&until={Time(until)}&time_zone=UTC&sort_by=created_at:asc&total=false&limit={settings.PageSize}&offset=0"
+        var query = $"incidents?{range}&time_zone=UTC&sort_by=created_at:asc&total=false&limit={settings.PageSize}&offset=0"
             + string.Concat(settings.ServiceIds.Select(id => $"&{Uri.EscapeDataString("service_ids[]")}={Uri.EscapeDataString(id)}"));
         return Pager.PagesAsync(_http.Url(query), null, _paging, async (url, _, token) =>
         {

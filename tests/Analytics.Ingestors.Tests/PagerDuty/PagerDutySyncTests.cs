@@ -143,15 +143,8 @@ public sealed class PagerDutySyncTests
     {
         await using var scenario = await PagerDutyScenario.CreateAsync();
         var incidents = PagerDutyScenario.Incidents();
-        scenario.PagerDuty.Incidents.AddRange(incidents);
-        Assert.True((await scenario.RunAsync()).Succeeded);
-        scenario.Clock.Advance(TimeSpan.FromHours(1));
-        scenario.PagerDuty.ClearServed();
+        await SyncThenResyncUnchangedAsync(scenario, incidents);
 
-        var unchanged = await scenario.RunAsync();
-
-        Assert.True(unchanged.Succeeded, unchanged.Error);
-        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
         // The listing since the last run, and P2B (still triggered) by id.
         Assert.Equal(["/incidents?", "/incidents/P2B"], scenario.PagerDuty.Served.Select(s => s.PathAndQuery.StartsWith("/incidents?", StringComparison.Ordinal) ? "/incidents?" : s.PathAndQuery));
 
@@ -166,6 +159,49 @@ public sealed class PagerDutySyncTests
         scenario.Clock.Advance(TimeSpan.FromHours(1));
         Assert.True((await scenario.RunAsync()).Succeeded);
         Assert.Single(scenario.PagerDuty.Served);
+    }
+
+    [Fact]
+    public async Task Several_open_incidents_are_read_again_through_one_listing_of_the_open_incidents()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync();
+        var incidents = PagerDutyScenario.Incidents().ToList();
+        incidents.AddRange(new[] { "P5E", "P6F" }.Select((id, i) => new FakePagerDutyIncident
+        {
+            Id = id, Number = 105 + i, Title = $"Queue backlog {i}", ServiceId = "PAY1", ServiceName = "Payments API", CreatedAt = PagerDutyScenario.At(17, 6 + i, 0),
+        }));
+        await SyncThenResyncUnchangedAsync(scenario, incidents);
+
+        // The listing since the last run, and one listing of the open incidents for P2B, P5E and P6F (not three by id).
+        var served = scenario.PagerDuty.Served.Select(s => s.PathAndQuery).ToList();
+        Assert.Equal(2, served.Count);
+        Assert.Contains("date_range=all&statuses%5B%5D=triggered&statuses%5B%5D=acknowledged", served[1], StringComparison.Ordinal);
+
+        incidents[4].ResolvedAt = PagerDutyScenario.At(20, 9, 30);
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        scenario.PagerDuty.ClearServed();
+        var resolved = await scenario.RunAsync();
+
+        // P5E is no longer open, so the listing misses it and it is read by id: its resolution lands.
+        Assert.True(resolved.Succeeded, resolved.Error);
+        Assert.Equal(1, resolved.RowsPerTable["incidents"]);
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'pagerduty-P5E' AND resolved_at = '2026-04-20 09:30:00'"));
+        Assert.Equal("/incidents/P5E", scenario.PagerDuty.Served[^1].PathAndQuery);
+        Assert.Equal(3, scenario.PagerDuty.Served.Count);
+    }
+
+    /// <summary>Serves <paramref name="incidents"/>, syncs them, and an hour later syncs again, unchanged: it writes nothing (its requests are left in Served).</summary>
+    private static async Task SyncThenResyncUnchangedAsync(PagerDutyScenario scenario, IReadOnlyList<FakePagerDutyIncident> incidents)
+    {
+        scenario.PagerDuty.Incidents.AddRange(incidents);
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        scenario.PagerDuty.ClearServed();
+
+        var unchanged = await scenario.RunAsync();
+
+        Assert.True(unchanged.Succeeded, unchanged.Error);
+        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
     }
 
     [Fact]
