@@ -55,10 +55,19 @@ public static class Figures
     };
 
     /// <summary>What a partial bucket means, for titles and legends beside the "(partial)" mark.</summary>
-    public const string PartialExplained = "partial: this period is cut by the chosen window or is not over yet, so it covers less time than the others";
+    public const string PartialExplained = "partial: " + PartialReason;
 
-    /// <summary>A bucket's date as every chart axis and table writes it: "(partial)" after a bucket cut by the window or not over.</summary>
+    /// <summary>Why a partial bucket is marked: the caption of a chart with one says it beside the axis's "*".</summary>
+    public const string PartialReason = "this period is cut by the chosen window or is not over yet, so it covers less time than the others";
+
+    /// <summary>A bucket's date as every table writes it: "(partial)" after a bucket cut by the window or not over.</summary>
     public static string Bucket(string date, bool partial) => partial ? $"{date} (partial)" : date;
+
+    /// <summary>
+    /// A bucket's date as a chart's category axis writes it: "*" after a partial one (as the PNG/SVG exports do), short
+    /// enough that a rotated label is not cut; the chart's caption says what "*" means.
+    /// </summary>
+    public static string AxisBucket(string date, bool partial) => partial ? $"{date}*" : date;
 
     /// <summary>The weekly median, or "no sample" when the window holds no whole week.</summary>
     public static string WeeklyMedian(double? median) => median is { } value ? Number(value) : "no sample";
