@@ -37,6 +37,30 @@ public sealed class TierLabelPlacementTests
     }
 
     [Fact]
+    public void A_line_too_near_the_axis_for_a_label_under_it_is_labelled_above_where_it_covers_least()
+    {
+        // The line at 1 (band 3 high: 24 / 8) has no room under it; above it, the left end covers 3.5 and 3.3, the right
+        // end only 2.8 (12.5 is over the band).
+        Assert.Equal(Place(atStart: false, above: true),
+            TierLabelPlacement.Choose([3.5, 3.3, 4.1, 3.7, 6.2, 2.7, 2.9, 2.4, 2.3, 1.9, 2.9, 2.8, 12.5], threshold: 1, top: 24, bars: false));
+    }
+
+    [Fact]
+    public void A_wide_label_covers_more_buckets_and_starts_inside_the_plot()
+    {
+        // 26 weekly buckets: a 120 px label covers the 3 nearest the end (26 × 132 / 1200), a 280 px one the 7 nearest,
+        // which reach the two at 33 just above the line at the left: it goes under the line there.
+        double[] values = [10, 10, 10, 10, 10, 33, 33, .. Enumerable.Repeat(10.0, 17), 31, 31];
+        Assert.Equal(Place(atStart: true, above: true), TierLabelPlacement.Choose(values, threshold: 30, top: 40, bars: false, labelWidth: 120));
+        Assert.Equal(Place(atStart: true, above: false), TierLabelPlacement.Choose(values, threshold: 30, top: 40, bars: false, labelWidth: 280));
+        // Its middle is half its width (and a margin) in from the end: the text starts at the left end's point, or ends at the right one's.
+        var label = "High: weekly (1+ deployment day a week)";
+        Assert.Equal(TierLabelPlacement.Width(label) / 2 + 6, TierLabelPlacement.OffsetX(Place(atStart: true, above: true), label));
+        Assert.Equal(-(TierLabelPlacement.Width(label) / 2 + 6), TierLabelPlacement.OffsetX(Place(atStart: false, above: false), label));
+        Assert.True(TierLabelPlacement.Width(label) > TierLabelPlacement.Width("Elite: under 24.0 h"));
+    }
+
+    [Fact]
     public void Where_every_place_covers_data_the_one_covering_least_is_taken()
     {
         // Bands 5 high (40 / 8), reaching 1.25 past the line: left above covers 31 and 33, left below only 31; right
