@@ -35,7 +35,8 @@ public static class TierLabelPlacement
             return places[0];
         }
         var height = Math.Max(top, threshold) / 8;
-        var near = Math.Clamp((int)Math.Ceiling(values.Count * (labelWidth + 12) / ChartWidth), 2, values.Count);
+        // At least the two buckets nearest the end, and never more than there are (a chart of one week has one).
+        var near = Math.Min(values.Count, Math.Max(2, (int)Math.Ceiling(values.Count * (labelWidth + 12) / ChartWidth)));
         int Covered(Place place)
         {
             if (!place.Above && threshold - height < 0)

@@ -14,6 +14,14 @@ public sealed class TierLabelPlacementTests
     }
 
     [Fact]
+    public void A_chart_of_one_bucket_has_a_place_for_the_label_too()
+    {
+        // The team page for one week charts a single bucket: its value above the line sends the label under it.
+        Assert.Equal(Place(atStart: true, above: false), TierLabelPlacement.Choose([32], threshold: 30, top: 40, bars: false));
+        Assert.Equal(Place(atStart: true, above: true), TierLabelPlacement.Choose([12], threshold: 30, top: 40, bars: true));
+    }
+
+    [Fact]
     public void A_line_just_above_the_tier_line_at_the_left_puts_the_label_under_it()
     {
         // Label band 5 high (40 / 8): 32 and 33 lie above the line within it, nothing lies under it.
