@@ -21,7 +21,18 @@ public sealed record SatisfactionResult(
     IReadOnlyList<SurveyGroup> TeamsByMonth,
     ParticipationFigure Participation,
     IReadOnlyList<ParticipationFigure> TeamParticipation,
-    IReadOnlyList<SurveyParticipation> Surveys);
+    IReadOnlyList<SurveyParticipation> Surveys)
+{
+    // The next two are for the pages' wording of the period; the API's answer (From, To and the months with answers) is unchanged.
+
+    /// <summary>The calendar months of [From, To) (first days, in the organisation's time zone), first to last.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<DateOnly> Months { get; init; } = [];
+
+    /// <summary>Months of the period with answers whose survey wave is still open: not published, so not counted yet.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<DateOnly> UnpublishedMonths { get; init; } = [];
+}
 
 /// <summary>Golden-path adoption over [From, To), in total and per calendar month (clipped to the period).</summary>
 public sealed record GoldenPathResult(

@@ -49,7 +49,12 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
         var grid = new MonthGrid(options.Value.TimeZone);
         var (from, to) = grid.Snap(request.From, request.To);
         // Only published months (every wave dated in them closed) are shown: their answers can no longer change.
-        var published = (await _waves.StateAsync(cancellationToken)).PublishedMonths.Order().ToArray();
+        var waves = await _waves.StateAsync(cancellationToken);
+        var published = waves.PublishedMonths.Order().ToArray();
+        // Months of the period with answers not read yet, their wave still open: the page says they are not counted.
+        var unpublished = waves.Waves.SelectMany(wave => wave.Months)
+            .Where(month => !waves.PublishedMonths.Contains(month) && grid.Start(month) >= from && grid.Start(month) < to)
+            .Distinct().Order().ToList();
         var parameters = QueryParameters.From(("from", from), ("to", to), ("tz", options.Value.TimeZone), ("published", published));
 
         var scores = await store.QueryAsync<ScoreRow>(sqlFiles.Query("space/survey_scores"), parameters, cancellationToken);
@@ -108,7 +113,11 @@ public sealed class SurveyQueries(IClickHouseStore store, SqlFiles sqlFiles, IOp
             groups.Where(g => g.Team != "" && g.IsMonth).OrderBy(g => g.Team, StringComparer.Ordinal).ThenBy(g => g.Month).Select(g => Group(g.Team, g.Month)).ToList(),
             Pooled(DoraQueries.OrganisationKey),
             surveys.Where(s => s.Team != "").Select(s => s.Team).Distinct().Order(StringComparer.Ordinal).Select(Pooled).ToList(),
-            surveys);
+            surveys)
+        {
+            Months = grid.Months(from, to),
+            UnpublishedMonths = unpublished,
+        };
         return request.Team is null ? result : result with
         {
             Teams = request.OnlyTeam(result.Teams, g => g.Team),

@@ -40,11 +40,34 @@ public static class Figures
     public static string TierBasis(Analytics.Core.Dora.DoraSummary summary, long n) =>
         $"DORA {summary.TiersYear ?? Analytics.Core.Dora.DoraTierTables.DefaultYear} · {summary.From:yyyy-MM-dd} to {summary.To.AddDays(-1):yyyy-MM-dd} · n = {n}";
 
-    /// <summary>What a partial bucket means, for titles and legends beside the "(partial)" mark.</summary>
-    public const string PartialExplained = "partial: this period is cut by the chosen window or is not over yet, so it covers less time than the others";
+    /// <summary>
+    /// An ROI key in words, as the key cards name the figure it compares: deployments a month, the median lead time in
+    /// the windows' unit, the change failure rate, and incidents' median time to restore service (what the ROI windows
+    /// measure, sql/clickhouse/queries/dora/window_keys.sql).
+    /// </summary>
+    public static string RoiKeyName(Analytics.Core.Space.RoiKey key, string leadTimeUnit) => key switch
+    {
+        Analytics.Core.Space.RoiKey.DeploymentsPerMonth => "Deployment frequency (deployments a month)",
+        Analytics.Core.Space.RoiKey.LeadTimeHours => $"Lead time for changes (median, {LeadTimeUnitText(leadTimeUnit)})",
+        Analytics.Core.Space.RoiKey.ChangeFailureRate => "Change failure rate",
+        Analytics.Core.Space.RoiKey.RecoveryHours => "Time to restore service (median)",
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Not an ROI key."),
+    };
 
-    /// <summary>A bucket's date as every chart axis and table writes it: "(partial)" after a bucket cut by the window or not over.</summary>
+    /// <summary>What a partial bucket means, for titles and legends beside the "(partial)" mark.</summary>
+    public const string PartialExplained = "partial: " + PartialReason;
+
+    /// <summary>Why a partial bucket is marked: the caption of a chart with one says it beside the axis's "*".</summary>
+    public const string PartialReason = "this period is cut by the chosen window or is not over yet, so it covers less time than the others";
+
+    /// <summary>A bucket's date as every table writes it: "(partial)" after a bucket cut by the window or not over.</summary>
     public static string Bucket(string date, bool partial) => partial ? $"{date} (partial)" : date;
+
+    /// <summary>
+    /// A bucket's date as a chart's category axis writes it: "*" after a partial one (as the PNG/SVG exports do), short
+    /// enough that a rotated label is not cut; the chart's caption says what "*" means.
+    /// </summary>
+    public static string AxisBucket(string date, bool partial) => partial ? $"{date}*" : date;
 
     /// <summary>The weekly median, or "no sample" when the window holds no whole week.</summary>
     public static string WeeklyMedian(double? median) => median is { } value ? Number(value) : "no sample";

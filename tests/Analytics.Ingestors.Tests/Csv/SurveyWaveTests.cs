@@ -106,6 +106,10 @@ public sealed class SurveyWaveTests
         var open = await queries.SatisfactionAsync(new SpaceRequest(month, month.AddMonths(1)));
         Assert.Equal(0, open.Organisation.Respondents);
         Assert.Null(open.Organisation.Question("flow"));
+        // The page says which month of the period has answers not counted yet (the NPS line's "not counted yet").
+        var thisMonth = DateOnly.FromDateTime(month.UtcDateTime);
+        Assert.Equal([thisMonth], open.Months);
+        Assert.Equal([thisMonth], open.UnpublishedMonths);
 
         var closed = await host.Get<SurveyWaves>().CloseAsync("pulse-now", "test");
 
@@ -114,6 +118,7 @@ public sealed class SurveyWaveTests
         var shown = await queries.SatisfactionAsync(new SpaceRequest(month, month.AddMonths(1)));
         Assert.Equal(3, shown.Organisation.Question("flow")!.Respondents);
         Assert.Equal((4 + 2 + 3) / 3.0, shown.Organisation.Question("flow")!.Mean!.Value, 9);
+        Assert.Empty(shown.UnpublishedMonths);
         var refused = await ImportAsync(host, "now.csv", $"pulse-now,r1,checkout,{Today},flow,5\n");
         Assert.Equal("survey_id", Assert.Single(refused.Errors).Column);
         Assert.Null(await host.Get<SurveyWaves>().CloseAsync("no-such-wave", "test"));

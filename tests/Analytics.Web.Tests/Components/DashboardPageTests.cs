@@ -50,6 +50,35 @@ public sealed class DashboardPageTests(AnalyticsAppFixture app) : IDisposable
     }
 
     [Fact]
+    public async Task The_NPS_line_states_the_whole_months_its_query_reads_and_the_months_with_answers()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_folder, "nps.json"), """
+            { "title": "NPS", "defaultDays": 365, "panels": [ { "id": "satisfaction", "title": "Developer NPS", "kind": "satisfaction" } ] }
+            """);
+        await using var context = NewContext();
+        context.NavigateTo("/dashboards/nps?days=365");
+        var page = context.Render<DashboardPage>(parameters => parameters.Add(p => p.Name, "nps"));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=nps]")), RenderTimeout);
+        var window = OverviewText.ParseWindow(page.Find("[data-testid=window]").TextContent);
+        var text = OverviewText.Normalise(page.Find("[data-testid=nps]").TextContent);
+
+        // The app's zone is UTC (appsettings.json): the query reads the window widened to whole months.
+        var grid = new Analytics.Core.Calendar.MonthGrid("UTC");
+        var (from, to) = (grid.Floor(window.From), grid.Ceiling(window.To));
+        Assert.Contains($"Developer NPS over the whole months {from:yyyy-MM-dd} to {to.AddDays(-1):yyyy-MM-dd} (the page's period widened to whole months", text);
+        var read = await app.Services.GetRequiredService<SurveyQueries>().SatisfactionAsync(new SpaceRequest(window.From, window.To));
+        Assert.Equal((from, to), (read.From, read.To));
+        var answered = read.OrganisationByMonth.Select(g => g.Month!.Value).Order().ToList();
+        Assert.NotEmpty(answered);
+        Assert.Contains(answered.Count == 1 ? $"answers from {answered[0]:yyyy-MM})" : $"answers from {answered[0]:yyyy-MM} to {answered[^1]:yyyy-MM}", text);
+        Assert.All(read.UnpublishedMonths, month => Assert.Contains($"{month:yyyy-MM}", text[text.IndexOf("not counted yet", StringComparison.Ordinal)..]));
+        if (read.UnpublishedMonths.Count == 0)
+        {
+            Assert.DoesNotContain("not counted yet", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Editing_the_file_between_two_renders_changes_the_title_without_a_rebuild()
     {
         var path = Path.Combine(_folder, "mine.json");

@@ -77,9 +77,15 @@ public sealed class MonthlyReportTests(AnalyticsAppFixture app)
         {
             Assert.Single(page.FindAll($"[data-testid={figure}]"));
         }
-        // Each DORA key's ROI is said in words: an effect with its interval, or why the data cannot support one.
+        // Each DORA key's ROI is said in words: the key named as the cards name it (never its code name), an effect with
+        // its interval, or why the data cannot support one.
+        var unit = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricOptions>>().Value.LeadTimeUnit;
+        var keyNames = Enum.GetValues<Analytics.Core.Space.RoiKey>().Select(key => Figures.RoiKeyName(key, unit)).ToList();
+        Assert.Contains($"Lead time for changes (median, {Figures.LeadTimeUnitText(unit)})", keyNames);
+        Assert.Equal(keyNames, page.FindAll("[data-testid=roi] tbody tr.rz-data-row").Select(tr => tr.QuerySelector("td")!.TextContent.Trim()));
         var verdicts = page.FindAll("[data-testid=roi-verdicts] li").Select(li => li.TextContent.Trim()).ToList();
-        Assert.Equal(Enum.GetNames<Analytics.Core.Space.RoiKey>().Select(key => $"{key}:"), verdicts.Select(v => v[..(v.IndexOf(':') + 1)]));
+        Assert.Equal(keyNames.Select(name => $"{name}:"), verdicts.Select(v => v[..(v.IndexOf(':') + 1)]));
+        Assert.All(Enum.GetNames<Analytics.Core.Space.RoiKey>(), code => Assert.DoesNotContain(code, page.Find("[data-testid=roi]").TextContent + string.Join(" ", verdicts), StringComparison.Ordinal));
         Assert.All(verdicts, v => Assert.True(v.Contains("% interval", StringComparison.Ordinal) || v.Contains("Too few teams", StringComparison.Ordinal) || v.Contains("No estimate", StringComparison.Ordinal), v));
         Assert.Contains("not measurements", page.Find("[data-testid=savings-assumptions]").TextContent, StringComparison.Ordinal);
         Assert.Contains("not priced", page.Find("[data-testid=hours-saved]").TextContent, StringComparison.Ordinal);
