@@ -36,14 +36,15 @@ public sealed record DrillDownPages(
         bool withIssues = false)
     {
         var perPullRequest = leadTimeUnit == Core.Dora.LeadTimeUnit.PullRequest;
-        var issues = withIssues ? await drillDown.IssuePageAsync(request, 0, PageSize, cancellationToken) : null;
         // Only the Deployments tab is open at first: the other tabs keep their totals (their labels' counts) and read their
-        // first page when shown, so the page (and its persisted state) carries one grid's rows, not four.
+        // first page when shown, so the page (and its persisted state) carries one grid's rows, not four. Their totals come
+        // from a page of one row (every row carries the total, and an issue row the distinct issues).
+        var issues = withIssues ? await drillDown.IssuePageAsync(request, 0, 1, cancellationToken) : null;
         return new DrillDownPages(request, leadTimeUnit,
             await drillDown.DeploymentPageAsync(request, 0, PageSize, cancellationToken: cancellationToken),
-            perPullRequest ? null : TotalOnly(await drillDown.ChangePageAsync(request, 0, PageSize, cancellationToken)),
-            perPullRequest ? TotalOnly(await drillDown.PullRequestChangePageAsync(request, 0, PageSize, cancellationToken)) : null,
-            TotalOnly(await drillDown.IncidentPageAsync(request, 0, PageSize, cancellationToken)))
+            perPullRequest ? null : TotalOnly(await drillDown.ChangePageAsync(request, 0, 1, cancellationToken)),
+            perPullRequest ? TotalOnly(await drillDown.PullRequestChangePageAsync(request, 0, 1, cancellationToken)) : null,
+            TotalOnly(await drillDown.IncidentPageAsync(request, 0, 1, cancellationToken)))
         {
             Issues = issues is null ? null : TotalOnly(issues),
             IssueKeys = issues?.Rows.FirstOrDefault()?.IssueKeys ?? 0,
