@@ -22,12 +22,16 @@ public static class AnalyticsProcess
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(10);
 
     /// <summary>Runs <paramref name="arguments"/> to the end with <paramref name="settings"/> as environment variables.</summary>
-    public static async Task<Result> RunAsync(string dataRoot, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<Result> RunAsync(string dataRoot, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? settings = null) =>
+        await RunAsync(dataRoot, arguments, settings, Bound);
+
+    /// <summary>As <see cref="RunAsync(string, IEnumerable{string}, IReadOnlyDictionary{string, string}?)"/>, stopped after <paramref name="bound"/>.</summary>
+    public static async Task<Result> RunAsync(string dataRoot, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? settings, TimeSpan bound)
     {
         using var process = Start(dataRoot, arguments, settings);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Bound);
+        using var timeout = new CancellationTokenSource(bound);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -35,7 +39,7 @@ public static class AnalyticsProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"analytics {string.Join(' ', arguments)} ran longer than {Bound.TotalMinutes} minutes: {await output}{await error}");
+            throw new TimeoutException($"analytics {string.Join(' ', arguments)} ran longer than {bound.TotalMinutes} minutes: {await output}{await error}");
         }
         return new Result(process.ExitCode, await output, await error);
     }
