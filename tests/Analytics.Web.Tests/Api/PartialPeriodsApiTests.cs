@@ -123,6 +123,7 @@ public sealed class PartialPeriodsApiTests(AnalyticsAppFixture app)
     {
         // Six days never hold a whole week, whatever day today is.
         await using var context = NewContext(app);
+        context.RenderPrerendered();
         context.NavigateTo("/dashboards/leadership?days=6");
         var page = context.Render<DashboardPage>(parameters => parameters.Add(p => p.Name, "leadership"));
 
