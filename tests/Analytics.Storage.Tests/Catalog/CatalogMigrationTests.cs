@@ -37,6 +37,48 @@ public class CatalogMigrationTests
     }
 
     [Fact]
+    public async Task A_lock_row_left_by_a_process_killed_while_migrating_does_not_stop_the_next_migration()
+    {
+        await using var database = CatalogTestDatabase.CreateEmpty();
+        Directory.CreateDirectory(Path.GetDirectoryName(database.DatabasePath)!);
+        // The killed process had applied the first migrations and held EF Core's lock (its row) when it died.
+        await database.WithContextAsync(async db =>
+        {
+            var first = db.Database.GetMigrations().First();
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(first);
+            return await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"__EFMigrationsLock\" (\"Id\", \"Timestamp\") VALUES (1, '2026-12-03 09:41:46.8396965+00:00')");
+        });
+
+        // EF Core alone waits for that row forever; a minute is far more than the migrations take.
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await database.Database.MigrateAsync(patience.Token);
+
+        var (pending, locks) = await database.WithContextAsync(async db =>
+            ((await db.Database.GetPendingMigrationsAsync()).ToList(),
+             await db.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM \"__EFMigrationsLock\"").SingleAsync()));
+        Assert.Empty(pending);
+        Assert.Equal(0, locks);
+    }
+
+    [Fact]
+    public async Task A_process_migrating_the_catalog_makes_another_wait_for_it()
+    {
+        await using var database = CatalogTestDatabase.CreateEmpty();
+        Directory.CreateDirectory(Path.GetDirectoryName(database.DatabasePath)!);
+        var migrating = new FileStream(database.DatabasePath + ".migrating", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var waiting = database.Database.MigrateAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(waiting.IsCompleted);
+        await migrating.DisposeAsync();
+        await waiting.WaitAsync(TimeSpan.FromMinutes(1));
+
+        var pending = await database.WithContextAsync(async db => (await db.Database.GetPendingMigrationsAsync()).ToList());
+        Assert.Empty(pending);
+    }
+
+    [Fact]
     public async Task FreshCatalog_HasTheDefaultProductionRuleAndItsExceptionForEverySource()
     {
         await using var database = await CatalogTestDatabase.CreateMigratedAsync();

@@ -126,6 +126,7 @@ public sealed class DerivedTablesStoreTests
             await old.ExecuteAsync("CREATE VIEW attributed_reviews AS SELECT 'old' AS review_id");
             // 0009 and every later migration are pending, as they were for such a database.
             await old.ExecuteAsync("DELETE FROM schema_migrations WHERE version >= 9");
+            await old.ExecuteAsync("DELETE FROM schema_migration_steps WHERE version >= 9");
         }
 
         var sqlFiles = new SqlFiles();

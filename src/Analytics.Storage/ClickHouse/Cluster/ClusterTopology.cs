@@ -48,6 +48,7 @@ public static partial class ClusterTopology
     public static readonly IReadOnlySet<string> Replicated = new HashSet<string>(StringComparer.Ordinal)
     {
         "schema_migrations",
+        "schema_migration_steps",
         "derived_refreshes",
         "catalog_service_ownership",
         "catalog_team_membership",
