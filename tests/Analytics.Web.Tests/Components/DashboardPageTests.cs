@@ -36,6 +36,7 @@ public sealed class DashboardPageTests(AnalyticsAppFixture app) : IDisposable
         // The folder really is this test's: the app's shipped dashboards are not in it.
         Assert.Equal(["broken"], context.Services.GetRequiredService<DashboardCatalog>().Names());
 
+        context.RenderPrerendered();
         context.NavigateTo("/dashboards/broken");
         var page = context.Render<DashboardPage>(parameters => parameters.Add(p => p.Name, "broken"));
 
@@ -56,6 +57,7 @@ public sealed class DashboardPageTests(AnalyticsAppFixture app) : IDisposable
             { "title": "NPS", "defaultDays": 365, "panels": [ { "id": "satisfaction", "title": "Developer NPS", "kind": "satisfaction" } ] }
             """);
         await using var context = NewContext();
+        context.RenderPrerendered();
         context.NavigateTo("/dashboards/nps?days=365");
         var page = context.Render<DashboardPage>(parameters => parameters.Add(p => p.Name, "nps"));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=nps]")), RenderTimeout);
@@ -85,6 +87,7 @@ public sealed class DashboardPageTests(AnalyticsAppFixture app) : IDisposable
         await File.WriteAllTextAsync(path, """{ "title": "First title", "defaultDays": 90, "panels": [ { "id": "keys", "title": "Keys before", "kind": "dora-keys" } ] }""");
         await using var context = NewContext();
         var navigation = context.Services.GetRequiredService<NavigationManager>();
+        context.RenderPrerendered();
         context.NavigateTo("/dashboards/mine");
         var page = context.Render<DashboardPage>(parameters => parameters.Add(p => p.Name, "mine"));
         page.WaitForAssertion(() => Assert.Equal("First title", page.Find("h1").TextContent.Trim()), RenderTimeout);

@@ -125,6 +125,7 @@ public sealed class ServiceViewTests(AnalyticsAppFixture app)
     {
         var (team, _) = await BusyServiceAsync();
         await using var context = NewContext(app);
+        context.RenderInteractively();
         context.NavigateTo(DashboardUrls.TeamUrl(team, service: "no-such-service"));
         var page = context.Render<TeamPage>(parameters => parameters.Add(component => component.Team, team));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=error]")), RenderTimeout);

@@ -212,6 +212,7 @@ public sealed class TeamPageTests(AnalyticsAppFixture app)
     public async Task An_unknown_team_shows_the_error_and_no_cards(string team)
     {
         await using var context = NewContext(app);
+        context.RenderInteractively();
         context.NavigateTo($"/teams/{team}");
         var page = context.Render<TeamPage>(parameters => parameters.Add(component => component.Team, team));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=error]")), RenderTimeout);
