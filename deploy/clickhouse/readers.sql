@@ -10,6 +10,7 @@
 -- withheld: survey_responses (raw answers: one row per respondent, question and wave; survey figures reach readers
 -- only through the app, after the privacy rules of docs/metrics.md)
 -- withheld: schema_migrations (bookkeeping of the app's own migrations)
+-- withheld: schema_migration_steps (bookkeeping of the statements done of a migration a kill interrupted)
 -- withheld: github_webhook_deliveries (bookkeeping of the GitHub webhook deliveries applied: ids, no figures)
 -- withheld: deliveries (the scheduled deliveries' log: hashed recipients and their masked labels, no figures)
 
