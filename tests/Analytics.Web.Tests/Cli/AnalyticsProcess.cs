@@ -44,6 +44,65 @@ public static class AnalyticsProcess
         return new Result(process.ExitCode, await output, await error);
     }
 
+    /// <summary>
+    /// Runs <paramref name="arguments"/> and kills the process (SIGKILL, as a crash or the OOM killer would) once a line of
+    /// its standard error contains <paramref name="killAtLine"/> and <paramref name="killAfter"/> more has passed, or, with
+    /// no line given, after <paramref name="killAfter"/>. It may end first: <c>Killed</c> says whether it came to that.
+    /// </summary>
+    public static async Task<(bool Killed, Result Result)> RunAndKillAsync(
+        string dataRoot, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? settings, string? killAtLine, TimeSpan killAfter)
+    {
+        using var process = Start(dataRoot, arguments, settings);
+        var output = new StringBuilder();
+        var error = new StringBuilder();
+        var lineSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, line) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(line.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (error)
+            {
+                error.AppendLine(line.Data);
+            }
+            if (killAtLine is not null && line.Data?.Contains(killAtLine, StringComparison.Ordinal) == true)
+            {
+                lineSeen.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var trigger = killAtLine is null ? Task.Delay(killAfter) : lineSeen.Task.ContinueWith(_ => Task.Delay(killAfter)).Unwrap();
+        var killed = false;
+        if (await Task.WhenAny(trigger, process.WaitForExitAsync()) == trigger && !process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            killed = true;
+        }
+        using var timeout = new CancellationTokenSource(Bound);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        process.WaitForExit(); // drains the redirected streams
+        lock (output)
+        {
+            lock (error)
+            {
+                return (killed, new Result(process.ExitCode, output.ToString(), error.ToString()));
+            }
+        }
+    }
+
     /// <summary>Starts <c>analytics --urls …</c> on a free loopback port, with <paramref name="settings"/> as environment variables, and waits for its "Dashboard:" line.</summary>
     public static async Task<ServingApp> ServeAsync(string dataRoot, IReadOnlyDictionary<string, string>? settings = null)
     {
