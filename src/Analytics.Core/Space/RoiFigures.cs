@@ -12,7 +12,7 @@ public enum RoiKey
     /// <summary>Change failure rate, 0–1; the effect is a difference in percentage points (as a fraction).</summary>
     ChangeFailureRate,
 
-    /// <summary>Median failed-deployment recovery time, in hours; the effect is relative.</summary>
+    /// <summary>Median time to restore service (each resolved incident, start to resolution), in hours; the effect is relative.</summary>
     RecoveryHours,
 }
 
