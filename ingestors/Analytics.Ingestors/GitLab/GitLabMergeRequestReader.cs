@@ -15,10 +15,18 @@ namespace Analytics.Ingestors.GitLab;
 /// them and cut the history the deployment linker walks. Merged commits reach <c>commits</c> through the default
 /// branch's history.
 /// </remarks>
-internal sealed class GitLabMergeRequestReader(GitLabSyncRun run) : IResourceReader<GitHubRepositoryTarget>
+/// <param name="listedByGroup">True for a project whose merge requests <see cref="GitLabGroupMergeRequestReader"/> reads instead.</param>
+internal sealed class GitLabMergeRequestReader(GitLabSyncRun run, Func<GitHubRepositoryTarget, bool> listedByGroup) : IResourceReader<GitHubRepositoryTarget>
 {
+    /// <summary>The cursor each project read here was advanced to in this run, by full path.</summary>
+    public Dictionary<string, UpdatedCursor> Read { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public async Task ReadAsync(GitHubRepositoryTarget target, CancellationToken cancellationToken)
     {
+        if (listedByGroup(target))
+        {
+            return;
+        }
         var resource = $"{target.FullName}:merge_requests";
         var state = (await run.Cursors.ReadAsync<UpdatedCursor>(resource, cancellationToken)).State;
         var api = run.Api;
@@ -47,7 +55,9 @@ internal sealed class GitLabMergeRequestReader(GitLabSyncRun run) : IResourceRea
                 }
             }
         }
-        run.Cursors.Advance(resource, UpdatedCursor.Advanced(state, newest, atNewest));
+        var advanced = UpdatedCursor.Advanced(state, newest, atNewest);
+        run.Cursors.Advance(resource, advanced);
+        Read[target.FullName] = advanced;
     }
 
     /// <summary>
@@ -68,7 +78,7 @@ internal sealed class GitLabMergeRequestReader(GitLabSyncRun run) : IResourceRea
     }
 
     /// <summary>Adds a merge request's row, its commits and its reviews (approvals and comments).</summary>
-    private async Task AddAsync(RowBatch batch, GitHubRepositoryTarget target, GitLabMergeRequest request, CancellationToken cancellationToken)
+    public async Task AddAsync(RowBatch batch, GitHubRepositoryTarget target, GitLabMergeRequest request, CancellationToken cancellationToken)
     {
         var api = run.Api;
         var path = $"projects/{GitLabApi.Id(target.FullName)}/merge_requests/{request.Iid}";

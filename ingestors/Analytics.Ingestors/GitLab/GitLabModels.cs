@@ -12,8 +12,9 @@ internal sealed record GitLabCommit(
     string Id, string[]? ParentIds, string? Message, string? Title, string? AuthorName, string? AuthorEmail, DateTimeOffset? AuthoredDate,
     string? CommitterName, string? CommitterEmail, DateTimeOffset? CommittedDate);
 
+/// <summary>A merge request (API::Entities::MergeRequestBasic); <c>project_id</c> says whose, in a group's list.</summary>
 internal sealed record GitLabMergeRequest(
-    long Id, long Iid, string? Title, GitLabUser? Author, string? State, string? TargetBranch, string? SourceBranch,
+    long Id, long Iid, long? ProjectId, string? Title, GitLabUser? Author, string? State, string? TargetBranch, string? SourceBranch,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? MergedAt, DateTimeOffset? ClosedAt,
     string? Sha, string? MergeCommitSha, string? SquashCommitSha, string? WebUrl, string[]? Labels);
 

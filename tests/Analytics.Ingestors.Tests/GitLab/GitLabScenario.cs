@@ -66,6 +66,25 @@ public sealed class GitLabScenario : IAsyncDisposable
 
     public Task<IngestRunOutcome> RunAsync() => Get<IngestRunner>().RunAsync(Source(), CancellationToken.None);
 
+    /// <summary>
+    /// A full sync, then one with nothing changed: asserts both succeed and the second writes nothing and leaves the
+    /// tables as they were; returns what the second asked for (the served list is cleared before it).
+    /// </summary>
+    public async Task<IReadOnlyList<ServedRequest>> SyncThenResyncUnchangedAsync()
+    {
+        var first = await RunAsync();
+        Assert.True(first.Succeeded, first.Error);
+        var before = await Snapshot.OfAsync(Host.EngineStore);
+        GitLab.ClearServed();
+
+        var again = await RunAsync();
+
+        Assert.True(again.Succeeded, again.Error);
+        Assert.All(again.RowsPerTable, table => Assert.Equal(0, table.Value));
+        Assert.Equal(before, await Snapshot.OfAsync(Host.EngineStore));
+        return GitLab.Served;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();

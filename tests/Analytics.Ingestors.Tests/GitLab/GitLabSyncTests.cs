@@ -135,22 +135,15 @@ public sealed class GitLabSyncTests
     public async Task An_unchanged_resync_writes_nothing_and_asks_each_list_once_then_a_change_writes_only_itself()
     {
         await using var scenario = await GitLabScenario.CreateAsync();
-        var first = await scenario.RunAsync();
-        Assert.True(first.Succeeded, first.Error);
-        var before = await Snapshot.OfAsync(scenario.Host.EngineStore);
-        scenario.GitLab.ClearServed();
 
-        var again = await scenario.RunAsync();
+        var served = await scenario.SyncThenResyncUnchangedAsync();
 
-        Assert.True(again.Succeeded, again.Error);
-        Assert.All(again.RowsPerTable, table => Assert.Equal(0, table.Value));
-        Assert.Equal(before, await Snapshot.OfAsync(scenario.Host.EngineStore));
-        // The group's projects, then per project its commits' first page and the merge requests and deployments
-        // updated since the cursor: one request each, all answered (GitLab does not answer If-None-Match with 304).
-        var served = scenario.GitLab.Served;
-        Assert.Equal(1 + 2 * 3, served.Count);
+        // The group's projects, then per project its commits' first page and the deployments updated since the
+        // cursor, then the group's merge requests updated since its cursor: one request each, all answered (GitLab
+        // does not answer If-None-Match with 304).
+        Assert.Equal(1 + 2 * 2 + 1, served.Count);
         Assert.All(served, request => Assert.Equal(200, request.Status));
-        Assert.Contains(served, request => request.PathAndQuery.Contains("/merge_requests?", StringComparison.Ordinal)
+        Assert.Contains(served, request => request.PathAndQuery.Contains("/groups/acme/merge_requests?", StringComparison.Ordinal)
             && request.PathAndQuery.Contains("updated_after=2026-03-02T13%3A00%3A00.000Z", StringComparison.Ordinal));
 
         var shop = scenario.GitLab.Groups[0].Repositories[0];
@@ -256,14 +249,16 @@ public sealed class GitLabSyncTests
     public async Task A_record_that_cannot_be_read_is_a_warning_naming_it_and_the_rest_of_its_page_is_stored()
     {
         await using var scenario = await GitLabScenario.CreateAsync();
+        var shop = scenario.GitLab.Groups[0].Repositories[0].Id;
         scenario.GitLab.Fail(new FakeFault
         {
-            Matches = path => path.Contains("acme%2Fshop/merge_requests?", StringComparison.Ordinal),
+            // The group's list, which names each merge request's project.
+            Matches = path => path.Contains("/groups/acme/merge_requests?", StringComparison.Ordinal),
             Status = 200,
             ContentType = "application/json",
-            Body = """
-                [{"id": 7007, "iid": 7, "title": "Broken", "created_at": "yesterday", "updated_at": "2026-03-02T09:00:00Z"},
-                 {"id": 7002, "iid": 2, "title": "Bump lodash", "state": "opened", "target_branch": "main", "source_branch": "deps",
+            Body = $$"""
+                [{"id": 7007, "iid": 7, "project_id": {{shop}}, "title": "Broken", "created_at": "yesterday", "updated_at": "2026-03-02T09:00:00Z"},
+                 {"id": 7002, "iid": 2, "project_id": {{shop}}, "title": "Bump lodash", "state": "opened", "target_branch": "main", "source_branch": "deps",
                   "author": {"id": 3, "username": "dependabot[bot]"}, "created_at": "2026-03-02T13:00:00Z", "updated_at": "2026-03-02T13:00:00Z"}]
                 """,
         });

@@ -165,6 +165,24 @@ public sealed class FakeGitLabServer : IAsyncDisposable
             var group = Groups.FirstOrDefault(g => g.Login == id);
             return group is null ? Error(404, "404 Group Not Found") : List(request, group.Repositories.OrderBy(r => r.Id).ToList(), ProjectJson);
         }
+        if (rest.StartsWith("groups/", StringComparison.Ordinal) && rest.EndsWith("/merge_requests", StringComparison.Ordinal))
+        {
+            // GET /groups/:id/merge_requests: the merge requests of every project of the group and its subgroups, in
+            // the project list's shape (each names its project_id); offset pages, no keyset pagination for this list.
+            var id = rest["groups/".Length..^"/merge_requests".Length];
+            var group = Groups.FirstOrDefault(g => g.Login == id);
+            if (group is null)
+            {
+                return Error(404, "404 Group Not Found");
+            }
+            var after = Time(query["updated_after"]);
+            var requests = group.Repositories.SelectMany(r => r.Pulls.Select(p => (Repository: r, Pull: p)))
+                .Where(m => after is null || m.Pull.UpdatedAt >= after);
+            requests = query["sort"] == "asc"
+                ? requests.OrderBy(m => m.Pull.UpdatedAt).ThenBy(m => MergeRequestId(m.Repository, m.Pull))
+                : requests.OrderByDescending(m => m.Pull.UpdatedAt).ThenByDescending(m => MergeRequestId(m.Repository, m.Pull));
+            return List(request, requests.ToList(), m => MergeRequestJson(m.Repository, m.Pull));
+        }
         if (!rest.StartsWith("projects/", StringComparison.Ordinal))
         {
             return Error(404, "404 Not Found");
@@ -372,13 +390,16 @@ public sealed class FakeGitLabServer : IAsyncDisposable
         ["web_url"] = Web(repository, $"/-/commit/{commit.Sha}"),
     };
 
+    /// <summary>A merge request's id, unique across projects as GitLab's (the iid is unique within its project only).</summary>
+    private static long MergeRequestId(FakeRepository repository, FakePull pull) => repository.Id * 1_000_000 + pull.Number;
+
     private static JsonObject MergeRequestJson(FakeRepository repository, FakePull pull)
     {
         var state = pull.MergedAt is not null ? "merged" : pull.ClosedAt is not null ? "closed" : "opened";
         var head = pull.CommitShas.Count > 0 ? FakeRepository.Pad(pull.CommitShas[^1]) : null;
         return new JsonObject
         {
-            ["id"] = repository.Id * 1000 + pull.Number,
+            ["id"] = MergeRequestId(repository, pull),
             ["iid"] = pull.Number,
             ["project_id"] = repository.Id,
             ["title"] = pull.Title,
@@ -433,7 +454,7 @@ public sealed class FakeGitLabServer : IAsyncDisposable
         var approvals = pull.Reviews.Where(r => r.State == "APPROVED" && r.SubmittedAt is not null).ToList();
         return new JsonObject
         {
-            ["id"] = repository.Id * 1000 + pull.Number,
+            ["id"] = MergeRequestId(repository, pull),
             ["iid"] = pull.Number,
             ["project_id"] = repository.Id,
             ["title"] = pull.Title,
