@@ -76,7 +76,7 @@ public static class Figures
 
     /// <summary>Why a chart leaves a bucket out, under the chart after the buckets it names.</summary>
     public const string NotDrawnReason =
-        "under half of such a bucket's days are in the chosen period, so a point would set a few days' figures beside whole ones; they still count in the key figures and are in the table below";
+        "too few days to set beside whole ones; counted in the key figures and in the table below (“(partial, not drawn)”)";
 
     /// <summary>
     /// A bucket's date as a chart's category axis writes it: "*" after a partial one (as the PNG/SVG exports do), short

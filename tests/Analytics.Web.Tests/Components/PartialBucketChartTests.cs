@@ -108,8 +108,8 @@ public sealed class PartialBucketChartTests : IAsyncDisposable
         Assert.Equal(["2026-09-07", "2026-09-14", "2026-09-21"], AxisLabels(page));
         Assert.Equal($"Not drawn: week of 2026-09-28 (2 of 7 days in the period) — {Figures.NotDrawnReason}.",
             OverviewText.Normalise(page.Find("[data-testid=cfr-not-drawn]").TextContent));
-        // Only an undrawn bucket is partial: the caption explains "(partial)" in the table, with no "*" on the chart.
-        Assert.Equal($"“(partial)” in the table: {Figures.PartialReason}.", OverviewText.Normalise(page.Find("[data-testid=cfr-partial]").TextContent));
+        // Only an undrawn bucket is partial: no "*" on the chart, so no caption explaining it.
+        Assert.Empty(page.FindAll("[data-testid=cfr-partial]"));
     }
 
     [Theory]
