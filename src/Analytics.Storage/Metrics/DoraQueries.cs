@@ -120,6 +120,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
                 Seconds(row.LeadTimeMedianSeconds), row.IncidentsResolved, Seconds(row.RecoveryMedianSeconds))
             {
                 Partial = PartialBuckets.IsPartial(row.Bucket, granularity, request.From, request.To, now, calendar),
+                DaysInPeriod = PartialBuckets.DaysInside(row.Bucket, granularity, request.From, request.To, now, calendar),
+                Days = PartialBuckets.Days(row.Bucket, granularity),
             })
             .ToList();
     }

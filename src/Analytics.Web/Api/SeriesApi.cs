@@ -10,7 +10,8 @@ namespace Analytics.Web.Api;
 /// <summary>
 /// The DORA series as JSON: GET /api/dora/series?granularity=day|week|month&amp;from=&amp;to=&amp;team=&amp;by=&amp;unit=&amp;leadTimeUnit=
 /// (dora/series.sql), each point with <c>partial</c> when its bucket is cut by the window or not over yet (docs/metrics.md,
-/// "Partial periods"). ?by=team|service|repository: what a point's row is; ?unit= only that team, service or repository;
+/// "Partial periods"), its <c>daysInPeriod</c> of <c>days</c>, and <c>drawn</c>: whether the dashboard's charts draw it
+/// (docs/dashboards.md, "Partial buckets on charts"). ?by=team|service|repository: what a point's row is; ?unit= only that team, service or repository;
 /// ?leadTimeUnit=commit|pull-request as on /api/dora.
 /// </summary>
 public static class SeriesApi

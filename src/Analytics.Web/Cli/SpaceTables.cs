@@ -98,30 +98,37 @@ internal static class SpaceTables
         table.Write();
     }
 
-    public static void Roi(RoiResult roi)
+    public static void Roi(RoiResult roi) => Roi(roi, AnsiConsole.Console);
+
+    /// <summary>
+    /// The ROI in the dashboard panel's words (PlatformPanels.razor): each key named as <see cref="Figures.RoiKeyName"/>
+    /// names it, which way is better, teams by <see cref="Figures.TeamName"/>; the CSV keeps the identifiers.
+    /// </summary>
+    internal static void Roi(RoiResult roi, IAnsiConsole console)
     {
         var a = roi.Assumptions;
-        var table = new FittedTable { Alternative = "use --format csv" }.Columns("DORA key", "Effect of adoption", "90% interval", "Pre-trend", "Adopting teams", "Control teams", "Usable resamples");
+        var table = new FittedTable { Alternative = "use --format csv" }.Columns("Key", "Effect of adoption", "90% interval", "Pre-trend", "Adopting teams (n)", "Control teams", "Usable resamples");
         foreach (var e in roi.Dora)
         {
             string Effect(double? value) => StackedDifferenceInDifferences.Describe(e.Key, value);
-            table.AddRow(e.Key == RoiKey.LeadTimeHours ? $"{e.Key} (per {roi.LeadTimeUnit})" : e.Key.ToString(), Effect(e.Estimate),
+            table.AddRow(Figures.RoiKeyName(e.Key, roi.LeadTimeUnit),
+                $"{Effect(e.Estimate)} {(e.HigherIsBetter ? "(higher is better)" : "(lower is better)")}{(e.TooFewTeams ? " (low confidence)" : "")}",
                 e.Lower is { } lo && e.Upper is { } hi ? $"{Effect(lo)} to {Effect(hi)}" : e.TooFewTeams && e.Estimate is not null ? "too few teams" : "—",
                 Effect(e.PreTrend), e.Adopters.ToString(CultureInfo.InvariantCulture), e.ControlTeams.ToString(CultureInfo.InvariantCulture),
-                $"{e.UsableResamples} of {e.Resamples}");
+                e.TooFewTeams ? "—" : $"{e.UsableResamples} of {e.Resamples}");
         }
-        table.Write();
+        table.Write(console);
         foreach (var e in roi.Dora)
         {
-            AnsiConsole.MarkupLineInterpolated($"{e.Key}: {e.Verdict}");
+            console.MarkupLineInterpolated($"{Figures.RoiKeyName(e.Key, roi.LeadTimeUnit)}: {e.Verdict}");
         }
         var s = roi.Savings;
-        AnsiConsole.MarkupLineInterpolated(
-            $"Self-service ({s.SelfServiceRequests} requests; kinds: {(a.RequestKinds.Count == 0 ? "all" : string.Join(", ", a.RequestKinds))}): waiting time avoided {(s.WaitingAvoidedHours is { } w ? w.ToString("N1", CultureInfo.InvariantCulture) + " h" : "—")} (calendar, not priced; {s.RequestsWithoutComparison} requests without a ticket of their kind to compare with); effort saved {s.EffortSavedHours.ToString("N1", CultureInfo.InvariantCulture)} h = {s.Cost.ToString("N0", CultureInfo.InvariantCulture)} {a.Currency} (ticket effort {a.DefaultTicketEffortHours.ToString(CultureInfo.InvariantCulture)} h{string.Concat(a.TicketEffortHours.Select(p => $", {p.Key} {p.Value.ToString(CultureInfo.InvariantCulture)} h"))}, self-service effort {a.SelfServiceEffortHours.ToString(CultureInfo.InvariantCulture)} h, {a.HourlyCost.ToString(CultureInfo.InvariantCulture)} an hour)");
-        AnsiConsole.MarkupLineInterpolated($"Adopted from the first month with {(a.AdoptionThreshold * 100).ToString("0.#", CultureInfo.InvariantCulture)}% of active services on a golden-path template; {a.Months} months before/after.");
+        console.MarkupLineInterpolated(
+            $"Self-service ({s.SelfServiceRequests} requests fulfilled; kinds: {(a.RequestKinds.Count == 0 ? "all" : string.Join(", ", a.RequestKinds))}): waiting time avoided {(s.WaitingAvoidedHours is { } w ? w.ToString("N1", CultureInfo.InvariantCulture) + " h" : "—")} (calendar, not priced; {s.RequestsWithoutComparison} requests without a ticket of their kind to compare with); effort saved {s.EffortSavedHours.ToString("N1", CultureInfo.InvariantCulture)} h ≈ {s.Cost.ToString("N0", CultureInfo.InvariantCulture)} {a.Currency} (ticket effort {a.DefaultTicketEffortHours.ToString(CultureInfo.InvariantCulture)} h{string.Concat(a.TicketEffortHours.Select(p => $", {p.Key} {p.Value.ToString(CultureInfo.InvariantCulture)} h"))}, self-service effort {a.SelfServiceEffortHours.ToString(CultureInfo.InvariantCulture)} h, {a.HourlyCost.ToString(CultureInfo.InvariantCulture)} {a.Currency} an hour)");
+        console.MarkupLineInterpolated($"Adopted from the first month with {(a.AdoptionThreshold * 100).ToString("0.#", CultureInfo.InvariantCulture)}% of active services on a golden-path template; {a.Months} months before/after.");
         foreach (var excluded in roi.Excluded)
         {
-            AnsiConsole.MarkupLineInterpolated($"[grey]Left out: {excluded.Team} (adopted {excluded.AdoptionMonth:yyyy-MM}): {excluded.Reason}[/]");
+            console.MarkupLineInterpolated($"[grey]Left out: {Figures.TeamName(excluded.Team)} (adopted {excluded.AdoptionMonth:yyyy-MM}): {excluded.Reason}[/]");
         }
     }
 }

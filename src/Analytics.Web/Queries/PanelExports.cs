@@ -60,7 +60,9 @@ public static class PanelExports
 
     internal static Plot Chart(DashboardData data, PanelDefinition panel)
     {
-        var points = data.SeriesFor(panel.Granularity);
+        var all = data.SeriesFor(panel.Granularity);
+        // As on the page: a partial bucket with under half its days in the period is not drawn; the legend names it.
+        var points = all.Where(point => point.Drawn).ToList();
         var value = PanelKinds.SeriesMetrics[panel.Metric!];
         var plot = new Plot();
         plot.Font.Set(FontName);
@@ -102,8 +104,11 @@ public static class PanelExports
             hollow.MarkerShape = MarkerShape.OpenCircle;
             hollow.MarkerSize = 9;
         }
+        // Placed over every bucket, then moved to the next drawn one (the last when none follows), as the page does.
         var marks = points.Count == 0 ? []
-            : AnnotationMarks.Place([.. points.Select(point => point.Bucket)], PartialBuckets.End(points[^1].Bucket, panel.Granularity), data.Annotations);
+            : AnnotationMarks.Place([.. all.Select(point => point.Bucket)], PartialBuckets.End(all[^1].Bucket, panel.Granularity), data.Annotations)
+                .Select(mark => (mark.Annotation, Bucket: DrawnIndex(points, all[mark.Bucket].Bucket)))
+                .ToList();
         foreach (var (annotation, bucket) in marks)
         {
             // A dotted vertical line at the annotation's bucket, dated at the top; its text in the legend below the plot.
@@ -117,14 +122,20 @@ public static class PanelExports
             {
                 LabelText = AnnotationMarks.Label(annotation), LineColor = MarkColour, LinePattern = LinePattern.Dotted, LineWidth = 1.5f, MarkerShape = MarkerShape.None,
             });
-            plot.ShowLegend(Edge.Bottom);
         }
         if (points.Any(point => point.Partial))
         {
             plot.Legend.ManualItems.Add(panel.Chart == "column"
                 ? new LegendItem { LabelText = PartialLegend, FillColor = partial, FillHatch = new ScottPlot.Hatches.Striped(), FillHatchColor = whole }
                 : new LegendItem { LabelText = PartialLegend, LinePattern = LinePattern.Dashed, LineColor = whole, LineWidth = 1.5f, MarkerShape = MarkerShape.None });
-            // Below the plot, where it covers no data.
+        }
+        foreach (var left in all.Where(point => !point.Drawn))
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = NotDrawnLegend(left, panel.Granularity), MarkerShape = MarkerShape.None, LineWidth = 0 });
+        }
+        if (plot.Legend.ManualItems.Count > 0)
+        {
+            // Once, below the plot, where it covers no data (each call would add a legend panel of its own).
             plot.ShowLegend(Edge.Bottom);
         }
         // At most about ten labels, short enough not to overlap at this width; a partial bucket's label ends in "*".
@@ -142,6 +153,14 @@ public static class PanelExports
     /// <summary>The legend entry of partial buckets on an exported chart.</summary>
     internal const string PartialLegend = "* partial: cut by the window or not over yet";
 
+    /// <summary>The index of the first drawn bucket from <paramref name="bucket"/> on; the last drawn one when none follows.</summary>
+    private static int DrawnIndex(List<DoraSeriesPoint> drawn, DateOnly bucket) =>
+        drawn.FindIndex(point => point.Bucket >= bucket) is var at && at >= 0 ? at : drawn.Count - 1;
+
+    /// <summary>The legend entry of a bucket the chart leaves out: "not drawn: week of 2026-09-01, 3 of 7 days in the period".</summary>
+    internal static string NotDrawnLegend(DoraSeriesPoint point, Granularity granularity) =>
+        $"not drawn: {granularity.ToString().ToLowerInvariant()} of {point.Bucket:yyyy-MM-dd}, {Figures.BucketDays(point.DaysInPeriod, point.Days)} days in the period (under half)";
+
     private static string TickLabel(DoraSeriesPoint point, string format) =>
         point.Bucket.ToString(format, CultureInfo.InvariantCulture) + (point.Partial ? "*" : "");
 
@@ -149,11 +168,12 @@ public static class PanelExports
     {
         var value = PanelKinds.SeriesMetrics[panel.Metric!];
         // lead_time_unit: what a lead-time sample of the series is (commit or pull-request), on every row as DoraCsv writes it.
-        var csv = new StringBuilder($"bucket,team,{panel.Metric},partial,lead_time_unit\n");
+        // days_in_period and days: how much of the bucket the period holds; every bucket is a row, drawn on the chart or not.
+        var csv = new StringBuilder($"bucket,team,{panel.Metric},partial,lead_time_unit,days_in_period,days\n");
         foreach (var point in data.SeriesFor(panel.Granularity))
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{point.Bucket:yyyy-MM-dd},{(point.Team == "" ? "organisation" : point.Team)},{value(point)?.ToString(CultureInfo.InvariantCulture) ?? ""},{(point.Partial ? "true" : "false")},{data.LeadTimeUnit}\n");
+                $"{point.Bucket:yyyy-MM-dd},{(point.Team == "" ? "organisation" : point.Team)},{value(point)?.ToString(CultureInfo.InvariantCulture) ?? ""},{(point.Partial ? "true" : "false")},{data.LeadTimeUnit},{point.DaysInPeriod},{point.Days}\n");
         }
         return csv.ToString();
     }

@@ -64,6 +64,21 @@ public static class Figures
     public static string Bucket(string date, bool partial) => partial ? $"{date} (partial)" : date;
 
     /// <summary>
+    /// A bucket's date as a chart's tables write it: "(partial)" after a partial one, "(partial, not drawn)" after one the
+    /// chart leaves out (fewer than half its days in the period, docs/dashboards.md, "Partial buckets on charts").
+    /// </summary>
+    public static string Bucket(string date, bool partial, bool drawn) => partial && !drawn ? $"{date} (partial, not drawn)" : Bucket(date, partial);
+
+    /// <summary>A bucket's days in the period as a chart's tables write them: "7" when whole, "3 of 7" when cut.</summary>
+    public static string BucketDays(int daysInPeriod, int days) => daysInPeriod == days
+        ? days.ToString(CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{daysInPeriod} of {days}");
+
+    /// <summary>Why a chart leaves a bucket out, under the chart after the buckets it names.</summary>
+    public const string NotDrawnReason =
+        "too few days to set beside whole ones; counted in the key figures and in the table below (“(partial, not drawn)”)";
+
+    /// <summary>
     /// A bucket's date as a chart's category axis writes it: "*" after a partial one (as the PNG/SVG exports do), short
     /// enough that a rotated label is not cut; the chart's caption says what "*" means.
     /// </summary>

@@ -46,6 +46,12 @@ public sealed class PartialPeriodsTests : IAsyncLifetime
             Organisation(series));
         // The flag changes no figure: the cut week still counts its deployment on Tuesday 7 January.
         Assert.Equal([1L, 0, 2, 0], series.Where(point => point.Team == "").Select(point => point.Deployments));
+        // Each week's days in the period (Tue–Sun; whole; whole; Mon–Wed, Wednesday begun): a chart leaves out the one
+        // with under half of its seven (docs/dashboards.md, "Partial buckets on charts").
+        var organisation = series.Where(point => point.Team == "").ToList();
+        Assert.Equal([6, 7, 7, 3], organisation.Select(point => point.DaysInPeriod));
+        Assert.All(organisation, point => Assert.Equal(7, point.Days));
+        Assert.Equal([true, true, true, false], organisation.Select(point => point.Drawn));
     }
 
     [Fact]

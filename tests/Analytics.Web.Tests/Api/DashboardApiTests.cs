@@ -66,7 +66,7 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
         var perCommit = await app.Http.GetSeriesCsvAsync("leadership", panel.Id, 365);
         var perPullRequest = PanelExportClient.ParseSeries(await app.Http.GetStringAsync(PanelExportClient.Address("leadership", panel.Id, "csv", 365, leadTimeUnit: "pull-request")));
 
-        Assert.Equal($"bucket,team,{panel.Metric},partial,lead_time_unit", perPullRequest.Header);
+        Assert.Equal($"bucket,team,{panel.Metric},partial,lead_time_unit,days_in_period,days", perPullRequest.Header);
         Assert.All(perCommit.Rows, row => Assert.Equal("commit", row.LeadTimeUnit));
         Assert.All(perPullRequest.Rows, row => Assert.Equal("pull-request", row.LeadTimeUnit));
         Assert.NotEqual(perCommit.Rows.Select(row => row.Value), perPullRequest.Rows.Select(row => row.Value));
@@ -121,12 +121,16 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
         var texts = svg.Descendants(ns + "text").ToList();
         var title = Assert.Single(texts, text => text.Value.Trim() == $"{panel.Title} (per commit) — organisation");
         Assert.Equal("DejaVu Sans", (string?)title.Attribute("font-family"));
-        // The axis labels are text too: the first bucket's month is among them, with "*" when it is partial, and the legend says what "*" means.
+        // The axis labels are text too: the first drawn bucket's month is among them, with "*" when it is partial, and the legend says what "*" means.
         var csv = await app.Http.GetSeriesCsvAsync("leadership", panel.Id, 365);
-        Assert.Contains(texts, text => text.Value.Trim() == csv.Rows[0].Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture) + (csv.Rows[0].Partial ? "*" : ""));
-        Assert.Equal(csv.Rows.Any(row => row.Partial), texts.Any(text => text.Value.Trim() == "* partial: cut by the window or not over yet"));
-        Assert.Equal(csv.Rows.Where(row => row.Partial).Select(row => row.Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture) + "*"),
+        var drawn = csv.Rows.Where(row => row.Drawn).ToList();
+        Assert.Contains(texts, text => text.Value.Trim() == drawn[0].Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture) + (drawn[0].Partial ? "*" : ""));
+        Assert.Equal(drawn.Any(row => row.Partial) ? 1 : 0, texts.Count(text => text.Value.Trim() == "* partial: cut by the window or not over yet"));
+        Assert.Equal(drawn.Where(row => row.Partial).Select(row => row.Bucket.ToString("yyyy-MM", CultureInfo.InvariantCulture) + "*"),
             texts.Select(text => text.Value.Trim()).Where(text => text.EndsWith('*') && !text.StartsWith('*')));
+        // A month with under half its days in the window is not drawn: no tick of its own, a legend line with its days instead.
+        Assert.Equal(csv.Rows.Where(row => !row.Drawn).Select(row => $"not drawn: month of {row.Bucket:yyyy-MM-dd}, {row.DaysInPeriod} of {row.Days} days in the period (under half)"),
+            texts.Select(text => text.Value.Trim()).Where(text => text.StartsWith("not drawn: ", StringComparison.Ordinal)));
         // A line chart: a marker per bucket with a value, no zero drawn for a bucket without one.
         Assert.Equal(csv.Measured.Count, svg.Descendants(ns + "ellipse").Count());
     }
@@ -172,7 +176,7 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
 
         var csv = PanelExportClient.ParseSeries(await response.Content.ReadAsStringAsync());
 
-        Assert.Equal("bucket,team,deployments,partial,lead_time_unit", csv.Header);
+        Assert.Equal("bucket,team,deployments,partial,lead_time_unit,days_in_period,days", csv.Header);
         var first = new DateOnly(period.From.Year, period.From.Month, 1);
         var last = DateOnly.FromDateTime(period.To.AddDays(-1).UtcDateTime);
         var months = (last.Year - first.Year) * 12 + last.Month - first.Month + 1;
@@ -199,7 +203,7 @@ public sealed class DashboardApiTests(AnalyticsAppFixture app)
 
         var csv = await app.Http.GetSeriesCsvAsync("team-lead", "deployments", days, team);
 
-        Assert.Equal("bucket,team,deployments,partial,lead_time_unit", csv.Header);
+        Assert.Equal("bucket,team,deployments,partial,lead_time_unit,days_in_period,days", csv.Header);
         var firstDay = DateOnly.FromDateTime(period.From.UtcDateTime);
         var monday = firstDay.AddDays(-(((int)firstDay.DayOfWeek + 6) % 7));
         var lastDay = DateOnly.FromDateTime(period.To.AddDays(-1).UtcDateTime);

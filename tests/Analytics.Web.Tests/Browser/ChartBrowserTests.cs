@@ -21,9 +21,10 @@ public sealed class ChartBrowserTests(AnalyticsAppFixture app, BrowserFixture br
         await page.Locator("[data-testid=drill-down]").WaitForAsync(new() { Timeout = TimeoutMs });
         var window = await WindowAsync(page);
 
-        // The bars are the weekly series' buckets in order; pick a whole week with deployments.
+        // The bars are the weekly series' drawn buckets in order (not a week with under half its days in the window);
+        // pick a whole week with deployments.
         var series = (await app.Services.GetRequiredService<DoraQueries>().SeriesAsync(new DoraRequest(window.From, window.To, team), Granularity.Week))
-            .Where(point => point.Team == team).ToList();
+            .Where(point => point.Team == team && point.Drawn).ToList();
         var index = series.FindIndex(point => !point.Partial && point.Deployments > 0);
         Assert.True(index >= 0, $"{team} has no whole week with a deployment in {window}");
         var week = series[index];

@@ -150,7 +150,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
     private async Task AssertChartDrawsTheExportAsync(IPage page, DashboardDefinition definition, PanelDefinition panel, int days, string? team)
     {
         var csv = await app.Http.GetSeriesCsvAsync(definition.Name, panel.Id, days, team);
-        Assert.Equal($"bucket,team,{panel.Metric},partial,lead_time_unit", csv.Header);
+        Assert.Equal($"bucket,team,{panel.Metric},partial,lead_time_unit,days_in_period,days", csv.Header);
         var measured = csv.Measured;
         Assert.True(measured.Count >= 2, $"{panel.Id}: only {measured.Count} buckets with a value for {team ?? "the organisation"}");
 
@@ -193,6 +193,13 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         if (partial.Contains(true))
         {
             await Assertions.Expect(page.Locator($"[data-panel='{panel.Id}'] [data-testid='{panel.Id}-partial']")).ToContainTextAsync($"* partial period (lighter or dashed; “(partial)” in the table): {Figures.PartialReason}.");
+        }
+        // A partial bucket with under half its days in the period is not drawn (no mark above): the note under the chart names it.
+        await Assertions.Expect(page.Locator($"[data-panel='{panel.Id}'] [data-testid='{panel.Id}-not-drawn']")).ToHaveCountAsync(csv.Rows.Any(row => !row.Drawn) ? 1 : 0);
+        foreach (var left in csv.Rows.Where(row => !row.Drawn))
+        {
+            await Assertions.Expect(page.Locator($"[data-panel='{panel.Id}'] [data-testid='{panel.Id}-not-drawn']"))
+                .ToContainTextAsync($"{panel.Granularity.ToString().ToLowerInvariant()} of {left.Bucket:yyyy-MM-dd} ({left.DaysInPeriod} of {left.Days} days in the period)");
         }
         if (panel.Chart == "column")
         {
@@ -254,7 +261,7 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         await Assertions.Expect(table).ToBeVisibleAsync();
         await Assertions.Expect(chart).ToHaveCountAsync(0);
         await Assertions.Expect(toggle).ToHaveTextAsync("Show chart");
-        Assert.Equal([panel.Granularity.ToString(), panel.Title], (await table.Locator("thead th").AllInnerTextsAsync()).Select(text => text.Trim()));
+        Assert.Equal([panel.Granularity.ToString(), panel.Title, "Days in period"], (await table.Locator("thead th").AllInnerTextsAsync()).Select(text => text.Trim()));
         var rows = table.Locator("tbody tr.rz-data-row");
         await Assertions.Expect(rows).ToHaveCountAsync(csv.Rows.Count);
         var shown = new List<string[]>();
@@ -264,8 +271,9 @@ public sealed class DashboardBrowserTests(AnalyticsAppFixture app, BrowserFixtur
         }
         var expected = csv.Rows.Select(row => new[]
         {
-            Figures.Bucket(row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Partial),
+            Figures.Bucket(row.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Partial, row.Drawn),
             row.Value is { } value ? Figures.Number(value) : "no sample",
+            Figures.BucketDays(row.DaysInPeriod, row.Days),
         });
         Assert.Equal(expected, shown);
 

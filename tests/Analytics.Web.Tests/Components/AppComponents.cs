@@ -38,6 +38,19 @@ public static class AppComponents
         return context;
     }
 
+    /// <summary>
+    /// A context for one chart component on its own, without the store: Radzen's services, and JS interop that measures a
+    /// chart as <paramref name="width"/> px wide once interactive (as the half-width charts of a team page are at 1440 px).
+    /// </summary>
+    public static BunitContext NewChartContext(double width = 1200)
+    {
+        var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.JSInterop.Setup<Radzen.Blazor.Rendering.Rect>("Radzen.createChart", _ => true).SetResult(new Radzen.Blazor.Rendering.Rect { Width = width, Height = 260 });
+        context.Services.AddRadzenComponents();
+        return context;
+    }
+
     /// <summary>Points the context's NavigationManager at <paramref name="uri"/>, so [SupplyParameterFromQuery] reads its query string.</summary>
     public static void NavigateTo(this BunitContext context, string uri) =>
         context.Services.GetRequiredService<NavigationManager>().NavigateTo(uri);

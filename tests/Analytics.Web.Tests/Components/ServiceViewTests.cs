@@ -191,7 +191,8 @@ public sealed class ServiceViewTests(AnalyticsAppFixture app)
     }
 
     private static string[] Cells(DoraSeriesPoint point, double? value) =>
-        [Figures.Bucket(point.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), point.Partial), value is { } number ? Figures.Number(number) : "no sample"];
+        [Figures.Bucket(point.Bucket.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), point.Partial, point.Drawn), value is { } number ? Figures.Number(number) : "no sample",
+            Figures.BucketDays(point.DaysInPeriod, point.Days)];
 
     /// <summary>A chart's numbers, one click away as a table: each row's bucket and value as the page writes them.</summary>
     private static List<string[]> ChartTable<TPage>(IRenderedComponent<TPage> page, string id) where TPage : Microsoft.AspNetCore.Components.IComponent

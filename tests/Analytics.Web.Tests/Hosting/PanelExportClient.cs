@@ -3,16 +3,20 @@ using System.Globalization;
 namespace Analytics.Web.Tests.Hosting;
 
 /// <summary>
-/// One bucket of a series panel's CSV export: bucket,team,&lt;metric&gt;,partial,lead_time_unit; an empty value is a bucket
-/// without a sample.
+/// One bucket of a series panel's CSV export: bucket,team,&lt;metric&gt;,partial,lead_time_unit,days_in_period,days; an
+/// empty value is a bucket without a sample.
 /// </summary>
-public sealed record SeriesCsvRow(DateOnly Bucket, string Team, double? Value, bool Partial = false, string LeadTimeUnit = "commit");
+public sealed record SeriesCsvRow(DateOnly Bucket, string Team, double? Value, bool Partial = false, string LeadTimeUnit = "commit", int DaysInPeriod = 0, int Days = 0)
+{
+    /// <summary>Whether the chart draws the bucket: not a partial one with under half its days in the period.</summary>
+    public bool Drawn => !Partial || Days == 0 || Analytics.Core.Calendar.PartialBuckets.IsDrawn(DaysInPeriod, Days);
+}
 
 /// <summary>A series panel's CSV export as read back: its header line and its rows in file order.</summary>
 public sealed record SeriesCsv(string Header, IReadOnlyList<SeriesCsvRow> Rows)
 {
-    /// <summary>The buckets with a value: the ones a chart draws a mark for.</summary>
-    public IReadOnlyList<SeriesCsvRow> Measured => [.. Rows.Where(row => row.Value is not null)];
+    /// <summary>The buckets with a value the chart draws: the ones it draws a mark for.</summary>
+    public IReadOnlyList<SeriesCsvRow> Measured => [.. Rows.Where(row => row.Value is not null && row.Drawn)];
 }
 
 /// <summary>Reads the dashboard panel exports (GET /api/dashboards/{name}/panels/{panel}.{png|svg|csv}?days=&amp;team=).</summary>
@@ -46,13 +50,15 @@ public static class PanelExportClient
         var rows = lines[1..^1].Select(line =>
         {
             var fields = line.Split(',');
-            Assert.True(fields.Length == 5 && fields[3] is "true" or "false" && fields[4] is "commit" or "pull-request", $"'{line}' is not bucket,team,value,partial,lead_time_unit");
+            Assert.True(fields.Length == 7 && fields[3] is "true" or "false" && fields[4] is "commit" or "pull-request", $"'{line}' is not bucket,team,value,partial,lead_time_unit,days_in_period,days");
             return new SeriesCsvRow(
                 DateOnly.ParseExact(fields[0], "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 fields[1],
                 fields[2] == "" ? null : double.Parse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture),
                 fields[3] == "true",
-                fields[4]);
+                fields[4],
+                int.Parse(fields[5], CultureInfo.InvariantCulture),
+                int.Parse(fields[6], CultureInfo.InvariantCulture));
         }).ToList();
         return new SeriesCsv(lines[0], rows);
     }
