@@ -16,6 +16,12 @@ public sealed record GoldenPathFigure(string Team, DateOnly? Month, long ActiveS
 
     /// <summary>A month cut by the period or not over yet (<see cref="Calendar.PartialBuckets"/>); false for the whole period.</summary>
     public bool Partial { get; init; }
+
+    /// <summary>The month's days with time in the period and over; 0 for the whole period.</summary>
+    public int DaysInPeriod { get; init; }
+
+    /// <summary>The month's length in days; 0 for the whole period.</summary>
+    public int Days { get; init; }
 }
 
 /// <summary>How many of a group's active services were on one template (services on no template are not listed).</summary>

@@ -23,11 +23,18 @@ public sealed class AdoptionQueries(IClickHouseStore store, SqlFiles sqlFiles, I
         var monthly = await GoldenPathBucketsAsync(grid.MonthBounds(request.From, request.To), cancellationToken);
         var organisation = whole.GetValueOrDefault((1u, DoraQueries.OrganisationKey)) ?? Empty(null);
         var now = (clock ?? TimeProvider.System).GetUtcNow();
-        bool Partial(DateOnly month) => PartialBuckets.IsPartial(month, Granularity.Month, request.From, request.To, now, grid);
-        var byMonth = months.Select((month, i) => (monthly.GetValueOrDefault(((uint)i + 1, DoraQueries.OrganisationKey)) ?? Empty(null)) with { Month = month, Partial = Partial(month) }).ToList();
+        // A month's days in the period decide whether a chart draws it (PartialBuckets.IsDrawn), as for the DORA series.
+        GoldenPathFigure InMonth(GoldenPathFigure figure, DateOnly month) => figure with
+        {
+            Month = month,
+            Partial = PartialBuckets.IsPartial(month, Granularity.Month, request.From, request.To, now, grid),
+            DaysInPeriod = PartialBuckets.DaysInside(month, Granularity.Month, request.From, request.To, now, grid),
+            Days = PartialBuckets.Days(month, Granularity.Month),
+        };
+        var byMonth = months.Select((month, i) => InMonth(monthly.GetValueOrDefault(((uint)i + 1, DoraQueries.OrganisationKey)) ?? Empty(null), month)).ToList();
         var teamsByMonth = monthly.Where(pair => pair.Key.Team != DoraQueries.OrganisationKey)
             .OrderBy(pair => pair.Key.Team, StringComparer.Ordinal).ThenBy(pair => pair.Key.Bucket)
-            .Select(pair => pair.Value with { Month = months[(int)pair.Key.Bucket - 1], Partial = Partial(months[(int)pair.Key.Bucket - 1]) })
+            .Select(pair => InMonth(pair.Value, months[(int)pair.Key.Bucket - 1]))
             .ToList();
         var teams = whole.Where(pair => pair.Key.Team != DoraQueries.OrganisationKey).OrderBy(pair => pair.Key.Team, StringComparer.Ordinal).Select(pair => pair.Value).ToList();
         return new GoldenPathResult(request.From, request.To, organisation, request.OnlyTeam(teams, f => f.Team), byMonth, request.OnlyTeam(teamsByMonth, f => f.Team));

@@ -266,11 +266,19 @@ public sealed class SpaceOracle
         var monthOfBucket = _months.Months(from, to);
         // A month is partial when the window or now cuts it.
         var end = to < _now ? to : _now;
-        GoldenPathFigure WithMonth(GoldenPathFigure figure, int bucket) => figure with
+        // Its days in the window: local days of the month that have begun by the window's (or now's) end and end after its start.
+        GoldenPathFigure WithMonth(GoldenPathFigure figure, int bucket)
         {
-            Month = monthOfBucket[bucket],
-            Partial = _months.Start(monthOfBucket[bucket]) < from || _months.Start(monthOfBucket[bucket].AddMonths(1)) > end,
-        };
+            var month = monthOfBucket[bucket];
+            var days = DateTime.DaysInMonth(month.Year, month.Month);
+            return figure with
+            {
+                Month = month,
+                Partial = _months.Start(month) < from || _months.Start(month.AddMonths(1)) > end,
+                DaysInPeriod = Enumerable.Range(0, days).Select(month.AddDays).Count(day => _months.Start(day) < end && _months.Start(day.AddDays(1)) > from),
+                Days = days,
+            };
+        }
         return new GoldenPathResult(from, to,
             whole.Single(b => b.Team == "").Figure,
             whole.Where(b => b.Team != "").Select(b => b.Figure).ToList(),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Analytics.Core.Calendar;
 using Analytics.Core.Space;
 using Analytics.Web.Components.Pages;
 using Analytics.Web.Utils;
@@ -53,12 +54,30 @@ public sealed class GoldenPathTrendTests(AnalyticsAppFixture app)
 
         // The organisation's trend: a chart, and one click away the same numbers as a table.
         Assert.Single(page.FindAll("[data-testid=golden-path-trend-chart]"));
+        var chart = page.Find("[data-testid=golden-path-trend-chart]").TextContent;
+        var withChart = page.Markup;
         page.Find("[data-testid=golden-path-trend-toggle]").Click();
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=golden-path-trend-table]")), RenderTimeout);
         var trend = page.FindAll("[data-testid=golden-path-trend-table] tbody tr")
             .Select(tr => tr.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList()).ToList();
+        // Every month is in the table with its days in the period; a month with under half of them is marked not drawn.
         Assert.Equal(
-            expected.OrganisationByMonth.Select(m => new[] { Figures.Bucket(m.Month!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Partial), m.Rate is { } rate ? Figures.Percent(rate) : "no sample" }),
+            expected.OrganisationByMonth.Select(m => new[]
+            {
+                Figures.Bucket(m.Month!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), m.Partial, PartialBuckets.IsDrawn(m.DaysInPeriod, m.Days)),
+                m.Rate is { } rate ? Figures.Percent(rate) : "no sample",
+                Figures.BucketDays(m.DaysInPeriod, m.Days),
+            }),
             trend.Select(cells => cells.ToArray()));
+        Assert.All(expected.OrganisationByMonth.Where(m => !m.Partial), m => Assert.Equal(m.Days, m.DaysInPeriod));
+
+        // The chart's axis leaves out exactly the months with under half their days, and the note under it names them.
+        var shortMonths = expected.OrganisationByMonth.Where(m => !PartialBuckets.IsDrawn(m.DaysInPeriod, m.Days)).ToList();
+        foreach (var month in expected.OrganisationByMonth)
+        {
+            var date = month.Month!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            Assert.Equal(!shortMonths.Contains(month), chart.Contains(Figures.AxisBucket(date, month.Partial), StringComparison.Ordinal));
+        }
+        Assert.All(shortMonths, m => Assert.Contains($"month of {m.Month!.Value:yyyy-MM-dd} ({Figures.BucketDays(m.DaysInPeriod, m.Days)} days in the period)", withChart, StringComparison.Ordinal));
     }
 }
