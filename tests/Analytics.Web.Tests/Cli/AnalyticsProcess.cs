@@ -56,6 +56,7 @@ public static class AnalyticsProcess
         var output = new StringBuilder();
         var error = new StringBuilder();
         var lineSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var killed = false;
         process.OutputDataReceived += (_, line) =>
         {
             lock (output)
@@ -71,6 +72,11 @@ public static class AnalyticsProcess
             }
             if (killAtLine is not null && line.Data?.Contains(killAtLine, StringComparison.Ordinal) == true)
             {
+                if (killAfter == TimeSpan.Zero)
+                {
+                    // At once, on the thread that read the line: a stage can be over in a few hundred milliseconds.
+                    Kill(process, ref killed);
+                }
                 lineSeen.TrySetResult();
             }
         };
@@ -78,11 +84,9 @@ public static class AnalyticsProcess
         process.BeginErrorReadLine();
 
         var trigger = killAtLine is null ? Task.Delay(killAfter) : lineSeen.Task.ContinueWith(_ => Task.Delay(killAfter)).Unwrap();
-        var killed = false;
-        if (await Task.WhenAny(trigger, process.WaitForExitAsync()) == trigger && !process.HasExited)
+        if (await Task.WhenAny(trigger, process.WaitForExitAsync()) == trigger)
         {
-            process.Kill(entireProcessTree: true);
-            killed = true;
+            Kill(process, ref killed);
         }
         using var timeout = new CancellationTokenSource(Bound);
         try
@@ -99,6 +103,20 @@ public static class AnalyticsProcess
             lock (error)
             {
                 return (killed, new Result(process.ExitCode, output.ToString(), error.ToString()));
+            }
+        }
+    }
+
+    private static readonly Lock KillGate = new();
+
+    private static void Kill(Process process, ref bool killed)
+    {
+        lock (KillGate)
+        {
+            if (!killed && !process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                killed = true;
             }
         }
     }

@@ -52,9 +52,16 @@ public sealed class KilledIngestTests(KilledIngestTests.CleanRun clean) : IClass
     [InlineData(null, 4000)]
     public async Task A_killed_ingest_then_a_clean_rerun_gives_the_figures_of_a_clean_run(string? stage, int delayMs)
     {
+        // At a stage it is killed as soon as the stage's line is read; the last stage can end first on a loaded machine
+        // (the refresh took 216 ms), so that run is tried again on a fresh store, at most three times. After a delay it
+        // may have finished first.
         var killed = NewRoot();
         var (wasKilled, first) = await AnalyticsProcess.RunAndKillAsync(killed, IngestArguments(clean.Repository), LogStages, stage, TimeSpan.FromMilliseconds(delayMs));
-        // At a stage of the run it is always killed; after a delay it may have finished first.
+        for (var attempt = 2; stage is not null && !wasKilled && attempt <= 3; attempt++)
+        {
+            killed = NewRoot();
+            (wasKilled, first) = await AnalyticsProcess.RunAndKillAsync(killed, IngestArguments(clean.Repository), LogStages, stage, TimeSpan.FromMilliseconds(delayMs));
+        }
         Assert.True(wasKilled || (stage is null && first.ExitCode == 0), $"The first run was not killed mid-way: {first}");
 
         // At once: no "already running" for five minutes.
