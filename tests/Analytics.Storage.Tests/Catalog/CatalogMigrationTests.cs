@@ -70,7 +70,9 @@ public class CatalogMigrationTests
 
         var waiting = database.Database.MigrateAsync();
         await Task.Delay(TimeSpan.FromSeconds(1));
+        // Waiting, and before the lock: it has not even created the database file (migrating would have).
         Assert.False(waiting.IsCompleted);
+        Assert.False(File.Exists(database.DatabasePath));
         await migrating.DisposeAsync();
         await waiting.WaitAsync(TimeSpan.FromMinutes(1));
 
