@@ -37,17 +37,18 @@ public sealed class JiraIngestSource(JiraSourceSettings settings, IClickHouseSto
         try
         {
             var run = new SourceRun(context, store);
+            var resources = new List<JiraResource>();
             if (settings.ReadsIncidents)
             {
-                await new JiraIssueReader(api, run, clock, settings.Since, "incidents", IncidentJql(), JiraRows.Fields, settings.ResolvedStatus is not null, Incidents,
-                    (issue, now) => JiraRows.Incident(settings, issue, settings.Name, now)).ReadAsync(cancellationToken);
+                resources.Add(new JiraResource("incidents", IncidentSelection(), JiraRows.Fields, settings.ResolvedStatus is not null, Incidents,
+                    (issue, now) => JiraRows.Incident(settings, issue, settings.Name, now)));
             }
             if (settings.RequestProjects.Count > 0)
             {
-                await new JiraIssueReader(api, run, clock, settings.Since, "requests", $"project in ({Values(settings.RequestProjects)})",
-                    [.. JiraRows.Fields, settings.RequestTypeField], false, Requests,
-                    (issue, now) => JiraRows.Request(settings, issue, settings.Name, now)).ReadAsync(cancellationToken);
+                resources.Add(new JiraResource("requests", new JiraSelection([("project", settings.RequestProjects)]), [.. JiraRows.Fields, settings.RequestTypeField], false, Requests,
+                    (issue, now) => JiraRows.Request(settings, issue, settings.Name, now)));
             }
+            await new JiraIssueReader(api, run, clock, settings.Since).ReadAsync(resources, cancellationToken);
             _logger.LogInformation("Jira source {Source}: {Requests} requests.", settings.Name, api.Requests);
             return run.Result();
         }
@@ -62,14 +63,10 @@ public sealed class JiraIngestSource(JiraSourceSettings settings, IClickHouseSto
     }
 
     /// <summary>The configured projects, issue types and labels, each an <c>in (…)</c> clause, all of them required.</summary>
-    private string IncidentJql() => string.Join(" AND ", new[]
+    private JiraSelection IncidentSelection() => new(new (string Field, IReadOnlyList<string> Values)[]
     {
-        settings.IncidentProjects.Count > 0 ? $"project in ({Values(settings.IncidentProjects)})" : null,
-        settings.IncidentIssueTypes.Count > 0 ? $"issuetype in ({Values(settings.IncidentIssueTypes)})" : null,
-        settings.IncidentLabels.Count > 0 ? $"labels in ({Values(settings.IncidentLabels)})" : null,
-    }.Where(clause => clause is not null));
-
-    private static string Values(IEnumerable<string> values) => string.Join(", ", values.Select(v => $"\"{v.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\""));
+        ("project", settings.IncidentProjects), ("issuetype", settings.IncidentIssueTypes), ("labels", settings.IncidentLabels),
+    }.Where(clause => clause.Values.Count > 0).ToList());
 }
 
 public sealed class JiraSourceFactory(IClickHouseStore store, TimeProvider clock, ILoggerFactory loggers) : IIngestSourceFactory

@@ -58,6 +58,10 @@ public static class PagerDutyRows
 
     public static bool IsResolved(JsonElement incident) => PulledRecords.Text(incident, "status") == "resolved";
 
+    /// <summary>The incident's <c>created_at</c>, what PagerDuty's <c>since</c>/<c>until</c> filter on; null when missing or not a time.</summary>
+    public static DateTimeOffset? CreatedAt(JsonElement incident) =>
+        DateTimeOffset.TryParse(PulledRecords.Text(incident, "created_at"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : null;
+
     /// <summary>
     /// The incident as an incidents record: created → started_at, and for a resolved incident its <c>resolved_at</c>
     /// (or, from accounts whose answers lack it, <c>last_status_change_at</c>: a resolved incident's status changes

@@ -3,6 +3,7 @@ using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Tests.PagerDuty;
 using Analytics.Ingestors.Tests.Runs;
 using Analytics.Simulators.GitHub;
+using Analytics.Simulators.Jira;
 using Analytics.Ingestors.Tests.Sources;
 using Analytics.Storage.Metrics;
 
@@ -101,7 +102,8 @@ public sealed class JiraSyncTests
         Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-OPS-1' AND resolved_at = '2026-04-14 11:45:00'"));
         Assert.Equal(3, await scenario.Host.CountAsync("service_requests FINAL"));
         var offsets = scenario.Jira.Served.Where(s => s.Status == 200).Select(s => s.PathAndQuery.Split('&').Single(p => p.StartsWith("startAt=", StringComparison.Ordinal))).ToList();
-        Assert.Equal(["startAt=0", "startAt=1", "startAt=0", "startAt=1", "startAt=2"], offsets);
+        // One search for both resources: 2 incidents and 3 requests, a page each (startAt=1 answered 503 first).
+        Assert.Equal(["startAt=0", "startAt=1", "startAt=2", "startAt=3", "startAt=4"], offsets);
         Assert.Contains(scenario.Jira.Served, s => s.Status == 503);
     }
 
@@ -121,11 +123,87 @@ public sealed class JiraSyncTests
         Assert.Equal((1L, 3L), (await scenario.Host.CountAsync("incidents FINAL"), await scenario.Host.CountAsync("service_requests FINAL")));
 
         issues[1].Corrupt = null;
+        scenario.Jira.ClearServed();
         var second = await scenario.RunAsync();
 
         Assert.True(second.Succeeded, second.Error);
-        Assert.Equal(1, second.RowsPerTable["incidents"]);
+        Assert.Equal((1L, 0L), (second.RowsPerTable["incidents"], second.RowsPerTable.GetValueOrDefault("service_requests")));
         Assert.Equal(2, await scenario.Host.CountAsync("incidents FINAL"));
+        // OPS-2 held the incidents' cursor back to 16 Apr 07:31, within a day of the requests' (the same time): one search for both.
+        Assert.Single(scenario.Jira.Served);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_refused_issue_holds_back_only_its_own_resources_cursor_and_a_day_behind_it_is_searched_on_its_own(bool cloud)
+    {
+        await using var scenario = await JiraScenario.CreateAsync(cloud);
+        var issues = JiraScenario.Issues();
+        issues[0].Corrupt = json => json["fields"]!["created"] = "14/04/2026 10:02";
+        scenario.Jira.Issues.AddRange(issues);
+        var first = await scenario.RunAsync();
+        Assert.True(first.Succeeded, first.Error);
+        Assert.Contains(first.Warnings, w => w.StartsWith("Jira issue OPS-1:", StringComparison.Ordinal));
+        scenario.Jira.ClearServed();
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+
+        var held = await scenario.RunAsync();
+
+        // Incidents from a day before OPS-1 (14 Apr 11:45), requests from a day before the newest issue (OPS-2, 16 Apr 07:31):
+        // more than a day apart, so a search each; the requests are not read again from the incidents' window.
+        Assert.True(held.Succeeded, held.Error);
+        Assert.Contains(held.Warnings, w => w.StartsWith("Jira issue OPS-1:", StringComparison.Ordinal));
+        Assert.Equal(0, held.RowsPerTable.Values.Sum());
+        Assert.Equal(
+            [
+                "project in (\"OPS\") AND issuetype in (\"Incident\") AND updated >= \"2026-04-13 11:45\" ORDER BY updated ASC",
+                "project in (\"HELP\") AND updated >= \"2026-04-15 07:31\" ORDER BY updated ASC",
+            ],
+            Searches(scenario));
+
+        issues[0].Corrupt = null;
+        var fixedRun = await scenario.RunAsync();
+
+        Assert.True(fixedRun.Succeeded, fixedRun.Error);
+        Assert.Equal((1L, 0L), (fixedRun.RowsPerTable["incidents"], fixedRun.RowsPerTable.GetValueOrDefault("service_requests")));
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-OPS-1'"));
+        scenario.Jira.ClearServed();
+
+        var together = await scenario.RunAsync();
+
+        // Stored, OPS-1 no longer holds the incidents' cursor back: one search again.
+        Assert.True(together.Succeeded, together.Error);
+        Assert.Empty(together.Warnings);
+        Assert.Equal(0, together.RowsPerTable.Values.Sum());
+        Assert.Single(Searches(scenario));
+    }
+
+    [Fact]
+    public async Task An_issue_both_resources_select_is_an_incident_and_a_request_as_two_searches_would_read_it()
+    {
+        await using var scenario = await JiraScenario.CreateAsync(settings: new Dictionary<string, string?> { ["IncidentProjects"] = "OPS, HELP" });
+        var issues = JiraScenario.Issues().ToList();
+        var both = new FakeJiraIssue
+        {
+            Key = "HELP-10", IssueType = "Incident", Summary = "Checkout down for the help desk", Priority = "Highest",
+            Created = PagerDutyScenario.At(17, 9, 0), Updated = PagerDutyScenario.At(17, 9, 5),
+        };
+        both.Components.Add("checkout");
+        issues.Add(both);
+        scenario.Jira.Issues.AddRange(issues);
+
+        var run = await scenario.RunAsync();
+
+        Assert.True(run.Succeeded, run.Error);
+        Assert.Equal((3L, 4L), (run.RowsPerTable["incidents"], run.RowsPerTable["service_requests"]));
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-HELP-10' AND service = 'checkout-web' AND severity = 'sev1'"));
+        Assert.Equal(1, await scenario.Host.CountAsync("service_requests FINAL", "request_id = 'jira-HELP-10' AND kind = 'incident' AND status = 'open'"));
+        // HELP's service requests are not incidents (issue type), OPS-3 is neither.
+        Assert.Equal(0, await scenario.Host.CountAsync("incidents FINAL", "incident_id IN ('jira-HELP-7', 'jira-OPS-3')"));
+        Assert.Equal(
+            "((project in (\"OPS\", \"HELP\") AND issuetype in (\"Incident\")) OR (project in (\"HELP\"))) AND updated >= \"2026-04-01 00:00\" ORDER BY updated ASC",
+            Assert.Single(Searches(scenario)));
     }
 
     [Fact]
@@ -148,10 +226,12 @@ public sealed class JiraSyncTests
         Assert.Equal(1, await scenario.Host.CountAsync("incidents", "incident_id = 'jira-OPS-2' AND title = 'Slow basket page (all regions)'"));
     }
 
-    [Fact]
-    public async Task An_unchanged_resync_writes_nothing_and_costs_one_search_per_resource()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_unchanged_resync_writes_nothing_and_costs_one_search_for_both_resources_and_changes_land_in_each(bool cloud)
     {
-        await using var scenario = await JiraScenario.CreateAsync();
+        await using var scenario = await JiraScenario.CreateAsync(cloud);
         var issues = JiraScenario.Issues();
         scenario.Jira.Issues.AddRange(issues);
         Assert.True((await scenario.RunAsync()).Succeeded);
@@ -162,15 +242,31 @@ public sealed class JiraSyncTests
 
         Assert.True(unchanged.Succeeded, unchanged.Error);
         Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
-        Assert.Equal(2, scenario.Jira.Served.Count);
+        // Both cursors at the newest issue the shared search returned (OPS-2, 16 Apr 07:31), less the day of overlap.
+        Assert.Equal(
+            "((project in (\"OPS\") AND issuetype in (\"Incident\")) OR (project in (\"HELP\"))) AND updated >= \"2026-04-15 07:31\" ORDER BY updated ASC",
+            Assert.Single(Searches(scenario)));
 
         issues[1].Status = "Resolved";
         issues[1].ResolutionDate = issues[1].Updated = PagerDutyScenario.At(20, 9, 30);
-        var resolved = await scenario.RunAsync();
+        issues[4].Status = "Resolved";
+        issues[4].ResolutionDate = issues[4].Updated = PagerDutyScenario.At(20, 9, 40);
+        scenario.Jira.ClearServed();
+        var changed = await scenario.RunAsync();
 
-        Assert.True(resolved.Succeeded, resolved.Error);
-        Assert.Equal(1, resolved.RowsPerTable["incidents"]);
+        Assert.True(changed.Succeeded, changed.Error);
+        Assert.Equal((1L, 1L), (changed.RowsPerTable["incidents"], changed.RowsPerTable["service_requests"]));
         Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'jira-OPS-2' AND resolved_at = '2026-04-20 09:30:00'"));
+        Assert.Equal(1, await scenario.Host.CountAsync("service_requests FINAL", "request_id = 'jira-HELP-8' AND status = 'fulfilled' AND fulfilled_at = '2026-04-20 09:40:00'"));
+        Assert.Single(Searches(scenario));
+        scenario.Jira.ClearServed();
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+
+        var again = await scenario.RunAsync();
+
+        Assert.True(again.Succeeded, again.Error);
+        Assert.Equal(0, again.RowsPerTable.Values.Sum());
+        Assert.Single(Searches(scenario));
     }
 
     [Fact]
@@ -187,6 +283,10 @@ public sealed class JiraSyncTests
         Assert.DoesNotContain(wrong, run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(scenario.Host.Logs, l => l.Contains(wrong, StringComparison.Ordinal));
     }
+
+    /// <summary>The JQL of each search the simulator answered.</summary>
+    private static List<string> Searches(JiraScenario scenario) =>
+        [.. scenario.Jira.Served.Select(s => Uri.UnescapeDataString(s.PathAndQuery.Split('?')[1].Split('&').Single(p => p.StartsWith("jql=", StringComparison.Ordinal))[4..]))];
 
     private static Task<IReadOnlyList<string>> RowsAsync(IngestTestHost host, string table) =>
         StoredFigures.RowsAsync(host, table, $"source = '{JiraScenario.SourceName}'");

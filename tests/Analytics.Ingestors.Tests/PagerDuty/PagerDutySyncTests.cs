@@ -135,60 +135,102 @@ public sealed class PagerDutySyncTests
         Assert.True(second.Succeeded, second.Error);
         Assert.DoesNotContain(second.Warnings, w => w.Contains("P3C", StringComparison.Ordinal));
         Assert.Equal(3, await scenario.Host.CountAsync("incidents FINAL"));
-        Assert.Contains(scenario.PagerDuty.Served, s => s.PathAndQuery == "/incidents/P3C");
+        // Read again in the one listing from the oldest watched incident's creation (P3C's, 15 Apr 12:20), not by id.
+        Assert.Equal(["since=2026-04-15T12%3A20%3A00Z"], Listings(scenario, "since="));
     }
 
     [Fact]
-    public async Task An_unchanged_resync_writes_nothing_and_costs_one_request_plus_one_per_open_incident_and_a_resolution_lands()
+    public async Task An_unchanged_resync_writes_nothing_and_costs_one_listing_from_the_oldest_open_incident_and_a_resolution_lands()
     {
         await using var scenario = await PagerDutyScenario.CreateAsync();
         var incidents = PagerDutyScenario.Incidents();
         await SyncThenResyncUnchangedAsync(scenario, incidents);
 
-        // The listing since the last run, and P2B (still triggered) by id.
-        Assert.Equal(["/incidents?", "/incidents/P2B"], scenario.PagerDuty.Served.Select(s => s.PathAndQuery.StartsWith("/incidents?", StringComparison.Ordinal) ? "/incidents?" : s.PathAndQuery));
+        // One listing from P2B's creation (still triggered), to now: the new incidents and P2B in its state now.
+        Assert.Equal(["since=2026-04-16T07%3A30%3A00Z&until=2026-04-20T10%3A00%3A00Z"], Listings(scenario, "since=", "until="));
+        Assert.Single(scenario.PagerDuty.Served);
 
         incidents[2].ResolvedAt = PagerDutyScenario.At(20, 9, 30);
         scenario.Clock.Advance(TimeSpan.FromHours(1));
+        scenario.PagerDuty.ClearServed();
         var resolved = await scenario.RunAsync();
 
         Assert.True(resolved.Succeeded, resolved.Error);
         Assert.Equal(1, resolved.RowsPerTable["incidents"]);
         Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'pagerduty-P2B' AND resolved_at = '2026-04-20 09:30:00'"));
+        Assert.Single(scenario.PagerDuty.Served);
         scenario.PagerDuty.ClearServed();
         scenario.Clock.Advance(TimeSpan.FromHours(1));
         Assert.True((await scenario.RunAsync()).Succeeded);
-        Assert.Single(scenario.PagerDuty.Served);
+        // Nothing open: the listing since the last run.
+        Assert.Equal(["since=2026-04-20T11%3A00%3A00Z"], Listings(scenario, "since="));
     }
 
     [Fact]
-    public async Task Several_open_incidents_are_read_again_through_one_listing_of_the_open_incidents()
+    public async Task Several_open_incidents_are_read_again_in_the_same_one_listing_and_a_resolution_lands()
     {
         await using var scenario = await PagerDutyScenario.CreateAsync();
-        var incidents = PagerDutyScenario.Incidents().ToList();
-        incidents.AddRange(new[] { "P5E", "P6F" }.Select((id, i) => new FakePagerDutyIncident
-        {
-            Id = id, Number = 105 + i, Title = $"Queue backlog {i}", ServiceId = "PAY1", ServiceName = "Payments API", CreatedAt = PagerDutyScenario.At(17, 6 + i, 0),
-        }));
+        var incidents = WithTwoMoreOpen();
         await SyncThenResyncUnchangedAsync(scenario, incidents);
 
-        // The listing since the last run, and one listing of the open incidents for P2B, P5E and P6F (not three by id).
-        var served = scenario.PagerDuty.Served.Select(s => s.PathAndQuery).ToList();
-        Assert.Equal(2, served.Count);
-        Assert.Contains("date_range=all&statuses%5B%5D=triggered&statuses%5B%5D=acknowledged", served[1], StringComparison.Ordinal);
+        Assert.Equal(["since=2026-04-16T07%3A30%3A00Z"], Listings(scenario, "since="));
+        Assert.Single(scenario.PagerDuty.Served);
 
         incidents[4].ResolvedAt = PagerDutyScenario.At(20, 9, 30);
         scenario.Clock.Advance(TimeSpan.FromHours(1));
         scenario.PagerDuty.ClearServed();
         var resolved = await scenario.RunAsync();
 
-        // P5E is no longer open, so the listing misses it and it is read by id: its resolution lands.
+        // P5E is resolved now; the listing by creation time still has it: its resolution lands, no request by id.
         Assert.True(resolved.Succeeded, resolved.Error);
         Assert.Equal(1, resolved.RowsPerTable["incidents"]);
         Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'pagerduty-P5E' AND resolved_at = '2026-04-20 09:30:00'"));
-        Assert.Equal("/incidents/P5E", scenario.PagerDuty.Served[^1].PathAndQuery);
-        Assert.Equal(3, scenario.PagerDuty.Served.Count);
+        Assert.Single(scenario.PagerDuty.Served);
     }
+
+    [Fact]
+    public async Task When_a_page_or_more_was_created_since_the_oldest_open_incident_the_open_ones_are_listed_apart()
+    {
+        // A page of 2: P2B, P4D, P5E and P6F were created from P2B's creation on, two pages' worth.
+        await using var scenario = await PagerDutyScenario.CreateAsync(new Dictionary<string, string?> { ["PageSize"] = "2" });
+        var incidents = WithTwoMoreOpen();
+        await SyncThenResyncUnchangedAsync(scenario, incidents);
+
+        // The listing since the last run, then the open incidents listed apart: P2B and P5E, then P6F (a page of 2 each).
+        var served = scenario.PagerDuty.Served.Select(s => s.PathAndQuery).ToList();
+        Assert.Equal(3, served.Count);
+        Assert.Contains("since=2026-04-20T09%3A00%3A00Z", served[0], StringComparison.Ordinal);
+        Assert.All(served.Skip(1), s => Assert.Contains("date_range=all&statuses%5B%5D=triggered&statuses%5B%5D=acknowledged", s, StringComparison.Ordinal));
+
+        incidents[4].ResolvedAt = PagerDutyScenario.At(20, 9, 30);
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        scenario.PagerDuty.ClearServed();
+        var resolved = await scenario.RunAsync();
+
+        // P5E is no longer open, so the open listing misses it and it is read by id: its resolution lands.
+        Assert.True(resolved.Succeeded, resolved.Error);
+        Assert.Equal(1, resolved.RowsPerTable["incidents"]);
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'pagerduty-P5E' AND resolved_at = '2026-04-20 09:30:00'"));
+        Assert.Contains("/incidents/P5E", scenario.PagerDuty.Served.Select(s => s.PathAndQuery));
+    }
+
+    /// <summary>The scenario's incidents and two more open ones of Payments API, P5E (17 Apr 06:00) and P6F (07:00).</summary>
+    private static List<FakePagerDutyIncident> WithTwoMoreOpen()
+    {
+        var incidents = PagerDutyScenario.Incidents().ToList();
+        incidents.AddRange(new[] { "P5E", "P6F" }.Select((id, i) => new FakePagerDutyIncident
+        {
+            Id = id, Number = 105 + i, Title = $"Queue backlog {i}", ServiceId = "PAY1", ServiceName = "Payments API", CreatedAt = PagerDutyScenario.At(17, 6 + i, 0),
+        }));
+        return incidents;
+    }
+
+    /// <summary>The creation-time listings served (<c>since=</c>), each as its parameters starting with <paramref name="parameters"/>, joined by &amp;.</summary>
+    private static List<string> Listings(PagerDutyScenario scenario, params string[] parameters) =>
+    [
+        .. scenario.PagerDuty.Served.Where(s => s.PathAndQuery.StartsWith("/incidents?since=", StringComparison.Ordinal))
+            .Select(s => string.Join("&", s.PathAndQuery.Split('?')[1].Split('&').Where(p => parameters.Any(name => p.StartsWith(name, StringComparison.Ordinal))))),
+    ];
 
     /// <summary>Serves <paramref name="incidents"/>, syncs them, and an hour later syncs again, unchanged: it writes nothing (its requests are left in Served).</summary>
     private static async Task SyncThenResyncUnchangedAsync(PagerDutyScenario scenario, IReadOnlyList<FakePagerDutyIncident> incidents)

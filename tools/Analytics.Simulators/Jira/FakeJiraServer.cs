@@ -53,7 +53,7 @@ public sealed class FakeJiraIssue
 /// <c>expand=changelog</c>), its error body (<c>{"errorMessages":[…],"errors":{}}</c>) and its 429 with
 /// <c>Retry-After</c> (and, on Cloud, <c>X-RateLimit-Reset</c>). It understands the JQL the Jira source writes:
 /// <c>project|issuetype|labels in (…)</c> and <c>updated &gt;= "yyyy-MM-dd HH:mm"</c> (the token owner's zone: UTC) joined by
-/// AND, <c>ORDER BY updated ASC</c>; anything else is a 400, as Jira refuses JQL it cannot parse.
+/// AND and OR with parentheses, <c>ORDER BY updated ASC</c>; anything else is a 400, as Jira refuses JQL it cannot parse.
 /// </summary>
 public sealed partial class FakeJiraServer : FakeVendorServer
 {
@@ -138,34 +138,99 @@ public sealed partial class FakeJiraServer : FakeVendorServer
         return VendorAnswer.Json(200, body);
     }
 
-    /// <summary>The issues a JQL of the Jira source's form selects; null for anything else.</summary>
+    /// <summary>
+    /// The issues a JQL of the Jira source's form selects; null for anything else. Clauses are joined by AND and OR, with
+    /// parentheses; AND binds tighter than OR, as in Jira ("Order of operations for JQL": parentheses, comparisons, NOT, AND, OR).
+    /// </summary>
     private static Func<FakeJiraIssue, bool>? Filter(string jql)
     {
         var where = OrderBy().Replace(jql, "");
-        var tests = new List<Func<FakeJiraIssue, bool>>();
-        foreach (var clause in where.Split(" AND ", StringSplitOptions.TrimEntries))
+        var position = 0;
+        var filter = Or(where, ref position);
+        return filter is not null && where[position..].Trim().Length == 0 ? filter : null;
+    }
+
+    private static Func<FakeJiraIssue, bool>? Or(string jql, ref int position)
+    {
+        var terms = new List<Func<FakeJiraIssue, bool>>();
+        do
         {
-            if (InClause().Match(clause) is { Success: true } list)
-            {
-                var values = Quoted().Matches(list.Groups["values"].Value).Select(v => v.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                tests.Add(list.Groups["field"].Value switch
-                {
-                    "project" => i => values.Contains(i.Project),
-                    "issuetype" => i => values.Contains(i.IssueType),
-                    _ => i => i.Labels.Any(values.Contains),
-                });
-            }
-            else if (UpdatedClause().Match(clause) is { Success: true } updated
-                && DateTime.TryParseExact(updated.Groups["at"].Value, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var since))
-            {
-                tests.Add(i => i.Updated >= new DateTimeOffset(since, TimeSpan.Zero));
-            }
-            else
+            if (And(jql, ref position) is not { } term)
             {
                 return null;
             }
+            terms.Add(term);
         }
-        return issue => tests.All(test => test(issue));
+        while (Keyword(jql, ref position, "OR"));
+        return issue => terms.Any(term => term(issue));
+    }
+
+    private static Func<FakeJiraIssue, bool>? And(string jql, ref int position)
+    {
+        var factors = new List<Func<FakeJiraIssue, bool>>();
+        do
+        {
+            if (Factor(jql, ref position) is not { } factor)
+            {
+                return null;
+            }
+            factors.Add(factor);
+        }
+        while (Keyword(jql, ref position, "AND"));
+        return issue => factors.All(factor => factor(issue));
+    }
+
+    private static Func<FakeJiraIssue, bool>? Factor(string jql, ref int position)
+    {
+        while (position < jql.Length && jql[position] == ' ')
+        {
+            position++;
+        }
+        if (position < jql.Length && jql[position] == '(')
+        {
+            position++;
+            var inner = Or(jql, ref position);
+            while (position < jql.Length && jql[position] == ' ')
+            {
+                position++;
+            }
+            if (inner is null || position >= jql.Length || jql[position] != ')')
+            {
+                return null;
+            }
+            position++;
+            return inner;
+        }
+        if (InClause().Match(jql, position) is { Success: true } list)
+        {
+            position += list.Length;
+            var values = Quoted().Matches(list.Groups["values"].Value).Select(v => v.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return list.Groups["field"].Value switch
+            {
+                "project" => i => values.Contains(i.Project),
+                "issuetype" => i => values.Contains(i.IssueType),
+                _ => i => i.Labels.Any(values.Contains),
+            };
+        }
+        if (UpdatedClause().Match(jql, position) is { Success: true } updated
+            && DateTime.TryParseExact(updated.Groups["at"].Value, "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var since))
+        {
+            position += updated.Length;
+            return i => i.Updated >= new DateTimeOffset(since, TimeSpan.Zero);
+        }
+        return null;
+    }
+
+    /// <summary>Moves past <paramref name="keyword"/> (with spaces either side) when it comes next.</summary>
+    private static bool Keyword(string jql, ref int position, string keyword)
+    {
+        var match = KeywordPattern().Match(jql, position);
+        if (!match.Success || !match.Groups["word"].Value.Equals(keyword, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        position += match.Length;
+        return true;
     }
 
     private JsonObject IssueJson(FakeJiraIssue issue, bool changelog)
@@ -231,12 +296,15 @@ public sealed partial class FakeJiraServer : FakeVendorServer
     [GeneratedRegex(@"\s+ORDER BY updated ASC\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex OrderBy();
 
-    [GeneratedRegex(@"^(?<field>project|issuetype|labels) in \((?<values>.*)\)$")]
+    [GeneratedRegex(@"\G(?<field>project|issuetype|labels) in \((?<values>\s*""(?:[^""\\]|\\.)*""(?:\s*,\s*""(?:[^""\\]|\\.)*"")*\s*)\)")]
     private static partial Regex InClause();
 
     [GeneratedRegex("\"((?:[^\"\\\\]|\\\\.)*)\"")]
     private static partial Regex Quoted();
 
-    [GeneratedRegex("^updated >= \"(?<at>[^\"]+)\"$")]
+    [GeneratedRegex("\\Gupdated >= \"(?<at>[^\"]+)\"")]
     private static partial Regex UpdatedClause();
+
+    [GeneratedRegex(@"\G\s+(?<word>AND|OR)\s+", RegexOptions.IgnoreCase)]
+    private static partial Regex KeywordPattern();
 }
