@@ -214,6 +214,24 @@ public sealed class PagerDutySyncTests
         Assert.Contains("/incidents/P5E", scenario.PagerDuty.Served.Select(s => s.PathAndQuery));
     }
 
+    [Fact]
+    public async Task An_incident_open_for_over_30_days_is_read_apart_as_PagerDuty_ranges_are_read_30_days_at_a_time()
+    {
+        await using var scenario = await PagerDutyScenario.CreateAsync();
+        scenario.PagerDuty.Incidents.AddRange(PagerDutyScenario.Incidents());
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        // P2B (16 Apr 07:30) is still open on 17 May 09:00: one listing from its creation would be two 30-day windows.
+        scenario.Clock.Advance(TimeSpan.FromDays(27));
+        scenario.PagerDuty.ClearServed();
+
+        var unchanged = await scenario.RunAsync();
+
+        Assert.True(unchanged.Succeeded, unchanged.Error);
+        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
+        Assert.Equal(["since=2026-04-20T09%3A00%3A00Z"], Listings(scenario, "since="));
+        Assert.Equal(["/incidents/P2B"], scenario.PagerDuty.Served.Select(s => s.PathAndQuery).Where(p => !p.StartsWith("/incidents?", StringComparison.Ordinal)));
+    }
+
     /// <summary>The scenario's incidents and two more open ones of Payments API, P5E (17 Apr 06:00) and P6F (07:00).</summary>
     private static List<FakePagerDutyIncident> WithTwoMoreOpen()
     {
