@@ -12,7 +12,8 @@ namespace Analytics.Ingestors.Jira;
 /// <summary>
 /// A configured Jira Cloud or Data Center source (<c>Analytics:Sources:&lt;name&gt;:Kind = jira</c>): incidents (issues of
 /// the configured projects, issue types and labels) into incidents, and Jira Service Management requests into
-/// service_requests as tickets, each read by a <see cref="JiraIssueReader"/>.
+/// service_requests as tickets, each a <see cref="JiraResource"/> with a cursor of its own, both read by one
+/// <see cref="JiraIssueReader"/> (in one search while their windows are within a day of each other).
 /// </summary>
 /// <remarks>Every failure leaves as a <see cref="SourceIngestException"/> with the token (and the basic-auth value) masked.</remarks>
 public sealed class JiraIngestSource(JiraSourceSettings settings, IClickHouseStore store, TimeProvider clock, ILoggerFactory loggers) : IIngestSource
