@@ -47,6 +47,32 @@ public static class PulledRecords
             ? value.EnumerateArray()
             : [];
 
+    /// <summary>
+    /// The deployment a vendor's free-form details name (PagerDuty change events' <c>custom_details</c>, Opsgenie
+    /// incidents' <c>extraProperties</c>): the <c>deployment_id</c> (or <c>deployment</c>) key's value, a string or a
+    /// number, taken as a stored deployment id; null when neither is set.
+    /// </summary>
+    public static string? DeploymentId(JsonElement details)
+    {
+        foreach (var key in new[] { "deployment_id", "deployment" })
+        {
+            if (details.ValueKind == JsonValueKind.Object && details.TryGetProperty(key, out var value))
+            {
+                var text = value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.Number => value.GetRawText(),
+                    _ => null,
+                };
+                if (text?.Trim() is { Length: > 0 } id)
+                {
+                    return id;
+                }
+            }
+        }
+        return null;
+    }
+
     /// <summary>A stable text of a row's values, to tell whether a record changed since it was last written.</summary>
     public static string Fingerprint(object?[] row) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(

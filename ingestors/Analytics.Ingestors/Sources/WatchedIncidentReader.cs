@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Analytics.Ingestors.Csv;
+
+namespace Analytics.Ingestors.Sources;
+
+/// <summary>Where an incident source (PagerDuty, Opsgenie) got to (cursor <c>incidents</c>).</summary>
+/// <param name="Through">Incidents created before this were listed.</param>
+/// <param name="Watched">
+/// Incidents read again at every run (in the listing of open incidents, or by id) until they are resolved and stored
+/// (open ones, and ones refused last time), with the fingerprint of the row last written ("" when refused) and the
+/// deployment the vendor said caused them.
+/// </param>
+internal sealed record IncidentCursor(DateTimeOffset Through, Dictionary<string, WatchedIncident> Watched);
+
+internal sealed record WatchedIncident(string Fingerprint, string? CausedBy);
+
+/// <summary>
+/// What a vendor whose incidents are listed by creation time (PagerDuty, Opsgenie) gives <see cref="WatchedIncidentReader"/>:
+/// its listings and its incident objects' fields. Every incident is a JSON object as the vendor sent it.
+/// </summary>
+internal interface IWatchedIncidentVendor
+{
+    /// <summary>How messages name the vendor, e.g. "PagerDuty".</summary>
+    string Vendor { get; }
+
+    /// <summary>The incidents created in [<paramref name="since"/>, <paramref name="until"/>), oldest first.</summary>
+    IAsyncEnumerable<SourcePage<JsonElement>> CreatedPagesAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>The incidents open now, whenever created, oldest first (one request a page where by id it is one each).</summary>
+    IAsyncEnumerable<SourcePage<JsonElement>> OpenPagesAsync(CancellationToken cancellationToken);
+
+    /// <summary>One incident by id; null when the vendor no longer has it (404).</summary>
+    Task<JsonElement?> IncidentAsync(string id, CancellationToken cancellationToken);
+
+    string? Id(JsonElement incident);
+
+    bool IsResolved(JsonElement incident);
+
+    /// <summary>The incident's catalog service; null when its vendor service is not mapped.</summary>
+    Task<string?> ServiceOfAsync(JsonElement incident, CancellationToken cancellationToken);
+
+    /// <summary>How a message names the incident's vendor service, e.g. "'Mail' (PMAIL)".</summary>
+    Task<string> ServiceNameAsync(JsonElement incident, CancellationToken cancellationToken);
+
+    /// <summary>The deployment that caused the incident; <paramref name="previous"/> is what the last run stored for it (null when first seen).</summary>
+    Task<string?> CausedByAsync(string id, JsonElement incident, WatchedIncident? previous, CancellationToken cancellationToken);
+
+    /// <summary>The incident as an incidents record, or why it is refused (naming the incident, the field and the reason).</summary>
+    (IncidentEvent? Incident, string? Problem) Parse(JsonElement incident, string service, string? causedBy, DateTimeOffset now);
+}
+
+/// <summary>
+/// The incidents of a vendor that lists them by creation time only and sends no ETags (PagerDuty, Opsgenie): each run
+/// lists the incidents created since the last run, and reads the incidents still open at the last run again until
+/// they are resolved: one by id, two or more through one listing of the open incidents (one request per page). A row
+/// is written only when it differs from the one last written, so an unchanged re-sync writes nothing and costs one
+/// request, plus one per page of open incidents (none without open incidents).
+/// </summary>
+internal sealed class WatchedIncidentReader(IWatchedIncidentVendor vendor, string sourceName, DateTimeOffset? since, SourceRun run, TimeProvider clock)
+{
+    public const string Resource = "incidents";
+
+    /// <summary>How far back the first run reads when the source sets no <c>Since</c>.</summary>
+    internal static readonly TimeSpan FirstRunHistory = TimeSpan.FromDays(90);
+
+    private static readonly RowTable Incidents = new(IncidentEvent.Table, IncidentEvent.Columns);
+
+    private readonly Dictionary<string, int> _unmapped = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private Dictionary<string, WatchedIncident> _watched = [];
+
+    public async Task ReadAsync(CancellationToken cancellationToken)
+    {
+        var cursor = (await run.Cursors.ReadAsync<IncidentCursor>(Resource, cancellationToken)).State;
+        var now = clock.GetUtcNow();
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        _watched = new Dictionary<string, WatchedIncident>(cursor?.Watched ?? [], StringComparer.Ordinal);
+        var previouslyWatched = _watched.Keys.ToList();
+
+        var from = cursor?.Through ?? since ?? now - FirstRunHistory;
+        if (from < now)
+        {
+            await Pager.ReadAsync(vendor.CreatedPagesAsync(from, now, cancellationToken), async page =>
+            {
+                await StoreAsync(page.Items, cancellationToken);
+                return true;
+            });
+        }
+        await ReadOpenAsync(previouslyWatched.Where(id => !_seen.Contains(id)).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        foreach (var id in previouslyWatched.Where(id => !_seen.Contains(id)))
+        {
+            if (await vendor.IncidentAsync(id, cancellationToken) is { } incident)
+            {
+                await StoreAsync([incident], cancellationToken);
+            }
+            else
+            {
+                // Gone from the vendor (deleted, or with its service): nothing more will change it.
+                _watched.Remove(id);
+            }
+        }
+        if (_unmapped.Count > 0)
+        {
+            run.Warn($"{_unmapped.Values.Sum()} {vendor.Vendor} incident(s) of services not in {sourceName}'s Services were not stored: "
+                + string.Join(", ", _unmapped.OrderBy(u => u.Key, StringComparer.Ordinal).Select(u => $"{u.Key} ×{u.Value}")) + ".");
+        }
+        run.Cursors.Advance(Resource, new IncidentCursor(now, _watched));
+    }
+
+    /// <summary>
+    /// With two or more incidents to read again, lists the open incidents instead (one request per page where by id it
+    /// is one each) and stores those among <paramref name="watched"/>; the ones it does not find (resolved since, or
+    /// refused and resolved) are read by id after. It stops once it found them all, or after as many pages as half of
+    /// them, so it never costs more than half again what reading them by id would.
+    /// </summary>
+    private async Task ReadOpenAsync(HashSet<string> watched, CancellationToken cancellationToken)
+    {
+        if (watched.Count < 2)
+        {
+            return;
+        }
+        var (pages, missing) = (0, watched.Count);
+        await Pager.ReadAsync(vendor.OpenPagesAsync(cancellationToken), async page =>
+        {
+            var found = page.Items.Where(incident => vendor.Id(incident) is { } id && watched.Contains(id)).ToList();
+            await StoreAsync(found, cancellationToken);
+            missing -= found.Count;
+            return missing > 0 && ++pages < (watched.Count + 1) / 2;
+        });
+    }
+
+    private async Task StoreAsync(IReadOnlyList<JsonElement> incidents, CancellationToken cancellationToken)
+    {
+        var rows = new List<object?[]>();
+        foreach (var incident in incidents)
+        {
+            if (await RowOfAsync(incident, cancellationToken) is { } row)
+            {
+                rows.Add(row);
+            }
+        }
+        await run.Rows.WriteAsync(Incidents, rows, cancellationToken);
+    }
+
+    /// <summary>The row to write for <paramref name="incident"/>; null when it is unchanged, not mapped or refused (a warning names it).</summary>
+    private async Task<object?[]?> RowOfAsync(JsonElement incident, CancellationToken cancellationToken)
+    {
+        var id = vendor.Id(incident);
+        if (id is null)
+        {
+            run.Warn($"A {vendor.Vendor} incident without an id was not stored.");
+            return null;
+        }
+        _seen.Add(id);
+        if (await vendor.ServiceOfAsync(incident, cancellationToken) is not { } service)
+        {
+            var name = await vendor.ServiceNameAsync(incident, cancellationToken);
+            _unmapped[name] = _unmapped.GetValueOrDefault(name) + 1;
+            _watched.Remove(id);
+            return null;
+        }
+        var previous = _watched.GetValueOrDefault(id);
+        var causedBy = await vendor.CausedByAsync(id, incident, previous, cancellationToken);
+        var (parsed, problem) = vendor.Parse(incident, service, causedBy, clock.GetUtcNow());
+        if (parsed is null)
+        {
+            // Reported on the run; read again next time, so a fix at the vendor (or in the settings) lands.
+            run.Warn(problem!);
+            _watched[id] = new WatchedIncident("", causedBy);
+            return null;
+        }
+        var row = parsed.ToRow(sourceName);
+        var fingerprint = PulledRecords.Fingerprint(row);
+        if (vendor.IsResolved(incident))
+        {
+            _watched.Remove(id);
+        }
+        else
+        {
+            _watched[id] = new WatchedIncident(fingerprint, causedBy);
+        }
+        return previous?.Fingerprint == fingerprint ? null : row;
+    }
+}
