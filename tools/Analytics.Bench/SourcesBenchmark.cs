@@ -116,7 +116,7 @@ public sealed class SourcesBenchmark(int projects, int mergeRequestsPerProject, 
         settings.AddRange(Enumerable.Range(0, Services).Select(s => ($"Services:{OpsgenieServiceId(s)}", (string?)Service(s))));
         return await MeasureAsync("Opsgenie", "opsgenie", opsgenie.ClearServed, () => opsgenie.Served,
             // query=createdAt >= …: the creation-time search after the cursor (Opsgenie has no "updated since").
-            path => path.StartsWith("/v1/incidents?", StringComparison.Ordinal) && path.Contains("createdAt", StringComparison.Ordinal),
+            path => path.StartsWith("/v1/incidents?query=createdAt", StringComparison.Ordinal),
             progress, cancellationToken, [.. settings]);
     }
 

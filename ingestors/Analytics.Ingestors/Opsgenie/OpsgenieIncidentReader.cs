@@ -12,14 +12,11 @@ namespace Analytics.Ingestors.Opsgenie;
 /// The account's services (id → name) are listed once per run, and only when an incident's impacted service is not
 /// mapped by id (the Service API counts in Opsgenie's Configuration domain, not the Incident one).
 /// </summary>
-internal sealed class OpsgenieIncidentReader(OpsgenieSourceSettings settings, OpsgenieApi api, SourceRun run, TimeProvider clock) : IWatchedIncidentVendor
+internal sealed class OpsgenieIncidentReader(OpsgenieSourceSettings settings, OpsgenieApi api) : IWatchedIncidentVendor
 {
     private IReadOnlyDictionary<string, string>? _names;
 
     public string Vendor => "Opsgenie";
-
-    public Task ReadAsync(CancellationToken cancellationToken) =>
-        new WatchedIncidentReader(this, settings.Name, settings.Since, run, clock).ReadAsync(cancellationToken);
 
     public IAsyncEnumerable<SourcePage<JsonElement>> CreatedPagesAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
         api.IncidentPagesAsync(since, until, cancellationToken);

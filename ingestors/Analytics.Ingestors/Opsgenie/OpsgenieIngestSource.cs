@@ -9,10 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace Analytics.Ingestors.Opsgenie;
 
 /// <summary>
-/// A configured Opsgenie source (<c>Analytics:Sources:&lt;name&gt;:Kind = opsgenie</c>): its incidents into the
-/// incidents table (see <see cref="OpsgenieIncidentReader"/>), run by <see cref="IngestRunner"/> like every source.
+/// A configured Opsgenie source (<c>Analytics:Sources:&lt;name&gt;:Kind = opsgenie</c>): its incidents into the incidents
+/// table (see <see cref="OpsgenieIncidentReader"/>), run by <see cref="IngestRunner"/> like every source; a failure
+/// leaves with the API key masked.
 /// </summary>
-/// <remarks>Every failure leaves as a <see cref="SourceIngestException"/> with the API key masked and no inner exception.</remarks>
 public sealed class OpsgenieIngestSource(OpsgenieSourceSettings settings, IClickHouseStore store, TimeProvider clock, ILoggerFactory loggers) : IIngestSource
 {
     private readonly ILogger _logger = loggers.CreateLogger<OpsgenieIngestSource>();
@@ -21,28 +21,11 @@ public sealed class OpsgenieIngestSource(OpsgenieSourceSettings settings, IClick
 
     public string Kind => OpsgenieSourceSettings.Kind;
 
-    /// <summary>Requests the last run sent (retries included); null before the first.</summary>
-    public long? LastRunRequests { get; private set; }
-
     public async Task<IngestResult> RunAsync(IngestContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var api = new OpsgenieApi(settings, clock, _logger);
-        try
-        {
-            var run = new SourceRun(context, store);
-            await new OpsgenieIncidentReader(settings, api, run, clock).ReadAsync(cancellationToken);
-            _logger.LogInformation("Opsgenie source {Source}: {Requests} requests.", settings.Name, api.Requests);
-            return run.Result();
-        }
-        catch (Exception error)
-        {
-            throw SourceIngestException.From(error, cancellationToken, settings.ApiKey);
-        }
-        finally
-        {
-            LastRunRequests = api.Requests;
-        }
+        return await WatchedIncidentReader.RunAsync(context, store, clock, settings.Name, settings.Since,
+            _ => new OpsgenieIncidentReader(settings, api), () => api.Requests, settings.ApiKey, _logger, cancellationToken);
     }
 }
 

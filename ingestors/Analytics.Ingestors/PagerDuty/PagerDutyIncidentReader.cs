@@ -13,16 +13,13 @@ namespace Analytics.Ingestors.PagerDuty;
 /// (through one listing of the open incidents, one request per 100, or by id). New incidents' related change events
 /// name the deployment that caused them (one request each, not repeated while the incident stays open).
 /// </summary>
-internal sealed class PagerDutyIncidentReader(PagerDutySourceSettings settings, PagerDutyApi api, SourceRun run, TimeProvider clock) : IWatchedIncidentVendor
+internal sealed class PagerDutyIncidentReader(PagerDutySourceSettings settings, PagerDutyApi api, SourceRun run) : IWatchedIncidentVendor
 {
     private static readonly TimeSpan Window = TimeSpan.FromDays(30);
 
     private bool _changeEvents = settings.ChangeEvents;
 
     public string Vendor => "PagerDuty";
-
-    public Task ReadAsync(CancellationToken cancellationToken) =>
-        new WatchedIncidentReader(this, settings.Name, settings.Since, run, clock).ReadAsync(cancellationToken);
 
     public async IAsyncEnumerable<SourcePage<JsonElement>> CreatedPagesAsync(DateTimeOffset since, DateTimeOffset until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Analytics.Ingestors.Csv;
+using Analytics.Ingestors.Runs;
+using Analytics.Storage.ClickHouse;
+using Microsoft.Extensions.Logging;
 
 namespace Analytics.Ingestors.Sources;
 
@@ -68,6 +71,30 @@ internal sealed class WatchedIncidentReader(IWatchedIncidentVendor vendor, strin
     private readonly Dictionary<string, int> _unmapped = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private Dictionary<string, WatchedIncident> _watched = [];
+
+    /// <summary>
+    /// One run of an incident source (PagerDuty, Opsgenie): its incidents read on a new <see cref="SourceRun"/> through
+    /// the vendor <paramref name="vendor"/> makes for it, the requests sent logged, and any failure a
+    /// <see cref="SourceIngestException"/> with <paramref name="secret"/> masked and no inner exception.
+    /// </summary>
+    public static async Task<IngestResult> RunAsync(
+        IngestContext context, IClickHouseStore store, TimeProvider clock, string sourceName, DateTimeOffset? since,
+        Func<SourceRun, IWatchedIncidentVendor> vendor, Func<long> requests, string secret, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            var run = new SourceRun(context, store);
+            var reader = vendor(run);
+            await new WatchedIncidentReader(reader, sourceName, since, run, clock).ReadAsync(cancellationToken);
+            logger.LogInformation("{Vendor} source {Source}: {Requests} requests.", reader.Vendor, sourceName, requests());
+            return run.Result();
+        }
+        catch (Exception error)
+        {
+            throw SourceIngestException.From(error, cancellationToken, secret);
+        }
+    }
 
     public async Task ReadAsync(CancellationToken cancellationToken)
     {
