@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
@@ -10,7 +9,7 @@ namespace Analytics.Ingestors.Opsgenie;
 /// The settings of one <c>opsgenie</c> source, read from <c>Analytics:Sources:&lt;name&gt;</c>. The API key is held here
 /// and put on the HTTP client only; it is never put in a message.
 /// </summary>
-public sealed partial class OpsgenieSourceSettings
+public sealed class OpsgenieSourceSettings
 {
     public const string Kind = "opsgenie";
 
@@ -76,15 +75,7 @@ public sealed partial class OpsgenieSourceSettings
     {
         var reader = new SourceSettingsReader(section);
         problems = reader.Problems;
-        var services = reader.Map("Services");
-        if (services.Count == 0)
-        {
-            problems.Add($"{reader.Path}:Services must map Opsgenie services (id or name) to catalog services, e.g. Services:Payments = payments-api.");
-        }
-        foreach (var (service, slug) in services.Where(pair => !SlugPattern().IsMatch(pair.Value)))
-        {
-            problems.Add($"{reader.Path}:Services:{service} must be a catalog service slug (lower case, digits and '-'), was '{slug}'.");
-        }
+        var services = reader.ServiceMap("Services", "Opsgenie", "Payments = payments-api");
         var byPriority = reader.Map("SeverityByPriority", DefaultPriorities);
         reader.CheckValues("SeverityByPriority", byPriority, IncidentEvent.Severities);
         var region = reader.Choice("Region", "us", [.. Regions.Keys]);
@@ -104,7 +95,4 @@ public sealed partial class OpsgenieSourceSettings
             MaxRateLimitWait = reader.Duration("MaxRateLimitWait", TimeSpan.FromMinutes(5)),
         };
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex SlugPattern();
 }
