@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Analytics.Ingestors.Csv;
+using Analytics.Ingestors.Incidents;
 using Analytics.Ingestors.Sources;
 
 namespace Analytics.Ingestors.Opsgenie;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Analytics.Ingestors.Csv;
+using Analytics.Ingestors.Incidents;
 using Analytics.Ingestors.Sources;
 
 namespace Analytics.Ingestors.PagerDuty;

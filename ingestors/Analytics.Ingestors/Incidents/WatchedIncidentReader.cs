@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Runs;
+using Analytics.Ingestors.Sources;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Logging;
 
-namespace Analytics.Ingestors.Sources;
+namespace Analytics.Ingestors.Incidents;
 
 /// <summary>Where an incident source (PagerDuty, Opsgenie) got to (cursor <c>incidents</c>).</summary>
 /// <param name="Through">Incidents created before this were listed.</param>
