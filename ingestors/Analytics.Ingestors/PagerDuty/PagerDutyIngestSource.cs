@@ -1,5 +1,5 @@
-using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Incidents;
+using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Analytics.Storage.ClickHouse;
 using Microsoft.Extensions.Configuration;
