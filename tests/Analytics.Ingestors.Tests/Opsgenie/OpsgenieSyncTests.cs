@@ -185,6 +185,28 @@ public sealed class OpsgenieSyncTests
     }
 
     [Fact]
+    public async Task An_open_incident_deleted_in_opsgenie_is_asked_for_once_more_404_and_then_no_longer()
+    {
+        await using var scenario = await OpsgenieScenario.CreateAsync();
+        var incidents = OpsgenieScenario.Incidents().Where(i => i.Id != "d4").ToList();
+        await SyncThenResyncUnchangedAsync(scenario, incidents);
+        scenario.Opsgenie.Incidents.RemoveAll(i => i.Id == "b2");
+        scenario.Opsgenie.ClearServed();
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+
+        var gone = await scenario.RunAsync();
+
+        Assert.True(gone.Succeeded, gone.Error);
+        Assert.Contains(scenario.Opsgenie.Served, s => s.PathAndQuery == "/v1/incidents/b2?identifierType=id" && s.Status == 404);
+        // Its stored row stays as last read; it is not asked for again.
+        Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'opsgenie-b2'"));
+        scenario.Opsgenie.ClearServed();
+        scenario.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        Assert.Single(scenario.Opsgenie.Served);
+    }
+
+    [Fact]
     public async Task A_refused_key_fails_the_run_with_opsgenies_answer_and_never_the_key()
     {
         const string wrong = "0f3b2c1a-WrongGenieKeyNotToBeLogged";
