@@ -136,9 +136,9 @@ internal static class BenchCommand
         });
         var projects = new Option<int>("--projects") { Description = "GitLab: projects of the simulated group", DefaultValueFactory = _ => 10 };
         var mergeRequests = new Option<int>("--merge-requests") { Description = "GitLab: merge requests per project", DefaultValueFactory = _ => 200 };
-        var incidents = new Option<int>("--incidents") { Description = "Jira and PagerDuty: incidents over the last 200 days", DefaultValueFactory = _ => 2_000 };
+        var incidents = new Option<int>("--incidents") { Description = "Jira, PagerDuty and Opsgenie: incidents over the last 200 days", DefaultValueFactory = _ => 2_000 };
         var serviceRequests = new Option<int>("--requests") { Description = "Jira: service requests over the last 200 days", DefaultValueFactory = _ => 1_000 };
-        var sources = new Command("sources", "HTTP requests and rate-limit cost of a full and an unchanged re-sync of GitLab, Jira (Cloud and Data Center) and PagerDuty, each from its simulator.")
+        var sources = new Command("sources", "HTTP requests and rate-limit cost of a full and an unchanged re-sync of GitLab, Jira (Cloud and Data Center), PagerDuty and Opsgenie, each from its simulator.")
         {
             projects, mergeRequests, incidents, serviceRequests,
         };

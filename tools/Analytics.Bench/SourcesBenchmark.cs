@@ -4,6 +4,7 @@ using Analytics.Ingestors.Runs;
 using Analytics.Simulators.GitHub;
 using Analytics.Simulators.GitLab;
 using Analytics.Simulators.Jira;
+using Analytics.Simulators.Opsgenie;
 using Analytics.Simulators.PagerDuty;
 using Analytics.Storage;
 using Analytics.Storage.ClickHouse;
@@ -12,7 +13,7 @@ namespace Analytics.Bench;
 
 /// <summary>
 /// What an unchanged re-sync of each pulled source other than GitHub costs (issue 13): for GitLab, Jira Cloud, Jira
-/// Data Center and PagerDuty, a generated organisation served by that vendor's simulator (Kestrel on loopback, the
+/// Data Center, PagerDuty and Opsgenie, a generated organisation served by that vendor's simulator (Kestrel on loopback, the
 /// vendor's pages, filters and rate-limit counting) is synced into a fresh store through <see cref="IngestRunner"/>,
 /// then synced again unchanged. Requests are counted by the simulator, as the vendor's rate limit counts them.
 /// Backstage is not here: its tests sync from a real Backstage backend started from npm, which this tool does not start.
@@ -38,6 +39,7 @@ public sealed class SourcesBenchmark(int projects, int mergeRequestsPerProject, 
             await JiraAsync(cloud: true, end, since, progress, cancellationToken),
             await JiraAsync(cloud: false, end, since, progress, cancellationToken),
             await PagerDutyAsync(end, since, progress, cancellationToken),
+            await OpsgenieAsync(end, since, progress, cancellationToken),
         };
         return new SourcesBenchmarkReport(projects, mergeRequestsPerProject, incidents, requests, results);
     }
@@ -95,6 +97,26 @@ public sealed class SourcesBenchmark(int projects, int mergeRequestsPerProject, 
         return await MeasureAsync("PagerDuty", "pagerduty", pagerDuty.ClearServed, () => pagerDuty.Served,
             // since=…&until=…: the creation-time window after the cursor (PagerDuty has no "updated since").
             path => path.StartsWith("/incidents?", StringComparison.Ordinal) && path.Contains("since=", StringComparison.Ordinal),
+            progress, cancellationToken, [.. settings]);
+    }
+
+    private async Task<SourceResync> OpsgenieAsync(DateTimeOffset end, DateTimeOffset since, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        progress.Report($"Opsgenie: generating {incidents:N0} incidents…");
+        var apiKey = Guid.NewGuid().ToString();
+        await using var opsgenie = await FakeOpsgenieServer.StartAsync(TimeProvider.System, apiKey);
+        opsgenie.RateLimit = int.MaxValue;
+        opsgenie.Services.AddRange(Enumerable.Range(0, Services).Select(s => new FakeOpsgenieService(OpsgenieServiceId(s), Service(s))));
+        opsgenie.Incidents.AddRange(OpsgenieIncidents(end, since));
+        List<(string Key, string? Value)> settings =
+        [
+            ("Kind", "opsgenie"), ("BaseUrl", opsgenie.BaseUrl), ("ApiKey", apiKey), ("Since", since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        ];
+        // Mapped by service id, as Opsgenie's incidents name them: no Service API request is needed.
+        settings.AddRange(Enumerable.Range(0, Services).Select(s => ($"Services:{OpsgenieServiceId(s)}", (string?)Service(s))));
+        return await MeasureAsync("Opsgenie", "opsgenie", opsgenie.ClearServed, () => opsgenie.Served,
+            // query=createdAt >= …: the creation-time search after the cursor (Opsgenie has no "updated since").
+            path => path.StartsWith("/v1/incidents?query=createdAt", StringComparison.Ordinal),
             progress, cancellationToken, [.. settings]);
     }
 
@@ -183,12 +205,34 @@ public sealed class SourcesBenchmark(int projects, int mergeRequestsPerProject, 
             yield return incident;
         }
     }
+
+    private static string OpsgenieServiceId(int index) => $"5e3c0f0a-0000-4000-8000-{index.ToString("D12", CultureInfo.InvariantCulture)}";
+
+    /// <summary>The same incidents as <see cref="PagerDutyIncidents"/>, as Opsgenie holds them (every fifth names its deployment in <c>extraProperties</c>).</summary>
+    private IEnumerable<FakeOpsgenieIncident> OpsgenieIncidents(DateTimeOffset end, DateTimeOffset since)
+    {
+        for (var i = 0; i < incidents; i++)
+        {
+            var created = since + (end - since) * i / Math.Max(1, incidents) + TimeSpan.FromMinutes(1);
+            var incident = new FakeOpsgenieIncident
+            {
+                Id = $"0a1b2c3d-0000-4000-8000-{i.ToString("D12", CultureInfo.InvariantCulture)}", TinyId = (i + 1).ToString(CultureInfo.InvariantCulture), Message = $"Incident {i + 1}",
+                ServiceIds = [OpsgenieServiceId(i % Services)], Priority = i % 4 == 0 ? "P1" : "P3", CreatedAt = created,
+                ResolvedAt = i >= incidents - OpenIncidents ? null : created + TimeSpan.FromMinutes(45),
+            };
+            if (i % 5 == 0)
+            {
+                incident.ExtraProperties["deployment_id"] = $"deploy-{i}";
+            }
+            yield return incident;
+        }
+    }
 }
 
 /// <param name="Requests">HTTP requests the simulator answered, errors included.</param>
 /// <param name="Bounded">Of those, carrying the source's cursor (If-None-Match, or an updated-after / created-since filter).</param>
 /// <param name="NotModified">Of those, answered 304 Not Modified.</param>
-/// <param name="RateLimitCost">What the vendor's rate limit counts for them, as the simulator counts it (1 per answered request for all four).</param>
+/// <param name="RateLimitCost">What the vendor's rate limit counts for them, as the simulator counts it (1 per answered request for all five).</param>
 /// <param name="Rows">Rows written to the store (every table).</param>
 /// <param name="Warnings">Warnings on the run (unmapped services, refused records): 0 here.</param>
 public sealed record SourceSyncFigures(long Requests, long Bounded, long NotModified, long RateLimitCost, long Rows, TimeSpan Elapsed, int Warnings);
@@ -203,6 +247,7 @@ public sealed record SourcesBenchmarkReport(int Projects, int MergeRequestsPerPr
         static string F(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
         static string S(TimeSpan time) => time.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
         yield return $"GitLab: {F(Projects)} projects × {F(MergeRequestsPerProject)} merge requests; Jira: {F(Incidents)} incidents ({SourcesBenchmark.OpenIncidents} open) and {F(Requests)} service requests; PagerDuty: {F(Incidents)} incidents ({SourcesBenchmark.OpenIncidents} open)";
+        yield return $"Opsgenie: the same {F(Incidents)} incidents as PagerDuty, mapped by service id";
         yield return "";
         yield return "| source | full: requests | full: rate-limit cost | full: rows | full: time (s) | re-sync: requests | of which cursor-bounded | of which 304 | re-sync: rate-limit cost | re-sync: rows | re-sync: time (s) | warnings |";
         yield return "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Analytics.Ingestors.Csv;
@@ -35,6 +36,12 @@ public static class PulledRecords
             ? value.GetString()
             : null;
 
+    /// <summary>A time property (ISO 8601, UTC when it names no offset) in UTC; null when absent or not a time.</summary>
+    public static DateTimeOffset? TimeOf(JsonElement element, string property) =>
+        DateTimeOffset.TryParse(Text(element, property), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUniversalTime()
+            : null;
+
     /// <summary>An object property, or an undefined element (on which <see cref="Text"/> gives null).</summary>
     public static JsonElement Object(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Object
@@ -47,14 +54,40 @@ public static class PulledRecords
             ? value.EnumerateArray()
             : [];
 
+    /// <summary>
+    /// The deployment a vendor's free-form details name (PagerDuty change events' <c>custom_details</c>, Opsgenie
+    /// incidents' <c>extraProperties</c>): the <c>deployment_id</c> (or <c>deployment</c>) key's value, a string or a
+    /// number, taken as a stored deployment id; null when neither is set.
+    /// </summary>
+    public static string? DeploymentId(JsonElement details)
+    {
+        foreach (var key in new[] { "deployment_id", "deployment" })
+        {
+            if (details.ValueKind == JsonValueKind.Object && details.TryGetProperty(key, out var value))
+            {
+                var text = value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.Number => value.GetRawText(),
+                    _ => null,
+                };
+                if (text?.Trim() is { Length: > 0 } id)
+                {
+                    return id;
+                }
+            }
+        }
+        return null;
+    }
+
     /// <summary>A stable text of a row's values, to tell whether a record changed since it was last written.</summary>
     public static string Fingerprint(object?[] row) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
             string.Join('\u001f', row.Select(value => value switch
             {
                 null => "\u2400",
-                DateTimeOffset time => time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset time => time.UtcTicks.ToString(CultureInfo.InvariantCulture),
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture),
             })))))[..16];
 
     private sealed class Fields(IReadOnlyDictionary<string, string?> values) : IRecordFields

@@ -9,7 +9,7 @@ namespace Analytics.Ingestors.Csv;
 /// identified by its sort key, (group, start day, id) — e.g. (service, toDate(started_at), deployment_id) — so an
 /// event re-sent with the same id but another service or start day would land beside the old row, not on it.
 /// Such an event is refused, naming the field that changed. When the writer's source is given (pushes), an id another
-/// source already stored is refused too: one source cannot replace another's events. Pulled incidents (PagerDuty, Jira)
+/// source already stored is refused too: one source cannot replace another's events. Pulled incidents (PagerDuty, Opsgenie, Jira)
 /// are what the source says now, so for them the same rule replaces instead of refusing: when a run's rows are
 /// published, the rows they supersede are deleted (<see cref="EventKey.DeleteSupersededAsync"/>).
 /// </summary>

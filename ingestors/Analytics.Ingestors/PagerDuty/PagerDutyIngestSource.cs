@@ -1,3 +1,4 @@
+using Analytics.Ingestors.Incidents;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
 using Analytics.Storage.ClickHouse;
@@ -26,18 +27,11 @@ public sealed class PagerDutyIngestSource(PagerDutySourceSettings settings, ICli
 
     public async Task<IngestResult> RunAsync(IngestContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var api = new PagerDutyApi(settings, clock, _logger);
         try
         {
-            var run = new SourceRun(context, store);
-            await new PagerDutyIncidentReader(settings, api, run, clock).ReadAsync(cancellationToken);
-            _logger.LogInformation("PagerDuty source {Source}: {Requests} requests.", settings.Name, api.Requests);
-            return run.Result();
-        }
-        catch (Exception error)
-        {
-            throw SourceIngestException.From(error, cancellationToken, settings.Token);
+            return await WatchedIncidentReader.RunAsync(context, store, clock, settings.Name, settings.Since,
+                run => new PagerDutyIncidentReader(settings, api, run), () => api.Requests, settings.Token, _logger, cancellationToken);
         }
         finally
         {

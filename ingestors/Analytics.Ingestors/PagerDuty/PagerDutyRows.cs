@@ -59,8 +59,7 @@ public static class PagerDutyRows
     public static bool IsResolved(JsonElement incident) => PulledRecords.Text(incident, "status") == "resolved";
 
     /// <summary>The incident's <c>created_at</c>, what PagerDuty's <c>since</c>/<c>until</c> filter on; null when missing or not a time.</summary>
-    public static DateTimeOffset? CreatedAt(JsonElement incident) =>
-        DateTimeOffset.TryParse(PulledRecords.Text(incident, "created_at"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : null;
+    public static DateTimeOffset? CreatedAt(JsonElement incident) => PulledRecords.TimeOf(incident, "created_at");
 
     /// <summary>
     /// The incident as an incidents record: created → started_at, and for a resolved incident its <c>resolved_at</c>
@@ -94,32 +93,11 @@ public static class PagerDutyRows
     /// </summary>
     public static string? CausedBy(IEnumerable<JsonElement> relatedChangeEvents) =>
         relatedChangeEvents
-            .Select(e => (At: Timestamp(PulledRecords.Text(e, "timestamp")), Deployment: DeploymentOf(PulledRecords.Object(e, "custom_details"))))
+            .Select(e => (At: Timestamp(PulledRecords.Text(e, "timestamp")), Deployment: PulledRecords.DeploymentId(PulledRecords.Object(e, "custom_details"))))
             .Where(e => e.Deployment is not null)
             .OrderByDescending(e => e.At)
             .Select(e => e.Deployment)
             .FirstOrDefault();
-
-    private static string? DeploymentOf(JsonElement details)
-    {
-        foreach (var key in new[] { "deployment_id", "deployment" })
-        {
-            if (details.ValueKind == JsonValueKind.Object && details.TryGetProperty(key, out var value))
-            {
-                var text = value.ValueKind switch
-                {
-                    JsonValueKind.String => value.GetString(),
-                    JsonValueKind.Number => value.GetRawText(),
-                    _ => null,
-                };
-                if (text?.Trim() is { Length: > 0 } id)
-                {
-                    return id;
-                }
-            }
-        }
-        return null;
-    }
 
     private static DateTimeOffset Timestamp(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MinValue;

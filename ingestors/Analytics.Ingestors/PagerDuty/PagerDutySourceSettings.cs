@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Analytics.Ingestors.Csv;
 using Analytics.Ingestors.Runs;
 using Analytics.Ingestors.Sources;
@@ -10,7 +9,7 @@ namespace Analytics.Ingestors.PagerDuty;
 /// The settings of one <c>pagerduty</c> source, read from <c>Analytics:Sources:&lt;name&gt;</c>. The token is held here
 /// and put on the HTTP client only; it is never put in a message.
 /// </summary>
-public sealed partial class PagerDutySourceSettings
+public sealed class PagerDutySourceSettings
 {
     public const string Kind = "pagerduty";
 
@@ -77,15 +76,7 @@ public sealed partial class PagerDutySourceSettings
     {
         var reader = new SourceSettingsReader(section);
         problems = reader.Problems;
-        var services = reader.Map("Services");
-        if (services.Count == 0)
-        {
-            problems.Add($"{reader.Path}:Services must map PagerDuty services (id or name) to catalog services, e.g. Services:PIJ90N7 = payments-api.");
-        }
-        foreach (var (service, slug) in services.Where(pair => !SlugPattern().IsMatch(pair.Value)))
-        {
-            problems.Add($"{reader.Path}:Services:{service} must be a catalog service slug (lower case, digits and '-'), was '{slug}'.");
-        }
+        var services = reader.ServiceMap("Services", "PagerDuty", "PIJ90N7 = payments-api");
         var byPriority = reader.Map("SeverityByPriority");
         var byUrgency = reader.Map("SeverityByUrgency", DefaultUrgencies);
         reader.CheckValues("SeverityByPriority", byPriority, IncidentEvent.Severities);
@@ -108,7 +99,4 @@ public sealed partial class PagerDutySourceSettings
             MaxRateLimitWait = reader.Duration("MaxRateLimitWait", TimeSpan.FromMinutes(5)),
         };
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex SlugPattern();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Ingestors.Sources;
@@ -7,7 +8,7 @@ namespace Analytics.Ingestors.Sources;
 /// Reads one source's settings section, collecting every problem (each naming its setting's full path) instead of
 /// stopping at the first. Shared by the remote sources (GitHub, GitLab, Backstage, PagerDuty, Jira).
 /// </summary>
-public sealed class SourceSettingsReader(IConfigurationSection section)
+public sealed partial class SourceSettingsReader(IConfigurationSection section)
 {
     public List<string> Problems { get; } = [];
 
@@ -76,6 +77,25 @@ public sealed class SourceSettingsReader(IConfigurationSection section)
             return new Dictionary<string, string>(fallback ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
         }
         return children.ToDictionary(c => c.Key.Trim(), c => c.Value!.Trim(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// A vendor's services (id or name) → catalog service slugs (<c>Services:PIJ90N7 = payments-api</c>), as the
+    /// incident sources map them: at least one, each value a slug.
+    /// </summary>
+    /// <param name="example">One mapping for the problem's example, e.g. "PIJ90N7 = payments-api".</param>
+    public Dictionary<string, string> ServiceMap(string key, string vendor, string example)
+    {
+        var services = Map(key);
+        if (services.Count == 0)
+        {
+            Problems.Add($"{Path}:{key} must map {vendor} services (id or name) to catalog services, e.g. {key}:{example}.");
+        }
+        foreach (var (service, slug) in services.Where(pair => !SlugPattern().IsMatch(pair.Value)))
+        {
+            Problems.Add($"{Path}:{key}:{service} must be a catalog service slug (lower case, digits and '-'), was '{slug}'.");
+        }
+        return services;
     }
 
     public bool Boolean(string key, bool fallback)
@@ -154,4 +174,7 @@ public sealed class SourceSettingsReader(IConfigurationSection section)
             Problems.Add($"{Path}:{key}:{name} must be one of {string.Join(", ", allowed)} (was '{value}').");
         }
     }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SlugPattern();
 }

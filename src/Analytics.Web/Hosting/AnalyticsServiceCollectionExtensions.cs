@@ -6,6 +6,7 @@ using Analytics.Ingestors.Git;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.GitLab;
 using Analytics.Ingestors.Jira;
+using Analytics.Ingestors.Opsgenie;
 using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
 using Analytics.Storage;
@@ -30,6 +31,7 @@ public static class AnalyticsServiceCollectionExtensions
         services.AddGitLabIngestion(configuration);
         services.AddBackstageIngestion();
         services.AddPagerDutyIngestion();
+        services.AddOpsgenieIngestion();
         services.AddJiraIngestion();
         services.AddDemoOrganisation(configuration);
         services.AddSingleton(TimeProvider.System);

@@ -5,6 +5,7 @@ using Analytics.Ingestors.Backstage;
 using Analytics.Ingestors.GitHub;
 using Analytics.Ingestors.GitLab;
 using Analytics.Ingestors.Jira;
+using Analytics.Ingestors.Opsgenie;
 using Analytics.Ingestors.PagerDuty;
 using Analytics.Ingestors.Runs;
 using Analytics.Testing;
@@ -31,6 +32,7 @@ public sealed partial class ConfigurationReferenceTests
         typeof(GitLabSourceSettings).GetProperty(nameof(GitLabSourceSettings.Name))!,
         typeof(BackstageSourceSettings).GetProperty(nameof(BackstageSourceSettings.Name))!,
         typeof(PagerDutySourceSettings).GetProperty(nameof(PagerDutySourceSettings.Name))!,
+        typeof(OpsgenieSourceSettings).GetProperty(nameof(OpsgenieSourceSettings.Name))!,
         typeof(JiraSourceSettings).GetProperty(nameof(JiraSourceSettings.Name))!,
     ];
 
