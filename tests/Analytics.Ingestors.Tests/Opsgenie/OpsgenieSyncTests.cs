@@ -71,48 +71,96 @@ public sealed class OpsgenieSyncTests
     }
 
     [Fact]
-    public async Task An_unchanged_resync_writes_nothing_and_costs_one_request_plus_one_per_open_incident_and_a_resolution_updates_its_row()
+    public async Task An_unchanged_resync_writes_nothing_and_costs_one_search_from_the_oldest_open_incident_and_a_resolution_updates_its_row()
     {
         await using var scenario = await OpsgenieScenario.CreateAsync();
         var incidents = OpsgenieScenario.Incidents().Where(i => i.Id != "d4").ToList();
         await SyncThenResyncUnchangedAsync(scenario, incidents);
 
-        // The search for incidents created since the last run, b2 (still open) by id, and b2's service named through the Service API
-        // (it is mapped by name, in the Configuration domain's budget, not the Incident one).
-        Assert.Equal(["/v1/incidents?", "/v1/incidents/b2?identifierType=id", "/v1/services?limit=100&offset=0"],
+        // One search from b2's creation (16 Apr 07:30, still open) to now (20 Apr 10:00): the new incidents and b2 in its
+        // state now; and b2's service named through the Service API (it is mapped by name, in the Configuration domain's
+        // budget, not the Incident one).
+        Assert.Equal(["createdAt >= 1776324600000 AND createdAt < 1776679200000"], Searches(scenario));
+        Assert.Equal(["/v1/incidents?", "/v1/services?limit=100&offset=0"],
             scenario.Opsgenie.Served.Select(s => s.PathAndQuery.StartsWith("/v1/incidents?", StringComparison.Ordinal) ? "/v1/incidents?" : s.PathAndQuery));
-        Assert.Contains(Uri.EscapeDataString("createdAt >= "), scenario.Opsgenie.Served[0].PathAndQuery, StringComparison.Ordinal);
 
         incidents[2].ResolvedAt = PagerDuty.PagerDutyScenario.At(20, 9, 30);
         scenario.Clock.Advance(TimeSpan.FromHours(1));
+        scenario.Opsgenie.ClearServed();
         var resolved = await scenario.RunAsync();
 
+        // The search by creation time still has b2, resolved now: its resolution lands, no request by id.
         Assert.True(resolved.Succeeded, resolved.Error);
         Assert.Equal(1, resolved.RowsPerTable["incidents"]);
         Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'opsgenie-b2'"));
         Assert.Equal(1, await scenario.Host.CountAsync("incidents FINAL", "incident_id = 'opsgenie-b2' AND resolved_at = '2026-04-20 09:30:00'"));
+        Assert.Equal(["createdAt >= 1776324600000 AND createdAt < 1776682800000"], Searches(scenario));
+        Assert.DoesNotContain(scenario.Opsgenie.Served, s => s.PathAndQuery.StartsWith("/v1/incidents/", StringComparison.Ordinal));
         scenario.Opsgenie.ClearServed();
         scenario.Clock.Advance(TimeSpan.FromHours(1));
         Assert.True((await scenario.RunAsync()).Succeeded);
-        // Nothing open any more: one search is the whole re-sync.
+        // Nothing open any more: the search since the last run is the whole re-sync.
+        Assert.Equal(["createdAt >= 1776682800000 AND createdAt < 1776686400000"], Searches(scenario));
         Assert.Single(scenario.Opsgenie.Served);
     }
 
     [Fact]
-    public async Task Several_open_incidents_are_read_again_through_one_search_of_the_open_incidents()
+    public async Task Several_open_incidents_are_read_again_in_the_same_one_search()
     {
         await using var scenario = await OpsgenieScenario.CreateAsync();
+        await SyncThenResyncUnchangedAsync(scenario, WithTwoMoreOpen());
+
+        // From b2's creation, the oldest open one: b2, e5 and f6 in their state now, no search of the open incidents.
+        Assert.Equal(["createdAt >= 1776324600000 AND createdAt < 1776679200000"], Searches(scenario));
+        Assert.Single(scenario.Opsgenie.Served, s => s.PathAndQuery.StartsWith("/v1/incidents", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_a_page_or_more_was_created_since_the_oldest_open_incident_the_open_ones_are_searched_apart()
+    {
+        // A page of 2: b2, d4, e5 and f6 were created from b2's creation on, two pages' worth.
+        await using var scenario = await OpsgenieScenario.CreateAsync(new Dictionary<string, string?> { ["PageSize"] = "2" });
+        await SyncThenResyncUnchangedAsync(scenario, WithTwoMoreOpen());
+
+        // The search since the last run, then one search of the open incidents (b2, e5, f6: two pages of 2).
+        Assert.Equal(["createdAt >= 1776675600000 AND createdAt < 1776679200000", "status: open", "status: open"], Searches(scenario));
+    }
+
+    [Fact]
+    public async Task An_incident_open_for_over_30_days_is_still_read_in_the_one_search_as_opsgenie_searches_any_range_at_once()
+    {
+        await using var scenario = await OpsgenieScenario.CreateAsync();
+        scenario.Opsgenie.Incidents.AddRange(OpsgenieScenario.Incidents());
+        Assert.True((await scenario.RunAsync()).Succeeded);
+        // b2 (16 Apr 07:30) is still open on 17 May 09:00: PagerDuty would read it apart (30-day windows), Opsgenie need not.
+        scenario.Clock.Advance(TimeSpan.FromDays(27));
+        scenario.Opsgenie.ClearServed();
+
+        var unchanged = await scenario.RunAsync();
+
+        Assert.True(unchanged.Succeeded, unchanged.Error);
+        Assert.Equal(0, unchanged.RowsPerTable.Values.Sum());
+        Assert.Equal(["createdAt >= 1776324600000 AND createdAt < 1779008400000"], Searches(scenario));
+        Assert.Single(scenario.Opsgenie.Served, s => s.PathAndQuery.StartsWith("/v1/incidents", StringComparison.Ordinal));
+    }
+
+    /// <summary>The scenario's incidents and two more open ones of Payments, e5 (17 Apr 06:00) and f6 (07:00).</summary>
+    private static List<FakeOpsgenieIncident> WithTwoMoreOpen()
+    {
         var incidents = OpsgenieScenario.Incidents().ToList();
         incidents.AddRange(new[] { "e5", "f6" }.Select((id, i) => new FakeOpsgenieIncident
         {
             Id = id, TinyId = $"{105 + i}", Message = $"Queue backlog {i}", ServiceIds = [OpsgenieScenario.Payments], CreatedAt = PagerDuty.PagerDutyScenario.At(17, 6 + i, 0),
         }));
-        await SyncThenResyncUnchangedAsync(scenario, incidents);
-
-        var incidentRequests = scenario.Opsgenie.Served.Select(s => s.PathAndQuery).Where(p => p.StartsWith("/v1/incidents", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, incidentRequests.Count);
-        Assert.Contains("query=" + Uri.EscapeDataString("status: open"), incidentRequests[1], StringComparison.Ordinal);
+        return incidents;
     }
+
+    /// <summary>The query of each incident search served (<c>/v1/incidents?query=…</c>), decoded.</summary>
+    private static List<string> Searches(OpsgenieScenario scenario) =>
+    [
+        .. scenario.Opsgenie.Served.Where(s => s.PathAndQuery.StartsWith("/v1/incidents?", StringComparison.Ordinal))
+            .Select(s => Uri.UnescapeDataString(s.PathAndQuery.Split('?')[1].Split('&').Single(p => p.StartsWith("query=", StringComparison.Ordinal))[6..])),
+    ];
 
     /// <summary>Serves <paramref name="incidents"/>, syncs them, and an hour later syncs again, unchanged: it writes nothing (its requests are left in Served).</summary>
     private static async Task SyncThenResyncUnchangedAsync(OpsgenieScenario scenario, IReadOnlyList<FakeOpsgenieIncident> incidents)
