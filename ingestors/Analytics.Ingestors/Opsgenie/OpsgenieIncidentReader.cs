@@ -6,10 +6,10 @@ using Analytics.Ingestors.Sources;
 namespace Analytics.Ingestors.Opsgenie;
 
 /// <summary>
-/// An Opsgenie source's incidents, read by the shared <see cref="WatchedIncidentReader"/> (cursor <c>incidents</c>): the
-/// incidents created since the last run (one search by <c>createdAt</c>), and the ones open at the last run again
-/// until resolved (one search <c>status: open</c> per 100, or by id). Opsgenie's search does not offer the incidents
-/// updated since a time, and sends no ETags: so an unchanged re-sync costs one request, plus one per 100 open incidents.
+/// An Opsgenie source's incidents, read by the shared <see cref="WatchedIncidentReader"/> (cursor <c>incidents</c>).
+/// Opsgenie's search does not offer the incidents updated since a time, and sends no ETags: so it gives the shared
+/// reader the search by <c>createdAt</c> (one search whatever the range, each incident as it is now, so an unchanged
+/// re-sync from the oldest open incident's creation is one request), the search <c>status: open</c> (per 100) and one by id.
 /// The account's services (id → name) are listed once per run, and only when an incident's impacted service is not
 /// mapped by id (the Service API counts in Opsgenie's Configuration domain, not the Incident one).
 /// </summary>
