@@ -11,7 +11,7 @@ internal static class BenchCommand
 {
     public static RootCommand Create()
     {
-        var scale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "s" };
+        var scale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "s" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
         var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table (for docs/benchmarks.md) instead of a terminal table." };
         var load = new Command("load", "Rows/s loading the generated organisation into the embedded engine vs INSERT … SELECT FROM numbers(N).") { scale, seed, markdown };
@@ -19,7 +19,7 @@ internal static class BenchCommand
         {
             if (!DemoScale.TryParse(result.GetValue(scale), out var demoScale))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}.[/]");
                 return 2;
             }
             var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
@@ -35,13 +35,13 @@ internal static class BenchCommand
             }
             return 0;
         });
-        var doraScale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "l" };
+        var doraScale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "l" };
         var dora = new Command("dora", "Time to compute every DORA figure for every team by month vs a plain scan of the same columns.") { doraScale, seed };
         dora.SetAction(async (result, cancellationToken) =>
         {
             if (!DemoScale.TryParse(result.GetValue(doraScale), out var demoScale))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}.[/]");
                 return 2;
             }
             var report = await WithTemporaryDataPathAsync(dataPath =>
@@ -55,14 +55,14 @@ internal static class BenchCommand
             Console.WriteLine($"| ratio (target ≤ 3) | {report.RatioToScan:0.00} |");
             return 0;
         });
-        var ingestScale = new Option<string>("--scale") { Description = "tiny, s or l: the organisation whose deployments become the CSV", DefaultValueFactory = _ => "l" };
+        var ingestScale = new Option<string>("--scale") { Description = $"{DemoScale.Names}: the organisation whose deployments become the CSV", DefaultValueFactory = _ => "l" };
         var commits = new Option<int>("--git-commits") { Description = "Commits in the generated git repository", DefaultValueFactory = _ => 20_000 };
         var ingest = new Command("ingest", "Rows/s of the CSV and local git ingestion paths, end to end.") { ingestScale, seed, commits };
         ingest.SetAction(async (result, cancellationToken) =>
         {
             if (!DemoScale.TryParse(result.GetValue(ingestScale), out var demoScale))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}.[/]");
                 return 2;
             }
             var report = await WithTemporaryDataPathAsync(path =>
@@ -75,7 +75,7 @@ internal static class BenchCommand
             Console.WriteLine($"| git clone ({string.Join(", ", report.GitRows.Select(pair => $"{pair.Key} {F(pair.Value)}"))}; walk, insert, link) | {F(report.GitRowsTotal)} | {report.Git.TotalSeconds:0.00} | {F(report.GitRowsTotal / report.Git.TotalSeconds)} |");
             return 0;
         });
-        var pageScale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "l" };
+        var pageScale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "l" };
         var requests = new Option<int>("--requests") { Description = "Timed requests per page", DefaultValueFactory = _ => 30 };
         var browser = new Option<bool>("--browser") { Description = "Also time the team page and the leadership dashboard in Chromium until their grid and charts are rendered." };
         var chromium = new Option<string>("--chromium") { Description = "The Chromium to drive (never downloaded).", DefaultValueFactory = _ => BrowserPageBenchmark.DefaultChromium };
@@ -87,7 +87,7 @@ internal static class BenchCommand
         {
             if (!DemoScale.TryParse(result.GetValue(pageScale), out _))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}.[/]");
                 return 2;
             }
             var report = await WithTemporaryDataPathAsync(path =>
@@ -159,7 +159,7 @@ internal static class BenchCommand
             return 0;
         });
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds (merge, deployment, status), after one warm-up round", DefaultValueFactory = _ => 30 };
-        var webhookScale = new Option<string>("--scale") { Description = "none (an empty store, as the webhook tests), tiny, s or l: a demo organisation loaded first", DefaultValueFactory = _ => "none" };
+        var webhookScale = new Option<string>("--scale") { Description = $"none (an empty store, as the webhook tests), {DemoScale.Names}: a demo organisation loaded first", DefaultValueFactory = _ => "none" };
         var webhooks = new Command("webhooks", "Signed GitHub webhook deliveries to the running app: each delivery's answer time, and from a deployment_status delivery until GET /api/dora counts the deployment.")
         {
             rounds, webhookScale,
@@ -169,7 +169,7 @@ internal static class BenchCommand
             var store = result.GetValue(webhookScale);
             if (result.GetValue(rounds) is < 1 or > 1000 || (store != "none" && !DemoScale.TryParse(store, out _)))
             {
-                AnsiConsole.MarkupLine("[red]--rounds must be 1 to 1000 and --scale none, tiny, s or l.[/]");
+                AnsiConsole.MarkupLine($"[red]--rounds must be 1 to 1000 and --scale none, {DemoScale.Names}.[/]");
                 return 2;
             }
             var report = await WithTemporaryDataPathAsync(path =>

@@ -12,7 +12,7 @@ public sealed class DemoOptions
     /// </summary>
     public bool? LoadWhenEmpty { get; set; }
 
-    /// <summary>tiny, s or l (see DemoScale).</summary>
+    /// <summary>tiny, s, l or xl (see <see cref="DemoScale.Names"/>).</summary>
     public string Scale { get; set; } = "S";
 
     public int Seed { get; set; } = 42;

@@ -7,5 +7,5 @@ public sealed class DemoOptionsValidator : IValidateOptions<DemoOptions>
     public ValidateOptionsResult Validate(string? name, DemoOptions options) =>
         DemoScale.TryParse(options.Scale, out _)
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{DemoOptions.Section}:Scale must be tiny, s or l (was '{options.Scale}').");
+            : ValidateOptionsResult.Fail($"{DemoOptions.Section}:Scale must be {DemoScale.Names} (was '{options.Scale}').");
 }

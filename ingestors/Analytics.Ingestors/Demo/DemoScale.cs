@@ -14,12 +14,18 @@ public sealed record DemoScale(int Teams, int Services, int Engineers, int Month
     /// <summary>Benchmark size: millions of commits, streamed rather than held in memory.</summary>
     public static DemoScale L { get; } = new(Teams: 200, Services: 2_000, Engineers: 2_000, Months: 36);
 
-    /// <summary>The preset named "tiny", "s" or "l" (any case).</summary>
+    /// <summary>Ten times L in teams, services, engineers and events (about 100 M rows): what one machine still loads.</summary>
+    public static DemoScale XL { get; } = new(Teams: 2_000, Services: 20_000, Engineers: 20_000, Months: 36);
+
+    /// <summary>The preset names, for messages.</summary>
+    public const string Names = "tiny, s, l or xl";
+
+    /// <summary>The preset named "tiny", "s", "l" or "xl" (any case).</summary>
     /// <exception cref="ArgumentException">Any other name.</exception>
     public static DemoScale Parse(string name) =>
         TryParse(name, out var scale)
             ? scale
-            : throw new ArgumentException($"Unknown demo scale '{name}'. Use one of: tiny, s, l.", nameof(name));
+            : throw new ArgumentException($"Unknown demo scale '{name}'. Use one of: {Names}.", nameof(name));
 
     public static bool TryParse(string? name, [NotNullWhen(true)] out DemoScale? scale)
     {
@@ -28,6 +34,7 @@ public sealed record DemoScale(int Teams, int Services, int Engineers, int Month
             "tiny" => Tiny,
             "s" => S,
             "l" => L,
+            "xl" => XL,
             _ => null,
         };
         return scale is not null;

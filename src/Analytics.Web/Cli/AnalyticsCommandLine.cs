@@ -149,7 +149,7 @@ public static class AnalyticsCommandLine
         {
             if (!DemoScale.TryParse(result.GetValue(scale), out var demoScale))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be tiny, s or l, not '{result.GetValue(scale)}'.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}, not '{result.GetValue(scale)}'.[/]");
                 return 2;
             }
             var initializer = services.GetRequiredService<AnalyticsInitializer>();

@@ -8,6 +8,7 @@ public class DemoScaleTests
     [InlineData("tiny", 3, 6, 12, 3)]
     [InlineData("S", 12, 60, 150, 18)]
     [InlineData(" l ", 200, 2_000, 2_000, 36)]
+    [InlineData("XL", 2_000, 20_000, 20_000, 36)]
     public void Presets_parse_case_insensitively(string name, int teams, int services, int engineers, int months)
     {
         Assert.Equal(new DemoScale(teams, services, engineers, months), DemoScale.Parse(name));
@@ -19,7 +20,7 @@ public class DemoScaleTests
         var error = Assert.Throws<ArgumentException>(() => DemoScale.Parse("medium"));
 
         Assert.Contains("medium", error.Message, StringComparison.Ordinal);
-        Assert.Contains("tiny, s, l", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tiny, s, l or xl", error.Message, StringComparison.Ordinal);
         Assert.False(DemoScale.TryParse(null, out _));
     }
 
