@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Analytics.Bench;
 
-/// <summary><c>analytics-bench load|dora|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+/// <summary><c>analytics-bench load|dora|devlake|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
 internal static class BenchCommand
 {
     public static RootCommand Create()
@@ -53,6 +53,31 @@ internal static class BenchCommand
             Console.WriteLine($"| plain scan of the event columns they are computed from (FINAL) | {report.Scan.TotalMilliseconds:N0} ms |");
             Console.WriteLine($"| plain scan of the derived columns the query reads | {report.DerivedScan.TotalMilliseconds:N0} ms |");
             Console.WriteLine($"| ratio (target ≤ 3) | {report.RatioToScan:0.00} |");
+            return 0;
+        });
+        var devLakeScale = new Option<string>("--scale") { Description = "tiny, s or l", DefaultValueFactory = _ => "s" };
+        var mariaDb = new Option<string?>("--mariadb") { Description = "Connection string of a MariaDB to use; by default one is started from Debian's mariadb-server with a data directory of its own under the temp folder." };
+        var devLakeRepeats = new Option<int>("--repeats") { Description = "Timed sweeps over every team per figure, after one warm-up sweep", DefaultValueFactory = _ => 5 };
+        var statementLimit = new Option<int>("--timeout") { Description = "Seconds a DevLake query may run before MariaDB stops it (the figure's time is then a lower bound)", DefaultValueFactory = _ => 120 };
+        var devLake = new Command("devlake", "Each DORA figure of Apache DevLake's own dashboard on MariaDB against the product's query for the same teams and period, over the same generated organisation: time, ratio and values.")
+        {
+            devLakeScale, seed, mariaDb, devLakeRepeats, statementLimit,
+        };
+        devLake.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(devLakeScale), out var demoScale) || result.GetValue(devLakeRepeats) < 1 || result.GetValue(statementLimit) < 1)
+            {
+                AnsiConsole.MarkupLine("[red]--scale must be tiny, s or l; --repeats and --timeout at least 1.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(path =>
+                new DevLake.DevLakeBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), path, result.GetValue(mariaDb),
+                        result.GetValue(devLakeRepeats), TimeSpan.FromSeconds(result.GetValue(statementLimit)))
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            foreach (var line in report.MarkdownLines())
+            {
+                Console.WriteLine(line);
+            }
             return 0;
         });
         var ingestScale = new Option<string>("--scale") { Description = "tiny, s or l: the organisation whose deployments become the CSV", DefaultValueFactory = _ => "l" };
@@ -211,6 +236,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(load);
         bench.Subcommands.Add(dora);
+        bench.Subcommands.Add(devLake);
         return bench;
     }
 
