@@ -1,6 +1,6 @@
 -- Apache DevLake's DORA dashboard, panel 11 "Deployment Frequency" (stat), rawSql verbatim: grafana/dashboards/DORA.json of
 -- apache/incubator-devlake at commit 420e494b4ede9a16c4bfb59de099c797bcd7f5f1 (2026-05-05). Reproduced unchanged
--- for the side-by-side benchmark (docs/benchmarks.md); GrafanaMacros expands the $-macros as Grafana does.
+-- for the side-by-side benchmark (docs/benchmarks.md); GrafanaMacros expands the Grafana macros as Grafana does.
 -- Metric 1: Deployment Frequency
 with last_few_calendar_months as(
 -- construct the last few calendar months within the selected time period in the top-right corner

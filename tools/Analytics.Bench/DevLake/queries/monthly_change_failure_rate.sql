@@ -1,6 +1,6 @@
 -- Apache DevLake's DORA dashboard, panel 5 "Change Failure Rate" (barchart), rawSql verbatim: grafana/dashboards/DORA.json of
 -- apache/incubator-devlake at commit 420e494b4ede9a16c4bfb59de099c797bcd7f5f1 (2026-05-05). Reproduced unchanged
--- for the side-by-side benchmark (docs/benchmarks.md); GrafanaMacros expands the $-macros as Grafana does.
+-- for the side-by-side benchmark (docs/benchmarks.md); GrafanaMacros expands the Grafana macros as Grafana does.
 -- Metric 3: change failure rate per month
 with _deployments as (
   -- When deploying multiple commits in one pipeline, GitLab and BitBucket may generate more than one deployment. However, DevLake consider these deployments as ONE production deployment and use the last one's finished_date as the finished date.

@@ -1,6 +1,6 @@
 -- Apache DevLake's DORA dashboard, panel 6 "Median Lead Time for Changes" (barchart), rawSql verbatim: grafana/dashboards/DORA.json of
 -- apache/incubator-devlake at commit 420e494b4ede9a16c4bfb59de099c797bcd7f5f1 (2026-05-05). Reproduced unchanged
--- for the side-by-side benchmark (docs/benchmarks.md); GrafanaMacros expands the $-macros as Grafana does.
+-- for the side-by-side benchmark (docs/benchmarks.md); GrafanaMacros expands the Grafana macros as Grafana does.
 -- Metric 2: median change lead time per month
 with _pr_stats as (
 -- get the cycle time of PRs deployed by the deployments finished each month

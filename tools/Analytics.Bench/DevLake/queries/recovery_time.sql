@@ -1,6 +1,6 @@
 -- Apache DevLake's DORA dashboard, panel 17 "${title_value} In Hours" (stat), rawSql verbatim: grafana/dashboards/DORA.json of
 -- apache/incubator-devlake at commit 420e494b4ede9a16c4bfb59de099c797bcd7f5f1 (2026-05-05). Reproduced unchanged
--- for the side-by-side benchmark (docs/benchmarks.md); GrafanaMacros expands the $-macros as Grafana does.
+-- for the side-by-side benchmark (docs/benchmarks.md); GrafanaMacros expands the Grafana macros as Grafana does.
 --  ***** 2023 report ***** --
 --  Metric 4: Failed deployment recovery time
 with _deployments as (
