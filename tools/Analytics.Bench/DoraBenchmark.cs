@@ -52,7 +52,7 @@ public sealed class DoraBenchmark(DemoScale scale, int seed, DateTimeOffset end,
     private static readonly string[] DerivedScans =
     [
         "SELECT count() AS rows, sum(cityHash64(deployment_id, team, finished_at)) AS hash FROM production_deployments",
-        "SELECT count() AS rows, sum(cityHash64(deployment_id, reason, gap_seconds)) AS hash FROM deployment_failure_evidence",
+        "SELECT count() AS rows, sum(cityHash64(deployment_id, reason, gap_milliseconds)) AS hash FROM deployment_failure_evidence",
         "SELECT count() AS rows, sum(cityHash64(owner, deployed_at, committed_at)) AS hash FROM commit_shipments",
         "SELECT count() AS rows, sum(cityHash64(incident_id, service, started_at, resolved_at, caused_by_deployment_id)) AS hash FROM incidents FINAL",
     ];
