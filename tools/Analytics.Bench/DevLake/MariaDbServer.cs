@@ -33,7 +33,10 @@ public sealed class MariaDbServer : IAsyncDisposable
         MariaDbServer server;
         if (connectionString is not null)
         {
-            server = new MariaDbServer(connectionString, null, null);
+            // A connection string without a database gets the bench's own, created if missing.
+            var given = new MySqlConnectionStringBuilder(connectionString);
+            given.Database = given.Database is { Length: > 0 } database ? database : "devlake";
+            server = new MariaDbServer(given.ConnectionString, null, null);
         }
         else
         {
