@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Analytics.Bench;
 
-/// <summary><c>analytics-bench load|dora|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+/// <summary><c>analytics-bench load|dora|devlake|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
 internal static class BenchCommand
 {
     public static RootCommand Create()
@@ -55,7 +55,33 @@ internal static class BenchCommand
             Console.WriteLine($"| ratio (target ≤ 3) | {report.RatioToScan:0.00} |");
             return 0;
         });
-        var ingestScale = new Option<string>("--scale") { Description = $"{DemoScale.Names}: the organisation whose deployments become the CSV", DefaultValueFactory = _ => "l" };
+        var devLakeScale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "s" };
+        var mariaDb = new Option<string?>("--mariadb") { Description = "Connection string of a MariaDB to use; by default one is started from Debian's mariadb-server with a data directory of its own under the temp folder." };
+        var devLakeRepeats = new Option<int>("--repeats") { Description = "Timed sweeps over every team per figure, after one warm-up sweep", DefaultValueFactory = _ => 5 };
+        var statementLimit = new Option<int>("--timeout") { Description = "Seconds a DevLake query may run before MariaDB stops it (the figure's time is then a lower bound)", DefaultValueFactory = _ => 120 };
+        var devLakeTeams = new Option<int?>("--teams") { Description = "Sweep only the first N teams by name (default: every team; at L a full sweep through DevLake's queries takes hours)" };
+        var devLake = new Command("devlake", "Each DORA figure of Apache DevLake's own dashboard on MariaDB against the product's query for the same teams and period, over the same generated organisation: time, ratio and values.")
+        {
+            devLakeScale, seed, mariaDb, devLakeRepeats, statementLimit, devLakeTeams,
+        };
+        devLake.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(devLakeScale), out var demoScale) || result.GetValue(devLakeRepeats) < 1 || result.GetValue(statementLimit) < 1 || result.GetValue(devLakeTeams) < 1)
+            {
+                AnsiConsole.MarkupLine($"[red]--scale must be {DemoScale.Names}; --repeats, --timeout and --teams at least 1.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(path =>
+                new DevLake.DevLakeBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), path, result.GetValue(mariaDb),
+                        result.GetValue(devLakeRepeats), TimeSpan.FromSeconds(result.GetValue(statementLimit)), result.GetValue(devLakeTeams))
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            foreach (var line in report.MarkdownLines())
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        });
+                var ingestScale = new Option<string>("--scale") { Description = $"{DemoScale.Names}: the organisation whose deployments become the CSV", DefaultValueFactory = _ => "l" };
         var commits = new Option<int>("--git-commits") { Description = "Commits in the generated git repository", DefaultValueFactory = _ => 20_000 };
         var ingest = new Command("ingest", "Rows/s of the CSV and local git ingestion paths, end to end.") { ingestScale, seed, commits };
         ingest.SetAction(async (result, cancellationToken) =>
@@ -211,6 +237,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(load);
         bench.Subcommands.Add(dora);
+        bench.Subcommands.Add(devLake);
         return bench;
     }
 

@@ -54,18 +54,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
 
     public async Task<DoraResult> SummariesAsync(DoraRequest request, CancellationToken cancellationToken = default)
     {
-        EnsurePeriod(request.From, request.To, nameof(request));
-        var parameters = QueryParameters.From(
-            ("from", request.From),
-            ("to", request.To),
-            ("now", _clock.GetUtcNow()),
-            ("team", request.Team ?? OrganisationKey),
-            ("tz", options.Value.TimeZone),
-            ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
-            ("severities", request.SeverityParameter()),
-            ("awaiting_restore_limit_ms", (ulong)options.Value.AwaitingRestoreLimit.TotalMilliseconds),
-            ("by", request.By.Name()));
+        var parameters = SummaryParameters(request);
 
         var frequency = (await store.QueryAsync<FrequencyRow>(sqlFiles.Query("dora/deployment_frequency"), parameters, cancellationToken)).ToDictionary(row => row.Team);
         var unit = LeadTimeUnitOf(request);
@@ -93,6 +82,27 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             .ToList();
         // With a team filter the rollup row repeats that team's figures; it is not the organisation.
         return new DoraResult(request, summaries.Single(s => s.Team == OrganisationKey), summaries.Where(s => s.Team != OrganisationKey).ToList());
+    }
+
+    /// <summary>
+    /// The parameters every query of <see cref="SummariesAsync"/> runs with (the figures' files: dora/deployment_frequency,
+    /// <see cref="LeadTimeQuery"/>, dora/change_failure_rate, dora/recovery_time, dora/restore_time); public so the
+    /// side-by-side benchmark (tools/Analytics.Bench) times each figure's own query exactly as the API runs it.
+    /// </summary>
+    public QueryParameters SummaryParameters(DoraRequest request)
+    {
+        EnsurePeriod(request.From, request.To, nameof(request));
+        return QueryParameters.From(
+            ("from", request.From),
+            ("to", request.To),
+            ("now", _clock.GetUtcNow()),
+            ("team", request.Team ?? OrganisationKey),
+            ("tz", options.Value.TimeZone),
+            ("use_author_time", options.Value.UseAuthorTime),
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
+            ("severities", request.SeverityParameter()),
+            ("awaiting_restore_limit_ms", (ulong)options.Value.AwaitingRestoreLimit.TotalMilliseconds),
+            ("by", request.By.Name()));
     }
 
     /// <summary>
@@ -170,7 +180,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     }
 
     /// <summary>The query file of a lead-time unit: dora/lead_time.sql per commit, dora/lead_time_per_pull_request.sql per pull request.</summary>
-    private static string LeadTimeQuery(string unit) => unit == Core.Dora.LeadTimeUnit.PullRequest ? "dora/lead_time_per_pull_request" : "dora/lead_time";
+    public static string LeadTimeQuery(string unit) => unit == Core.Dora.LeadTimeUnit.PullRequest ? "dora/lead_time_per_pull_request" : "dora/lead_time";
 
     private static void EnsurePeriod(DateTimeOffset from, DateTimeOffset to, string parameterName)
     {

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Analytics.Ingestors.Demo;
+using Analytics.Storage.Catalog;
+using Analytics.Storage.ClickHouse;
+using Analytics.Storage.ClickHouse.Embedded;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace Analytics.Bench;
+
+/// <summary>
+/// The generated organisation in an embedded engine and catalog of the benchmark's own under <c>dataPath</c>, as the
+/// app holds it after the demo load: events, catalog mirror, deduplicated deployments, refreshed derived tables.
+/// </summary>
+public sealed record GeneratedOrganisationStore(DerivedTablesStore Store, SqlFiles SqlFiles, DemoLoadSummary Summary, TimeSpan Load, TimeSpan Refresh)
+    : IAsyncDisposable
+{
+    public static async Task<GeneratedOrganisationStore> LoadAsync(DemoScale scale, int seed, DateTimeOffset end, string dataPath,
+        IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var sqlFiles = new SqlFiles();
+        var store = new DerivedTablesStore(await ChDbStore.OpenAsync(dataPath, $"bench_{Guid.NewGuid():N}", cancellationToken), sqlFiles);
+        try
+        {
+            await new MigrationRunner(store, sqlFiles).MigrateAsync(cancellationToken);
+            var catalogPath = Path.Combine(dataPath, "catalog.db");
+            var contexts = new PooledDbContextFactory<CatalogDbContext>(new DbContextOptionsBuilder<CatalogDbContext>().UseSqlite($"Data Source={catalogPath}").Options);
+            await new CatalogDatabase(contexts).MigrateAsync(cancellationToken);
+
+            progress.Report($"loading the {scale} organisation…");
+            var load = Stopwatch.StartNew();
+            var summary = await DemoOrganisationLoader.LoadAsync(store, new CatalogSeeding(contexts, TimeProvider.System), scale, seed, end, progress, cancellationToken);
+            await new CatalogMirrorSync(new CatalogMirrorExport(contexts), store).SyncAsync(cancellationToken);
+            await store.ExecuteAsync("OPTIMIZE TABLE deployments FINAL", cancellationToken: cancellationToken);
+            load.Stop();
+            progress.Report("refreshing the derived tables…");
+            var refresh = Stopwatch.StartNew();
+            await store.RefreshStaleAsync(cancellationToken);
+            refresh.Stop();
+            return new GeneratedOrganisationStore(store, sqlFiles, summary, load.Elapsed, refresh.Elapsed);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
+}
