@@ -25,18 +25,9 @@ public sealed class DoraBenchmark(DemoScale scale, int seed, DateTimeOffset end,
     public async Task<DoraBenchmarkReport> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
     {
         var sqlFiles = new SqlFiles();
-        await using var store = new DerivedTablesStore(await ChDbStore.OpenAsync(dataPath, $"bench_{Guid.NewGuid():N}", cancellationToken), sqlFiles);
-        await new MigrationRunner(store, sqlFiles).MigrateAsync(cancellationToken);
-        var catalogPath = Path.Combine(dataPath, "catalog.db");
-        var contexts = new PooledDbContextFactory<CatalogDbContext>(new DbContextOptionsBuilder<CatalogDbContext>().UseSqlite($"Data Source={catalogPath}").Options);
-        var catalog = new CatalogDatabase(contexts);
-        await catalog.MigrateAsync(cancellationToken);
-
-        progress.Report($"loading the {scale} organisation…");
         var load = Stopwatch.StartNew();
-        var summary = await DemoOrganisationLoader.LoadAsync(store, new CatalogSeeding(contexts, TimeProvider.System), scale, seed, end, progress, cancellationToken);
-        await new CatalogMirrorSync(new CatalogMirrorExport(contexts), store).SyncAsync(cancellationToken);
-        await store.ExecuteAsync("OPTIMIZE TABLE deployments FINAL", cancellationToken: cancellationToken);
+        var (store, summary) = await BenchOrganisation.LoadAsync(scale, seed, end, dataPath, progress, cancellationToken);
+        await using var _ = store;
         load.Stop();
         progress.Report("refreshing the derived tables…");
         var refresh = Stopwatch.StartNew();

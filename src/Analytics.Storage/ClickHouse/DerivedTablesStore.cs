@@ -188,8 +188,8 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
     [GeneratedRegex(@"^\s*INSERT\s+INTO\s", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InsertStatement();
 
-    // Only a conjunction: "key IN {keys}" and further conditions can delete no row of another key.
-    [GeneratedRegex(@"^\s*DELETE\s+FROM\s+(?<table>\w+)\s+WHERE\s+(?<column>\w+)\s+IN\s+\{(?<keys>\w+):Array\(String\)\}(?:\s+AND\s+(?:(?!\bOR\b)[^;()])*)?\s*$",
+    // Only a conjunction: "key IN {keys}" AND further conditions (no OR anywhere) can delete no row of another key.
+    [GeneratedRegex(@"^\s*DELETE\s+FROM\s+(?<table>\w+)\s+WHERE\s+(?<column>\w+)\s+IN\s+\{(?<keys>\w+):Array\(String\)\}(?:\s+AND\s+(?:(?!\bOR\b)[^;])*)?\s*$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ScopedDeleteStatement();
 
@@ -370,7 +370,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         }
         if (baseline is null)
         {
-            return (null, "no refresh of this process to start from, or a write it cannot scope");
+            return (null, _baseline is null ? "no earlier refresh of this process to start from" : "a statement other than an insert or a scoped delete changed a source");
         }
         // Each table must hold what the baseline's data gives (not data another process or a failed refresh left).
         if (stale.FirstOrDefault(table => _recorded.GetValueOrDefault(table.Name) != Fingerprint(table, baseline.States)) is { } other)

@@ -1,4 +1,6 @@
 using Analytics.Ingestors.Demo;
+using Analytics.Ingestors.Linking;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Storage.Tests.ClickHouse;
 
@@ -70,10 +72,18 @@ public sealed class DerivedTablesScopedRefreshTests
         var monorepo = await AssertScopedAndEqualAsync(store, "a repository shared by two services");
         Assert.True(monorepo.Services >= 2, "both services of the shared repository are recomputed");
 
-        // Relinking replaces a service's links: a DELETE naming its services stays scoped.
-        await store.ExecuteAsync("DELETE FROM deployment_commits WHERE service IN {services:Array(String)} AND deployment_id = 'scoped-d2'",
+        // Relinking replaces a service's links (new rows, then a DELETE naming the service): still scoped.
+        await new DeploymentLinker(store, Options.Create(new MetricOptions())).LinkAsync([b]);
+        await AssertScopedAndEqualAsync(store, "relinking a service");
+        await store.ExecuteAsync("DELETE FROM deployment_commits WHERE service IN {services:Array(String)} AND deployment_id = 'scoped-d3'",
             QueryParameters.From(("services", new[] { b })));
-        await AssertScopedAndEqualAsync(store, "a relinking delete");
+        await AssertScopedAndEqualAsync(store, "a scoped delete");
+        // A DELETE that could reach other keys is not scoped.
+        await store.ExecuteAsync("DELETE FROM deployment_commits WHERE service IN {services:Array(String)} OR deployment_id = 'scoped-d1'",
+            QueryParameters.From(("services", new[] { b })));
+        await store.RefreshStaleAsync();
+        Assert.False(store.LastRefresh!.Scoped, store.LastRefresh.Reason);
+        await AssertEqualToWholeRebuildAsync(store);
 
         // A catalog change can move any row: the tables are rebuilt whole, and still equal.
         await store.ExecuteAsync($"INSERT INTO catalog_service_ownership VALUES ('{a}', 'scoped-team', '{Sql(at.AddDays(-10))}', NULL)");
