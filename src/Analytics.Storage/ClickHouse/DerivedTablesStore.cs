@@ -161,12 +161,14 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
 
     /// <summary>
     /// What a statement naming a source means for the next refresh: the rows an INSERT adds are found in the parts it
-    /// creates; a DELETE of some services' or repositories' rows (relinking) names its keys; anything else (DDL,
-    /// another mutation) can change any row, so the next refresh rebuilds whole tables.
+    /// creates; CREATE or DROP of another table (a run's staging table made AS a source) and OPTIMIZE (merges) change
+    /// no source row; a DELETE of some services' or repositories' rows (relinking) names its keys; anything else
+    /// (DDL of a source, another mutation) can change any row, so the next refresh rebuilds whole tables.
     /// </summary>
     private void NoteStatement(string sql, QueryParameters? parameters)
     {
-        if (InsertStatement().IsMatch(sql))
+        if (InsertStatement().IsMatch(sql) || OptimizeStatement().IsMatch(sql)
+            || (TableStatement().Match(sql) is { Success: true } ddl && !_sourcePatterns.ContainsKey(ddl.Groups["table"].Value)))
         {
             return;
         }
@@ -187,6 +189,12 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
 
     [GeneratedRegex(@"^\s*INSERT\s+INTO\s", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex InsertStatement();
+
+    [GeneratedRegex(@"^\s*OPTIMIZE\s+TABLE\s", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OptimizeStatement();
+
+    [GeneratedRegex(@"^\s*(?:CREATE|DROP)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?`?(?<table>\w+)`?(?:[\s;]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TableStatement();
 
     // Only a conjunction: "key IN {keys}" AND further conditions (no OR anywhere) can delete no row of another key.
     [GeneratedRegex(@"^\s*DELETE\s+FROM\s+(?<table>\w+)\s+WHERE\s+(?<column>\w+)\s+IN\s+\{(?<keys>\w+):Array\(String\)\}(?:\s+AND\s+(?:(?!\bOR\b)[^;])*)?\s*$",

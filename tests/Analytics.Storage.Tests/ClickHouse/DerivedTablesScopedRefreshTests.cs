@@ -34,6 +34,13 @@ public sealed class DerivedTablesScopedRefreshTests
             [["scoped-d1", a, "production", "success", "", "", repositoryA, shaA, at, at.AddMinutes(5), "", "push"]]);
         await AssertScopedAndEqualAsync(store, "a pushed deployment");
 
+        // An ingest run's rows, staged in a table made AS the event table and published with INSERT … SELECT (RunStaging).
+        await store.ExecuteAsync("CREATE TABLE IF NOT EXISTS `deployments__run_1` AS `deployments`");
+        await store.ExecuteAsync($"INSERT INTO `deployments__run_1` {DerivedTablesStoreTests.DeploymentColumns} VALUES ('scoped-s1', '{b}', 'production', 'success', '', '', '{repositoryB}', 'ssss', '{Sql(at.AddMinutes(30))}', '{Sql(at.AddMinutes(31))}', '', 'push')");
+        await store.ExecuteAsync("INSERT INTO `deployments` SELECT * FROM `deployments__run_1`");
+        await store.ExecuteAsync("DROP TABLE `deployments__run_1`");
+        await AssertScopedAndEqualAsync(store, "a published run");
+
         // A failed one, then the same sha deployed again (a rollback shape for the detection per service and environment).
         await store.ExecuteAsync($"INSERT INTO deployments {DerivedTablesStoreTests.DeploymentColumns} VALUES ('scoped-f1', '{a}', 'production', 'failure', '', '', '{repositoryA}', 'ffff', '{Sql(at.AddHours(1))}', '{Sql(at.AddHours(1))}', '', 'push')");
         await AssertScopedAndEqualAsync(store, "a failed deployment");
