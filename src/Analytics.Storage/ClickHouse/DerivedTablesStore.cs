@@ -290,7 +290,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
                 }
                 // Taken before rebuilding: a write landing meanwhile leaves the recorded fingerprint behind, so
                 // the next check rebuilds again rather than missing it.
-                var capture = await CaptureSourcesAsync(cancellationToken);
+                var capture = await CaptureSourcesAsync(withProduction: true, cancellationToken);
                 var stale = StaleTables();
                 var (scope, reason) = await PlanAsync(baseline, capture, stale, deletes, cancellationToken);
                 var partitions = 0;
@@ -562,20 +562,22 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         var recorded = (await _inner.QueryAsync<RefreshRow>("SELECT name, fingerprint FROM derived_refreshes FINAL", cancellationToken: cancellationToken))
             .ToDictionary(row => row.Name, row => row.Fingerprint, StringComparer.Ordinal);
         _recorded = recorded;
-        var capture = await CaptureSourcesAsync(cancellationToken);
+        // The production environments (a scan of deployments) only when they may become the baseline.
+        var capture = await CaptureSourcesAsync(withProduction: false, cancellationToken);
+        var unchanged = _tables.ToDictionary(table => table.Name,
+            table => recorded.TryGetValue(table.Name, out var fingerprint) && fingerprint == Fingerprint(table, capture.States), StringComparer.Ordinal);
+        var allUnchanged = unchanged.Values.All(value => value);
+        var snapshot = allUnchanged && capture.Parts is { } parts ? new SourceSnapshot(parts, capture.States, await _planner!.ProductionAsync(cancellationToken)) : null;
         lock (_versionsLock)
         {
-            var allUnchanged = true;
             foreach (var table in _tables)
             {
-                var unchanged = recorded.TryGetValue(table.Name, out var fingerprint) && fingerprint == Fingerprint(table, capture.States);
-                _refreshedAt[table.Name] = unchanged ? version : -1;
-                allUnchanged &= unchanged;
+                _refreshedAt[table.Name] = unchanged[table.Name] ? version : -1;
             }
-            if (allUnchanged && unscopedWrites == _unscopedWrites)
+            if (snapshot is not null && unscopedWrites == _unscopedWrites)
             {
                 // Every table reflects these parts: a later write can be refreshed from here.
-                _baseline = capture.Snapshot;
+                _baseline = snapshot;
                 _baselineUnscopedWrites = unscopedWrites;
                 _scopedDeletes.RemoveRange(0, deletes);
             }
@@ -587,11 +589,11 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
     /// newest block or mutation among its data parts (an insert or delete raises it; background merges do not
     /// change it), and for the small catalog mirror tables, which are replaced whole, a hash of their rows too.
     /// </summary>
-    private async Task<SourceCapture> CaptureSourcesAsync(CancellationToken cancellationToken)
+    private async Task<SourceCapture> CaptureSourcesAsync(bool withProduction, CancellationToken cancellationToken)
     {
         var tables = _tables.SelectMany(BaseSources).Distinct(StringComparer.Ordinal).ToArray();
         Dictionary<string, string> states;
-        (IReadOnlyList<SourcePart> Parts, IReadOnlyDictionary<string, bool> Production)? parts = null;
+        IReadOnlyList<SourcePart>? parts = null;
         if (_inner is Cluster.ClusterStore cluster)
         {
             // On a cluster the parts are on the shards, behind the Distributed tables.
@@ -601,8 +603,8 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         else
         {
             // The parts themselves too: the next scoped refresh finds what was written in the parts that appear after these.
-            parts = await _planner!.CaptureAsync(tables, cancellationToken);
-            states = parts.Value.Parts.GroupBy(part => part.Table, StringComparer.Ordinal).ToDictionary(group => group.Key,
+            parts = await _planner!.PartsAsync(tables, cancellationToken);
+            states = parts.GroupBy(part => part.Table, StringComparer.Ordinal).ToDictionary(group => group.Key,
                 group => group.Max(part => Math.Max(part.MaxBlock, part.DataVersion)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
         }
         // settings_ tables mirror configuration the same way (HotfixRulesSync).
@@ -618,11 +620,12 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
                 states[row.Table] = $"{states.GetValueOrDefault(row.Table)}#{row.State}";
             }
         }
-        return new SourceCapture(states, parts is { } captured ? new SourceSnapshot(captured.Parts, states, captured.Production) : null);
+        var snapshot = parts is not null && withProduction ? new SourceSnapshot(parts, states, await _planner!.ProductionAsync(cancellationToken)) : null;
+        return new SourceCapture(states, parts, snapshot);
     }
 
-    /// <summary>The sources' fingerprint states, and (not on a cluster) the parts they came from.</summary>
-    private sealed record SourceCapture(IReadOnlyDictionary<string, string> States, SourceSnapshot? Snapshot);
+    /// <summary>The sources' fingerprint states, and (not on a cluster) the parts they came from, with the production environments if asked.</summary>
+    private sealed record SourceCapture(IReadOnlyDictionary<string, string> States, IReadOnlyList<SourcePart>? Parts, SourceSnapshot? Snapshot);
 
     private sealed record PartitionRow(string PartitionId);
 

@@ -64,20 +64,22 @@ public sealed class ScopedRefreshPlanner(IClickHouseStore store)
     public static bool IsScopedSource(string table, string column) =>
         KeyColumns.TryGetValue(table, out var columns) && columns.Any(c => c.Column == column);
 
-    /// <summary>Every active part of <paramref name="tables"/>, with the production environments (migration 0018's view).</summary>
-    public async Task<(IReadOnlyList<SourcePart> Parts, IReadOnlyDictionary<string, bool> Production)> CaptureAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken)
-    {
-        var parts = await store.QueryAsync<SourcePart>("""
+    /// <summary>Every active part of <paramref name="tables"/>.</summary>
+    public Task<IReadOnlyList<SourcePart>> PartsAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken) =>
+        store.QueryAsync<SourcePart>("""
             SELECT table, name, partition_id, toInt64(min_block_number) AS min_block, toInt64(max_block_number) AS max_block, toInt64(data_version) AS data_version
             FROM system.parts
             WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)}
             """, QueryParameters.From(("tables", tables)), cancellationToken);
-        // Which environments are production depends on every service's deployments (the latest stated tier): a
-        // change there changes other services' rows.
-        var production = await store.QueryAsync<EnvironmentRow>(
-            "SELECT concat(source, '/', environment) AS environment, is_production FROM environment_classification", cancellationToken: cancellationToken);
-        return (parts, production.ToDictionary(row => row.Environment, row => row.IsProduction, StringComparer.Ordinal));
-    }
+
+    /// <summary>
+    /// Which (source, environment) pairs are production (migration 0018's view): it depends on every service's
+    /// deployments (the latest stated tier), so a pair changing side moves other services' rows.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, bool>> ProductionAsync(CancellationToken cancellationToken) =>
+        (await store.QueryAsync<EnvironmentRow>(
+            "SELECT concat(source, '/', environment) AS environment, is_production FROM environment_classification", cancellationToken: cancellationToken))
+            .ToDictionary(row => row.Environment, row => row.IsProduction, StringComparer.Ordinal);
 
     /// <summary>The scope to refresh, or null and why a whole rebuild is needed.</summary>
     public async Task<(RefreshScope? Scope, string Reason)> PlanAsync(SourceSnapshot previous, SourceSnapshot current, IReadOnlyList<ScopedDelete> deletes, IEnumerable<string> sources, CancellationToken cancellationToken)
