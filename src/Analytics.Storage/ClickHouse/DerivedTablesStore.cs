@@ -1,4 +1,4 @@
-// Long: the derived tables' refresh protocol (staleness, fingerprints, the cross-process lock, failure status) reads best in one place.
+// Long: the derived tables' refresh protocol (staleness, fingerprints, the cross-process lock, failure status, whole or scoped rebuilds) reads best in one place; what a scoped refresh covers is decided in ScopedRefreshPlanner.
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -50,7 +50,9 @@ public interface IDerivedTables
 /// in step with what they are computed from. A write marks the derived tables that read the written table stale;
 /// the next query refreshes the stale ones first, so a metric never reads data older than the last write. A table
 /// is rebuilt beside the live one and swapped in with EXCHANGE TABLES, so a reader in another process never sees
-/// it half-built.
+/// it half-built. After writes that touched a few services or repositories, only their partitions are rebuilt and
+/// swapped in with REPLACE PARTITION (<see cref="ScopedRefreshPlanner"/>, docs/operations.md "Incremental refresh");
+/// <see cref="LastRefresh"/> says which was done and why.
 /// </summary>
 /// <remarks>
 /// Computing these per query made every figure repeat the same ASOF and shipment joins (10 × a plain scan at
