@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Analytics.Bench;
 
-/// <summary><c>analytics-bench load|dora|devlake|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+/// <summary><c>analytics-bench load|dora|refresh|devlake|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
 internal static class BenchCommand
 {
     public static RootCommand Create()
@@ -227,7 +227,26 @@ internal static class BenchCommand
             }
             return 0;
         });
+        var refreshScale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "s" };
+        var refresh = new Command("refresh", "The derived tables' refresh after a pushed deployment, one repository's ingest and a catalog change: per service and repository where it can, against the whole rebuild.") { refreshScale, seed };
+        refresh.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(refreshScale), out var demoScale))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}.[/]");
+                return 2;
+            }
+            var report = await WithTemporaryDataPathAsync(path =>
+                new RefreshBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), path)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            foreach (var line in report.MarkdownLines())
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        });
         var bench = new RootCommand("Benchmarks whose figures go in docs/benchmarks.md.");
+        bench.Subcommands.Add(refresh);
         bench.Subcommands.Add(roi);
         bench.Subcommands.Add(webhooks);
         bench.Subcommands.Add(gitHub);

@@ -4,6 +4,7 @@
 -- from other tables: the reviews that may count as pickup (not the author's, not flagged as a bot), oldest
 -- first, and the first production shipment of the merge or squash commit.
 -- Sources: pull_requests, pull_request_reviews, catalog_services, catalog_service_ownership, commit_shipments.
+-- Scope: repository
 SELECT
     p.repository AS repository,
     p.number AS number,
@@ -22,18 +23,18 @@ SELECT
 FROM
 (
     SELECT pr.*, ifNull(pr.merged_at, pr.opened_at) AS attributed_at, s.service AS service
-    FROM (SELECT * FROM pull_requests FINAL) AS pr
+    FROM (SELECT * FROM pull_requests FINAL WHERE $in_repositories(repository)) AS pr
     LEFT JOIN (SELECT repository, min(service) AS service FROM catalog_services GROUP BY repository) AS s ON s.repository = pr.repository
 ) AS p
 ASOF LEFT JOIN catalog_service_ownership AS o ON p.service = o.service AND p.attributed_at >= o.valid_from
 LEFT JOIN
 (
     SELECT r.repository AS repository, r.number AS number, groupArray((r.reviewer_login, r.submitted_at)) AS reviews
-    FROM (SELECT repository, number, reviewer_login, reviewer_is_bot, submitted_at FROM pull_request_reviews FINAL) AS r
-    INNER JOIN (SELECT repository, number, author_login FROM pull_requests FINAL) AS a ON a.repository = r.repository AND a.number = r.number
+    FROM (SELECT repository, number, reviewer_login, reviewer_is_bot, submitted_at FROM pull_request_reviews FINAL WHERE $in_repositories(repository)) AS r
+    INNER JOIN (SELECT repository, number, author_login FROM pull_requests FINAL WHERE $in_repositories(repository)) AS a ON a.repository = r.repository AND a.number = r.number
     WHERE r.reviewer_login != a.author_login AND NOT r.reviewer_is_bot
     GROUP BY r.repository, r.number
 ) AS rv ON rv.repository = p.repository AND rv.number = p.number
 -- A commit of a monorepo may have a shipment per service (commit_shipments): the pull request shipped with the first.
-LEFT JOIN (SELECT repository, sha, toNullable(min(deployed_at)) AS deployed_at FROM commit_shipments GROUP BY repository, sha) AS sh
+LEFT JOIN (SELECT repository, sha, toNullable(min(deployed_at)) AS deployed_at FROM commit_shipments WHERE $in_repositories(repository) GROUP BY repository, sha) AS sh
     ON sh.repository = p.repository AND sh.sha = p.merge_sha

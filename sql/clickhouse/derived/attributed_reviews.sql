@@ -6,6 +6,7 @@
 -- The view of migration 0006 computed this per query: the SPACE activity and collaboration figures repeated the
 -- identity and membership joins over every review of the history (docs/benchmarks.md, "Every page and API").
 -- Sources: pull_request_reviews, attributed_pull_requests, catalog_identities, catalog_team_membership.
+-- Scope: repository
 SELECT
     r.repository AS repository,
     r.number AS number,
@@ -19,12 +20,12 @@ SELECT
     p.merged_at AS merged_at,
     p.team AS pull_request_team,
     t.reviewer_team AS reviewer_team
-FROM (SELECT * FROM pull_request_reviews FINAL) AS r
-INNER JOIN attributed_pull_requests AS p ON p.repository = r.repository AND p.number = r.number
+FROM (SELECT * FROM pull_request_reviews FINAL WHERE $in_repositories(repository)) AS r
+INNER JOIN (SELECT * FROM attributed_pull_requests WHERE $in_repositories(repository)) AS p ON p.repository = r.repository AND p.number = r.number
 LEFT JOIN
 (
     SELECT rv.repository AS repository, rv.number AS number, rv.review_id AS review_id, argMax(m.team, (m.valid_from, m.team)) AS reviewer_team
-    FROM (SELECT repository, number, review_id, reviewer_login, submitted_at FROM pull_request_reviews FINAL) AS rv
+    FROM (SELECT repository, number, review_id, reviewer_login, submitted_at FROM pull_request_reviews FINAL WHERE $in_repositories(repository)) AS rv
     INNER JOIN (SELECT value, any(person_id) AS person_id FROM catalog_identities WHERE kind = 'github_login' GROUP BY value) AS i
         ON i.value = lowerUTF8(trimBoth(rv.reviewer_login))
     INNER JOIN catalog_team_membership AS m ON m.person_id = i.person_id

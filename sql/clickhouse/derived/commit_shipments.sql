@@ -5,6 +5,7 @@
 -- repository as a whole, where the first deployment of any service wins (docs/metrics.md, "Monorepos").
 -- Commits not (yet) in the commits table have no lead time and are left out.
 -- Sources: production_deployments, deployment_commits, commits.
+-- Scope: repository
 SELECT
     s.repository AS repository,
     s.sha AS sha,
@@ -27,8 +28,9 @@ FROM
     (
         SELECT deployment_id, repository, sha, link, if(touches_paths, service, '') AS attributed_to
         FROM deployment_commits FINAL
+        WHERE $in_repositories(repository)
     ) AS dc
-    INNER JOIN (SELECT deployment_id, finished_at, team FROM production_deployments) AS pd ON pd.deployment_id = dc.deployment_id
+    INNER JOIN (SELECT deployment_id, finished_at, team FROM production_deployments WHERE $in_services(service)) AS pd ON pd.deployment_id = dc.deployment_id
     GROUP BY dc.repository, dc.sha, dc.attributed_to
 ) AS s
-INNER JOIN (SELECT repository, sha, authored_at, committed_at FROM commits FINAL) AS c ON c.repository = s.repository AND c.sha = s.sha
+INNER JOIN (SELECT repository, sha, authored_at, committed_at FROM commits FINAL WHERE $in_repositories(repository)) AS c ON c.repository = s.repository AND c.sha = s.sha

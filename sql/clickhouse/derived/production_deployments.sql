@@ -14,11 +14,12 @@
 --   normal    none of these, the repository having commit data to tell;
 --   unknown   no_commit_data: none of these, and no commit of the repository is stored, so nothing could tell.
 -- Sources: deployments, catalog_production_environments, catalog_service_ownership, deployment_commits, commits, pull_requests, settings_hotfix_rules.
+-- Scope: service
 WITH
     (SELECT groupArrayIf(pattern, applies_to = 'branch' AND pattern != '') FROM settings_hotfix_rules) AS hotfix_branch_rules,
     (SELECT groupArrayIf(pattern, applies_to = 'tag' AND pattern != '') FROM settings_hotfix_rules) AS hotfix_tag_rules,
     (SELECT groupArrayIf(pattern, applies_to = 'label' AND pattern != '') FROM settings_hotfix_rules) AS hotfix_label_rules,
-    (SELECT groupUniqArray(repository) FROM commits) AS repositories_with_commits
+    (SELECT groupUniqArray(repository) FROM commits WHERE $in_repositories(repository)) AS repositories_with_commits
 SELECT
     p.deployment_id AS deployment_id,
     p.service AS service,
@@ -68,7 +69,7 @@ FROM
             (
                 SELECT *, assumeNotNull(finished_at) AS finished
                 FROM deployments FINAL
-                WHERE status = 'success' AND finished_at IS NOT NULL
+                WHERE status = 'success' AND finished_at IS NOT NULL AND $in_services(service)
             ) AS d
             ASOF LEFT JOIN catalog_service_ownership AS o ON d.service = o.service AND d.finished >= o.valid_from
             -- environment_classification (migration 0012) is the one definition of which environments are production.
@@ -96,11 +97,11 @@ FROM
                     startsWith(c.message, 'Revert "') OR notEmpty(c.reverts) OR match(branches[1], '^revert-[0-9]+-'), concat('revert_commit:', dc.sha),
                     pr.number != 0 AND (startsWith(pr.title, 'Revert "') OR match(pr.head_branch, '^revert-[0-9]+-')), concat('revert_pull_request:', dc.repository, '#', toString(pr.number)),
                     '') AS revert
-            FROM (SELECT deployment_id, repository, sha FROM deployment_commits FINAL) AS dc
-            INNER JOIN (SELECT repository, sha, message, reverts FROM commits FINAL) AS c ON c.repository = dc.repository AND c.sha = dc.sha
+            FROM (SELECT deployment_id, repository, sha FROM deployment_commits FINAL WHERE $in_services(service)) AS dc
+            INNER JOIN (SELECT repository, sha, message, reverts FROM commits FINAL WHERE $in_repositories(repository)) AS c ON c.repository = dc.repository AND c.sha = dc.sha
             LEFT JOIN
             (
-                SELECT repository, merge_sha, number, title, head_branch, labels FROM pull_requests FINAL WHERE merge_sha != ''
+                SELECT repository, merge_sha, number, title, head_branch, labels FROM pull_requests FINAL WHERE merge_sha != '' AND $in_repositories(repository)
             ) AS pr ON pr.repository = dc.repository AND pr.merge_sha = dc.sha
         ) AS s
         GROUP BY s.deployment_id

@@ -1,4 +1,4 @@
-// Long: the derived tables' refresh protocol (staleness, fingerprints, the cross-process lock, failure status) reads best in one place.
+// Long: the derived tables' refresh protocol (staleness, fingerprints, the cross-process lock, failure status, whole or scoped rebuilds) reads best in one place; what a scoped refresh covers is decided in ScopedRefreshPlanner.
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,9 +8,25 @@ namespace Analytics.Storage.ClickHouse;
 
 /// <summary>
 /// A table computed from other tables by the SELECT in <c>sql/clickhouse/derived/&lt;Name&gt;.sql</c>, whose
-/// <c>-- Sources:</c> line names the tables it reads (derived ones included, so refreshes run in order).
+/// <c>-- Sources:</c> line names the tables it reads (derived ones included, so refreshes run in order) and whose
+/// <c>-- Scope:</c> line names the key it is computed per (<c>service</c> or <c>repository</c>, a column of the
+/// table and its partition key's argument). The SELECT marks its base reads with <c>$in_services(expr)</c> or
+/// <c>$in_repositories(expr)</c>: always true for a whole rebuild (<see cref="Select"/>), and an <c>IN</c> over the
+/// parameters <c>scope_services</c>/<c>scope_repositories</c> for a scoped one (<see cref="ScopedSelect"/>), so
+/// the engine reads only those keys' rows.
 /// </summary>
-public sealed record DerivedTable(string Name, string Select, IReadOnlyList<string> Sources);
+public sealed partial record DerivedTable(string Name, string Definition, IReadOnlyList<string> Sources, string Scope)
+{
+    /// <summary>The SELECT over everything: what a whole rebuild inserts.</summary>
+    public string Select { get; } = Markers().Replace(Definition, "1");
+
+    /// <summary>The SELECT over the services and repositories bound as <c>scope_services</c> and <c>scope_repositories</c>.</summary>
+    public string ScopedSelect { get; } = Markers().Replace(Definition, match =>
+        $"({match.Groups["expr"].Value}) IN {{scope_{match.Groups["kind"].Value}:Array(String)}}");
+
+    [GeneratedRegex(@"\$in_(?<kind>services|repositories)\((?<expr>[\w.]+)\)", RegexOptions.CultureInvariant)]
+    private static partial Regex Markers();
+}
 
 /// <summary>How current the derived tables are, for a note on the pages when the last refresh failed.</summary>
 /// <param name="FiguresFrom">When the tables being served were last refreshed (null when unknown).</param>
@@ -34,7 +50,9 @@ public interface IDerivedTables
 /// in step with what they are computed from. A write marks the derived tables that read the written table stale;
 /// the next query refreshes the stale ones first, so a metric never reads data older than the last write. A table
 /// is rebuilt beside the live one and swapped in with EXCHANGE TABLES, so a reader in another process never sees
-/// it half-built.
+/// it half-built. After writes that touched a few services or repositories, only their partitions are rebuilt and
+/// swapped in with REPLACE PARTITION (<see cref="ScopedRefreshPlanner"/>, docs/operations.md "Incremental refresh");
+/// <see cref="LastRefresh"/> says which was done and why.
 /// </summary>
 /// <remarks>
 /// Computing these per query made every figure repeat the same ASOF and shipment joins (10 × a plain scan at
@@ -52,7 +70,7 @@ public interface IDerivedTables
 /// <see cref="RetryAfterFailure"/> unless asked for (<see cref="RefreshStaleAsync"/>).
 /// </para>
 /// </remarks>
-public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
+public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTables
 {
     private const string StagingSuffix = "__next_";
 
@@ -85,6 +103,15 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private int _disposed;
     private DerivedTablesStatus _status = new(null, null, null);
     private long? _failedAt;
+    // Scoped refresh (null on a cluster, where the tables are rebuilt whole): the source parts the derived tables
+    // were last known to reflect, valid while no write this process could not scope came after it.
+    private readonly ScopedRefreshPlanner? _planner;
+    private SourceSnapshot? _baseline;
+    private int _unscopedWrites;
+    private int _baselineUnscopedWrites;
+    private readonly List<ScopedDelete> _scopedDeletes = [];
+    private IReadOnlyDictionary<string, ulong> _recorded = new Dictionary<string, ulong>();
+    private DerivedRefreshReport? _lastRefresh;
 
     /// <param name="refreshAfterWrites">
     /// When set, stale tables are also refreshed in the background this long after the last write, so the next
@@ -99,6 +126,8 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
         _latestMigration = sqlFiles.Migrations().Max(migration => migration.Version);
         _sourcePatterns = _tables.SelectMany(table => table.Sources).Distinct(StringComparer.Ordinal)
             .ToDictionary(source => source, source => new Regex($@"\b{Regex.Escape(source)}\b", RegexOptions.CultureInvariant), StringComparer.Ordinal);
+        // On a cluster the parts are on the shards and REPLACE PARTITION does not go through a Distributed table.
+        _planner = inner is Cluster.ClusterStore ? null : new ScopedRefreshPlanner(inner);
     }
 
     public string Database => _inner.Database;
@@ -111,6 +140,9 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     /// <summary>Whether the last refresh succeeded, and since when the tables served are current.</summary>
     public DerivedTablesStatus Status => Volatile.Read(ref _status);
 
+    /// <summary>What the last refresh of this process did: whole tables or a scope, and how long it took.</summary>
+    public DerivedRefreshReport? LastRefresh => Volatile.Read(ref _lastRefresh);
+
     public async Task ExecuteAsync(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
     {
         try
@@ -120,9 +152,56 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
         finally
         {
             // Even a failed statement may have changed data (a mutation, part of a DDL script).
-            MarkWritten(_sourcePatterns.Where(pair => pair.Value.IsMatch(sql)).Select(pair => pair.Key));
+            var written = _sourcePatterns.Where(pair => pair.Value.IsMatch(sql)).Select(pair => pair.Key).ToList();
+            if (written.Count > 0)
+            {
+                NoteStatement(sql, parameters);
+            }
+            MarkWritten(written);
         }
     }
+
+    /// <summary>
+    /// What a statement naming a source means for the next refresh: the rows an INSERT adds are found in the parts it
+    /// creates; CREATE or DROP of another table (a run's staging table made AS a source) and OPTIMIZE (merges) change
+    /// no source row; a DELETE of some services' or repositories' rows (relinking) names its keys; anything else
+    /// (DDL of a source, another mutation) can change any row, so the next refresh rebuilds whole tables.
+    /// </summary>
+    private void NoteStatement(string sql, QueryParameters? parameters)
+    {
+        if (InsertStatement().IsMatch(sql) || OptimizeStatement().IsMatch(sql)
+            || (TableStatement().Match(sql) is { Success: true } ddl && !_sourcePatterns.ContainsKey(ddl.Groups["table"].Value)))
+        {
+            return;
+        }
+        var delete = ScopedDeleteStatement().Match(sql);
+        lock (_versionsLock)
+        {
+            if (delete.Success && ScopedRefreshPlanner.IsScopedSource(delete.Groups["table"].Value, delete.Groups["column"].Value)
+                && parameters?.GetValueOrDefault(delete.Groups["keys"].Value) is IEnumerable<string> keys)
+            {
+                _scopedDeletes.Add(new ScopedDelete(delete.Groups["table"].Value, delete.Groups["column"].Value, keys.ToList()));
+            }
+            else
+            {
+                _unscopedWrites++;
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^\s*INSERT\s+INTO\s", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex InsertStatement();
+
+    [GeneratedRegex(@"^\s*OPTIMIZE\s+TABLE\s", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OptimizeStatement();
+
+    [GeneratedRegex(@"^\s*(?:CREATE|DROP)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?`?(?<table>\w+)`?(?:[\s;]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TableStatement();
+
+    // Only a conjunction: "key IN {keys}" AND further conditions (no OR anywhere) can delete no row of another key.
+    [GeneratedRegex(@"^\s*DELETE\s+FROM\s+(?<table>\w+)\s+WHERE\s+(?<column>\w+)\s+IN\s+\{(?<keys>\w+):Array\(String\)\}(?:\s+AND\s+(?:(?!\bOR\b)[^;])*)?\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ScopedDeleteStatement();
 
     public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
     {
@@ -201,13 +280,38 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
                 // Another process may have refreshed while this one waited.
                 await CompareFingerprintsAsync(cancellationToken);
                 _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
+                var started = Stopwatch.GetTimestamp();
+                SourceSnapshot? baseline;
+                int unscopedWrites;
+                List<ScopedDelete> deletes;
+                lock (_versionsLock)
+                {
+                    baseline = _baselineUnscopedWrites == _unscopedWrites ? _baseline : null;
+                    unscopedWrites = _unscopedWrites;
+                    deletes = [.. _scopedDeletes];
+                }
                 // Taken before rebuilding: a write landing meanwhile leaves the recorded fingerprint behind, so
                 // the next check rebuilds again rather than missing it.
-                var sources = await SourceStatesAsync(cancellationToken);
-                foreach (var table in StaleTables())
+                var capture = await CaptureSourcesAsync(withProduction: true, cancellationToken);
+                var stale = StaleTables();
+                var (scope, reason) = await PlanAsync(baseline, capture, stale, deletes, cancellationToken);
+                var partitions = 0;
+                foreach (var table in stale)
                 {
-                    await RefreshAsync(table, Fingerprint(table, sources), cancellationToken);
+                    var fingerprint = Fingerprint(table, capture.States);
+                    partitions += scope is null
+                        ? await RefreshAsync(table, fingerprint, cancellationToken)
+                        : await RefreshScopedAsync(table, scope, fingerprint, cancellationToken);
                 }
+                lock (_versionsLock)
+                {
+                    // The tables now reflect the captured parts, unless a write that cannot be scoped came meanwhile.
+                    _baseline = unscopedWrites == _unscopedWrites ? capture.Snapshot : null;
+                    _baselineUnscopedWrites = unscopedWrites;
+                    _scopedDeletes.RemoveRange(0, deletes.Count);
+                }
+                Volatile.Write(ref _lastRefresh, new DerivedRefreshReport(scope is not null, reason, scope?.Services.Count ?? 0,
+                    scope?.Repositories.Count ?? 0, stale.Select(table => table.Name).ToList(), partitions, Stopwatch.GetElapsedTime(started)));
             }
             finally
             {
@@ -264,7 +368,75 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
         await _inner.DisposeAsync();
     }
 
-    private async Task RefreshAsync(DerivedTable table, ulong fingerprint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the stale tables can be refreshed per service and repository (<see cref="ScopedRefreshPlanner"/>), and
+    /// which; null and why not when they must be rebuilt whole.
+    /// </summary>
+    private async Task<(RefreshScope? Scope, string Reason)> PlanAsync(SourceSnapshot? baseline, SourceCapture capture, List<DerivedTable> stale, List<ScopedDelete> deletes, CancellationToken cancellationToken)
+    {
+        if (_planner is null || capture.Snapshot is null)
+        {
+            return (null, "a cluster rebuilds whole tables");
+        }
+        if (baseline is null)
+        {
+            return (null, _baseline is null ? "no earlier refresh of this process to start from" : "a statement other than an insert or a scoped delete changed a source");
+        }
+        // Each table must hold what the baseline's data gives (not data another process or a failed refresh left).
+        if (stale.FirstOrDefault(table => _recorded.GetValueOrDefault(table.Name) != Fingerprint(table, baseline.States)) is { } other)
+        {
+            return (null, $"{other.Name} was last refreshed from other data");
+        }
+        return await _planner.PlanAsync(baseline, capture.Snapshot, deletes, stale.SelectMany(BaseSources).Distinct(StringComparer.Ordinal), cancellationToken);
+    }
+
+    /// <summary>
+    /// Rebuilds the partitions of <paramref name="table"/> holding the scope's keys: a staging table gets the scope's
+    /// rows computed afresh and the partitions' other rows as they are, then each partition is swapped in with
+    /// REPLACE PARTITION (atomic per partition: a reader sees a partition before or after, whole). Returns the
+    /// number of partitions replaced.
+    /// </summary>
+    private async Task<int> RefreshScopedAsync(DerivedTable table, RefreshScope scope, ulong fingerprint, CancellationToken cancellationToken)
+    {
+        long version;
+        lock (_versionsLock)
+        {
+            version = ++_version;
+        }
+        var buckets = scope.Buckets(table.Scope);
+        if (buckets.Count > 0)
+        {
+            var staging = table.Name + StagingSuffix + Guid.NewGuid().ToString("N")[..12];
+            var parameters = scope.Parameters();
+            parameters["buckets"] = buckets;
+            parameters["keys"] = scope.Keys(table.Scope);
+            try
+            {
+                await _inner.ExecuteAsync($"CREATE TABLE {staging} AS {table.Name}", cancellationToken: cancellationToken);
+                await _inner.ExecuteAsync($"INSERT INTO {staging} {table.ScopedSelect}", parameters, cancellationToken);
+                await _inner.ExecuteAsync(
+                    $"INSERT INTO {staging} SELECT * FROM {table.Name} WHERE _partition_id IN {{buckets:Array(String)}} AND {table.Scope} NOT IN {{keys:Array(String)}}",
+                    parameters, cancellationToken);
+                var filled = (await _inner.QueryAsync<PartitionRow>($"SELECT DISTINCT _partition_id AS partition_id FROM {staging}", cancellationToken: cancellationToken))
+                    .Select(row => row.PartitionId).ToHashSet(StringComparer.Ordinal);
+                foreach (var bucket in buckets)
+                {
+                    // Ids are the engine's own (digits); a bucket left with no row is emptied.
+                    await _inner.ExecuteAsync(filled.Contains(bucket)
+                        ? $"ALTER TABLE {table.Name} REPLACE PARTITION ID '{ulong.Parse(bucket, System.Globalization.CultureInfo.InvariantCulture)}' FROM {staging}"
+                        : $"ALTER TABLE {table.Name} DROP PARTITION ID '{ulong.Parse(bucket, System.Globalization.CultureInfo.InvariantCulture)}'", cancellationToken: cancellationToken);
+                }
+            }
+            finally
+            {
+                await _inner.ExecuteAsync($"DROP TABLE IF EXISTS {staging} SYNC", cancellationToken: CancellationToken.None);
+            }
+        }
+        await RecordRefreshAsync(table, fingerprint, version, cancellationToken);
+        return buckets.Count;
+    }
+
+    private async Task<int> RefreshAsync(DerivedTable table, ulong fingerprint, CancellationToken cancellationToken)
     {
         long version;
         lock (_versionsLock)
@@ -284,6 +456,13 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
             // The previous table after the exchange, or the unfinished one before it: never served again.
             await _inner.ExecuteAsync($"DROP TABLE IF EXISTS {staging} SYNC", cancellationToken: CancellationToken.None);
         }
+        await RecordRefreshAsync(table, fingerprint, version, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Records the table's fingerprint for every process, and for this one that it is current as of <paramref name="version"/>.</summary>
+    private async Task RecordRefreshAsync(DerivedTable table, ulong fingerprint, long version, CancellationToken cancellationToken)
+    {
         await _inner.ExecuteAsync(
             "INSERT INTO derived_refreshes (name, fingerprint, refreshed_at) VALUES ({name:String}, {fingerprint:UInt64}, now64(3))",
             QueryParameters.From(("name", table.Name), ("fingerprint", fingerprint)), cancellationToken);
@@ -374,19 +553,35 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     private async Task CompareFingerprintsAsync(CancellationToken cancellationToken)
     {
         long version;
+        int unscopedWrites;
+        int deletes;
         lock (_versionsLock)
         {
             version = _version;
+            unscopedWrites = _unscopedWrites;
+            deletes = _scopedDeletes.Count;
         }
         var recorded = (await _inner.QueryAsync<RefreshRow>("SELECT name, fingerprint FROM derived_refreshes FINAL", cancellationToken: cancellationToken))
             .ToDictionary(row => row.Name, row => row.Fingerprint, StringComparer.Ordinal);
-        var sources = await SourceStatesAsync(cancellationToken);
+        _recorded = recorded;
+        // The production environments (a scan of deployments) only when they may become the baseline.
+        var capture = await CaptureSourcesAsync(withProduction: false, cancellationToken);
+        var unchanged = _tables.ToDictionary(table => table.Name,
+            table => recorded.TryGetValue(table.Name, out var fingerprint) && fingerprint == Fingerprint(table, capture.States), StringComparer.Ordinal);
+        var allUnchanged = unchanged.Values.All(value => value);
+        var snapshot = allUnchanged && capture.Parts is { } parts ? new SourceSnapshot(parts, capture.States, await _planner!.ProductionAsync(cancellationToken)) : null;
         lock (_versionsLock)
         {
             foreach (var table in _tables)
             {
-                var unchanged = recorded.TryGetValue(table.Name, out var fingerprint) && fingerprint == Fingerprint(table, sources);
-                _refreshedAt[table.Name] = unchanged ? version : -1;
+                _refreshedAt[table.Name] = unchanged[table.Name] ? version : -1;
+            }
+            if (snapshot is not null && unscopedWrites == _unscopedWrites)
+            {
+                // Every table reflects these parts: a later write can be refreshed from here.
+                _baseline = snapshot;
+                _baselineUnscopedWrites = unscopedWrites;
+                _scopedDeletes.RemoveRange(0, deletes);
             }
         }
     }
@@ -396,17 +591,24 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
     /// newest block or mutation among its data parts (an insert or delete raises it; background merges do not
     /// change it), and for the small catalog mirror tables, which are replaced whole, a hash of their rows too.
     /// </summary>
-    private async Task<IReadOnlyDictionary<string, string>> SourceStatesAsync(CancellationToken cancellationToken)
+    private async Task<SourceCapture> CaptureSourcesAsync(bool withProduction, CancellationToken cancellationToken)
     {
         var tables = _tables.SelectMany(BaseSources).Distinct(StringComparer.Ordinal).ToArray();
-        // On a cluster the parts are on the shards, behind the Distributed tables.
-        var partsQuery = _inner is Cluster.ClusterStore cluster ? cluster.PartsStateQuery : """
-                SELECT table, toString(max(greatest(max_block_number, data_version))) AS state FROM system.parts
-                WHERE database = currentDatabase() AND active AND table IN {tables:Array(String)}
-                GROUP BY table
-                """;
-        var states = (await _inner.QueryAsync<SourceStateRow>(partsQuery, QueryParameters.From(("tables", tables)), cancellationToken))
-            .ToDictionary(row => row.Table, row => row.State, StringComparer.Ordinal);
+        Dictionary<string, string> states;
+        IReadOnlyList<SourcePart>? parts = null;
+        if (_inner is Cluster.ClusterStore cluster)
+        {
+            // On a cluster the parts are on the shards, behind the Distributed tables.
+            states = (await _inner.QueryAsync<SourceStateRow>(cluster.PartsStateQuery, QueryParameters.From(("tables", tables)), cancellationToken))
+                .ToDictionary(row => row.Table, row => row.State, StringComparer.Ordinal);
+        }
+        else
+        {
+            // The parts themselves too: the next scoped refresh finds what was written in the parts that appear after these.
+            parts = await _planner!.PartsAsync(tables, cancellationToken);
+            states = parts.GroupBy(part => part.Table, StringComparer.Ordinal).ToDictionary(group => group.Key,
+                group => group.Max(part => Math.Max(part.MaxBlock, part.DataVersion)).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        }
         // settings_ tables mirror configuration the same way (HotfixRulesSync).
         var catalogTables = tables.Where(table => table.StartsWith("catalog_", StringComparison.Ordinal) || table.StartsWith("settings_", StringComparison.Ordinal)).ToList();
         if (catalogTables.Count > 0)
@@ -420,8 +622,14 @@ public sealed class DerivedTablesStore : IClickHouseStore, IDerivedTables
                 states[row.Table] = $"{states.GetValueOrDefault(row.Table)}#{row.State}";
             }
         }
-        return states;
+        var snapshot = parts is not null && withProduction ? new SourceSnapshot(parts, states, await _planner!.ProductionAsync(cancellationToken)) : null;
+        return new SourceCapture(states, parts, snapshot);
     }
+
+    /// <summary>The sources' fingerprint states, and (not on a cluster) the parts they came from, with the production environments if asked.</summary>
+    private sealed record SourceCapture(IReadOnlyDictionary<string, string> States, IReadOnlyList<SourcePart>? Parts, SourceSnapshot? Snapshot);
+
+    private sealed record PartitionRow(string PartitionId);
 
     /// <summary>The definition of <paramref name="table"/> (a release that changes it rebuilds the table) and the states of its sources.</summary>
     private ulong Fingerprint(DerivedTable table, IReadOnlyDictionary<string, string> sources)

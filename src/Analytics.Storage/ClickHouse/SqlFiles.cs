@@ -53,7 +53,7 @@ public sealed class SqlFiles
     {
         var pending = Directory.EnumerateFiles(Path.Combine(Root, "derived"), "*.sql")
             .Select(path => (Path: path, Sql: File.ReadAllText(path)))
-            .Select(file => new DerivedTable(Path.GetFileNameWithoutExtension(file.Path), file.Sql, SourcesOf(file.Path, file.Sql)))
+            .Select(file => new DerivedTable(Path.GetFileNameWithoutExtension(file.Path), file.Sql, SourcesOf(file.Path, file.Sql), ScopeOf(file.Path, file.Sql)))
             .OrderBy(table => table.Name, StringComparer.Ordinal)
             .ToList();
         var ordered = new List<DerivedTable>();
@@ -67,12 +67,23 @@ public sealed class SqlFiles
         return ordered;
     }
 
-    private static IReadOnlyList<string> SourcesOf(string path, string sql)
+    private static IReadOnlyList<string> SourcesOf(string path, string sql) =>
+        HeaderLine(path, sql, "-- Sources:", "naming the tables it reads")
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static string ScopeOf(string path, string sql) =>
+        HeaderLine(path, sql, "-- Scope:", "naming the key it is computed per") switch
+        {
+            "service" => "service",
+            "repository" => "repository",
+            _ => throw new InvalidDataException($"{path}: the '-- Scope:' line must say service or repository."),
+        };
+
+    private static string HeaderLine(string path, string sql, string prefix, string what)
     {
-        const string prefix = "-- Sources:";
         var line = sql.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
-            ?? throw new InvalidDataException($"{path} has no '{prefix}' line naming the tables it reads.");
-        return line[prefix.Length..].TrimEnd('.').Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            ?? throw new InvalidDataException($"{path} has no '{prefix}' line {what}.");
+        return line[prefix.Length..].Trim().TrimEnd('.');
     }
 
     /// <summary>Migration files named NNNN_name.sql, in version order.</summary>

@@ -1,0 +1,151 @@
+using Analytics.Ingestors.Demo;
+using Analytics.Ingestors.Linking;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Storage.Tests.ClickHouse;
+
+/// <summary>
+/// A write touching a few services or repositories refreshes only their partitions (migration 0022,
+/// ScopedRefreshPlanner), and every derived table then holds exactly what a whole rebuild would give.
+/// </summary>
+public sealed class DerivedTablesScopedRefreshTests
+{
+    private static readonly DateTimeOffset End = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task After_each_write_the_scoped_refresh_leaves_every_derived_table_equal_to_a_whole_rebuild()
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("scoped", DemoScale.Tiny, 7, End);
+        var store = (DerivedTablesStore)organisation.Store;
+        await store.RefreshStaleAsync();
+        await AssertEqualToWholeRebuildAsync(store);
+
+        // Two services with production deployments, and the repository each deploys.
+        var pairs = await store.QueryAsync<PairRow>(
+            "SELECT service, any(repository) AS repository FROM production_deployments GROUP BY service ORDER BY service LIMIT 2");
+        var (a, repositoryA) = (pairs[0].Service, pairs[0].Repository);
+        var (b, repositoryB) = (pairs[1].Service, pairs[1].Repository);
+        var shaA = (await store.QueryAsync<ShaRow>("SELECT sha FROM commits WHERE repository = {r:String} ORDER BY committed_at DESC LIMIT 1",
+            QueryParameters.From(("r", repositoryA)))).Single().Sha;
+        var at = End.AddDays(-1);
+
+        // A pushed production deployment of one service (through the insert stream).
+        await store.InsertAsync("deployments", ["deployment_id", "service", "environment", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"],
+            [["scoped-d1", a, "production", "success", "", "", repositoryA, shaA, at, at.AddMinutes(5), "", "push"]]);
+        await AssertScopedAndEqualAsync(store, "a pushed deployment");
+
+        // An ingest run's rows, staged in a table made AS the event table and published with INSERT … SELECT (RunStaging).
+        await store.ExecuteAsync("CREATE TABLE IF NOT EXISTS `deployments__run_1` AS `deployments`");
+        await store.ExecuteAsync($"INSERT INTO `deployments__run_1` {DerivedTablesStoreTests.DeploymentColumns} VALUES ('scoped-s1', '{b}', 'production', 'success', '', '', '{repositoryB}', 'ssss', '{Sql(at.AddMinutes(30))}', '{Sql(at.AddMinutes(31))}', '', 'push')");
+        await store.ExecuteAsync("INSERT INTO `deployments` SELECT * FROM `deployments__run_1`");
+        await store.ExecuteAsync("DROP TABLE `deployments__run_1`");
+        await AssertScopedAndEqualAsync(store, "a published run");
+
+        // A failed one, then the same sha deployed again (a rollback shape for the detection per service and environment).
+        await store.ExecuteAsync($"INSERT INTO deployments {DerivedTablesStoreTests.DeploymentColumns} VALUES ('scoped-f1', '{a}', 'production', 'failure', '', '', '{repositoryA}', 'ffff', '{Sql(at.AddHours(1))}', '{Sql(at.AddHours(1))}', '', 'push')");
+        await AssertScopedAndEqualAsync(store, "a failed deployment");
+
+        // Incidents: one linked to the new deployment, one found by the attribution window.
+        await store.ExecuteAsync($"""
+            INSERT INTO incidents (incident_id, service, severity, title, started_at, resolved_at, caused_by_deployment_id, url, source) VALUES
+            ('scoped-i1', '{a}', 'sev2', 't', '{Sql(at.AddHours(2))}', '{Sql(at.AddHours(3))}', 'scoped-d1', '', 'push'),
+            ('scoped-i2', '{a}', 'sev3', 't', '{Sql(at.AddHours(4))}', NULL, '', '', 'push')
+            """);
+        await AssertScopedAndEqualAsync(store, "incidents");
+
+        // Commits, a pull request and a review of the other service's repository.
+        await store.ExecuteAsync($"""
+            INSERT INTO commits (repository, sha, parents, author_email, author_name, authored_at, committer_email, committed_at, message, source) VALUES
+            ('{repositoryB}', 'scoped-c1', [], 'x@example.com', 'x', '{Sql(at)}', 'x@example.com', '{Sql(at)}', 'Merge pull request #9001 from acme/hotfix/urgent', 'push')
+            """);
+        await store.ExecuteAsync($"""
+            INSERT INTO pull_requests (repository, number, title, author_login, author_is_bot, base_branch, opened_at, first_commit_at, first_review_at, merged_at, closed_at, merge_sha, url, source) VALUES
+            ('{repositoryB}', 9001, 'Fix', 'someone', false, 'main', '{Sql(at.AddDays(-1))}', '{Sql(at.AddDays(-1))}', NULL, '{Sql(at)}', '{Sql(at)}', 'scoped-c1', '', 'push')
+            """);
+        await store.ExecuteAsync($"""
+            INSERT INTO pull_request_reviews (repository, number, review_id, reviewer_login, reviewer_is_bot, state, submitted_at, source) VALUES
+            ('{repositoryB}', 9001, 'scoped-r1', 'reviewer', false, 'approved', '{Sql(at.AddHours(-3))}', 'push')
+            """);
+        await AssertScopedAndEqualAsync(store, "a repository's commits, pull request and review");
+
+        // A deployment of the other service shipping that commit, linked through deployment_commits.
+        await store.ExecuteAsync($"INSERT INTO deployments {DerivedTablesStoreTests.DeploymentColumns} VALUES ('scoped-d2', '{b}', 'production', 'success', '', '', '{repositoryB}', 'scoped-c1', '{Sql(at.AddHours(5))}', '{Sql(at.AddHours(5))}', '', 'push')");
+        await store.ExecuteAsync($"INSERT INTO deployment_commits (deployment_id, service, repository, sha, link, touches_paths) VALUES ('scoped-d2', '{b}', '{repositoryB}', 'scoped-c1', 'exact', false)");
+        await AssertScopedAndEqualAsync(store, "a linked deployment");
+
+        // A monorepo: service b now also deploys service a's repository, and ships one of its commits.
+        await store.ExecuteAsync($"INSERT INTO deployments {DerivedTablesStoreTests.DeploymentColumns} VALUES ('scoped-d3', '{b}', 'production', 'success', '', '', '{repositoryA}', '{shaA}', '{Sql(at.AddHours(6))}', '{Sql(at.AddHours(6))}', '', 'push')");
+        await store.ExecuteAsync($"INSERT INTO deployment_commits (deployment_id, service, repository, sha, link, touches_paths) VALUES ('scoped-d3', '{b}', '{repositoryA}', '{shaA}', 'exact', true)");
+        var monorepo = await AssertScopedAndEqualAsync(store, "a repository shared by two services");
+        Assert.True(monorepo.Services >= 2, "both services of the shared repository are recomputed");
+
+        // Relinking replaces a service's links (new rows, then a DELETE naming the service): still scoped.
+        await new DeploymentLinker(store, Options.Create(new MetricOptions())).LinkAsync([b]);
+        await AssertScopedAndEqualAsync(store, "relinking a service");
+        await store.ExecuteAsync("DELETE FROM deployment_commits WHERE service IN {services:Array(String)} AND deployment_id = 'scoped-d3'",
+            QueryParameters.From(("services", new[] { b })));
+        await AssertScopedAndEqualAsync(store, "a scoped delete");
+        // A DELETE that could reach other keys is not scoped.
+        await store.ExecuteAsync("DELETE FROM deployment_commits WHERE service IN {services:Array(String)} OR deployment_id = 'scoped-d1'",
+            QueryParameters.From(("services", new[] { b })));
+        await store.RefreshStaleAsync();
+        Assert.False(store.LastRefresh!.Scoped, store.LastRefresh.Reason);
+        await AssertEqualToWholeRebuildAsync(store);
+
+        // A catalog change can move any row: the tables are rebuilt whole, and still equal.
+        await store.ExecuteAsync($"INSERT INTO catalog_service_ownership VALUES ('{a}', 'scoped-team', '{Sql(at.AddDays(-10))}', NULL)");
+        await store.RefreshStaleAsync();
+        Assert.False(store.LastRefresh!.Scoped, store.LastRefresh.Reason);
+        await AssertEqualToWholeRebuildAsync(store);
+
+        // And from there the next write is scoped again.
+        await store.ExecuteAsync($"INSERT INTO incidents (incident_id, service, severity, title, started_at, resolved_at, caused_by_deployment_id, url, source) VALUES ('scoped-i3', '{b}', 'sev1', 't', '{Sql(at.AddHours(7))}', NULL, '', '', 'push')");
+        await AssertScopedAndEqualAsync(store, "an incident after the catalog change");
+    }
+
+    [Fact]
+    public async Task A_mutation_the_store_cannot_scope_rebuilds_whole_tables()
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("scoped", DemoScale.Tiny, 8, End);
+        var store = (DerivedTablesStore)organisation.Store;
+        await store.RefreshStaleAsync();
+        await store.ExecuteAsync("ALTER TABLE incidents UPDATE severity = 'sev1' WHERE severity = 'sev2' SETTINGS mutations_sync = 2");
+        await store.RefreshStaleAsync();
+        Assert.False(store.LastRefresh!.Scoped);
+        await AssertEqualToWholeRebuildAsync(store);
+    }
+
+    private static async Task<DerivedRefreshReport> AssertScopedAndEqualAsync(DerivedTablesStore store, string what)
+    {
+        await store.RefreshStaleAsync();
+        var report = store.LastRefresh!;
+        Assert.True(report.Scoped, $"{what}: {report.Reason}");
+        Assert.InRange(report.PartitionsReplaced, 1, report.Tables.Count * ScopedRefreshPlanner.MaxBuckets);
+        await AssertEqualToWholeRebuildAsync(store, what);
+        return report;
+    }
+
+    /// <summary>Every derived table's rows equal those its SELECT gives over everything now.</summary>
+    private static async Task AssertEqualToWholeRebuildAsync(DerivedTablesStore store, string what = "")
+    {
+        foreach (var table in store.Tables)
+        {
+            var stored = await RowsAsync(store, $"SELECT * FROM {table.Name}");
+            var rebuilt = await RowsAsync(store, table.Select);
+            Assert.True(rebuilt.Count > 0, $"{table.Name} has rows");
+            Assert.True(stored.SequenceEqual(rebuilt), $"{what}: {table.Name} differs from a whole rebuild ({stored.Count} rows stored, {rebuilt.Count} rebuilt): "
+                + string.Join(" | ", stored.Except(rebuilt).Concat(rebuilt.Except(stored)).Take(4)));
+        }
+    }
+
+    private static async Task<List<string>> RowsAsync(IClickHouseStore store, string select) =>
+        (await store.QueryAsync<RowText>($"SELECT toString(tuple(*)) AS row FROM ({select}) ORDER BY row")).Select(row => row.Row).ToList();
+
+    private static string Sql(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed record PairRow(string Service, string Repository);
+
+    private sealed record ShaRow(string Sha);
+
+    private sealed record RowText(string Row);
+}
