@@ -31,7 +31,8 @@ public sealed class PartitioningMigrationTests
         Assert.Equal("toYear(committed_at)", keys["commits"]);
         Assert.Equal("toYear(started_at)", keys["deployments"]);
         Assert.Equal("tuple()", keys["incidents"]); // one partition
-        Assert.Equal("tuple()", keys["production_deployments"]);
+        // 0010 left it unpartitioned; 0022 buckets the derived tables by their scope key for the incremental refresh.
+        Assert.Equal("cityHash64(service) % 16", keys["production_deployments"]);
         Assert.DoesNotContain(keys, pair => pair.Value.Contains("toYYYYMM", StringComparison.Ordinal));
         Assert.DoesNotContain(keys.Keys, name => name.EndsWith("__repartitioned", StringComparison.Ordinal));
     }
