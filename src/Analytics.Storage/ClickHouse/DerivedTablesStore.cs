@@ -46,7 +46,7 @@ public interface IDerivedTables
 
 /// <summary>
 /// The store every service uses: it keeps the derived tables (sql/clickhouse/derived: production deployments,
-/// failed attempts and incidents with their owners, failure evidence, commit shipments, attributed pull requests and reviews)
+/// failed attempts and incidents with their owners, failure evidence, commit and pull request shipments, attributed pull requests and reviews)
 /// in step with what they are computed from. A write marks the derived tables that read the written table stale;
 /// the next query refreshes the stale ones first, so a metric never reads data older than the last write. A table
 /// is rebuilt beside the live one and swapped in with EXCHANGE TABLES, so a reader in another process never sees

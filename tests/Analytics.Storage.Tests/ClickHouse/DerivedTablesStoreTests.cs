@@ -124,6 +124,9 @@ public sealed class DerivedTablesStoreTests
             // And reviews attributed to teams, a view until migration 0019.
             await old.ExecuteAsync("DROP TABLE attributed_reviews");
             await old.ExecuteAsync("CREATE VIEW attributed_reviews AS SELECT 'old' AS review_id");
+            // And pull request shipments, a view until migration 0023.
+            await old.ExecuteAsync("DROP TABLE pull_request_shipments");
+            await old.ExecuteAsync("CREATE VIEW pull_request_shipments AS SELECT 'old' AS sha");
             // 0009 and every later migration are pending, as they were for such a database.
             await old.ExecuteAsync("DELETE FROM schema_migrations WHERE version >= 9");
             await old.ExecuteAsync("DELETE FROM schema_migration_steps WHERE version >= 9");
@@ -135,6 +138,7 @@ public sealed class DerivedTablesStoreTests
         var attempts = await upgraded.QueryAsync<AttemptRow>("SELECT deployment_id, team FROM failed_production_attempts");
         Assert.Equal("f1:unassigned", $"{Assert.Single(attempts).DeploymentId}:{attempts[0].Team}");
         Assert.Empty(await upgraded.QueryAsync<NameRow>("SELECT review_id AS name FROM attributed_reviews"));
+        Assert.Empty(await upgraded.QueryAsync<NameRow>("SELECT sha AS name FROM pull_request_shipments"));
     }
 
     [Fact]
@@ -142,11 +146,12 @@ public sealed class DerivedTablesStoreTests
     {
         await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
         var tables = store.Tables.Select(table => table.Name).ToList();
-        Assert.Equal(["attributed_incidents", "attributed_pull_requests", "attributed_reviews", "commit_shipments", "deployment_failure_evidence", "failed_production_attempts", "production_deployments"], tables.Order(StringComparer.Ordinal));
+        Assert.Equal(["attributed_incidents", "attributed_pull_requests", "attributed_reviews", "commit_shipments", "deployment_failure_evidence", "failed_production_attempts", "production_deployments", "pull_request_shipments"], tables.Order(StringComparer.Ordinal));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("commit_shipments"));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("deployment_failure_evidence"));
         Assert.True(tables.IndexOf("attributed_incidents") < tables.IndexOf("deployment_failure_evidence"));
         Assert.True(tables.IndexOf("commit_shipments") < tables.IndexOf("attributed_pull_requests"));
+        Assert.True(tables.IndexOf("commit_shipments") < tables.IndexOf("pull_request_shipments"));
         Assert.True(tables.IndexOf("attributed_pull_requests") < tables.IndexOf("attributed_reviews"));
 
         var existing = (await store.QueryAsync<NameRow>("SELECT name FROM system.tables WHERE database = currentDatabase()")).Select(row => row.Name).ToHashSet();

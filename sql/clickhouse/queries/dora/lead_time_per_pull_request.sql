@@ -18,7 +18,7 @@ WITH shipped AS
         f.link AS link,
         f.valid AS valid,
         f.lead_seconds AS lead_seconds
-    -- view pull_request_shipments (migration 0017): each merged pull request's merge commit's first shipment
+    -- derived table pull_request_shipments (migration 0023): each merged pull request's merge commit's first shipment
     FROM pull_request_shipments AS f
     -- the shipping deployment's service, read only when the rows are services
     LEFT JOIN (SELECT deployment_id, service FROM production_deployments WHERE {by:String} = 'service') AS d ON d.deployment_id = f.deployment_id

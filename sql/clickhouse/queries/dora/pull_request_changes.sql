@@ -1,7 +1,7 @@
 -- The pull requests behind a team's lead time per pull request over [from, to) (team '' = every team): each merged
 -- pull request whose merge or squash commit's first production deployment finished in the period, with its first
 -- commit time, merge time, that deployment and its lead time. The same samples as dora/lead_time_per_pull_request.sql
--- (view pull_request_shipments, migration 0017), so the rows number the figure's n: excluded ones (first commit
+-- (derived table pull_request_shipments, migration 0023), so the rows number the figure's n: excluded ones (first commit
 -- unknown or after the deployment) are listed with excluded = true. Slowest first.
 -- {by:String} and {unit:String} ('' = all): only the rows of that one team, service or repository, each row's unit as the
 -- figures' files have it (docs/metrics.md, "Breakdown by team, service or repository").

@@ -53,7 +53,7 @@ WITH
         FROM first_shipment AS f
         WHERE {lead_time_unit:String} = 'commit' AND f.deployed_at >= {from:DateTime64(3, 'UTC')}
         UNION ALL
-        -- per pull request (dora/lead_time_per_pull_request.sql): view pull_request_shipments (migration 0017)
+        -- per pull request (dora/lead_time_per_pull_request.sql): derived table pull_request_shipments (migration 0023)
         SELECT owner, deployment_id, repository, deployed_at, lead_seconds, valid
         FROM pull_request_shipments
         WHERE {lead_time_unit:String} = 'pull-request' AND deployed_at >= {from:DateTime64(3, 'UTC')} AND deployed_at < {to:DateTime64(3, 'UTC')}

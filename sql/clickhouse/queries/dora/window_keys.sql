@@ -45,7 +45,7 @@ WITH
                 FROM commit_shipments
                 WHERE {lead_time_unit:String} = 'commit' AND deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)
                 UNION ALL
-                -- per pull request: view pull_request_shipments (migration 0017), as dora/lead_time_per_pull_request.sql
+                -- per pull request: derived table pull_request_shipments (migration 0023), as dora/lead_time_per_pull_request.sql
                 SELECT owner, deployed_at, lead_seconds, valid
                 FROM pull_request_shipments
                 WHERE {lead_time_unit:String} = 'pull-request' AND deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)

@@ -40,6 +40,7 @@ public static partial class ClusterTopology
         ["attributed_incidents"] = "cityHash64(team)",
         ["attributed_pull_requests"] = "cityHash64(team)",
         ["commit_shipments"] = "cityHash64(owner)",
+        ["pull_request_shipments"] = "cityHash64(owner)",
         // By the pull request's team, not the reviewer's: each review sits on the shard of its pull request's row.
         ["attributed_reviews"] = "cityHash64(pull_request_team)",
     };
