@@ -45,7 +45,7 @@ public sealed class StartupValidationTests
         { "Analytics:Space:TicketEffortByKind:database", "NaN", "" },
         { "Analytics:Space:SelfServiceEffort", "2000", "" },
         { "Analytics:Demo:LoadWhenEmpty", "perhaps", "" },
-        { "Analytics:Demo:Scale", "xl", "" },
+        { "Analytics:Demo:Scale", "xxl", "" },
         { "Analytics:Demo:Seed", "forty-two", "" },
         { "Analytics:Surveys:RespondentSalt", "short", "" },
         { "Analytics:Push:Sources:ci:Token", "short", "" },
