@@ -63,7 +63,8 @@ public sealed class WebhookBenchmark(int rounds, string? scale, string workPath)
         progress.Report(scale is null ? "starting the app on an empty store…" : $"starting the app: loading the {scale} demo organisation…");
         await app.StartAsync(cancellationToken);
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
-        var round = new Round(this, gitHub, shop, http, cancellationToken);
+        using var profile = new WebhookProfile(new Uri(gitHub.BaseUrl).Port);
+        var round = new Round(this, gitHub, shop, http, profile, app.Services.GetRequiredService<DerivedTablesStore>(), cancellationToken);
 
         // One untimed round first: the first delivery and query pay for JIT and the first refresh's plans.
         progress.Report("warm-up round…");
@@ -96,7 +97,9 @@ public sealed class WebhookBenchmark(int rounds, string? scale, string workPath)
     private sealed record CountRow(long N);
 
     /// <summary>One round's deliveries against the simulator's repository, whose main branch grows by one merge a round.</summary>
-    private sealed class Round(WebhookBenchmark bench, FakeGitHubServer gitHub, FakeRepository shop, HttpClient http, CancellationToken cancellationToken)
+    private sealed class Round(
+        WebhookBenchmark bench, FakeGitHubServer gitHub, FakeRepository shop, HttpClient http, WebhookProfile profile, DerivedTablesStore derived,
+        CancellationToken cancellationToken)
     {
         private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
         private string _head = "c0";
@@ -131,9 +134,13 @@ public sealed class WebhookBenchmark(int rounds, string? scale, string workPath)
             deployment.Statuses.Add(status);
             LastStatus = gitHub.DeploymentStatusDelivery(shop, deployment, status);
 
+            profile.Take();
+            var refreshedBefore = derived.LastRefresh;
             var clock = Stopwatch.StartNew();
             var response = await DeliverAsync(LastStatus);
             responses.Add(response);
+            var spans = profile.Take();
+            var refreshedInDelivery = derived.LastRefresh;
             // No pause between reads: the figure's delay is then measured to within one read of /api/dora.
             while (await DeploymentsAsync() == before)
             {
@@ -143,10 +150,14 @@ public sealed class WebhookBenchmark(int rounds, string? scale, string workPath)
                 }
             }
             var visible = clock.Elapsed;
+            var refreshedAfter = derived.LastRefresh;
+            var deliveryProfile = new DeliveryProfile(
+                spans, ReferenceEquals(refreshedInDelivery, refreshedBefore) ? null : refreshedInDelivery,
+                ReferenceEquals(refreshedAfter, refreshedInDelivery) ? null : refreshedAfter);
             // The same read once more, nothing written since: what reading the figure itself costs.
             var read = Stopwatch.StartNew();
             await DeploymentsAsync();
-            return new RoundTiming(response, visible, responses, read.Elapsed);
+            return new RoundTiming(response, visible, responses, read.Elapsed) { Profile = deliveryProfile };
         }
 
         /// <summary>Posts <paramref name="delivery"/> and checks that it was applied; returns its response time.</summary>
@@ -187,7 +198,11 @@ public sealed class WebhookBenchmark(int rounds, string? scale, string workPath)
 /// <param name="Visible">From sending the deployment_status delivery until /api/dora counts the deployment.</param>
 /// <param name="Responses">Every delivery of the round (push, pull_request, deployment, deployment_status).</param>
 /// <param name="Read">GET /api/dora once the figure changed, with nothing written since.</param>
-public sealed record RoundTiming(TimeSpan StatusResponse, TimeSpan Visible, IReadOnlyList<TimeSpan> Responses, TimeSpan Read);
+public sealed record RoundTiming(TimeSpan StatusResponse, TimeSpan Visible, IReadOnlyList<TimeSpan> Responses, TimeSpan Read)
+{
+    /// <summary>Where the deployment_status delivery's time went (<see cref="WebhookProfile"/>).</summary>
+    public DeliveryProfile? Profile { get; init; }
+}
 
 /// <param name="DoraDeployments">The organisation's deployments as GET /api/dora counts them.</param>
 public sealed record RowCounts(long Deployments, long PullRequests, long Deliveries, long DoraDeployments);
@@ -217,6 +232,11 @@ public sealed record WebhookBenchmarkReport(
         yield return Row("`deployment_status` delivery sent → `GET /api/dora` counts the deployment", Rounds.Select(r => r.Visible));
         yield return Row("`GET /api/dora` alone, nothing written since the last read", Rounds.Select(r => r.Read));
         yield return Row("every delivery of a round (push, pull_request, deployment, deployment_status) → its answer", Rounds.SelectMany(r => r.Responses));
+        yield return "";
+        foreach (var line in DeliveryProfile.MarkdownLines(Rounds.Select(r => r.Profile).OfType<DeliveryProfile>().ToList()))
+        {
+            yield return line;
+        }
         yield return "";
         var slowest = Rounds.Max(r => r.Visible);
         yield return $"Target: the figure follows within {Target.TotalSeconds:0} s → {(slowest <= Target ? "met by every round" : $"NOT met: the slowest round took {slowest.TotalSeconds:0.00} s")}.";

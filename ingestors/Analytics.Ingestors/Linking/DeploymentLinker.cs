@@ -56,6 +56,12 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
         WHERE service IN {services:Array(String)}
         """;
 
+    private const string StoredLinksSql = """
+        SELECT deployment_id, service, repository, sha, link, touches_paths
+        FROM deployment_commits FINAL
+        WHERE service IN {services:Array(String)}
+        """;
+
     private const string ProductionDeploymentsSql = """
         SELECT deployment_id, service, repository, sha, finished_at
         FROM production_deployments
@@ -118,18 +124,40 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
             .OfType<DeploymentCommitLink>()
             .ToList();
 
-        // Replace, not add: a deployment reclassified, or an inferred link now known exactly, must lose its old rows.
-        // The new rows go in first, as a version newer than every stored row of these services, so FINAL reads
+        await WriteAsync(serviceList, links, cancellationToken);
+        return new DeploymentLinkSummary(serviceList, deployments.Count, links.Count(l => l.Link == Exact), links.Count(l => l.Link == Inferred));
+    }
+
+    /// <summary>
+    /// Makes <paramref name="links"/> the services' rows of deployment_commits. When every stored row is among them
+    /// unchanged (a new deployment adds its links; a relink that changes nothing adds none), only the new rows are
+    /// inserted and nothing is deleted; when nothing is new, nothing is written at all (each statement has a fixed
+    /// cost, and each write makes the derived tables that read the links stale). Otherwise the stored rows are replaced.
+    /// </summary>
+    private async Task WriteAsync(IReadOnlyList<string> serviceList, IReadOnlyList<DeploymentCommitLink> links, CancellationToken cancellationToken)
+    {
+        var stored = (await store.QueryAsync<StoredLinkRow>(StoredLinksSql, QueryParameters.From(("services", serviceList)), cancellationToken))
+            .Select(row => new DeploymentCommitLink(row.DeploymentId, row.Service, row.Repository, row.Sha, row.Link, row.TouchesPaths))
+            .ToHashSet();
+        var onlyAdded = stored.IsSubsetOf(links);
+        var written = onlyAdded ? links.Where(link => !stored.Contains(link)).ToList() : links;
+        if (onlyAdded && written.Count == 0)
+        {
+            return;
+        }
+        // Otherwise replace, not add: a deployment reclassified, or an inferred link now known exactly, must lose its
+        // old rows. The new rows go in first, as a version newer than every stored row of these services, so FINAL reads
         // already prefer them; only then are the older versions deleted. A reader in between sees the new links (and,
         // for a moment, old ones the new set dropped), never a service without its links.
         var version = (await store.QueryAsync<VersionRow>(NextVersionSql, QueryParameters.From(("services", serviceList)), cancellationToken)).Single().Version;
         await store.InsertAsync("deployment_commits", VersionedColumns,
-            links.Select(link => new object?[] { link.DeploymentId, link.Service, link.Repository, link.Sha, link.Link, link.TouchesPaths, version }), cancellationToken);
-        await store.ExecuteAsync(
-            "DELETE FROM deployment_commits WHERE service IN {services:Array(String)} AND ingested_at < {version:DateTime64(3, 'UTC')}",
-            QueryParameters.From(("services", serviceList), ("version", version)), cancellationToken);
-
-        return new DeploymentLinkSummary(serviceList, deployments.Count, links.Count(l => l.Link == Exact), links.Count(l => l.Link == Inferred));
+            written.Select(link => new object?[] { link.DeploymentId, link.Service, link.Repository, link.Sha, link.Link, link.TouchesPaths, version }), cancellationToken);
+        if (!onlyAdded)
+        {
+            await store.ExecuteAsync(
+                "DELETE FROM deployment_commits WHERE service IN {services:Array(String)} AND ingested_at < {version:DateTime64(3, 'UTC')}",
+                QueryParameters.From(("services", serviceList), ("version", version)), cancellationToken);
+        }
     }
 
     /// <summary>
@@ -242,6 +270,8 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
     private sealed record ProductionDeploymentRow(string DeploymentId, string Service, string Repository, string Sha, DateTimeOffset FinishedAt);
 
     private sealed record VersionRow(DateTimeOffset Version);
+
+    private sealed record StoredLinkRow(string DeploymentId, string Service, string Repository, string Sha, string Link, bool TouchesPaths);
 
     private sealed record KnownShaRow(string Repository, string Sha);
 

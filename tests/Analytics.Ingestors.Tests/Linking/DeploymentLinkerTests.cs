@@ -203,14 +203,64 @@ public sealed class DeploymentLinkerTests
     }
 
     [Fact]
-    public async Task A_reader_between_the_writes_of_a_relink_always_sees_the_links_that_stay()
+    public async Task A_relink_that_only_adds_links_keeps_the_stored_rows_and_one_that_changes_nothing_writes_nothing()
     {
-        // A(1h) ← B(2h) ← C(3h) ← D(4h). d1 deploys B → A, B; linked. Then d2 deploys D → C, D, and the service is
-        // relinked. A reader looking before and after each of the linker's writes must find d1's links every time
-        // (they are in the old set and in the new one): never the service without its links.
+        // A(1h) ← B(2h) ← C(3h) ← D(4h). d1 deploys B → A, B; linked. Linked again with nothing new: no row written
+        // (the stored versions stay). Then d2 deploys D → C, D: only d2's rows are inserted, d1's keep their version,
+        // and nothing is deleted (a webhook delivery relinks its service each time; each statement costs).
         await using var scenario = await LinkingScenario.CreateAsync();
         scenario.Commit("A", 1).Commit("B", 2, "A").Deploy("d1", "B", 2.5);
         await scenario.LinkAsync();
+        var linked = await VersionsAsync(scenario);
+        var statements = new List<string>();
+        scenario.WrapLinkerStore = inner => new DelegatingStore(
+            inner,
+            insert: async (table, insert, _) =>
+            {
+                statements.Add($"insert {table}");
+                return await insert();
+            },
+            execute: async (sql, execute) =>
+            {
+                statements.Add(sql.Split(' ')[0]);
+                await execute();
+            });
+
+        await scenario.LinkAsync();
+
+        Assert.Empty(statements);
+        Assert.Equal(linked, await VersionsAsync(scenario));
+
+        scenario.Commit("C", 3, "B").Commit("D", 4, "C").Deploy("d2", "D", 4.5);
+        await scenario.LinkAsync();
+
+        Assert.Equal(["insert deployment_commits"], statements);
+        var relinked = await VersionsAsync(scenario);
+        Assert.Equal(linked, relinked.Where(row => row.StartsWith("d1 ", StringComparison.Ordinal)).ToList());
+        Assert.Equal(["d1 A exact", "d1 B exact", "d2 C exact", "d2 D exact"], await scenario.LinksAsync());
+        var physical = await scenario.Store.QueryAsync<CountRow>("SELECT count() AS rows FROM deployment_commits");
+        Assert.Equal(4UL, physical.Single().Rows);
+    }
+
+    /// <summary>Every stored row of deployment_commits (no FINAL: versions not merged yet count) with its version.</summary>
+    private static async Task<List<string>> VersionsAsync(LinkingScenario scenario) =>
+        (await scenario.Store.QueryAsync<VersionLine>(
+            "SELECT concat(deployment_id, ' ', sha, ' ', toString(ingested_at)) AS text FROM deployment_commits ORDER BY text"))
+        .Select(row => row.Text).ToList();
+
+    private sealed record VersionLine(string Text);
+
+    [Fact]
+    public async Task A_reader_between_the_writes_of_a_relink_always_sees_the_links_that_stay()
+    {
+        // A(1h) ← B(2h) ← C(3h) ← D(4h). d1 deploys B → A, B; linked. Then d2 deploys D → C, D, and the service is
+        // relinked; a stale row (for a deployment that no longer exists) makes it a replacement, not only additions.
+        // A reader looking before and after each of the linker's writes must find d1's links every time (they are in
+        // the old set and in the new one): never the service without its links.
+        await using var scenario = await LinkingScenario.CreateAsync();
+        scenario.Commit("A", 1).Commit("B", 2, "A").Deploy("d1", "B", 2.5);
+        await scenario.LinkAsync();
+        await scenario.Store.InsertAsync("deployment_commits", ["deployment_id", "service", "repository", "sha", "link"], [["gone", "api", "acme/api", "A", "inferred"]]);
         var seen = new List<IReadOnlyList<string>>();
         scenario.WrapLinkerStore = inner => new DelegatingStore(
             inner,

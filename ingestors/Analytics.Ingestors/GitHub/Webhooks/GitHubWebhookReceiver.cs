@@ -58,12 +58,14 @@ public sealed class GitHubWebhookReceiver(
 
     public const string SignatureHeader = "X-Hub-Signature-256";
 
-    private const string SeenSql = "SELECT count() AS n FROM github_webhook_deliveries WHERE delivery_id = {delivery:String}";
-
-    private const string NewestSql = """
-        SELECT max(object_updated_at) AS newest
+    // One query for both checks (each engine call has a fixed cost): whether this delivery id was stored, and the
+    // newest update time of the object applied by an earlier delivery (none: NULL).
+    private const string CheckSql = """
+        SELECT
+            countIf(delivery_id = {delivery:String}) AS seen,
+            maxIf(object_updated_at, object_key = {object:String} AND applied) AS newest
         FROM github_webhook_deliveries
-        WHERE object_key = {object:String} AND applied
+        WHERE delivery_id = {delivery:String} OR (object_key = {object:String} AND {object:String} != '')
         """;
 
     internal static readonly RowTable Deliveries = new("github_webhook_deliveries",
@@ -114,12 +116,15 @@ public sealed class GitHubWebhookReceiver(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (await SeenAsync(delivery, cancellationToken))
+            using var checking = Phase("check");
+            var (seen, newest) = await CheckAsync(delivery, parsed.Changed?.Key ?? "", cancellationToken);
+            if (seen)
             {
                 _logger.LogInformation("GitHub webhook delivery {Delivery} ({Event}) for {Source} was applied before: ignored.", delivery, parsed.Event, settings.Name);
                 return new GitHubWebhookOutcome.Duplicate(settings.Name, delivery);
             }
-            var stale = parsed.Changed is { } changed && await NewestAsync(changed.Key, cancellationToken) is { } newest && changed.UpdatedAt < newest;
+            var stale = parsed.Changed is { } changed && newest is { } applied && changed.UpdatedAt < applied;
+            checking?.Dispose();
             var record = new object?[]
             {
                 delivery, settings.Name, parsed.Event, parsed.Action ?? "", parsed.Changed?.Key ?? "", parsed.Changed?.UpdatedAt.UtcDateTime, !stale, clock.GetUtcNow().UtcDateTime,
@@ -137,11 +142,24 @@ public sealed class GitHubWebhookReceiver(
                 return await GitHubIngestSource.GuardAsync(settings, appTokens, async () =>
                 {
                     var run = new GitHubSyncRun(settings, api, new SourceRun(context, store));
-                    var target = (await services.EnsureServicesAsync([(repository.FullName, repository.DefaultBranch)], cancellationToken)).Single();
-                    await new GitHubWebhookEvents(run).ApplyAsync(target, parsed, cancellationToken);
-                    // The delivery is recorded with its rows, so a run that fails records nothing and a redelivery applies it.
-                    await run.WriteAsync(Deliveries, [record], cancellationToken);
-                    await run.Run.RelinkAsync(linker, cancellationToken);
+                    GitHubRepositoryTarget target;
+                    using (Phase("services"))
+                    {
+                        target = (await services.EnsureServicesAsync([(repository.FullName, repository.DefaultBranch)], cancellationToken)).Single();
+                    }
+                    using (Phase("apply"))
+                    {
+                        await new GitHubWebhookEvents(run).ApplyAsync(target, parsed, cancellationToken);
+                    }
+                    using (Phase("record"))
+                    {
+                        // The delivery is recorded with its rows, so a run that fails records nothing and a redelivery applies it.
+                        await run.WriteAsync(Deliveries, [record], cancellationToken);
+                    }
+                    using (Phase("relink"))
+                    {
+                        await run.Run.RelinkAsync(linker, cancellationToken);
+                    }
                     return run.Run.Result();
                 }, cancellationToken);
             }), cancellationToken);
@@ -207,15 +225,20 @@ public sealed class GitHubWebhookReceiver(
         settings.Repositories.Contains(fullName, StringComparer.OrdinalIgnoreCase)
         || settings.Organizations.Contains(fullName.Split('/')[0], StringComparer.OrdinalIgnoreCase);
 
-    private async Task<bool> SeenAsync(string delivery, CancellationToken cancellationToken) =>
-        (await store.QueryAsync<CountRow>(SeenSql, QueryParameters.From(("delivery", delivery)), cancellationToken)).Single().N > 0;
+    /// <summary>
+    /// A span of one step of applying a delivery (<c>webhook check</c>, <c>services</c>, <c>apply</c>, <c>record</c>,
+    /// <c>relink</c>), under the ingest telemetry's source: where a delivery's time goes (<c>bench webhooks</c> reads them).
+    /// </summary>
+    private static System.Diagnostics.Activity? Phase(string step) => IngestTelemetry.Source.StartActivity($"webhook {step}");
 
-    private async Task<DateTimeOffset?> NewestAsync(string objectKey, CancellationToken cancellationToken) =>
-        (await store.QueryAsync<NewestRow>(NewestSql, QueryParameters.From(("object", objectKey)), cancellationToken)).SingleOrDefault()?.Newest;
+    /// <summary>Whether <paramref name="delivery"/> was stored before, and the newest applied update time of <paramref name="objectKey"/> ('': none asked).</summary>
+    private async Task<(bool Seen, DateTimeOffset? Newest)> CheckAsync(string delivery, string objectKey, CancellationToken cancellationToken)
+    {
+        var row = (await store.QueryAsync<CheckRow>(CheckSql, QueryParameters.From(("delivery", delivery), ("object", objectKey)), cancellationToken)).Single();
+        return (row.Seen > 0, row.Newest);
+    }
 
-    private sealed record CountRow(ulong N);
-
-    private sealed record NewestRow(DateTimeOffset? Newest);
+    private sealed record CheckRow(ulong Seen, DateTimeOffset? Newest);
 
     /// <summary>A delivery as a run of its source, recorded like a scheduled one; not exclusive, so a long sync does not hold it up.</summary>
     private sealed class DeliverySource(string name, Func<IngestContext, Task<IngestResult>> run) : IIngestSource
