@@ -6,6 +6,8 @@
 -- Pull requests by bots (author_is_bot, or a login in {bots:Array(String)}) are left out. A phase that cannot be
 -- measured (no review, not deployed yet) is NULL, never zero; a negative phase (clock skew, rebased commits)
 -- is treated as unknown too and counted in <phase>_negative. Medians interpolate (quantileExactInclusive).
+-- {weekly:UInt8} = 1: one set of rows per week instead, week = the Monday (UTC) of the merge, so a page's weekly trend
+-- is one query, not one per week (the caller gives a window of whole weeks); 0: week = {from} for every row.
 WITH
     merged AS
     (
@@ -21,6 +23,7 @@ WITH
         -- first production shipment; the pickup is the first review whose reviewer is not in the bot list.
         SELECT
             team AS owner,
+            if({weekly:UInt8} = 1, toMonday(merged_at, 'UTC'), toDate({from:DateTime64(3, 'UTC')}, 'UTC')) AS week,
             arrayFirstIndex(r -> NOT has({bots:Array(String)}, r.1), reviews) AS pickup_index,
             if(pickup_index = 0, NULL, toNullable(reviews[pickup_index].2)) AS first_review_at,
             if(first_commit_at IS NULL, NULL, dateDiff('millisecond', assumeNotNull(first_commit_at), opened_at) / 1000.0) AS coding_raw,
@@ -30,6 +33,7 @@ WITH
         FROM merged
     )
 SELECT
+    week,
     if(grouping(owner) = 1, '', owner) AS team,
     count() AS pull_requests,
     countIf(coding_raw >= 0) AS coding_n,
@@ -45,5 +49,5 @@ SELECT
     if(deploy_n = 0, NULL, quantileExactInclusiveIf(0.5)(assumeNotNull(deploy_raw), deploy_raw >= 0)) AS deploy_median_seconds,
     countIf(deploy_raw < 0) AS deploy_negative
 FROM phases
-GROUP BY ROLLUP(owner)
-ORDER BY team
+GROUP BY GROUPING SETS ((week, owner), (week))
+ORDER BY week, team
