@@ -13,14 +13,16 @@ namespace Analytics.Bench;
 /// app holds it after the demo load: events, catalog mirror, deduplicated deployments, refreshed derived tables.
 /// </summary>
 /// <remarks>With <c>refresh: false</c> the derived tables are left stale, for a benchmark that times that first rebuild itself (Refresh is then zero).</remarks>
-public sealed record GeneratedOrganisationStore(DerivedTablesStore Store, SqlFiles SqlFiles, DemoLoadSummary Summary, TimeSpan Load, TimeSpan Refresh)
+/// <param name="Timings">The engine under the store, timing statements while asked to (<see cref="StatementTimings.Recording"/>).</param>
+public sealed record GeneratedOrganisationStore(DerivedTablesStore Store, SqlFiles SqlFiles, DemoLoadSummary Summary, TimeSpan Load, TimeSpan Refresh, StatementTimings Timings)
     : IAsyncDisposable
 {
     public static async Task<GeneratedOrganisationStore> LoadAsync(DemoScale scale, int seed, DateTimeOffset end, string dataPath,
         IProgress<string> progress, CancellationToken cancellationToken, bool refresh = true)
     {
         var sqlFiles = new SqlFiles();
-        var store = new DerivedTablesStore(await ChDbStore.OpenAsync(dataPath, $"bench_{Guid.NewGuid():N}", cancellationToken), sqlFiles);
+        var timings = new StatementTimings(await ChDbStore.OpenAsync(dataPath, $"bench_{Guid.NewGuid():N}", cancellationToken));
+        var store = new DerivedTablesStore(timings, sqlFiles);
         try
         {
             await new MigrationRunner(store, sqlFiles).MigrateAsync(cancellationToken);
@@ -41,7 +43,7 @@ public sealed record GeneratedOrganisationStore(DerivedTablesStore Store, SqlFil
                 await store.RefreshStaleAsync(cancellationToken);
             }
             refreshed.Stop();
-            return new GeneratedOrganisationStore(store, sqlFiles, summary, load.Elapsed, refresh ? refreshed.Elapsed : TimeSpan.Zero);
+            return new GeneratedOrganisationStore(store, sqlFiles, summary, load.Elapsed, refresh ? refreshed.Elapsed : TimeSpan.Zero, timings);
         }
         catch
         {

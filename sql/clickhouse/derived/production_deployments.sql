@@ -13,7 +13,7 @@
 --                                        ('Revert "…"', "This reverts commit …") or a revert pull request;
 --   normal    none of these, the repository having commit data to tell;
 --   unknown   no_commit_data: none of these, and no commit of the repository is stored, so nothing could tell.
--- Sources: deployments, catalog_production_environments, catalog_service_ownership, deployment_commits, commits, pull_requests, settings_hotfix_rules.
+-- Sources: deployments, deployment_environments, catalog_production_environments, catalog_service_ownership, deployment_commits, commits, pull_requests, settings_hotfix_rules.
 -- Scope: service
 WITH
     (SELECT groupArrayIf(pattern, applies_to = 'branch' AND pattern != '') FROM settings_hotfix_rules) AS hotfix_branch_rules,
@@ -72,7 +72,7 @@ FROM
                 WHERE status = 'success' AND finished_at IS NOT NULL AND $in_services(service)
             ) AS d
             ASOF LEFT JOIN catalog_service_ownership AS o ON d.service = o.service AND d.finished >= o.valid_from
-            -- environment_classification (migration 0012) is the one definition of which environments are production.
+            -- environment_classification (migrations 0012, 0024; over deployment_environments) is the one definition of which environments are production.
             WHERE (d.source, d.environment) IN (SELECT source, environment FROM environment_classification WHERE is_production)
         ) AS d
         WINDOW by_finish AS (PARTITION BY d.service, d.environment ORDER BY d.finished_at, d.deployment_id

@@ -89,7 +89,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
     private readonly TimeSpan _fingerprintCheckInterval;
     private readonly TimeSpan? _refreshAfterWrites;
     private readonly CancellationTokenSource _disposing = new();
-    private readonly Dictionary<string, Regex> _sourcePatterns;
+    private readonly SourceStatements _statements;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly object _versionsLock = new();
     // A version per written table; a derived table is stale while one of its sources has a newer version than
@@ -106,7 +106,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
     // Scoped refresh (null on a cluster, where the tables are rebuilt whole): the source parts the derived tables
     // were last known to reflect, valid while no write this process could not scope came after it.
     private readonly ScopedRefreshPlanner? _planner;
-    private SourceSnapshot? _baseline;
+    private Baseline? _baseline;
     private int _unscopedWrites;
     private int _baselineUnscopedWrites;
     private readonly List<ScopedDelete> _scopedDeletes = [];
@@ -124,8 +124,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         _fingerprintCheckInterval = fingerprintCheckInterval ?? DefaultFingerprintCheckInterval;
         _tables = sqlFiles.DerivedTables();
         _latestMigration = sqlFiles.Migrations().Max(migration => migration.Version);
-        _sourcePatterns = _tables.SelectMany(table => table.Sources).Distinct(StringComparer.Ordinal)
-            .ToDictionary(source => source, source => new Regex($@"\b{Regex.Escape(source)}\b", RegexOptions.CultureInvariant), StringComparer.Ordinal);
+        _statements = new SourceStatements(_tables.SelectMany(table => table.Sources));
         // On a cluster the parts are on the shards and REPLACE PARTITION does not go through a Distributed table.
         _planner = inner is Cluster.ClusterStore ? null : new ScopedRefreshPlanner(inner);
     }
@@ -152,35 +151,27 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         finally
         {
             // Even a failed statement may have changed data (a mutation, part of a DDL script).
-            var written = _sourcePatterns.Where(pair => pair.Value.IsMatch(sql)).Select(pair => pair.Key).ToList();
+            var written = _statements.Named(sql);
             if (written.Count > 0)
             {
-                NoteStatement(sql, parameters);
+                NoteStatement(_statements.Recognise(sql, parameters));
             }
             MarkWritten(written);
         }
     }
 
-    /// <summary>
-    /// What a statement naming a source means for the next refresh: the rows an INSERT adds are found in the parts it
-    /// creates; CREATE or DROP of another table (a run's staging table made AS a source) and OPTIMIZE (merges) change
-    /// no source row; a DELETE of some services' or repositories' rows (relinking) names its keys; anything else
-    /// (DDL of a source, another mutation) can change any row, so the next refresh rebuilds whole tables.
-    /// </summary>
-    private void NoteStatement(string sql, QueryParameters? parameters)
+    /// <summary>Keeps what the next refresh must know of a write to a source: the keys of a scoped DELETE, or that it cannot be scoped.</summary>
+    private void NoteStatement(SourceWrite write)
     {
-        if (InsertStatement().IsMatch(sql) || OptimizeStatement().IsMatch(sql)
-            || (TableStatement().Match(sql) is { Success: true } ddl && !_sourcePatterns.ContainsKey(ddl.Groups["table"].Value)))
+        if (write.Delete is null && !write.Unscoped)
         {
             return;
         }
-        var delete = ScopedDeleteStatement().Match(sql);
         lock (_versionsLock)
         {
-            if (delete.Success && ScopedRefreshPlanner.IsScopedSource(delete.Groups["table"].Value, delete.Groups["column"].Value)
-                && parameters?.GetValueOrDefault(delete.Groups["keys"].Value) is IEnumerable<string> keys)
+            if (write.Delete is { } delete)
             {
-                _scopedDeletes.Add(new ScopedDelete(delete.Groups["table"].Value, delete.Groups["column"].Value, keys.ToList()));
+                _scopedDeletes.Add(delete);
             }
             else
             {
@@ -188,20 +179,6 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
             }
         }
     }
-
-    [GeneratedRegex(@"^\s*INSERT\s+INTO\s", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex InsertStatement();
-
-    [GeneratedRegex(@"^\s*OPTIMIZE\s+TABLE\s", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex OptimizeStatement();
-
-    [GeneratedRegex(@"^\s*(?:CREATE|DROP)\s+TABLE\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?`?(?<table>\w+)`?(?:[\s;]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex TableStatement();
-
-    // Only a conjunction: "key IN {keys}" AND further conditions (no OR anywhere) can delete no row of another key.
-    [GeneratedRegex(@"^\s*DELETE\s+FROM\s+(?<table>\w+)\s+WHERE\s+(?<column>\w+)\s+IN\s+\{(?<keys>\w+):Array\(String\)\}(?:\s+AND\s+(?:(?!\bOR\b)[^;])*)?\s*$",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ScopedDeleteStatement();
 
     public async Task<long> InsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
     {
@@ -277,22 +254,22 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
             }
             try
             {
-                // Another process may have refreshed while this one waited.
-                await CompareFingerprintsAsync(cancellationToken);
-                _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
                 var started = Stopwatch.GetTimestamp();
-                SourceSnapshot? baseline;
+                Baseline? baseline;
                 int unscopedWrites;
                 List<ScopedDelete> deletes;
                 lock (_versionsLock)
                 {
+                    // Before the sources are captured: a write after this shows in the parts, or waits for the next refresh.
                     baseline = _baselineUnscopedWrites == _unscopedWrites ? _baseline : null;
                     unscopedWrites = _unscopedWrites;
                     deletes = [.. _scopedDeletes];
                 }
-                // Taken before rebuilding: a write landing meanwhile leaves the recorded fingerprint behind, so
-                // the next check rebuilds again rather than missing it.
-                var capture = await CaptureSourcesAsync(withProduction: true, cancellationToken);
+                // Another process may have refreshed while this one waited. The sources' parts are taken before
+                // rebuilding: a write landing meanwhile leaves the recorded fingerprint behind, so the next check
+                // rebuilds again rather than missing it.
+                var capture = await CompareFingerprintsAsync(cancellationToken);
+                _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
                 var stale = StaleTables();
                 var (scope, reason) = await PlanAsync(baseline, capture, stale, deletes, cancellationToken);
                 var partitions = 0;
@@ -302,11 +279,20 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
                     partitions += scope is null
                         ? await RefreshAsync(table, fingerprint, cancellationToken)
                         : await RefreshScopedAsync(table, scope, fingerprint, cancellationToken);
+                    // The production environments are known again (a few rows per service): if one changed side,
+                    // other services' rows move, so the tables after this one are rebuilt whole.
+                    if (scope is not null && table.Name == ScopedRefreshPlanner.EnvironmentsTable
+                        && await _planner!.MovedEnvironmentAsync(baseline!.Production, cancellationToken) is { } moved)
+                    {
+                        (scope, reason, partitions) = (null, moved, 0);
+                    }
                 }
+                // What the tables were computed with now (the refresh lock keeps deployment_environments as it is).
+                var snapshot = capture.Snapshot is { } parts ? new Baseline(parts, await _planner!.ProductionAsync(cancellationToken)) : null;
                 lock (_versionsLock)
                 {
                     // The tables now reflect the captured parts, unless a write that cannot be scoped came meanwhile.
-                    _baseline = unscopedWrites == _unscopedWrites ? capture.Snapshot : null;
+                    _baseline = unscopedWrites == _unscopedWrites ? snapshot : null;
                     _baselineUnscopedWrites = unscopedWrites;
                     _scopedDeletes.RemoveRange(0, deletes.Count);
                 }
@@ -372,7 +358,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
     /// Whether the stale tables can be refreshed per service and repository (<see cref="ScopedRefreshPlanner"/>), and
     /// which; null and why not when they must be rebuilt whole.
     /// </summary>
-    private async Task<(RefreshScope? Scope, string Reason)> PlanAsync(SourceSnapshot? baseline, SourceCapture capture, List<DerivedTable> stale, List<ScopedDelete> deletes, CancellationToken cancellationToken)
+    private async Task<(RefreshScope? Scope, string Reason)> PlanAsync(Baseline? baseline, SourceCapture capture, List<DerivedTable> stale, List<ScopedDelete> deletes, CancellationToken cancellationToken)
     {
         if (_planner is null || capture.Snapshot is null)
         {
@@ -383,11 +369,11 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
             return (null, _baseline is null ? "no earlier refresh of this process to start from" : "a statement other than an insert or a scoped delete changed a source");
         }
         // Each table must hold what the baseline's data gives (not data another process or a failed refresh left).
-        if (stale.FirstOrDefault(table => _recorded.GetValueOrDefault(table.Name) != Fingerprint(table, baseline.States)) is { } other)
+        if (stale.FirstOrDefault(table => _recorded.GetValueOrDefault(table.Name) != Fingerprint(table, baseline.Sources.States)) is { } other)
         {
             return (null, $"{other.Name} was last refreshed from other data");
         }
-        return await _planner.PlanAsync(baseline, capture.Snapshot, deletes, stale.SelectMany(BaseSources).Distinct(StringComparer.Ordinal), cancellationToken);
+        return await _planner.PlanAsync(baseline.Sources, capture.Snapshot, deletes, stale.SelectMany(BaseSources).Distinct(StringComparer.Ordinal), cancellationToken);
     }
 
     /// <summary>
@@ -482,7 +468,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
             foreach (var table in tables)
             {
                 _writtenAt[table] = ++_version;
-                sourceWritten |= _sourcePatterns.ContainsKey(table);
+                sourceWritten |= _statements.IsSource(table);
             }
             if (sourceWritten && _refreshAfterWrites is { } delay && !_disposing.IsCancellationRequested)
             {
@@ -549,8 +535,11 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         return applied.Single().Version == _latestMigration.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Marks stale each derived table whose sources changed since its last refresh (by any process), and fresh each that did not.</summary>
-    private async Task CompareFingerprintsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks stale each derived table whose sources changed since its last refresh (by any process), and fresh each
+    /// that did not. Returns what the sources held, for a refresh to start from.
+    /// </summary>
+    private async Task<SourceCapture> CompareFingerprintsAsync(CancellationToken cancellationToken)
     {
         long version;
         int unscopedWrites;
@@ -564,12 +553,12 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         var recorded = (await _inner.QueryAsync<RefreshRow>("SELECT name, fingerprint FROM derived_refreshes FINAL", cancellationToken: cancellationToken))
             .ToDictionary(row => row.Name, row => row.Fingerprint, StringComparer.Ordinal);
         _recorded = recorded;
-        // The production environments (a scan of deployments) only when they may become the baseline.
-        var capture = await CaptureSourcesAsync(withProduction: false, cancellationToken);
+        var capture = await CaptureSourcesAsync(cancellationToken);
         var unchanged = _tables.ToDictionary(table => table.Name,
             table => recorded.TryGetValue(table.Name, out var fingerprint) && fingerprint == Fingerprint(table, capture.States), StringComparer.Ordinal);
         var allUnchanged = unchanged.Values.All(value => value);
-        var snapshot = allUnchanged && capture.Parts is { } parts ? new SourceSnapshot(parts, capture.States, await _planner!.ProductionAsync(cancellationToken)) : null;
+        // The production environments only when they may become the baseline (a read of deployment_environments).
+        var snapshot = allUnchanged && capture.Snapshot is { } parts ? new Baseline(parts, await _planner!.ProductionAsync(cancellationToken)) : null;
         lock (_versionsLock)
         {
             foreach (var table in _tables)
@@ -584,6 +573,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
                 _scopedDeletes.RemoveRange(0, deletes);
             }
         }
+        return capture;
     }
 
     /// <summary>
@@ -591,7 +581,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
     /// newest block or mutation among its data parts (an insert or delete raises it; background merges do not
     /// change it), and for the small catalog mirror tables, which are replaced whole, a hash of their rows too.
     /// </summary>
-    private async Task<SourceCapture> CaptureSourcesAsync(bool withProduction, CancellationToken cancellationToken)
+    private async Task<SourceCapture> CaptureSourcesAsync(CancellationToken cancellationToken)
     {
         var tables = _tables.SelectMany(BaseSources).Distinct(StringComparer.Ordinal).ToArray();
         Dictionary<string, string> states;
@@ -622,12 +612,17 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
                 states[row.Table] = $"{states.GetValueOrDefault(row.Table)}#{row.State}";
             }
         }
-        var snapshot = parts is not null && withProduction ? new SourceSnapshot(parts, states, await _planner!.ProductionAsync(cancellationToken)) : null;
-        return new SourceCapture(states, parts, snapshot);
+        return new SourceCapture(states, parts is null ? null : new SourceSnapshot(parts, states));
     }
 
-    /// <summary>The sources' fingerprint states, and (not on a cluster) the parts they came from, with the production environments if asked.</summary>
-    private sealed record SourceCapture(IReadOnlyDictionary<string, string> States, IReadOnlyList<SourcePart>? Parts, SourceSnapshot? Snapshot);
+    /// <summary>The sources' fingerprint states, and (not on a cluster) with the parts they came from.</summary>
+    private sealed record SourceCapture(IReadOnlyDictionary<string, string> States, SourceSnapshot? Snapshot);
+
+    /// <summary>
+    /// What the derived tables were last known to be computed from: the sources' parts, and which environments were
+    /// production (each (source, environment) pair deployments name).
+    /// </summary>
+    private sealed record Baseline(SourceSnapshot Sources, IReadOnlyDictionary<string, bool> Production);
 
     private sealed record PartitionRow(string PartitionId);
 

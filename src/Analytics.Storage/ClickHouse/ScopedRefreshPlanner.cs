@@ -23,9 +23,8 @@ public sealed record RefreshScope(IReadOnlyList<string> Services, IReadOnlyList<
 /// <summary>One active data part of a source table (system.parts): what a refresh was computed from.</summary>
 public sealed record SourcePart(string Table, string Name, string PartitionId, long MinBlock, long MaxBlock, long DataVersion);
 
-/// <summary>What the source tables held when the derived tables were last known current: parts, fingerprint states, production environments.</summary>
-/// <param name="Production">Each (source, environment) pair deployments name, and whether it is production.</param>
-public sealed record SourceSnapshot(IReadOnlyList<SourcePart> Parts, IReadOnlyDictionary<string, string> States, IReadOnlyDictionary<string, bool> Production);
+/// <summary>What the source tables held at a moment: their active parts and fingerprint states.</summary>
+public sealed record SourceSnapshot(IReadOnlyList<SourcePart> Parts, IReadOnlyDictionary<string, string> States);
 
 /// <summary>A lightweight DELETE this process ran that removes only rows of the keys it names (e.g. relinking services).</summary>
 public sealed record ScopedDelete(string Table, string Column, IReadOnlyList<string> Keys);
@@ -35,8 +34,10 @@ public sealed record ScopedDelete(string Table, string Column, IReadOnlyList<str
 /// the rows written are found in the source tables' data parts that appeared since (so writes by another process
 /// count too), then closed over "service deploys repository" (deployments and deployment_commits), because a
 /// service's production deployments read its repositories' commits and a repository's shipments read the
-/// deployments of every service that ships it. Anything it cannot scope (a catalog or settings change, a mutation
-/// it was not told the keys of, parts gone, the production environments changed, too many buckets) means a whole rebuild.
+/// deployments of every service that ships it (the derived table service_repositories, and the pairs of the rows
+/// written). Anything it cannot scope (a catalog or settings change, a mutation it was not told the keys of, parts
+/// gone, too many buckets) means a whole rebuild; so does an environment changing between production and not, which
+/// the store checks once deployment_environments is refreshed (<see cref="MovedEnvironmentAsync"/>).
 /// </summary>
 public sealed class ScopedRefreshPlanner(IClickHouseStore store)
 {
@@ -60,6 +61,9 @@ public sealed class ScopedRefreshPlanner(IClickHouseStore store)
         ["pull_request_reviews"] = [("repository", "repository")],
     };
 
+    /// <summary>The source tables whose rows pair a service with a repository it deploys (service_repositories' sources).</summary>
+    private static readonly string[] PairSources = ["deployments", "deployment_commits"];
+
     /// <summary>Whether a table's rows are scoped by a key column (so a DELETE on it naming keys can be scoped).</summary>
     public static bool IsScopedSource(string table, string column) =>
         KeyColumns.TryGetValue(table, out var columns) && columns.Any(c => c.Column == column);
@@ -73,22 +77,37 @@ public sealed class ScopedRefreshPlanner(IClickHouseStore store)
             """, QueryParameters.From(("tables", tables)), cancellationToken);
 
     /// <summary>
-    /// Which (source, environment) pairs are production (migration 0018's view): it depends on every service's
-    /// deployments (the latest stated tier), so a pair changing side moves other services' rows.
+    /// The derived table environment_classification adds up (migration 0024): once it is refreshed, which environments
+    /// are production is known again (<see cref="MovedEnvironmentAsync"/>).
+    /// </summary>
+    public const string EnvironmentsTable = "deployment_environments";
+
+    /// <summary>
+    /// Which (source, environment) pairs are production (view environment_classification over the derived table
+    /// deployment_environments, a few rows per service): it depends on every service's deployments (the latest
+    /// stated tier), so a pair changing side moves other services' rows.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, bool>> ProductionAsync(CancellationToken cancellationToken) =>
         (await store.QueryAsync<EnvironmentRow>(
             "SELECT concat(source, '/', environment) AS environment, is_production FROM environment_classification", cancellationToken: cancellationToken))
             .ToDictionary(row => row.Environment, row => row.IsProduction, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Why the rows of other services than the scope's must be recomputed after deployment_environments was refreshed
+    /// for the scope: an environment that was production and is no longer, or the reverse, or is gone; null when none.
+    /// A pair seen for the first time is only on rows just written, which are in scope.
+    /// </summary>
+    public async Task<string?> MovedEnvironmentAsync(IReadOnlyDictionary<string, bool> previous, CancellationToken cancellationToken)
+    {
+        var current = await ProductionAsync(cancellationToken);
+        return previous.FirstOrDefault(pair => current.GetValueOrDefault(pair.Key, !pair.Value) != pair.Value) is { Key: not null } moved
+            ? $"environment {moved.Key} changed between production and not"
+            : null;
+    }
+
     /// <summary>The scope to refresh, or null and why a whole rebuild is needed.</summary>
     public async Task<(RefreshScope? Scope, string Reason)> PlanAsync(SourceSnapshot previous, SourceSnapshot current, IReadOnlyList<ScopedDelete> deletes, IEnumerable<string> sources, CancellationToken cancellationToken)
     {
-        // A pair seen for the first time is only on rows just written (in scope); one that changed side moves others' rows.
-        if (previous.Production.FirstOrDefault(pair => current.Production.GetValueOrDefault(pair.Key, !pair.Value) != pair.Value) is { Key: not null } moved)
-        {
-            return (null, $"environment {moved.Key} changed between production and not");
-        }
         var services = new HashSet<string>(StringComparer.Ordinal);
         var repositories = new HashSet<string>(StringComparer.Ordinal);
         var newParts = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -133,7 +152,7 @@ public sealed class ScopedRefreshPlanner(IClickHouseStore store)
         {
             return (new RefreshScope([], [], [], []), "nothing written");
         }
-        await CloseOverDeploymentsAsync(services, repositories, cancellationToken);
+        await CloseOverDeploymentsAsync(services, repositories, newParts, cancellationToken);
         var serviceBuckets = await BucketsAsync(services, cancellationToken);
         var repositoryBuckets = await BucketsAsync(repositories, cancellationToken);
         if (serviceBuckets.Count > MaxBuckets || repositoryBuckets.Count > MaxBuckets)
@@ -166,15 +185,23 @@ public sealed class ScopedRefreshPlanner(IClickHouseStore store)
         }
     }
 
-    /// <summary>Adds, until nothing changes, the repositories the services deploy and the services deploying the repositories.</summary>
-    private async Task CloseOverDeploymentsAsync(HashSet<string> services, HashSet<string> repositories, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds, until nothing changes, the repositories the services deploy and the services deploying the repositories:
+    /// the pairs the derived tables were computed from (service_repositories, not yet refreshed) and those of the rows
+    /// written since (the new parts of deployments and deployment_commits). Pairs deleted since count too: more keys,
+    /// still right.
+    /// </summary>
+    private async Task CloseOverDeploymentsAsync(HashSet<string> services, HashSet<string> repositories, Dictionary<string, List<string>> newParts, CancellationToken cancellationToken)
     {
-        // The whole relation in one small query (two LowCardinality columns); versions replaced since count too: more keys, still right.
-        var pairs = await store.QueryAsync<PairRow>("""
-            SELECT DISTINCT toString(service) AS service, toString(repository) AS repository FROM deployments WHERE repository != ''
-            UNION ALL
-            SELECT DISTINCT toString(service) AS service, toString(repository) AS repository FROM deployment_commits WHERE repository != ''
-            """, cancellationToken: cancellationToken);
+        var parameters = new QueryParameters();
+        var selects = new List<string> { "SELECT toString(service) AS service, toString(repository) AS repository FROM service_repositories" };
+        foreach (var table in PairSources.Where(newParts.ContainsKey))
+        {
+            parameters[$"pairs_{table}"] = newParts[table];
+            // The names come from this class, not from input.
+            selects.Add($"SELECT DISTINCT toString(service) AS service, toString(repository) AS repository FROM {table} WHERE _part IN {{pairs_{table}:Array(String)}} AND repository != ''");
+        }
+        var pairs = await store.QueryAsync<PairRow>(string.Join("\nUNION ALL\n", selects), parameters, cancellationToken);
         var byService = pairs.ToLookup(p => p.Service, p => p.Repository, StringComparer.Ordinal);
         var byRepository = pairs.ToLookup(p => p.Repository, p => p.Service, StringComparer.Ordinal);
         var pendingServices = new Queue<string>(services);

@@ -104,6 +104,63 @@ public sealed class DerivedTablesScopedRefreshTests
     }
 
     [Fact]
+    public async Task New_environments_and_service_repository_pairs_are_refreshed_by_scope_and_an_environment_changing_side_is_not()
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("scoped", DemoScale.Tiny, 9, End);
+        var store = (DerivedTablesStore)organisation.Store;
+        await store.RefreshStaleAsync();
+        var pairs = await store.QueryAsync<PairRow>(
+            "SELECT service, any(repository) AS repository FROM production_deployments GROUP BY service ORDER BY service LIMIT 2");
+        var (a, b) = (pairs[0].Service, pairs[1].Service);
+        var at = End.AddDays(-1);
+
+        // An environment first seen, production by the tier its source states: only the rows just written name it.
+        await InsertDeploymentAsync(store, "env-d1", a, "live-eu", pairs[0].Repository, "env-sha-1", at, "production");
+        await AssertScopedAndEqualAsync(store, "a new environment");
+        Assert.Contains(await store.QueryAsync<EnvironmentRow>("SELECT environment, is_production FROM environment_classification WHERE source = 'push'"),
+            row => row is { Environment: "live-eu", IsProduction: true });
+        Assert.Single(await store.QueryAsync<ShaRow>("SELECT sha FROM production_deployments WHERE deployment_id = 'env-d1'"));
+
+        // A pair never seen: service a ships a commit of a repository nothing deployed before, linked through deployment_commits.
+        const string repository = "scoped/new-repository";
+        await store.ExecuteAsync($"""
+            INSERT INTO commits (repository, sha, parents, author_email, author_name, authored_at, committer_email, committed_at, message, source) VALUES
+            ('{repository}', 'pair-c1', [], 'x@example.com', 'x', '{Sql(at.AddHours(-2))}', 'x@example.com', '{Sql(at.AddHours(-2))}', 'change', 'push')
+            """);
+        await InsertDeploymentAsync(store, "pair-d1", a, "live-eu", pairs[0].Repository, "env-sha-2", at.AddHours(1), "");
+        await store.ExecuteAsync($"INSERT INTO deployment_commits (deployment_id, service, repository, sha, link, touches_paths) VALUES ('pair-d1', '{a}', '{repository}', 'pair-c1', 'exact', false)");
+        await AssertScopedAndEqualAsync(store, "a new service–repository pair");
+        Assert.Single(await store.QueryAsync<ShaRow>("SELECT repository AS sha FROM service_repositories WHERE service = {s:String} AND repository = {r:String}",
+            QueryParameters.From(("s", a), ("r", repository))));
+        Assert.Single(await store.QueryAsync<ShaRow>("SELECT sha FROM commit_shipments WHERE repository = {r:String}", QueryParameters.From(("r", repository))));
+
+        // A write to that repository alone reaches service a through the pair: a merged pull request of the shipped commit.
+        await store.ExecuteAsync($"""
+            INSERT INTO pull_requests (repository, number, title, author_login, author_is_bot, base_branch, opened_at, first_commit_at, first_review_at, merged_at, closed_at, merge_sha, url, source) VALUES
+            ('{repository}', 1, 'Revert "change"', 'someone', false, 'main', '{Sql(at.AddHours(-3))}', '{Sql(at.AddHours(-3))}', NULL, '{Sql(at.AddHours(-2))}', '{Sql(at.AddHours(-2))}', 'pair-c1', '', 'push')
+            """);
+        var closed = await AssertScopedAndEqualAsync(store, "a pull request of the new repository");
+        Assert.True(closed.Services >= 1, "the service deploying the repository is recomputed (its deployment now ships a revert)");
+
+        // An environment changing side: service b states the tier staging for the environment a deployed to as
+        // production, later than any other tier stated: a's rows move too, so the tables are rebuilt whole.
+        await InsertDeploymentAsync(store, "env-d2", b, "live-eu", pairs[1].Repository, "env-sha-3", at.AddHours(2), "staging");
+        await store.RefreshStaleAsync();
+        Assert.False(store.LastRefresh!.Scoped, store.LastRefresh.Reason);
+        Assert.Equal("environment push/live-eu changed between production and not", store.LastRefresh.Reason);
+        await AssertEqualToWholeRebuildAsync(store, "an environment changing side");
+        Assert.Empty(await store.QueryAsync<ShaRow>("SELECT sha FROM production_deployments WHERE deployment_id IN ('env-d1', 'pair-d1', 'env-d2')"));
+
+        // And from there the next write is scoped again.
+        await InsertDeploymentAsync(store, "env-d3", a, "production", pairs[0].Repository, "env-sha-4", at.AddHours(3), "");
+        await AssertScopedAndEqualAsync(store, "a deployment after the environment changed side");
+    }
+
+    private static Task InsertDeploymentAsync(DerivedTablesStore store, string id, string service, string environment, string repository, string sha, DateTimeOffset at, string tier) =>
+        store.InsertAsync("deployments", ["deployment_id", "service", "environment", "environment_tier", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"],
+            [[id, service, environment, tier, "success", "", "", repository, sha, at, at.AddMinutes(5), "", "push"]]);
+
+    [Fact]
     public async Task A_mutation_the_store_cannot_scope_rebuilds_whole_tables()
     {
         await using var organisation = await GeneratedOrganisation.LoadAsync("scoped", DemoScale.Tiny, 8, End);
@@ -146,6 +203,8 @@ public sealed class DerivedTablesScopedRefreshTests
     private sealed record PairRow(string Service, string Repository);
 
     private sealed record ShaRow(string Sha);
+
+    private sealed record EnvironmentRow(string Environment, bool IsProduction);
 
     private sealed record RowText(string Row);
 }

@@ -146,7 +146,11 @@ public sealed class DerivedTablesStoreTests
     {
         await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
         var tables = store.Tables.Select(table => table.Name).ToList();
-        Assert.Equal(["attributed_incidents", "attributed_pull_requests", "attributed_reviews", "commit_shipments", "deployment_failure_evidence", "failed_production_attempts", "production_deployments", "pull_request_shipments"], tables.Order(StringComparer.Ordinal));
+        Assert.Equal(["attributed_incidents", "attributed_pull_requests", "attributed_reviews", "commit_shipments", "deployment_environments", "deployment_failure_evidence",
+            "failed_production_attempts", "production_deployments", "pull_request_shipments", "service_repositories"], tables.Order(StringComparer.Ordinal));
+        // environment_classification adds up deployment_environments (migration 0024).
+        Assert.True(tables.IndexOf("deployment_environments") < tables.IndexOf("production_deployments"));
+        Assert.True(tables.IndexOf("deployment_environments") < tables.IndexOf("failed_production_attempts"));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("commit_shipments"));
         Assert.True(tables.IndexOf("production_deployments") < tables.IndexOf("deployment_failure_evidence"));
         Assert.True(tables.IndexOf("attributed_incidents") < tables.IndexOf("deployment_failure_evidence"));

@@ -16,7 +16,8 @@ namespace Analytics.Storage.ClickHouse.Cluster;
 /// of the table's ORDER BY key, so every version of a row lands on the same shard and <c>FINAL</c>, which the
 /// Distributed table runs on each shard, still collapses them. The derived tables are rebuilt whole and read
 /// grouped by team, so they are sharded by their team column: a team's rows sit on one shard. Small tables
-/// (the catalog mirror, settings, bookkeeping, surveys and service requests, failure evidence, locks) are
+/// (the catalog mirror, settings, bookkeeping, surveys and service requests, failure evidence, the environments
+/// and service–repository pairs per service, locks) are
 /// replicated to every node instead, so joining them is always local.
 /// </remarks>
 public static partial class ClusterTopology
@@ -63,6 +64,9 @@ public static partial class ClusterTopology
         "survey_wave_closures",
         "service_requests",
         "deployment_failure_evidence",
+        // A few rows per service (migration 0024), joined by the production deployments' and failed attempts' refresh.
+        "deployment_environments",
+        "service_repositories",
         "github_webhook_deliveries",
         "deliveries",
     };
