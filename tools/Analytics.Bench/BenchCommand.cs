@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Analytics.Ingestors.Demo;
 using Analytics.Simulators.Roi;
+using Analytics.Storage.ClickHouse;
+using Analytics.Storage.ClickHouse.Embedded;
 using Spectre.Console;
 
 namespace Analytics.Bench;
@@ -35,19 +37,33 @@ internal static class BenchCommand
             }
             return 0;
         });
+        var storeFolder = new Option<string?>("--store")
+        {
+            Description = "Load the generated organisation into this folder if it is empty or missing and keep it; reuse it if it holds the same scale and seed (dora and pages share one load). Default: a temporary folder, removed afterwards.",
+        };
+        var engineMemory = new Option<int?>("--engine-memory-mib")
+        {
+            Description = $"The embedded engine's memory limit (Analytics:Store:EngineMemoryLimitMiB). Default: dora ClickHouse's own (90 % of the machine), pages the app's ({StoreOptions.DefaultEngineMemoryLimitMiB}).",
+        };
         var doraScale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "l" };
-        var dora = new Command("dora", "Time to compute every DORA figure for every team by month vs a plain scan of the same columns.") { doraScale, seed };
+        var dora = new Command("dora", "Time to compute every DORA figure for every team by month vs a plain scan of the same columns.") { doraScale, seed, storeFolder, engineMemory };
         dora.SetAction(async (result, cancellationToken) =>
         {
-            if (!DemoScale.TryParse(result.GetValue(doraScale), out var demoScale))
+            if (!DemoScale.TryParse(result.GetValue(doraScale), out var demoScale) || result.GetValue(engineMemory) < 1)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}; --engine-memory-mib at least 1.[/]");
                 return 2;
             }
-            var report = await WithTemporaryDataPathAsync(dataPath =>
-                new DoraBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), dataPath)
+            if (!StoreUsable(result.GetValue(storeFolder), demoScale, result.GetValue(seed), out _))
+            {
+                return 2;
+            }
+            var memory = result.GetValue(engineMemory) is { } mib ? new EngineMemoryLimits(mib, 0) : null;
+            var report = await BenchmarkStore.WithDataPathAsync(result.GetValue(storeFolder), dataPath =>
+                new DoraBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), dataPath, memory)
                     .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
-            Console.WriteLine($"Scale {report.Scale}: {report.RowsLoaded:N0} rows loaded in {report.Load.TotalSeconds:0.0} s; peak working set {report.PeakWorkingSetBytes / 1024 / 1024:N0} MiB");
+            Console.WriteLine($"Scale {report.Scale}: {report.RowsLoaded?.ToString("N0", CultureInfo.InvariantCulture) ?? "(not counted)"} rows loaded in {report.Load.TotalSeconds:0.0} s{(report.Reused ? " by an earlier run (store reused)" : "")}; " +
+                $"engine memory limit {(memory is null ? "ClickHouse's default" : $"{memory.EngineMiB:N0} MiB")}; peak working set {report.PeakWorkingSetBytes / 1024 / 1024:N0} MiB");
             Console.WriteLine($"| refresh of the derived tables after the load (once per ingest) | {report.Refresh.TotalMilliseconds:N0} ms |");
             Console.WriteLine($"| DORA series by month, {report.Teams} teams + organisation ({report.SeriesPoints:N0} points) | {report.Series.TotalMilliseconds:N0} ms |");
             Console.WriteLine($"| plain scan of the event columns they are computed from (FINAL) | {report.Scan.TotalMilliseconds:N0} ms |");
@@ -105,40 +121,60 @@ internal static class BenchCommand
         var requests = new Option<int>("--requests") { Description = "Timed requests per page", DefaultValueFactory = _ => 30 };
         var browser = new Option<bool>("--browser") { Description = "Also time the team page and the leadership dashboard in Chromium until their grid and charts are rendered." };
         var chromium = new Option<string>("--chromium") { Description = "The Chromium to drive (never downloaded).", DefaultValueFactory = _ => BrowserPageBenchmark.DefaultChromium };
+        var only = new Option<string[]>("--only") { Description = "Time only the pages and APIs whose name or path contains one of these (e.g. --only team leadership /api/dora).", AllowMultipleArgumentsPerToken = true };
+        var warmUps = new Option<int>("--warm-ups") { Description = "Untimed requests per page before the timed ones", DefaultValueFactory = _ => 2 };
         var pages = new Command("pages", "Server time (p50/p95) and bytes of every page and /api/* figure over the generated organisation, the app's restart to first page and peak resident memory; with --browser also the team page's and leadership dashboard's render time in Chromium.")
         {
-            pageScale, seed, requests, browser, chromium,
+            pageScale, seed, requests, browser, chromium, storeFolder, engineMemory, only, warmUps,
         };
         pages.SetAction(async (result, cancellationToken) =>
         {
-            if (!DemoScale.TryParse(result.GetValue(pageScale), out _))
+            if (!DemoScale.TryParse(result.GetValue(pageScale), out var demoScale) || result.GetValue(requests) < 1 || result.GetValue(warmUps) < 0 || result.GetValue(engineMemory) < 1)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}; --requests and --engine-memory-mib at least 1, --warm-ups at least 0.[/]");
                 return 2;
             }
-            var report = await WithTemporaryDataPathAsync(path =>
-                new PageBenchmark(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(requests), path, result.GetValue(browser) ? result.GetValue(chromium) : null)
+            var storePath = result.GetValue(storeFolder);
+            if (!StoreUsable(storePath, demoScale, result.GetValue(seed), out var loaded))
+            {
+                return 2;
+            }
+            var today = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+            var options = new PageBenchmarkOptions(
+                Loaded: loaded is not null,
+                // The app loaded the empty store (up to today, as its demo load does): record it for the next run.
+                OnLoaded: storePath is null ? null : firstStart => BenchmarkStore.Mark(Path.GetFullPath(storePath),
+                    new LoadedOrganisation(BenchmarkStore.Name(demoScale), result.GetValue(seed), today, null, firstStart.TotalSeconds, null, DateTimeOffset.UtcNow)),
+                EngineMemoryMiB: result.GetValue(engineMemory),
+                Only: result.GetValue(only),
+                WarmUps: result.GetValue(warmUps));
+            var report = await BenchmarkStore.WithDataPathAsync(storePath, path =>
+                new PageBenchmark(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(requests), path, result.GetValue(browser) ? result.GetValue(chromium) : null, options)
                     .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
             static string MiB(long bytes) => (bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture);
-            Console.WriteLine($"Scale {report.Scale}, {Environment.ProcessorCount} cores; first start (load + refresh + first page) {report.FirstStart.TotalSeconds:0.0} s; " +
+            var firstStart = report.FirstStart is { } time ? $"{time.TotalSeconds:0.0} s" : $"not measured (store reused: {loaded!.Describe()})";
+            Console.WriteLine($"Scale {report.Scale}, {Environment.ProcessorCount} cores; engine memory limit {result.GetValue(engineMemory)?.ToString("N0", CultureInfo.InvariantCulture) ?? $"{StoreOptions.DefaultEngineMemoryLimitMiB:N0} (the app's default)"} MiB; " +
+                $"first start (load + refresh + first page) {firstStart}; " +
                 $"restart to first page {report.RestartToFirstPage.TotalSeconds:0.00} s; app resident after restart {MiB(report.ResidentAfterStart)} MiB, peak {MiB(report.PeakResident)} MiB");
             Console.WriteLine();
             Console.WriteLine("| page | requests | p50 (ms) | p95 (ms) | bytes |");
             Console.WriteLine("|---|---:|---:|---:|---:|");
             foreach (var timing in report.Timings)
             {
-                Console.WriteLine($"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | {timing.P50Milliseconds:N0} | {timing.P95Milliseconds:N0} | {timing.Bytes?.ToString("N0", CultureInfo.InvariantCulture)} |");
+                Console.WriteLine(timing.Failed is { } status
+                    ? $"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | **{(int)status} {status}** | | |"
+                    : $"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | {timing.P50Milliseconds:N0} | {timing.P95Milliseconds:N0} | {timing.Bytes?.ToString("N0", CultureInfo.InvariantCulture)} |");
             }
             return 0;
         });
         // The app process the pages benchmark starts and stops (not for direct use).
         var serveData = new Option<string>("--data") { Required = true };
         var servePort = new Option<int>("--port") { Required = true };
-        var pagesServe = new Command("pages-serve", "The app process of `pages` (started by it).") { pageScale, seed, serveData, servePort };
+        var pagesServe = new Command("pages-serve", "The app process of `pages` (started by it).") { pageScale, seed, serveData, servePort, engineMemory };
         pagesServe.Hidden = true;
         pagesServe.SetAction(async (result, cancellationToken) =>
         {
-            await PageBenchmark.ServeAsync(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(serveData)!, result.GetValue(servePort), cancellationToken);
+            await PageBenchmark.ServeAsync(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(serveData)!, result.GetValue(servePort), result.GetValue(engineMemory), cancellationToken);
             return 0;
         });
         var repositories = new Option<int>("--repositories") { Description = "Repositories of the simulated organisation", DefaultValueFactory = _ => 50 };
@@ -261,41 +297,28 @@ internal static class BenchCommand
     }
 
     /// <summary>Benchmarks get an engine folder of their own, removed afterwards.</summary>
-    private static async Task<T> WithTemporaryDataPathAsync<T>(Func<string, Task<T>> run)
-    {
-        var dataPath = Path.Combine(Path.GetTempPath(), $"analytics-bench-{Environment.ProcessId}");
-        try
-        {
-            return await run(dataPath);
-        }
-        finally
-        {
-            await DeleteAsync(dataPath);
-        }
-    }
+    private static Task<T> WithTemporaryDataPathAsync<T>(Func<string, Task<T>> run) => BenchmarkStore.WithDataPathAsync(null, run);
 
     /// <summary>
-    /// Removes the engine folder. The embedded engine lives as long as the process and may still be merging parts
-    /// in it, so a failed attempt is retried, and a folder that will not go is reported rather than hiding the figures.
+    /// False (with the reason printed) when <paramref name="store"/> holds another organisation or an unfinished
+    /// load; <paramref name="loaded"/> is what it holds, null when it is to be loaded (or no store was given).
     /// </summary>
-    private static async Task DeleteAsync(string dataPath)
+    private static bool StoreUsable(string? store, DemoScale scale, int seed, out LoadedOrganisation? loaded)
     {
-        for (var attempt = 1; Directory.Exists(dataPath); attempt++)
+        loaded = null;
+        if (store is null)
         {
-            try
-            {
-                Directory.Delete(dataPath, recursive: true);
-            }
-            catch (IOException) when (attempt < 5)
-            {
-                // A part being written or removed meanwhile: try again shortly.
-                await Task.Delay(TimeSpan.FromSeconds(1));
-            }
-            catch (IOException error)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]The benchmark's engine folder {dataPath} could not be removed ({error.Message}); delete it by hand.[/]");
-                return;
-            }
+            return true;
+        }
+        try
+        {
+            loaded = BenchmarkStore.Find(Path.GetFullPath(store), scale, seed);
+            return true;
+        }
+        catch (InvalidOperationException error)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{error.Message}[/]");
+            return false;
         }
     }
 

@@ -44,12 +44,18 @@ internal static class BenchmarkHost
         return app;
     }
 
+    /// <summary>The embedded engine's folder under a benchmark's work folder.</summary>
+    public static string EnginePath(string workPath) => Path.Combine(workPath, "clickhouse");
+
+    /// <summary>The catalog's SQLite connection string under a benchmark's work folder.</summary>
+    public static string CatalogConnectionString(string workPath) => $"Data Source={Path.Combine(workPath, "catalog.db")}";
+
     /// <summary>The benchmark's own engine folder, database and catalog, and quiet logs.</summary>
     private static KeyValuePair<string, string?>[] Store(string workPath, string database) =>
     [
-        new("Analytics:Store:DataPath", Path.Combine(workPath, "clickhouse")),
+        new("Analytics:Store:DataPath", EnginePath(workPath)),
         new("Analytics:Store:Database", database),
-        new("ConnectionStrings:Catalog", $"Data Source={Path.Combine(workPath, "catalog.db")}"),
+        new("ConnectionStrings:Catalog", CatalogConnectionString(workPath)),
         new("Logging:LogLevel:Default", "Warning"),
     ];
 }

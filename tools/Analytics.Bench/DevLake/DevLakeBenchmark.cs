@@ -115,7 +115,7 @@ public sealed class DevLakeBenchmark(DemoScale scale, int seed, DateTimeOffset e
             .ToList();
 
         using var process = Process.GetCurrentProcess();
-        return new DevLakeReport(scale, seed, org.ServiceOwners.Values.Distinct().Count(), from, to, loaded.Summary.TotalRows, devLakeRows, server.Version ?? "", loadWatch.Elapsed + mapWatch.Elapsed,
+        return new DevLakeReport(scale, seed, org.ServiceOwners.Values.Distinct().Count(), from, to, loaded.Organisation.Rows ?? 0, devLakeRows, server.Version ?? "", loadWatch.Elapsed + mapWatch.Elapsed,
             repeats, timeout, timings, [.. pairs.Take(5).Select(pair => pair.Figure)], values, File.ReadAllText("/proc/loadavg").Trim());
     }
 
