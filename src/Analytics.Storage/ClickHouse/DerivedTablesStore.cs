@@ -48,9 +48,9 @@ public interface IDerivedTables
 /// The store every service uses: it keeps the derived tables (sql/clickhouse/derived: production deployments,
 /// failed attempts and incidents with their owners, failure evidence, commit and pull request shipments, attributed pull requests and reviews)
 /// in step with what they are computed from. A write marks the derived tables that read the written table stale;
-/// the next query refreshes the stale ones first, so a metric never reads data older than the last write. A table
-/// is rebuilt beside the live one and swapped in with EXCHANGE TABLES, so a reader in another process never sees
-/// it half-built. After writes that touched a few services or repositories, only their partitions are rebuilt and
+/// the next query that reads a derived table (or a view) refreshes the stale ones first, so a metric never reads data
+/// older than the last write. A table is rebuilt beside the live one and swapped in with EXCHANGE TABLES, so a
+/// reader in another process never sees it half-built. After writes that touched a few services or repositories, only their partitions are rebuilt and
 /// swapped in with REPLACE PARTITION (<see cref="ScopedRefreshPlanner"/>, docs/operations.md "Incremental refresh");
 /// <see cref="LastRefresh"/> says which was done and why.
 /// </summary>
@@ -90,6 +90,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
     private readonly TimeSpan? _refreshAfterWrites;
     private readonly CancellationTokenSource _disposing = new();
     private readonly SourceStatements _statements;
+    private readonly Regex _derivedReads;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly object _versionsLock = new();
     // A version per written table; a derived table is stale while one of its sources has a newer version than
@@ -125,6 +126,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         _tables = sqlFiles.DerivedTables();
         _latestMigration = sqlFiles.Migrations().Max(migration => migration.Version);
         _statements = new SourceStatements(_tables.SelectMany(table => table.Sources));
+        _derivedReads = DerivedReads(_tables, sqlFiles.Migrations());
         // On a cluster the parts are on the shards and REPLACE PARTITION does not go through a Distributed table.
         _planner = inner is Cluster.ClusterStore ? null : new ScopedRefreshPlanner(inner);
     }
@@ -194,7 +196,9 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
 
     public async Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
     {
-        if (_failedAt is not { } failedAt || Stopwatch.GetElapsedTime(failedAt) >= RetryAfterFailure)
+        // A query that names no derived table and no view reads only tables every write keeps current: it need not
+        // wait for a refresh (a webhook delivery's duplicate check, the linker's read of the commit graph).
+        if (_derivedReads.IsMatch(sql) && (_failedAt is not { } failedAt || Stopwatch.GetElapsedTime(failedAt) >= RetryAfterFailure))
         {
             try
             {
@@ -523,6 +527,22 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
 
     private bool FingerprintCheckDue() =>
         _fingerprintsCheckedAt is not { } checkedAt || Stopwatch.GetElapsedTime(checkedAt) >= _fingerprintCheckInterval;
+
+    /// <summary>
+    /// Matches a statement that may read a derived table: one naming a derived table or any view the migrations
+    /// create (a view may read a derived table, or be read by one's SELECT).
+    /// </summary>
+    private static Regex DerivedReads(IEnumerable<DerivedTable> tables, IEnumerable<MigrationFile> migrations)
+    {
+        var names = tables.Select(table => table.Name)
+            .Concat(migrations.SelectMany(migration => ViewDefinition().Matches(migration.Sql).Select(match => match.Groups["view"].Value)))
+            .Distinct(StringComparer.Ordinal)
+            .Select(Regex.Escape);
+        return new Regex($@"\b(?:{string.Join('|', names)})\b", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    }
+
+    [GeneratedRegex(@"CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(?<view>\w+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ViewDefinition();
 
     /// <summary>Whether the database is at the schema of this build: before that, a derived table may not exist yet or still be a view.</summary>
     private async Task<bool> IsMigratedAsync(CancellationToken cancellationToken)

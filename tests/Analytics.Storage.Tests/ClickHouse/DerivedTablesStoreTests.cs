@@ -35,6 +35,28 @@ public sealed class DerivedTablesStoreTests
     }
 
     [Fact]
+    public async Task A_query_that_reads_no_derived_table_or_view_does_not_wait_for_a_refresh()
+    {
+        await using var store = await EmbeddedEngine.NewMigratedDatabaseAsync("derived");
+        await store.ExecuteAsync("INSERT INTO catalog_production_environments (source, pattern) VALUES ('', 'production')");
+        Assert.Empty(await ProductionDeploymentsAsync(store));
+        // The refreshes are read past the store (its query names a derived table, in a string, so it would refresh).
+        await using var raw = await ChDbStore.OpenAsync(EmbeddedEngine.DataPath, store.Database);
+        var before = await LastRefreshAsync(raw);
+        await store.ExecuteAsync($"INSERT INTO deployments {DeploymentColumns} VALUES ('d1', 'api', 'production', 'success', 'normal', '', 'acme/api', 's1', '2025-01-06 10:00:00', '2025-01-06 10:05:00', '', 't')");
+
+        // The written table itself is current without a refresh; the derived tables stay stale until one is read.
+        Assert.Equal(1UL, (await store.QueryAsync<CountRow>("SELECT count() AS rows FROM deployments FINAL")).Single().Rows);
+        Assert.Equal(before, await LastRefreshAsync(raw));
+
+        // A view may read a derived table, so naming one refreshes first (environment_classification reads
+        // deployment_environments, computed from deployments).
+        Assert.Equal(1UL, (await store.QueryAsync<CountRow>("SELECT count() AS rows FROM environment_classification WHERE is_production")).Single().Rows);
+        Assert.True(await LastRefreshAsync(raw) > before);
+        Assert.Equal(["d1:unassigned"], await ProductionDeploymentsAsync(store));
+    }
+
+    [Fact]
     public async Task With_a_background_delay_a_burst_of_writes_is_refreshed_once_without_waiting_for_a_query()
     {
         var sqlFiles = new SqlFiles();
