@@ -77,7 +77,8 @@ public sealed class OurQueriesProfile(DemoScale scale, int seed, DateTimeOffset 
         {
             progress.Report($"{probe.Name}…");
             var current = probe.Sql(loaded.SqlFiles);
-            var before = baseline is null ? null : probe.Sql(baseline);
+            // Explored files have no counterpart in the baseline.
+            var before = baseline is null || probe.Name.StartsWith("explore: ", StringComparison.Ordinal) ? null : probe.Sql(baseline);
             if (before is not null)
             {
                 foreach (var team in teams)
