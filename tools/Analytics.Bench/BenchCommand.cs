@@ -8,7 +8,7 @@ using Spectre.Console;
 
 namespace Analytics.Bench;
 
-/// <summary><c>analytics-bench load|dora|refresh|devlake|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
+/// <summary><c>analytics-bench load|dora|refresh|devlake|devlake-ours|ingest|github|sources|pages|roi|webhooks</c>: measured figures for docs/benchmarks.md, never a timed unit test.</summary>
 internal static class BenchCommand
 {
     public static RootCommand Create()
@@ -92,6 +92,33 @@ internal static class BenchCommand
                         result.GetValue(devLakeRepeats), TimeSpan.FromSeconds(result.GetValue(statementLimit)), result.GetValue(devLakeTeams))
                     .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
             foreach (var line in report.MarkdownLines())
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        });
+        var oursScale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "l" };
+        var oursTeams = new Option<int?>("--teams") { Description = "Sweep only the first N teams by name (default 4, as the DevLake run at L)", DefaultValueFactory = _ => 4 };
+        var baseline = new Option<string?>("--baseline") { Description = "Another sql/clickhouse catalogue (e.g. main's) whose query files are timed interleaved with these; every team's rows must match." };
+        var explore = new Option<string?>("--explore") { Description = "A folder of further .sql files to time per team with the figures' parameters." };
+        var explainTo = new Option<string?>("--explain-to") { Description = "A folder to write each query's whole EXPLAIN indexes = 1 (first team) into." };
+        var devLakeOurs = new Command("devlake-ours", "Our side of `devlake` alone, no MariaDB: the engine's fixed cost per query, then each DORA figure's file per team with what it read (parts, marks, rows, bytes) and its primary-key selection.")
+        {
+            oursScale, seed, devLakeRepeats, oursTeams, baseline, explore, explainTo,
+        };
+        devLakeOurs.SetAction(async (result, cancellationToken) =>
+        {
+            if (!DemoScale.TryParse(result.GetValue(oursScale), out var demoScale) || result.GetValue(devLakeRepeats) < 1 || result.GetValue(oursTeams) < 1)
+            {
+                AnsiConsole.MarkupLine($"[red]--scale must be {DemoScale.Names}; --repeats and --teams at least 1.[/]");
+                return 2;
+            }
+            var lines = await WithTemporaryDataPathAsync(path =>
+                new DevLake.OurQueriesProfile(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), path,
+                        result.GetValue(devLakeRepeats), result.GetValue(oursTeams), result.GetValue(baseline),
+                        result.GetValue(explore), result.GetValue(explainTo))
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            foreach (var line in lines)
             {
                 Console.WriteLine(line);
             }
@@ -293,6 +320,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(load);
         bench.Subcommands.Add(dora);
         bench.Subcommands.Add(devLake);
+        bench.Subcommands.Add(devLakeOurs);
         return bench;
     }
 

@@ -50,7 +50,7 @@ public sealed class DevLakeBenchmark(DemoScale scale, int seed, DateTimeOffset e
         var to = end;
         var from = end.AddMonths(-6); // DORA.json's default time range: now-6M to now
         // Every team, or the first teamLimit by name (at L a sweep of all 200 teams through DevLake's queries takes hours).
-        var teams = org.ServiceOwners.Values.Distinct().Order(StringComparer.Ordinal).Take(teamLimit ?? int.MaxValue).ToList();
+        var teams = SweptTeams(org.ServiceOwners.Values, teamLimit);
         var options = Options.Create(new MetricOptions());
         var queries = new DoraQueries(store, loaded.SqlFiles, options);
         DoraRequest RequestFor(string team) => new(from, to, team) { LeadTimeUnit = LeadTimeUnit.PullRequest };
@@ -141,6 +141,10 @@ public sealed class DevLakeBenchmark(DemoScale scale, int seed, DateTimeOffset e
             ["dora_report"] = new([doraReport], Multi: false),
             ["title_value"] = new([doraReport == "2023" ? "Failed Deployment Recovery Time" : "Median Time to Restore Service"], Multi: false),
         });
+
+    /// <summary>The teams a sweep covers: every team owning a service at the end of the data, by name, or the first <paramref name="limit"/>.</summary>
+    public static List<string> SweptTeams(IEnumerable<string> owners, int? limit) =>
+        owners.Distinct().Order(StringComparer.Ordinal).Take(limit ?? int.MaxValue).ToList();
 
     /// <summary>A file under DevLake/ embedded in the bench (the schema, the dashboard's queries).</summary>
     public static string Resource(string name)

@@ -18,7 +18,9 @@ WITH
     arrayMap(i -> multiIf({granularity:String} = 'day', first_bucket + i, {granularity:String} = 'week', first_bucket + 7 * i, addMonths(first_bucket, i)),
              range(toUInt32(bucket_count))) AS buckets,
     -- Each catalog service's repository, for the breakdown by repository.
-    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '') AS service_repositories,
+    -- Empty unless the rows are repositories: the map is a constant of the whole query, and every expression that
+    -- names it carries all of it (2,000 pairs at scale L: 5× a team's deployment frequency; docs/benchmarks.md).
+    (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '' AND {by:String} = 'repository') AS service_repositories,
     deployments_in_window AS
     (
         SELECT deployment_id, multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner, finished_at
@@ -46,17 +48,20 @@ WITH
     ),
     lead_samples AS
     (
+        -- each branch keeps only the team's samples itself (also filtered below), so its read goes through the sort key
         -- per commit (dora/lead_time.sql): each commit whose first shipment finished in the window
         SELECT f.owner AS team_owner, f.deployment_id AS deployment_id, f.repository AS repository, f.deployed_at AS deployed_at,
                dateDiff('millisecond', if({use_author_time:Bool}, f.authored_at, f.committed_at), f.deployed_at) / 1000.0 AS lead_seconds,
                lead_seconds >= 0 AS valid
         FROM first_shipment AS f
         WHERE {lead_time_unit:String} = 'commit' AND f.deployed_at >= {from:DateTime64(3, 'UTC')}
+          AND ({team:String} = '' OR f.owner = {team:String})
         UNION ALL
         -- per pull request (dora/lead_time_per_pull_request.sql): derived table pull_request_shipments (migration 0023)
         SELECT owner, deployment_id, repository, deployed_at, lead_seconds, valid
         FROM pull_request_shipments
         WHERE {lead_time_unit:String} = 'pull-request' AND deployed_at >= {from:DateTime64(3, 'UTC')} AND deployed_at < {to:DateTime64(3, 'UTC')}
+          AND ({team:String} = '' OR owner = {team:String})
     ),
     lead_times AS
     (
