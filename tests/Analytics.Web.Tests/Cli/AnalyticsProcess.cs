@@ -121,8 +121,31 @@ public static class AnalyticsProcess
         }
     }
 
-    /// <summary>Starts <c>analytics --urls …</c> on a free loopback port, with <paramref name="settings"/> as environment variables, and waits for its "Dashboard:" line.</summary>
+    /// <summary>
+    /// Starts <c>analytics --urls …</c> on a free loopback port, with <paramref name="settings"/> as environment variables, and waits for its "Dashboard:" line.
+    /// </summary>
+    /// <remarks>
+    /// KNOWN START-UP HANG (see EngineMemoryLimitTests): now and then a process hangs before it prints anything. Such a
+    /// start is killed after 4 minutes and tried once more; a start that printed something and still did not serve
+    /// fails at once, with its output in the message.
+    /// </remarks>
     public static async Task<ServingApp> ServeAsync(string dataRoot, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (app, output) = await TryServeAsync(dataRoot, settings);
+            if (app is not null)
+            {
+                return app;
+            }
+            if (attempt == 2 || output.Trim().Length > 0)
+            {
+                throw new TimeoutException($"The app did not serve within 4 minutes (start {attempt}); its output:\n{output}");
+            }
+        }
+    }
+
+    private static async Task<(ServingApp? App, string Output)> TryServeAsync(string dataRoot, IReadOnlyDictionary<string, string>? settings)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var process = Start(dataRoot, ["--urls", url], settings);
@@ -159,12 +182,20 @@ public static class AnalyticsProcess
         {
             await ready.Task.WaitAsync(TimeSpan.FromMinutes(4));
         }
+        catch (TimeoutException)
+        {
+            await app.DisposeAsync();
+            lock (log)
+            {
+                return (null, log.ToString());
+            }
+        }
         catch
         {
             await app.DisposeAsync();
             throw;
         }
-        return app;
+        return (app, "");
     }
 
     private static Process Start(string dataRoot, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? settings)
