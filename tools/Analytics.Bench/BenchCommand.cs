@@ -194,6 +194,27 @@ internal static class BenchCommand
             }
             return 0;
         });
+        var profileStore = new Option<string>("--store") { Description = "A store `pages --store` loaded (it holds the pages' targets).", Required = true };
+        var profileRequests = new Option<int>("--requests") { Description = "Profiled requests per page", DefaultValueFactory = _ => 5 };
+        var pageProfile = new Command("page-profile", "Per page, the ClickHouse calls its server render makes (by SQL file): calls and median ms per request, in this process over a loaded store.")
+        {
+            profileStore, profileRequests, only, warmUps,
+        };
+        pageProfile.SetAction(async (result, cancellationToken) =>
+        {
+            if (result.GetValue(profileRequests) < 1 || result.GetValue(warmUps) < 0)
+            {
+                AnsiConsole.MarkupLine("[red]--requests must be at least 1, --warm-ups at least 0.[/]");
+                return 2;
+            }
+            var lines = await new PageProfile(Path.GetFullPath(result.GetValue(profileStore)!), result.GetValue(profileRequests), result.GetValue(warmUps), result.GetValue(only) ?? [])
+                .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken);
+            foreach (var line in lines)
+            {
+                Console.WriteLine(line);
+            }
+            return 0;
+        });
         // The app process the pages benchmark starts and stops (not for direct use).
         var serveData = new Option<string>("--data") { Required = true };
         var servePort = new Option<int>("--port") { Required = true };
@@ -316,6 +337,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(sources);
         bench.Subcommands.Add(pages);
         bench.Subcommands.Add(pagesServe);
+        bench.Subcommands.Add(pageProfile);
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(load);
         bench.Subcommands.Add(dora);

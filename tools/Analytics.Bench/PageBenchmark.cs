@@ -26,7 +26,7 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
 {
     private readonly PageBenchmarkOptions _options = options ?? new();
 
-    private const string TargetsFile = "bench-targets.json";
+    internal const string TargetsFile = "bench-targets.json";
 
     public async Task<PageBenchmarkReport> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
     {
@@ -107,7 +107,7 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
     /// Every page (the overview, a team page, each dashboard of dashboards/, the monthly report, admin) and every
     /// GET /api/* figure, over the default period.
     /// </summary>
-    private static IEnumerable<(string Name, string Path)> Pages(Targets targets)
+    internal static IEnumerable<(string Name, string Path)> Pages(Targets targets)
     {
         var team = Uri.EscapeDataString(targets.Team);
         yield return ("overview", "/");
@@ -264,9 +264,9 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
 
     private sealed record RunningApp(Process Process, Uri Address);
 
-    private sealed record Targets(string Team, IReadOnlyList<DashboardTarget> Dashboards);
+    internal sealed record Targets(string Team, IReadOnlyList<DashboardTarget> Dashboards);
 
-    private sealed record DashboardTarget(string Name, bool NeedsTeam, IReadOnlyList<string> Panels);
+    internal sealed record DashboardTarget(string Name, bool NeedsTeam, IReadOnlyList<string> Panels);
 }
 
 public sealed record PageTiming(string Page, string Path, int Requests, double P50Milliseconds, double P95Milliseconds)

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Analytics.Storage.ClickHouse;
+
+namespace Analytics.Bench;
+
+/// <summary>
+/// Where a page's server time goes: the shipped app in this process (Kestrel, 127.0.0.1) over a store `pages --store`
+/// loaded, each selected page requested after warm-ups, and every ClickHouse call it made (the spans
+/// <see cref="InstrumentedStore"/> emits, named by SQL file) summed per request: which files a page runs, how often, and
+/// how long each takes; what the calls do not cover is the catalog (EF), rendering and HTTP.
+/// </summary>
+public sealed class PageProfile(string dataPath, int requests, int warmUps, IReadOnlyList<string> only)
+{
+    public async Task<IReadOnlyList<string>> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var targets = JsonSerializer.Deserialize<PageBenchmark.Targets>(await File.ReadAllTextAsync(Path.Combine(dataPath, PageBenchmark.TargetsFile), cancellationToken))
+            ?? throw new InvalidOperationException($"{PageBenchmark.TargetsFile} in {dataPath} is empty: run `pages --store {dataPath}` once first.");
+        await using var app = BenchmarkHost.BuildWebApp(dataPath, BenchmarkStore.Database, port: 0);
+        progress.Report("starting the app on the loaded store…");
+        await app.StartAsync(cancellationToken);
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromMinutes(5) };
+        using var spans = new Spans();
+        var lines = new List<string>();
+        foreach (var (name, path) in PageBenchmark.Pages(targets).Where(page => only.Count == 0 || only.Any(part => page.Name.Contains(part, StringComparison.OrdinalIgnoreCase) || page.Path.Contains(part, StringComparison.OrdinalIgnoreCase))))
+        {
+            progress.Report($"{name}: {warmUps} warm-ups, {requests} profiled requests…");
+            for (var i = 0; i < warmUps; i++)
+            {
+                using var warmUp = await http.GetAsync(path, cancellationToken);
+            }
+            var perRequest = new List<IReadOnlyDictionary<string, (int Count, double Milliseconds)>>();
+            var totals = new List<double>();
+            for (var i = 0; i < requests; i++)
+            {
+                spans.Take();
+                var watch = Stopwatch.StartNew();
+                using var response = await http.GetAsync(path, cancellationToken);
+                await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                totals.Add(watch.Elapsed.TotalMilliseconds);
+                perRequest.Add(spans.Take());
+            }
+            lines.AddRange(Markdown(name, path, totals, perRequest));
+        }
+        await app.StopAsync(cancellationToken);
+        return lines;
+    }
+
+    /// <summary>Per SQL file: calls per request and the median of its summed time per request, largest first.</summary>
+    private static IEnumerable<string> Markdown(string name, string path, List<double> totals, List<IReadOnlyDictionary<string, (int Count, double Milliseconds)>> perRequest)
+    {
+        static string Ms(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
+        static double Median(IEnumerable<double> values) => PageBenchmark.Percentile(values.Order().ToList(), 0.5);
+        var files = perRequest.SelectMany(request => request.Keys).Distinct(StringComparer.Ordinal)
+            .Select(file => (File: file, Calls: Median(perRequest.Select(r => (double)r.GetValueOrDefault(file).Count)), Ms: Median(perRequest.Select(r => r.GetValueOrDefault(file).Milliseconds))))
+            // A call made in only a few requests (a fingerprint check every 30 s) has a median of none.
+            .Where(row => row.Calls > 0)
+            .OrderByDescending(row => row.Ms)
+            .ToList();
+        var inEngine = Median(perRequest.Select(r => r.Values.Sum(v => v.Milliseconds)));
+        yield return $"### {name} (`{path}`): request median {Ms(Median(totals))} ms, of which ClickHouse calls {Ms(inEngine)} ms ({Ms(Median(perRequest.Select(r => (double)r.Values.Sum(v => v.Count))))} calls)";
+        yield return "";
+        yield return "| SQL file | calls per request | median ms per request |";
+        yield return "|---|---:|---:|";
+        foreach (var row in files)
+        {
+            yield return $"| {row.File} | {row.Calls:0.#} | {Ms(row.Ms)} |";
+        }
+        yield return "";
+    }
+
+    /// <summary>The ClickHouse calls' spans stopped since the last <see cref="Take"/>, summed by SQL file.</summary>
+    private sealed class Spans : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly ConcurrentQueue<Activity> _stopped = new();
+
+        public Spans()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == InstrumentedStore.Name,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = _stopped.Enqueue,
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public IReadOnlyDictionary<string, (int Count, double Milliseconds)> Take()
+        {
+            var files = new Dictionary<string, (int Count, double Milliseconds)>(StringComparer.Ordinal);
+            while (_stopped.TryDequeue(out var activity))
+            {
+                var file = activity.GetTagItem("analytics.query") as string ?? activity.OperationName;
+                var (count, ms) = files.GetValueOrDefault(file);
+                files[file] = (count + 1, ms + activity.Duration.TotalMilliseconds);
+            }
+            return files;
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
