@@ -146,11 +146,11 @@ internal static class BenchCommand
         });
         var pageScale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "l" };
         var requests = new Option<int>("--requests") { Description = "Timed requests per page", DefaultValueFactory = _ => 30 };
-        var browser = new Option<bool>("--browser") { Description = "Also time the team page and the leadership dashboard in Chromium until their grid and charts are rendered." };
+        var browser = new Option<bool>("--browser") { Description = "Also time every page (not the /api/* answers) in Chromium until its figures and charts are rendered." };
         var chromium = new Option<string>("--chromium") { Description = "The Chromium to drive (never downloaded).", DefaultValueFactory = _ => BrowserPageBenchmark.DefaultChromium };
         var only = new Option<string[]>("--only") { Description = "Time only the pages and APIs whose name or path contains one of these (e.g. --only team leadership /api/dora).", AllowMultipleArgumentsPerToken = true };
         var warmUps = new Option<int>("--warm-ups") { Description = "Untimed requests per page before the timed ones", DefaultValueFactory = _ => 2 };
-        var pages = new Command("pages", "Server time (p50/p95) and bytes of every page and /api/* figure over the generated organisation, the app's restart to first page and peak resident memory; with --browser also the team page's and leadership dashboard's render time in Chromium.")
+        var pages = new Command("pages", "Server time (p50/p95) and bytes of every page and /api/* figure over the generated organisation, the app's restart to first page and peak resident memory; with --browser also every page's render time in Chromium.")
         {
             pageScale, seed, requests, browser, chromium, storeFolder, engineMemory, only, warmUps,
         };
@@ -159,6 +159,11 @@ internal static class BenchCommand
             if (!DemoScale.TryParse(result.GetValue(pageScale), out var demoScale) || result.GetValue(requests) < 1 || result.GetValue(warmUps) < 0 || result.GetValue(engineMemory) < 1)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}; --requests and --engine-memory-mib at least 1, --warm-ups at least 0.[/]");
+                return 2;
+            }
+            if (result.GetValue(browser) && !File.Exists(result.GetValue(chromium)))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]No Chromium at {result.GetValue(chromium)} (apt-get install chromium, or --chromium <path>); a browser is never downloaded.[/]");
                 return 2;
             }
             var storePath = result.GetValue(storeFolder);
@@ -174,7 +179,9 @@ internal static class BenchCommand
                     new LoadedOrganisation(BenchmarkStore.Name(demoScale), result.GetValue(seed), today, null, firstStart.TotalSeconds, null, DateTimeOffset.UtcNow)),
                 EngineMemoryMiB: result.GetValue(engineMemory),
                 Only: result.GetValue(only),
-                WarmUps: result.GetValue(warmUps));
+                WarmUps: result.GetValue(warmUps),
+                // Plain lines: the console's markup would wrap a long row.
+                OnTiming: timing => Console.WriteLine(timing.MarkdownRow()));
             var report = await BenchmarkStore.WithDataPathAsync(storePath, path =>
                 new PageBenchmark(result.GetValue(pageScale)!, result.GetValue(seed), result.GetValue(requests), path, result.GetValue(browser) ? result.GetValue(chromium) : null, options)
                     .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
@@ -188,9 +195,7 @@ internal static class BenchCommand
             Console.WriteLine("|---|---:|---:|---:|---:|");
             foreach (var timing in report.Timings)
             {
-                Console.WriteLine(timing.Failed is { } status
-                    ? $"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | **{(int)status} {status}** | | |"
-                    : $"| {timing.Page} (`{timing.Path}`) | {timing.Requests} | {timing.P50Milliseconds:N0} | {timing.P95Milliseconds:N0} | {timing.Bytes?.ToString("N0", CultureInfo.InvariantCulture)} |");
+                Console.WriteLine(timing.MarkdownRow());
             }
             return 0;
         });

@@ -58,7 +58,8 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
             var targets = JsonSerializer.Deserialize<Targets>(await File.ReadAllTextAsync(Path.Combine(dataPath, TargetsFile), cancellationToken))!;
             using var http = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromMinutes(5) };
             var timings = new List<PageTiming>();
-            foreach (var (name, path) in Pages(targets).Where(page => _options.Only.Count == 0 || _options.Only.Any(part => page.Name.Contains(part, StringComparison.OrdinalIgnoreCase) || page.Path.Contains(part, StringComparison.OrdinalIgnoreCase))))
+            var selected = Pages(targets).Where(page => _options.Only.Count == 0 || _options.Only.Any(part => page.Name.Contains(part, StringComparison.OrdinalIgnoreCase) || page.Path.Contains(part, StringComparison.OrdinalIgnoreCase))).ToList();
+            foreach (var (name, path) in selected)
             {
                 progress.Report($"{name}: {requests} requests…");
                 HttpStatusCode? failed = null;
@@ -83,17 +84,19 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
                     // At a large scale an API's query may pass its time limit (503): recorded, and the others still timed.
                     progress.Report($"{name}: answered {(int)failed}");
                     timings.Add(new PageTiming(name, path, times.Count, double.NaN, double.NaN) { Failed = failed });
+                    _options.OnTiming?.Invoke(timings[^1]);
                     continue;
                 }
                 times.Sort();
                 timings.Add(new PageTiming(name, path, requests, Percentile(times, 0.5), Percentile(times, 0.95)) { Bytes = bytes });
+                _options.OnTiming?.Invoke(timings[^1]);
             }
             if (chromium is not null)
             {
-                timings.AddRange(await BrowserPageBenchmark.RunAsync(app.Address, [
-                    ("team page", $"/teams/{targets.Team}", ["[data-testid=deployments] tbody tr.rz-data-row", "[data-testid=recovery-time] [data-testid=figure]", "[data-testid=cycle-time]"]),
-                    ("leadership dashboard", "/dashboards/leadership", ["[data-testid=deployments-chart] svg g.rz-column-series path", "[data-testid=recovery-chart] svg g.rz-line-series", "[data-testid=teams] tbody tr.rz-data-row"]),
-                ], requests, chromium, progress, cancellationToken));
+                // Every HTML page (not the /api/* answers, which no browser renders).
+                var htmlPages = selected.Where(page => !page.Path.StartsWith("/api/", StringComparison.Ordinal))
+                    .Select(page => (page.Name, page.Path, BrowserPageBenchmark.Ready(page.Name))).ToList();
+                timings.AddRange(await BrowserPageBenchmark.RunAsync(app.Address, htmlPages, requests, chromium, progress, cancellationToken, _options.OnTiming));
             }
             return new PageBenchmarkReport(scale, firstStart, restartToFirstPage, residentAfterStart, Status(app.Process, "VmHWM"), timings);
         }
@@ -276,6 +279,15 @@ public sealed record PageTiming(string Page, string Path, int Requests, double P
 
     /// <summary>The status of a request that failed (the page then has no times).</summary>
     public HttpStatusCode? Failed { get; init; }
+
+    /// <summary>In the browser: the page's figures were not in the document within the time limit (no times).</summary>
+    public bool NotRendered { get; init; }
+
+    /// <summary>The table row `bench pages` prints for this timing.</summary>
+    public string MarkdownRow() =>
+        Failed is { } status ? $"| {Page} (`{Path}`) | {Requests} | **{(int)status} {status}** | | |"
+        : NotRendered ? $"| {Page} (`{Path}`) | {Requests} | **not rendered within 120 s** | | |"
+        : $"| {Page} (`{Path}`) | {Requests} | {P50Milliseconds:N0} | {P95Milliseconds:N0} | {Bytes?.ToString("N0", CultureInfo.InvariantCulture)} |";
 }
 
 /// <param name="Loaded">The data path holds the organisation already (`--store`): no first start, the app only restarts on it.</param>
@@ -283,7 +295,9 @@ public sealed record PageTiming(string Page, string Path, int Requests, double P
 /// <param name="EngineMemoryMiB">The app's Analytics:Store:EngineMemoryLimitMiB (null: its default).</param>
 /// <param name="Only">Time only the pages whose name or path contains one of these (none: every page).</param>
 /// <param name="WarmUps">Untimed requests per page before the timed ones.</param>
-public sealed record PageBenchmarkOptions(bool Loaded = false, Action<TimeSpan>? OnLoaded = null, int? EngineMemoryMiB = null, IReadOnlyList<string>? Only = null, int WarmUps = 2)
+/// <param name="OnTiming">Called with each page's timing as soon as it is measured (a long run shows its rows as it goes).</param>
+public sealed record PageBenchmarkOptions(bool Loaded = false, Action<TimeSpan>? OnLoaded = null, int? EngineMemoryMiB = null, IReadOnlyList<string>? Only = null, int WarmUps = 2,
+    Action<PageTiming>? OnTiming = null)
 {
     public IReadOnlyList<string> Only { get; init; } = Only ?? [];
 }

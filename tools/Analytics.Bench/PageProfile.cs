@@ -20,10 +20,24 @@ public sealed class PageProfile(string dataPath, int requests, int warmUps, IRea
             ?? throw new InvalidOperationException($"{PageBenchmark.TargetsFile} in {dataPath} is empty: run `pages --store {dataPath}` once first.");
         await using var app = BenchmarkHost.BuildWebApp(dataPath, BenchmarkStore.Database, port: 0);
         progress.Report("starting the app on the loaded store…");
-        await app.StartAsync(cancellationToken);
-        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromMinutes(5) };
         using var spans = new Spans();
-        var lines = new List<string>();
+        var started = Stopwatch.StartNew();
+        await app.StartAsync(cancellationToken);
+        var startUp = started.Elapsed;
+        var startUpCalls = spans.Take();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromMinutes(5) };
+        using (var first = await http.GetAsync("/", cancellationToken))
+        {
+            await first.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+        var firstPage = started.Elapsed - startUp;
+        var lines = new List<string>
+        {
+            // Not the process's start (the runtime, the JIT of this tool): `bench pages` measures restart to first page.
+            $"Start-up in this process: the host started in {startUp.TotalMilliseconds:N0} ms ({startUpCalls.Values.Sum(v => v.Count)} ClickHouse calls, {startUpCalls.Values.Sum(v => v.Milliseconds):N0} ms), then the overview answered in {firstPage.TotalMilliseconds:N0} ms.",
+            "",
+        };
+        spans.Take();
         foreach (var (name, path) in PageBenchmark.Pages(targets).Where(page => only.Count == 0 || only.Any(part => page.Name.Contains(part, StringComparison.OrdinalIgnoreCase) || page.Path.Contains(part, StringComparison.OrdinalIgnoreCase))))
         {
             progress.Report($"{name}: {warmUps} warm-ups, {requests} profiled requests…");
@@ -44,9 +58,56 @@ public sealed class PageProfile(string dataPath, int requests, int warmUps, IRea
             }
             lines.AddRange(Markdown(name, path, totals, perRequest));
         }
+        lines.AddRange(await MemoryAsync(app.Services.GetRequiredService<IClickHouseStore>(), cancellationToken));
         await app.StopAsync(cancellationToken);
         return lines;
     }
+
+    /// <summary>
+    /// Where the process's resident memory is after the pages: the managed heap, the engine's own account
+    /// (MemoryTracking: queries, merges, caches) and its caches (chDB has no system.asynchronous_metrics), so a memory goal can be aimed at the right part.
+    /// </summary>
+    private static async Task<IEnumerable<string>> MemoryAsync(IClickHouseStore store, CancellationToken cancellationToken)
+    {
+        static string MiB(double bytes) => (bytes / 1024 / 1024).ToString("N0", CultureInfo.InvariantCulture);
+        var engine = await store.QueryAsync<MetricRow>("""
+            SELECT metric, toFloat64(value) AS value FROM system.metrics
+            WHERE metric = 'MemoryTracking' OR (metric LIKE '%Cache%Bytes' AND value > 0)
+            ORDER BY metric
+            """, cancellationToken: cancellationToken);
+        using var process = Process.GetCurrentProcess();
+        // The engine's code is resident too: the pages of libchdb.so (hundreds of MiB) that have run.
+        var library = LibraryResidentBytes("libchdb.so");
+        var gc = GC.GetGCMemoryInfo();
+        return
+        [
+            $"Memory after the pages: process resident {MiB(process.WorkingSet64)} MiB (peak {MiB(process.PeakWorkingSet64)}), of which libchdb.so's mapped code and data {MiB(library)} MiB; .NET heap {MiB(gc.HeapSizeBytes)} MiB (committed {MiB(gc.TotalCommittedBytes)}); "
+                + string.Join("; ", engine.Select(row => $"{row.Metric} {MiB(row.Value)} MiB")),
+        ];
+    }
+
+    /// <summary>The resident bytes of the mappings of <paramref name="file"/> (/proc/self/smaps).</summary>
+    private static long LibraryResidentBytes(string file)
+    {
+        long bytes = 0;
+        var inLibrary = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                // A mapping's header: address range, permissions, offset, device, inode, path.
+                inLibrary = fields.Length >= 6 && fields[^1].EndsWith(file, StringComparison.Ordinal);
+            }
+            else if (inLibrary && fields is ["Rss:", var kib, "kB"])
+            {
+                bytes += long.Parse(kib, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        return bytes;
+    }
+
+    private sealed record MetricRow(string Metric, double Value);
 
     /// <summary>Per SQL file: calls per request and the median of its summed time per request, largest first.</summary>
     private static IEnumerable<string> Markdown(string name, string path, List<double> totals, List<IReadOnlyDictionary<string, (int Count, double Milliseconds)>> perRequest)

@@ -38,8 +38,14 @@ public sealed record DeploymentLinkSummary(IReadOnlyList<string> Services, int P
 /// iteration's rows, so they cannot skip commits already visited. A history with merges is then walked once per
 /// path (61 commits in 20 merge "diamonds" produce 4,194,301 rows), and a linear history deeper than
 /// max_recursive_cte_evaluation_depth (1,000) fails outright.
+/// <para>
+/// Given the <paramref name="derived"/> tables (as the app does), the production deployments are read after refreshing
+/// only <c>production_deployments</c> and what it reads: a pass right after a deployment is written (a webhook delivery, a
+/// pushed deployment) then leaves the other derived tables stale until after its own write of the links, so they are
+/// refreshed once instead of twice.
+/// </para>
 /// </remarks>
-public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOptions> options)
+public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOptions> options, DerivedTablesStore? derived = null)
 {
     public const string Exact = "exact";
     public const string Inferred = "inferred";
@@ -189,10 +195,17 @@ public sealed class DeploymentLinker(IClickHouseStore store, IOptions<MetricOpti
             .ToList();
     }
 
-    private async Task<IReadOnlyList<ProductionDeploymentRow>> ProductionDeploymentsAsync(IReadOnlyList<string> services, CancellationToken cancellationToken) =>
-        services.Count == 0
-            ? []
-            : await store.QueryAsync<ProductionDeploymentRow>(ProductionDeploymentsSql, QueryParameters.From(("services", services)), cancellationToken);
+    private async Task<IReadOnlyList<ProductionDeploymentRow>> ProductionDeploymentsAsync(IReadOnlyList<string> services, CancellationToken cancellationToken)
+    {
+        if (services.Count == 0)
+        {
+            return [];
+        }
+        var parameters = QueryParameters.From(("services", services));
+        return derived is null
+            ? await store.QueryAsync<ProductionDeploymentRow>(ProductionDeploymentsSql, parameters, cancellationToken)
+            : await derived.QueryRefreshingOnlyWhatItReadsAsync<ProductionDeploymentRow>(ProductionDeploymentsSql, parameters, cancellationToken);
+    }
 
     /// <summary>Whether what <paramref name="deployment"/> shipped after <paramref name="previous"/> follows from commit ancestry (exact) rather than time (inferred).</summary>
     private static bool HasKnownAncestry(ProductionDeploymentRow previous, ProductionDeploymentRow deployment, Func<string, bool> isKnown) =>

@@ -112,6 +112,9 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
     private int _baselineUnscopedWrites;
     private readonly List<ScopedDelete> _scopedDeletes = [];
     private IReadOnlyDictionary<string, ulong> _recorded = new Dictionary<string, ulong>();
+    // Tables a refresh of only what one query reads brought past the baseline (QueryRefreshingOnlyWhatItReadsAsync), with
+    // the fingerprint recorded then: the next refresh still scopes from the baseline, which covers what they hold.
+    private readonly Dictionary<string, ulong> _aheadOfBaseline = new(StringComparer.Ordinal);
     private DerivedRefreshReport? _lastRefresh;
 
     /// <param name="refreshAfterWrites">
@@ -194,7 +197,24 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         }
     }
 
-    public async Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TRow>> QueryAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+        // Every stale table, not only those the query reads: a page's next queries then find them current, and the
+        // refresh's fixed cost (fingerprints, lock, plan) is paid once.
+        QueryAfterRefreshAsync<TRow>(sql, parameters, only: null, cancellationToken);
+
+    /// <summary>
+    /// Runs a query after refreshing only the stale derived tables it names and those they are computed from, not every
+    /// stale table as <see cref="QueryAsync{TRow}"/> does. For a writer that reads its own write through a derived table
+    /// and then writes again: the deployment linker reads <c>production_deployments</c> right after a deployment is
+    /// written, then writes the links most derived tables read, so they are refreshed once, after the links, instead of
+    /// twice (a webhook delivery, docs/operations.md "Incremental refresh"). A query naming a view refreshes every stale
+    /// table, as a view's tables are not known here.
+    /// </summary>
+    public Task<IReadOnlyList<TRow>> QueryRefreshingOnlyWhatItReadsAsync<TRow>(string sql, QueryParameters? parameters = null, CancellationToken cancellationToken = default) =>
+        QueryAfterRefreshAsync<TRow>(sql, parameters, TablesRead(sql), cancellationToken);
+
+    /// <param name="only">The derived tables to bring up to date; null = every stale one.</param>
+    private async Task<IReadOnlyList<TRow>> QueryAfterRefreshAsync<TRow>(string sql, QueryParameters? parameters, IReadOnlySet<string>? only, CancellationToken cancellationToken)
     {
         // A query that names no derived table and no view reads only tables every write keeps current: it need not
         // wait for a refresh (a webhook delivery's duplicate check, the linker's read of the commit graph).
@@ -202,7 +222,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         {
             try
             {
-                await RefreshStaleAsync(cancellationToken);
+                await RefreshStaleAsync(only, cancellationToken);
             }
             catch (Exception error) when (error is not OperationCanceledException && _migrated)
             {
@@ -212,13 +232,37 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         return await _inner.QueryAsync<TRow>(sql, parameters, cancellationToken);
     }
 
+    /// <summary>The derived tables <paramref name="sql"/> names and those they are computed from; null when it names a view.</summary>
+    private IReadOnlySet<string>? TablesRead(string sql)
+    {
+        var named = _derivedReads.Matches(sql).Select(match => match.Value).ToHashSet(StringComparer.Ordinal);
+        if (named.Any(name => _tables.All(table => table.Name != name)))
+        {
+            return null;
+        }
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        // _tables is in dependency order: walking it backwards meets a table before the derived tables it reads.
+        foreach (var table in _tables.Reverse())
+        {
+            if (named.Contains(table.Name) || read.Contains(table.Name))
+            {
+                read.Add(table.Name);
+                read.UnionWith(table.Sources.Where(source => _tables.Any(t => t.Name == source)));
+            }
+        }
+        return read;
+    }
+
     /// <summary>
     /// Brings every stale derived table up to date now (queries do this on their own; an ingest run calls it so
     /// the work is done before a dashboard in another process reads). Does nothing while migrations are pending.
     /// </summary>
-    public async Task RefreshStaleAsync(CancellationToken cancellationToken = default)
+    public Task RefreshStaleAsync(CancellationToken cancellationToken = default) => RefreshStaleAsync(only: null, cancellationToken);
+
+    /// <param name="only">The derived tables to bring up to date; null = every stale one.</param>
+    private async Task RefreshStaleAsync(IReadOnlySet<string>? only, CancellationToken cancellationToken)
     {
-        if (!FingerprintCheckDue() && StaleTables().Count == 0)
+        if (!FingerprintCheckDue() && StaleTables(only).Count == 0)
         {
             return;
         }
@@ -235,9 +279,9 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
                 await CompareFingerprintsAsync(cancellationToken);
                 _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
             }
-            if (StaleTables().Count > 0)
+            if (StaleTables(only).Count > 0)
             {
-                await RefreshLockedAsync(cancellationToken);
+                await RefreshLockedAsync(only, cancellationToken);
             }
         }
         finally
@@ -246,8 +290,12 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         }
     }
 
-    /// <summary>Rebuilds the stale tables holding the cross-process refresh lock; records how it went in <see cref="Status"/>.</summary>
-    private async Task RefreshLockedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Rebuilds the stale tables (of <paramref name="only"/>, when given) holding the cross-process refresh lock; records
+    /// how it went in <see cref="Status"/>. Only when no stale table is left behind does the baseline move on: the tables
+    /// left stale are refreshed later from the same baseline.
+    /// </summary>
+    private async Task RefreshLockedAsync(IReadOnlySet<string>? only, CancellationToken cancellationToken)
     {
         var crossProcess = new StoreLock(_inner, "derived_refresh", RefreshLockHold);
         try
@@ -274,12 +322,15 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
                 // rebuilds again rather than missing it.
                 var capture = await CompareFingerprintsAsync(cancellationToken);
                 _fingerprintsCheckedAt = Stopwatch.GetTimestamp();
-                var stale = StaleTables();
+                var allStale = StaleTables();
+                var stale = StaleTables(only);
                 var (scope, reason) = await PlanAsync(baseline, capture, stale, deletes, cancellationToken);
                 var partitions = 0;
+                var environmentMoved = false;
+                var fingerprints = new Dictionary<string, ulong>(StringComparer.Ordinal);
                 foreach (var table in stale)
                 {
-                    var fingerprint = Fingerprint(table, capture.States);
+                    var fingerprint = fingerprints[table.Name] = Fingerprint(table, capture.States);
                     partitions += scope is null
                         ? await RefreshAsync(table, fingerprint, cancellationToken)
                         : await RefreshScopedAsync(table, scope, fingerprint, cancellationToken);
@@ -288,17 +339,34 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
                     if (scope is not null && table.Name == ScopedRefreshPlanner.EnvironmentsTable
                         && await _planner!.MovedEnvironmentAsync(baseline!.Production, cancellationToken) is { } moved)
                     {
-                        (scope, reason, partitions) = (null, moved, 0);
+                        (scope, reason, partitions, environmentMoved) = (null, moved, 0, true);
                     }
                 }
-                // What the tables were computed with now (the refresh lock keeps deployment_environments as it is).
-                var snapshot = capture.Snapshot is { } parts ? new Baseline(parts, await _planner!.ProductionAsync(cancellationToken)) : null;
-                lock (_versionsLock)
+                if (stale.Count < allStale.Count)
                 {
-                    // The tables now reflect the captured parts, unless a write that cannot be scoped came meanwhile.
-                    _baseline = unscopedWrites == _unscopedWrites ? snapshot : null;
-                    _baselineUnscopedWrites = unscopedWrites;
-                    _scopedDeletes.RemoveRange(0, deletes.Count);
+                    lock (_versionsLock)
+                    {
+                        foreach (var (name, fingerprint) in fingerprints)
+                        {
+                            _aheadOfBaseline[name] = fingerprint;
+                        }
+                        if (environmentMoved)
+                        {
+                            // The tables left stale must be rebuilt whole too, and the moved environment is no longer
+                            // visible against the baseline once deployment_environments is current.
+                            _baseline = null;
+                        }
+                    }
+                }
+                else
+                {
+                    // What the tables were computed with now (the refresh lock keeps deployment_environments as it is).
+                    var snapshot = capture.Snapshot is { } parts ? new Baseline(parts, await _planner!.ProductionAsync(cancellationToken)) : null;
+                    lock (_versionsLock)
+                    {
+                        // The tables now reflect the captured parts, unless a write that cannot be scoped came meanwhile.
+                        SetBaseline(unscopedWrites == _unscopedWrites ? snapshot : null, unscopedWrites, deletes.Count);
+                    }
                 }
                 Volatile.Write(ref _lastRefresh, new DerivedRefreshReport(scope is not null, reason, scope?.Services.Count ?? 0,
                     scope?.Repositories.Count ?? 0, stale.Select(table => table.Name).ToList(), partitions, Stopwatch.GetElapsedTime(started)));
@@ -372,8 +440,10 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         {
             return (null, _baseline is null ? "no earlier refresh of this process to start from" : "a statement other than an insert or a scoped delete changed a source");
         }
-        // Each table must hold what the baseline's data gives (not data another process or a failed refresh left).
-        if (stale.FirstOrDefault(table => _recorded.GetValueOrDefault(table.Name) != Fingerprint(table, baseline.Sources.States)) is { } other)
+        // Each table must hold what the baseline's data gives (not data another process or a failed refresh left), or
+        // what this process's refresh of only some tables left, which the baseline's scope covers.
+        if (stale.FirstOrDefault(table => _recorded.GetValueOrDefault(table.Name) is var recorded
+            && recorded != Fingerprint(table, baseline.Sources.States) && !(_aheadOfBaseline.TryGetValue(table.Name, out var ahead) && ahead == recorded)) is { } other)
         {
             return (null, $"{other.Name} was last refreshed from other data");
         }
@@ -507,6 +577,9 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
         }
     }
 
+    private List<DerivedTable> StaleTables(IReadOnlySet<string>? only) =>
+        only is null ? StaleTables() : StaleTables().Where(table => only.Contains(table.Name)).ToList();
+
     private List<DerivedTable> StaleTables()
     {
         lock (_versionsLock)
@@ -588,9 +661,7 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
             if (snapshot is not null && unscopedWrites == _unscopedWrites)
             {
                 // Every table reflects these parts: a later write can be refreshed from here.
-                _baseline = snapshot;
-                _baselineUnscopedWrites = unscopedWrites;
-                _scopedDeletes.RemoveRange(0, deletes);
+                SetBaseline(snapshot, unscopedWrites, deletes);
             }
         }
         return capture;
@@ -633,6 +704,15 @@ public sealed partial class DerivedTablesStore : IClickHouseStore, IDerivedTable
             }
         }
         return new SourceCapture(states, parts is null ? null : new SourceSnapshot(parts, states));
+    }
+
+    /// <summary>Every table now reflects <paramref name="baseline"/> (null: none known); the deletes planned from the old one are done. Under the versions lock.</summary>
+    private void SetBaseline(Baseline? baseline, int unscopedWrites, int deletesDone)
+    {
+        _baseline = baseline;
+        _baselineUnscopedWrites = unscopedWrites;
+        _scopedDeletes.RemoveRange(0, deletesDone);
+        _aheadOfBaseline.Clear();
     }
 
     /// <summary>The sources' fingerprint states, and (not on a cluster) with the parts they came from.</summary>

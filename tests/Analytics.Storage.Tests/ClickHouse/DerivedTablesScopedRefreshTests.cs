@@ -156,6 +156,62 @@ public sealed class DerivedTablesScopedRefreshTests
         await AssertScopedAndEqualAsync(store, "a deployment after the environment changed side");
     }
 
+    [Fact]
+    public async Task The_linker_refreshes_only_production_deployments_and_the_rest_follows_once_from_the_same_baseline()
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("scoped", DemoScale.Tiny, 11, End);
+        var store = (DerivedTablesStore)organisation.Store;
+        await store.RefreshStaleAsync();
+        var pair = (await store.QueryAsync<PairRow>(
+            "SELECT service, any(repository) AS repository FROM production_deployments GROUP BY service ORDER BY service LIMIT 1")).Single();
+        var head = (await store.QueryAsync<ShaRow>("SELECT sha FROM commits WHERE repository = {r:String} ORDER BY committed_at DESC LIMIT 1",
+            QueryParameters.From(("r", pair.Repository)))).Single().Sha;
+        var at = End.AddDays(-1);
+
+        // A new commit on the head, deployed as a webhook delivery writes it, then the delivery's linking pass.
+        await store.ExecuteAsync($"""
+            INSERT INTO commits (repository, sha, parents, author_email, author_name, authored_at, committer_email, committed_at, message, source) VALUES
+            ('{pair.Repository}', 'linked-c1', ['{head}'], 'x@example.com', 'x', '{Sql(at.AddHours(-1))}', 'x@example.com', '{Sql(at.AddHours(-1))}', 'change', 'push')
+            """);
+        await InsertDeploymentAsync(store, "linked-d1", pair.Service, "production", pair.Repository, "linked-c1", at, "");
+        await new DeploymentLinker(store, Options.Create(new MetricOptions()), store).LinkAsync([pair.Service]);
+        var partial = store.LastRefresh!;
+        Assert.True(partial.Scoped, partial.Reason);
+        Assert.Equal(["deployment_environments", "production_deployments"], partial.Tables);
+
+        // The links written, the next read refreshes every table left stale, scoped from the baseline before the
+        // deployment, and production_deployments again (its kinds read the links): all equal a whole rebuild.
+        var rest = await AssertScopedAndEqualAsync(store, "the rest after the linker's refresh");
+        Assert.Contains("production_deployments", rest.Tables);
+        Assert.Contains("commit_shipments", rest.Tables);
+        Assert.DoesNotContain("deployment_environments", rest.Tables);
+        Assert.Single(await store.QueryAsync<ShaRow>("SELECT sha FROM commit_shipments WHERE sha = 'linked-c1'"));
+    }
+
+    [Fact]
+    public async Task An_environment_changing_side_in_a_refresh_of_only_what_a_query_reads_rebuilds_the_rest_whole()
+    {
+        await using var organisation = await GeneratedOrganisation.LoadAsync("scoped", DemoScale.Tiny, 9, End);
+        var store = (DerivedTablesStore)organisation.Store;
+        await store.RefreshStaleAsync();
+        var pairs = await store.QueryAsync<PairRow>(
+            "SELECT service, any(repository) AS repository FROM production_deployments GROUP BY service ORDER BY service LIMIT 2");
+        var at = End.AddDays(-1);
+        await InsertDeploymentAsync(store, "side-d1", pairs[0].Service, "live-eu", pairs[0].Repository, "side-sha-1", at, "production");
+        await AssertScopedAndEqualAsync(store, "a new environment");
+
+        // Service b makes live-eu staging: a's deployment there leaves production_deployments, and so must its rows in
+        // every table the linker's read leaves stale, though deployment_environments no longer shows the move then.
+        await InsertDeploymentAsync(store, "side-d2", pairs[1].Service, "live-eu", pairs[1].Repository, "side-sha-2", at.AddHours(1), "staging");
+        Assert.Empty(await store.QueryRefreshingOnlyWhatItReadsAsync<ShaRow>("SELECT sha FROM production_deployments WHERE deployment_id = 'side-d1'"));
+        Assert.False(store.LastRefresh!.Scoped, store.LastRefresh.Reason);
+        Assert.Equal(["deployment_environments", "production_deployments"], store.LastRefresh.Tables);
+
+        await store.RefreshStaleAsync();
+        Assert.False(store.LastRefresh!.Scoped, store.LastRefresh.Reason);
+        await AssertEqualToWholeRebuildAsync(store, "the rest after an environment changed side");
+    }
+
     private static Task InsertDeploymentAsync(DerivedTablesStore store, string id, string service, string environment, string repository, string sha, DateTimeOffset at, string tier) =>
         store.InsertAsync("deployments", ["deployment_id", "service", "environment", "environment_tier", "status", "kind", "related_deployment_id", "repository", "sha", "started_at", "finished_at", "url", "source"],
             [[id, service, environment, tier, "success", "", "", repository, sha, at, at.AddMinutes(5), "", "push"]]);
