@@ -82,6 +82,9 @@ public static class StackedDifferenceInDifferences
         }
 
         var index = teams.Select((team, i) => (team, i)).ToDictionary(p => p.team, p => p.i, StringComparer.Ordinal);
+        // The resampling loop weighs every control of every stack thousands of times: look each team's weight slot up once.
+        var indexedEffects = effects.Select(c => c.Indexed(index)).ToList();
+        var indexedPlacebos = placebos.Select(c => c.Indexed(index)).ToList();
         var random = new Random(seed);
         var weights = new double[teams.Count];
         var draws = new List<double>(resamples);
@@ -93,11 +96,11 @@ public static class StackedDifferenceInDifferences
                 // Exp(1) by inversion; 1 − NextDouble() is in (0, 1], so the weight is finite and positive.
                 weights[i] = -Math.Log(1 - random.NextDouble());
             }
-            if (Weighted(effects, weights, index) is { } draw)
+            if (Weighted(indexedEffects, weights) is { } draw)
             {
                 draws.Add(draw);
             }
-            if (Weighted(placebos, weights, index) is { } placebo)
+            if (Weighted(indexedPlacebos, weights) is { } placebo)
             {
                 preDraws.Add(placebo);
             }
@@ -205,7 +208,14 @@ public static class StackedDifferenceInDifferences
         public double ControlMean => Controls.Average(c => c.Change);
 
         public double Effect => Change - ControlMean;
+
+        /// <summary>The same comparison with each team as its slot in the resample's weights.</summary>
+        public IndexedStack Indexed(Dictionary<string, int> index) =>
+            new(index[Team], Change, Controls.Select(c => index[c.Team]).ToArray(), Controls.Select(c => c.Change).ToArray());
     }
+
+    /// <summary>A comparison as the bootstrap reads it: the adopter's and each control's weight slot, and their changes.</summary>
+    private sealed record IndexedStack(int Team, double Change, int[] Controls, double[] ControlChanges);
 
     private static Stacked? Comparison(DidStack stack, Func<DidObservation, double?> from, Func<DidObservation, double?> to)
     {
@@ -224,7 +234,7 @@ public static class StackedDifferenceInDifferences
         return changes.Count == 0 ? null : changes.Average();
     }
 
-    private static double? Weighted(IReadOnlyList<Stacked> stacks, double[] weights, Dictionary<string, int> index)
+    private static double? Weighted(List<IndexedStack> stacks, double[] weights)
     {
         if (stacks.Count == 0)
         {
@@ -234,13 +244,15 @@ public static class StackedDifferenceInDifferences
         foreach (var stack in stacks)
         {
             double control = 0, controlWeight = 0;
-            foreach (var (team, change) in stack.Controls)
+            var controls = stack.Controls;
+            var changes = stack.ControlChanges;
+            for (var i = 0; i < controls.Length; i++)
             {
-                var w = weights[index[team]];
-                control += w * change;
+                var w = weights[controls[i]];
+                control += w * changes[i];
                 controlWeight += w;
             }
-            var adopterWeight = weights[index[stack.Team]];
+            var adopterWeight = weights[stack.Team];
             sum += adopterWeight * (stack.Change - (control / controlWeight));
             total += adopterWeight;
         }

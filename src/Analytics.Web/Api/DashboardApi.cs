@@ -49,7 +49,8 @@ public static class DashboardApi
             return invalid;
         }
         var request = new DoraRequest(period.From, period.To, team) { LeadTimeUnit = Core.Dora.LeadTimeUnit.Parse(leadTimeUnit) };
-        var data = await queries.LoadAsync(definition with { Panels = [panel] }, request, cancellationToken, tiers: tierChoice.For(tiers));
+        // No export writes the key cards' trends.
+        var data = await queries.LoadAsync(definition with { Panels = [panel] }, request, cancellationToken, tiers: tierChoice.For(tiers), keyTrends: false);
         return PanelExports.Export(data, panel, extension) is { } export
             ? Results.File(export.Content, export.ContentType, $"{name}-{panelId}-{period.From:yyyyMMdd}-{period.To:yyyyMMdd}.{extension}")
             : Results.Problem($"A {panel.Kind} panel cannot be exported as {extension}.", statusCode: StatusCodes.Status404NotFound);

@@ -14,7 +14,8 @@ public static class ReportApi
             {
                 return unknown;
             }
-            var report = await queries.LoadAsync(queries.MonthOf(month), tierChoice.For(tiers), cancellationToken);
+            var report = await queries.LoadAsync(queries.MonthOf(month), tierChoice.For(tiers), cancellationToken,
+                breakdowns: MonthlyReportFiles.Breakdowns.Values.Contains(file));
             return MonthlyReportFiles.Find(report, file) is { } found
                 ? Results.File(found.Content, found.ContentType, MonthlyReportFiles.DownloadName(report, file))
                 : Results.Problem($"The monthly report has no file '{file}' ({string.Join(", ", MonthlyReportFiles.Names(report))}).",

@@ -65,8 +65,10 @@ public sealed class DashboardQueries(
     DoraQueries dora, DoraTierChoice tierChoice, KeyTrendQueries trends, CycleTimeTrendQueries cycleTimeTrend, DoraDrillDown drillDown, PullRequestQueries pullRequests, AdoptionQueries adoption, SurveyQueries surveys, RoiQueries roi, SpaceQueries space, CatalogNotes notes)
 {
     /// <param name="tiers">The benchmark year's tier table; null = the configured year's.</param>
+    /// <param name="keyTrends">Also the key cards' trends (<see cref="DashboardData.Trends"/>: the previous period's figures
+    /// and the weekly series, another full set of queries); only a page that draws the key cards reads them.</param>
     public async Task<DashboardData> LoadAsync(DashboardDefinition definition, DoraRequest request, CancellationToken cancellationToken = default, RoiInputs? roiInputs = null,
-        DoraTierTable? tiers = null)
+        DoraTierTable? tiers = null, bool keyTrends = true)
     {
         var kinds = definition.Panels.Select(p => p.Kind).ToHashSet();
         var needsDora = kinds.Overlaps([PanelKinds.DoraKeys, PanelKinds.TeamsTable, PanelKinds.TierDistribution, PanelKinds.DrillDown]);
@@ -87,7 +89,7 @@ public sealed class DashboardQueries(
             await PlatformAsync(kinds, request, roiInputs ?? new RoiInputs(), cancellationToken))
         {
             LeadTimeUnit = dora.LeadTimeUnitOf(request),
-            Trends = kinds.Contains(PanelKinds.DoraKeys)
+            Trends = keyTrends && kinds.Contains(PanelKinds.DoraKeys)
                 ? await trends.LoadAsync(request, tiers ?? tierChoice.Configured, series.GetValueOrDefault(Granularity.Week), cancellationToken)
                 : null,
             CycleTimeWeeks = kinds.Contains(PanelKinds.CycleTime) && request.Team is not null ? await cycleTimeTrend.WeeklyAsync(request, cancellationToken) : [],

@@ -18,15 +18,16 @@ namespace Analytics.Web.Queries;
 /// <param name="Figures">The month: keys, teams, tiers and the self-service ratio.</param>
 /// <param name="Trend">The twelve months ending with the month: the series charts, golden-path ROI with waiting time avoided and effort saved, and developer NPS
 /// (surveys are quarterly and adoption effects need months before and after, so one month alone would mostly show no sample).</param>
-/// <param name="Previous">The organisation's keys for the month before, tiered with the same table.</param>
-public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, DashboardData Trend, DoraSummary Previous)
+/// <param name="Previous">The organisation's keys for the month before (its bucket of the trend's monthly series).</param>
+public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, DashboardData Trend, KeyValues Previous)
 {
     public DoraSummary Organisation => Figures.Summary!;
 
     /// <summary>The month is not over yet: its keys cover part of it (docs/metrics.md, "Partial periods").</summary>
     public bool Partial { get; init; }
 
-    /// <summary>The month's figures by service and by repository (docs/metrics.md, "Breakdown by team, service or repository"): services.csv, repositories.csv.</summary>
+    /// <summary>The month's figures by service and by repository (docs/metrics.md, "Breakdown by team, service or repository"): services.csv, repositories.csv;
+    /// empty when loaded without them (the page, which only links those files).</summary>
     public IReadOnlyDictionary<DoraBreakdown, DoraResult> Breakdowns { get; init; } = new Dictionary<DoraBreakdown, DoraResult>();
 
     /// <summary>The annotations touching the month, the organisation's and every team's, by first day: listed in the report.</summary>
@@ -79,22 +80,46 @@ public sealed record MonthlyReport(DateOnly Month, DashboardData Figures, Dashbo
     private static PanelDefinition Series(string id, string title, string metric, string chart) => new(id, title, PanelKinds.DoraSeries, metric, Granularity.Month, chart, null);
 }
 
+/// <summary>The four keys' values over one period, as <see cref="MonthlyKey"/> compares them.</summary>
+/// <param name="ChangeFailureRate">A share (0.25 = 25%).</param>
+public sealed record KeyValues(double DeploymentsPerDay, double? LeadTimeHours, double? ChangeFailureRate, double? RecoveryHours)
+{
+    public static KeyValues Of(DoraSummary summary) => new(summary.DeploymentFrequency.DeploymentsPerDay, summary.LeadTime.Median?.TotalHours,
+        summary.ChangeFailureRate.Rate, summary.RecoveryTime.Median?.TotalHours);
+
+    /// <summary>
+    /// The same values from one whole bucket [<paramref name="from"/>, <paramref name="to"/>) of dora/series.sql, which
+    /// takes each sample by the figures' own definitions (deployments and changes by deployment finish, incidents by
+    /// resolution, as dora/recovery_time.sql); deployments a day divided as dora/deployment_frequency.sql divides them, by
+    /// the period's length in days of 24 hours, at least one. Equal to <see cref="Of(DoraSummary)"/> over that period for
+    /// every month, team and zone (MonthlyPreviousKeysTests).
+    /// </summary>
+    public static KeyValues Of(DoraSeriesPoint point, DateTimeOffset from, DateTimeOffset to) =>
+        new(point.Deployments / Math.Max((to - from).TotalMilliseconds / 86_400_000.0, 1), point.LeadTimeMedian?.TotalHours,
+            point.ChangeFailureRate, point.RecoveryMedian?.TotalHours);
+}
+
 /// <param name="HigherIsBetter">Which way the change reads as an improvement (deployments up; the others down).</param>
 /// <remarks>Also a week against the week before, in the teams' weekly digest (Delivery/TeamDigests).</remarks>
 public sealed record MonthlyKey(string Id, string Name, double? Value, double? Previous, bool HigherIsBetter, DoraTier? Tier, long N)
 {
     /// <summary>The four keys of <paramref name="current"/> beside those of <paramref name="previous"/>, tiered as <paramref name="current"/> is.</summary>
-    public static IReadOnlyList<MonthlyKey> Compare(DoraSummary current, DoraSummary previous) =>
-    [
-        new("deployment-frequency", "Deployments per day", current.DeploymentFrequency.DeploymentsPerDay, previous.DeploymentFrequency.DeploymentsPerDay,
-            true, current.DeploymentFrequency.Tier, current.DeploymentFrequency.Deployments),
-        new("lead-time", "Lead time, median hours", current.LeadTime.Median?.TotalHours, previous.LeadTime.Median?.TotalHours,
-            false, current.LeadTime.Tier, current.LeadTime.Changes),
-        new("change-failure-rate", "Change failure rate, %", current.ChangeFailureRate.Rate * 100, previous.ChangeFailureRate.Rate * 100,
-            false, current.ChangeFailureRate.Tier, current.ChangeFailureRate.Deployments),
-        new("recovery-time", "Recovery time, median hours", current.RecoveryTime.Median?.TotalHours, previous.RecoveryTime.Median?.TotalHours,
-            false, current.RecoveryTime.Tier, current.RecoveryTime.Resolved),
-    ];
+    public static IReadOnlyList<MonthlyKey> Compare(DoraSummary current, DoraSummary previous) => Compare(current, KeyValues.Of(previous));
+
+    /// <summary>The four keys of <paramref name="current"/> beside <paramref name="previous"/>, tiered as <paramref name="current"/> is.</summary>
+    public static IReadOnlyList<MonthlyKey> Compare(DoraSummary current, KeyValues previous)
+    {
+        var now = KeyValues.Of(current);
+        return
+        [
+            new("deployment-frequency", "Deployments per day", now.DeploymentsPerDay, previous.DeploymentsPerDay,
+                true, current.DeploymentFrequency.Tier, current.DeploymentFrequency.Deployments),
+            new("lead-time", "Lead time, median hours", now.LeadTimeHours, previous.LeadTimeHours, false, current.LeadTime.Tier, current.LeadTime.Changes),
+            new("change-failure-rate", "Change failure rate, %", now.ChangeFailureRate * 100, previous.ChangeFailureRate * 100,
+                false, current.ChangeFailureRate.Tier, current.ChangeFailureRate.Deployments),
+            new("recovery-time", "Recovery time, median hours", now.RecoveryHours, previous.RecoveryHours, false, current.RecoveryTime.Tier, current.RecoveryTime.Resolved),
+        ];
+    }
 
     public double? Change => Value - Previous;
 
@@ -119,23 +144,27 @@ public sealed class MonthlyReportQueries(DashboardQueries dashboards, DoraQuerie
     /// <summary>The instant <paramref name="month"/> starts: local midnight of its first day in the organisation's zone.</summary>
     public DateTimeOffset Start(DateOnly month) => _months.Start(month);
 
-    public async Task<MonthlyReport> LoadAsync(DateOnly month, DoraTierTable tiers, CancellationToken cancellationToken = default)
+    /// <param name="breakdowns">Also the month's figures by service and by repository (<see cref="MonthlyReport.Breakdowns"/>:
+    /// two more full sets of queries), which only their own files show; without them those files cannot be written.</param>
+    public async Task<MonthlyReport> LoadAsync(DateOnly month, DoraTierTable tiers, CancellationToken cancellationToken = default, bool breakdowns = true)
     {
         var from = Start(month);
         var to = Start(month.AddMonths(1));
-        var figures = await dashboards.LoadAsync(MonthlyReport.MonthDefinition, new DoraRequest(from, to), cancellationToken, tiers: tiers);
+        // The report compares the month with the previous calendar month itself (Keys), never draws key cards: no key trends.
+        var figures = await dashboards.LoadAsync(MonthlyReport.MonthDefinition, new DoraRequest(from, to), cancellationToken, tiers: tiers, keyTrends: false);
         var trend = await dashboards.LoadAsync(MonthlyReport.TrendDefinition, new DoraRequest(Start(month.AddMonths(-11)), to), cancellationToken, tiers: tiers);
-        var previous = (await dora.SummariesAsync(new DoraRequest(Start(month.AddMonths(-1)), from), cancellationToken)).WithTiers(tiers);
-        var breakdowns = new Dictionary<DoraBreakdown, DoraResult>();
-        foreach (var by in MonthlyReportFiles.Breakdowns.Keys)
+        // The month before is a whole bucket of the trend's monthly series: the same figures without another set of queries.
+        var previous = KeyValues.Of(trend.SeriesFor(Granularity.Month).Single(point => point.Bucket == month.AddMonths(-1)), Start(month.AddMonths(-1)), from);
+        var byBreakdown = new Dictionary<DoraBreakdown, DoraResult>();
+        foreach (var by in breakdowns ? MonthlyReportFiles.Breakdowns.Keys : [])
         {
-            breakdowns[by] = (await dora.SummariesAsync(new DoraRequest(from, to) { By = by }, cancellationToken)).WithTiers(tiers);
+            byBreakdown[by] = (await dora.SummariesAsync(new DoraRequest(from, to) { By = by }, cancellationToken)).WithTiers(tiers);
         }
         var last = month.AddMonths(1).AddDays(-1);
-        return new MonthlyReport(month, figures, trend, previous.Organisation)
+        return new MonthlyReport(month, figures, trend, previous)
         {
             Partial = to > clock.GetUtcNow(),
-            Breakdowns = breakdowns,
+            Breakdowns = byBreakdown,
             Annotations = [.. (await notes.AllAsync(cancellationToken: cancellationToken)).Where(a => a.Overlaps(month, last)).OrderBy(a => a.From).ThenBy(a => a.Id)],
         };
     }
@@ -169,7 +198,8 @@ public static class MonthlyReportFiles
         }
         if (Breakdowns.FirstOrDefault(pair => pair.Value == name) is { Value: not null } breakdown)
         {
-            var result = report.Breakdowns[breakdown.Key];
+            var result = report.Breakdowns.GetValueOrDefault(breakdown.Key)
+                ?? throw new InvalidOperationException($"The report was loaded without its breakdowns, so it cannot write {name}.");
             var csv = new StringWriter();
             DoraCsv.Write(result.Teams.Prepend(result.Organisation).ToList(), csv, breakdown.Key);
             return (Encoding.UTF8.GetBytes(csv.ToString()), "text/csv");

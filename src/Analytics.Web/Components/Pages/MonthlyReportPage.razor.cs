@@ -28,7 +28,8 @@ public partial class MonthlyReportPage
         _month = Reports.MonthOf(Month);
         try
         {
-            _report = await Reports.LoadAsync(_month, TierChoice.For(Tiers));
+            // The page only links services.csv and repositories.csv; their file requests compute them.
+            _report = await Reports.LoadAsync(_month, TierChoice.For(Tiers), breakdowns: false);
         }
         catch (Storage.ClickHouse.ClickHouseException error)
         {
