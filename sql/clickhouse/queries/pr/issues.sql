@@ -1,6 +1,6 @@
 -- The team page's Issues tab (docs/metrics.md, "Issues: key → pull requests → deployment"): each Jira issue key the
--- team's pull requests name (view pull_request_issue_keys, migration 0025, {projects:Array(String)}), one row per pull request, with
--- the production deployment that first shipped its merge or squash commit (derived table pull_request_shipments, the same
+-- team's pull requests name (view pull_request_issue_keys, migration 0025, {projects:Array(String)}), one row per pull
+-- request, with the production deployment that first shipped its merge or squash commit (derived table pull_request_shipments, the same
 -- shipments as lead time per pull request). A pull request is the team's as attributed_pull_requests has it.
 -- Per issue: shipped_at = the last of its merged pull requests' first shipments, once every merged one has shipped
 -- (NULL while one has not, or none is merged); lead_seconds = shipped_at − the earliest first commit of its pull
