@@ -69,33 +69,34 @@ public sealed class IssueListingOracleTests
 
     private sealed record TeamRow(string Team);
 
-    /// <summary>Migration 0018's view pull_request_issue_keys, as it was before 0025.</summary>
-    private const string OracleViewSql = """
-        SELECT * FROM
+    /// <summary>Migration 0018's view pull_request_issue_keys, as it was before 0025 (its body).</summary>
+    private const string OracleView = """
+        SELECT DISTINCT repository, number, issue_key, project
+        FROM
         (
-            SELECT DISTINCT repository, number, issue_key, project
-            FROM
-            (
-                SELECT
-                    repository,
-                    number,
-                    arrayJoin(arrayFlatten(arrayMap(matched ->
-                        arrayMap((project, issue) -> concat(project, '-', issue), matched[1], matched[2]),
-                        arrayMap(text -> extractAllGroupsHorizontal(replaceRegexpAll(text, '([^A-Za-z0-9_])', '\\1\\1'),
-                            '(?:^|[^A-Za-z0-9])([A-Za-z][A-Za-z0-9_]+)--([1-9][0-9]*)(?:[^A-Za-z0-9]|$)'), [title, head_branch])))) AS written,
-                    upper(written) AS issue_key,
-                    splitByChar('-', issue_key)[1] AS project
-                FROM pull_requests FINAL
-            )
-            WHERE if(empty({projects:Array(String)}),
-                written = issue_key AND NOT has(['UTF', 'SHA', 'MD', 'ISO', 'IEC', 'RFC', 'CVE', 'CWE', 'TLS', 'SSL', 'HTTP', 'AES', 'RSA', 'PEP', 'ES', 'ECMA', 'IEEE', 'ANSI', 'UCS', 'LATIN', 'WINDOWS', 'CP', 'X509'], project),
-                has({projects:Array(String)}, project))
+            SELECT
+                repository,
+                number,
+                arrayJoin(arrayFlatten(arrayMap(matched ->
+                    arrayMap((project, issue) -> concat(project, '-', issue), matched[1], matched[2]),
+                    arrayMap(text -> extractAllGroupsHorizontal(replaceRegexpAll(text, '([^A-Za-z0-9_])', '\\1\\1'),
+                        '(?:^|[^A-Za-z0-9])([A-Za-z][A-Za-z0-9_]+)--([1-9][0-9]*)(?:[^A-Za-z0-9]|$)'), [title, head_branch])))) AS written,
+                upper(written) AS issue_key,
+                splitByChar('-', issue_key)[1] AS project
+            FROM pull_requests FINAL
         )
+        WHERE if(empty({projects:Array(String)}),
+            written = issue_key AND NOT has(['UTF', 'SHA', 'MD', 'ISO', 'IEC', 'RFC', 'CVE', 'CWE', 'TLS', 'SSL', 'HTTP', 'AES', 'RSA', 'PEP', 'ES', 'ECMA', 'IEEE', 'ANSI', 'UCS', 'LATIN', 'WINDOWS', 'CP', 'X509'], project),
+            has({projects:Array(String)}, project))
+        """;
+
+    private const string OracleViewSql = $$"""
+        SELECT * FROM ({{OracleView}})
         ORDER BY ALL
         """;
 
     /// <summary>pr/issues.sql before it read only the team's pull requests, with 0018's view in place of the view.</summary>
-    private const string OracleSql = """
+    private const string OracleSql = $$"""
         SELECT
             issue_key, repository, number, title, url, opened_at, first_commit_at, merged_at, deployment_id, deployed_at,
             issue_shipped_at, issue_lead_seconds,
@@ -127,23 +128,7 @@ public sealed class IssueListingOracleTests
                     s.first_deployment_id AS deployment_id,
                     if(s.first_deployment_id = '', NULL, s.first_deployed_at) AS deployed_at
                 FROM (
-                    SELECT DISTINCT repository, number, issue_key, project
-                    FROM
-                    (
-                        SELECT
-                            repository,
-                            number,
-                            arrayJoin(arrayFlatten(arrayMap(matched ->
-                                arrayMap((project, issue) -> concat(project, '-', issue), matched[1], matched[2]),
-                                arrayMap(text -> extractAllGroupsHorizontal(replaceRegexpAll(text, '([^A-Za-z0-9_])', '\\1\\1'),
-                                    '(?:^|[^A-Za-z0-9])([A-Za-z][A-Za-z0-9_]+)--([1-9][0-9]*)(?:[^A-Za-z0-9]|$)'), [title, head_branch])))) AS written,
-                            upper(written) AS issue_key,
-                            splitByChar('-', issue_key)[1] AS project
-                        FROM pull_requests FINAL
-                    )
-                    WHERE if(empty({projects:Array(String)}),
-                        written = issue_key AND NOT has(['UTF', 'SHA', 'MD', 'ISO', 'IEC', 'RFC', 'CVE', 'CWE', 'TLS', 'SSL', 'HTTP', 'AES', 'RSA', 'PEP', 'ES', 'ECMA', 'IEEE', 'ANSI', 'UCS', 'LATIN', 'WINDOWS', 'CP', 'X509'], project),
-                        has({projects:Array(String)}, project))
+                    {{OracleView}}
                 ) AS k
                 INNER JOIN
                 (
