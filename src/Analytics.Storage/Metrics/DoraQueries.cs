@@ -85,6 +85,14 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     }
 
     /// <summary>
+    /// The figures of <paramref name="result"/>'s team (<see cref="DoraRequest.Team"/>) from any breakdown of it: with a team
+    /// filter the rollup row is that team's own figures, so a page that splits a team by service needs no second set of
+    /// queries for the team (DoraQueriesTeamRollupTests: equal to the team row, every field, both lead-time units).
+    /// </summary>
+    public static DoraSummary TeamSummary(DoraResult result) =>
+        result.Organisation with { Team = result.Request.Team ?? throw new ArgumentException("The request names no team.", nameof(result)) };
+
+    /// <summary>
     /// The parameters every query of <see cref="SummariesAsync"/> runs with (the figures' files: dora/deployment_frequency,
     /// <see cref="LeadTimeQuery"/>, dora/change_failure_rate, dora/recovery_time, dora/restore_time); public so the
     /// side-by-side benchmark (tools/Analytics.Bench) times each figure's own query exactly as the API runs it.

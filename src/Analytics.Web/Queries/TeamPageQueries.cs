@@ -88,12 +88,13 @@ public sealed class TeamPageQueries(DoraQueries dora, DoraDrillDown drillDown, P
             return unknown;
         }
         var request = new DoraRequest(period.From, period.To, team) { LeadTimeUnit = leadTimeUnit };
-        var services = (await dora.SummariesAsync(request with { By = DoraBreakdown.Service }, cancellationToken)).WithTiers(tiers).Teams;
+        var breakdown = (await dora.SummariesAsync(request with { By = DoraBreakdown.Service }, cancellationToken)).WithTiers(tiers);
+        var services = breakdown.Teams;
         DoraSummary summary;
         if (service is null)
         {
-            var result = (await dora.SummariesAsync(request, cancellationToken)).WithTiers(tiers);
-            summary = result.Teams.SingleOrDefault() ?? result.Organisation with { Team = team };
+            // The breakdown's rollup row is the team's own figures: no second set of the figures' queries.
+            summary = DoraQueries.TeamSummary(breakdown);
         }
         else if (services.SingleOrDefault(row => row.Team == service) is { } row)
         {
