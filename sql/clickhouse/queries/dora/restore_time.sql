@@ -7,36 +7,53 @@
 -- then) while its service still deploys: its last production deployment before the end finished less than
 -- {awaiting_restore_limit_ms:UInt64} ms before the end. A retired or frozen service awaits nothing.
 -- {by:String}: rows by team, service or repository (teams.sql); a failed deployment counts for its own.
+-- Every failed deployment before the end gives its row (zeros when it neither was restored in the period nor awaits).
+-- Only the period can hold a restore that counts, so per service one pass keeps: `floor`, its last good deployment
+-- before the period (a failed deployment before it was restored by it or earlier: restored, not in the period);
+-- the failed deployments and the good ones in [from, to), in finish order; and its last deployment before the end.
+-- A failed deployment from `floor` on has no good deployment between it and `from`, so its restore is the next
+-- good one of that list. This replaced window functions over every deployment of the services, ever (docs/benchmarks.md).
 WITH
     -- Each catalog service's repository, for the breakdown by repository (docs/metrics.md, "Breakdown by team, service or repository").
     -- Empty unless the rows are repositories: the map is a constant of the whole query, and every expression that
-    -- names it carries all of it (2,000 pairs at scale L: 5× a team's deployment frequency; docs/benchmarks.md).
+    -- names it carries all of it (2,000 pairs at scale L: 5× a team's deployment frequency; docs/benchmarks.md), so
+    -- it is read once per service, before the failed deployments are unrolled.
     (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '' AND {by:String} = 'repository') AS service_repositories,
-    failed_ids AS
-    (
-        SELECT DISTINCT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})
-    ),
-    -- Every production deployment of the services the team deployed (whoever owned them at the time), each with
-    -- the finish of the next one, at least a millisecond later, that did not fail (the epoch if none did yet).
-    sequence AS
+    -- The production deployments before the end of the services the team deployed (whoever owned them at the time).
+    per_service AS
     (
         SELECT
-            deployment_id, team, service, finished_at, deployment_id IN failed_ids AS is_failed,
-            maxIf(finished_at, finished_at < {to:DateTime64(3, 'UTC')}) OVER (PARTITION BY service) AS last_deployed_at,
-            minIf(finished_at, NOT is_failed) OVER
-                (PARTITION BY service ORDER BY toUnixTimestamp64Milli(finished_at) RANGE BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_good_at
-        FROM production_deployments
-        WHERE service IN
+            service,
+            multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), '') AS unit,
+            maxIf(finished_at, NOT is_failed AND finished_at < {from:DateTime64(3, 'UTC')}) AS floor,
+            max(finished_at) AS last_deployed_at,
+            -- (finish, failed, team): at the same millisecond a good deployment sorts first, so it restores none of them.
+            arraySort(groupArrayIf((finished_at, is_failed, team),
+                (is_failed AND ({team:String} = '' OR team = {team:String})) OR (NOT is_failed AND finished_at >= {from:DateTime64(3, 'UTC')}))) AS events,
+            -- each failed one replaced by the next good one after it (itself, or a later failed one, when none)
+            arrayReverseFill(event -> NOT event.2, events) AS next_good
+        FROM
         (
-            SELECT service FROM production_deployments
-            WHERE finished_at < {to:DateTime64(3, 'UTC')} AND ({team:String} = '' OR team = {team:String})
+            SELECT service, team, finished_at,
+                   deployment_id IN (SELECT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64})) AS is_failed
+            FROM production_deployments
+            WHERE finished_at < {to:DateTime64(3, 'UTC')}
+              AND ({team:String} = '' OR service IN
+                  (SELECT service FROM production_deployments WHERE finished_at < {to:DateTime64(3, 'UTC')} AND team = {team:String}))
         )
+        GROUP BY service
     ),
     restores AS
     (
-        SELECT deployment_id, multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner, finished_at AS failed_at, next_good_at AS restored_at, last_deployed_at
-        FROM sequence
-        WHERE is_failed AND finished_at < {to:DateTime64(3, 'UTC')} AND ({team:String} = '' OR team = {team:String})
+        SELECT
+            if({by:String} IN ('service', 'repository'), unit, event.3) AS owner,
+            event.1 AS failed_at,
+            -- restored_at after the end, or none (the epoch), count the same: not restored by the end
+            multiIf(failed_at < floor, floor, NOT next.2, next.1, toDateTime64(0, 3, 'UTC')) AS restored_at,
+            last_deployed_at
+        FROM per_service
+        ARRAY JOIN events AS event, next_good AS next
+        WHERE event.2
     )
 SELECT
     if(grouping(owner) = 1, '', owner) AS team,

@@ -104,25 +104,48 @@ WITH
         )
         GROUP BY GROUPING SETS ((bucket, owner), (bucket))
     ),
-    teams AS
+    -- Each part once (a CTE named twice is computed twice): the three parts side by side, plus an empty organisation
+    -- row, so the organisation has every bucket even with no activity at all.
+    parts AS
     (
-        SELECT team FROM deployment_counts UNION DISTINCT SELECT team FROM lead_times UNION DISTINCT SELECT team FROM recoveries
-        UNION DISTINCT SELECT ''
+        SELECT bucket, team, deployments, failed_deployments, 0 AS changes, CAST(NULL, 'Nullable(Float64)') AS lead_time_median_seconds,
+               0 AS incidents_resolved, CAST(NULL, 'Nullable(Float64)') AS recovery_median_seconds
+        FROM deployment_counts
+        UNION ALL
+        SELECT bucket, team, 0, 0, changes, lead_time_median_seconds, 0, NULL FROM lead_times
+        UNION ALL
+        SELECT bucket, team, 0, 0, 0, NULL, incidents_resolved, recovery_median_seconds FROM recoveries
+        UNION ALL
+        SELECT first_bucket, '', 0, 0, 0, NULL, 0, NULL
+    ),
+    -- Per team, its buckets with activity and their figures (one row per (bucket, team) per part: sum and max keep it).
+    per_team AS
+    (
+        SELECT team, groupArray(bucket) AS active, groupArray(figures) AS values
+        FROM
+        (
+            SELECT bucket, toString(team) AS team,
+                   (sum(deployments), sum(failed_deployments), sum(changes), max(lead_time_median_seconds), sum(incidents_resolved), max(recovery_median_seconds)) AS figures
+            FROM parts
+            GROUP BY bucket, team
+        )
+        GROUP BY team
     )
-SELECT
-    grid.bucket AS bucket,
-    grid.team AS team,
-    ifNull(d.deployments, 0) AS deployments,
-    ifNull(d.failed_deployments, 0) AS failed_deployments,
-    ifNull(l.changes, 0) AS changes,
-    l.lead_time_median_seconds AS lead_time_median_seconds,
-    ifNull(r.incidents_resolved, 0) AS incidents_resolved,
-    r.recovery_median_seconds AS recovery_median_seconds
-FROM (SELECT arrayJoin(buckets) AS bucket, team FROM teams) AS grid
-LEFT JOIN (SELECT bucket, team, toNullable(deployments) AS deployments, toNullable(failed_deployments) AS failed_deployments FROM deployment_counts) AS d
-    ON d.bucket = grid.bucket AND d.team = grid.team
-LEFT JOIN (SELECT bucket, team, toNullable(changes) AS changes, lead_time_median_seconds FROM lead_times) AS l
-    ON l.bucket = grid.bucket AND l.team = grid.team
-LEFT JOIN (SELECT bucket, team, toNullable(incidents_resolved) AS incidents_resolved, toNullable(recovery_median_seconds) AS recovery_median_seconds FROM recoveries) AS r
-    ON r.bucket = grid.bucket AND r.team = grid.team
+-- Every bucket of the window for every team, zero-filled where the team had no activity.
+SELECT bucket, team, deployments, failed_deployments, changes, lead_time_median_seconds, incidents_resolved, recovery_median_seconds
+FROM
+(
+    SELECT
+        bucket,
+        team,
+        indexOf(active, bucket) AS i,
+        toUInt64(if(i = 0, 0, values[i].1)) AS deployments,
+        toUInt64(if(i = 0, 0, values[i].2)) AS failed_deployments,
+        toUInt64(if(i = 0, 0, values[i].3)) AS changes,
+        if(i = 0, NULL, values[i].4) AS lead_time_median_seconds,
+        toUInt64(if(i = 0, 0, values[i].5)) AS incidents_resolved,
+        if(i = 0, NULL, values[i].6) AS recovery_median_seconds
+    FROM per_team
+    ARRAY JOIN buckets AS bucket
+)
 ORDER BY team, bucket
