@@ -201,9 +201,10 @@ internal static class BenchCommand
         });
         var profileStore = new Option<string>("--store") { Description = "A store `pages --store` loaded (it holds the pages' targets).", Required = true };
         var profileRequests = new Option<int>("--requests") { Description = "Profiled requests per page", DefaultValueFactory = _ => 5 };
+        var profileChromium = new Option<string?>("--chromium") { Description = "Also load each page once in this Chromium (never downloaded) and count the ClickHouse calls of the whole load, the interactive render's included." };
         var pageProfile = new Command("page-profile", "Per page, the ClickHouse calls its server render makes (by SQL file): calls and median ms per request, in this process over a loaded store.")
         {
-            profileStore, profileRequests, only, warmUps,
+            profileStore, profileRequests, only, warmUps, profileChromium,
         };
         pageProfile.SetAction(async (result, cancellationToken) =>
         {
@@ -212,7 +213,7 @@ internal static class BenchCommand
                 AnsiConsole.MarkupLine("[red]--requests must be at least 1, --warm-ups at least 0.[/]");
                 return 2;
             }
-            var lines = await new PageProfile(Path.GetFullPath(result.GetValue(profileStore)!), result.GetValue(profileRequests), result.GetValue(warmUps), result.GetValue(only) ?? [])
+            var lines = await new PageProfile(Path.GetFullPath(result.GetValue(profileStore)!), result.GetValue(profileRequests), result.GetValue(warmUps), result.GetValue(only) ?? [], result.GetValue(profileChromium))
                 .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken);
             foreach (var line in lines)
             {

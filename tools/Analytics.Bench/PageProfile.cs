@@ -12,7 +12,9 @@ namespace Analytics.Bench;
 /// <see cref="InstrumentedStore"/> emits, named by SQL file) summed per request: which files a page runs, how often, and
 /// how long each takes; what the calls do not cover is the catalog (EF), rendering and HTTP.
 /// </summary>
-public sealed class PageProfile(string dataPath, int requests, int warmUps, IReadOnlyList<string> only)
+/// <param name="chromium">With a path, each HTML page is also loaded once in that browser, counting the ClickHouse calls of
+/// the whole load (the prerender and the interactive render after the circuit connects).</param>
+public sealed class PageProfile(string dataPath, int requests, int warmUps, IReadOnlyList<string> only, string? chromium = null)
 {
     public async Task<IReadOnlyList<string>> RunAsync(IProgress<string> progress, CancellationToken cancellationToken)
     {
@@ -38,6 +40,8 @@ public sealed class PageProfile(string dataPath, int requests, int warmUps, IRea
             "",
         };
         spans.Take();
+        using var playwright = chromium is null ? null : await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = playwright is null ? null : await BrowserPageBenchmark.LaunchAsync(playwright, chromium!);
         foreach (var (name, path) in PageBenchmark.Pages(targets).Where(page => only.Count == 0 || only.Any(part => page.Name.Contains(part, StringComparison.OrdinalIgnoreCase) || page.Path.Contains(part, StringComparison.OrdinalIgnoreCase))))
         {
             progress.Report($"{name}: {warmUps} warm-ups, {requests} profiled requests…");
@@ -57,6 +61,16 @@ public sealed class PageProfile(string dataPath, int requests, int warmUps, IRea
                 perRequest.Add(spans.Take());
             }
             lines.AddRange(Markdown(name, path, totals, perRequest));
+            if (browser is not null && !path.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                spans.Take();
+                // Two seconds after the figures are in: calls the interactive render makes once the circuit is up count too.
+                var rendered = await BrowserPageBenchmark.RenderOnceAsync(browser, http.BaseAddress!, path, BrowserPageBenchmark.Ready(name), _ => Task.Delay(2000, cancellationToken));
+                var calls = spans.Take();
+                lines.Add($"In Chromium, one load: rendered at {rendered:N0} ms; the whole load made {calls.Values.Sum(v => v.Count)} ClickHouse calls ({calls.Values.Sum(v => v.Milliseconds):N0} ms): "
+                    + string.Join(", ", calls.OrderByDescending(pair => pair.Value.Milliseconds).Select(pair => $"{pair.Key} {pair.Value.Count}")));
+                lines.Add("");
+            }
         }
         lines.AddRange(await MemoryAsync(app.Services.GetRequiredService<IClickHouseStore>(), cancellationToken));
         await app.StopAsync(cancellationToken);
