@@ -58,7 +58,7 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
             var targets = JsonSerializer.Deserialize<Targets>(await File.ReadAllTextAsync(Path.Combine(dataPath, TargetsFile), cancellationToken))!;
             using var http = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromMinutes(5) };
             var timings = new List<PageTiming>();
-            var selected = Pages(targets).Where(page => _options.Only.Count == 0 || _options.Only.Any(part => page.Name.Contains(part, StringComparison.OrdinalIgnoreCase) || page.Path.Contains(part, StringComparison.OrdinalIgnoreCase))).ToList();
+            var selected = Pages(targets, _options.Only).ToList();
             foreach (var (name, path) in selected)
             {
                 progress.Report($"{name}: {requests} requests…");
@@ -94,7 +94,7 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
             if (chromium is not null)
             {
                 // Every HTML page (not the /api/* answers, which no browser renders).
-                var htmlPages = selected.Where(page => !page.Path.StartsWith("/api/", StringComparison.Ordinal))
+                var htmlPages = selected.Where(page => IsHtml(page.Path))
                     .Select(page => (page.Name, page.Path, BrowserPageBenchmark.Ready(page.Name))).ToList();
                 timings.AddRange(await BrowserPageBenchmark.RunAsync(app.Address, htmlPages, requests, chromium, progress, cancellationToken, _options.OnTiming));
             }
@@ -110,7 +110,15 @@ public sealed class PageBenchmark(string scale, int seed, int requests, string d
     /// Every page (the overview, a team page, each dashboard of dashboards/, the monthly report, admin) and every
     /// GET /api/* figure, over the default period.
     /// </summary>
-    internal static IEnumerable<(string Name, string Path)> Pages(Targets targets)
+    /// <summary>The pages of <see cref="Pages(Targets)"/> whose name or path contains one of <paramref name="only"/> (none: every page).</summary>
+    internal static IEnumerable<(string Name, string Path)> Pages(Targets targets, IReadOnlyList<string> only) =>
+        Pages(targets).Where(page => only.Count == 0
+            || only.Any(part => page.Name.Contains(part, StringComparison.OrdinalIgnoreCase) || page.Path.Contains(part, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>A page a browser renders, not an /api/* answer.</summary>
+    internal static bool IsHtml(string path) => !path.StartsWith("/api/", StringComparison.Ordinal);
+
+    private static IEnumerable<(string Name, string Path)> Pages(Targets targets)
     {
         var team = Uri.EscapeDataString(targets.Team);
         yield return ("overview", "/");

@@ -42,7 +42,7 @@ public sealed class PageProfile(string dataPath, int requests, int warmUps, IRea
         spans.Take();
         using var playwright = chromium is null ? null : await Microsoft.Playwright.Playwright.CreateAsync();
         await using var browser = playwright is null ? null : await BrowserPageBenchmark.LaunchAsync(playwright, chromium!);
-        foreach (var (name, path) in PageBenchmark.Pages(targets).Where(page => only.Count == 0 || only.Any(part => page.Name.Contains(part, StringComparison.OrdinalIgnoreCase) || page.Path.Contains(part, StringComparison.OrdinalIgnoreCase))))
+        foreach (var (name, path) in PageBenchmark.Pages(targets, only))
         {
             progress.Report($"{name}: {warmUps} warm-ups, {requests} profiled requests…");
             for (var i = 0; i < warmUps; i++)
@@ -61,7 +61,7 @@ public sealed class PageProfile(string dataPath, int requests, int warmUps, IRea
                 perRequest.Add(spans.Take());
             }
             lines.AddRange(Markdown(name, path, totals, perRequest));
-            if (browser is not null && !path.StartsWith("/api/", StringComparison.Ordinal))
+            if (browser is not null && PageBenchmark.IsHtml(path))
             {
                 spans.Take();
                 // Two seconds after the figures are in: calls the interactive render makes once the circuit is up count too.
