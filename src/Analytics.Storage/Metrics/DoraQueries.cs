@@ -118,9 +118,13 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     /// services or repositories; only <see cref="DoraRequest.Unit"/> when given), zero-filled (dora/series.sql). Lead time
     /// per <see cref="LeadTimeUnitOf"/>, as the figures.
     /// </summary>
-    public async Task<IReadOnlyList<DoraSeriesPoint>> SeriesAsync(DoraRequest request, Granularity granularity, CancellationToken cancellationToken = default)
+    /// <param name="organisationOnly">Only the organisation's points (team <see cref="OrganisationKey"/>), equal to those of the
+    /// full series (DoraSeriesOrganisationOnlyTests) at half the cost, for pages that draw only the organisation; the request
+    /// then names no team and no unit.</param>
+    public async Task<IReadOnlyList<DoraSeriesPoint>> SeriesAsync(DoraRequest request, Granularity granularity, CancellationToken cancellationToken = default,
+        bool organisationOnly = false)
     {
-        var rows = await store.QueryAsync<SeriesRow>(sqlFiles.Query("dora/series"), SeriesParameters(request, granularity), cancellationToken);
+        var rows = await store.QueryAsync<SeriesRow>(sqlFiles.Query("dora/series"), SeriesParameters(request, granularity, organisationOnly), cancellationToken);
         var calendar = new MonthGrid(options.Value.TimeZone);
         var now = _clock.GetUtcNow();
         return rows.Select(row => new DoraSeriesPoint(row.Bucket, row.Team, row.Deployments, row.FailedDeployments, row.Changes,
@@ -137,9 +141,13 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     /// The parameters <see cref="SeriesAsync"/> runs dora/series.sql with; public, as <see cref="SummaryParameters"/>, so the
     /// benchmarks time and profile the file exactly as the API runs it.
     /// </summary>
-    public QueryParameters SeriesParameters(DoraRequest request, Granularity granularity)
+    public QueryParameters SeriesParameters(DoraRequest request, Granularity granularity, bool organisationOnly = false)
     {
         EnsurePeriod(request.From, request.To, nameof(request));
+        if (organisationOnly && (request.Team is not null || request.Unit is not null))
+        {
+            throw new ArgumentException("The organisation's series alone is asked without a team or unit filter.", nameof(request));
+        }
         return QueryParameters.From(
             ("from", request.From),
             ("to", request.To),
@@ -150,7 +158,8 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
             ("tz", options.Value.TimeZone),
             ("granularity", granularity.ToString().ToLowerInvariant()),
             ("use_author_time", options.Value.UseAuthorTime),
-            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds));
+            ("incident_window_ms", options.Value.IncidentAttributionWindowMilliseconds),
+            ("organisation_only", organisationOnly));
     }
 
     /// <summary>

@@ -76,9 +76,11 @@ public sealed class DashboardQueries(
         var doraRequest = kinds.Overlaps([PanelKinds.TeamsTable, PanelKinds.TierDistribution]) ? request with { Team = null } : request;
         var result = needsDora ? (await dora.SummariesAsync(doraRequest, cancellationToken)).WithTiers(tiers ?? tierChoice.Configured) : null;
         var series = new Dictionary<Granularity, IReadOnlyList<DoraSeriesPoint>>();
+        // The panels and the key cards draw only the scope's points (SeriesFor): the organisation's alone when it is the scope.
+        var organisationOnly = request.Team is null && request.Unit is null;
         foreach (var granularity in definition.Panels.Where(p => p.Kind == PanelKinds.DoraSeries).Select(p => p.Granularity).Distinct())
         {
-            series[granularity] = await dora.SeriesAsync(request, granularity, cancellationToken);
+            series[granularity] = await dora.SeriesAsync(request, granularity, cancellationToken, organisationOnly);
         }
         // A team's goals show beside its key cards; PR goals need the cycle time even without its panel.
         var goals = request.Team is { } team && kinds.Contains(PanelKinds.DoraKeys) ? await notes.GoalsAsync(team, cancellationToken) : [];

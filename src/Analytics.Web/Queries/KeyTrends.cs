@@ -50,7 +50,7 @@ public sealed class KeyTrendQueries(DoraQueries dora)
         // A scope without a row there had no activity: every sample is 0, so every change reads "no earlier figure".
         var previous = previousResult.Teams.SingleOrDefault(row => row.Team == scope)
             ?? (request.Unit is null ? previousResult.Organisation : null);
-        var points = (weekly ?? await dora.SeriesAsync(request, Granularity.Week, cancellationToken))
+        var points = (weekly ?? await dora.SeriesAsync(request, Granularity.Week, cancellationToken, organisationOnly: scope == DoraQueries.OrganisationKey))
             .Where(point => point.Team == scope && !point.Partial)
             .OrderBy(point => point.Bucket)
             .ToList();

@@ -8,6 +8,8 @@
 -- {by:String}: the rows are teams, services or repositories, each event's row as in the figures' files (docs/metrics.md,
 -- "Breakdown by team, service or repository"); {unit:String} ('' = all) keeps only the events of that one row.
 -- {team:String} ('' = every team) keeps only what that team owned, whatever the rows are.
+-- {organisation_only:Bool}: only the organisation's rows (team ''), for pages that draw nothing else: every event is
+-- then one owner's, so the per-row groups are one per bucket and are dropped (half the time at scale L; docs/benchmarks.md).
 WITH
     toDate(toTimeZone({from:DateTime64(3, 'UTC')}, {tz:String})) AS first_day,
     toDate(toTimeZone({to:DateTime64(3, 'UTC')} - toIntervalMillisecond(1), {tz:String})) AS last_day,
@@ -23,7 +25,7 @@ WITH
     (SELECT mapFromArrays(groupArray(service), groupArray(repository)) FROM catalog_services WHERE repository != '' AND {by:String} = 'repository') AS service_repositories,
     deployments_in_window AS
     (
-        SELECT deployment_id, multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner, finished_at
+        SELECT deployment_id, if({organisation_only:Bool}, '', multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team)) AS owner, finished_at
         FROM production_deployments
         WHERE finished_at >= {from:DateTime64(3, 'UTC')} AND finished_at < {to:DateTime64(3, 'UTC')}
           AND ({team:String} = '' OR team = {team:String})
@@ -40,6 +42,7 @@ WITH
             countIf(deployment_id IN (SELECT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64}))) AS failed_deployments
         FROM deployments_in_window
         GROUP BY GROUPING SETS ((bucket, owner), (bucket))
+        HAVING grouping(owner) = 1 OR NOT {organisation_only:Bool}
     ),
     first_shipment AS
     (
@@ -74,7 +77,7 @@ WITH
             if(changes = 0, NULL, quantileExactInclusiveIf(0.5)(l.lead_seconds, l.valid)) AS lead_time_median_seconds
         FROM
         (
-            SELECT multiIf({by:String} = 'service', d.service, {by:String} = 'repository', s.repository, s.team_owner) AS owner,
+            SELECT if({organisation_only:Bool}, '', multiIf({by:String} = 'service', d.service, {by:String} = 'repository', s.repository, s.team_owner)) AS owner,
                    s.deployed_at AS deployed_at, s.lead_seconds AS lead_seconds, s.valid AS valid
             FROM lead_samples AS s
             -- the shipping deployment's service, read only when the rows are services
@@ -83,6 +86,7 @@ WITH
               AND ({unit:String} = '' OR owner = {unit:String})
         ) AS l
         GROUP BY GROUPING SETS ((bucket, l.owner), (bucket))
+        HAVING grouping(l.owner) = 1 OR NOT {organisation_only:Bool}
     ),
     recoveries AS
     (
@@ -95,7 +99,7 @@ WITH
             quantileExactInclusive(0.5)(dateDiff('millisecond', started_at, resolved) / 1000.0) AS recovery_median_seconds
         FROM
         (
-            SELECT multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team) AS owner,
+            SELECT if({organisation_only:Bool}, '', multiIf({by:String} = 'service', service, {by:String} = 'repository', if(mapContains(service_repositories, service), service_repositories[service], 'unassigned'), team)) AS owner,
                    started_at, assumeNotNull(resolved_at) AS resolved
             FROM attributed_incidents
             WHERE resolved_at >= {from:DateTime64(3, 'UTC')} AND resolved_at < {to:DateTime64(3, 'UTC')}
@@ -103,6 +107,7 @@ WITH
               AND ({unit:String} = '' OR owner = {unit:String})
         )
         GROUP BY GROUPING SETS ((bucket, owner), (bucket))
+        HAVING grouping(owner) = 1 OR NOT {organisation_only:Bool}
     ),
     -- Each part once (a CTE named twice is computed twice): the three parts side by side, plus an empty organisation
     -- row, so the organisation has every bucket even with no activity at all.
