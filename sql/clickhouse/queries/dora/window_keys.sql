@@ -1,27 +1,16 @@
 -- The DORA keys the golden path's ROI compares, per team, for many windows in one pass: window i is
 -- [{window_from:Array(DateTime64(3, 'UTC'))}[i], {window_to:Array(DateTime64(3, 'UTC'))}[i]), and the rows name it by i (1-based).
--- Windows may overlap: an event counts in every window containing its time, so each (window, team) row equals what
--- the single-window queries give for that window:
+-- Windows may overlap: an event counts in every window containing its time (the arrayJoin), so each (window, team)
+-- row equals what the single-window queries give for that window:
 --   deployments, failed_deployments, change_failure_rate — dora/change_failure_rate.sql (deployments by finish);
 --   changes, lead_time_median_seconds — dora/lead_time.sql (commits by their first shipment's finish) or, with
 --     {lead_time_unit:String} = 'pull-request', dora/lead_time_per_pull_request.sql (merged pull requests by their merge commit's);
 --   resolved, recovery_median_seconds — dora/recovery_time.sql (incidents by resolution).
 -- Teams with none of these in a window have no row for it. No organisation rollup: the ROI compares teams.
 -- Parameters: window_from, window_to (same length), use_author_time (Bool), incident_window_ms (UInt64), lead_time_unit ('commit' or 'pull-request').
--- Which windows hold an event: the windows' bounds, sorted, cut time into stretches, and between two neighbouring
--- bounds each window holds all of the stretch or none of it; so each event looks up its stretch (the last bound at or
--- before its time: an ASOF JOIN, a sorted search) and takes that stretch's windows. Testing every window for every
--- event (an arrayFilter per row) cost rows × windows (docs/benchmarks.md).
 WITH
     {window_from:Array(DateTime64(3, 'UTC'))} AS window_from,
     {window_to:Array(DateTime64(3, 'UTC'))} AS window_to,
-    stretches AS
-    (
-        -- k: the ASOF JOIN needs an equality beside its inequality; every row has the same one.
-        SELECT toUInt8(0) AS k, bound AS stretch_from,
-               arrayFilter(i -> window_from[i] <= bound AND bound < window_to[i], arrayEnumerate(window_from)) AS windows
-        FROM (SELECT arrayJoin(arraySort(arrayDistinct(arrayConcat(window_from, window_to)))) AS bound)
-    ),
     deployments AS
     (
         SELECT window_index, owner AS team, count() AS deployments,
@@ -30,16 +19,11 @@ WITH
                    SELECT deployment_id FROM deployment_failures(incident_window_ms = {incident_window_ms:UInt64}))) AS failed_deployments
         FROM
         (
-            SELECT e.deployment_id AS deployment_id, e.owner AS owner, s.windows AS windows
-            FROM
-            (
-                SELECT deployment_id, team AS owner, finished_at, toUInt8(0) AS k
-                FROM production_deployments
-                WHERE finished_at >= arrayMin(window_from) AND finished_at < arrayMax(window_to)
-            ) AS e
-            ASOF JOIN stretches AS s ON e.k = s.k AND e.finished_at >= s.stretch_from
+            SELECT deployment_id, team AS owner,
+                   arrayJoin(arrayFilter(i -> finished_at >= window_from[i] AND finished_at < window_to[i], arrayEnumerate(window_from))) AS window_index
+            FROM production_deployments
+            WHERE finished_at >= arrayMin(window_from) AND finished_at < arrayMax(window_to)
         )
-        ARRAY JOIN windows AS window_index
         GROUP BY window_index, team
     ),
     lead_times AS
@@ -50,24 +34,23 @@ WITH
                if(changes = 0, NULL, quantileExactInclusiveIf(0.5)(lead_seconds, valid)) AS lead_time_median_seconds
         FROM
         (
-            SELECT e.owner AS owner, e.lead_seconds AS lead_seconds, e.valid AS valid, s.windows AS windows
+            SELECT owner, lead_seconds, valid,
+                   arrayJoin(arrayFilter(i -> deployed_at >= window_from[i] AND deployed_at < window_to[i], arrayEnumerate(window_from))) AS window_index
             FROM
             (
                 -- per commit
-                SELECT owner, deployed_at, toUInt8(0) AS k,
+                SELECT owner, deployed_at,
                        dateDiff('millisecond', if({use_author_time:Bool}, authored_at, committed_at), deployed_at) / 1000.0 AS lead_seconds,
                        lead_seconds >= 0 AS valid
                 FROM commit_shipments
                 WHERE {lead_time_unit:String} = 'commit' AND deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)
                 UNION ALL
                 -- per pull request: derived table pull_request_shipments (migration 0023), as dora/lead_time_per_pull_request.sql
-                SELECT owner, deployed_at, toUInt8(0), lead_seconds, valid
+                SELECT owner, deployed_at, lead_seconds, valid
                 FROM pull_request_shipments
                 WHERE {lead_time_unit:String} = 'pull-request' AND deployed_at >= arrayMin(window_from) AND deployed_at < arrayMax(window_to)
-            ) AS e
-            ASOF JOIN stretches AS s ON e.k = s.k AND e.deployed_at >= s.stretch_from
+            )
         )
-        ARRAY JOIN windows AS window_index
         GROUP BY window_index, team
     ),
     recoveries AS
@@ -76,16 +59,11 @@ WITH
                quantileExactInclusive(0.5)(dateDiff('millisecond', started_at, resolution) / 1000.0) AS recovery_median_seconds
         FROM
         (
-            SELECT e.owner AS owner, e.started_at AS started_at, e.resolution AS resolution, s.windows AS windows
-            FROM
-            (
-                SELECT team AS owner, started_at, assumeNotNull(resolved_at) AS resolution, toUInt8(0) AS k
-                FROM attributed_incidents
-                WHERE resolved_at >= arrayMin(window_from) AND resolved_at < arrayMax(window_to)
-            ) AS e
-            ASOF JOIN stretches AS s ON e.k = s.k AND e.resolution >= s.stretch_from
+            SELECT team AS owner, started_at, assumeNotNull(resolved_at) AS resolution,
+                   arrayJoin(arrayFilter(i -> resolution >= window_from[i] AND resolution < window_to[i], arrayEnumerate(window_from))) AS window_index
+            FROM attributed_incidents
+            WHERE resolved_at >= arrayMin(window_from) AND resolved_at < arrayMax(window_to)
         )
-        ARRAY JOIN windows AS window_index
         GROUP BY window_index, team
     )
 -- One row per (window, team): each part contributes its own columns; max() keeps the one non-NULL value.
