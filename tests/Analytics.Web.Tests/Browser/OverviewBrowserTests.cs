@@ -29,6 +29,26 @@ public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture
     }
 
     [Fact]
+    public async Task The_interactive_render_shows_the_prerendered_figures_without_querying_the_store_again()
+    {
+        // By service: more rows than a page, of which the page carries only the first.
+        await using var session = await PersistedRender.AssertTheCircuitDoesNotQueryAgainAsync(browser, app, "/?days=90&by=service");
+        var page = session.Page;
+        var window = await WindowAsync(page);
+        await AssertCardsShowAsync(page, (await app.Http.GetDoraAsync(window.From, window.To)).Organisation);
+
+        // The next page is beyond what the page carried: the table reads every row and shows the API's next fifteen.
+        var api = await app.Http.GetFromJsonAsync<Analytics.Web.Api.DoraBreakdownAnswer>(
+            $"api/dora/breakdown?{DoraApiClient.Query(window.From, window.To)}&by=service", DoraApiClient.Json);
+        var size = Analytics.Web.Components.Shared.TeamsTable.PageSize;
+        Assert.True(api!.Rows.Count > size, $"{api.Rows.Count} service rows: fewer than a page");
+        await page.Locator("[data-testid=teams] .rz-pager-next").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=teams] tbody tr td:first-child"))
+            .ToHaveTextAsync(api.Rows.Skip(size).Take(size).Select(row => row.Unit).ToArray(), new() { Timeout = TimeoutMs });
+        await session.AssertCleanAsync();
+    }
+
+    [Fact]
     public async Task Teams_grid_lists_every_team()
     {
         await using var session = await OpenAsync(browser, app, "/");
