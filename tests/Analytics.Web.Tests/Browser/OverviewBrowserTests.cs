@@ -37,14 +37,18 @@ public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture
         var window = await WindowAsync(page);
         await AssertCardsShowAsync(page, (await app.Http.GetDoraAsync(window.From, window.To)).Organisation);
 
-        // The next page is beyond what the page carried: the table reads every row and shows the API's next fifteen.
+        // Sorting and the next page need rows the page did not carry: the table reads every row and shows the API's,
+        // sorted (a stable sort of the same order) and paged.
         var api = await app.Http.GetFromJsonAsync<Analytics.Web.Api.DoraBreakdownAnswer>(
             $"api/dora/breakdown?{DoraApiClient.Query(window.From, window.To)}&by=service", DoraApiClient.Json);
         var size = Analytics.Web.Components.Shared.TeamsTable.PageSize;
-        Assert.True(api!.Rows.Count > size, $"{api.Rows.Count} service rows: fewer than a page");
+        Assert.True(api!.Rows.Count > 2 * size, $"{api.Rows.Count} service rows: fewer than two pages");
+        var sorted = api.Rows.OrderBy(row => row.Figures.DeploymentFrequency.DeploymentsPerDay).Select(row => row.Unit).ToList();
+        var names = page.Locator("[data-testid=teams] tbody tr td:first-child");
+        await page.Locator("[data-testid=teams] th", new() { HasTextString = "Deployments / day" }).First.ClickAsync();
+        await Assertions.Expect(names).ToHaveTextAsync(sorted.Take(size).ToArray(), new() { Timeout = TimeoutMs });
         await page.Locator("[data-testid=teams] .rz-pager-next").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=teams] tbody tr td:first-child"))
-            .ToHaveTextAsync(api.Rows.Skip(size).Take(size).Select(row => row.Unit).ToArray(), new() { Timeout = TimeoutMs });
+        await Assertions.Expect(names).ToHaveTextAsync(sorted.Skip(size).Take(size).ToArray(), new() { Timeout = TimeoutMs });
         await session.AssertCleanAsync();
     }
 

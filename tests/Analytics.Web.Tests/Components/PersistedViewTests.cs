@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Analytics.Core.Dora;
-using Analytics.Storage.Metrics;
 using Analytics.Web.Queries;
 using Analytics.Web.Utils;
 

@@ -14,9 +14,6 @@ public partial class Overview
     /// <summary>The figures shown; kept from prerendering to the interactive render (.NET 10 declarative persistent state).</summary>
     [PersistentState] public OverviewView? View { get; set; }
 
-    /// <summary>Every row of the table, read when the reader pages or sorts past the view's first page.</summary>
-    private IReadOnlyList<DoraSummary>? _allRows;
-
     [Inject] private DoraQueries Queries { get; set; } = default!;
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -61,7 +58,7 @@ public partial class Overview
             var tiers = TierChoice.For(Tiers);
             if (View?.IsFor(PeriodDays, tiers.Year, LeadTimeUnitChosen, Breakdown) != true)
             {
-                (View, _allRows) = (null, null);
+                // The shown figures stay until the new ones are in (as before the view was persisted): no spinner between periods.
                 var period = Period.Resolve(null, null, PeriodDays, Clock);
                 var result = await RowsAsync(new DoraRequest(period.From, period.To), tiers);
                 // The organisation's cards: their trend does not depend on what the table's rows are.
@@ -78,10 +75,11 @@ public partial class Overview
     private async Task<DoraResult> RowsAsync(DoraRequest period, DoraTierTable tiers) =>
         (await Queries.SummariesAsync(period with { By = Breakdown, LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(tiers);
 
-    /// <summary>Every row of the view's table, for the view's own period (the view carries only the first page).</summary>
+    /// <summary>Every row of the shown view's table (the view carries only the first page), for the view's own period, breakdown and unit.</summary>
     private async Task<IReadOnlyList<DoraSummary>> AllRowsAsync()
     {
         var view = View!;
-        return _allRows ??= (await RowsAsync(new DoraRequest(view.Organisation.From, view.Organisation.To), TierChoice.For(Tiers))).Teams;
+        var request = new DoraRequest(view.Organisation.From, view.Organisation.To) { By = view.By, LeadTimeUnit = view.LeadTimeUnit };
+        return (await Queries.SummariesAsync(request)).WithTiers(TierChoice.For(Tiers)).Teams;
     }
 }
