@@ -85,11 +85,16 @@ public static class BrowserPageBenchmark
     /// <paramref name="ready"/> selector matches and every chart has its SVG; <paramref name="afterRendered"/> runs on the
     /// page before it is closed.
     /// </summary>
-    internal static async Task<double> RenderOnceAsync(IBrowser browser, Uri baseAddress, string path, string[] ready, Func<IPage, Task>? afterRendered = null)
+    /// <param name="initScript">Script run in the page before its own (page-profile's load breakdown), or null.</param>
+    internal static async Task<double> RenderOnceAsync(IBrowser browser, Uri baseAddress, string path, string[] ready, Func<IPage, Task>? afterRendered = null, string? initScript = null)
     {
         var condition = string.Join(" && ", ready.Select(selector => $"document.querySelector({Quote(selector)})")
             .Append("[...document.querySelectorAll('.rz-chart')].every(chart => chart.querySelector('svg'))"));
         await using var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString(), ViewportSize = new() { Width = 1400, Height = 1000 } });
+        if (initScript is not null)
+        {
+            await context.AddInitScriptAsync(initScript);
+        }
         var page = await context.NewPageAsync();
         await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
         var rendered = await page.WaitForFunctionAsync($"() => ({condition}) ? performance.now() : null", null, new() { Timeout = 120_000 });

@@ -65,10 +65,17 @@ public sealed class PageProfile(string dataPath, int requests, int warmUps, IRea
             {
                 spans.Take();
                 // Two seconds after the figures are in: calls the interactive render makes once the circuit is up count too.
-                var rendered = await BrowserPageBenchmark.RenderOnceAsync(browser, http.BaseAddress!, path, BrowserPageBenchmark.Ready(name), _ => Task.Delay(2000, cancellationToken));
+                string? breakdown = null;
+                var rendered = await BrowserPageBenchmark.RenderOnceAsync(browser, http.BaseAddress!, path, BrowserPageBenchmark.Ready(name), async page =>
+                {
+                    breakdown = await LoadBreakdown.ReadAsync(page);
+                    await Task.Delay(2000, cancellationToken);
+                }, LoadBreakdown.InitScript);
                 var calls = spans.Take();
                 lines.Add($"In Chromium, one load: rendered at {rendered:N0} ms; the whole load made {calls.Values.Sum(v => v.Count)} ClickHouse calls ({calls.Values.Sum(v => v.Milliseconds):N0} ms): "
                     + string.Join(", ", calls.OrderByDescending(pair => pair.Value.Milliseconds).Select(pair => $"{pair.Key} {pair.Value.Count}")));
+                lines.Add("");
+                lines.Add($"Where the load's time went (ms from navigation start): {breakdown}");
                 lines.Add("");
             }
         }

@@ -29,6 +29,30 @@ public sealed class OverviewBrowserTests(AnalyticsAppFixture app, BrowserFixture
     }
 
     [Fact]
+    public async Task The_interactive_render_shows_the_prerendered_figures_without_querying_the_store_again()
+    {
+        // By service: more rows than a page, of which the page carries only the first.
+        await using var session = await PersistedRender.AssertTheCircuitDoesNotQueryAgainAsync(browser, app, "/?days=90&by=service");
+        var page = session.Page;
+        var window = await WindowAsync(page);
+        await AssertCardsShowAsync(page, (await app.Http.GetDoraAsync(window.From, window.To)).Organisation);
+
+        // Sorting and the next page need rows the page did not carry: the table reads every row and shows the API's,
+        // sorted (a stable sort of the same order) and paged.
+        var api = await app.Http.GetFromJsonAsync<Analytics.Web.Api.DoraBreakdownAnswer>(
+            $"api/dora/breakdown?{DoraApiClient.Query(window.From, window.To)}&by=service", DoraApiClient.Json);
+        var size = Analytics.Web.Components.Shared.TeamsTable.PageSize;
+        Assert.True(api!.Rows.Count > 2 * size, $"{api.Rows.Count} service rows: fewer than two pages");
+        var sorted = api.Rows.OrderBy(row => row.Figures.DeploymentFrequency.DeploymentsPerDay).Select(row => row.Unit).ToList();
+        var names = page.Locator("[data-testid=teams] tbody tr td:first-child");
+        await page.Locator("[data-testid=teams] th", new() { HasTextString = "Deployments / day" }).First.ClickAsync();
+        await Assertions.Expect(names).ToHaveTextAsync(sorted.Take(size).ToArray(), new() { Timeout = TimeoutMs });
+        await page.Locator("[data-testid=teams] .rz-pager-next").ClickAsync();
+        await Assertions.Expect(names).ToHaveTextAsync(sorted.Skip(size).Take(size).ToArray(), new() { Timeout = TimeoutMs });
+        await session.AssertCleanAsync();
+    }
+
+    [Fact]
     public async Task Teams_grid_lists_every_team()
     {
         await using var session = await OpenAsync(browser, app, "/");

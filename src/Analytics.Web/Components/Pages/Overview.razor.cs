@@ -9,9 +9,10 @@ namespace Analytics.Web.Components.Pages;
 /// <summary>The organisation's four keys and each team's (or service's or repository's: ?by=), for a period chosen in the URL (?days=90).</summary>
 public partial class Overview
 {
-    private DoraResult? _result;
-    private KeyTrends? _trends;
     private string? _error;
+
+    /// <summary>The figures shown; kept from prerendering to the interactive render (.NET 10 declarative persistent state).</summary>
+    [PersistentState] public OverviewView? View { get; set; }
 
     [Inject] private DoraQueries Queries { get; set; } = default!;
 
@@ -52,17 +53,33 @@ public partial class Overview
     protected override async Task OnParametersSetAsync()
     {
         _error = null;
-        var period = Period.Resolve(null, null, PeriodDays, Clock);
         try
         {
             var tiers = TierChoice.For(Tiers);
-            _result = (await Queries.SummariesAsync(new DoraRequest(period.From, period.To) { By = Breakdown, LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(tiers);
-            // The organisation's cards: their trend does not depend on what the table's rows are.
-            _trends = await Trends.LoadAsync(new DoraRequest(period.From, period.To) { LeadTimeUnit = LeadTimeUnitChosen }, tiers);
+            if (View?.IsFor(PeriodDays, tiers.Year, LeadTimeUnitChosen, Breakdown) != true)
+            {
+                // The shown figures stay until the new ones are in (as before the view was persisted): no spinner between periods.
+                var period = Period.Resolve(null, null, PeriodDays, Clock);
+                var result = await RowsAsync(new DoraRequest(period.From, period.To), tiers);
+                // The organisation's cards: their trend does not depend on what the table's rows are.
+                var trends = await Trends.LoadAsync(new DoraRequest(period.From, period.To) { LeadTimeUnit = LeadTimeUnitChosen }, tiers);
+                View = OverviewView.Of(PeriodDays, tiers.Year, LeadTimeUnitChosen, Breakdown, result, trends, Shared.TeamsTable.PageSize);
+            }
         }
         catch (Exception error) when (error is Analytics.Storage.ClickHouse.ClickHouseException or InvalidOperationException)
         {
             _error = $"The figures could not be computed: {error.Message}";
         }
+    }
+
+    private async Task<DoraResult> RowsAsync(DoraRequest period, DoraTierTable tiers) =>
+        (await Queries.SummariesAsync(period with { By = Breakdown, LeadTimeUnit = LeadTimeUnitChosen })).WithTiers(tiers);
+
+    /// <summary>Every row of the shown view's table (the view carries only the first page), for the view's own period, breakdown and unit.</summary>
+    private async Task<IReadOnlyList<DoraSummary>> AllRowsAsync()
+    {
+        var view = View!;
+        var request = new DoraRequest(view.Organisation.From, view.Organisation.To) { By = view.By, LeadTimeUnit = view.LeadTimeUnit };
+        return (await Queries.SummariesAsync(request)).WithTiers(TierChoice.For(Tiers)).Teams;
     }
 }
