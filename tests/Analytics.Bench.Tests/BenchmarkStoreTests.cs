@@ -73,6 +73,38 @@ public sealed class BenchmarkStoreTests
         }
     }
 
+    [Fact]
+    public void A_copy_keeps_the_engine_folders_links_and_shares_no_file_with_its_source()
+    {
+        var source = Path.Combine(Path.GetTempPath(), $"analytics-bench-tests-copy-source-{Environment.ProcessId}");
+        var target = Path.Combine(Path.GetTempPath(), $"analytics-bench-tests-copy-{Environment.ProcessId}");
+        try
+        {
+            // As the engine lays out an Atomic database: metadata/bench is a relative link into store/.
+            Directory.CreateDirectory(Path.Combine(source, "clickhouse", "store", "abc"));
+            Directory.CreateDirectory(Path.Combine(source, "clickhouse", "metadata"));
+            File.WriteAllText(Path.Combine(source, "clickhouse", "store", "abc", "deployments.sql"), "ATTACH TABLE deployments");
+            File.CreateSymbolicLink(Path.Combine(source, "clickhouse", "metadata", "bench"), "../store/abc");
+            File.WriteAllText(Path.Combine(source, BenchmarkStore.MarkerFile), "{}");
+
+            BenchmarkStore.Copy(source, target);
+
+            Assert.Equal("../store/abc", new DirectoryInfo(Path.Combine(target, "clickhouse", "metadata", "bench")).LinkTarget);
+            Assert.Equal("{}", File.ReadAllText(Path.Combine(target, BenchmarkStore.MarkerFile)));
+            // The benchmark writes into the copy (through the link, as the engine does); the source must not change with it.
+            File.WriteAllText(Path.Combine(target, "clickhouse", "metadata", "bench", "deployments.sql"), "changed");
+            Assert.Equal("changed", File.ReadAllText(Path.Combine(target, "clickhouse", "store", "abc", "deployments.sql")));
+            Assert.Equal("ATTACH TABLE deployments", File.ReadAllText(Path.Combine(source, "clickhouse", "store", "abc", "deployments.sql")));
+        }
+        finally
+        {
+            foreach (var folder in new[] { source, target }.Where(Directory.Exists))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
     private static async Task<ulong> DeploymentsAsync(GeneratedOrganisationStore loaded) =>
         (await loaded.Store.QueryAsync<CountRow>("SELECT count() AS rows FROM deployments FINAL")).Single().Rows;
 

@@ -62,7 +62,7 @@ internal static class BenchCommand
             var report = await BenchmarkStore.WithDataPathAsync(result.GetValue(storeFolder), dataPath =>
                 new DoraBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), dataPath, memory)
                     .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
-            Console.WriteLine($"Scale {report.Scale}: {report.RowsLoaded?.ToString("N0", CultureInfo.InvariantCulture) ?? "(not counted)"} rows loaded in {report.Load.TotalSeconds:0.0} s{(report.Reused ? " by an earlier run (store reused)" : "")}; " +
+            Console.WriteLine($"Scale {BenchmarkStore.Name(report.Scale)}: {report.RowsLoaded?.ToString("N0", CultureInfo.InvariantCulture) ?? "(not counted)"} rows loaded in {report.Load.TotalSeconds:0.0} s{(report.Reused ? " by an earlier run (store reused)" : "")}; " +
                 $"engine memory limit {(memory is null ? "ClickHouse's default" : $"{memory.EngineMiB:N0} MiB")}; peak working set {report.PeakWorkingSetBytes / 1024 / 1024:N0} MiB");
             Console.WriteLine($"| refresh of the derived tables after the load (once per ingest) | {report.Refresh.TotalMilliseconds:N0} ms |");
             Console.WriteLine($"| DORA series by month, {report.Teams} teams + organisation ({report.SeriesPoints:N0} points) | {report.Series.TotalMilliseconds:N0} ms |");
@@ -318,17 +318,39 @@ internal static class BenchCommand
             return 0;
         });
         var refreshScale = new Option<string>("--scale") { Description = DemoScale.Names, DefaultValueFactory = _ => "s" };
-        var refresh = new Command("refresh", "The derived tables' refresh after a pushed deployment, one repository's ingest and a catalog change: per service and repository where it can, against the whole rebuild.") { refreshScale, seed };
+        var copyOf = new Option<string?>("--copy-of")
+        {
+            Description = "A store `dora` or `pages --store` loaded with the same scale and seed: the benchmark refreshes a copy of it (it writes into what it refreshes), so the load and the first whole rebuild are not repeated. Default: load into a temporary folder.",
+        };
+        var refreshRounds = new Option<int>("--rounds") { Description = "Rounds (a service each) of push, linking, ingest and catalog change; each catalog change costs a whole rebuild", DefaultValueFactory = _ => 3 };
+        var refresh = new Command("refresh", "The derived tables' refresh after a pushed deployment, one repository's ingest and a catalog change: per service and repository where it can, against the whole rebuild.")
+        {
+            refreshScale, seed, copyOf, refreshRounds, engineMemory,
+        };
         refresh.SetAction(async (result, cancellationToken) =>
         {
-            if (!DemoScale.TryParse(result.GetValue(refreshScale), out var demoScale))
+            if (!DemoScale.TryParse(result.GetValue(refreshScale), out var demoScale) || result.GetValue(refreshRounds) < 1 || result.GetValue(engineMemory) < 1)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}.[/]");
+                AnsiConsole.MarkupLineInterpolated($"[red]--scale must be {DemoScale.Names}; --rounds and --engine-memory-mib at least 1.[/]");
                 return 2;
             }
+            var source = result.GetValue(copyOf) is { } folder ? Path.GetFullPath(folder) : null;
+            if (source is not null && (!StoreUsable(source, demoScale, result.GetValue(seed), out var loaded) || loaded is null))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]--copy-of {source}: no organisation of scale {BenchmarkStore.Name(demoScale)}, seed {result.GetValue(seed)} is loaded there (load it with `pages --store`).[/]");
+                return 2;
+            }
+            var memory = result.GetValue(engineMemory) is { } mib ? new EngineMemoryLimits(mib, 0) : null;
             var report = await WithTemporaryDataPathAsync(path =>
-                new RefreshBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), path)
-                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken));
+            {
+                if (source is not null)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[grey]copying {source}…[/]");
+                    BenchmarkStore.Copy(source, path);
+                }
+                return new RefreshBenchmark(demoScale, result.GetValue(seed), new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero), path, result.GetValue(refreshRounds), memory)
+                    .RunAsync(new Progress<string>(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]")), cancellationToken);
+            });
             foreach (var line in report.MarkdownLines())
             {
                 Console.WriteLine(line);

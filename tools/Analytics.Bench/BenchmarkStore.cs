@@ -52,6 +52,24 @@ public static class BenchmarkStore
     public static void Mark(string dataPath, LoadedOrganisation loaded) =>
         File.WriteAllText(Path.Combine(dataPath, MarkerFile), JsonSerializer.Serialize(loaded, Json));
 
+    /// <summary>
+    /// Copies a store (engine folder, catalog and marker) into <paramref name="target"/>, for a benchmark that writes
+    /// into what it measures. `cp -a`: the engine's folder holds symbolic links (its Atomic database's metadata and
+    /// data point into store/), which a copy must keep as links; every file is copied, none hard-linked, because the
+    /// engine and SQLite change some in place.
+    /// </summary>
+    public static void Copy(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        using var copy = System.Diagnostics.Process.Start("cp", ["-a", Path.Combine(source, "."), target])
+            ?? throw new InvalidOperationException("cp did not start.");
+        copy.WaitForExit();
+        if (copy.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Copying the store {source} to {target} failed (cp exited with {copy.ExitCode}).");
+        }
+    }
+
     /// <summary>The preset's name as `--scale` takes it.</summary>
     public static string Name(DemoScale scale) =>
         new[] { "tiny", "s", "l", "xl" }.First(name => DemoScale.Parse(name) == scale);
