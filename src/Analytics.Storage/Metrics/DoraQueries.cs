@@ -119,7 +119,7 @@ public sealed class DoraQueries(IClickHouseStore store, SqlFiles sqlFiles, IOpti
     /// per <see cref="LeadTimeUnitOf"/>, as the figures.
     /// </summary>
     /// <param name="organisationOnly">Only the organisation's points (team <see cref="OrganisationKey"/>), equal to those of the
-    /// full series (DoraSeriesOrganisationOnlyTests) at half the cost, for pages that draw only the organisation; the request
+    /// full series (DoraSeriesOrganisationOnlyTests) and cheaper, for pages that draw only the organisation; the request
     /// then names no team and no unit.</param>
     public async Task<IReadOnlyList<DoraSeriesPoint>> SeriesAsync(DoraRequest request, Granularity granularity, CancellationToken cancellationToken = default,
         bool organisationOnly = false)

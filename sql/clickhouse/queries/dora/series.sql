@@ -9,7 +9,7 @@
 -- "Breakdown by team, service or repository"); {unit:String} ('' = all) keeps only the events of that one row.
 -- {team:String} ('' = every team) keeps only what that team owned, whatever the rows are.
 -- {organisation_only:Bool}: only the organisation's rows (team ''), for pages that draw nothing else: every event is
--- then one owner's, so the per-row groups are one per bucket and are dropped (half the time at scale L; docs/benchmarks.md).
+-- then one owner's, so the per-row groups are one per bucket and are dropped (0–30 % of the file's time at scale L: docs/benchmarks.md).
 WITH
     toDate(toTimeZone({from:DateTime64(3, 'UTC')}, {tz:String})) AS first_day,
     toDate(toTimeZone({to:DateTime64(3, 'UTC')} - toIntervalMillisecond(1), {tz:String})) AS last_day,
