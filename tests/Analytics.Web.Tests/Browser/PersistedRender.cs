@@ -21,21 +21,25 @@ public static class PersistedRender
         var relative = path.TrimStart('/');
         await app.Http.GetStringAsync(relative);
         IReadOnlyList<string> prerender;
-        using (var calls = new StoreCalls())
+        var database = app.Services.GetRequiredService<IClickHouseStore>().Database;
+        using (var calls = new StoreCalls(database))
         {
             await app.Http.GetStringAsync(relative);
             prerender = calls.Files;
         }
         Assert.True(prerender.Count > 0, $"{path}: its prerender made no ClickHouse call; the test would prove nothing");
 
-        using var load = new StoreCalls();
+        using var load = new StoreCalls(database);
         var session = await OpenAsync(browser, app, path);
         // Named by SQL file, sorted: a failure says which calls the circuit made again.
         Assert.Equal(prerender, load.Files);
         return session;
     }
 
-    /// <summary>The figures' ClickHouse calls (InstrumentedStore's spans with a SQL file) stopped while it is alive.</summary>
+    /// <summary>
+    /// The figures' ClickHouse calls (InstrumentedStore's spans with a SQL file) stopped while it is alive, on this app's
+    /// database only: the listener hears every store of the process, and other test collections' hosts run meanwhile.
+    /// </summary>
     private sealed class StoreCalls : IDisposable
     {
         /// <summary>InstrumentedStore's names for SQL not from a file under sql/clickhouse/.</summary>
@@ -44,7 +48,7 @@ public static class PersistedRender
         private readonly ConcurrentQueue<string> _calls = new();
         private readonly ActivityListener _listener;
 
-        public StoreCalls()
+        public StoreCalls(string database)
         {
             _listener = new ActivityListener
             {
@@ -54,7 +58,8 @@ public static class PersistedRender
                 // reads and writes (the team page's annotation editor reads its list again in the circuit), not figures.
                 ActivityStopped = activity =>
                 {
-                    if (activity.GetTagItem("analytics.query") is string file && !NotFigures.Contains(file))
+                    if (activity.GetTagItem("analytics.query") is string file && !NotFigures.Contains(file)
+                        && activity.GetTagItem("db.namespace") as string == database)
                     {
                         _calls.Enqueue(file);
                     }
